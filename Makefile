@@ -1,0 +1,48 @@
+# jixiao — set-up and everyday commands. On a fresh machine: `make annotate`, then `make test`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+JIXIAO  := $(VENV)/bin/jixiao
+IN      ?= examples
+OUT     ?= out
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install annotate test test-fast train eval bench labelstudio schema clean
+
+# torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+annotate: install
+	$(JIXIAO) annotate $(IN) --out $(OUT)
+
+test: install
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not labelstudio"
+
+schema: install
+	$(JIXIAO) schema --out pipeline/record.schema.json
+
+train: install
+	$(JIXIAO) train --config configs/tagger.yaml --out models/tagger
+
+eval: install
+	$(JIXIAO) eval-protocol --out runs/eval
+
+bench: install
+	$(PY) -m pipeline.bench
+
+labelstudio:
+	bash scripts/labelstudio.sh
+
+clean:
+	rm -rf $(OUT) runs .pytest_cache

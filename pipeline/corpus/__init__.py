@@ -1,0 +1,1 @@
+"""The data side: training format, seed gold, synthetic reports, evaluation."""

@@ -1,0 +1,6 @@
+"""Commands of this area, registered on the main `jixiao` app."""
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to app (filled in by the area's issue)."""

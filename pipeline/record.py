@@ -1,0 +1,249 @@
+"""The annotated record: one versioned type per input document.
+
+Follows the minimum contract in ../shared/spec/record.md (schema version 1) and
+adds fields freely. Every offset is a Python string index into ``Record.text``,
+end exclusive. Amounts are 万元, rates are percent numbers (98.2 for 98.20%).
+Absent facts are ``None`` or empty lists, never guessed values.
+
+``pipeline.schema`` publishes the JSON Schema generated from these models.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+SectionKind = Literal[
+    "basic_info", "functions", "organisation", "staffing", "assets", "budget",
+    "goals", "indicators", "evaluation", "problems", "measures", "conclusion", "other",
+]
+TableKind = Literal[
+    "budget", "indicators", "fund_use", "projects", "scores", "evaluators", "key_value", "other",
+]
+SpanLabel = Literal["FUNCTION", "WORKLOAD", "PROBLEM", "CAUSE", "MEASURE"]
+SpanSource = Literal["model", "rule", "table", "gold"]
+Relation = Literal["reports_on", "caused_by", "addressed_by", "explains", "states", "funded_by"]
+Op = Optional[Literal[">=", "<=", "=", ">", "<"]]
+
+BUDGET_FIELDS = (
+    "carryover", "initial", "adjustment", "other_adjustment", "budgeted", "executed",
+    "execution_rate", "balance", "income", "fiscal_appropriation_income", "other_income",
+    "expenditure", "basic_expenditure", "project_expenditure",
+)
+ASSET_FIELDS = ("total", "current", "fixed_net", "intangible_net")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    path: str
+    format: Literal["txt", "docx", "pdf", "html", "md", "unknown"]
+    encoding: Optional[str] = None
+    bytes: int = 0
+
+
+class StatedValue(_Model):
+    """A number the document states, with where it states it."""
+    value: float
+    text: str
+    start: int
+    end: int
+
+
+class Staff(_Model):
+    model_config = ConfigDict(extra="allow")
+    authorized: Optional[int] = None
+    administrative: Optional[int] = None
+    institutional: Optional[int] = None
+    in_service: Optional[int] = None
+    retired: Optional[int] = None
+
+
+class Meta(_Model):
+    unit: Optional[str] = None
+    year: Optional[int] = None
+    kind: Optional[str] = None
+    region: Optional[str] = None
+    filled_on: Optional[str] = None  # YYYY-MM-DD
+    total_score: Optional[float] = None
+    grade: Optional[str] = None
+    grade_scale: dict[str, str] = Field(default_factory=dict)
+    staff: Staff = Field(default_factory=Staff)
+
+
+class Section(_Model):
+    id: str
+    title: str
+    level: int
+    kind: SectionKind
+    start: int
+    end: int
+    parent: Optional[str] = None
+    title_start: int = 0
+    title_end: int = 0
+
+
+class Cell(_Model):
+    text: str
+    start: int
+    end: int
+
+
+class Row(_Model):
+    id: str
+    cells: list[Cell]
+
+
+class Table(_Model):
+    id: str
+    kind: TableKind
+    start: int
+    end: int
+    layout: str = "tabs"  # how it was found: docx, pdf, tabs, cell_lines, pipes, spaces, key_value
+    project: Optional[str] = None  # project id for per-project tables
+    rows: list[Row]
+
+
+class Quantity(_Model):
+    """A parsed target or actual value: 「≥8 篇次」 → op >=, value 8, unit 篇次."""
+    text: str
+    op: Op = None
+    value: Optional[float] = None
+    unit: Optional[str] = None
+
+
+class Indicator(_Model):
+    id: str
+    project: Optional[str] = None
+    level1: Optional[str] = None
+    level2: Optional[str] = None
+    name: str
+    weight: Optional[float] = None
+    target: Optional[Quantity] = None
+    actual: Optional[Quantity] = None
+    score: Optional[float] = None
+    row: Optional[str] = None  # table row id
+    deviation: Optional[str] = None  # 偏差原因 cell text, when the row has one
+    measure: Optional[str] = None
+
+
+class Project(_Model):
+    id: str
+    name: str
+    budgeted: Optional[float] = None
+    executed: Optional[float] = None
+    execution_rate: Optional[float] = None
+    score: Optional[float] = None
+    grade: Optional[str] = None
+    row: Optional[str] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+
+
+class Goal(_Model):
+    id: str
+    text: str
+    start: int
+    end: int
+
+
+class Evaluator(_Model):
+    name: str
+    title: Optional[str] = None
+    department: Optional[str] = None
+
+
+class WorkloadAttrs(_Model):
+    activity: Optional[str] = None
+    count: Optional[float] = None
+    unit: Optional[str] = None
+    approximate: bool = False
+
+
+class Span(_Model):
+    id: str
+    label: SpanLabel
+    start: int
+    end: int
+    text: str
+    score: Optional[float] = None
+    source: SpanSource = "model"
+    section: Optional[str] = None
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+
+class Link(_Model):
+    id: str
+    # "from" is a Python keyword: the field is from_ and serialises as "from".
+    from_: str = Field(alias="from")
+    to: str
+    relation: Relation
+    score: float = 1.0
+    evidence: str = ""
+    agree: Optional[bool] = None  # for "states": does the narrative agree with the table?
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Finding(_Model):
+    id: str
+    kind: str
+    severity: Literal["info", "warning", "error"] = "warning"
+    message: str
+    refs: list[str] = Field(default_factory=list)
+    stated: Optional[float] = None
+    expected: Optional[float] = None
+
+
+class ErrorEntry(_Model):
+    stage: str
+    message: str
+
+
+class Record(_Model):
+    schema_version: str = SCHEMA_VERSION
+    doc_id: str
+    source: Source
+    text: str = ""
+    # Offset map back to the decoded source: list of [clean_start, source_start, length]
+    # runs (see pipeline.clean.OffsetMap). Lets any span be traced to the original file.
+    source_map: list[tuple[int, int, int]] = Field(default_factory=list)
+    meta: Meta = Field(default_factory=Meta)
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    budget: dict[str, StatedValue] = Field(default_factory=dict)
+    assets: dict[str, StatedValue] = Field(default_factory=dict)
+    goals: list[Goal] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    evaluators: list[Evaluator] = Field(default_factory=list)
+    spans: list[Span] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    errors: list[ErrorEntry] = Field(default_factory=list)
+    model_version: Optional[str] = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+    def section_at(self, offset: int) -> Optional[Section]:
+        """Innermost section containing offset."""
+        best = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+                best = s
+        return best
+
+    def heading_path(self, offset: int) -> list[Section]:
+        """Sections from the outermost to the innermost containing offset."""
+        by_id = {s.id: s for s in self.sections}
+        sec = self.section_at(offset)
+        path = []
+        while sec is not None:
+            path.append(sec)
+            sec = by_id.get(sec.parent) if sec.parent else None
+        return list(reversed(path))
