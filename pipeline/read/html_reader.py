@@ -1,0 +1,151 @@
+"""Read an .html/.htm page: visible text as lines, <table> elements as TableBlocks.
+
+Encoding: a BOM wins, then the page's declared charset (<meta charset> or http-equiv) when the
+bytes really decode with it, then the same detection as for .txt. Rendering follows the shared
+layout rule; HTML whitespace is collapsed the way a browser does (except inside <pre>), and
+block elements (p, div, h1-h6, li, br, ...) end lines. A table in which no row has more than
+one cell is page layout, not data, and is read as ordinary flow.
+"""
+from __future__ import annotations
+
+import re
+
+from pipeline.read.encoding import BOMS, Decoded, decode_declared, decode_text
+from pipeline.read.layout import LayoutBuilder
+from pipeline.read.result import ReadError, ReadLimits, ReadResult
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_SKIP = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "math",
+         "select", "button", "canvas", "audio", "video"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+          "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre",
+          "form", "fieldset", "figure", "figcaption", "address", "hr", "caption", "center",
+          "tr", "td", "th", "thead", "tbody", "tfoot", "body", "html", "title", "legend", "details",
+          "summary"}
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")   # not NBSP/U+3000: those are content to a browser too
+
+
+def read_html(data: bytes, limits: ReadLimits) -> ReadResult:
+    decoded = _decode(data)
+    from bs4 import BeautifulSoup  # imported late: only HTML needs it
+
+    soup = BeautifulSoup(decoded.text, "html.parser")
+    builder = LayoutBuilder()
+    flow = _Flow(builder)
+    flow.walk(soup)
+    flow.end_line()
+    text = builder.text
+    if not text.strip():
+        raise ReadError("empty file: the HTML page has no visible text")
+    return ReadResult(text=text, format="html", encoding=decoded.encoding, n_bytes=len(data),
+                      tables=builder.tables, warnings=decoded.warnings)
+
+
+def _decode(data: bytes) -> Decoded:
+    if any(data.startswith(bom) for bom, _, _ in BOMS):
+        return decode_text(data)
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        declared = match.group(1).decode("ascii", "replace")
+        decoded = decode_declared(data, declared)
+        if decoded is not None:
+            return decoded
+        detected = decode_text(data)
+        detected.warnings.append(f"the page declares charset {declared}, which does not fit its bytes: "
+                                 f"read as {detected.encoding}")
+        return detected
+    return decode_text(data)
+
+
+class _Flow:
+    """Walks the parse tree and feeds lines and tables to a LayoutBuilder (or to a cell)."""
+
+    def __init__(self, builder: LayoutBuilder | None):
+        self.builder = builder
+        self.lines: list[str] = []      # used when rendering inside a table cell
+        self._parts: list[str] = []
+
+    def end_line(self) -> None:
+        line = re.sub(r" {2,}", " ", "".join(self._parts)).strip(" ")
+        self._parts = []
+        if line:
+            self._emit(line)
+
+    def _emit(self, line: str) -> None:
+        if self.builder is not None:
+            self.builder.add_paragraph(line)
+        else:
+            self.lines.append(line)
+
+    def walk(self, node, pre: bool = False) -> None:
+        from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+        for child in node.children:
+            if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                self._text(str(child), pre)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name.lower()
+            if name in _SKIP:
+                continue
+            if name == "br":
+                self.end_line()
+            elif name == "table":
+                self._table(child, pre)
+            elif name in _BLOCK:
+                self.end_line()
+                self.walk(child, pre or name == "pre")
+                self.end_line()
+            else:
+                self.walk(child, pre)
+
+    def _text(self, text: str, pre: bool) -> None:
+        if not pre:
+            self._parts.append(_HTML_SPACE.sub(" ", text))
+            return
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                self.end_line()
+            self._parts.append(line)
+
+    def _table(self, table, pre: bool) -> None:
+        self.end_line()
+        rows = [[cell for cell in _cells(tr)] for tr in _rows(table)]
+        if all(len(row) <= 1 for row in rows):
+            # Layout table: read its content as flow (nested data tables stay tables).
+            for row in rows:
+                for cell in row:
+                    self.walk(cell, pre)
+                    self.end_line()
+            return
+        rendered = [[_cell_text(cell, pre) for cell in row] for row in rows]
+        if self.builder is not None:
+            self.builder.add_table(rendered)
+        else:
+            # A table nested in a cell: flattened into the cell's lines.
+            self.lines.extend(" ".join(c.replace("\n", " ") for c in row if c) for row in rendered)
+
+
+def _cell_text(cell, pre: bool) -> str:
+    flow = _Flow(builder=None)
+    flow.walk(cell, pre)
+    flow.end_line()
+    return "\n".join(flow.lines)
+
+
+def _rows(table):
+    """The table's own <tr>s (through thead/tbody/tfoot), not those of nested tables."""
+    for child in table.find_all(True, recursive=False):
+        name = child.name.lower()
+        if name == "tr":
+            yield child
+        elif name in ("thead", "tbody", "tfoot"):
+            yield from (tr for tr in child.find_all("tr", recursive=False))
+
+
+def _cells(tr):
+    return [cell for cell in tr.find_all(["td", "th"], recursive=False)]
