@@ -1,0 +1,52 @@
+"""Record-level links between narrative spans, tables and budget figures.
+
+``Linker`` follows the spaCy component pattern: ``predict(record)`` computes links
+without touching the record, ``set_annotations(record, links)`` writes them, and
+``__call__`` does both. Each relation lives in its own module:
+
+- workload_indicator: WORKLOAD → indicator row (reports_on)
+- problem_links: PROBLEM → CAUSE (caused_by), PROBLEM → MEASURE (addressed_by),
+  PROBLEM/CAUSE → missed indicator row (explains)
+- money: narrative amount → budget field or table row (states, agree/disagree)
+- function_funding: FUNCTION → fund-use or project row (funded_by)
+
+Thresholds and weights: configs/linking.yaml. Relation names: configs/labels.yaml.
+"""
+from __future__ import annotations
+
+from pipeline.link import function_funding, money, problem_links, workload_indicator
+from pipeline.link.ends import RecordIndex
+from pipeline.record import Link, Record
+
+LINK_ID_PREFIX = "link-"
+
+
+class Linker:
+    name = "linker"
+
+    def __init__(self, components=(workload_indicator, problem_links, money, function_funding)):
+        self.components = components
+
+    def predict(self, record: Record) -> list[Link]:
+        index = RecordIndex(record)
+        links: list[Link] = []
+        seen = set()
+        for component in self.components:
+            for link in component.predict(record, index):
+                key = (link.from_, link.to, link.relation)
+                if key not in seen:
+                    seen.add(key)
+                    links.append(link)
+        return [link.model_copy(update={"id": f"{LINK_ID_PREFIX}{i + 1}"}) for i, link in enumerate(links)]
+
+    def set_annotations(self, record: Record, links: list[Link]) -> Record:
+        """Replace the links this component made before; keep links from elsewhere (gold, people)."""
+        kept = [lk for lk in record.links if not lk.id.startswith(LINK_ID_PREFIX)]
+        record.links = kept + list(links)
+        return record
+
+    def __call__(self, record: Record) -> Record:
+        return self.set_annotations(record, self.predict(record))
+
+
+__all__ = ["Linker", "LINK_ID_PREFIX"]

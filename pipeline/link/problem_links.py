@@ -1,0 +1,199 @@
+"""PROBLEM → CAUSE (caused_by), PROBLEM → MEASURE (addressed_by), PROBLEM/CAUSE → indicator (explains).
+
+caused_by — a cause belongs to the problem it is written next to:
+  same numbered item or paragraph, a cause marker between them (由于, 究其原因, 导致),
+  shared topic words, equal list numbers in parallel lists, and character distance.
+  A collective marker (「究其原因：一是…二是…」 after several problems) links each cause
+  to every problem listed before the marker in that paragraph or the one before it.
+addressed_by — a measure answers the problem it talks about or stands opposite to:
+  topic overlap (rare bigrams weigh more: 预算编制 ↔ 预算编制), list number k ↔ k when the
+  problem and measure lists have the same length, 「针对…」 naming the problem, and the
+  改进措施 row right after the 偏差原因 row of the same table.
+explains — a problem or cause → an indicator row that missed its target or lost points,
+  when the span sits in that row (its 偏差原因 cell) or names the indicator.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from rapidfuzz import fuzz
+
+from pipeline.link.config import load_linking_config, relation_sources, require_relation
+from pipeline.link.ends import RecordIndex
+from pipeline.link.layout import Place, place_of
+from pipeline.link.quantities import shortfall
+from pipeline.link.similarity import KeywordWeights, normalize
+from pipeline.record import Link, Record, Span
+
+CAUSED_BY = require_relation("caused_by")
+ADDRESSED_BY = require_relation("addressed_by")
+EXPLAINS = require_relation("explains")
+
+
+def _spans(record: Record, label: str) -> list[Span]:
+    return sorted((s for s in record.spans if s.label == label), key=lambda s: s.start)
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(b.start - a.end, a.start - b.end, 0)
+
+
+def _has_marker(text: str, markers: Iterable[str]) -> Optional[str]:
+    for m in sorted(markers, key=len, reverse=True):
+        if m in text:
+            return m
+    return None
+
+
+def _list_size(places: list[Place]) -> int:
+    return len({p.ordinal for p in places if p.ordinal is not None})
+
+
+# ---------------------------------------------------------------- caused_by
+
+def _cause_marker(text: str, p: Span, c: Span, markers: list[str]) -> Optional[str]:
+    """A marker between the problem and the cause, or just before the cause when it comes first."""
+    if c.start >= p.end:
+        return _has_marker(text[p.end:c.start], markers)
+    return _has_marker(text[max(0, c.start - 6):c.start], markers) or _has_marker(text[c.end:p.start], markers)
+
+
+def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
+    cfg = load_linking_config()["caused_by"]
+    w, text = cfg["weights"], record.text
+    problems, causes = _spans(record, "PROBLEM"), _spans(record, "CAUSE")
+    if not problems or not causes:
+        return []
+    places = {s.id: place_of(s, text, index) for s in problems + causes}
+    kw = KeywordWeights(s.text for s in problems + causes)
+    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[c.id] for c in causes]) > 1
+    links: list[Link] = []
+    for c in causes:
+        pc = places[c.id]
+        # collective marker: 「…问题A；问题B。究其原因：一是…」
+        head = text[pc.para_start:c.start]
+        collective = _has_marker(head, cfg["collective_markers"])
+        if collective:
+            at = pc.para_start + head.rfind(collective)
+            group = [p for p in problems if p.end <= at and
+                     (places[p.id].same_paragraph(pc) or 0 <= at - p.end <= cfg["window"])]
+            # only problems after the previous cause (a new 究其原因 starts a new group)
+            earlier = [x.end for x in causes if x.end <= at]
+            group = [p for p in group if not earlier or p.start >= max(earlier)]
+            if group:
+                for p in group:
+                    links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
+                                      evidence=f"collective marker 「{collective}」 after {len(group)} problem(s)"))
+                continue
+        best: tuple[float, Optional[Span], str] = (0.0, None, "")
+        for p in problems:
+            pp = places[p.id]
+            gap = _gap(p, c)
+            if gap > cfg["window"] or (p.start > c.start and not pp.same_paragraph(pc)):
+                continue  # a cause looks back for its problem, or within its own paragraph
+            same_item = pp.same_paragraph(pc) and (pp.ordinal == pc.ordinal or pp.ordinal is None or pc.ordinal is None)
+            marker = _cause_marker(text, p, c, cfg["markers"])
+            topic = kw.overlap(p.text, c.text)
+            numbering = parallel and pp.ordinal is not None and pp.ordinal == pc.ordinal and not pp.same_paragraph(pc)
+            proximity = max(0.0, 1 - gap / cfg["window"])
+            score = (w["same_item"] * same_item + w["marker"] * bool(marker) + w["topic"] * topic
+                     + w["numbering"] * numbering + w["proximity"] * proximity)
+            if score > best[0]:
+                why = ", ".join(x for x in (
+                    "same item" if same_item else "", f"marker 「{marker}」" if marker else "",
+                    f"topic {topic:.2f}" if topic else "", "same list number" if numbering else "",
+                    f"{gap} chars apart") if x)
+                best = (score, p, why)
+        score, p, why = best
+        if p is not None and score >= cfg["threshold"]:
+            links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(min(score, 1.0), 4), evidence=why))
+    return links
+
+
+# ---------------------------------------------------------------- addressed_by
+
+def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
+    cfg = load_linking_config()["addressed_by"]
+    w, text = cfg["weights"], record.text
+    problems, measures = _spans(record, "PROBLEM"), _spans(record, "MEASURE")
+    if not problems or not measures:
+        return []
+    places = {s.id: place_of(s, text, index) for s in problems + measures}
+    kw = KeywordWeights(s.text for s in problems + measures)
+    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in measures]) > 1
+    scores: dict[tuple[str, str], tuple[float, str]] = {}
+    for m in measures:
+        pm = places[m.id]
+        para = text[pm.para_start:pm.para_end]
+        for p in problems:
+            pp = places[p.id]
+            topic = kw.overlap(p.text, m.text)
+            numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal
+            same_table = (pp.table is not None and pp.table == pm.table and pm.row_pos is not None
+                          and 0 <= pm.row_pos - pp.row_pos <= 1)
+            marker = None
+            for mk in cfg["markers"]:
+                at = para.find(mk)
+                if at >= 0 and kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
+                    marker = mk
+            if topic < cfg["min_topic"] and not numbering and not same_table:
+                continue
+            score = (w["topic"] * topic + w["numbering"] * numbering + w["same_table"] * same_table
+                     + w["marker"] * bool(marker))
+            why = ", ".join(x for x in (
+                f"topic {topic:.2f} ({'/'.join(kw.shared(p.text, m.text)[:4])})" if topic else "",
+                f"list number {pp.ordinal}↔{pm.ordinal}" if numbering else "",
+                "next row of the same table" if same_table else "", f"marker 「{marker}」" if marker else "") if x)
+            scores[(p.id, m.id)] = (score, why)
+    keep: set[tuple[str, str]] = set()
+    for m in measures:  # each measure answers its best problem ...
+        cands = [(s, k) for k, (s, _) in scores.items() if k[1] == m.id and s >= cfg["threshold"]]
+        if cands:
+            keep.add(max(cands)[1])
+    for p in problems:  # ... and each problem keeps its best measure
+        cands = [(s, k) for k, (s, _) in scores.items() if k[0] == p.id and s >= cfg["threshold"]]
+        if cands:
+            keep.add(max(cands)[1])
+    return [Link(id="", from_=pid, to=mid, relation=ADDRESSED_BY, score=round(min(scores[(pid, mid)][0], 1.0), 4),
+                 evidence=scores[(pid, mid)][1]) for pid, mid in sorted(keep, key=lambda k: (k[1], k[0]))]
+
+
+# ---------------------------------------------------------------- explains
+
+def _names_indicator(span_text: str, name: str) -> float:
+    """1.0 when the span names the indicator (预算控制率有待降低 ↔ 预算控制率), else partial similarity."""
+    ns, ni = normalize(span_text), normalize(name)
+    if len(ni) < 2 or not ns:
+        return 0.0
+    if len(ni) >= 3 and ni in ns:
+        return 1.0
+    return fuzz.partial_ratio(ni, ns) / 100.0 if len(ni) >= 3 else 0.0
+
+
+def predict_explains(record: Record, index: RecordIndex) -> list[Link]:
+    cfg = load_linking_config()["explains"]
+    w = cfg["weights"]
+    missed = [(ind, why) for ind in record.indicators if (why := shortfall(ind))]
+    if not missed:
+        return []
+    sources = set(relation_sources(EXPLAINS))
+    links = []
+    for s in record.spans:
+        if s.label not in sources:
+            continue
+        hit = index.cell_containing(s.start, s.end)
+        for ind, why in missed:
+            # the span sits in the row, or in the row's own 偏差原因 text
+            in_row = (hit is not None and ind.row == hit[1].id) or bool(ind.deviation and s.text in ind.deviation)
+            topic = _names_indicator(s.text, ind.name)
+            score = max(w["in_row"] * in_row, w["topic"] * topic)
+            if score >= cfg["threshold"]:
+                ev = ("in the row's own cell" if in_row else f"names 「{ind.name}」 ({topic:.2f})") + f"; row missed: {why}"
+                links.append(Link(id="", from_=s.id, to=ind.id, relation=EXPLAINS, score=round(min(score, 1.0), 4),
+                                  evidence=ev))
+    return links
+
+
+def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
+    index = index or RecordIndex(record)
+    return predict_caused_by(record, index) + predict_addressed_by(record, index) + predict_explains(record, index)

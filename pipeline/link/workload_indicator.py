@@ -1,0 +1,125 @@
+"""WORKLOAD span → indicator row measuring the same activity (reports_on).
+
+A WORKLOAD 「开展视察、专题调研26项」 may report on several rows (视察评议, 专项调研):
+its activity is split at 、/和/及 and each part finds its best rows. A row is
+scored on three features (weights in configs/linking.yaml):
+- activity: phrase similarity of the part and the row's 指标名称 (synonyms, containment);
+- unit: the measure words agree (次 ↔ 次 1.0, 篇 ↔ 篇次 0.8, 项 ↔ 次 0.5, 次 ↔ % never);
+- value: the count agrees with the row's actual value, or with the sum over the rows the
+  span reports on (26 ↔ ≥6 + ≥3 agrees). A contradiction lowers the score but the link is
+  kept when the activity matches well: it is marked agree=False, and the checker turns it
+  into a narrative_table_mismatch finding.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from pipeline.link.config import load_linking_config, relation_sources, require_relation
+from pipeline.link.ends import RecordIndex
+from pipeline.link.quantities import count_agrees, workload_parts
+from pipeline.link.similarity import normalize, phrase_similarity
+from pipeline.record import Indicator, Link, Record
+
+RELATION = require_relation("reports_on")
+_SPLIT = re.compile(r"[、，,/和及与]")
+
+
+def unit_compatibility(a: Optional[str], b: Optional[str], cfg: dict) -> float:
+    """1.0 same word; 0.8 one is the other plus 次; 0.5 same family or unknown; 0 incompatible."""
+    if not a or not b:
+        return 0.5
+    if a == b:
+        return 1.0
+    if a.rstrip("次") == b.rstrip("次") and a.rstrip("次"):
+        return 0.8
+    for family in cfg.get("unit_families", []):
+        if a in family and b in family:
+            return 0.5
+    return 0.0
+
+
+def _row_unit(ind: Indicator) -> Optional[str]:
+    for q in (ind.actual, ind.target):
+        if q is not None and q.unit:
+            return q.unit
+    return None
+
+
+def _is_count_row(ind: Indicator, cfg: dict) -> bool:
+    """Rows measured as rates, money or scores never report a count."""
+    unit = _row_unit(ind)
+    if unit and (unit in cfg.get("non_count_units", []) or unit.endswith("元")):
+        return False
+    return not ind.name.rstrip("（%）()").endswith("率")
+
+
+def activity_queries(activity: str) -> list[str]:
+    """The whole activity and, when it lists several (视察、专题调研), each part."""
+    parts = [p for p in _SPLIT.split(activity) if len(normalize(p)) >= 2]
+    return [activity] + (parts if len(parts) > 1 else [])
+
+
+def _score(sim: float, unit: float, agree: Optional[bool], rcfg: dict) -> float:
+    w = rcfg["weights"]
+    # a contradicting count is weak evidence of a different activity, not proof: it lowers
+    # the score (0.25) without vetoing, so a real mismatch with a well-matched row is kept
+    value = {True: 1.0, None: 0.5, False: 0.25}[agree]
+    return w["activity"] * sim + w["unit"] * unit + w["value"] * value
+
+
+def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
+    cfg = load_linking_config()
+    rcfg = cfg["reports_on"]
+    rows = [i for i in record.indicators if _is_count_row(i, cfg)]
+    sources = set(relation_sources(RELATION))
+    links: list[Link] = []
+    for span in record.spans:
+        if span.label not in sources:
+            continue
+        activity, count, unit, approx = workload_parts(span.text, span.attrs)
+        if not activity:
+            continue
+        # best rows per query (a query is the whole activity or one listed part)
+        chosen: dict[str, tuple[Indicator, float, str]] = {}
+        for query in activity_queries(activity):
+            scored = []
+            for ind in rows:
+                u = unit_compatibility(unit, _row_unit(ind), cfg)
+                if u == 0.0:
+                    continue
+                sim = phrase_similarity(query, ind.name)
+                if sim >= rcfg["min_activity"]:
+                    scored.append((sim, ind))
+            if not scored:
+                continue
+            best = max(s for s, _ in scored)
+            for sim, ind in scored:
+                if sim >= best - rcfg["tie_margin"] and sim > chosen.get(ind.id, (None, -1.0))[1]:
+                    chosen[ind.id] = (ind, sim, query)
+        if not chosen:
+            continue
+        # score on the group, then re-check agreement on the rows that stay linked
+        kept = list(chosen.values())
+        for _ in range(2):
+            group = [ind for ind, _, _ in kept]
+            agree = count_agrees(count, approx, [i.actual for i in group]) if count is not None else None
+            scored = [(ind, sim, query, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
+                      for ind, sim, query in kept]
+            passing = [(ind, sim, query) for ind, sim, query, sc in scored if sc >= rcfg["threshold"]]
+            if len(passing) == len(kept):
+                break
+            kept = passing
+        for ind, sim, query, score in scored:
+            if score < rcfg["threshold"]:
+                continue
+            u = unit_compatibility(unit, _row_unit(ind), cfg)
+            actual = ind.actual.text if ind.actual else "—"
+            evidence = f"activity 「{query}」~「{ind.name}」 sim={sim:.2f}; unit {unit or '?'}~{_row_unit(ind) or '?'} ({u:.1f})"
+            if count is not None:
+                evidence += (f"; count {count:g}{unit or ''} vs actual {actual}"
+                             + (f" (sum over {len(group)} rows)" if len(group) > 1 else "")
+                             + {True: " agrees", False: " CONTRADICTS", None: " (no value)"}[agree])
+            links.append(Link(id="", from_=span.id, to=ind.id, relation=RELATION, score=round(min(score, 1.0), 4),
+                              evidence=evidence, agree=agree))
+    return links

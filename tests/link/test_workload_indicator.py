@@ -1,0 +1,72 @@
+from recordbuilder import RecordBuilder, S
+
+from pipeline.link import workload_indicator
+from pipeline.link.workload_indicator import activity_queries, unit_compatibility
+from pipeline.link.config import load_linking_config
+
+
+def _record():
+    b = RecordBuilder()
+    b.section("evaluation", "三、履职情况")
+    b.para("全年", S("WORKLOAD", "开展视察、专题调研15项", "w_multi"), "，", S("WORKLOAD", "组织执法检查3次", "w_bad"),
+           "，", S("WORKLOAD", "编印工作简报12期", "w_ok"), "，", S("WORKLOAD", "接待来访群众120人次", "w_none"), "。")
+    inds = b.indicator_table([
+        ("专项调研", 10, ">=6次以上", "6次以上", 10),
+        ("视察评议", 10, ">=3次以上", "3次以上", 10),
+        ("执法检查工作", 10, "≥4次", "5次", 10),
+        ("编发工作简报", 5, "12期", "12期", 5),
+        ("群众满意度", 5, "≥95%", "95%", 5),
+        ("会议保障及时率", 5, "100%", "100%", 5),
+    ])
+    return b, b.build(), {i.name: i.id for i in inds}
+
+
+def test_links_found_with_agreement_flags():
+    b, rec, ind = _record()
+    links = {(lk.from_, lk.to): lk for lk in workload_indicator.predict(rec)}
+    expected = {(b.id("w_multi"), ind["专项调研"]), (b.id("w_multi"), ind["视察评议"]),
+                (b.id("w_bad"), ind["执法检查工作"]), (b.id("w_ok"), ind["编发工作简报"])}
+    assert set(links) == expected
+    # 15 against ≥6 + ≥3 (the sum over the two rows) agrees; 3 against 5 contradicts
+    assert links[(b.id("w_multi"), ind["专项调研"])].agree is True
+    assert links[(b.id("w_bad"), ind["执法检查工作"])].agree is False
+    assert links[(b.id("w_ok"), ind["编发工作简报"])].agree is True
+    for lk in links.values():
+        assert 0 <= lk.score <= 1 and lk.evidence and lk.relation == "reports_on"
+
+
+def test_count_below_the_sum_of_lower_bounds_contradicts():
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "开展视察、专题调研5项", "w"), "。")
+    b.indicator_table([("专项调研", 10, ">=6次", "6次以上", 10), ("视察评议", 10, ">=3次", "3次以上", 10)])
+    links = workload_indicator.predict(b.build())
+    assert len(links) == 2 and all(lk.agree is False for lk in links)
+
+
+def test_unrelated_activity_and_rate_rows_are_not_linked():
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "组织立法调研8次", "w1"), "，", S("WORKLOAD", "开展满意度测评2次", "w2"), "。")
+    b.indicator_table([("执法检查工作", 10, "≥4次", "5次", 10), ("群众满意度", 5, "≥95%", "95%", 5)])
+    assert workload_indicator.predict(b.build()) == []
+
+
+def test_attrs_from_the_tagger_are_used_when_present():
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "刊发稿件60余篇", "w", attrs={"activity": "刊发稿件", "count": 60, "unit": "篇", "approximate": True}))
+    b.indicator_table([("刊发宣传稿件", 5, "≥50篇次", "62篇次", 5)])
+    (lk,) = workload_indicator.predict(b.build())
+    assert lk.agree is True  # 60余 ≤ 62
+
+
+def test_unit_compatibility_levels():
+    cfg = load_linking_config()
+    assert unit_compatibility("次", "次", cfg) == 1.0
+    assert unit_compatibility("篇", "篇次", cfg) == 0.8
+    assert unit_compatibility("项", "次", cfg) == 0.5
+    assert unit_compatibility("件", "次", cfg) == 0.0
+    assert unit_compatibility(None, "次", cfg) == 0.5
+
+
+def test_activity_queries_split_listed_activities():
+    assert activity_queries("开展视察、专题调研") == ["开展视察、专题调研", "开展视察", "专题调研"]
+    assert activity_queries("组织执法检查") == ["组织执法检查"]
