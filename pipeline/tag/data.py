@@ -1,0 +1,79 @@
+"""Labelled examples → cleaned text → regions → model windows with tag ids.
+
+Every source of labels (synthetic tasks, seed gold, annotators' corrections)
+arrives as ``lsformat.Example``. Spans may be given in source-text
+coordinates; ``to_cleaned`` maps them into the cleaned text the tagger reads,
+with the cleaner's offset map. Featurisation uses the same regions, context
+and windows as inference (pipeline.tag.regions / model), so training and
+prediction never disagree about what the model sees.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.clean import clean_text
+from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples
+from pipeline.tag.decode import spans_to_tags
+from pipeline.tag.model import ModelArguments, build_inputs
+from pipeline.tag.regions import HeadingsFor, context_for, find_regions, structure_for
+from pipeline.tag.tokenizer import CharEncoder
+
+log = logging.getLogger(__name__)
+IGNORE = -100
+
+
+def to_cleaned(ex: Example) -> Example:
+    """The example with its text cleaned and its spans mapped into cleaned coordinates.
+
+    The cleaner is idempotent, so an already clean text maps to itself.
+    """
+    cleaned = clean_text(ex.text)
+    if cleaned.text == ex.text:
+        return ex
+    spans = []
+    for s in ex.spans:
+        cs, ce = cleaned.offsets.span_to_clean(s.start, s.end)
+        if ce > cs:
+            spans.append(SpanAnn(cs, ce, s.label, id=s.id, text=cleaned.text[cs:ce], score=s.score))
+        else:
+            log.warning("span %s %s vanished in cleaning", s.id, s.label)
+    return Example(cleaned.text, spans, ex.relations, ex.data, ex.task_id)
+
+
+def read_task_files(paths: Iterable[Path], labels: set[str]) -> list[Example]:
+    out: list[Example] = []
+    for p in paths:
+        p = Path(p)
+        files = sorted(p.glob("*.json")) + sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+        for f in files:
+            out.extend(iter_examples(f, labels))
+    return out
+
+
+@dataclass
+class Feature:
+    input_ids: list[int]
+    token_type_ids: list[int]
+    labels: list[int]
+
+
+def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: dict[str, int],
+              scheme: str, headings_for: HeadingsFor | None = None, tables=None) -> list[Feature]:
+    """Model windows for one cleaned example; characters outside regions are not trained on."""
+    text = ex.text
+    if headings_for is None:
+        headings_for, tables = structure_for(text)
+    tags = spans_to_tags(len(text), [(s.start, s.end, s.label) for s in ex.spans], scheme)
+    ids = encoder.encode(text)
+    out = []
+    for k, region in enumerate(find_regions(text, tables, args.min_cell_hanzi)):
+        ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars))
+        region_tags = [tag2id[t] for t in tags[region.start:region.end]]
+        for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id):
+            labels = [IGNORE] * len(w.input_ids)
+            labels[w.first:w.first + w.length] = region_tags[w.offset:w.offset + w.length]
+            out.append(Feature(w.input_ids, w.token_type_ids, labels))
+    return out

@@ -1,0 +1,256 @@
+"""From per-character tag probabilities to spans that follow the spec.
+
+1. Constrained Viterbi over BIOES: the best tag sequence among the valid ones
+   (I/E only after B/I of the same label, a sequence never ends inside a span),
+   so no post-hoc repair of broken tag sequences is needed.
+2. Spans are snapped to ../shared/spec/labels.md: no list numbering (一是、1.、
+   （1）、①), no leading connective (同时、另外、此外), no sentence-final
+   punctuation or whitespace, never across a line break or a tab.
+3. A character model without pretraining tends to break one long clause into
+   pieces; adjacent pieces of the same label separated only by a comma inside
+   one sentence are merged (see ``merge_pieces`` for the rule per label).
+Each span's score is the mean probability of its decoded tags.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+NEG_INF = -1e9
+
+
+@dataclass
+class DecodedSpan:
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+# ---------------------------------------------------------------- transitions
+
+def _parse(tag: str) -> tuple[str, str]:
+    return ("O", "") if tag == "O" else (tag[0], tag[2:])
+
+
+def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start_ok[T], trans_ok[T, T], end_ok[T]) boolean masks for a BIOES (or BIO) tag list."""
+    n = len(tags)
+    parsed = [_parse(t) for t in tags]
+    bioes = any(p == "E" or p == "S" for p, _ in parsed)
+    start = np.zeros(n, bool)
+    end = np.zeros(n, bool)
+    trans = np.zeros((n, n), bool)
+    for j, (p, lab) in enumerate(parsed):
+        start[j] = p in ("O", "B", "S")
+        end[j] = p in ("O", "E", "S") if bioes else True
+    for i, (pi, li) in enumerate(parsed):
+        for j, (pj, lj) in enumerate(parsed):
+            if bioes:
+                if pi in ("O", "E", "S"):
+                    ok = pj in ("O", "B", "S")
+                else:  # B or I: the span must continue with I or close with E, same label
+                    ok = pj in ("I", "E") and lj == li
+            else:
+                ok = pj in ("O", "B") or (pj == "I" and pi in ("B", "I") and lj == li)
+            trans[i, j] = ok
+    return start, trans, end
+
+
+def is_valid_sequence(tag_seq: list[str], tags: list[str]) -> bool:
+    index = {t: i for i, t in enumerate(tags)}
+    start, trans, end = allowed_transitions(tags)
+    if not tag_seq:
+        return True
+    ids = [index[t] for t in tag_seq]
+    if not start[ids[0]] or not end[ids[-1]]:
+        return False
+    return all(trans[a, b] for a, b in zip(ids, ids[1:]))
+
+
+class ViterbiDecoder:
+    """Best valid tag path for a [n, T] matrix of probabilities."""
+
+    def __init__(self, tags: list[str]):
+        self.tags = tags
+        start, trans, end = allowed_transitions(tags)
+        self.start = np.where(start, 0.0, NEG_INF)
+        self.trans = np.where(trans, 0.0, NEG_INF)
+        self.end = np.where(end, 0.0, NEG_INF)
+        self.o_id = tags.index("O")
+
+    def decode(self, probs: np.ndarray) -> np.ndarray:
+        n, t = probs.shape
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        logp = np.log(np.clip(probs.astype(np.float64), 1e-12, 1.0))
+        # Fast path: where the unconstrained argmax is already a valid sequence it is the optimum.
+        best = logp.argmax(1)
+        if self._valid_ids(best):
+            return best
+        back = np.empty((n, t), dtype=np.int64)
+        score = self.start + logp[0]
+        trans = self.trans
+        for i in range(1, n):
+            cand = score[:, None] + trans
+            back[i] = cand.argmax(0)
+            score = cand[back[i], np.arange(t)] + logp[i]
+        score = score + self.end
+        path = np.empty(n, dtype=np.int64)
+        path[-1] = int(score.argmax())
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = back[i, path[i]]
+        return path
+
+    def _valid_ids(self, ids: np.ndarray) -> bool:
+        if self.start[ids[0]] < 0 or self.end[ids[-1]] < 0:
+            return False
+        if len(ids) == 1:
+            return True
+        return bool((self.trans[ids[:-1], ids[1:]] == 0.0).all())
+
+
+def tags_to_spans(tag_ids: np.ndarray, tags: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the spans in a valid BIOES/BIO tag-id sequence."""
+    spans, open_start, open_label = [], None, None
+    for i, tid in enumerate(tag_ids):
+        p, lab = _parse(tags[int(tid)])
+        if p in ("B", "S") or p == "O" or (p == "I" and open_label != lab):
+            if open_start is not None:
+                spans.append((open_start, i, open_label))
+                open_start = None
+            if p in ("B", "S") or p == "I":
+                open_start, open_label = i, lab
+        if p in ("E", "S") and open_start is not None:
+            spans.append((open_start, i + 1, open_label))
+            open_start = None
+    if open_start is not None:
+        spans.append((open_start, len(tag_ids), open_label))
+    return spans
+
+
+def spans_to_tags(n: int, spans: list[tuple[int, int, str]], scheme: str = "BIOES") -> list[str]:
+    """Character tags for spans over n characters (later spans do not overwrite earlier ones)."""
+    out = ["O"] * n
+    for s, e, lab in sorted(spans):
+        if s >= e or any(t != "O" for t in out[s:e]):
+            continue
+        if scheme == "BIOES" and e - s == 1:
+            out[s] = f"S-{lab}"
+            continue
+        out[s] = f"B-{lab}"
+        for i in range(s + 1, e):
+            out[i] = f"I-{lab}"
+        if scheme == "BIOES":
+            out[e - 1] = f"E-{lab}"
+    return out
+
+
+# ---------------------------------------------------------------- snapping to the spec
+
+_CN_NUM = "一二三四五六七八九十"
+_LEADING = re.compile(
+    r"(?:\s+"
+    rf"|[{_CN_NUM}]+是[、，,：:]?"                      # 一是、
+    rf"|第[{_CN_NUM}\d]+[、，,：:]"                    # 第一，
+    rf"|[（(][{_CN_NUM}\d]{{1,3}}[）)][、.．，,]?"      # （1） (一)
+    r"|\d{1,2}(?:[、.．](?!\d)|[)）])"                  # 1. 1、 1)
+    rf"|[{_CN_NUM}]{{1,3}}[、.．]"                      # 一、
+    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"  # ① ⑴ ⒈ ㈠ Ⅰ
+    r"|(?:同时|另外|此外|其次|首先|最后|再次|其中|并且|而且|以及|总之)[，,、：:]?"
+    r"|[，,。；;、：:！!？?]"
+    r")"
+)
+_TRAILING = re.compile(r"[\s。；;，,、：:！!？?]+$")
+_BREAK = re.compile(r"[\n\t]")
+
+
+def snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) to the spec: leading numbering/connectives and trailing punctuation off."""
+    while start < end:
+        m = _LEADING.match(text, start, end)
+        if not m or m.end() == start:
+            break
+        start = m.end()
+    m = _TRAILING.search(text[start:end])
+    if m:
+        end = start + m.start()
+    return start, max(start, end)
+
+
+def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of [start, end) between line breaks and tabs."""
+    pieces, s = [], start
+    for m in _BREAK.finditer(text, start, end):
+        pieces.append((s, m.start()))
+        s = m.end()
+    pieces.append((s, end))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+# ---------------------------------------------------------------- merging broken pieces
+
+_COMMA_GAP = re.compile(r"^[，,\s]*$")
+_HAS_COUNT = re.compile(r"[\d一二两三四五六七八九十百千万]+\s*[余多]?\s*[\u4e00-\u9fff]")
+
+
+def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[str],
+                 gap_o_prob: Callable[[int, int], float] | None = None,
+                 max_gap_o: float = 0.9) -> list[DecodedSpan]:
+    """Join adjacent same-label spans separated only by a comma (or nothing) within one sentence.
+
+    For clause labels (PROBLEM, CAUSE, MEASURE, FUNCTION) a comma is not a
+    statement boundary the way 。；, numbering or a line break are, so the model
+    saying "outside" at a comma is a weak signal: pieces are joined when the
+    model's mean P(O) over the gap is below ``max_gap_o`` (a confident O at the
+    comma keeps two statements apart). Two pieces with no gap at all are always
+    joined. Two WORKLOADs separated by a comma are usually two activities, so a
+    WORKLOAD piece is only joined to the next when it has no count of its own yet.
+    """
+    out: list[DecodedSpan] = []
+    for sp in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == sp.label and prev.end <= sp.start
+                and _COMMA_GAP.match(text[prev.end:sp.start])
+                and not _BREAK.search(text, prev.end, sp.start)):
+            gap_is_weak = (prev.end == sp.start or gap_o_prob is None
+                           or gap_o_prob(prev.end, sp.start) < max_gap_o)
+            if sp.label == "WORKLOAD":
+                joinable = not _HAS_COUNT.search(text[prev.start:prev.end]) and gap_is_weak
+            else:
+                joinable = sp.label in merge_labels and gap_is_weak
+            if joinable:
+                n1, n2 = prev.end - prev.start, sp.end - sp.start
+                prev.score = (prev.score * n1 + sp.score * n2) / (n1 + n2)
+                prev.end = sp.end
+                continue
+        out.append(DecodedSpan(sp.start, sp.end, sp.label, sp.score))
+    return out
+
+
+DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
+
+
+def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDecoder,
+                  merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS,
+                  min_chars: int = 2, max_gap_o: float = 0.9) -> list[DecodedSpan]:
+    """Spans (in text offsets) for the region text[start:start+len(probs)]."""
+    path = decoder.decode(probs)
+    picked = probs[np.arange(len(path)), path]
+    out: list[DecodedSpan] = []
+    for s, e, label in tags_to_spans(path, decoder.tags):
+        score = float(picked[s:e].mean())
+        for a, b in split_at_breaks(text, start + s, start + e):
+            a, b = snap(text, a, b)
+            if b - a >= min_chars:
+                out.append(DecodedSpan(a, b, label, score))
+    if merge_labels is not None:
+        o_col = probs[:, decoder.o_id]
+
+        def gap_o_prob(a: int, b: int) -> float:
+            return float(o_col[a - start:b - start].mean())
+        out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
+    return out

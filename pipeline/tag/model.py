@@ -1,0 +1,124 @@
+"""The tagger network and how text is cut into its input windows.
+
+A small BERT-style encoder (``BertForTokenClassification`` built from a
+``BertConfig``, randomly initialised: no pretrained weights, no hub) over
+characters. Every input is ``[CLS] context [SEP] window [SEP]``: the context
+segment (token type 0) is the region's heading path, the window (token type 1)
+is up to ``window_chars`` characters of the region. Long regions are covered
+by overlapping windows ``stride`` characters apart; each character keeps the
+prediction of the window in which it is most central (most context both sides).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import yaml
+from transformers import BertConfig, BertForTokenClassification
+
+from pipeline.labels import load_labels
+
+
+@dataclass
+class ModelArguments:
+    """Network sizes and windowing (the ``model:`` block of configs/tagger*.yaml)."""
+    hidden_size: int = 256
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 4
+    intermediate_size: int = 1024
+    hidden_dropout_prob: float = 0.1
+    attention_probs_dropout_prob: float = 0.1
+    window_chars: int = 256
+    stride: int = 192
+    max_context_chars: int = 40
+    min_cell_hanzi: int = 15
+
+    @property
+    def max_positions(self) -> int:
+        return self.window_chars + self.max_context_chars + 3
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "ModelArguments":
+        names = {f.name for f in fields(cls)}
+        unknown = set(d or {}) - names
+        if unknown:
+            raise ValueError(f"unknown model settings: {sorted(unknown)}")
+        return cls(**(d or {}))
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+
+
+def tag_list() -> list[str]:
+    return load_labels().tags()
+
+
+def build_model(args: ModelArguments, vocab_size: int, tags: list[str] | None = None,
+                pad_id: int = 0) -> BertForTokenClassification:
+    tags = tags or tag_list()
+    config = BertConfig(
+        vocab_size=vocab_size, hidden_size=args.hidden_size, num_hidden_layers=args.num_hidden_layers,
+        num_attention_heads=args.num_attention_heads, intermediate_size=args.intermediate_size,
+        hidden_dropout_prob=args.hidden_dropout_prob,
+        attention_probs_dropout_prob=args.attention_probs_dropout_prob,
+        max_position_embeddings=args.max_positions, type_vocab_size=2, pad_token_id=pad_id,
+        id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)},
+    )
+    config.jixiao = asdict(args)  # windowing settings travel with the saved config
+    return BertForTokenClassification(config)
+
+
+def window_starts(length: int, window: int, stride: int) -> list[int]:
+    """Start offsets of windows covering [0, length): every stride, the last one flush with the end."""
+    if length <= window:
+        return [0]
+    starts = list(range(0, length - window, stride))
+    starts.append(length - window)
+    return starts
+
+
+@dataclass
+class WindowInput:
+    region: int          # index of the region in the caller's list
+    offset: int          # window start within the region
+    length: int          # characters of the region in this window
+    input_ids: list[int]
+    token_type_ids: list[int]
+    first: int           # index of the window's first character token in input_ids
+
+
+def build_inputs(region_ids: list[int], context_ids: list[int], region_index: int,
+                 args: ModelArguments, cls_id: int, sep_id: int) -> list[WindowInput]:
+    """Windows for one region's character ids, each prefixed by the context segment."""
+    ctx = context_ids[-args.max_context_chars:] if args.max_context_chars > 0 else []
+    head = [cls_id] + ctx + [sep_id]
+    out = []
+    for s in window_starts(len(region_ids), args.window_chars, args.stride):
+        body = region_ids[s:s + args.window_chars]
+        ids = head + body + [sep_id]
+        types = [0] * len(head) + [1] * (len(body) + 1)
+        out.append(WindowInput(region_index, s, len(body), ids, types, len(head)))
+    return out
+
+
+def merge_windows(length: int, windows: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """Per-character rows from overlapping windows, each from the window where the char is most central.
+
+    windows: (offset, rows[len, T]) pairs; returns rows[length, T].
+    """
+    if not windows:
+        raise ValueError("no windows")
+    t = windows[0][1].shape[1]
+    out = np.zeros((length, t), dtype=windows[0][1].dtype)
+    best = np.full(length, -1, dtype=np.int64)
+    for offset, rows in windows:
+        n = rows.shape[0]
+        idx = np.arange(n)
+        centrality = np.minimum(idx, n - 1 - idx)  # chars of context on the short side
+        pos = offset + idx
+        better = centrality > best[pos]
+        out[pos[better]] = rows[better]
+        best[pos[better]] = centrality[better]
+    return out

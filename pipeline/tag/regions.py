@@ -1,0 +1,173 @@
+"""Which parts of a record's text the tagger reads, and the context each part carries.
+
+Regions are narrative paragraphs (lines outside tables) and long narrative
+table cells (at least ``min_cell_hanzi`` hanzi); short cells are structured
+data that the table parser owns. Every region carries a context string: the
+path of section headings above it, plus, for a cell, its row's label cell
+(「改进措施及结果应用方案」 says what the long cell beside it is). The model reads
+that context as a prefix segment, so a paragraph far below 存在的问题 is still
+read as a problem.
+
+Headings come from ``pipeline.annotate.structure_text`` (the lead's section
+parser) when it is importable; otherwise from ``simple_headings``, a small
+numbering-based detector, so that training and inference always agree on the
+source of context within one installation.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Protocol
+
+log = logging.getLogger(__name__)
+
+HeadingsFor = Callable[[int], list[str]]
+_HANZI = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+    kind: str  # "paragraph" or "cell"
+    row_label: str = ""
+
+
+class _TableLike(Protocol):
+    start: int
+    end: int
+    rows: list
+
+
+def hanzi_count(s: str) -> int:
+    return len(_HANZI.findall(s))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \u3000":
+        start += 1
+    while end > start and text[end - 1] in " \u3000":
+        end -= 1
+    return start, end
+
+
+def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) -> list[Region]:
+    cells = [_trimmed(text, s, e) for s, e in cells]
+    cells = [(s, e) for s, e in cells if e > s]
+    if not cells:
+        return []
+    label = text[cells[0][0]:cells[0][1]]
+    out = []
+    for k, (s, e) in enumerate(cells):
+        if hanzi_count(text[s:e]) >= min_cell_hanzi:
+            out.append(Region(s, e, "cell", label if k > 0 else ""))
+    return out
+
+
+def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
+                 min_cell_hanzi: int = 15) -> list[Region]:
+    """Regions in text order. With ``tables`` (Record.tables) their cells are used;
+    without, a line holding a tab is read as a table row of tab-separated cells."""
+    table_ranges: list[tuple[int, int]] = []
+    out: list[Region] = []
+    for t in tables or ():
+        table_ranges.append((t.start, t.end))
+        for row in t.rows:
+            out.extend(_cell_regions(text, [(c.start, c.end) for c in row.cells], min_cell_hanzi))
+    table_ranges.sort()
+
+    def in_table(pos: int) -> bool:
+        return any(s <= pos < e for s, e in table_ranges)
+
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if start == end or in_table(start):
+            continue
+        if "\t" in line:
+            cells, s = [], start
+            for i in range(start, end):
+                if text[i] == "\t":
+                    cells.append((s, i))
+                    s = i + 1
+            cells.append((s, end))
+            out.extend(_cell_regions(text, cells, min_cell_hanzi))
+        else:
+            s, e = _trimmed(text, start, end)
+            if hanzi_count(text[s:e]) >= 2:
+                out.append(Region(s, e, "paragraph"))
+    return sorted(out, key=lambda r: r.start)
+
+
+def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int) -> str:
+    """Heading path (outermost first) and row label, cut from the left to max_chars."""
+    parts = list(headings_for(region.start)) if headings_for else []
+    if region.row_label:
+        parts.append(region.row_label)
+    ctx = "/".join(p.strip() for p in parts if p and p.strip())
+    return ctx[-max_chars:] if max_chars > 0 else ""
+
+
+# ---------------------------------------------------------------- heading sources
+
+def headings_from_record(record) -> HeadingsFor:
+    """Heading titles above an offset, from a Record's sections."""
+    def headings_for(offset: int) -> list[str]:
+        return [s.title for s in record.heading_path(offset)]
+    return headings_for
+
+
+_NUMBERING = [
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")),
+    (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+
+
+def simple_headings(text: str, max_title: int = 40) -> HeadingsFor:
+    """Fallback heading path: short numbered lines without tabs and without a closing 。.
+
+    Numbering style decides the level (一、 > （一） > 1. > （1）), a heading
+    closes every deeper one. Only used when the section parser is unavailable.
+    """
+    heads: list[tuple[int, int, str]] = []  # (offset, level, title)
+    pos = 0
+    for line in text.split("\n"):
+        s = line.strip()
+        if s and "\t" not in line and len(s) <= max_title and not s.endswith(("。", "；", ";")):
+            for level, pat in _NUMBERING:
+                if pat.match(s):
+                    heads.append((pos, level, s))
+                    break
+        pos += len(line) + 1
+    offsets = [h[0] for h in heads]
+
+    def headings_for(offset: int) -> list[str]:
+        from bisect import bisect_right
+        k = bisect_right(offsets, offset)
+        path: list[tuple[int, str]] = []
+        for _, level, title in heads[:k]:
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, title))
+        return [t for _, t in path]
+    return headings_for
+
+
+def structure_for(text: str) -> tuple[HeadingsFor, list | None]:
+    """(headings_for, tables) for a cleaned text, from the section parser when available."""
+    try:
+        from pipeline.annotate import structure_text  # the lead's module; may not exist yet
+    except ImportError:
+        return simple_headings(text), None
+    try:
+        record = structure_text(text)
+    except Exception as exc:  # a parser failure must not stop tagging: fall back, say so
+        log.warning("structure_text failed (%s); using simple headings", exc)
+        return simple_headings(text), None
+    if record.text != text:  # offsets would not line up: use the text-only fallback
+        return simple_headings(text), None
+    return headings_from_record(record), record.tables

@@ -1,0 +1,146 @@
+"""The tagger as a pipeline component (spaCy style: ``predict`` separate from ``set_annotations``).
+
+    tagger = Tagger.load(MODELS_DIR / "tagger")
+    preds = tagger.predict(record)          # list[SpanPrediction], record untouched
+    tagger.set_annotations(record, preds)   # record.spans, record.model_version filled
+
+Inference: regions (narrative lines and long cells) → windows with the
+heading-path context → one batched forward pass per length bucket (bf16
+autocast by default; ``precision="fp32"`` for the reference) → per-character
+probabilities merged across overlapping windows → constrained Viterbi and
+span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload).
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import BertForTokenClassification
+
+from pipeline.record import Record, Span
+from pipeline.tag.decode import DEFAULT_MERGE_LABELS, ViterbiDecoder, decode_region
+from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
+from pipeline.tag.regions import HeadingsFor, Region, context_for, find_regions, headings_from_record, structure_for
+from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
+from pipeline.tag.workload import parse_workload
+
+
+@dataclass
+class SpanPrediction:
+    start: int
+    end: int
+    label: str
+    score: float
+    text: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+class Tagger:
+    def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
+                 tags: list[str], model_version: str, precision: str = "bf16", batch_size: int = 32,
+                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS):
+        self.model = model.eval()
+        self.encoder = encoder
+        self.args = args
+        self.tags = tags
+        self.model_version = model_version
+        self.precision = precision
+        self.batch_size = batch_size
+        self.decoder = ViterbiDecoder(tags)
+        self.merge_labels = merge_labels
+
+    @classmethod
+    def load(cls, model_dir: Path | str, precision: str = "bf16", threads: int | None = 2, **kw) -> "Tagger":
+        model_dir = Path(model_dir)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        if threads:
+            torch.set_num_threads(threads)
+        model = BertForTokenClassification.from_pretrained(str(model_dir), local_files_only=True)
+        encoder = CharEncoder(load_tokenizer(model_dir))
+        args = ModelArguments.from_dict(getattr(model.config, "jixiao", None) or {})
+        tags = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+        summary = model_dir / "train_summary.json"
+        version = (json.loads(summary.read_text(encoding="utf-8")).get("model_version")
+                   if summary.exists() else model_dir.name)
+        return cls(model, encoder, args, tags, version, precision=precision, **kw)
+
+    # ------------------------------------------------------------ probabilities
+
+    def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None) -> list[np.ndarray]:
+        """Per-character tag probabilities [len(region), T] for every region."""
+        ids = self.encoder.encode(text)
+        windows: list[WindowInput] = []
+        for k, r in enumerate(regions):
+            ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
+            windows += build_inputs(ids[r.start:r.end], ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id)
+        per_region: list[list[tuple[int, np.ndarray]]] = [[] for _ in regions]
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else nullcontext())
+        with torch.inference_mode(), autocast:
+            for b in range(0, len(order), self.batch_size):
+                batch = [windows[i] for i in order[b:b + self.batch_size]]
+                n = max(len(w.input_ids) for w in batch)
+                input_ids = torch.full((len(batch), n), self.encoder.pad_id, dtype=torch.long)
+                types = torch.zeros((len(batch), n), dtype=torch.long)
+                mask = torch.zeros((len(batch), n), dtype=torch.long)
+                for i, w in enumerate(batch):
+                    input_ids[i, :len(w.input_ids)] = torch.tensor(w.input_ids)
+                    types[i, :len(w.input_ids)] = torch.tensor(w.token_type_ids)
+                    mask[i, :len(w.input_ids)] = 1
+                logits = self.model(input_ids=input_ids, token_type_ids=types, attention_mask=mask).logits
+                probs = torch.softmax(logits.float(), dim=-1).numpy()
+                for i, w in enumerate(batch):
+                    per_region[w.region].append((w.offset, probs[i, w.first:w.first + w.length]))
+        return [merge_windows(r.end - r.start, per_region[k]) for k, r in enumerate(regions)]
+
+    # ------------------------------------------------------------ component API
+
+    def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
+        """Spans for a cleaned text; headings/tables from the section parser when not given."""
+        if headings_for is None:
+            headings_for, found_tables = structure_for(text)
+            tables = tables if tables is not None else found_tables
+        regions = find_regions(text, tables, self.args.min_cell_hanzi)
+        out: list[SpanPrediction] = []
+        for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
+            for sp in decode_region(text, r.start, probs, self.decoder, self.merge_labels):
+                span_text = text[sp.start:sp.end]
+                attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
+                out.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
+        return out
+
+    def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:
+        """Spans for record.text; the record is not modified."""
+        tables = record.tables or None
+        if headings_for is None:
+            if record.sections:
+                headings_for = headings_from_record(record)
+            else:
+                headings_for, found = structure_for(record.text)
+                tables = tables or found
+        return self.predict_text(record.text, headings_for, tables)
+
+    def set_annotations(self, record: Record, predictions: list[SpanPrediction]) -> Record:
+        """Replace the record's model spans with predictions (other sources are kept)."""
+        kept = [s for s in record.spans if s.source != "model"]
+        taken = {s.id for s in kept}
+        spans, n = [], 0
+        for p in sorted(predictions, key=lambda p: (p.start, p.end)):
+            n += 1
+            while f"m{n}" in taken:
+                n += 1
+            sec = record.section_at(p.start)
+            spans.append(Span(id=f"m{n}", label=p.label, start=p.start, end=p.end, text=record.text[p.start:p.end],
+                              score=p.score, source="model", section=sec.id if sec else None, attrs=dict(p.attrs)))
+        record.spans = sorted(kept + spans, key=lambda s: (s.start, s.end))
+        record.model_version = self.model_version
+        return record
+
+    def __call__(self, record: Record) -> Record:
+        return self.set_annotations(record, self.predict(record))

@@ -1,0 +1,291 @@
+"""Train the character tagger on this CPU.
+
+``jixiao train --config configs/tagger.yaml --out models/tagger``. The YAML
+has three blocks mapped onto typed argument dataclasses (the shape of HF's
+run_ner.py): ``model`` (ModelArguments), ``data`` (DataArguments), ``training``
+(TrainingArguments). Data = synthetic tasks + seed gold (optional, so the
+evaluation protocol can leave it out) + every annotations/corrections/*.json.
+A plain loop: AdamW, linear warm-up then linear decay, fixed seeds, 2 threads.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import random
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from transformers import get_linear_schedule_with_warmup
+
+from pipeline import ANNOTATIONS_DIR, PROJECT_ROOT
+from pipeline.corpus.lsformat import Example
+from pipeline.labels import load_labels
+from pipeline.tag.data import IGNORE, Feature, featurize, read_task_files, to_cleaned
+from pipeline.tag.model import ModelArguments, build_model, load_yaml
+from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DataArguments:
+    """Where training examples come from (the ``data:`` block)."""
+    synth_docs: int = 300            # synthetic documents generated on the fly (0: none)
+    synth_seed: int = 7
+    use_gold: bool = True            # seed gold; off for protocol (a)
+    gold_exclude: list[str] = field(default_factory=list)  # seed file names left out (leave-one-out)
+    corrections_dir: str = str(ANNOTATIONS_DIR / "corrections")
+    task_files: list[str] = field(default_factory=list)    # further Label Studio exports (paths)
+
+
+@dataclass
+class TrainingArguments:
+    """Optimisation (the ``training:`` block)."""
+    seed: int = 13
+    epochs: float = 3.0
+    max_steps: int = 0               # > 0 overrides epochs
+    batch_size: int = 16
+    learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_grad_norm: float = 1.0
+    threads: int = 2
+    unk_replace_prob: float = 0.01   # random chars → [UNK] so the [UNK] embedding is trained
+    log_every: int = 50
+    time_limit_s: float = 0          # > 0: stop (and save) after this long
+
+
+def _from_dict(cls, d: dict | None):
+    names = {f.name for f in fields(cls)}
+    unknown = set(d or {}) - names
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} settings: {sorted(unknown)}")
+    return cls(**(d or {}))
+
+
+def load_config(path: Path) -> tuple[ModelArguments, DataArguments, TrainingArguments]:
+    cfg = load_yaml(path)
+    data = dict(cfg.get("data") or {})
+    # paths in a config are relative to the project root, not to the working directory
+    data["task_files"] = [str(PROJECT_ROOT / p) if not Path(p).is_absolute() else p
+                          for p in data.get("task_files", [])]
+    if "corrections_dir" in data and not Path(data["corrections_dir"]).is_absolute():
+        data["corrections_dir"] = str(PROJECT_ROOT / data["corrections_dir"])
+    return (ModelArguments.from_dict(cfg.get("model")), _from_dict(DataArguments, data),
+            _from_dict(TrainingArguments, cfg.get("training")))
+
+
+# ---------------------------------------------------------------- data sources
+
+def synth_examples(n: int, seed: int) -> list[Example]:
+    """Synthetic labelled documents from pipeline.corpus.synth (another engineer's module).
+
+    Uses its Python API ``generate_examples(n, seed=...)`` when present; returns
+    [] (with a warning) while it is not, so training falls back on task files.
+    """
+    if n <= 0:
+        return []
+    try:
+        from pipeline.corpus import synth  # type: ignore[attr-defined]
+        generate = getattr(synth, "generate_examples")
+    except (ImportError, AttributeError):
+        log.warning("pipeline.corpus.synth.generate_examples not available: no synthetic data")
+        return []
+    return list(generate(n, seed=seed))
+
+
+def gold_examples(exclude: list[str] | None = None) -> list[Example]:
+    """Seed gold (pipeline.corpus.gold), in cleaned coordinates, minus the seed files in exclude."""
+    try:
+        from pipeline.corpus.gold import SeedsMissing, gold_in_clean_coords, load_all_gold
+    except ImportError:
+        log.warning("pipeline.corpus.gold not available: no seed gold")
+        return []
+    try:
+        gold = load_all_gold()
+    except SeedsMissing as exc:
+        log.warning("no seed gold: %s", exc)
+        return []
+    skip = set(exclude or [])
+    return [gold_in_clean_coords(ex) for ex in gold if ex.data.get("file") not in skip]
+
+
+def collect_examples(data: DataArguments) -> list[Example]:
+    labels = set(load_labels().names)
+    examples = synth_examples(data.synth_docs, data.synth_seed)
+    if data.use_gold:
+        examples += gold_examples(data.gold_exclude)
+    corrections = Path(data.corrections_dir)
+    if corrections.is_dir():
+        examples += read_task_files([corrections], labels)
+    examples += read_task_files([Path(p) for p in data.task_files], labels)
+    return examples
+
+
+# ---------------------------------------------------------------- training loop
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _batches(features: list[Feature], batch_size: int, rng: random.Random) -> list[list[Feature]]:
+    """Shuffled batches of similar length (less padding), in shuffled order."""
+    order = list(range(len(features)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: len(features[i].input_ids))
+        batches += [[features[i] for i in part[b:b + batch_size]] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float = 0.0,
+            rng: random.Random | None = None) -> dict[str, torch.Tensor]:
+    n = max(len(f.input_ids) for f in batch)
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+    types = torch.zeros((len(batch), n), dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    labels = torch.full((len(batch), n), IGNORE, dtype=torch.long)
+    for i, f in enumerate(batch):
+        k = len(f.input_ids)
+        ids[i, :k] = torch.tensor(f.input_ids)
+        types[i, :k] = torch.tensor(f.token_type_ids)
+        mask[i, :k] = 1
+        labels[i, :k] = torch.tensor(f.labels)
+    if unk_prob > 0 and rng is not None:
+        g = torch.Generator().manual_seed(rng.randrange(2**31))
+        flip = (torch.rand(ids.shape, generator=g) < unk_prob) & (labels != IGNORE)
+        ids[flip] = unk_id
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "labels": labels}
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def weights_digest(model_dir: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(model_dir.glob("*.safetensors")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def train(model_args: ModelArguments, data_args: DataArguments, train_args: TrainingArguments,
+          out_dir: Path, examples: list[Example] | None = None,
+          progress: Callable[[str], None] | None = None) -> dict:
+    """Train and save to out_dir; returns the training summary (also written to train_summary.json)."""
+    say = progress or log.info
+    set_seed(train_args.seed)
+    torch.set_num_threads(train_args.threads)
+    labels = load_labels()
+    tags = labels.tags()
+    tag2id = {t: i for i, t in enumerate(tags)}
+    tokenizer = build_tokenizer()
+    encoder = CharEncoder(tokenizer)
+
+    t0 = time.perf_counter()
+    if examples is None:
+        examples = collect_examples(data_args)
+    examples = [to_cleaned(ex) for ex in examples]
+    features: list[Feature] = []
+    for ex in examples:
+        features.extend(featurize(ex, encoder, model_args, tag2id, labels.scheme))
+    if not features:
+        raise ValueError("no training windows: no examples found (check the data block of the config)")
+    n_chars = sum(sum(1 for x in f.labels if x != IGNORE) for f in features)
+    say(f"{len(examples)} examples, {len(features)} windows, {n_chars} labelled chars "
+        f"(featurised in {time.perf_counter() - t0:.1f}s)")
+
+    model = build_model(model_args, encoder.size, tags, encoder.pad_id)
+    model.train()
+    steps_per_epoch = math.ceil(len(features) / train_args.batch_size)
+    total = train_args.max_steps or max(1, math.ceil(steps_per_epoch * train_args.epochs))
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": train_args.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+         "weight_decay": 0.0},
+    ]
+    optim = torch.optim.AdamW(groups, lr=train_args.learning_rate)
+    sched = get_linear_schedule_with_warmup(optim, int(total * train_args.warmup_ratio), total)
+    rng = random.Random(train_args.seed)
+
+    step, t_train, losses, stopped_early = 0, time.perf_counter(), [], False
+    while step < total:
+        for batch in _batches(features, train_args.batch_size, rng):
+            inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
+            loss = model(**inputs).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), train_args.max_grad_norm)
+            optim.step()
+            sched.step()
+            optim.zero_grad(set_to_none=True)
+            losses.append(loss.item())
+            step += 1
+            if step % train_args.log_every == 0 or step == total:
+                say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
+                    f"({time.perf_counter() - t_train:.0f}s)")
+            if train_args.time_limit_s and time.perf_counter() - t_train > train_args.time_limit_s:
+                stopped_early = True
+                break
+            if step >= total:
+                break
+        if stopped_early:
+            break
+    train_s = time.perf_counter() - t_train
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    model.save_pretrained(out_dir, safe_serialization=True)
+    tokenizer.save_pretrained(out_dir)
+    (out_dir / "label_map.json").write_text(json.dumps({"scheme": labels.scheme, "tags": tags},
+                                                       ensure_ascii=False, indent=1), encoding="utf-8")
+    commit = git_commit()
+    version = f"tagger-{commit}-{weights_digest(out_dir)}"
+    summary = {
+        "model_version": version, "commit": commit, "seed": train_args.seed,
+        "examples": len(examples), "windows": len(features), "labelled_chars": n_chars,
+        "steps": step, "planned_steps": total, "stopped_early": stopped_early,
+        "train_seconds": round(train_s, 1), "final_loss": float(np.mean(losses[-20:])) if losses else None,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "model": asdict(model_args), "data": asdict(data_args), "training": asdict(train_args),
+        "sources": sorted({str(ex.data.get("source", "unknown")) for ex in examples}),
+    }
+    (out_dir / "train_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    say(f"saved {version} to {out_dir} in {train_s:.0f}s of training")
+    return summary
+
+
+def retrain(examples: list[Example], workdir: Path, config: Path | None = None) -> str:
+    """Retrain on synthetic data plus the given (annotated) examples; for the Label Studio backend.
+
+    Saves the model under workdir/<model_version>/ and returns the model version.
+    """
+    from pipeline import CONFIG_DIR
+    model_args, data_args, train_args = load_config(config or CONFIG_DIR / "tagger.yaml")
+    examples = collect_examples(data_args) + list(examples)
+    tmp = Path(workdir) / "training"
+    summary = train(model_args, data_args, train_args, tmp, examples=examples)
+    final = Path(workdir) / summary["model_version"]
+    if final.exists():
+        import shutil
+        shutil.rmtree(final)
+    tmp.rename(final)
+    return summary["model_version"]

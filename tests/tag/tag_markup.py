@@ -1,0 +1,23 @@
+"""Write labelled test text inline: 「【LABEL|span text】」 marks a span (our own sentences only)."""
+from __future__ import annotations
+
+import re
+
+from pipeline.corpus.lsformat import Example, SpanAnn
+
+_MARK = re.compile(r"【([A-Z]+)\|([^】]*)】")
+
+
+def parse_markup(marked: str) -> Example:
+    text_parts, spans, pos, out_len = [], [], 0, 0
+    for m in _MARK.finditer(marked):
+        before = marked[pos:m.start()]
+        text_parts.append(before)
+        out_len += len(before)
+        label, inner = m.group(1), m.group(2)
+        spans.append(SpanAnn(out_len, out_len + len(inner), label, id=f"g{len(spans)}", text=inner))
+        text_parts.append(inner)
+        out_len += len(inner)
+        pos = m.end()
+    text_parts.append(marked[pos:])
+    return Example("".join(text_parts), spans)
