@@ -9,6 +9,7 @@ and deleted text, field codes and fallback copies of drawings are not.
 from __future__ import annotations
 
 import io
+import re
 
 from pipeline.read.layout import LayoutBuilder
 from pipeline.read.result import ReadError, ReadLimits, ReadResult
@@ -30,7 +31,7 @@ def read_docx(data: bytes, limits: ReadLimits) -> ReadResult:
         kind = binary_kind(data)
         hint = f" (it looks like {kind})" if kind else ""
         raise ReadError(f"corrupt .docx: not a ZIP package{hint}")
-    check_zip(data, limits, ".docx")
+    _check_is_word_package(check_zip(data, limits, ".docx"))
     document = _open(data)
     builder = LayoutBuilder()
     warnings: list[str] = []
@@ -40,6 +41,23 @@ def read_docx(data: bytes, limits: ReadLimits) -> ReadResult:
         raise ReadError("empty file: the .docx has no text in its body")
     return ReadResult(text=text, format="docx", encoding=None, n_bytes=len(data),
                       tables=builder.tables, warnings=warnings)
+
+
+# Main parts of the other Office formats, to say what a misnamed package really is.
+_OTHER_OFFICE = {"xl/workbook.xml": "an Excel workbook (.xlsx)",
+                 "ppt/presentation.xml": "a PowerPoint presentation (.pptx)"}
+
+
+def _check_is_word_package(names: list[str]) -> None:
+    if "word/document.xml" in names:
+        return
+    # Some Word versions name the main part word/document2.xml; python-docx finds it by relationship.
+    if any(re.fullmatch(r"word/document\d*\.xml", name) for name in names):
+        return
+    for part, kind in _OTHER_OFFICE.items():
+        if part in names:
+            raise ReadError(f"corrupt .docx: no word/document.xml, the file is {kind}")
+    raise ReadError("corrupt .docx: no word/document.xml in the package (not a Word document)")
 
 
 def _open(data: bytes):

@@ -64,11 +64,15 @@ class _Flow:
         self.builder = builder
         self.lines: list[str] = []      # used when rendering inside a table cell
         self._parts: list[str] = []
+        self._preformatted = False      # the current line holds <pre> text: keep its spacing
 
     def end_line(self) -> None:
-        line = re.sub(r" {2,}", " ", "".join(self._parts)).strip(" ")
+        line = "".join(self._parts)
+        if not self._preformatted:
+            line = re.sub(r" {2,}", " ", line).strip(" ")
         self._parts = []
-        if line:
+        self._preformatted = False
+        if line.strip():
             self._emit(line)
 
     def _emit(self, line: str) -> None:
@@ -106,11 +110,11 @@ class _Flow:
         if not pre:
             self._parts.append(_HTML_SPACE.sub(" ", text))
             return
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
+        for index, line in enumerate(text.split("\n")):
             if index:
                 self.end_line()
             self._parts.append(line)
+            self._preformatted = True
 
     def _table(self, table, pre: bool) -> None:
         self.end_line()

@@ -21,8 +21,9 @@ CHUNK = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")   # zip local file header, 30 bytes
 
 
-def check_zip(data: bytes, limits: ReadLimits, what: str = ".docx") -> None:
-    """ReadError("corrupt .docx: …") for a broken zip or one that would unpack too large."""
+def check_zip(data: bytes, limits: ReadLimits, what: str = ".docx") -> list[str]:
+    """ReadError("corrupt .docx: …") for a broken zip or one that would unpack too large;
+    otherwise the member names."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
@@ -34,6 +35,7 @@ def check_zip(data: bytes, limits: ReadLimits, what: str = ".docx") -> None:
         _check_declared(infos, limits, what)
         for info in infos:
             _check_real_size(data, info, limits, what)
+        return [info.filename for info in infos]
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], limits: ReadLimits, what: str) -> None:

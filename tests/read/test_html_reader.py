@@ -1,0 +1,90 @@
+"""The .html reader: declared/detected encoding, visible text as lines, tables as TableBlocks."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.read import ReadError, read_bytes
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="{charset}"><title>页面标题</title>
+<style>p {{ color: red; }}</style><script>var budget = "不应出现";</script></head>
+<body>
+<h1>青禾县图书馆2023年度绩效自评报告</h1>
+<!-- 注释也不应出现 -->
+<p>一、部门基本情况</p>
+<p>全年开展阅读推广活动
+   36场，<b>服务读者</b>约4.2万人次。</p>
+<div>第一行<br>第二行</div>
+<table>
+  <thead><tr><th>指标</th><th>目标</th><th>完成</th></tr></thead>
+  <tbody>
+  <tr><td colspan="2">经费合计（万元）</td><td>286.40</td></tr>
+  <tr><td><p>阅读推广</p><p>含流动书车</p></td><td>≥30场</td><td>36场</td></tr>
+  </tbody>
+</table>
+<ul><li>二、存在的问题</li><li>采购资金到位偏晚。</li></ul>
+</body></html>
+"""
+
+EXPECTED_TEXT = (
+    "青禾县图书馆2023年度绩效自评报告\n"
+    "一、部门基本情况\n"
+    "全年开展阅读推广活动 36场，服务读者约4.2万人次。\n"
+    "第一行\n"
+    "第二行\n"
+    "\n"
+    "指标\t目标\t完成\n"
+    "经费合计（万元）\t286.40\n"
+    "阅读推广\n含流动书车\t≥30场\t36场\n"
+    "\n"
+    "二、存在的问题\n"
+    "采购资金到位偏晚。\n"
+)
+
+
+@pytest.mark.parametrize("charset, codec, encoding", [
+    ("utf-8", "utf-8", "utf-8"),
+    ("gb2312", "gbk", "gb18030"),
+    ("GBK", "gbk", "gb18030"),
+])
+def test_page_renders_to_lines_and_a_table(charset, codec, encoding, cells, well_formed):
+    raw = PAGE.format(charset=charset).encode(codec)
+    result = read_bytes(raw, ".html")
+    well_formed(result)
+    assert result.text == EXPECTED_TEXT
+    assert (result.format, result.encoding, result.warnings) == ("html", encoding, [])
+    assert cells(result) == [["指标", "目标", "完成"],
+                             ["经费合计（万元）", "286.40"],
+                             ["阅读推广\n含流动书车", "≥30场", "36场"]]
+
+
+def test_wrong_declared_charset_falls_back_to_detection():
+    raw = PAGE.format(charset="utf-8").encode("gbk")      # a page that lies about its charset
+    result = read_bytes(raw, ".htm")
+    assert result.text == EXPECTED_TEXT and result.encoding == "gb18030"
+    assert any("declares charset utf-8" in warning for warning in result.warnings)
+
+
+def test_undeclared_charset_is_detected():
+    raw = PAGE.replace('<meta charset="{charset}">', "").format().encode("gb18030")
+    assert read_bytes(raw, ".html").text == EXPECTED_TEXT
+
+
+def test_layout_table_is_read_as_flow_and_nested_data_table_stays_a_table(cells):
+    page = ("<table><tr><td><p>报告正文第一段</p>"
+            "<table><tr><td>项目</td><td>得分</td></tr><tr><td>产出</td><td>28</td></tr></table>"
+            "<p>报告正文第二段</p></td></tr></table>")
+    result = read_bytes(page.encode("utf-8"), ".html")
+    assert result.text == "报告正文第一段\n\n项目\t得分\n产出\t28\n\n报告正文第二段\n"
+    assert cells(result) == [["项目", "得分"], ["产出", "28"]]
+
+
+def test_pre_keeps_its_lines():
+    result = read_bytes("<pre>第一行\n  第二行</pre>".encode("utf-8"), ".html")
+    assert result.text == "第一行\n  第二行\n"
+
+
+def test_page_without_visible_text_is_refused():
+    with pytest.raises(ReadError) as caught:
+        read_bytes(b"<html><head><script>var a = 1;</script></head><body> </body></html>", ".html")
+    assert caught.value.message.startswith("empty file")
