@@ -4,3 +4,5 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to app (filled in by the area's issue)."""
+    from pipeline.corpus.data_cli import register as register_data
+    register_data(app)  # evaluate, ls-convert, gold-stats
