@@ -147,6 +147,8 @@ _FOREIGN = re.compile(
     "\u0e00-\u0e7f\u0f00-\u0fff\u10a0-\u10ff\u1200-\u137f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]+"
 )
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
+# A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
+_OCR_LETTER = re.compile(r"(?<=[\u4e00-\u9fff]\t)[A-Za-z](?=[\u4e00-\u9fff])")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: trailing spaces (not tabs)
@@ -183,6 +185,7 @@ def clean_text(source: str) -> Cleaned:
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
     run(_regex_edits(_FOREIGN, text, ""))
+    run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])

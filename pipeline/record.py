@@ -144,6 +144,28 @@ class Project(_Model):
     end: Optional[int] = None
 
 
+class FundUseRow(_Model):
+    """A row of a 资金使用情况 table: a function or key task with its money."""
+    id: str
+    name: str
+    function: Optional[str] = None
+    status: Optional[str] = None
+    budgeted: Optional[float] = None
+    budgeted_fiscal: Optional[float] = None
+    executed: Optional[float] = None
+    executed_fiscal: Optional[float] = None
+    row: Optional[str] = None
+    is_total: bool = False
+
+
+class ScoreGroup(_Model):
+    """A level-1 group row of an indicator table with its subtotal (投入 16 → 16.00)."""
+    name: str
+    weight: Optional[float] = None
+    score: Optional[float] = None
+    row: Optional[str] = None
+
+
 class Goal(_Model):
     id: str
     text: str
@@ -220,6 +242,8 @@ class Record(_Model):
     goals: list[Goal] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
+    fund_use: list[FundUseRow] = Field(default_factory=list)
+    score_groups: list[ScoreGroup] = Field(default_factory=list)
     evaluators: list[Evaluator] = Field(default_factory=list)
     spans: list[Span] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)

@@ -1,0 +1,197 @@
+"""The pipeline, stage by stage: read → clean → structure → tag → link → check.
+
+Each document becomes exactly one Record. A stage that fails adds an entry to
+``record.errors`` and the later stages still run on what there is; a file that
+cannot be read at all still yields a Record (empty text, errors filled). Nothing
+here raises for a bad document.
+
+``annotate_stream`` is a generator over paths, so a batch of thousands of files is
+processed one document at a time in constant memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+
+from pipeline.clean import clean_text
+from pipeline.record import ErrorEntry, Record, Source
+from pipeline.structure import structure_into
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"}
+
+# A budget-performance report talks about at least two of these.
+_REPORT_WORDS = re.compile(r"绩效|预算|支出|自评|评价|指标|决算|资金|经费")
+
+
+class Component(Protocol):
+    """spaCy-style component: predict() computes, set_annotations() writes into the record."""
+    def predict(self, record: Record) -> Any: ...
+    def set_annotations(self, record: Record, predictions: Any) -> None: ...
+
+
+@dataclass
+class Components:
+    tagger: Optional[Component] = None
+    linker: Optional[Component] = None
+    checker: Optional[Component] = None
+    load_errors: list[ErrorEntry] = field(default_factory=list)
+
+
+def load_components(model_dir: Path | None = None, tag: bool = True, link: bool = True,
+                    check: bool = True) -> Components:
+    """The default components. A component that cannot load is reported on every record."""
+    comps = Components()
+    if tag:
+        try:
+            from pipeline.tag.tagger import Tagger
+            from pipeline import MODELS_DIR
+            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger")
+        except Exception as exc:  # noqa: BLE001 - reported per record, batch goes on
+            comps.load_errors.append(ErrorEntry(stage="tag", message=f"tagger not loaded: {exc}"))
+    if link:
+        try:
+            from pipeline.link import Linker
+            comps.linker = Linker()
+        except Exception as exc:  # noqa: BLE001
+            comps.load_errors.append(ErrorEntry(stage="link", message=f"linker not loaded: {exc}"))
+    if check:
+        try:
+            from pipeline.check import Checker
+            comps.checker = Checker()
+        except Exception as exc:  # noqa: BLE001
+            comps.load_errors.append(ErrorEntry(stage="check", message=f"checker not loaded: {exc}"))
+    return comps
+
+
+def _stage(record: Record, name: str, fn: Callable[[], None]) -> bool:
+    try:
+        fn()
+        return True
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        record.errors.append(ErrorEntry(stage=name, message=f"{type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})"))
+        return False
+
+
+def is_report(text: str) -> bool:
+    words = set(_REPORT_WORDS.findall(text[:20000]))
+    return len(words) >= 2
+
+
+def structure_text(text: str, record: Record | None = None,
+                   explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None = None) -> Record:
+    """Clean and structure a raw text (no tagger): the record every later stage starts from."""
+    if record is None:
+        data = text.encode("utf-8")
+        record = Record(doc_id=hashlib.sha256(data).hexdigest(),
+                        source=Source(path="<text>", format="txt", encoding="utf-8", bytes=len(data)))
+    cleaned = clean_text(text)
+    record.text = cleaned.text
+    record.source_map = cleaned.offsets.runs()
+    mapped = []
+    for layout, rows in explicit_tables or []:
+        mapped.append((layout, [[cleaned.offsets.span_to_clean(s, e) for s, e in row] for row in rows]))
+    if not record.text.strip():
+        record.errors.append(ErrorEntry(stage="clean", message="no text left after cleaning"))
+        return record
+    if not is_report(record.text):
+        record.errors.append(ErrorEntry(
+            stage="structure", message="not a budget-performance report: none of its words (绩效, 预算, 支出, 自评, 评价, 指标 …) occur"))
+        return record
+    _stage(record, "structure", lambda: structure_into(record, cleaned, mapped))
+    return record
+
+
+def run_components(record: Record, comps: Components) -> Record:
+    record.errors.extend(e.model_copy() for e in comps.load_errors)
+    if not record.text or any(e.stage in ("read", "clean") or e.message.startswith("not a budget") for e in record.errors):
+        return record
+    for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
+        if comp is not None:
+            _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+    return record
+
+
+def annotate_text(text: str, tagger: Component | None = None, components: Components | None = None) -> Record:
+    """Structure and tag a raw text (used by the Label Studio backend and tests)."""
+    record = structure_text(text)
+    comps = components or Components(tagger=tagger)
+    if tagger is not None:
+        comps.tagger = tagger
+    return run_components(record, comps)
+
+
+def annotate_path(path: Path, components: Components | None = None, limits=None) -> Record:
+    """One file → one Record, whatever is wrong with the file."""
+    from pipeline.read import ReadError, ReadLimits, read_path
+
+    path = Path(path)
+    try:
+        data_len = path.stat().st_size
+    except OSError as exc:
+        data_len = 0
+        record = Record(doc_id=hashlib.sha256(str(path).encode()).hexdigest(),
+                        source=Source(path=str(path), format="unknown", bytes=0))
+        record.errors.append(ErrorEntry(stage="read", message=f"cannot open file: {exc.strerror or exc}"))
+        return record
+    doc_id = _file_sha256(path)
+    fmt = _format_of(path)
+    record = Record(doc_id=doc_id, source=Source(path=str(path), format=fmt, bytes=data_len))
+    try:
+        result = read_path(path, limits or ReadLimits())
+    except ReadError as exc:
+        record.errors.append(ErrorEntry(stage="read", message=exc.message))
+        return record
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not lose the document
+        record.errors.append(ErrorEntry(stage="read", message=f"unexpected reader failure: {type(exc).__name__}: {exc}"))
+        return record
+    record.source.format = result.format if result.format in ("txt", "docx", "pdf", "html", "md") else fmt
+    record.source.encoding = result.encoding
+    for w in result.warnings:
+        record.errors.append(ErrorEntry(stage="read", message=f"warning: {w}"))
+    explicit = [(result.format, tb.rows) for tb in result.tables]
+    structure_text(result.text, record, explicit)
+    return run_components(record, components or Components())
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        h.update(str(path).encode())
+    return h.hexdigest()
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
+            ".html": "html", ".htm": "html"}.get(suffix, "unknown")
+
+
+def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files and folders → files, sorted, each once. Folders contribute every regular file
+    (unsupported ones too, so that they get an error record instead of vanishing)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        candidates = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
+        for c in candidates:
+            key = c.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+    return out
+
+
+def annotate_stream(paths: Iterable[Path], components: Components | None = None, limits=None) -> Iterator[Record]:
+    comps = components or Components()
+    for path in paths:
+        yield annotate_path(path, comps, limits)

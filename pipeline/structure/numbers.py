@@ -1,0 +1,131 @@
+"""Numbers with units, as reports write them.
+
+``parse_amount("1,031.73万元")`` → 1031.73 (万元); ``parse_amount("5,000元")`` → 0.5;
+``parse_quantity("≥8 篇次")`` → Quantity(op=">=", value=8, unit="篇次");
+``parse_quantity("不低于 30%")`` → op ">=", value 30, unit "%".
+Amounts are always returned in 万元 and rates in percent numbers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+# A decimal number as reports print it: thousands commas, optional sign, optional decimals.
+NUMBER = r"[-−－]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−－]?\d+(?:\.\d+)?"
+NUMBER_RE = re.compile(NUMBER)
+_MONEY_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
+
+_UNIT_TO_WAN = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def to_float(text: str) -> Optional[float]:
+    """'1,031.73' → 1031.73; '−64.60' → -64.6; None when text is not a number."""
+    t = text.strip().replace(",", "").replace("，", "").replace("−", "-").replace("－", "-")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def format_number(value: float) -> str:
+    """Inverse of to_float for the forms reports print (used by the round-trip property test)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def cn_to_int(text: str) -> Optional[int]:
+    """Chinese numerals: '二十' → 20, '一百零三' → 103, '三万' → 30000."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + digit) * unit
+                section, digit = 0, 0
+            else:
+                section += (digit or 1) * unit
+                digit = 0
+    return total + section + digit
+
+
+def parse_amount(text: str) -> Optional[float]:
+    """A money expression → 万元. A bare number is taken as 万元 (tables state the unit in the header)."""
+    m = _MONEY_RE.search(text)
+    if m:
+        v = to_float(m.group("num"))
+        return None if v is None else round(v * _UNIT_TO_WAN[m.group("unit")], 6)
+    m = NUMBER_RE.search(text)
+    return to_float(m.group(0)) if m else None
+
+
+def find_money(text: str):
+    """Every money mention: yields (start, end, value in 万元)."""
+    for m in _MONEY_RE.finditer(text):
+        v = to_float(m.group("num"))
+        if v is not None:
+            yield m.start(), m.end(), round(v * _UNIT_TO_WAN[m.group("unit")], 6)
+
+
+def parse_percent(text: str) -> Optional[float]:
+    m = re.search(rf"({NUMBER})\s*%", text)
+    return to_float(m.group(1)) if m else None
+
+
+_OPS = [
+    (re.compile(r"^(?:≥|>=|＞=|不低于|不少于|至少|大于等于)"), ">="),
+    (re.compile(r"^(?:≤|<=|＜=|不高于|不超过|不多于|小于等于|低于等于)"), "<="),
+    (re.compile(r"^(?:>|＞|大于|高于|超过)"), ">"),
+    (re.compile(r"^(?:<|＜|小于|低于|少于)"), "<"),
+    (re.compile(r"^(?:=|＝|等于)"), "="),
+]
+_SUFFIX_OPS = [(re.compile(r"(?:以上|及以上|或以上)$"), ">="), (re.compile(r"(?:以下|及以下|以内)$"), "<=")]
+_QTY_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>%|‰|[^\d\s.,，。;；、()（）<>≥≤=]{{1,4}})?")
+
+
+@dataclass
+class ParsedQuantity:
+    text: str
+    op: Optional[str]
+    value: Optional[float]
+    unit: Optional[str]
+
+
+def parse_quantity(text: str) -> ParsedQuantity:
+    """A target or actual cell → comparison operator, number, unit. Non-numeric cells keep value None."""
+    raw = text.strip()
+    t = re.sub(r"\s+", " ", raw)
+    op = None
+    for pattern, name in _OPS:
+        m = pattern.match(t)
+        if m:
+            op, t = name, t[m.end():].strip()
+            break
+    m = _QTY_RE.search(t)
+    if not m:
+        return ParsedQuantity(raw, op, None, None)
+    value = to_float(m.group("num"))
+    unit = (m.group("unit") or "").strip() or None
+    if unit:
+        for pattern, name in _SUFFIX_OPS:
+            sm = pattern.search(unit)
+            if sm:
+                op = op or name
+                unit = unit[:sm.start()] or None
+        # 万 as a multiplier on counts: 1.2万人次 → 12000 人次
+        if unit and unit.startswith("万") and not unit.startswith("万元") and value is not None:
+            value, unit = value * 10000, unit[1:] or None
+    rest = t[m.end():]
+    for pattern, name in _SUFFIX_OPS:
+        if pattern.search(rest.strip()):
+            op = op or name
+    return ParsedQuantity(raw, op, value, unit)

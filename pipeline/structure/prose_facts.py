@@ -1,0 +1,307 @@
+"""Facts stated as key–value pairs or in sentences: budget fields, assets, staff, metadata, goals.
+
+One pattern table per fact family. Each budget pattern is a key phrase, a short gap
+(「为」「是」「：」, a unit in brackets, tabs between form cells) and a number. In prose
+the number must carry its unit (万元/元) so that a count or a rate is never read as
+money; inside a table row a bare number is accepted because the unit sits in the
+header. The first statement of a field wins; later ones are left to the checker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.record import Goal, StatedValue
+from pipeline.structure.numbers import NUMBER, cn_to_int, to_float
+
+_GAP = r"[ \t\u3000:：]*(?:[（(]\s*万?元\s*[）)])?[\s:：为是共计约达]{0,6}"
+_MONEY_UNIT = r"\s*(?P<unit>亿元|万元|元)?"
+
+# field → key phrase regex. Longer, more specific keys first inside each alternation.
+BUDGET_KEYS: dict[str, str] = {
+    "carryover": r"上年结转(?:结余)?(?:金额|资金)?",
+    "initial": r"年初预算(?:金额|数|资金)?",
+    "adjustment": r"(?<!其他)预算调整(?:金额|资金|数)?(?!率)",
+    "other_adjustment": r"其他调整(?:资金|金额)?",
+    "executed": r"预算执行(?:金额|数)|全年执行数|实际支出(?:金额)?",
+    "balance": r"年末结余(?:金额|资金)?|结余资金",
+    "income": r"(?:本年|年度)?总收入|收入合计|预算收入|本年收入(?:合计)?",
+    "fiscal_appropriation_income": r"(?:一般公共预算)?财政拨款收入",
+    "other_income": r"非同级财政拨款收入|(?<!财政拨款)其他收入",
+    "expenditure": r"(?:本年|年度)?总支出|支出合计|本年支出(?:合计)?",
+    "basic_expenditure": r"基本支出(?:总额|合计)?",
+    "project_expenditure": r"项目支出(?:总额|合计)?",
+}
+_BUDGET_RES = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in BUDGET_KEYS.items()}
+_UNIT_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, None: 1.0}
+
+ASSET_KEYS: dict[str, str] = {
+    "total": r"(?<![固定流动无形])资产总额|(?<![固定流动无形])资产合计|总资产",
+    "current": r"流动资产",
+    "fixed_net": r"固定资产(?:净值|净额)",
+    "intangible_net": r"无形资产(?:净值|净额)",
+}
+_ASSET_RES = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in ASSET_KEYS.items()}
+
+
+def _in_table(offset: int, table_ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in table_ranges)
+
+
+def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[tuple[int, int]]) -> dict[str, StatedValue]:
+    out: dict[str, StatedValue] = {}
+    for field_name, pattern in patterns.items():
+        for m in pattern.finditer(text):
+            unit = m.group("unit")
+            in_table = _in_table(m.start(), table_ranges)
+            gap = text[m.end("key"):m.start("num")]
+            if unit is None and not in_table:
+                continue  # a bare number in prose is not money
+            if "\n" in gap:
+                continue
+            v = to_float(m.group("num"))
+            if v is None:
+                continue
+            out[field_name] = StatedValue(value=round(v * _UNIT_SCALE[unit], 6), text=m.group(0),
+                                          start=m.start(), end=m.end())
+            break
+    return out
+
+
+# ---------------------------------------------------------------- staff
+_STAFF_RES: dict[str, re.Pattern] = {
+    "administrative": re.compile(r"行政编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
+    "institutional": re.compile(r"事业编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
+    "authorized": re.compile(r"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?[:：]?\s*(?P<num>\d+)\s*[名人个]"),
+    "in_service": re.compile(r"(?:在职人员|在职职工|在职在编人员|在职)(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
+    "retired": re.compile(r"退休(?:人员|职工)?(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
+}
+
+
+def find_staff(text: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for field_name, pattern in _STAFF_RES.items():
+        m = pattern.search(text)
+        if m:
+            out[field_name] = int(m.group("num"))
+    return out
+
+
+# ---------------------------------------------------------------- metadata
+_YEAR = re.compile(r"(20\d{2})\s*年度")
+_YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
+_TITLE = re.compile(r"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{0,8}?(?:自评表|自评报告|评价报告|评价表|自评价报告|绩效报告)")
+_KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
+UNIT_SUFFIX = (r"(?:人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
+               r"人民政府办公室|人民政府|政府办公室|政协|局|厅|委|办公室|中心|医院|卫生院|中学|小学|学校|学院|幼儿园|"
+               r"研究院|研究所|馆|站|队|所|社|院|处|会)")
+_PLACE = r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道)"
+_UNIT_IN_TITLE = re.compile(rf"(?:20\d{{2}}\s*年度?)\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:部门)?(?:整体|项目|预算|绩效|支出)")
+_UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})\s*20\d{{2}}\s*年")
+_UNIT_KV = re.compile(rf"(?:单位名称|部门名称|预算单位|填报单位|评价单位|主管部门|部门（单位）名称|单位\(公章\)|单位（公章）)[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})")
+_UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
+                       rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|中心|医院|卫生院|中学|小学|学校|人民政府)))")
+_PLACE_RE = re.compile(rf"(?P<place>[\u4e00-\u9fff]{{2,4}}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
+_FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
+_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
+_GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)\s*[:：为]?[\s\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
+_SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
+
+
+@dataclass
+class MetaFacts:
+    unit: Optional[str] = None
+    year: Optional[int] = None
+    kind: Optional[str] = None
+    region: Optional[str] = None
+    filled_on: Optional[str] = None
+    total_score: Optional[float] = None
+    grade: Optional[str] = None
+    grade_scale: dict[str, str] | None = None
+
+
+def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
+    """Lines near the top that name the report (…自评报告/自评表)."""
+    out, pos = [], 0
+    for line in text[:limit].split("\n"):
+        if _TITLE.search(line) and len(line.strip()) <= 60:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def find_meta(text: str, table_ranges: list[tuple[int, int]]) -> MetaFacts:
+    meta = MetaFacts()
+    head = text[:800]
+    m = _YEAR.search(head) or _YEAR_LOOSE.search(head)
+    if m:
+        meta.year = int(m.group(1))
+    titles = find_title_lines(text)
+    for ts, te in titles:
+        km = _KIND.search(text[ts:te])
+        if km:
+            meta.kind = km.group(0)
+            break
+    if meta.kind is None and titles:
+        km = _TITLE.search(text[titles[0][0]:titles[0][1]])
+        meta.kind = km.group(0) if km else None
+    meta.unit = _find_unit(text, titles)
+    src = meta.unit or (text[titles[0][0]:titles[0][1]] if titles else "")
+    pm = _PLACE_RE.search(src.replace("政协", "", 1) if src.startswith("政协") else src) if src else None
+    if pm:
+        meta.region = pm.group("place")
+    fm = _FILLED.search(text)
+    if fm:
+        y, mo, d = (int(g) for g in fm.groups())
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            meta.filled_on = f"{y:04d}-{mo:02d}-{d:02d}"
+    tm = _TOTAL_SCORE.search(text)
+    if tm:
+        meta.total_score = to_float(tm.group("num"))
+    meta.grade_scale = find_grade_scale(text)
+    for gm in _GRADE.finditer(text):
+        # a grade inside the printed scale is not this document's grade
+        line_start = text.rfind("\n", 0, gm.start()) + 1
+        line = text[line_start:text.find("\n", gm.end()) if text.find("\n", gm.end()) >= 0 else len(text)]
+        if re.search(r"[≥≤<>＜＞]\s*\d|\d+\s*分(?:以上|以下)?为", line) and len(re.findall(GRADES, line)) >= 3:
+            continue
+        meta.grade = gm.group("grade")
+        break
+    return meta
+
+
+def _find_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:
+    m = _UNIT_KV.search(text[:3000])
+    if m:
+        return m.group("unit")
+    for ts, te in titles:
+        line = text[ts:te]
+        m = _UNIT_IN_TITLE.search(line) or _UNIT_BEFORE_YEAR.search(line.strip())
+        if m:
+            return m.group("unit")
+        # the line above the title often names the unit (「鹿泉区政协」 / 「2021年度××办公室」)
+        prev_end = ts - 1
+        prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+        prev = text[prev_start:prev_end].strip() if prev_end > 0 else ""
+        if prev and len(prev) <= 40:
+            pm = re.fullmatch(rf"(?:20\d{{2}}\s*年度?)?\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})", prev)
+            if pm:
+                return pm.group("unit")
+    return _most_likely_unit(text, titles)
+
+
+_VERB_PREFIX = re.compile(r"^(?:根据|按照|依据|结合|负责|组织|经过|通过|会同|配合|协助|联合|向|由|对|在|经|为|与|和|及|将|把|被|是|了|的)+")
+
+
+# Characters that occur in running text around a place name but never inside one.
+_NOT_IN_PLACE = re.compile(r"[了的在是和与及对为将把被由从向等各全本我该此其之以于到从按据]")
+
+
+def _most_likely_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:
+    """The unit name a report keeps coming back to.
+
+    Candidates are place-qualified organisation names. A candidate scores by how often
+    its short form (level + organisation, 「区政协」) recurs, plus a bonus when it shares the
+    title's place; mentions inside 《》 are titles of other documents and count less.
+    """
+    title_text = "".join(text[s:e] for s, e in titles)
+    title_place = _PLACE_RE.search(title_text)
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for um in _UNIT_ANY.finditer(text):
+        u = _VERB_PREFIX.sub("", um.group("unit"))
+        place = _PLACE_RE.match(u.removeprefix("政协"))
+        if not place or len(place.group("place")) < 3 or _NOT_IN_PLACE.search(place.group("place")):
+            continue
+        quoted = text.rfind("《", max(0, um.start() - 30), um.start()) > text.rfind("》", max(0, um.start() - 30), um.start())
+        scores[u] = scores.get(u, 0.0) + (0.3 if quoted else 1.0)
+        first.setdefault(u, um.start())
+    if not scores:
+        return None
+    for u in scores:
+        org = u.removeprefix("政协")[len(_PLACE_RE.match(u.removeprefix("政协")).group("place")):]
+        level_char = _PLACE_RE.match(u.removeprefix("政协")).group("place")[-1]
+        # 「政协××市委员会」 is the formal name of what the text calls 「市政协」
+        short = level_char + ("政协" if u.startswith("政协") else org)
+        scores[u] += 0.2 * text.count(short)
+        if title_place and title_place.group("place") in u:
+            scores[u] += 5
+        if u.startswith("政协") and u.endswith(("委员会", "委员会办公室")):
+            scores[u] += 1  # the formal name of a CPPCC unit
+    return max(scores, key=lambda u: (scores[u], -first[u]))
+
+
+def find_grade_scale(text: str) -> dict[str, str] | None:
+    """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}."""
+    for line in text.split("\n"):
+        if len(re.findall(rf"(?:为|属于)[\"“]?(?:{GRADES})", line)) < 3:
+            continue
+        scale: dict[str, str] = {}
+        for seg in re.split(r"[；;。]", line):
+            gm = re.search(rf"(?:为|属于)[\"“]?(?P<grade>{GRADES})", seg)
+            if not gm:
+                continue
+            cond = re.split(r"[:：]", seg[:gm.start()])[-1]
+            nums = re.findall(r"\d+(?:\.\d+)?", cond)
+            if len(nums) >= 2:
+                scale[gm.group("grade")] = f"{nums[0]}-{nums[1]}"
+            elif len(nums) == 1:
+                op = ">=" if re.search(r"≥|>=|以上|不低于|大于等于|＞=", cond) else "<" if re.search(r"<|＜|以下|低于|不足", cond) else ">="
+                if re.search(r"[^≥<]>|＞(?!=)", cond):
+                    op = ">"
+                scale[gm.group("grade")] = f"{op}{nums[0]}"
+        if len(scale) >= 3:
+            return scale
+    return None
+
+
+# ---------------------------------------------------------------- annual goals
+_GOAL_HEAD = re.compile(r"(?:年度(?:绩效)?目标|总体目标|年度总目标|绩效目标)\s*(?:[（(]\s*\d+\s*分\s*[）)])?\s*[:：]")
+_GOAL_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s\-—:：;；。]))(?P<n>\d{1,2})\s*[、.．]\s*(?!\d)")
+_GOAL_LINE = re.compile(r"^[ \t\u3000]*[-•·]?[ \u3000]*\d{1,2}\s*[、.．]")
+
+
+def find_goals(text: str) -> list[Goal]:
+    """Numbered items after a 年度目标/总体目标 label: the label's line and the following item
+    lines (blank lines between them allowed), up to the first line that is not an item."""
+    for hm in _GOAL_HEAD.finditer(text):
+        line_end = text.find("\n", hm.end())
+        end = len(text) if line_end < 0 else line_end
+        pos = end + 1
+        while 0 < pos < len(text):
+            nl = text.find("\n", pos)
+            nl = len(text) if nl < 0 else nl
+            line = text[pos:nl]
+            if line.strip() and ("\t" in line or not _GOAL_LINE.match(line)):
+                break
+            if line.strip():
+                end = nl
+            pos = nl + 1
+        items = list(_GOAL_ITEM.finditer(text, hm.end(), end))
+        kept, expected = [], 1
+        for it in items:
+            if int(it.group("n")) == expected:
+                kept.append(it)
+                expected += 1
+        if len(kept) < 2:
+            continue
+        goals: list[Goal] = []
+        for i, it in enumerate(kept):
+            s = it.end()
+            e = kept[i + 1].start() if i + 1 < len(kept) else end
+            seg = text[s:e]
+            # an item runs to its line end; a following bullet marker belongs to the next item
+            seg = seg.split("\n")[0]
+            body = seg.rstrip(" \u3000-—;；。,，")
+            lead = len(body) - len(body.lstrip())
+            if body.strip():
+                goals.append(Goal(id=f"g{len(goals) + 1}", text=body.strip(), start=s + lead, end=s + len(body)))
+        if goals:
+            return goals
+    return []
+
+
+__all__ = ["find_stated", "find_staff", "find_meta", "find_goals", "find_grade_scale",
+           "_BUDGET_RES", "_ASSET_RES", "cn_to_int"]

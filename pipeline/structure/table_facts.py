@@ -1,0 +1,504 @@
+"""Typed facts from table rows: indicators, projects, fund use, evaluators, budget execution rows.
+
+Rows of every table are read in document order by one small state machine, because
+real forms put several logical tables into one grid (seed-style forms mix key–value
+rows, an indicator table and the evaluator list) and split one logical table over
+several grids (a header, a blank line, then the body). A header row sets what the
+following rows mean; the state carries over to the next table only when nothing but
+blank lines separates them.
+
+Columns are found from header words, which OCR often breaks (「指标名」「称」), so a
+header cell with no role of its own right after the name column continues the name.
+Blank cells in grouping columns (一级/二级指标) inherit the value above.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pipeline.record import Cell, Evaluator, Indicator, Project, Quantity, Row, Table
+from pipeline.structure.numbers import NUMBER, parse_quantity, to_float
+
+_WS = re.compile(r"\s+")
+PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
+
+
+def norm(s: str) -> str:
+    return _WS.sub("", s)
+
+
+# ---------------------------------------------------------------- header roles
+_INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
+    ("level1", re.compile(r"一级指标")),
+    ("level2", re.compile(r"二级指标")),
+    ("level3", re.compile(r"三级指标")),
+    ("name", re.compile(r"指标名|指标内容|^绩效指标$|^指标$")),
+    ("actual", re.compile(r"实际完成|完成值|实际值|业绩值|实际达到|实现值|全年实际")),
+    ("target", re.compile(r"目标值|指标值|预期值|计划值|年初目标|年度目标值|^目标")),
+    ("score", re.compile(r"得分|评分|自评分")),
+    ("weight", re.compile(r"权重|分值|标准分|满分")),
+    ("deviation", re.compile(r"偏差|原因分析")),
+    ("measure", re.compile(r"改进措施")),
+]
+
+
+def indicator_roles(cells: list[str]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for i, c in enumerate(cells):
+        t = norm(c)
+        if not t or len(t) > 20:
+            continue
+        for role, pattern in _INDICATOR_ROLES:
+            if pattern.search(t):
+                if role not in roles.values() or role in ("weight",):
+                    roles[i] = role
+                break
+    return roles
+
+
+def is_indicator_header(roles: dict[int, str]) -> bool:
+    named = {"name", "level3", "level2"} & set(roles.values())
+    valued = {"weight", "target", "actual", "score"} & set(roles.values())
+    return bool(named) and len(valued) >= 2
+
+
+def _column_plan(cells: list[str], roles: dict[int, str]) -> dict[str, list[int]]:
+    """role → column indices, resolving 二级/三级-only headers and broken name headers."""
+    plan: dict[str, list[int]] = {}
+    for i, r in sorted(roles.items()):
+        plan.setdefault(r, []).append(i)
+    if "name" not in plan:
+        # 「二级指标 三级指标」 forms: the deepest level column holds the indicator name
+        for deeper, shallower in (("level3", "level2"), ("level2", "level1")):
+            if deeper in plan:
+                plan["name"] = plan.pop(deeper)
+                if deeper == "level2" and "level1" in plan:
+                    plan["level2"] = plan.pop("level1")
+                break
+    elif "level3" in plan:
+        # 一级/二级/三级 plus 指标名称: keep the two outer levels
+        plan.setdefault("level2", plan.pop("level3"))
+    # OCR-split header: an unassigned short cell right after the name column continues it
+    if "name" in plan:
+        nxt = plan["name"][-1] + 1
+        if nxt < len(cells) and nxt not in roles and len(norm(cells[nxt])) <= 2:
+            plan["name"].append(nxt)
+    return plan
+
+
+_SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）|（B）)$")
+
+_LEVEL_STEM = re.compile(r"指标|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
+_TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|^合计|总计|得分合计")
+_LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
+_PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
+KV_KEYS = {"单位名称", "部门名称", "预算单位", "填报单位", "评价单位", "单位负责人", "主管部门", "项目实施单位"}
+
+
+def _cells_at(cells: list[Cell], idxs: list[int] | None) -> list[Cell]:
+    if not idxs:
+        return []
+    return [cells[i] for i in idxs if i < len(cells)]
+
+
+def _joined(cells: list[Cell]) -> str:
+    parts = [c.text.strip() for c in cells if c.text.strip() not in PLACEHOLDER]
+    return join_fragments(parts)
+
+
+def join_fragments(parts: list[str]) -> str:
+    """Join OCR fragments of one cell; drops a closing bracket a fragment closed too early."""
+    out = ""
+    for p in parts:
+        if out:
+            opened = out.count("《") - out.count("》")
+            if opened > 0 and out[-1] in ")）" and out.count("(") + out.count("（") <= out.count(")") + out.count("）"):
+                out = out[:-1]
+        out += p
+    return out
+
+
+def _num(cells: list[Cell]) -> Optional[float]:
+    for c in cells:
+        m = re.search(NUMBER, c.text.replace(" ", ""))
+        if m:
+            return to_float(m.group(0))
+    return None
+
+
+def _qty(cells: list[Cell]) -> Optional[Quantity]:
+    text = " ".join(c.text.strip() for c in cells if c.text.strip() not in PLACEHOLDER)
+    if not text:
+        return None
+    q = parse_quantity(text)
+    return Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit)
+
+
+# ---------------------------------------------------------------- other headers
+def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    plan: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        t = norm(c)
+        if t == "姓名":
+            plan["name"] = i
+        elif re.search(r"职称|职务", t) and "title" not in plan:
+            plan["title"] = i
+        elif re.search(r"科室|部门|工作单位|^单位$|处室", t) and "department" not in plan:
+            plan["department"] = i
+    return plan if "name" in plan and len(plan) >= 2 else None
+
+
+def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    ts = [norm(c) for c in cells]
+    if not any(re.search(r"政策或重点任务|职能名称|重点任务", t) for t in ts):
+        return None
+    if not any("预算数" in t for t in ts):
+        return None
+    plan: dict[str, int] = {}
+    last_money = None
+    for i, t in enumerate(ts):
+        if re.search(r"政策或重点任务|重点任务", t):
+            plan["name"] = i
+        elif "职能名称" in t:
+            plan["function"] = i
+        elif "完成情况" in t:
+            plan["status"] = i
+        elif "预算数" in t:
+            plan["budgeted"] = i
+            last_money = "budgeted"
+        elif "执行数" in t:
+            plan["executed"] = i
+            last_money = "executed"
+        elif "其中" in t and last_money:
+            plan[f"{last_money}_fiscal"] = i
+    return plan
+
+
+def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    ts = [norm(c) for c in cells]
+    plan: dict[str, int] = {}
+    for i, t in enumerate(ts):
+        if t == "项目名称":
+            plan["name"] = i
+        elif re.search(r"得分|评分", t):
+            plan["score"] = i
+        elif re.search(r"等级|等次", t):
+            plan["grade"] = i
+    return plan if "name" in plan and ("score" in plan or "grade" in plan) else None
+
+
+@dataclass
+class FundUse:
+    id: str
+    name: str
+    function: Optional[str] = None
+    status: Optional[str] = None
+    budgeted: Optional[float] = None
+    budgeted_fiscal: Optional[float] = None
+    executed: Optional[float] = None
+    executed_fiscal: Optional[float] = None
+    row: Optional[str] = None
+    is_total: bool = False
+
+
+@dataclass
+class ScoreGroup:
+    name: str
+    weight: Optional[float]
+    score: Optional[float]
+    row: str
+
+
+@dataclass
+class BudgetRow:
+    """A 预算数/执行数/执行率/得分 row, for the whole unit or a project."""
+    project: Optional[str]
+    budgeted: Optional[float]
+    executed: Optional[float]
+    execution_rate: Optional[float]
+    score: Optional[float]
+    row: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+@dataclass
+class NarrativeCell:
+    """A key cell naming a topic (单位职能概况, 偏差原因…) and the long text beside it."""
+    key: Cell
+    value: Cell
+    row: str
+
+
+@dataclass
+class TableFacts:
+    indicators: list[Indicator] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    fund_use: list[FundUse] = field(default_factory=list)
+    evaluators: list[Evaluator] = field(default_factory=list)
+    score_groups: list[ScoreGroup] = field(default_factory=list)
+    budget_rows: list[BudgetRow] = field(default_factory=list)
+    narrative_cells: list[NarrativeCell] = field(default_factory=list)
+    total_score: Optional[tuple[float, Cell]] = None
+    kv: dict[str, str] = field(default_factory=dict)
+    table_kinds: dict[str, str] = field(default_factory=dict)
+
+
+_PROJECT_KEY = re.compile(r"^项目名.?$")
+_BUDGET_ROW_LABEL = re.compile(r"总额|合计|资金总额|部门整体支出|年度资金")
+_PERCENT = re.compile(rf"({NUMBER})\s*%")
+_NARRATIVE_MIN = 25
+_EVALUATOR_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.text = text
+        self.facts = TableFacts()
+        self.mode: Optional[str] = None
+        self.plan: dict = {}
+        self.level1: Optional[str] = None
+        self.level2: Optional[str] = None
+        self.project: Optional[Project] = None
+        self.kind_votes: dict[str, dict[str, int]] = {}
+
+    def vote(self, table: Table, kind: str) -> None:
+        self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
+        self.kind_votes[table.id][kind] += 1
+
+    def reset_mode(self) -> None:
+        self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
+
+    def row(self, table: Table, row: Row) -> None:
+        cells = row.cells
+        texts = [c.text for c in cells]
+        nonempty = [c for c in cells if norm(c.text) not in PLACEHOLDER]
+        if not nonempty:
+            return
+        first = norm(nonempty[0].text)
+
+        # a project block begins
+        if _PROJECT_KEY.match(first) and len(nonempty) >= 2:
+            value_cells = [c for c in nonempty[1:] if not (len(norm(c.text)) == 1 and len(nonempty) > 2)]
+            name = _joined(value_cells)
+            if name and norm(name) != "自评得分":
+                if not re.search(r"得分|等级", " ".join(texts)):
+                    self.project = Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id,
+                                           start=nonempty[0].start, end=nonempty[-1].end)
+                    self.facts.projects.append(self.project)
+                    self.reset_mode()
+                    self.vote(table, "projects")
+                    return
+
+        # headers
+        roles = indicator_roles(texts)
+        if is_indicator_header(roles):
+            self.mode, self.plan = "indicators", _column_plan(texts, roles)
+            self.level1 = self.level2 = None
+            self.vote(table, "indicators")
+            return
+        plan = evaluator_plan(texts)
+        if plan:
+            self.mode, self.plan = "evaluators", plan
+            self.vote(table, "evaluators")
+            return
+        plan = fund_use_plan(texts)
+        if plan:
+            self.mode, self.plan = "fund_use", plan
+            self.vote(table, "fund_use")
+            return
+        plan = project_score_plan(texts)
+        if plan:
+            self.mode, self.plan = "project_scores", plan
+            self.vote(table, "scores")
+            return
+        if self.mode == "indicators" and all(_SUBHEADER.match(norm(c.text)) for c in nonempty):
+            return
+
+        # budget execution rows: label, then amounts and a percent
+        if self._budget_row(table, row, nonempty):
+            return
+
+        if self.mode == "indicators" and self._indicator_row(table, row):
+            self.vote(table, "indicators")
+            return
+        # long narrative beside a key cell
+        if len(nonempty) >= 2 and len(norm(nonempty[0].text)) <= 16:
+            longest = max(nonempty[1:], key=lambda c: len(c.text))
+            if len(norm(longest.text)) >= _NARRATIVE_MIN and not re.search(NUMBER + r"\s*%?$", longest.text.strip()):
+                self.facts.narrative_cells.append(NarrativeCell(nonempty[0], longest, row.id))
+                self.vote(table, "key_value")
+                return
+        kv_key = norm(nonempty[0].text)
+        if kv_key in KV_KEYS and len(nonempty) >= 2 and kv_key not in self.facts.kv:
+            value_cells = [c for c in nonempty[1:] if not (len(norm(c.text)) == 1 and len(nonempty) > 2)]
+            self.facts.kv[kv_key] = _joined(value_cells)
+        if self.mode == "indicators":
+            pass
+        elif self.mode == "evaluators":
+            self._evaluator_row(row)
+        elif self.mode == "fund_use":
+            self._fund_use_row(row)
+        elif self.mode == "project_scores":
+            self._project_score_row(row)
+        else:
+            if len(nonempty) >= 2:
+                self.vote(table, "key_value")
+
+    def _budget_row(self, table: Table, row: Row, nonempty: list[Cell]) -> bool:
+        label_idx = next((i for i, c in enumerate(nonempty) if _BUDGET_ROW_LABEL.search(norm(c.text))), None)
+        if label_idx is None or self.mode in ("fund_use", "project_scores"):
+            return False
+        rest = nonempty[label_idx + 1:]
+        if not rest or not _PERCENT.search(" ".join(c.text for c in rest)):
+            return False
+        amounts: list[tuple[float, Cell]] = []
+        rate = score = None
+        cells: dict[str, Cell] = {}
+        for c in rest:
+            t = c.text.replace(" ", "")
+            pm = _PERCENT.search(t)
+            if pm and rate is None:
+                rate = to_float(pm.group(1))
+                cells["execution_rate"] = c
+                continue
+            v = to_float(t)
+            if v is None:
+                continue
+            if rate is None:
+                amounts.append((v, c))
+            elif score is None:
+                score = v
+                cells["execution_score"] = c
+        if len(amounts) < 2:
+            return False
+        cells["budgeted"], cells["executed"] = amounts[0][1], amounts[1][1]
+        pid = self.project.id if self.project else None
+        br = BudgetRow(pid, amounts[0][0], amounts[1][0], rate, score, row.id, cells)
+        self.facts.budget_rows.append(br)
+        if self.project is not None and self.project.budgeted is None:
+            self.project.budgeted, self.project.executed = br.budgeted, br.executed
+            self.project.execution_rate, self.project.score = br.execution_rate, None
+        self.vote(table, "budget")
+        return True
+
+    def _indicator_row(self, table: Table, row: Row) -> bool:
+        """Read one indicator-table row; False when the row is not one (so other readings may try)."""
+        cells, plan = row.cells, self.plan
+        texts = [c.text for c in cells]
+        joined = norm("".join(texts))
+        name = _joined(_cells_at(cells, plan.get("name")))
+        lvl1 = _joined(_cells_at(cells, plan.get("level1")))
+        lvl2 = _joined(_cells_at(cells, plan.get("level2")))
+        weight = _num(_cells_at(cells, plan.get("weight")[:1] if plan.get("weight") else None))
+        score = _num(_cells_at(cells, plan.get("score")))
+        target = _qty(_cells_at(cells, plan.get("target")))
+        actual = _qty(_cells_at(cells, plan.get("actual")))
+        if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
+                not name and _TOTAL_ROW.search(joined)):
+            numbers = [to_float(m.group(0)) for c in cells for m in re.finditer(NUMBER, c.text.replace(" ", ""))]
+            numbers = [n for n in numbers if n is not None]
+            if numbers:
+                total = numbers[-1]
+                cell = next(c for c in reversed(cells) if re.search(NUMBER, c.text))
+                self.facts.total_score = (total, cell)
+            return True
+        if _PAGE_HEADER.search(joined):
+            return True
+        # 「成本指标    经费支出是否…」: a level word and the name run together in one cell
+        if not name and lvl2:
+            m = _LEADING_LEVEL2.match(lvl2)
+            if m:
+                lvl2, name = m.group(1), m.group(2).strip()
+        scored = weight is not None or score is not None
+        if not name:
+            # a group row: 「投入 … 16 … 16.00」 opens a level-1 group with its subtotal
+            group = lvl2 or lvl1
+            if group and scored and target is None and actual is None:
+                self.level1, self.level2 = group, None
+                self.facts.score_groups.append(ScoreGroup(group, weight, score, row.id))
+                return True
+            self._inherit(lvl1, lvl2)
+            return not any(len(norm(c.text)) >= _NARRATIVE_MIN for c in cells)
+        self._inherit(lvl1, lvl2)
+        if not scored:
+            # placeholders (「经济效益指标 _」) are rows of the table; long text without a score is not
+            return not any(len(norm(c.text)) >= _NARRATIVE_MIN for c in cells)
+        ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
+                        project=self.project.id if self.project else None,
+                        level1=self.level1, level2=self.level2, name=name, weight=weight,
+                        target=target, actual=actual, score=score, row=row.id)
+        dev = _joined(_cells_at(cells, plan.get("deviation")))
+        if dev:
+            ind.deviation = dev
+        mea = _joined(_cells_at(cells, plan.get("measure")))
+        if mea:
+            ind.measure = mea
+        self.facts.indicators.append(ind)
+        return True
+
+    def _inherit(self, lvl1: str, lvl2: str) -> None:
+        # OCR fragments (「标」「效」) are not level names: keep the value above
+        if lvl1 and (len(norm(lvl1)) > 2 or _LEVEL_STEM.search(lvl1)):
+            if lvl1 != self.level1:
+                self.level2 = None
+            self.level1 = lvl1
+        if lvl2 and (len(norm(lvl2)) > 2 or _LEVEL_STEM.search(lvl2)):
+            self.level2 = lvl2
+
+    def _evaluator_row(self, row: Row) -> None:
+        cells, plan = row.cells, self.plan
+        get = lambda k: norm(cells[plan[k]].text) if k in plan and plan[k] < len(cells) else None  # noqa: E731
+        name = get("name")
+        if not name or not _EVALUATOR_NAME.match(name):
+            self.mode = None
+            return
+        self.facts.evaluators.append(Evaluator(name=name, title=get("title") or None,
+                                               department=get("department") or None))
+
+    def _fund_use_row(self, row: Row) -> None:
+        cells, plan = row.cells, self.plan
+        get = lambda k: cells[plan[k]].text.strip() if k in plan and plan[k] < len(cells) else ""  # noqa: E731
+        name = get("name") or get("function")
+        joined = norm("".join(c.text for c in cells))
+        is_total = bool(re.search(r"合计|总计", joined))
+        money = {k: to_float(get(k).replace(" ", "")) for k in ("budgeted", "budgeted_fiscal", "executed", "executed_fiscal")}
+        if all(v is None for v in money.values()):
+            self.mode = None
+            return
+        fu = FundUse(id=f"f{len(self.facts.fund_use) + 1}", name=name if not is_total else "合计",
+                     function=get("function") or None, status=get("status") or None, row=row.id,
+                     is_total=is_total, **money)
+        self.facts.fund_use.append(fu)
+
+    def _project_score_row(self, row: Row) -> None:
+        cells, plan = row.cells, self.plan
+        get = lambda k: cells[plan[k]].text.strip() if k in plan and plan[k] < len(cells) else ""  # noqa: E731
+        name = get("name")
+        if not name:
+            return
+        score = to_float(get("score")) if "score" in plan else None
+        grade = norm(get("grade")) or None if "grade" in plan else None
+        existing = next((p for p in self.facts.projects if norm(p.name) == norm(name)), None)
+        if existing:
+            existing.score, existing.grade = score, grade
+        else:
+            self.facts.projects.append(Project(id=f"p{len(self.facts.projects) + 1}", name=name, score=score,
+                                               grade=grade, row=row.id))
+
+
+def read_table_facts(text: str, tables: list[Table]) -> TableFacts:
+    reader = _Reader(text)
+    prev_end = None
+    for table in tables:
+        # the reading state survives only a gap of blank lines between two grids
+        if prev_end is not None and text[prev_end:table.start].strip():
+            reader.reset_mode()
+        for row in table.rows:
+            reader.row(table, row)
+        prev_end = table.end
+    for table in tables:
+        votes = reader.kind_votes.get(table.id)
+        if votes:
+            table.kind = max(votes.items(), key=lambda kv: kv[1])[0]  # type: ignore[assignment]
+    return reader.facts

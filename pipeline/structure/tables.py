@@ -1,0 +1,146 @@
+"""Tables found in text, in the layouts real reports arrive in.
+
+- ``tabs``: one row per line, cells separated by tabs (converted forms);
+- ``cell_lines``: one cell per line, each line indented by a tab, a blank line between rows
+  (what Word-to-text conversion makes of a table);
+- ``pipes``: markdown pipe rows (the ``|---|`` rule line is skipped);
+- ``spaces``: cells separated by runs of two or more spaces, on consecutive lines that agree on
+  the number of cells.
+Tables a reader marked itself (docx, pdf, html) come in as explicit blocks and are not re-detected.
+
+Every cell keeps its offsets (trimmed of surrounding whitespace) into the cleaned text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CellSpan = tuple[int, int]
+
+
+@dataclass
+class TextTable:
+    layout: str
+    rows: list[list[CellSpan]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(c[0] for r in self.rows for c in r) if any(self.rows) else 0
+
+    @property
+    def end(self) -> int:
+        return max(c[1] for r in self.rows for c in r) if any(self.rows) else 0
+
+
+def _trim(text: str, start: int, end: int) -> CellSpan:
+    while start < end and text[start] in " \u3000\t":
+        start += 1
+    while end > start and text[end - 1] in " \u3000\t":
+        end -= 1
+    return start, end
+
+
+def _split_cells(text: str, start: int, end: int, sep: re.Pattern) -> list[CellSpan]:
+    cells, pos = [], start
+    for m in sep.finditer(text, start, end):
+        cells.append(_trim(text, pos, m.start()))
+        pos = m.end()
+    cells.append(_trim(text, pos, end))
+    return cells
+
+
+_TAB = re.compile(r"\t")
+_PIPE = re.compile(r"\|")
+_SPACES = re.compile(r"(?: {2,}|\u3000+)")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int, int]]) -> list[TextTable]:
+    """Scan lines once; each line belongs to at most one table."""
+    tables: list[TextTable] = []
+    n = len(lines)
+    i = 0
+
+    def skipped(pos: int) -> bool:
+        return any(s <= pos < e for s, e in skip)
+
+    def line(k: int) -> str:
+        return text[lines[k][0]:lines[k][1]]
+
+    while i < n:
+        s, e = lines[i]
+        ln = line(i)
+        if skipped(s) or not ln.strip() and not ln.startswith("\t"):
+            i += 1
+            continue
+        # cell_lines: runs of "\tcell" lines, rows separated by one blank line
+        if _CELL_LINE.match(ln):
+            rows: list[list[CellSpan]] = []
+            j = i
+            while j < n and _CELL_LINE.match(line(j)) and not skipped(lines[j][0]):
+                row = []
+                while j < n and _CELL_LINE.match(line(j)):
+                    row.append(_trim(text, lines[j][0] + 1, lines[j][1]))
+                    j += 1
+                rows.append(row)
+                # one blank line (whitespace only) between rows
+                if j + 1 < n and not line(j).strip() and "\t" not in line(j) and _CELL_LINE.match(line(j + 1)):
+                    j += 1
+                else:
+                    break
+            if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
+                tables.append(TextTable("cell_lines", rows))
+                i = j
+                continue
+        # pipes
+        if ln.count("|") >= 2:
+            rows = []
+            j = i
+            while j < n and line(j).count("|") >= 2 and not skipped(lines[j][0]):
+                ls, le = lines[j]
+                if not _PIPE_RULE.match(line(j)):
+                    body_s, body_e = ls, le
+                    stripped = line(j).strip()
+                    if stripped.startswith("|"):
+                        body_s = ls + line(j).index("|") + 1
+                    if stripped.endswith("|"):
+                        body_e = ls + line(j).rindex("|")
+                    rows.append(_split_cells(text, body_s, body_e, _PIPE))
+                j += 1
+            if len(rows) >= 2:
+                tables.append(TextTable("pipes", rows))
+                i = j
+                continue
+        # tabs: consecutive lines containing a tab between two non-empty things, or several tabs
+        if "\t" in ln.strip("\n") and not _CELL_LINE.match(ln):
+            rows = []
+            j = i
+            while j < n and "\t" in line(j) and not _CELL_LINE.match(line(j)) and not skipped(lines[j][0]):
+                rows.append(_split_cells(text, lines[j][0], lines[j][1], _TAB))
+                j += 1
+            if rows:
+                tables.append(TextTable("tabs", rows))
+                i = j
+                continue
+        # spaces: ≥2 consecutive lines with ≥3 cells split by runs of spaces
+        cells = _split_cells(text, s, e, _SPACES)
+        if len(cells) >= 3 and all(c[1] > c[0] for c in cells):
+            rows = [cells]
+            j = i + 1
+            while j < n and not skipped(lines[j][0]):
+                nxt = _split_cells(text, lines[j][0], lines[j][1], _SPACES)
+                if len(nxt) < 2 or abs(len(nxt) - len(cells)) > 1:
+                    break
+                rows.append(nxt)
+                j += 1
+            if len(rows) >= 2:
+                tables.append(TextTable("spaces", rows))
+                i = j
+                continue
+        i += 1
+    return tables
+
+
+def cell_text(text: str, cell: CellSpan) -> str:
+    return text[cell[0]:cell[1]]
