@@ -1,0 +1,296 @@
+"""Sentence composition: labelled statements and the plain narrative around them.
+
+Every statement is assembled from parts (phrases.yaml, units.yaml) with random
+choices at several points, so each label has hundreds of distinct phrasings and
+no sentence template dominates. Span pieces carry exactly what labels.md puts
+inside a span: never list numbering, a leading connective or the final
+punctuation; those are written as plain pieces around the span.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, Place, UnitKind, WorkloadItem, phrases
+from pipeline.corpus.synth.builder import Fragment, Piece
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """Chinese numeral for 1..9999 (二十, 三百零五, 一千二百)."""
+    if n <= 0 or n >= 10000:
+        raise ValueError(n)
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            if zero and out:
+                out += "零"
+            out += ("" if (unit == "十" and digit == 1 and not out) else CN_DIGITS[digit]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def scope_words(kind: UnitKind, place: Place, unit: str = "") -> list[str]:
+    """Words for the unit's area of responsibility (全县, 本校, 辖区内 …)."""
+    if kind.level == "school":
+        return ["全校", "本校", "学校"]
+    if kind.level == "hospital":
+        return ["全院", "本院", "医院"]
+    if kind.level == "town":
+        suffix = place.town[-1]
+        return [f"全{suffix}", f"本{suffix}", "辖区内"]
+    if place.county in unit:
+        county = place.county[-1]
+        return [f"全{county}", f"本{county}", "辖区内"]
+    return ["全市", "本市", "市本级", "全市范围内"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The reporting unit as the composers need it."""
+    kind: UnitKind
+    place: Place
+    name: str
+    short: str  # how the report refers to itself (我局, 本单位 …)
+
+    @property
+    def scopes(self) -> list[str]:
+        return scope_words(self.kind, self.place, self.name)
+
+
+# ---------------------------------------------------------------- FUNCTION
+FUNCTION_PATTERNS = (
+    "负责{scope}{obj}工作", "负责{scope}{obj}", "拟订{scope}{obj}的政策措施并组织实施", "统筹协调{scope}{obj}",
+    "指导和监督{scope}{obj}", "承担{scope}{obj}的组织实施工作", "组织开展{scope}{obj}", "负责{obj}的监督管理",
+    "参与拟订{scope}{obj}发展规划", "贯彻执行国家和省关于{obj}的方针政策", "组织推进{scope}{obj}",
+    "负责{obj}相关工作的统筹和督促落实", "承担{obj}的日常管理工作", "牵头做好{scope}{obj}",
+)
+FUNCTION_TAILS = ("", "", "", "，并组织检查落实", "，协调解决有关重大问题", "，指导基层开展相关工作")
+
+
+def function_items(rng: random.Random, u: Unit, n: int) -> list[str]:
+    kind, scopes = u.kind, u.scopes
+    objs = rng.sample(kind.objects, min(n, len(kind.objects)))
+    if len(objs) < n or rng.random() < 0.6:  # most units also list an in-house duty
+        objs = objs[: n - 1] + [rng.choice(GENERIC_FUNCTIONS)]
+    items, used = [], set()
+    for obj in objs:
+        for _ in range(4):
+            text = rng.choice(FUNCTION_PATTERNS).format(scope=rng.choice(scopes), obj=obj) + rng.choice(FUNCTION_TAILS)
+            if text not in used:
+                break
+        used.add(text)
+        items.append(text)
+    if rng.random() < 0.5:
+        items.append(rng.choice(("承办上级交办的其他事项", "完成上级机关交办的其他任务", "承办党委、政府交办的其他工作",
+                                 "承担上级部门交办的其他工作任务")))
+    return items
+
+
+def function_title_paragraph(rng: random.Random, u: Unit, title: str) -> str:
+    """The explanatory paragraph under a title-only function (plain text)."""
+    scope = rng.choice(u.scopes)
+    obj = rng.choice(u.kind.objects)
+    a = rng.choice(("围绕", "聚焦", "立足", "紧扣"))
+    b = rng.choice(("建立健全工作机制", "完善相关制度规范", "加强统筹协调", "细化工作任务和责任分工"))
+    c = rng.choice(("推动各项政策落地见效", "提升服务质量和水平", "切实履行法定职责", "确保工作规范有序开展"))
+    return f"{a}{scope}{obj}，{b}，{c}。{title}工作坚持{rng.choice(('依法依规', '统筹兼顾', '问题导向', '服务大局'))}，" \
+           f"{rng.choice(('注重实效', '突出重点', '上下联动', '分类施策'))}。"
+
+
+# ---------------------------------------------------------------- WORKLOAD
+@dataclass
+class Workload:
+    frag: Fragment
+    activity: str
+    count: float
+    unit: str
+    approximate: bool
+    item: WorkloadItem
+
+
+def _count_text(rng: random.Random, count: int) -> tuple[str, float, bool, str]:
+    """(numeral as written, its value, approximate?, suffix after the measure word)."""
+    r = rng.random()
+    if count >= 10000 and r < 0.5:
+        value = round(count / 10000, 1)
+        text = f"{value:g}万"
+        if rng.random() < 0.3:
+            return text + rng.choice(("余", "多")), value * 10000, True, ""
+        return text, value * 10000, False, ""
+    if count >= 20 and r < 0.3:
+        base = count // 10 * 10 if count < 1000 else count // 100 * 100
+        style = rng.random()
+        if style < 0.35:
+            return f"{base}余", base, True, ""
+        if style < 0.6:
+            return f"{base}多", base, True, ""
+        if style < 0.75:
+            return f"近{base + (10 if count < 1000 else 100)}", base + (10 if count < 1000 else 100), True, ""
+        if style < 0.9 and base < 10000:
+            return cn_number(base) + rng.choice(("余", "多")), base, True, ""
+        return str(base), base, True, "以上"
+    if count <= 10 and r < 0.45:
+        return cn_number(count), count, False, ""
+    if count >= 1000 and r < 0.45:
+        return f"{count:,}", count, False, ""
+    return str(count), count, False, ""
+
+
+def workload(rng: random.Random, item: WorkloadItem, key: str | None = None) -> Workload:
+    mw = rng.choice(item.measure_words)
+    low, high = item.low, item.high
+    if mw.startswith("万"):  # "万人次": a 万-count of the base measure word
+        mw, low = mw[1:], max(low, 10000)
+        high = max(high, low * 3)
+    # counts cluster low, as real annual counts do
+    count = int(low + (high - low) * rng.random() ** 2.2)
+    numeral, value, approx, suffix = _count_text(rng, max(count, 1))
+    activity = item.verb + item.obj
+    if item.object_after and suffix == "" and rng.random() < 0.4:
+        text = f"{item.verb}{numeral}{mw}{item.obj}"
+    else:
+        text = f"{activity}{numeral}{mw}{suffix}"
+    return Workload([Piece(text, "WORKLOAD", key)], activity, value, mw, approx, item)
+
+
+def pick_workload_items(rng: random.Random, kind: UnitKind, n: int) -> list[WorkloadItem]:
+    own = list(kind.workloads)
+    rng.shuffle(own)
+    generic = list(GENERIC_WORKLOADS)
+    rng.shuffle(generic)
+    out = []
+    while len(out) < n and (own or generic):
+        source = own if own and (rng.random() < 0.7 or not generic) else generic
+        out.append(source.pop())
+    return out
+
+
+# ---------------------------------------------------------------- distractor numbers (never spans)
+def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
+    return f"{rng.uniform(low, high):.2f}"
+
+
+def distractor(rng: random.Random, kind: UnitKind) -> str:
+    d = phrases()["distractors"]
+    group = rng.choice(("money", "money", "rate", "staff", "org", "date"))
+    pattern = rng.choice(d[group])
+    topic = rng.choice(kind.themes)
+    return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
+                          n=rng.randint(3, 60), month=rng.randint(1, 12), day=rng.randint(1, 28))
+
+
+# ---------------------------------------------------------------- PROBLEM / CAUSE / MEASURE
+def topic_names() -> list[str]:
+    return list(phrases()["topics"])
+
+
+def problem_text(rng: random.Random, topic: str) -> str:
+    t = phrases()["topics"][topic]
+    text = rng.choice(t["subjects"]) + rng.choice(t["predicates"])
+    r = rng.random()
+    if r < 0.3:
+        text += "，" + rng.choice(t["consequences"])
+    elif r < 0.5:
+        text += "，" + rng.choice(phrases()["problem_tails"])
+    return text
+
+
+def missed_indicator_problem(rng: random.Random, name: str) -> str:
+    return name + rng.choice(("未达到年初目标值", "未完成年初设定目标", "完成情况低于预期", "与年初目标存在差距",
+                              "实际完成值低于目标值"))
+
+
+CAUSE_QUALIFIERS = ("", "", "", "客观上", "一定程度上", "主观上", "部分原因是")
+CAUSE_LINKS = ("导致", "造成", "使得")
+VERB_OPENINGS = ("影响", "导致", "不利于", "难以", "未能", "形成", "存在")
+
+
+def cause_text(rng: random.Random, topic: str, inline: bool) -> str:
+    """A cause clause. inline=True: a self-contained clause that keeps its 由于/因 head
+    (labels.md: 「由于临时性…导致…」 is one CAUSE span); otherwise the clause that follows
+    a marker such as 究其原因： (the marker stays outside)."""
+    t = phrases()["topics"][topic]
+    base = rng.choice(t["causes"])
+    if inline:
+        text = rng.choice(phrases()["cause_inline_heads"]) + base
+    else:
+        qual = rng.choice(CAUSE_QUALIFIERS)
+        text = (qual + base) if qual != "部分原因是" else base
+    if rng.random() < 0.45:
+        consequence = rng.choice(t["consequences"])
+        # consequences that open with a verb (影响了…) read badly after 导致
+        link = "" if consequence.startswith(VERB_OPENINGS) else rng.choice(CAUSE_LINKS)
+        text += rng.choice(("", "，") if link else ("，",)) + link + consequence
+    return text
+
+
+MEASURE_ADVERBS = ("", "", "进一步", "切实", "持续", "着力", "全面")
+
+
+def measure_title(rng: random.Random, topic: str) -> str:
+    t = phrases()["topics"][topic]
+    first, second = rng.sample(t["measures"], 2)
+    text = rng.choice(MEASURE_ADVERBS) + first
+    r = rng.random()
+    if r < 0.35:
+        text += "，" + second
+    elif r < 0.6:
+        text += "，" + rng.choice(phrases()["measure_purposes"])
+    return text
+
+
+def measure_action(rng: random.Random, topic: str) -> str:
+    return rng.choice(phrases()["topics"][topic]["actions"])
+
+
+# ---------------------------------------------------------------- plain narrative
+def intro_paragraph(rng: random.Random, year: int, unit: str, fin: str) -> str:
+    i = phrases()["intro"]
+    fmt = dict(year=year, next=year + 1, fin=fin, short=unit)
+    parts = [rng.choice(i["basis"]), rng.choice(i["action"]), rng.choice(i["method"])]
+    if rng.random() < 0.5:
+        parts.insert(2, rng.choice(phrases()["method_sentences"]))
+    return "，".join(p.format(**fmt) for p in parts) + "，" + rng.choice(i["close"]).format(**fmt) + \
+        rng.choice(("：", "。"))
+
+
+def method_paragraph(rng: random.Random) -> str:
+    sentences = rng.sample(phrases()["method_sentences"], rng.randint(2, 4))
+    return "。".join(sentences) + "。"
+
+
+def achievement_heading(rng: random.Random, theme: str) -> str:
+    return rng.choice(phrases()["achievement"]["headings"]).format(theme=theme)
+
+
+def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: list[Workload]) -> Fragment:
+    """Plain narrative about the year's work, carrying the given WORKLOAD spans and
+    distractor numbers (money, rates, staff, dates) that are not WORKLOAD."""
+    a = phrases()["achievement"]
+    kind, short, scope = u.kind, u.short, rng.choice(u.scopes)
+    frag: Fragment = []
+    opener = rng.choice(a["openers"]).format(year=year)
+    frag.append(Piece(f"{opener}，{short}{rng.choice(a['means'])}，{rng.choice(a['verbs'])}{scope}"
+                      f"{rng.choice(kind.objects)}工作。"))
+    pending = list(workloads)
+    while pending:
+        take = pending[: rng.randint(1, 3)]
+        pending = pending[len(take):]
+        lead = rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后"))
+        frag.append(Piece(lead))
+        for j, w in enumerate(take):
+            if j:
+                frag.append(Piece(rng.choice(("，", "，", "；", "，共"))))
+            frag.extend(w.frag)
+        if rng.random() < 0.5:
+            frag.append(Piece("，" + distractor(rng, kind)))
+        frag.append(Piece("，" + rng.choice(a["results"]) + "。"))
+    if rng.random() < 0.6:
+        frag.append(Piece(f"{rng.choice(('通过', '通过', '坚持'))}{rng.choice(a['means'])}，"
+                          f"{distractor(rng, kind)}，{rng.choice(a['results'])}。"))
+    return frag

@@ -1,0 +1,91 @@
+"""Reader noise of the kind real archives carry, drawn per document.
+
+Noise is applied while a layout writes plain text and table cells, never inside
+a span's boundaries (spans may only see full-width digits, which the cleaner maps
+one for one), so span offsets stay exact and survive pipeline.clean.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+# Letters of scripts a Chinese report never uses: OCR garbage the cleaner must drop.
+_DEVANAGARI = [chr(c) for c in range(0x0915, 0x0939)]
+_HEBREW = [chr(c) for c in range(0x05D0, 0x05EA)]
+_SYMBOLS = ["•", "·", "■", "□", "_", "—", "~", "*", "※", "▲", "◆", "…", "¬", "°"]
+_FULLWIDTH = {str(i): chr(0xFF10 + i) for i in range(10)}
+_DECIMAL = re.compile(r"(\d)\.(\d)")
+
+
+@dataclass
+class Noise:
+    rng: random.Random
+    ocr_spaces: bool = False       # 1609. 99
+    fullwidth: bool = False        # １２３
+    garbage: bool = False          # stray symbol / foreign-letter lines
+    html: bool = False             # <p>…</p>, <b>, <sup>
+    yuan_tables: bool = False      # tables state 元 instead of 万元
+    broken_cells: bool = False     # a cell's text split over two cells
+    heading_typos: bool = False    # a heading missing a character
+    bookmark: bool = False         # [bookmark: _GoBack]
+
+    @classmethod
+    def draw(cls, rng: random.Random, level: float = 1.0) -> "Noise":
+        p = lambda x: rng.random() < x * level  # noqa: E731
+        return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
+                   broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2))
+
+    def active(self) -> list[str]:
+        return [k for k in ("ocr_spaces", "fullwidth", "garbage", "html", "yuan_tables", "broken_cells",
+                            "heading_typos", "bookmark") if getattr(self, k)]
+
+    def number(self, text: str) -> str:
+        """A number as a noisy reader may render it."""
+        if self.ocr_spaces and self.rng.random() < 0.3:
+            text = _DECIMAL.sub(r"\1. \2", text, count=1)
+        if self.fullwidth and self.rng.random() < 0.25:
+            text = "".join(_FULLWIDTH.get(ch, ch) for ch in text)
+        return text
+
+    def digits_in_span(self, text: str) -> str:
+        """Full-width digits are the only noise allowed inside a span."""
+        if self.fullwidth and self.rng.random() < 0.15:
+            return "".join(_FULLWIDTH.get(ch, ch) for ch in text)
+        return text
+
+    def heading(self, text: str) -> str:
+        if self.heading_typos and len(text) > 4 and self.rng.random() < 0.25:
+            i = self.rng.randrange(1, len(text) - 1)
+            return text[:i] + text[i + 1:]
+        if self.html and self.rng.random() < 0.15:
+            return f"<b>{text}</b>"
+        return text
+
+    def garbage_line(self) -> str | None:
+        if not self.garbage or self.rng.random() > 0.25:
+            return None
+        r = self.rng.random()
+        if r < 0.4:
+            return " ".join(self.rng.choice(_SYMBOLS) for _ in range(self.rng.randint(1, 4)))
+        letters = _DEVANAGARI if r < 0.7 else _HEBREW
+        return "".join(self.rng.choice(letters) for _ in range(self.rng.randint(2, 6)))
+
+    def paragraph_wrap(self) -> tuple[str, str]:
+        """Markup around a paragraph (never inside a span)."""
+        if self.html and self.rng.random() < 0.4:
+            return "<p>", "</p>"
+        return "", ""
+
+    def line_prefix(self) -> str:
+        if self.bookmark and self.rng.random() < 0.05:
+            self.bookmark = self.rng.random() < 0.3  # rarely more than once
+            return "[bookmark: _GoBack]"
+        return ""
+
+    def split_cell(self, text: str) -> list[str]:
+        """A plain cell broken in two, as OCR'd forms do."""
+        if self.broken_cells and len(text) >= 6 and self.rng.random() < 0.12:
+            i = self.rng.randrange(2, len(text) - 2)
+            return [text[:i], text[i:]]
+        return [text]

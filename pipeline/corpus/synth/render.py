@@ -1,0 +1,452 @@
+"""Rendering blocks shared by the layouts: headings, numbering, tables in several
+text forms, and the labelled blocks (functions, problems, causes, measures).
+
+Every writer appends to the document's DocBuilder in reading order; a table cell
+may hold a Fragment so narrative spans inside cells keep exact offsets.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from pipeline.corpus.synth import compose
+from pipeline.corpus.synth.builder import DocBuilder, Fragment, Piece
+from pipeline.corpus.synth.compose import Unit, Workload
+from pipeline.corpus.synth.facts import Facts, wan
+from pipeline.corpus.synth.noise import Noise
+
+CN = "一二三四五六七八九十"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def number(style: str, i: int) -> str:
+    """List/heading numbering for item i (0-based)."""
+    n = i + 1
+    cn = CN[i] if i < 10 else compose.cn_number(n)
+    return {"一、": f"{cn}、", "（一）": f"（{cn}）", "1.": f"{n}.", "1、": f"{n}、", "（1）": f"（{n}）",
+            "(1)": f"({n})", "①": CIRCLED[i % 10], "1．": f"{n}．", "一是": f"{cn}是", "": ""}[style]
+
+
+@dataclass
+class MeasureItem:
+    key: str
+    title: str
+    actions: list[tuple[str, str]]  # (key, text) concrete actions for an elaboration
+
+
+@dataclass
+class CauseItem:
+    key: str
+    text: str      # after a marker (究其原因：…)
+    inline: str    # self-contained form (由于…)
+
+
+@dataclass
+class ProblemItem:
+    key: str
+    text: str
+    topic: str
+    causes: list[CauseItem]
+    measure: MeasureItem | None
+
+
+@dataclass
+class Doc:
+    """Everything a layout renders, plus the builder it renders into."""
+    rng: random.Random
+    unit: Unit
+    year: int
+    kind_label: str
+    facts: Facts
+    noise: Noise
+    functions: list[str]
+    workloads: list[Workload]
+    problems: list[ProblemItem]
+    extra_measures: list[MeasureItem]
+    filled_on: str
+    leader: str
+    evaluators: list[dict]
+    fin_bureau: str
+    b: DocBuilder = field(default_factory=DocBuilder)
+    stated: set[str] = field(default_factory=set)
+    stated_projects: bool = False
+    stated_indicators: list = field(default_factory=list)
+    stated_goals: bool = False
+    stated_evaluators: bool = False
+    workload_rendered: list[Workload] = field(default_factory=list)
+    measures: list[MeasureItem] = field(default_factory=list)  # all measures, fixed before rendering
+    layout: str = ""
+
+    # -- amounts
+    def amount(self, field_: str, table: bool = False, cents: int | None = None) -> str:
+        """A budget/asset amount as text; records that the document states it."""
+        if cents is None:
+            self.stated.update({field_, ("table." if table else "narrative.") + field_})
+            cents = int(self.facts.budget[field_] if field_ in self.facts.budget else self.facts.assets[field_])
+        # draw unconditionally: the layout's random stream must not depend on the values
+        thousands = self.rng.random() < 0.3
+        if table and self.noise.yuan_tables:
+            text = f"{cents * 100:.2f}"
+        else:
+            text = f"{wan(cents):,.2f}" if thousands and abs(cents) >= 100000 else f"{wan(cents):.2f}"
+        return self.noise.number(text)
+
+    def rate(self) -> str:
+        self.stated.add("execution_rate")
+        return self.noise.number(f"{self.facts.budget['execution_rate']:.2f}") + "%"
+
+    @property
+    def money_unit(self) -> str:
+        return "元" if self.noise.yuan_tables else "万元"
+
+
+# ---------------------------------------------------------------- plain writers
+def line(d: Doc, text: str) -> None:
+    d.b.line(d.noise.line_prefix() + text)
+    junk = d.noise.garbage_line()
+    if junk:
+        d.b.line(junk)
+
+
+def heading(d: Doc, style: str, i: int, text: str, indent: str = "") -> None:
+    line(d, indent + number(style, i) + d.noise.heading(text))
+
+
+def paragraph(d: Doc, frag: Fragment, indent: str = "") -> None:
+    pre, post = d.noise.paragraph_wrap()
+    d.b.write(d.noise.line_prefix() + indent + pre)
+    d.b.frag(frag)
+    d.b.line(post)
+    junk = d.noise.garbage_line()
+    if junk:
+        d.b.line(junk)
+
+
+def blank(d: Doc) -> None:
+    d.b.line("")
+
+
+# ---------------------------------------------------------------- tables
+def table(d: Doc, rows: list[list], fmt: str, header: bool = True) -> None:
+    """Write rows in one of the text forms readers produce:
+    tab: cells joined by tabs; cells: one cell per line, tab-indented, blank line between rows;
+    pipe: markdown pipe table; spaces: cells separated by runs of spaces; run: cells run together."""
+    rng = d.rng
+    for r, row in enumerate(rows):
+        cells: list = []
+        for cell in row:
+            if isinstance(cell, str):
+                cells.extend(d.noise.split_cell(cell) if fmt in ("tab", "cells") else [cell])
+            else:
+                cells.append(cell)
+        if fmt == "cells":
+            for cell in cells:
+                d.b.write("\t")
+                _cell(d, cell)
+                d.b.write("\n")
+            d.b.write("\n")
+            continue
+        if fmt == "pipe":
+            d.b.write("| ")
+        for c, cell in enumerate(cells):
+            if c:
+                d.b.write({"tab": "\t", "pipe": " | ", "spaces": " " * rng.randint(2, 6),
+                           "run": rng.choice(("", "", " "))}[fmt])
+            _cell(d, cell)
+        if fmt == "pipe":
+            d.b.write(" |")
+        d.b.write("\n")
+        if fmt == "pipe" and r == 0 and header:
+            d.b.write("|" + "|".join(rng.choice(("---", " --- ", ":---")) for _ in cells) + "|\n")
+
+
+def _cell(d: Doc, cell) -> None:
+    if isinstance(cell, str):
+        d.b.write(cell)
+    else:
+        d.b.frag(cell)
+
+
+def budget_kv_rows(d: Doc) -> list[list]:
+    u = d.money_unit
+    fields = [("上年结转金额", "carryover"), ("年初预算金额", "initial"), ("预算调整金额", "adjustment"),
+              ("其他调整资金", "other_adjustment"), ("全年预算数", "budgeted"), ("预算执行金额", "executed"),
+              ("年末结余金额", "balance")]
+    if d.rng.random() < 0.4:
+        fields = [f for f in fields if f[1] != "budgeted"]
+    cells = [[f"{label}({u})" if d.rng.random() < 0.5 else f"{label} ({u})", d.amount(key, table=True)]
+             for label, key in fields]
+    if d.rng.random() < 0.5:
+        cells.append(["预算执行率", d.rate()])
+    return [sum(cells[i:i + 2], []) for i in range(0, len(cells), 2)]
+
+
+def budget_column_rows(d: Doc) -> list[list]:
+    u = d.money_unit
+    head = ["项目", f"预算数({u})", f"执行数({u})", "执行率", "结余"]
+    return [head, ["部门整体支出", d.amount("budgeted", True), d.amount("executed", True), d.rate(),
+                   d.amount("balance", True)],
+            ["其中：基本支出", "—", d.amount("basic_expenditure", True), "", ""],
+            ["项目支出", "—", d.amount("project_expenditure", True), "", ""]]
+
+
+def income_rows(d: Doc) -> list[list]:
+    u = d.money_unit
+    return [["收入合计", "财政拨款收入", "其他收入", "支出合计", "基本支出", "项目支出"],
+            [d.amount("income", True), d.amount("fiscal_appropriation_income", True), d.amount("other_income", True),
+             d.amount("expenditure", True), d.amount("basic_expenditure", True), d.amount("project_expenditure", True)]] \
+        if d.rng.random() < 0.5 else \
+        [["收入类别", f"金额({u})"], ["收入合计", d.amount("income", True)],
+         ["财政拨款收入", d.amount("fiscal_appropriation_income", True)], ["其他收入", d.amount("other_income", True)],
+         ["支出合计", d.amount("expenditure", True)], ["基本支出", d.amount("basic_expenditure", True)],
+         ["项目支出", d.amount("project_expenditure", True)]]
+
+
+def indicator_rows(d: Doc, indicators: list, with_project: bool = False) -> list[list]:
+    """Indicator table; repeated level1/level2 are left blank as merged cells read."""
+    rng = d.rng
+    head = ["一级指标", "二级指标", rng.choice(("三级指标", "指标名称")), rng.choice(("分值", "权重", "指标分值")),
+            rng.choice(("目标值", "年初目标值", "年度指标值")), rng.choice(("实际完成值", "业绩值", "全年实际值")),
+            rng.choice(("得分", "评价得分", "自评得分"))]
+    integer_scores = rng.random() < 0.3 and all(i.score == int(i.score) for i in indicators)
+    rows, prev1, prev2 = [head], None, None
+    for ind in indicators:
+        l1 = ind.level1 if ind.level1 != prev1 else ""
+        l2 = ind.level2 if (ind.level2, ind.level1) != prev2 else ""
+        prev1, prev2 = ind.level1, (ind.level2, ind.level1)
+        score = str(int(ind.score)) if integer_scores else f"{ind.score:.2f}"
+        weight = f"{ind.weight:g}"
+        rows.append([l1, l2, ind.name, weight, d.noise.number(ind.target), d.noise.number(ind.actual),
+                     d.noise.number(score)])
+        d.stated_indicators.append(ind)
+    return rows
+
+
+def score_rows(d: Doc) -> list[list]:
+    d.stated.update({"total_score", "grade"})
+    return [[d.rng.choice(("综合得分", "总分", "自评总分", "合计")), "", "", "100", "", "", f"{d.facts.total_score:.2f}"],
+            [d.rng.choice(("评价结果等次", "评价等级", "自评等级")), d.facts.grade]]
+
+
+def project_rows(d: Doc) -> list[list]:
+    u = d.money_unit
+    d.stated_projects = True
+    rows = [["项目名称", f"预算数({u})", f"执行数({u})", "执行率", "自评得分"]]
+    for p in d.facts.projects:
+        rows.append([p.name, d.amount("", True, p.budgeted), d.amount("", True, p.executed),
+                     d.noise.number(f"{p.execution_rate:.2f}") + "%", f"{p.score:g}"])
+    return rows
+
+
+def evaluator_rows(d: Doc) -> list[list]:
+    d.stated_evaluators = True
+    rows = [["姓名", "职务", "科室"]]
+    for e in d.evaluators:
+        rows.append([e["name"], e["title"], e["department"]])
+    return rows
+
+
+# ---------------------------------------------------------------- labelled blocks
+def function_block(d: Doc, style: str) -> None:
+    """Functions as numbered lines, as title lines with paragraphs (title-only spans),
+    or run together in one paragraph."""
+    if style == "titles":
+        titles = d.rng.sample(d.unit.kind.titles, min(len(d.unit.kind.titles), d.rng.randint(3, 5)))
+        numbering = d.rng.choice(("1、", "1.", "（1）", ""))
+        for i, title in enumerate(titles):
+            line_frag = [Piece(number(numbering, i)), Piece(title, "FUNCTION")]
+            paragraph(d, line_frag)
+            paragraph(d, [Piece(compose.function_title_paragraph(d.rng, d.unit, title))])
+        return
+    numbering = d.rng.choice(("1.", "1、", "（1）", "1．", "(1)", "①", "一是"))
+    if style == "inline":
+        frag: Fragment = []
+        for i, f in enumerate(d.functions):
+            if i:
+                frag.append(Piece(d.rng.choice((" ", "", "；")) if numbering != "一是" else "；"))
+            frag += [Piece(number(numbering, i)), Piece(f, "FUNCTION")]
+            if numbering != "一是":
+                frag.append(Piece("。"))
+        if numbering == "一是":
+            frag.append(Piece("。"))
+        paragraph(d, frag)
+        return
+    for i, f in enumerate(d.functions):
+        paragraph(d, [Piece(number(numbering, i)), Piece(f, "FUNCTION"), Piece(d.rng.choice(("。", "。", "；", "")))],
+                  indent=d.rng.choice(("", "", " ")))
+
+
+def _cause_frags(d: Doc, p: ProblemItem) -> Fragment:
+    if not p.causes:
+        return []
+    rng = d.rng
+    if len(p.causes) == 1 and rng.random() < 0.5:
+        c = p.causes[0]
+        return [Piece(c.inline, "CAUSE", c.key), Piece("。")]
+    marker = rng.choice(compose.phrases()["cause_markers"])
+    yishi = len(p.causes) > 1 and rng.random() < 0.6
+    frag: Fragment = [Piece(marker + ("：" if yishi and marker[-1] not in "：，" else ""))]
+    for i, c in enumerate(p.causes):
+        if i:
+            frag.append(Piece("；"))
+        if yishi:
+            frag.append(Piece(number("一是", i)))
+        frag.append(Piece(c.text, "CAUSE", c.key))
+    frag.append(Piece("。"))
+    return frag
+
+
+def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
+    """Problems (with their causes) as a numbered list, one paragraph, or 一是…二是…."""
+    rng, ph = d.rng, compose.phrases()
+    if style == "list":
+        for i, p in enumerate(d.problems):
+            frag: Fragment = [Piece(number(numbering, i)), Piece(p.text, "PROBLEM", p.key), Piece("。")]
+            frag += _cause_frags(d, p)
+            paragraph(d, frag)
+        return
+    frag = [Piece(rng.choice(ph["problem_intros"]))] if rng.random() < 0.6 else []
+    if rng.random() < 0.2:
+        frag.append(Piece(rng.choice(ph["problem_leads"])))
+    collect_causes = style == "paragraph" and rng.random() < 0.6
+    for i, p in enumerate(d.problems):
+        if style == "yishi":
+            frag.append(Piece(number("一是", i)))
+        elif i and rng.random() < 0.3:
+            frag.append(Piece(rng.choice(ph["connectives"])))
+        frag.append(Piece(p.text, "PROBLEM", p.key))
+        if collect_causes:
+            frag.append(Piece("；" if i < len(d.problems) - 1 else "。"))
+        else:
+            frag.append(Piece("。" if style != "paragraph" or not p.causes else "，"))
+            if p.causes:
+                c = p.causes[0]
+                if style == "paragraph":
+                    frag += [Piece(c.inline, "CAUSE", c.key), Piece("。")]
+                else:
+                    frag += _cause_frags(d, p)
+    if collect_causes:
+        causes = [c for p in d.problems for c in p.causes]
+        if causes:
+            frag.append(Piece(rng.choice(ph["cause_markers"])))
+            for i, c in enumerate(causes):
+                if i:
+                    frag.append(Piece("；"))
+                if len(causes) > 1:
+                    frag.append(Piece(number("一是", i)))
+                frag.append(Piece(c.text, "CAUSE", c.key))
+            frag.append(Piece("。"))
+    paragraph(d, frag)
+
+
+def all_measures(d: Doc) -> list[MeasureItem]:
+    return d.measures or ([p.measure for p in d.problems if p.measure] + d.extra_measures)
+
+
+def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
+    """Measures as titled items with elaborations (actions may be spans), plain numbered
+    titles, or 一是…二是… in one paragraph."""
+    rng, ph = d.rng, compose.phrases()
+    measures = all_measures(d)
+    if rng.random() < 0.5:
+        paragraph(d, [Piece(rng.choice(ph["measure_intros"]))])
+    if style == "yishi":
+        frag: Fragment = [Piece(rng.choice(ph["measure_leads"]))] if rng.random() < 0.4 else []
+        for i, m in enumerate(measures):
+            if i:
+                frag.append(Piece("；"))
+            frag += [Piece(number("一是", i)), Piece(m.title, "MEASURE", m.key)]
+        frag.append(Piece("。"))
+        paragraph(d, frag)
+        return
+    for i, m in enumerate(measures):
+        paragraph(d, [Piece(number(numbering, i)), Piece(m.title, "MEASURE", m.key), Piece("。")])
+        if style == "titled" and m.actions:
+            frag = [Piece(rng.choice(ph["measure_leads"]))]
+            for j, (key, action) in enumerate(m.actions):
+                if j:
+                    frag.append(Piece(rng.choice(("，", "，", "；"))))
+                frag.append(Piece(action, "MEASURE", key))
+            frag.append(Piece("，" + rng.choice(ph["measure_purposes"]) + "。"))
+            paragraph(d, frag, indent=rng.choice(("", "", "    ")))
+
+
+def problem_cell(d: Doc, problems: list[ProblemItem]) -> Fragment:
+    """Problems and causes written into one table cell."""
+    frag: Fragment = []
+    for i, p in enumerate(problems):
+        if len(problems) > 1 and d.rng.random() < 0.5:
+            frag.append(Piece(number("1.", i)))
+        frag += [Piece(p.text, "PROBLEM", p.key), Piece("。")]
+        frag += _cause_frags(d, p)
+    return frag
+
+
+def measure_cell(d: Doc, measures: list[MeasureItem]) -> Fragment:
+    frag: Fragment = []
+    for i, m in enumerate(measures):
+        frag += [Piece(m.title, "MEASURE", m.key), Piece("。")]
+        for j, (key, action) in enumerate(m.actions[:2]):
+            frag += [Piece(number("一是", j)), Piece(action, "MEASURE", key), Piece("。")]
+    return frag
+
+
+def achievements(d: Doc, n_paragraphs: int) -> list[Fragment]:
+    """Narrative paragraphs that carry all of the document's workloads."""
+    chunks = [[] for _ in range(n_paragraphs)]
+    for i, w in enumerate(d.workloads):
+        chunks[i % n_paragraphs].append(w)
+    out = []
+    for chunk in chunks:
+        out.append(compose.achievement_paragraph(d.rng, d.unit, d.year, chunk))
+        d.workload_rendered += chunk
+    return out
+
+
+def budget_narrative(d: Doc) -> Fragment:
+    """Money stated in prose (not spans). Uses the narrative's executed amount, which
+    differs from the table's when a narrative_table_mismatch was planted."""
+    rng, y = d.rng, d.year
+    executed = d.facts.narrative_executed if d.facts.narrative_executed is not None else None
+    exe = d.amount("executed") if executed is None else d.amount("", cents=executed)
+    d.stated.add("narrative.executed")
+    parts = [f"{y}年{rng.choice(('收入预算', '预算收入', '全年收入'))}{d.amount('income')}万元，其中：财政拨款收入"
+             f"{d.amount('fiscal_appropriation_income')}万元，其他收入{d.amount('other_income')}万元",
+             f"全年{rng.choice(('预算执行金额为', '实际支出', '支出合计'))}{exe}万元",
+             f"其中基本支出{d.amount('basic_expenditure')}万元，项目支出{d.amount('project_expenditure')}万元"]
+    if rng.random() < 0.6:
+        parts.append(f"预算执行率为{d.rate()}")
+    if rng.random() < 0.4 and d.facts.budget["carryover"]:
+        parts.insert(1, f"上年结转{d.amount('carryover')}万元")
+    return [Piece("。".join(parts[:2]) + "，" + "，".join(parts[2:]) + "。")]
+
+
+def staff_sentence(d: Doc) -> str:
+    d.stated.add("staff")
+    s = d.facts.staff
+    return f"{d.unit.name}核定编制{s['authorized']}名，年末实有在职人员{s['in_service']}人，退休人员{s['retired']}人。"
+
+
+def assets_sentence(d: Doc) -> str:
+    return (f"资产总额{d.amount('total')}万元，其中：流动资产{d.amount('current')}万元，固定资产净值"
+            f"{d.amount('fixed_net')}万元，无形资产净值{d.amount('intangible_net')}万元。")
+
+
+def org_sentence(d: Doc) -> str:
+    n = d.rng.randint(3, 14)
+    return f"{d.unit.name}内设机构{n}个，下属单位{d.rng.randint(0, 6)}个，{d.rng.choice(('为正科级', '为行政单位', '为全额拨款事业单位', '经费形式为全额拨款'))}。"
+
+
+def goals_lines(d: Doc, numbering: str) -> list[str]:
+    d.stated_goals = True
+    return [number(numbering, i) + g for i, g in enumerate(d.facts.goals)]
+
+
+def conclusion_text(d: Doc) -> str:
+    d.stated.update({"total_score", "grade"})
+    scale = "；".join(f"{g}≥{low}分" if low else f"{g}＜{d.facts.grade_scale[-2][1]}分"
+                     for g, low in d.facts.grade_scale)
+    rng = d.rng
+    return (f"{rng.choice(('经综合评价', '根据评分标准', '对照评价指标逐项打分'))}，{d.year}年度部门整体支出绩效自评得分"
+            f"{d.facts.total_score:g}分，评价等级为“{d.facts.grade}”。" +
+            (f"等级划分为：{scale}。" if rng.random() < 0.5 else ""))
