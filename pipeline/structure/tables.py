@@ -123,16 +123,19 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("tabs", rows))
                 i = j
                 continue
-        # spaces: ≥2 consecutive lines with ≥3 cells split by runs of spaces
-        cells = _split_cells(text, s, e, _SPACES)
-        if len(cells) >= 3 and all(c[1] > c[0] for c in cells):
+        # spaces: ≥2 consecutive lines with ≥3 cells split by runs of spaces. Blank cells
+        # cannot be seen in this layout; they are nearly always the grouping columns on the
+        # left (一级/二级指标), so a short row is padded on the left to the header's width.
+        cells = _space_cells(text, s, e)
+        if len(cells) >= 3:
             rows = [cells]
             j = i + 1
             while j < n and not skipped(lines[j][0]):
-                nxt = _split_cells(text, lines[j][0], lines[j][1], _SPACES)
-                if len(nxt) < 2 or abs(len(nxt) - len(cells)) > 1:
+                nxt = _space_cells(text, lines[j][0], lines[j][1])
+                if len(nxt) < 2 or len(nxt) > len(cells) + 1 or len(nxt) < len(cells) - 3:
                     break
-                rows.append(nxt)
+                pad = max(0, len(cells) - len(nxt))
+                rows.append([(nxt[0][0], nxt[0][0])] * pad + nxt)
                 j += 1
             if len(rows) >= 2:
                 tables.append(TextTable("spaces", rows))
@@ -140,6 +143,14 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 continue
         i += 1
     return tables
+
+
+def _space_cells(text: str, start: int, end: int) -> list[CellSpan]:
+    while start < end and text[start] in " \u3000":
+        start += 1
+    if start >= end:
+        return []
+    return [c for c in _split_cells(text, start, end, _SPACES) if c[1] > c[0]]
 
 
 def cell_text(text: str, cell: CellSpan) -> str:

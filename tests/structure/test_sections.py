@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pipeline.annotate import structure_text
+
+
+def titles(record):
+    return [(s.level, s.kind, s.title) for s in record.sections]
+
+
+def test_numbering_styles_nest_in_order_of_appearance():
+    text = ("部门整体支出绩效自评报告\n一、部门基本情况\n（一）主要职能\n1、负责全市预算编制工作。\n（二）人员构成\n"
+            "核定编制10人。\n二、存在的问题\n预算执行偏慢。\n三、改进措施\n加快预算执行。\n")
+    r = structure_text(text)
+    assert titles(r) == [(1, "basic_info", "部门基本情况"), (2, "functions", "主要职能"), (2, "staffing", "人员构成"),
+                         (1, "problems", "存在的问题"), (1, "measures", "改进措施")]
+    by_title = {s.title: s for s in r.sections}
+    assert by_title["主要职能"].parent == by_title["部门基本情况"].id
+    assert r.text[by_title["存在的问题"].start:by_title["存在的问题"].end].startswith("二、存在的问题")
+
+
+def test_a_mis_numbered_heading_rejoins_its_family():
+    # 「（2）」 after 「（一）」 and a run of 1、 items is the second item of the （一） level
+    text = ("自评报告 预算绩效\n一、基本情况\n（一）部门概况\n1、政治协商\n正文。\n2、民主监督\n正文。\n（2） 部门收支情况\n收入10万元。\n")
+    r = structure_text(text)
+    levels = {s.title: s.level for s in r.sections}
+    assert levels["部门收支情况"] == levels["部门概况"] == 2
+    assert levels["政治协商"] == 3
+
+
+def test_long_numbered_lines_are_items_not_headings():
+    text = "绩效自评报告\n一、主要职能\n1、负责全县教育事业发展规划的拟定和组织实施，统筹管理各类学校。\n"
+    r = structure_text(text)
+    assert [s.title for s in r.sections] == ["主要职能"]

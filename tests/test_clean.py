@@ -1,0 +1,50 @@
+"""Cleaning: each pass, the offset map, idempotence."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from pipeline.clean import OffsetMap, clean_text
+
+
+def test_markup_numbers_and_garbage_are_cleaned():
+    src = "#### 标题\r\n<p>金额1609. 99万元，比例98. 20%，合计1 286. 4万元</p>\n• •\n[bookmark: _GoBack]正文&amp;附注\n"
+    c = clean_text(src)
+    assert c.text == "标题\n金额1609.99万元，比例98.20%，合计1286.4万元\n正文&附注\n"
+    assert c.heading_hints == [(0, 4)]
+
+
+def test_foreign_script_runs_are_dropped_but_the_row_stays():
+    c = clean_text("\tक्टां वि\t常委会会议\t100%\t4")
+    assert c.text == "\t \t常委会会议\t100%\t4"
+
+
+def test_full_width_digits_and_list_numbers_survive_correctly():
+    c = clean_text("１２３．５万元\n1. 2021年度工作\n2021. 2. 25")
+    assert c.text == "123.5万元\n1. 2021年度工作\n2021.2.25"
+
+
+def test_offsets_point_back_to_the_source():
+    src = "<b>预算</b>执行 98. 20%\r\n完成"
+    c = clean_text(src)
+    for i, ch in enumerate(c.text):
+        j = c.offsets.to_source(i)
+        assert src[j] == ch or (ch == "\n" and src[j] == "\r")
+    s, e = c.offsets.span_to_clean(src.index("执行"), src.index("执行") + 2)
+    assert c.text[s:e] == "执行"
+
+
+def test_runs_round_trip():
+    src = "<p>一、基本情况</p>\n收入1 286. 4万元"
+    c = clean_text(src)
+    again = OffsetMap.from_runs(c.offsets.runs(), len(c.text), len(src))
+    assert list(again.to_source_arr) == list(c.offsets.to_source_arr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("预算执行1234567890.% \t\n\r<p>b/&;#万元①一、（）") + ["\u3000", "क", "•"]), max_size=80))
+def test_cleaning_is_idempotent_and_maps_monotonically(src):
+    c = clean_text(src)
+    assert clean_text(c.text).text == c.text
+    arr = list(c.offsets.to_source_arr)
+    assert arr == sorted(arr)
+    assert len(arr) == len(c.text) + 1
