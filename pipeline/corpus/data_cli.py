@@ -43,6 +43,8 @@ def print_report(report: dict) -> None:
     docs = report["documents"]
     console.print(f"documents paired: {docs['paired']}, gold only: {len(docs['gold_only'])}, "
                   f"prediction only: {len(docs['pred_only'])}, misaligned: {len(docs['misaligned'])}")
+    for note in report.get("inputs", {}).get("skipped", []):
+        console.print(f"[yellow]skipped[/yellow] {note}")
     for note in docs["misaligned"]:
         console.print(f"[yellow]misaligned[/yellow] {note}")
     console.print(_score_table("spans", report["spans"]))

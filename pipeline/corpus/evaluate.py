@@ -248,25 +248,39 @@ def _objects(path: Path) -> Iterable[tuple[Any, str]]:
         yield (data, str(path))
 
 
-def load_documents(path: Path, role: str = "gold") -> list[Doc]:
-    """Every document in a file or folder, whatever its format (see the module docstring)."""
+def load_documents(path: Path, role: str = "gold", skipped: list[str] | None = None) -> list[Doc]:
+    """Every document in a file or folder, whatever its format (see the module docstring).
+
+    A document seen twice (an annotate output folder holds each record both as
+    ``<stem>.json`` and as a line of ``records.jsonl``) is kept once; objects of
+    no known kind are listed in ``skipped`` instead of failing the run.
+    """
     from pipeline.corpus.gold import load_gold
-    docs = []
-    for obj, where in _objects(Path(path)):
+    docs: list[Doc] = []
+    seen: set[tuple[str, str]] = set()
+    for doc in _load_all(Path(path), role, load_gold, skipped if skipped is not None else []):
+        ident = (doc.key, doc.text)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        docs.append(doc)
+    return docs
+
+
+def _load_all(path: Path, role: str, load_gold, skipped: list[str]) -> Iterable[Doc]:
+    for obj, where in _objects(path):
         if _is_gold_file(obj):
-            src = where.split("[")[0]
-            docs.append(doc_from_example(load_gold(Path(src)), where))
+            yield doc_from_example(load_gold(Path(where)), where)
         elif isinstance(obj, dict) and "data" in obj and ("annotations" in obj or "predictions" in obj):
             ex = _task_example(obj, role)
             if ex is not None:
-                docs.append(doc_from_example(ex, where))
+                yield doc_from_example(ex, where)
         elif isinstance(obj, dict) and "text" in obj and ("doc_id" in obj or "schema_version" in obj):
-            docs.append(doc_from_record(obj, where))
+            yield doc_from_record(obj, where)
         elif isinstance(obj, dict) and "text" in obj and "spans" in obj:
-            docs.append(doc_from_example(_training_example(obj), where))
+            yield doc_from_example(_training_example(obj), where)
         else:
-            raise ValueError(f"{where}: not a Label Studio task, record, training line or gold file")
-    return docs
+            skipped.append(f"{where}: not a Label Studio task, record, training line or gold file")
 
 
 def pair_documents(gold: list[Doc], pred: list[Doc]) -> tuple[list[tuple[Doc, Doc]], list[Doc], list[Doc], list[str]]:
@@ -502,10 +516,12 @@ def evaluate_docs(gold: list[Doc], pred: list[Doc], threshold: float = IOU_THRES
 
 def evaluate_paths(gold: Path, pred: Path, facts: Optional[Path] = None,
                    threshold: float = IOU_THRESHOLD) -> dict[str, Any]:
-    gold_docs = load_documents(gold, "gold")
-    pred_docs = load_documents(pred, "pred")
+    skipped: list[str] = []
+    gold_docs = load_documents(gold, "gold", skipped)
+    pred_docs = load_documents(pred, "pred", skipped)
     if facts is not None:
         attach_facts(gold_docs, facts)
     report = evaluate_docs(gold_docs, pred_docs, threshold)
-    report["inputs"] = {"gold": str(gold), "pred": str(pred), "facts": str(facts) if facts else None}
+    report["inputs"] = {"gold": str(gold), "pred": str(pred), "facts": str(facts) if facts else None,
+                        "skipped": skipped}
     return report

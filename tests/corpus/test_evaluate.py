@@ -198,3 +198,18 @@ def test_seed_gold_files_evaluate_against_themselves():
     r = evaluate_paths(GOLD_DIR, GOLD_DIR)
     assert r["documents"]["paired"] == len(list(GOLD_DIR.glob("*.json")))
     assert r["spans"]["exact"]["micro"]["f1"] == 1.0 and r["links"]["exact"]["micro"]["f1"] == 1.0
+
+
+def test_annotate_output_folder_counts_each_record_once(tmp_path):
+    rec = record_with_links()
+    out = tmp_path / "out"
+    out.mkdir()
+    write(out / "report.json", rec)
+    (out / "records.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    write(out / "summary.json", {"documents": 1})  # not a document: listed, not fatal
+    gold = Example(TEXT, [SpanAnn(5, 12, "WORKLOAD")], [], {"doc_id": "abc"})
+    write(tmp_path / "gold.json", [example_to_task(gold)])
+    r = evaluate_paths(tmp_path / "gold.json", out)
+    assert r["documents"]["paired"] == 1 and r["documents"]["pred_only"] == []
+    assert len(r["inputs"]["skipped"]) == 1 and "summary.json" in r["inputs"]["skipped"][0]
+    assert r["spans"]["exact"]["micro"]["f1"] == 1.0
