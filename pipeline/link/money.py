@@ -110,20 +110,116 @@ def _row_candidates(record: Record, index: RecordIndex) -> list[tuple[str, str, 
     return out
 
 
+_SPEND = ("支出", "执行", "用于", "使用")
+_BUDGET = ("预算数", "预算安排", "安排预算")
+_INCOME = ("收入",)
+_TOTAL = ("总", "合计", "全部", "全年")
+
+
+def _amount_class(sentence: str) -> Optional[str]:
+    """spend | budget | income: the last such word before the amount decides (财政拨款支出 → spend)."""
+    best = (-1, None)
+    for cls, words in (("spend", _SPEND), ("budget", _BUDGET), ("income", _INCOME)):
+        for w in words:
+            at = sentence.rfind(w)
+            if at > best[0]:
+                best = (at, cls)
+    return best[1]
+
+
+@dataclass
+class MoneyCell:
+    id: str
+    value: float
+    cls: Optional[str]   # the column's class (spend/budget) from the header row
+    header: str          # the column's own header (其中：财政拨款 …)
+    row_name: str
+    total_row: bool
+
+
+def _money_cells(record: Record) -> list[MoneyCell]:
+    """Numeric cells of fund-use / project / budget tables, with their column's meaning.
+
+    A column's class comes from the nearest header cell at or left of it naming 执行/支出
+    (spend) or 预算 (budget), so 「其中：财政拨款」 after 「执行数」 is a spend column.
+    Cells a budget field was read from are left out (the field is the target then)."""
+    sources = [(sv.start, sv.end) for sv in record.budget.values()]
+    out = []
+    for t in record.tables:
+        if t.kind not in ("fund_use", "projects", "budget"):
+            continue
+        header = next((r for r in t.rows if len(r.cells) >= 2 and all(cell_number(c.text) is None for c in r.cells)), None)
+        classes, heads = [], []
+        cls = None
+        for c in (header.cells if header else []):
+            if any(w in c.text for w in ("执行", "支出", "实际")):
+                cls = "spend"
+            elif "预算" in c.text:
+                cls = "budget"
+            classes.append(cls)
+            heads.append(c.text)
+        for r in t.rows:
+            name = "".join(c.text for c in r.cells if cell_number(c.text) is None)
+            total = any(w in name.replace(" ", "") for w in ("合计", "总计", "小计"))
+            for k, c in enumerate(r.cells):
+                v = cell_number(c.text)
+                if v is None or any(a < c.end and c.start < b for a, b in sources):
+                    continue
+                out.append(MoneyCell(f"{r.id}#c{k}", v, classes[k] if k < len(classes) else None,
+                                     heads[k] if k < len(heads) else "", name, total))
+    return out
+
+
+def _best_cell(record: Record, m: Mention, cells: list[MoneyCell], kw: KeywordWeights, cfg: dict) -> Optional[Link]:
+    """The table cell an amount states: same amount, a column of the same class (spend/budget),
+    and a row the words name (a shared rare word) or a total row for a total or its 其中 part."""
+    sentence = record.text[:m.start]
+    sentence = sentence[max(sentence.rfind("。"), sentence.rfind("\n")) + 1:]
+    cls = _amount_class(sentence)
+    if cls not in ("spend", "budget"):
+        return None
+    prev = record.text[max(0, m.start - 80):m.start]
+    in_breakdown = "其中" in sentence or "其中" in prev[-40:]
+    best = None
+    for c in cells:
+        if c.cls != cls or abs(c.value - m.value) > cfg["tolerance"]:
+            continue
+        sub = c.header.startswith("其中")
+        sub_named = sub and any(w in m.context for w in (c.header.split("：")[-1], c.header.split(":")[-1]) if w)
+        if c.total_row:
+            ok = any(w in m.context for w in _TOTAL) or (in_breakdown and sub_named)
+            why = "total row"
+        else:
+            ok = kw.coverage(m.context, c.row_name) >= cfg["row_min_overlap"]
+            why = f"row shares {'/'.join(kw.shared(m.context, c.row_name)[:3])}"
+        if not ok:
+            continue
+        rank = (sub_named or not sub, -len(c.header))
+        if best is None or rank > best[0]:
+            best = (rank, c, why)
+    if best is None:
+        return None
+    _, c, why = best
+    return Link(id="", from_=text_id(m.start, m.end), to=c.id, relation=RELATION, score=cfg["score_cell"], agree=True,
+                evidence=f"{m.value:g}万元 = cell {c.value:g} in a {cls} column 「{c.header}」, {why}")
+
+
 def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
     index = index or RecordIndex(record)
     cfg = load_linking_config()["states"]
     tol = cfg["tolerance"]
     mentions = list(find_mentions(record, index))
     rows = _row_candidates(record, index)
+    cells = _money_cells(record)
     kw = KeywordWeights([m.context for m in mentions] + [name for _, name, _ in rows])
     links: list[Link] = []
     for m in mentions:
-        own = {f for f, sv in record.budget.items() if sv.start < m.end and m.start < sv.end}
         keyword, fields = _keyword_fields(m.context, cfg["keywords"])
+        cell = _best_cell(record, m, cells, kw, cfg)
+        if cell:
+            links.append(cell)
         if keyword:
-            if own & set(fields):
-                continue  # this amount is where the field was read from
+            # linked even when the field was read from this very amount: the link records its meaning
             target = next((f for f in fields if f in record.budget), None)
             if target:
                 sv = record.budget[target]
@@ -133,10 +229,12 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
                                   evidence=f"「{keyword}」 {m.value:g}万元 vs budget.{target} {sv.value:g}万元"
                                            + (" agrees" if agree else " DISAGREES")))
             continue
+        if cell:
+            continue
         best = None
         for rid, name, amounts in rows:
             equal = any(abs(a - m.value) <= tol for a in amounts)
-            overlap = kw.overlap(m.context, name)
+            overlap = kw.coverage(m.context, name)
             sim = phrase_similarity(m.context, name)
             if equal and overlap >= cfg["row_min_overlap"]:
                 cand = (0.55 + 0.45 * overlap, rid, True, f"same amount, shared words {'/'.join(kw.shared(m.context, name)[:3])}")

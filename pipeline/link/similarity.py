@@ -103,3 +103,12 @@ class KeywordWeights:
 
     def shared(self, a: str, b: str) -> list[str]:
         return sorted(set(bigrams(normalize(a))) & set(bigrams(normalize(b))))
+
+    def coverage(self, a: str, b: str) -> float:
+        """Shared weight over the smaller side's weight: a short name (人大立法经费) fully about a
+        topic of a long row (坚持特色立法，…) scores by how much of the short side is shared."""
+        ga, gb = set(bigrams(normalize(a))), set(bigrams(normalize(b)))
+        if not ga or not gb:
+            return 0.0
+        shared = sum(self.weight(g) for g in ga & gb)
+        return shared / min(sum(self.weight(g) for g in ga), sum(self.weight(g) for g in gb))

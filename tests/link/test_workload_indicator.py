@@ -1,4 +1,4 @@
-from recordbuilder import RecordBuilder, S
+from tests.link.recordbuilder import RecordBuilder, S
 
 from pipeline.link import workload_indicator
 from pipeline.link.workload_indicator import activity_queries, unit_compatibility
