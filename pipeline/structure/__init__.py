@@ -19,7 +19,9 @@ from pipeline.structure.tables import TextTable, detect_tables
 
 
 def _make_table(text: str, tid: str, layout: str, rows_spans: list[list[tuple[int, int]]]) -> Table:
-    rows = [Row(id=f"{tid}.r{ri + 1}", cells=[Cell(text=text[s:e], start=s, end=e) for s, e in r])
+    # model_construct: offsets come straight from the text, validation would only cost time
+    rows = [Row.model_construct(id=f"{tid}.r{ri + 1}",
+                                cells=[Cell.model_construct(text=text[s:e], start=s, end=e) for s, e in r])
             for ri, r in enumerate(rows_spans)]
     starts = [c.start for r in rows for c in r.cells if c.end > c.start] or [0]
     ends = [c.end for r in rows for c in r.cells if c.end > c.start] or [0]

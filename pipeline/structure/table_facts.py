@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.record import Cell, Evaluator, Indicator, Project, Quantity, Row, Table
-from pipeline.structure.numbers import NUMBER, parse_quantity, to_float
+from pipeline.structure.numbers import NUMBER, NUMBER_RE, parse_quantity, to_float
 
 _WS = re.compile(r"\s+")
 PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
@@ -46,7 +46,7 @@ _INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
 def indicator_roles(cells: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for i, c in enumerate(cells):
-        t = norm(c)
+        t = c
         if not t or len(t) > 20:
             continue
         for role, pattern in _INDICATOR_ROLES:
@@ -87,6 +87,7 @@ def _column_plan(cells: list[str], roles: dict[int, str]) -> dict[str, list[int]
     return plan
 
 
+_HEADER_HINT = re.compile(r"指标|姓名|预算数|项目名称|得分|评分|职能名称|重点任务|目标值|完成值|业绩值|权重|分值")
 _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）|（B）)$")
 
 _LEVEL_STEM = re.compile(r"指标|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
@@ -121,7 +122,7 @@ def join_fragments(parts: list[str]) -> str:
 
 def _num(cells: list[Cell]) -> Optional[float]:
     for c in cells:
-        m = re.search(NUMBER, c.text.replace(" ", ""))
+        m = NUMBER_RE.search(c.text.replace(" ", ""))
         if m:
             return to_float(m.group(0))
     return None
@@ -138,8 +139,7 @@ def _qty(cells: list[Cell]) -> Optional[Quantity]:
 # ---------------------------------------------------------------- other headers
 def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
     plan: dict[str, int] = {}
-    for i, c in enumerate(cells):
-        t = norm(c)
+    for i, t in enumerate(cells):
         if t == "姓名":
             plan["name"] = i
         elif re.search(r"职称|职务", t) and "title" not in plan:
@@ -150,7 +150,7 @@ def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 
 def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
-    ts = [norm(c) for c in cells]
+    ts = cells
     if not any(re.search(r"政策或重点任务|职能名称|重点任务", t) for t in ts):
         return None
     if not any("预算数" in t for t in ts):
@@ -176,7 +176,7 @@ def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 
 def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
-    ts = [norm(c) for c in cells]
+    ts = cells
     plan: dict[str, int] = {}
     for i, t in enumerate(ts):
         if t == "项目名称":
@@ -290,30 +290,31 @@ class _Reader:
                     self.vote(table, "projects")
                     return
 
-        # headers
-        roles = indicator_roles(texts)
+        # headers (the hint regex keeps the per-row cost low: most rows are not headers)
+        ntexts = [norm(t) for t in texts]
+        if _HEADER_HINT.search("".join(ntexts)) and self._header(table, texts, ntexts):
+            return
+        if self.mode == "indicators" and all(_SUBHEADER.match(norm(c.text)) for c in nonempty):
+            return
+        self._body_row(table, row, cells, texts, nonempty)
+
+    def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
+        roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
             self.mode, self.plan = "indicators", _column_plan(texts, roles)
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
-            return
-        plan = evaluator_plan(texts)
-        if plan:
-            self.mode, self.plan = "evaluators", plan
-            self.vote(table, "evaluators")
-            return
-        plan = fund_use_plan(texts)
-        if plan:
-            self.mode, self.plan = "fund_use", plan
-            self.vote(table, "fund_use")
-            return
-        plan = project_score_plan(texts)
-        if plan:
-            self.mode, self.plan = "project_scores", plan
-            self.vote(table, "scores")
-            return
-        if self.mode == "indicators" and all(_SUBHEADER.match(norm(c.text)) for c in nonempty):
-            return
+            return True
+        for mode, kind, make_plan in (("evaluators", "evaluators", evaluator_plan), ("fund_use", "fund_use", fund_use_plan),
+                                      ("project_scores", "scores", project_score_plan)):
+            plan = make_plan(ntexts)
+            if plan:
+                self.mode, self.plan = mode, plan
+                self.vote(table, kind)
+                return True
+        return False
+
+    def _body_row(self, table: Table, row: Row, cells: list[Cell], texts: list[str], nonempty: list[Cell]) -> None:
 
         # budget execution rows: label, then amounts and a percent
         if self._budget_row(table, row, nonempty):

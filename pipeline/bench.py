@@ -1,0 +1,95 @@
+"""`make bench`: speed and memory of the pipeline, measured here, never in timed tests.
+
+    python -m pipeline.bench [--docs 1000] [--out runs/bench.json] [--skip-tagger]
+
+Corpus: the example reports and, when present, the seeds (read from ../shared at
+run time), replicated until there are --docs documents; each copy gets a distinct
+marker line so no cache can help. Stages measured separately, one process, one
+core for the structure stages:
+- structure: clean + sections + tables + facts (everything before the tagger), chars/s;
+- tagger: the shipped model on the narrative of the same documents, chars/s (when a model ships);
+- peak RSS of the process after each stage (resource.getrusage), so the number includes
+  the interpreter and libraries, as a user would see it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from pipeline import MODELS_DIR, PROJECT_ROOT, SEEDS_DIR
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def corpus(n_docs: int) -> list[str]:
+    sources = sorted((PROJECT_ROOT / "examples").glob("*.txt")) + sorted((PROJECT_ROOT / "examples").glob("*.md"))
+    if SEEDS_DIR.is_dir():
+        sources += sorted(SEEDS_DIR.glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    return [f"{texts[i % len(texts)]}\n（副本{i}）\n" for i in range(n_docs)]
+
+
+def bench_structure(texts: list[str]) -> dict:
+    from pipeline.annotate import structure_text
+
+    structure_text(texts[0])  # warm regex caches and imports outside the timing
+    chars = sum(len(t) for t in texts)
+    t0 = time.perf_counter()
+    n_ind = 0
+    for t in texts:
+        n_ind += len(structure_text(t).indicators)
+    dt = time.perf_counter() - t0
+    return {"documents": len(texts), "chars": chars, "seconds": round(dt, 3),
+            "chars_per_s": round(chars / dt), "docs_per_s": round(len(texts) / dt, 1),
+            "indicators": n_ind, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def bench_tagger(texts: list[str], model_dir: Path) -> dict:
+    from pipeline.annotate import structure_text
+    from pipeline.tag.tagger import Tagger
+
+    tagger = Tagger.load(model_dir)
+    records = [structure_text(t) for t in texts]
+    tagger.predict(records[0])
+    t0 = time.perf_counter()
+    tagged_chars = 0
+    for r in records:
+        preds = tagger.predict(r)
+        tagged_chars += getattr(tagger, "last_tagged_chars", len(r.text))
+        tagger.set_annotations(r, preds)
+    dt = time.perf_counter() - t0
+    return {"documents": len(records), "tagged_chars": tagged_chars, "seconds": round(dt, 3),
+            "chars_per_s": round(tagged_chars / dt), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--tagger-docs", type=int, default=50)
+    ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "bench.json")
+    ap.add_argument("--skip-tagger", action="store_true")
+    args = ap.parse_args(argv)
+
+    texts = corpus(args.docs)
+    report = {"python": sys.version.split()[0], "structure": bench_structure(texts)}
+    print(f"structure: {report['structure']['documents']} docs, {report['structure']['chars']:,} chars, "
+          f"{report['structure']['chars_per_s']:,} chars/s, peak RSS {report['structure']['peak_rss_mb']} MB")
+    model_dir = MODELS_DIR / "tagger"
+    if not args.skip_tagger and (model_dir / "config.json").exists():
+        report["tagger"] = bench_tagger(texts[:args.tagger_docs], model_dir)
+        print(f"tagger: {report['tagger']['tagged_chars']:,} chars tagged, {report['tagger']['chars_per_s']:,} chars/s, "
+              f"peak RSS {report['tagger']['peak_rss_mb']} MB")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
