@@ -68,7 +68,7 @@ def kv_form(d: Doc) -> None:
     table(d, indicator_rows(d, d.facts.indicators), "tab")
     table(d, score_rows(d), "tab")
     table(d, [["评价人员" if k == 0 else ""] + r for k, r in enumerate(evaluator_rows(d))], "tab")
-    line(d, "单位负责人（签章）： _____ 年 月 日")
+    line(d, "填表人：______    审核人：______    " + d.rng.choice(("（盖章）", "")))
 
 
 # ---------------------------------------------------------------- (b)/(h) multi-project forms

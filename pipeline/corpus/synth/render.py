@@ -424,7 +424,11 @@ def budget_narrative(d: Doc) -> Fragment:
 def staff_sentence(d: Doc) -> str:
     d.stated.add("staff")
     s = d.facts.staff
-    return f"{d.unit.name}核定编制{s['authorized']}名，年末实有在职人员{s['in_service']}人，退休人员{s['retired']}人。"
+    a, i, r = s["authorized"], s["in_service"], s["retired"]
+    return d.rng.choice((f"{d.unit.name}核定编制{a}名，截至年底在职{i}人，离退休{r}人。",
+                         f"本单位编制数{a}名，在职人员{i}人，退休人员{r}人。",
+                         f"人员编制{a}个，年底在编在岗{i}人；另有离退休人员{r}人。",
+                         f"{d.unit.short}共有编制{a}名，实有在职人员{i}人，退休{r}人。"))
 
 
 def assets_sentence(d: Doc) -> str:

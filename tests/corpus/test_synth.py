@@ -1,0 +1,312 @@
+"""The synthetic report generator: determinism, span offsets and boundary rules
+(../shared/spec/labels.md), layout/unit variety, phrase variety, fact consistency
+and planted inconsistencies. Checks here are written independently of the
+generator's own bookkeeping: they re-derive everything from the written files."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import SEEDS_DIR
+from pipeline.clean import clean_text
+from pipeline.corpus.lsformat import read_tasks, task_to_example
+from pipeline.corpus.synth.generator import generate_doc, write_corpus
+from pipeline.corpus.synth.layouts import LAYOUTS
+from pipeline.corpus.synth.stats import corpus_stats
+from pipeline.labels import load_labels
+
+LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+[、.．)]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
+CONNECTIVES = ("同时", "另外", "此外", "与此同时", "另一方面", "其次", "再者", "但")
+FINAL_PUNCT = "。；;，,、！？!?：:. "
+MEASURE_WORDS = ("次", "件", "篇", "期", "项", "个", "场", "场次", "人次", "名", "册", "条", "所", "户", "家", "批",
+                 "批次", "份", "起", "人", "轮", "辑", "门", "节", "课时", "处", "公里", "千米", "亩", "吨", "座",
+                 "辆", "台", "台次", "张", "剂次", "例", "对", "家次", "户次", "件次", "头次", "头份", "平方米",
+                 "平方公里", "届", "栋", "单位", "以上")
+
+
+@pytest.fixture(scope="module")
+def corpus200(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth200")
+    write_corpus(out, 200, 11)
+    return out
+
+
+@pytest.fixture(scope="module")
+def examples200(corpus200):
+    return [task_to_example(t) for t in read_tasks(corpus200 / "tasks.json")]
+
+
+@pytest.fixture(scope="module")
+def facts200(corpus200):
+    return [json.loads(x) for x in (corpus200 / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+# ---------------------------------------------------------------- determinism and format
+def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    write_corpus(a, 15, 5, inconsistent_rate=0.3, write_docs=True)
+    write_corpus(b, 15, 5, inconsistent_rate=0.3, write_docs=True)
+    write_corpus(c, 15, 6, inconsistent_rate=0.3)
+    for name in ("tasks.json", "facts.jsonl"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+        assert (a / name).read_bytes() != (c / name).read_bytes()
+    assert sorted(p.name for p in (a / "docs").iterdir()) == sorted(p.name for p in (b / "docs").iterdir())
+
+
+def test_document_does_not_depend_on_corpus_size(tmp_path):
+    write_corpus(tmp_path, 6, 9)
+    tasks = read_tasks(tmp_path / "tasks.json")
+    assert tasks[5]["data"]["text"] == generate_doc(9, 5).example.text
+
+
+def test_task_format_and_docs_files(tmp_path):
+    write_corpus(tmp_path, 5, 2, write_docs=True)
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    facts = [json.loads(x) for x in (tmp_path / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(tasks) == len(facts) == 5
+    for task, f in zip(tasks, facts):
+        data = task["data"]
+        assert {"text", "doc_id", "unit", "year", "kind", "region", "layout"} <= set(data)
+        assert data["doc_id"] == f["doc_id"] == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()
+        assert (tmp_path / "docs" / f"{data['doc_id']}.txt").read_text(encoding="utf-8") == data["text"]
+        result = task["annotations"][0]["result"]
+        regions = [r for r in result if r["type"] == "labels"]
+        assert regions and all(r["from_name"] == "label" and r["to_name"] == "text" for r in regions)
+
+
+# ---------------------------------------------------------------- spans
+def test_span_offsets_index_the_text(examples200):
+    labels = set(load_labels().names)
+    for ex in examples200:
+        assert ex.check_offsets() == []
+        for s in ex.spans:
+            assert s.label in labels
+            assert ex.text[s.start:s.end] == s.text
+        spans = sorted(ex.spans, key=lambda s: s.start)
+        assert all(a.end <= b.start for a, b in zip(spans, spans[1:])), "spans overlap"
+
+
+def test_boundary_rules(examples200):
+    for ex in examples200:
+        for s in ex.spans:
+            t = s.text
+            assert t == t.strip(), t
+            assert "\n" not in t and "\t" not in t and "|" not in t, f"span crosses a line or cell: {t!r}"
+            assert not LEADING_NUMBERING.match(t), f"numbering inside span: {t!r}"
+            assert not t.startswith(CONNECTIVES), f"leading connective inside span: {t!r}"
+            assert t[-1] not in FINAL_PUNCT, f"final punctuation inside span: {t!r}"
+            assert "<" not in t and "bookmark" not in t, f"markup inside span: {t!r}"
+
+
+def test_spans_survive_the_cleaner(examples200):
+    """The tagger trains on cleaned text: every span must map onto the same words."""
+    fullwidth = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
+    for ex in examples200[:80]:
+        cleaned = clean_text(ex.text)
+        for s in ex.spans:
+            cs, ce = cleaned.offsets.span_to_clean(s.start, s.end)
+            assert cleaned.text[cs:ce] == s.text.translate(fullwidth)
+
+
+def test_workload_spans_and_their_facts(examples200, facts200):
+    money_rate = re.compile(r"万元|元|%|％")
+    for ex, f in zip(examples200, facts200):
+        spans = {s.id: s for s in ex.spans if s.label == "WORKLOAD"}
+        assert len(f["workloads"]) == len(spans)
+        for w in f["workloads"]:
+            s = spans[w["span_id"]]
+            assert ex.text[w["start"]:w["end"]] == s.text == w["text"]
+            assert not money_rate.search(s.text), s.text
+            assert s.text.startswith(w["activity"][:2]), (s.text, w["activity"])
+            assert re.search(r"[\d０-９一二三四五六七八九十百千万]", s.text)
+            assert w["approximate"] == bool(re.search(r"余|多|以上|近", s.text)), s.text
+            assert s.text.endswith(MEASURE_WORDS) or s.text.endswith(w["activity"][-2:]), s.text
+
+
+def test_distractor_numbers_are_left_unlabelled(examples200):
+    """Money, rates and staff counts occur in narrative and are never WORKLOAD."""
+    distractor = re.compile(r"\d+(?:\.\d+)?万元|\d+(?:\.\d+)?%|在职人员\d+人|内设机构\d+个|编制\d+名")
+    found = 0
+    for ex in examples200:
+        covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
+        for m in distractor.finditer(ex.text):
+            found += 1
+            assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
+    assert found > 1000
+
+
+def test_relations_link_problems_to_causes_and_measures(examples200):
+    n = Counter()
+    for ex in examples200:
+        label = {s.id: s.label for s in ex.spans}
+        for r in ex.relations:
+            n[r.label] += 1
+            expected = {"caused_by": "CAUSE", "addressed_by": "MEASURE"}[r.label]
+            assert label[r.from_id] == "PROBLEM" and label[r.to_id] == expected
+    assert n["caused_by"] > 100 and n["addressed_by"] > 100
+
+
+def test_cause_clauses_follow_their_markers(examples200):
+    """Clauses after 究其原因 / 主要原因是 are CAUSE spans, not PROBLEM."""
+    checked = 0
+    for ex in examples200:
+        by_start = {s.start: s for s in ex.spans}
+        for m in re.finditer(r"(?:究其原因[：，]|主要原因是|原因在于)(?:：)?(?:一是)?", ex.text):
+            s = by_start.get(m.end())
+            if s is not None:
+                checked += 1
+                assert s.label == "CAUSE"
+    assert checked > 20
+
+
+# ---------------------------------------------------------------- variety
+def test_all_layouts_and_ten_unit_kinds_appear(facts200):
+    assert {f["layout"] for f in facts200} == set(LAYOUTS)
+    assert len({f["unit_kind"] for f in facts200}) >= 10
+    assert len({f["year"] for f in facts200}) == 8
+    assert len({f["region"] for f in facts200}) > 150
+
+
+def test_phrase_variety(corpus200):
+    stats = corpus_stats(corpus200)
+    for label, s in stats["labels"].items():
+        assert s["spans"] >= 200, label
+        assert s["top_share"] < 0.05, (label, s["top_text"], s["top_share"])
+        assert s["distinct"] >= 0.5 * s["spans"] or s["distinct"] >= 300, (label, s)
+    assert stats["sentences"]["top_share"] < 0.02, stats["sentences"]
+
+
+def test_noise_kinds_appear(examples200, facts200):
+    texts = "".join(ex.text for ex in examples200)
+    assert re.search(r"\d\. \d", texts)                       # OCR space in a number
+    assert re.search("[\u0900-\u097f\u05d0-\u05ea]", texts)    # garbage letters
+    assert "<p>" in texts and "[bookmark: _GoBack]" in texts
+    assert re.search("[０-９]", texts)
+    assert any("amounts_in_yuan" in f["noise"] for f in facts200)
+
+
+# ---------------------------------------------------------------- facts
+def violations(f: dict) -> set[str]:
+    """Inconsistencies visible in one document's facts, derived independently."""
+    out, b = set(), f["budget"]
+    close = lambda x, y, tol=0.011: abs(x - y) <= tol  # noqa: E731
+    parts = ("carryover", "initial", "adjustment", "other_adjustment")
+    if "budgeted" in b and all(p in b for p in parts) and not close(b["budgeted"], sum(b[p] for p in parts), 0.03):
+        out.add("sum_mismatch")
+    if all(k in b for k in ("expenditure", "basic_expenditure", "project_expenditure")) and \
+            not close(b["expenditure"], b["basic_expenditure"] + b["project_expenditure"]):
+        out.add("sum_mismatch")
+    if all(k in b for k in ("executed", "basic_expenditure", "project_expenditure")) and \
+            not close(b["executed"], b["basic_expenditure"] + b["project_expenditure"]):
+        out.add("sum_mismatch")
+    if all(k in b for k in ("income", "fiscal_appropriation_income", "other_income")):
+        assert close(b["income"], b["fiscal_appropriation_income"] + b["other_income"])
+    if all(k in b for k in ("execution_rate", "executed", "budgeted")) and \
+            not close(b["execution_rate"], b["executed"] / b["budgeted"] * 100, 0.02):
+        out.add("rate_mismatch")
+    if all(k in b for k in ("balance", "executed", "budgeted")) and not close(b["balance"], b["budgeted"] - b["executed"]):
+        out.add("balance_mismatch")
+    if any(i["score"] > i["weight"] + 1e-9 for i in f["indicators"]):
+        out.add("score_mismatch")
+    overall = [i for i in f["indicators"] if i["project"] is None]
+    if f["total_score"] is not None and overall and not close(f["total_score"], sum(i["score"] for i in overall)):
+        out.add("total_mismatch")
+    if f["grade"] is not None:
+        expected = next(g for g, low in f["grade_scale"] if f["total_score"] >= low)
+        if f["grade"] != expected:
+            out.add("grade_mismatch")
+    return out
+
+
+def test_facts_are_consistent_without_planting(facts200):
+    stated_total = 0
+    for f in facts200:
+        assert f["planted"] == []
+        assert violations(f) == set(), (f["doc_id"], violations(f))
+        if f["total_score"] is not None:
+            stated_total += 1
+        overall = [i for i in f["indicators"] if i["project"] is None]
+        if overall:
+            assert sum(i["weight"] for i in overall) == pytest.approx(100)
+        if f["projects"] and "project_expenditure" in f["budget"]:
+            assert sum(p["executed"] for p in f["projects"]) == pytest.approx(f["budget"]["project_expenditure"], abs=0.011)
+        for p in f["projects"]:
+            own = [i for i in f["indicators"] if i["project"] == p["name"]]
+            if own:
+                assert p["score"] == pytest.approx(sum(i["score"] for i in own), abs=0.011)
+    assert stated_total > 150
+
+
+def test_facts_match_the_text(examples200, facts200):
+    """Stated amounts really are in the text (after cleaning, commas dropped)."""
+    for ex, f in list(zip(examples200, facts200))[:80]:
+        text = re.sub(r"(?<=\d),(?=\d{3})", "", clean_text(ex.text).text)
+        in_yuan = "amounts_in_yuan" in f["noise"]
+        for key in ("executed", "initial", "project_expenditure"):
+            if key in f["budget"]:
+                v = f["budget"][key]
+                assert f"{v:.2f}" in text or (in_yuan and f"{v * 10000:.2f}" in text), (key, v)
+        if f["total_score"] is not None:
+            assert f"{f['total_score']:g}" in text or f"{f['total_score']:.2f}" in text
+
+
+def test_planted_inconsistencies_are_recorded_and_real(tmp_path):
+    write_corpus(tmp_path, 120, 4, inconsistent_rate=0.5)
+    tasks = read_tasks(tmp_path / "tasks.json")
+    facts = [json.loads(x) for x in (tmp_path / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    planted_docs = [f for f in facts if f["planted"]]
+    assert 35 <= len(planted_docs) <= 85
+    kinds = Counter()
+    for task, f in zip(tasks, facts):
+        found = violations(f)
+        if not f["planted"]:
+            assert found == set(), f["doc_id"]
+            continue
+        for p in f["planted"]:
+            kinds[p["kind"]] += 1
+            if p["kind"] == "narrative_table_mismatch":
+                text = re.sub(r"(?<=\d),(?=\d{3})", "", clean_text(task["data"]["text"]).text)
+                assert f"{p['detail']['narrative']:.2f}" in text
+                assert p["detail"]["narrative"] != p["detail"]["table"]
+            else:
+                assert p["kind"] in found, (p, found)
+    assert len(kinds) >= 5, kinds
+
+
+# ---------------------------------------------------------------- CLI and provenance
+def test_cli_synth_and_stats(tmp_path):
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["synth", "--n", "12", "--seed", "3", "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["synth-stats", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    stats = json.loads((tmp_path / "c" / "stats.json").read_text(encoding="utf-8"))
+    assert stats["docs"] == 12 and set(stats["labels"]) == set(load_labels().names)
+
+
+def test_no_long_passage_shared_with_the_seeds():
+    """Generated sentences are composed by us: no 14-character run of a seed report recurs
+    (short shared phrases such as document-kind names and headings are expected)."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip("../shared/seeds not present")
+    n = 14
+    grams = set()
+    for path in SEEDS_DIR.glob("*.txt"):
+        s = path.read_text(encoding="utf-8")
+        grams.update(s[i:i + n] for i in range(len(s) - n + 1))
+    shared = Counter()
+    for i in range(60):
+        text = generate_doc(21, i).example.text.replace("[bookmark: _GoBack]", "")
+        shared.update(g for g in (text[j:j + n] for j in range(len(text) - n + 1))
+                      if g in grams and "\t" not in g and "\n" not in g)
+    allowed = ("部门整体支出", "人民代表大会常务委员会", "中华人民共和国", "整体支出预算绩效自评", "存在的主要问题及原因分析")
+    leftover = {g: c for g, c in shared.items() if not any(a in g for a in allowed)}
+    assert not leftover, leftover
