@@ -514,6 +514,16 @@ def evaluate_docs(gold: list[Doc], pred: list[Doc], threshold: float = IOU_THRES
     }
 
 
+def evaluate_examples(gold: list, pred: list, threshold: float = IOU_THRESHOLD) -> dict[str, Any]:
+    """In-memory entry point for lsformat.Examples (the trainer's evaluation protocol uses it).
+
+    Pairs by data.doc_id, else by text; gold examples from pipeline.corpus.gold may be in
+    source or clean coordinates (the pairing maps them when the prediction's text is cleaned).
+    """
+    return evaluate_docs([doc_from_example(e, f"gold#{i}") for i, e in enumerate(gold)],
+                         [doc_from_example(e, f"pred#{i}") for i, e in enumerate(pred)], threshold)
+
+
 def evaluate_paths(gold: Path, pred: Path, facts: Optional[Path] = None,
                    threshold: float = IOU_THRESHOLD) -> dict[str, Any]:
     skipped: list[str] = []

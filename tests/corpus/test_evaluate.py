@@ -213,3 +213,16 @@ def test_annotate_output_folder_counts_each_record_once(tmp_path):
     assert r["documents"]["paired"] == 1 and r["documents"]["pred_only"] == []
     assert len(r["inputs"]["skipped"]) == 1 and "summary.json" in r["inputs"]["skipped"][0]
     assert r["spans"]["exact"]["micro"]["f1"] == 1.0
+
+
+def test_examples_entry_point_maps_source_gold_onto_cleaned_prediction():
+    from pipeline.corpus.evaluate import evaluate_examples
+    raw = "问题\r\n资料归档不及时。\r\n措施\r\n\u3000按月归档。"
+    clean = raw.replace("\r\n", "\n")
+    gold = Example(raw, [SpanAnn(raw.index("资料"), raw.index("。"), "PROBLEM", id="p")], [], {"doc_id": "k"})
+    pred = Example(clean, [SpanAnn(clean.index("资料"), clean.index("。"), "PROBLEM", id="x"),
+                           SpanAnn(clean.index("按月"), clean.index("按月") + 4, "MEASURE", id="y")], [], {"doc_id": "k"})
+    r = evaluate_examples([gold], [pred])
+    assert r["documents"]["paired"] == 1
+    assert r["spans"]["exact"]["per_label"]["PROBLEM"]["f1"] == 1.0
+    assert r["spans"]["exact"]["micro"]["precision"] == 0.5
