@@ -1,0 +1,69 @@
+"""Execution rates and the score formulas forms print (rate_mismatch, score_mismatch).
+
+- A stated execution rate against executed / budgeted (the budget and each project).
+- 「得分 (20 分*执行率)」: where a table prints the formula in a header cell, each row
+  below it with a rate cell and a score cell after it must follow it (capped at the
+  full points). A rate over 100% earns the full points.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pipeline.check.base import Tolerance, finding, is_percent, number
+from pipeline.link.ends import cell_id
+from pipeline.record import Finding, Record, Table
+
+RATE = "rate_mismatch"
+SCORE = "score_mismatch"
+_FORMULA = re.compile(r"(?P<pts>\d+(?:\.\d+)?)\s*分\s*[*×xX✕]\s*执行率|执行率\s*[*×xX✕]\s*(?P<pts2>\d+(?:\.\d+)?)\s*分")
+
+
+def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    b = record.budget
+    if all(k in b for k in ("execution_rate", "executed", "budgeted")) and b["budgeted"].value:
+        expected = b["executed"].value / b["budgeted"].value * 100
+        if not tol.rate_ok(b["execution_rate"].value, expected):
+            yield finding(RATE, f"execution rate {b['execution_rate'].value:g}% is not executed/budgeted = {expected:.2f}%",
+                          ["budget.execution_rate", "budget.executed", "budget.budgeted"],
+                          b["execution_rate"].value, expected, "error")
+    for p in record.projects:
+        if p.execution_rate is not None and p.executed is not None and p.budgeted:
+            expected = p.executed / p.budgeted * 100
+            if not tol.rate_ok(p.execution_rate, expected):
+                yield finding(RATE, f"project {p.name}: execution rate {p.execution_rate:g}% is not "
+                                    f"{p.executed:g}/{p.budgeted:g} = {expected:.2f}%", [p.id], p.execution_rate, expected, "error")
+
+
+def _formula_rows(table: Table, tol: Tolerance) -> Iterator[Finding]:
+    points = None
+    for row in table.rows:
+        for c in row.cells:
+            m = _FORMULA.search(c.text.replace(" ", ""))
+            if m:
+                points = float(m.group("pts") or m.group("pts2"))
+                break
+        else:
+            if points is None:
+                continue
+            # a data row: the first percent cell is the rate, the next numeric cell the score
+            cells = row.cells
+            k = next((i for i, c in enumerate(cells) if is_percent(c.text)), None)
+            if k is None:
+                continue
+            j = next((i for i in range(k + 1, len(cells)) if number(cells[i].text) is not None), None)
+            if j is None or is_percent(cells[j].text):
+                continue
+            rate, stated = number(cells[k].text), number(cells[j].text)
+            expected = min(points, points * rate / 100)
+            if not tol.score_ok(stated, expected):
+                yield finding(SCORE, f"table {table.id}: score {stated:g} does not follow the printed formula "
+                                     f"{points:g}分×执行率 = {points:g}×{rate:g}% = {expected:.2f}",
+                              [cell_id(row, j), cell_id(row, k)], stated, expected, "error")
+
+
+def check(record: Record, tol: Tolerance) -> list[Finding]:
+    out = list(_rates(record, tol))
+    for t in record.tables:
+        out.extend(_formula_rows(t, tol))
+    return out

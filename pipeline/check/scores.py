@@ -1,0 +1,73 @@
+"""Scores that must add up or stay within their weight (total_mismatch, score_mismatch).
+
+- 综合得分/总分 (meta.total_score) against the sum of the indicator scores, only when the
+  indicators form the whole scheme (their weights add up to 100): a form that scores
+  goals or execution outside the indicator table is not a sum of its rows.
+- Level-1 subtotal rows (投入/过程/产出/效果 …) against the scores of their indicators.
+- An indicator scored above its weight.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from pipeline.check.base import Tolerance, finding, number
+from pipeline.link.ends import cell_id
+from pipeline.record import Finding, Record
+
+TOTAL = "total_mismatch"
+SCORE = "score_mismatch"
+
+
+def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    stated = record.meta.total_score
+    inds = [i for i in record.indicators if i.project is None]
+    if stated is None or not inds or any(i.weight is None or i.score is None for i in inds):
+        return
+    if abs(sum(i.weight for i in inds) - 100) > tol.full_scheme:
+        return
+    expected = sum(i.score for i in inds)
+    if not tol.score_ok(stated, expected):
+        yield finding(TOTAL, f"total score {stated:g} is not the sum of {len(inds)} indicator scores ({expected:.2f})",
+                      ["meta.total_score"] + [i.id for i in inds], stated, expected, "error")
+
+
+def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    by_table: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    rows_of_inds = set()
+    table_of_row = {r.id: t for t in record.tables for r in t.rows}
+    for i in record.indicators:
+        if i.row and i.row in table_of_row and i.level1:
+            by_table[table_of_row[i.row].id][i.level1].append(i)
+        if i.row:
+            rows_of_inds.add(i.row)
+    for t in record.tables:
+        groups = by_table.get(t.id)
+        if not groups:
+            continue
+        for row in t.rows:
+            if row.id in rows_of_inds:
+                continue
+            names = [c.text.strip() for c in row.cells if c.text.strip()]
+            level1 = next((n for n in names if n in groups), None)
+            if level1 is None:
+                continue
+            k = max((k for k, c in enumerate(row.cells) if number(c.text) is not None), default=None)
+            inds = groups[level1]
+            if k is None or any(i.score is None for i in inds):
+                continue
+            stated, expected = number(row.cells[k].text), sum(i.score for i in inds)
+            if not tol.score_ok(stated, expected):
+                yield finding(TOTAL, f"subtotal {level1} states {stated:g}, its {len(inds)} indicators score {expected:.2f}",
+                              [cell_id(row, k)] + [i.id for i in inds], stated, expected, "error")
+
+
+def _within_weight(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    for i in record.indicators:
+        if i.score is not None and i.weight is not None and i.score > i.weight + tol.score_abs:
+            yield finding(SCORE, f"indicator {i.name}: score {i.score:g} exceeds its weight {i.weight:g}",
+                          [i.id], i.score, i.weight, "error")
+
+
+def check(record: Record, tol: Tolerance) -> list[Finding]:
+    return list(_total(record, tol)) + list(_subtotals(record, tol)) + list(_within_weight(record, tol))
