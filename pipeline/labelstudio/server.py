@@ -176,6 +176,9 @@ def server_env(data_dir: Path, creds: Credentials, base: dict | None = None) -> 
         "LABEL_STUDIO_USERNAME": creds.username, "LABEL_STUDIO_PASSWORD": creds.password,
         "LABEL_STUDIO_USER_TOKEN": creds.token, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+        # The ML backend and its webhook listen on loopback next to this loopback-only
+        # server; Label Studio's SSRF guards refuse loopback targets unless told otherwise.
+        "ML_BLOCK_LOCAL_IP": "false", "SSRF_PROTECTION_ENABLED": "false",
     })
     return env
 

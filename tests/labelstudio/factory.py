@@ -32,7 +32,8 @@ def span(sid: str, label: str, piece: str, score: float | None = 0.9, text: str 
 
 
 def make_record(model_version: str = "test-v1", text: str = TEXT, doc_seed: str = "doc-a",
-                with_links: bool = True) -> Record:
+                with_links: bool = True, drop: tuple[str, ...] = ()) -> Record:
+    """The test report as a record; ``drop`` leaves out spans (and links touching them)."""
     spans = [
         span("s1", "FUNCTION", "负责本区𠮷祥路沿线绿地的日常养护", 0.95, text),
         span("s2", "WORKLOAD", "组织园林技能培训12场次", 0.8, text),
@@ -54,6 +55,8 @@ def make_record(model_version: str = "test-v1", text: str = TEXT, doc_seed: str 
         Link(id="l2", **{"from": "s4"}, to="s5", relation="caused_by"),
         Link(id="l3", **{"from": "s4"}, to="s6", relation="addressed_by"),
     ] if with_links else []
+    spans = [s for s in spans if s.id not in drop]
+    links = [k for k in links if k.from_ not in drop and k.to not in drop]
     return Record(
         doc_id=hashlib.sha256(doc_seed.encode()).hexdigest(),
         source=Source(path=f"{doc_seed}.txt", format="txt"),
@@ -64,3 +67,21 @@ def make_record(model_version: str = "test-v1", text: str = TEXT, doc_seed: str 
         indicators=[Indicator(id="i1", name="培训场次", row="t1.r1")],
         spans=spans, links=links, model_version=model_version,
     )
+
+
+def fake_model_predict(text: str, version: str = "fake-v1") -> Record:
+    """A stand-in for the pipeline that really works on its input: it cleans the text
+    (\r\n → \n, as the real cleaner does) and marks known phrases, so offsets come back in
+    cleaned coordinates with a source_map, exactly like pipeline.annotate.annotate_text."""
+    from pipeline.clean import clean_text
+
+    cleaned = clean_text(text)
+    spans = []
+    for i, (label, piece) in enumerate((("FUNCTION", "负责本区𠮷祥路沿线绿地的日常养护"),
+                                        ("WORKLOAD", "组织园林技能培训12场次"),
+                                        ("PROBLEM", "部分养护合同验收不够及时"))):
+        if piece in cleaned.text:
+            s = cleaned.text.index(piece)
+            spans.append(Span(id=f"m{i}", label=label, start=s, end=s + len(piece), text=piece, score=0.5 + i / 10))
+    return Record(doc_id=hashlib.sha256(text.encode()).hexdigest(), source=Source(path="<text>", format="txt"),
+                  text=cleaned.text, source_map=cleaned.offsets.runs(), spans=spans, model_version=version)
