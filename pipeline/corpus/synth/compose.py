@@ -191,7 +191,10 @@ def topic_names() -> list[str]:
 
 def problem_text(rng: random.Random, topic: str) -> str:
     t = phrases()["topics"][topic]
-    text = rng.choice(t["subjects"]) + rng.choice(t["predicates"])
+    subject = rng.choice(t["subjects"])
+    # avoid "及时性不够及时": a predicate that repeats a word of its subject
+    predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
+    text = subject + rng.choice(predicates or t["predicates"])
     r = rng.random()
     if r < 0.3:
         text += "，" + rng.choice(t["consequences"])
