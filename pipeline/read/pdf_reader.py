@@ -28,6 +28,7 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadResult:
     builder = LayoutBuilder()
     warnings: list[str] = []
     n_chars = 0
+    n_image_pages = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
@@ -36,6 +37,7 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadResult:
                 page_chars = len(page.chars)
                 n_chars += page_chars
                 if page_chars == 0 and page.images:
+                    n_image_pages += 1
                     warnings.append(f"page {number} has only images and no text layer (scanned?)")
                 _read_page(page, builder)
                 page.close()   # pdfplumber caches per-page objects; free them as we go
@@ -46,11 +48,12 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadResult:
         if "password" in detail.lower() or type(error).__name__ == "PDFPasswordIncorrect":
             raise ReadError("the .pdf is password-protected: remove the password first") from None
         raise ReadError(f"corrupt .pdf: {detail}") from None
-    if n_chars == 0:
-        raise ReadError("PDF has no text layer (scanned?): OCR it first")
     text = builder.text
-    if not text.strip():
-        raise ReadError("PDF has no text layer (scanned?): OCR it first")
+    if n_chars == 0 or not text.strip():
+        if n_image_pages:
+            raise ReadError("PDF has no text layer (scanned?): OCR it first")
+        # Neither characters nor images: blank pages, text drawn as outlines, or a damaged file.
+        raise ReadError("PDF has no text layer and no images (blank, text as outlines, or damaged?)")
     return ReadResult(text=text, format="pdf", encoding=None, n_bytes=len(data),
                       tables=builder.tables, warnings=warnings)
 

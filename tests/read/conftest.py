@@ -79,8 +79,8 @@ def build_docx() -> bytes:
 
 def build_pdf(with_text: bool = True) -> bytes:
     """A one-page PDF: heading, paragraph, a ruled table, closing paragraph (reportlab, built-in
-    STSong-Light CID font, which pdfminer maps back to Unicode). with_text=False draws only a
-    shape: a page without a text layer, like a scan."""
+    STSong-Light CID font, which pdfminer maps back to Unicode). with_text=False gives a page
+    that is only an image, like a scan."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -90,8 +90,13 @@ def build_pdf(with_text: bool = True) -> bytes:
 
     buffer = io.BytesIO()
     if not with_text:
+        from PIL import Image, ImageDraw
+        from reportlab.lib.utils import ImageReader
+
+        scan = Image.new("L", (400, 200), 255)
+        ImageDraw.Draw(scan).rectangle((40, 40, 360, 60), fill=0)   # a "line of text" as pixels
         page = canvas.Canvas(buffer, pagesize=A4)
-        page.rect(100, 500, 300, 200, fill=1)
+        page.drawImage(ImageReader(scan), 100, 500, 300, 150)
         page.showPage()
         page.save()
         return buffer.getvalue()

@@ -33,6 +33,21 @@ def test_pdf_without_text_layer_is_refused(scan_pdf_bytes):
     assert caught.value.message == "PDF has no text layer (scanned?): OCR it first"
 
 
+def test_blank_pdf_is_not_called_a_scan():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 500, 300, 200, fill=1)
+    page.showPage()
+    page.save()
+    with pytest.raises(ReadError) as caught:
+        read_bytes(buffer.getvalue(), ".pdf")
+    assert caught.value.message.startswith("PDF has no text layer and no images")
+
+
 @pytest.mark.parametrize("mangle", [
     lambda data: data[: len(data) // 3],                          # truncated download
     lambda data: data[:9] + bytes(len(data) - 9),                 # header then zeros
