@@ -125,3 +125,14 @@ def test_seeds_present_or_skipped():
     if not SEEDS_DIR.is_dir():
         pytest.skip("../shared/seeds not present")
     assert _text_files(SEEDS_DIR)
+
+
+@pytest.mark.parametrize("docx_path", sorted((PROJECT_ROOT / "examples").glob("*.docx")),
+                         ids=lambda path: path.name)
+def test_committed_example_docx_is_up_to_date(make_examples, docx_path):
+    source = docx_path.with_suffix(".txt")
+    if not source.exists():
+        pytest.skip(f"{docx_path.name} has no .txt source")
+    rebuilt = make_examples.build_docx(make_examples.parse_blocks(source.read_text(encoding="utf-8")),
+                                       title=source.stem)
+    assert rebuilt == docx_path.read_bytes(), f"{docx_path.name} is stale: run scripts/make_examples.py"
