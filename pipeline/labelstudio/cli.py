@@ -56,13 +56,13 @@ def push_cmd(records: list[Path] = typer.Argument(..., help="record JSON files, 
              config: Optional[Path] = CONFIG_OPT) -> None:
     """Import records as tasks with predictions (idempotent by doc_id)."""
     from pipeline.labelstudio.client import LabelStudioError
-    from pipeline.labelstudio.push import push_records, read_records
+    from pipeline.labelstudio.push import prepare, push_records, read_records
     from pipeline.labelstudio.tasks import OffsetError
 
     try:
-        recs = list(read_records(records))
+        prepared = prepare(read_records(records))  # offsets are checked before any request
         with _client(url, config) as client:
-            report = push_records(client, recs, project)
+            report = push_records(client, prepared, project)
     except (LabelStudioError, OffsetError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(report.summary())

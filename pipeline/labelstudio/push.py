@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from pipeline.labelstudio.client import LabelStudioClient, LabelStudioError
 from pipeline.labelstudio.config import labeling_config
-from pipeline.labelstudio.tasks import prediction_payload, record_to_prediction, task_data
+from pipeline.labelstudio.tasks import Converted, prediction_payload, record_to_prediction, task_data
 from pipeline.record import Record
 
 IMPORT_BATCH = 50
@@ -101,26 +101,37 @@ def existing_tasks(client: LabelStudioClient, project_id: int) -> dict[str, dict
     return out
 
 
-def push_records(client: LabelStudioClient, records: Iterable[Record], title: str) -> PushReport:
-    report = PushReport()
-    # Convert (and validate) everything first: a bad record must not leave a half-pushed project.
-    converted = []
+@dataclass
+class Prepared:
+    """Records converted and validated, ready to send; no server needed to make one."""
+    items: list[tuple[Record, Converted]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    unlinked: int = 0
+
+
+def prepare(records: Iterable[Record]) -> Prepared:
+    """Convert and validate every record (raises OffsetError on the first bad one)."""
+    out = Prepared()
+    seen: set[str] = set()
     for record in records:
         if not record.text:
-            report.skipped.append((record.doc_id, "empty text (unreadable document)"))
+            out.skipped.append((record.doc_id, "empty text (unreadable document)"))
             continue
-        c = record_to_prediction(record)
-        report.unlinked += len(c.unlinked)
-        converted.append((record, c))
-    seen: set[str] = set()
-    unique = []
-    for record, c in converted:
         if record.doc_id in seen:
-            report.skipped.append((record.doc_id, "duplicate doc_id in the input"))
+            out.skipped.append((record.doc_id, "duplicate doc_id in the input"))
             continue
         seen.add(record.doc_id)
-        unique.append((record, c))
+        c = record_to_prediction(record)
+        out.unlinked += len(c.unlinked)
+        out.items.append((record, c))
+    return out
 
+
+def push_records(client: LabelStudioClient, records: Iterable[Record] | Prepared, title: str) -> PushReport:
+    # Convert (and validate) everything first: a bad record must not leave a half-pushed project.
+    prepared = records if isinstance(records, Prepared) else prepare(records)
+    report = PushReport(skipped=list(prepared.skipped), unlinked=prepared.unlinked)
+    unique = prepared.items
     report.project_id, report.project_created = ensure_project(client, title)
     have = existing_tasks(client, report.project_id)
     new_tasks, new_ids = [], []
