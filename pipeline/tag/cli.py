@@ -1,6 +1,63 @@
-"""Commands of this area, registered on the main `jixiao` app."""
+"""Commands of the tagger area: train, eval-protocol, export."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
 import typer
+
+from pipeline import CONFIG_DIR, MODELS_DIR
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to app (filled in by the area's issue)."""
+    @app.command("train")
+    def train_cmd(config: Path = typer.Option(CONFIG_DIR / "tagger.yaml", help="tagger YAML (model/data/training)"),
+                  out: Path = typer.Option(MODELS_DIR / "tagger", help="model directory to write"),
+                  no_gold: bool = typer.Option(False, "--no-gold", help="leave the seed gold out of training"),
+                  max_steps: int = typer.Option(0, help="override training.max_steps (smoke runs)")) -> None:
+        """Train the character tagger and save it (weights, tokenizer, config, label map)."""
+        from dataclasses import replace
+        from pipeline.tag.train import load_config, train
+        logging.basicConfig(level=logging.WARNING)
+        m, d, t = load_config(config)
+        if no_gold:
+            d = replace(d, use_gold=False)
+        if max_steps:
+            t = replace(t, max_steps=max_steps)
+        summary = train(m, d, t, out, progress=typer.echo)
+        typer.echo(json.dumps({k: summary[k] for k in ("model_version", "steps", "train_seconds", "examples")}))
+
+    @app.command("eval-protocol")
+    def eval_protocol_cmd(out: Path = typer.Option(Path("runs/eval"), help="output folder"),
+                          config: Path = typer.Option(CONFIG_DIR / "tagger.yaml", help="tagger YAML"),
+                          no_folds: bool = typer.Option(False, "--no-folds", help="skip leave-one-seed-out (b)"),
+                          systems: str = typer.Option("tagger,spacy,rules", help="comma-separated systems"),
+                          spacy_epochs: int = typer.Option(10, help="training epochs of the spaCy baseline")) -> None:
+        """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md}."""
+        from pipeline.tag.protocol import run_protocol
+        logging.basicConfig(level=logging.WARNING)
+        run_protocol(config, out, tuple(s.strip() for s in systems.split(",") if s.strip()),
+                     folds=not no_folds, spacy_epochs=spacy_epochs, say=typer.echo)
+        typer.echo(f"wrote {out / 'report.md'}")
+
+    @app.command("export")
+    def export_cmd(records: list[Path] = typer.Argument(..., help="record JSON files (or JSONL of records)"),
+                   out: Path = typer.Option(..., help="output file"),
+                   format: str = typer.Option("spacy", help="only 'spacy' (DocBin, spans in doc.spans['sc'])")) -> None:
+        """Write records' spans as a spaCy DocBin."""
+        if format != "spacy":
+            raise typer.BadParameter(f"unknown format {format!r}")
+        from pipeline.tag.baselines.spacy_ner import records_to_docbin
+        recs: list[dict] = []
+        for p in records:
+            raw = p.read_text(encoding="utf-8")
+            if p.suffix == ".jsonl":
+                recs += [json.loads(line) for line in raw.splitlines() if line.strip()]
+            else:
+                data = json.loads(raw)
+                recs += data if isinstance(data, list) else [data]
+        db = records_to_docbin(recs)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        db.to_disk(out)
+        typer.echo(f"wrote {len(recs)} docs, {sum(len(r.get('spans') or []) for r in recs)} spans to {out}")

@@ -21,16 +21,25 @@ def predicted_doc(gold: Doc, preds: list) -> Doc:
     return Doc(gold.key, gold.text, spans, source="prediction")
 
 
-def score_examples(tagger: TextTagger, gold: list[Example]) -> dict:
-    """Span P/R/F1 (exact and overlap, per label, micro and macro) of tagger on cleaned gold examples."""
+def predict_docs(tagger: TextTagger, gold: list[Example], tag: str = "") -> tuple[list[Doc], list[Doc]]:
+    """(gold docs, predicted docs), paired by key, for cleaned gold examples."""
     gold_docs, pred_docs = [], []
     for i, ex in enumerate(gold):
         g = doc_from_example(ex, source=str(ex.data.get("file", i)))
-        g.key = f"{g.key}#{i}"
+        g.key = f"{g.key}#{tag}{i}"
         gold_docs.append(g)
         pred_docs.append(predicted_doc(g, tagger.predict_text(ex.text)))
+    return gold_docs, pred_docs
+
+
+def score_docs(gold_docs: list[Doc], pred_docs: list[Doc]) -> dict:
     report = evaluate_docs(gold_docs, pred_docs)
     return {"spans": report["spans"], "per_document": report["per_document"]}
+
+
+def score_examples(tagger: TextTagger, gold: list[Example]) -> dict:
+    """Span P/R/F1 (exact and overlap, per label, micro and macro) of tagger on cleaned gold examples."""
+    return score_docs(*predict_docs(tagger, gold))
 
 
 def summary_line(report: dict) -> str:

@@ -41,9 +41,22 @@ class SpanPrediction:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
+def fast_bf16() -> bool:
+    """True when the CPU has native bf16 matrix units (AVX512-BF16 or AMX).
+
+    Without them (e.g. AVX2-only EPYC) bf16 autocast is emulated and measured
+    several times slower than fp32, so "auto" precision picks fp32 there.
+    """
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
-                 tags: list[str], model_version: str, precision: str = "bf16", batch_size: int = 32,
+                 tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 32,
                  merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS):
         self.model = model.eval()
         self.encoder = encoder
@@ -56,8 +69,11 @@ class Tagger:
         self.merge_labels = merge_labels
 
     @classmethod
-    def load(cls, model_dir: Path | str, precision: str = "bf16", threads: int | None = 2, **kw) -> "Tagger":
+    def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
+        """precision: "fp32", "bf16" (autocast) or "auto" (bf16 only where the CPU has native bf16)."""
         model_dir = Path(model_dir)
+        if precision == "auto":
+            precision = "bf16" if fast_bf16() else "fp32"
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         if threads:
             torch.set_num_threads(threads)

@@ -85,20 +85,24 @@ def load_config(path: Path) -> tuple[ModelArguments, DataArguments, TrainingArgu
 # ---------------------------------------------------------------- data sources
 
 def synth_examples(n: int, seed: int) -> list[Example]:
-    """Synthetic labelled documents from pipeline.corpus.synth (another engineer's module).
+    """Synthetic labelled documents from pipeline.corpus.synth (``generate_corpus(n, seed)``).
 
-    Uses its Python API ``generate_examples(n, seed=...)`` when present; returns
-    [] (with a warning) while it is not, so training falls back on task files.
+    Returns [] with a warning when that module is not installed, so training
+    still runs on task files alone.
     """
     if n <= 0:
         return []
     try:
-        from pipeline.corpus import synth  # type: ignore[attr-defined]
-        generate = getattr(synth, "generate_examples")
-    except (ImportError, AttributeError):
-        log.warning("pipeline.corpus.synth.generate_examples not available: no synthetic data")
+        from pipeline.corpus.synth.generator import generate_corpus
+    except ImportError:
+        log.warning("pipeline.corpus.synth not available: no synthetic data")
         return []
-    return list(generate(n, seed=seed))
+    out = []
+    for doc in generate_corpus(n, seed):
+        ex = doc.example
+        ex.data = {**ex.data, "source": "synth"}
+        out.append(ex)
+    return out
 
 
 def gold_examples(exclude: list[str] | None = None) -> list[Example]:

@@ -1,0 +1,115 @@
+"""Throughput and peak memory of one tagging system, in a process of its own.
+
+    python -m pipeline.tag.bench --system tagger --model models/tagger [--precision bf16]
+    python -m pipeline.tag.bench --system rules
+    python -m pipeline.tag.bench --system spacy --model runs/eval/a/spacy
+    python -m pipeline.tag.bench --agreement --model models/tagger
+
+Texts: the cleaned seeds (pipeline.SEEDS_DIR) or --text FILE..., each tagged
+--repeat times after one warm-up pass. Prints one JSON object. Peak RSS is the
+process's ru_maxrss (model, libraries and all), which is why each system runs
+in its own process when compared side by side.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def bench_texts(paths: list[str] | None = None) -> list[str]:
+    from pipeline import SEEDS_DIR
+    from pipeline.clean import clean_text
+    files = [Path(p) for p in paths] if paths else sorted(Path(SEEDS_DIR).glob("*.txt"))
+    return [clean_text(p.read_text(encoding="utf-8", errors="replace")).text for p in files]
+
+
+def load_system(system: str, model: str | None, precision: str, threads: int):
+    import torch
+    torch.set_num_threads(threads)
+    if system == "tagger":
+        from pipeline.tag.tagger import Tagger
+        return Tagger.load(model, precision=precision, threads=threads)
+    if system == "rules":
+        from pipeline.tag.baselines.rules import RuleTagger
+        return RuleTagger()
+    if system == "spacy":
+        from pipeline.tag.baselines.spacy_ner import SpacyTagger
+        return SpacyTagger.from_disk(Path(model))
+    raise ValueError(system)
+
+
+def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
+    """chars/s over repeat passes (structure parsing included, as in the pipeline)."""
+    from pipeline.tag.regions import structure_for
+    for t in texts:  # warm-up: first-call allocations, lazy imports
+        tagger.predict_text(t)
+    t0 = time.perf_counter()
+    n = 0
+    for _ in range(repeat):
+        for t in texts:
+            tagger.predict_text(t)
+            n += len(t)
+    secs = time.perf_counter() - t0
+    # the structure parser's share, so the model's own speed can be read off too
+    s0 = time.perf_counter()
+    for _ in range(repeat):
+        for t in texts:
+            structure_for(t)
+    struct_s = time.perf_counter() - s0
+    return {"chars": n, "seconds": round(secs, 3), "chars_per_s": round(n / secs),
+            "structure_seconds": round(struct_s, 3),
+            "chars_per_s_excluding_structure": round(n / max(secs - struct_s, 1e-9)),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def precision_agreement(model: str, texts: list[str], threads: int = 2) -> dict:
+    """Share of characters whose decoded tag is the same in bf16 and fp32 (regions only)."""
+    from pipeline.tag.regions import find_regions, structure_for
+    from pipeline.tag.tagger import Tagger
+    ref = Tagger.load(model, precision="fp32", threads=threads)
+    low = Tagger.load(model, precision="bf16", threads=threads)
+    same = total = 0
+    span_same = span_total = 0
+    for text in texts:
+        hf, tables = structure_for(text)
+        regions = find_regions(text, tables, ref.args.min_cell_hanzi)
+        for p32, p16 in zip(ref.region_probs(text, regions, hf), low.region_probs(text, regions, hf)):
+            a, b = ref.decoder.decode(p32), ref.decoder.decode(p16)
+            same += int((a == b).sum())
+            total += len(a)
+        s32 = {(p.start, p.end, p.label) for p in ref.predict_text(text)}
+        s16 = {(p.start, p.end, p.label) for p in low.predict_text(text)}
+        span_same += len(s32 & s16)
+        span_total += len(s32 | s16)
+    return {"char_tag_agreement": round(same / max(total, 1), 5), "chars": total,
+            "span_jaccard": round(span_same / max(span_total, 1), 4)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--system", choices=["tagger", "rules", "spacy"], default="tagger")
+    ap.add_argument("--model")
+    ap.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--text", nargs="*")
+    ap.add_argument("--agreement", action="store_true")
+    a = ap.parse_args(argv)
+    texts = bench_texts(a.text)
+    if a.agreement:
+        out = precision_agreement(a.model, texts, a.threads)
+    else:
+        out = {"system": a.system, "precision": a.precision if a.system == "tagger" else None,
+               **measure(load_system(a.system, a.model, a.precision, a.threads), texts, a.repeat)}
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

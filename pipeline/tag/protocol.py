@@ -1,0 +1,125 @@
+"""The evaluation protocol (`jixiao eval-protocol`, `make eval`).
+
+(a) train without seed data (synthetic + corrections) → score on all five seeds' gold;
+(b) leave-one-seed-out: train with the other four seeds' gold added → score on the fifth,
+    counts pooled over the five folds;
+(c) the same splits for both baselines (the rules need no training: one score serves both);
+(d) throughput (chars/s) and peak RSS of each system, each measured in its own
+    process (pipeline.tag.bench) on the same cleaned seed texts, one after the other.
+Scores: pipeline.corpus.evaluate (exact and overlap span matching, per label).
+Writes OUT/report.json and OUT/report.md; models under OUT/a/ and OUT/b/<seed>/.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from pipeline.tag.baselines.rules import RuleTagger
+from pipeline.tag.baselines.spacy_ner import SpacyTagger
+from pipeline.tag.data import to_cleaned
+from pipeline.tag.evaluation import predict_docs, score_docs, summary_line
+from pipeline.tag.tagger import Tagger
+from pipeline.tag.train import collect_examples, gold_examples, load_config, train
+
+SYSTEMS = ("tagger", "spacy", "rules")
+
+
+def _bench(system: str, model: Path | None, threads: int) -> dict:
+    cmd = [sys.executable, "-m", "pipeline.tag.bench", "--system", system, "--threads", str(threads)]
+    if model is not None:
+        cmd += ["--model", str(model)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    if res.returncode != 0:
+        return {"error": res.stderr[-2000:]}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
+                 spacy_epochs: int = 10, say: Callable[[str], None] = print,
+                 gold: list | None = None) -> dict:
+    model_args, data_args, train_args = load_config(config)
+    gold = gold if gold is not None else gold_examples()
+    if not gold:
+        raise RuntimeError("no seed gold available (annotations/gold + ../shared/seeds needed)")
+    base = [to_cleaned(ex) for ex in collect_examples(replace(data_args, use_gold=False))]
+    out = Path(out)
+    report: dict = {"config": str(config), "gold_docs": [ex.data.get("file") for ex in gold],
+                    "training_examples_without_gold": len(base), "a": {}, "b": {}, "speed": {}}
+    say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
+
+    def fit(system: str, examples: list, where: Path):
+        if system == "tagger":
+            train(model_args, data_args, train_args, where, examples=examples, progress=say)
+            return Tagger.load(where), where
+        if system == "spacy":
+            st = SpacyTagger.train(examples, epochs=spacy_epochs, seed=train_args.seed, progress=say)
+            st.to_disk(where)
+            return st, where
+        return RuleTagger(), None
+
+    # (a) no seed data in training
+    model_paths: dict[str, Path | None] = {}
+    for system in systems:
+        tagger, path = fit(system, base, out / "a" / system)
+        model_paths[system] = path
+        report["a"][system] = score_docs(*predict_docs(tagger, gold))
+        say(f"(a) {system}: {summary_line(report['a'][system])}")
+
+    # (b) leave one seed out, the other seeds' gold in training
+    if folds and len(gold) > 1:
+        for system in systems:
+            if system == "rules":  # nothing is trained: (b) equals (a) on the same documents
+                report["b"][system] = report["a"][system]
+                continue
+            g_all, p_all = [], []
+            for i, held in enumerate(gold):
+                name = str(held.data.get("file", i))
+                rest = [ex for j, ex in enumerate(gold) if j != i]
+                tagger, _ = fit(system, base + rest, out / "b" / name.replace(".txt", "") / system)
+                g, p = predict_docs(tagger, [held], tag=f"fold{i}-")
+                g_all += g
+                p_all += p
+            report["b"][system] = score_docs(g_all, p_all)
+            say(f"(b) {system}: {summary_line(report['b'][system])}")
+
+    # (d) speed and memory, each system in its own process on the same texts
+    for system in systems:
+        report["speed"][system] = _bench(system, model_paths.get(system), train_args.threads)
+        say(f"(d) {system}: {report['speed'][system]}")
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    return report
+
+
+def render_markdown(report: dict) -> str:
+    lines = [f"# Tagger evaluation protocol\n\nconfig: `{report['config']}`; gold documents: "
+             f"{len(report['gold_docs'])}; non-gold training examples: {report['training_examples_without_gold']}\n"]
+    for part, title in (("a", "(a) trained without seed data, scored on all seeds"),
+                        ("b", "(b) leave-one-seed-out (pooled over folds)")):
+        if not report[part]:
+            continue
+        lines.append(f"## {title}\n")
+        lines.append("| system | label | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for system, rep in report[part].items():
+            ex, ov = rep["spans"]["exact"], rep["spans"]["overlap"]
+            for label in list(ex["per_label"]) + ["micro"]:
+                e = ex["micro"] if label == "micro" else ex["per_label"][label]
+                o = ov["micro"] if label == "micro" else ov["per_label"][label]
+                lines.append(f"| {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} | "
+                             f"{o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        lines.append("")
+    if report["speed"]:
+        lines.append("## (d) throughput and memory (each system in its own process, same texts)\n")
+        lines.append("| system | chars/s | chars/s excl. structure parsing | peak RSS MB |")
+        lines.append("|---|---|---|---|")
+        for system, s in report["speed"].items():
+            lines.append(f"| {system} | {s.get('chars_per_s')} | {s.get('chars_per_s_excluding_structure')} | "
+                         f"{s.get('peak_rss_mb')} |")
+    return "\n".join(lines) + "\n"
