@@ -134,3 +134,24 @@ def test_stored_docx_is_read(docx_bytes):
         for info in source.infolist():
             target.writestr(info.filename, source.read(info.filename))
     assert read_bytes(buffer.getvalue(), ".docx").text == read_bytes(docx_bytes, ".docx").text
+
+
+def test_vertical_merge_keeps_columns_aligned_and_content_controls_are_looked_through(cells):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "一级指标", "得分"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "产出指标"
+    table.cell(1, 1).text, table.cell(2, 1).text = "28", "19"
+    # A paragraph wrapped in a content control (w:sdt), as form templates do.
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document.element.body.insert(0, parse_xml(
+        f'<w:sdt {w}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>填报单位：青禾县图书馆</w:t></w:r></w:p>'
+        f'</w:sdtContent></w:sdt>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = read_bytes(buffer.getvalue(), ".docx")
+    assert result.text.startswith("填报单位：青禾县图书馆\n\n")
+    assert cells(result) == [["一级指标", "得分"], ["产出指标", "28"], ["", "19"]]

@@ -1,7 +1,6 @@
 """Property: whatever the bytes, read_bytes returns a well-formed ReadResult or raises ReadError."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

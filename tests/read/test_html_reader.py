@@ -88,3 +88,10 @@ def test_page_without_visible_text_is_refused():
     with pytest.raises(ReadError) as caught:
         read_bytes(b"<html><head><script>var a = 1;</script></head><body> </body></html>", ".html")
     assert caught.value.message.startswith("empty file")
+
+
+def test_unknown_declared_charset_falls_back_to_detection():
+    raw = '<meta charset="x-no-such-charset"><p>预算执行率98%</p>'.encode("utf-8")
+    result = read_bytes(raw, ".html")
+    assert result.text == "预算执行率98%\n" and result.encoding == "utf-8"
+    assert any("x-no-such-charset" in warning for warning in result.warnings)
