@@ -48,10 +48,12 @@ def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
         for row in t.rows:
             if row.id in rows_of_inds:
                 continue
-            names = [c.text.strip() for c in row.cells if c.text.strip()]
-            level1 = next((n for n in names if n in groups), None)
-            if level1 is None:
+            # a subtotal row names its level-1 group and nothing else but numbers and dashes
+            names = [c.text.strip() for c in row.cells if c.text.strip() and number(c.text) is None
+                     and c.text.strip().strip("—-－") != ""]
+            if len(names) != 1 or names[0] not in groups:
                 continue
+            level1 = names[0]
             k = max((k for k, c in enumerate(row.cells) if number(c.text) is not None), default=None)
             inds = groups[level1]
             if k is None or any(i.score is None for i in inds):

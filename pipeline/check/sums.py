@@ -5,7 +5,7 @@
   「…万元。主要用于…」: the parts against the figure they break down. A listing that
   falls short may be partial (「其中」 sometimes names only some items), so a shortfall
   is a warning and an excess an error. One part alone is not a breakdown.
-- Project budgets (or executions) against the stated 项目支出.
+- Project budgets (or executions) adding up to more than the stated 项目支出.
 Only stated figures are compared; an empty cell is never read as zero.
 """
 from __future__ import annotations
@@ -31,37 +31,44 @@ def _is_total_row(cells) -> bool:
                c.text.replace(" ", "").strip().endswith(("合计", "总计")) for c in cells if c.text.strip())
 
 
+def _column_values(parts, k: int):
+    """(row, value) for column k over the rows, or None when a text cell says it is not an amount column."""
+    values = []
+    for r in parts:
+        t = r.cells[k].text.strip()
+        v = number(t)
+        if v is None and t:
+            return None
+        if v is not None:
+            values.append((r, v))
+    return values
+
+
 def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
-    block = []
-    for row in table.rows:
-        if not _is_total_row(row.cells):
-            if any(number(c.text) is not None for c in row.cells):
-                block.append(row)
-            continue
-        total_row, parts = row, block
-        block = []
-        if len(parts) < 2 or any(len(r.cells) != len(total_row.cells) for r in parts):
+    """A total row sums the rows of its group: the rows before it (back to the previous total)
+    or, in tables that print the total first, the rows after it (up to the next total)."""
+    if table.kind in ("indicators", "scores", "evaluators"):
+        return  # score tables are checked against their scheme in pipeline.check.scores
+    rows = [r for r in table.rows if _is_total_row(r.cells) or any(number(c.text) is not None for c in r.cells)]
+    totals = [i for i, r in enumerate(rows) if _is_total_row(r.cells)]
+    for n, i in enumerate(totals):
+        before = rows[(totals[n - 1] + 1 if n else 0):i]
+        after = rows[i + 1:(totals[n + 1] if n + 1 < len(totals) else len(rows))]
+        total_row = rows[i]
+        blocks = [b for b in (before, after) if len(b) >= 2 and all(len(r.cells) == len(total_row.cells) for r in b)]
+        if not blocks:
             continue  # too few rows, or merged cells: columns cannot be trusted
         for k, cell in enumerate(total_row.cells):
             stated = number(cell.text)
             if stated is None or is_percent(cell.text):
                 continue
-            values = []
-            for r in parts:
-                t = r.cells[k].text.strip()
-                v = number(t)
-                if v is None and t:
-                    values = None  # a text cell in a money column: not a column to add up
-                    break
-                if v is not None:
-                    values.append((r, v))
-            if not values or len(values) < 2:
+            candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
+            if not candidates or any(tol.money_ok(stated, sum(x for _, x in v)) for v in candidates):
                 continue
+            values = candidates[0]
             expected = sum(v for _, v in values)
-            if not tol.money_ok(stated, expected):
-                yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}, total row states {stated:g}",
-                              [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected,
-                              "error")
+            yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}, total row states {stated:g}",
+                          [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected, "error")
 
 
 def _amounts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
@@ -112,6 +119,8 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
 
 
 def _projects_vs_budget(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    """Projects whose amounts exceed 项目支出. A shortfall is not flagged: a report may
+    tabulate only its main projects."""
     pe = record.budget.get("project_expenditure")
     projects = record.projects
     if pe is None or len(projects) < 2:
@@ -121,11 +130,11 @@ def _projects_vs_budget(record: Record, tol: Tolerance) -> Iterator[Finding]:
         values = [getattr(p, field) for p in projects]
         if all(v is not None for v in values):
             sums[field] = sum(values)
-    if not sums or any(tol.money_ok(pe.value, s) for s in sums.values()):
+    if not sums or any(tol.money_ok(pe.value, s) or s < pe.value for s in sums.values()):
         return
     field, expected = next(iter(sums.items()))
-    yield finding(KIND, f"{len(projects)} projects' {field} amounts add up to {expected:g}万元, 项目支出 is {pe.value:g}万元",
-                  ["budget.project_expenditure"] + [p.id for p in projects], pe.value, expected)
+    yield finding(KIND, f"{len(projects)} projects' {field} amounts add up to {expected:g}万元, more than 项目支出 {pe.value:g}万元",
+                  ["budget.project_expenditure"] + [p.id for p in projects], pe.value, expected, "error")
 
 
 def check(record: Record, tol: Tolerance) -> list[Finding]:

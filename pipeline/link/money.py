@@ -114,6 +114,7 @@ _SPEND = ("支出", "执行", "用于", "使用")
 _BUDGET = ("预算数", "预算安排", "安排预算")
 _INCOME = ("收入",)
 _TOTAL = ("总", "合计", "全部", "全年")
+_TOTAL_ROW = ("合计", "总计", "小计", "总额", "整体支出")
 
 
 def _amount_class(sentence: str) -> Optional[str]:
@@ -146,7 +147,7 @@ def _money_cells(record: Record) -> list[MoneyCell]:
     sources = [(sv.start, sv.end) for sv in record.budget.values()]
     out = []
     for t in record.tables:
-        if t.kind not in ("fund_use", "projects", "budget"):
+        if t.kind not in ("fund_use", "projects", "budget", "key_value"):
             continue
         header = next((r for r in t.rows if len(r.cells) >= 2 and all(cell_number(c.text) is None for c in r.cells)), None)
         classes, heads = [], []
@@ -160,7 +161,7 @@ def _money_cells(record: Record) -> list[MoneyCell]:
             heads.append(c.text)
         for r in t.rows:
             name = "".join(c.text for c in r.cells if cell_number(c.text) is None)
-            total = any(w in name.replace(" ", "") for w in ("合计", "总计", "小计"))
+            total = any(w in name.replace(" ", "") for w in _TOTAL_ROW)
             for k, c in enumerate(r.cells):
                 v = cell_number(c.text)
                 if v is None or any(a < c.end and c.start < b for a, b in sources):
@@ -198,10 +199,25 @@ def _best_cell(record: Record, m: Mention, cells: list[MoneyCell], kw: KeywordWe
         if best is None or rank > best[0]:
             best = (rank, c, why)
     if best is None:
-        return None
+        return _same_meaning_cell(m, cells, cls, cfg)
     _, c, why = best
     return Link(id="", from_=text_id(m.start, m.end), to=c.id, relation=RELATION, score=cfg["score_cell"], agree=True,
                 evidence=f"{m.value:g}万元 = cell {c.value:g} in a {cls} column 「{c.header}」, {why}")
+
+
+def _same_meaning_cell(m: Mention, cells: list[MoneyCell], cls: str, cfg: dict) -> Optional[Link]:
+    """A total amount (全年支出…, 预算执行金额…) with no equal cell: the one main cell of a total
+    row in a column of the same class states the same figure, so the two disagree."""
+    if not any(w in m.context for w in _TOTAL + ("执行金额", "实际支出")):
+        return None
+    cands = [c for c in cells if c.total_row and c.cls == cls and not c.header.startswith("其中")]
+    if len(cands) != 1:
+        return None  # ambiguous: say nothing
+    c = cands[0]
+    agree = abs(c.value - m.value) <= cfg["tolerance"]
+    return Link(id="", from_=text_id(m.start, m.end), to=c.id, relation=RELATION, score=cfg["score_same_meaning"],
+                agree=agree, evidence=f"{m.value:g}万元 vs the total row's {cls} cell {c.value:g} 「{c.header}」"
+                                      + (" agrees" if agree else " DISAGREES"))
 
 
 def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:

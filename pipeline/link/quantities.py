@@ -13,7 +13,7 @@ from pipeline.record import Indicator, Quantity
 _AT_LEAST = re.compile(r"以上|不少于|不低于|至少|≥|>=|＞=|超过|多于")
 _AT_MOST = re.compile(r"以下|不超过|不高于|不多于|以内|≤|<=|＜=")
 _WORKLOAD = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
 
 
 def effective_op(q: Quantity) -> Optional[str]:
@@ -36,7 +36,7 @@ def workload_parts(text: str, attrs: dict) -> tuple[Optional[str], Optional[floa
         matches = list(_WORKLOAD.finditer(text))
         if matches:
             m = matches[-1]
-            count = float(m.group("num")) if count is None else count
+            count = float(m.group("num").replace(",", "")) if count is None else count
             unit = unit or m.group("unit")
             approx = approx or bool(m.group("approx"))
             activity = activity or (text[:m.start()] + text[m.end():]).strip()

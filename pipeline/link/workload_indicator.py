@@ -81,36 +81,38 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
         if not activity:
             continue
         # best rows per query (a query is the whole activity or one listed part)
-        chosen: dict[str, tuple[Indicator, float, str]] = {}
+        per_query: dict[str, list[tuple[float, Indicator]]] = {}
         for query in activity_queries(activity):
             scored = []
             for ind in rows:
-                u = unit_compatibility(unit, _row_unit(ind), cfg)
-                if u == 0.0:
+                if unit_compatibility(unit, _row_unit(ind), cfg) == 0.0:
                     continue
                 sim = phrase_similarity(query, ind.name)
                 if sim >= rcfg["min_activity"]:
                     scored.append((sim, ind))
-            if not scored:
-                continue
-            best = max(s for s, _ in scored)
-            for sim, ind in scored:
-                if sim >= best - rcfg["tie_margin"] and sim > chosen.get(ind.id, (None, -1.0))[1]:
-                    chosen[ind.id] = (ind, sim, query)
-        if not chosen:
+            if scored:
+                best = max(s for s, _ in scored)
+                per_query[query] = [(s, i) for s, i in scored if s >= best - rcfg["tie_margin"]]
+        if not per_query:
             continue
-        # score on the group, then re-check agreement on the rows that stay linked
-        kept = list(chosen.values())
-        for _ in range(2):
-            group = [ind for ind, _, _ in kept]
+        parts = [q for q in per_query if q != activity]
+        if len(parts) >= 2:
+            # 「视察、专题调研26项」: the count covers one row per listed part, added up
+            picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}
+            group = [ind for _, ind in picked.values()]
             agree = count_agrees(count, approx, [i.actual for i in group]) if count is not None else None
-            scored = [(ind, sim, query, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
-                      for ind, sim, query in kept]
-            passing = [(ind, sim, query) for ind, sim, query, sc in scored if sc >= rcfg["threshold"]]
-            if len(passing) == len(kept):
-                break
-            kept = passing
-        for ind, sim, query, score in scored:
+            cands = [(ind, sim, q, agree) for q, (sim, ind) in picked.items()]
+            multi = len(group)
+        else:
+            # one activity: tied rows (the same work in several project tables) are
+            # alternatives, each compared with the count on its own
+            q = parts[0] if parts else activity
+            cands = [(ind, sim, q, count_agrees(count, approx, [ind.actual]) if count is not None else None)
+                     for sim, ind in per_query[q]]
+            multi = 1
+        scored = [(ind, sim, q, agree, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
+                  for ind, sim, q, agree in cands]
+        for ind, sim, query, agree, score in scored:
             if score < rcfg["threshold"]:
                 continue
             u = unit_compatibility(unit, _row_unit(ind), cfg)
@@ -118,7 +120,7 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             evidence = f"activity 「{query}」~「{ind.name}」 sim={sim:.2f}; unit {unit or '?'}~{_row_unit(ind) or '?'} ({u:.1f})"
             if count is not None:
                 evidence += (f"; count {count:g}{unit or ''} vs actual {actual}"
-                             + (f" (sum over {len(group)} rows)" if len(group) > 1 else "")
+                             + (f" (sum over {multi} rows)" if multi > 1 else "")
                              + {True: " agrees", False: " CONTRADICTS", None: " (no value)"}[agree])
             links.append(Link(id="", from_=span.id, to=ind.id, relation=RELATION, score=round(min(score, 1.0), 4),
                               evidence=evidence, agree=agree))
