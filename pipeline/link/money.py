@@ -136,6 +136,7 @@ class MoneyCell:
     header: str          # the column's own header (其中：财政拨款 …)
     row_name: str
     total_row: bool
+    field: Optional[str] = None  # the budget field read from this cell, if any
 
 
 def _money_cells(record: Record) -> list[MoneyCell]:
@@ -143,8 +144,8 @@ def _money_cells(record: Record) -> list[MoneyCell]:
 
     A column's class comes from the nearest header cell at or left of it naming 执行/支出
     (spend) or 预算 (budget), so 「其中：财政拨款」 after 「执行数」 is a spend column.
-    Cells a budget field was read from are left out (the field is the target then)."""
-    sources = [(sv.start, sv.end) for sv in record.budget.values()]
+    A cell a budget field was read from carries the field's name (the field is the target then)."""
+    sources = [(f, sv.start, sv.end) for f, sv in record.budget.items()]
     out = []
     for t in record.tables:
         if t.kind not in ("fund_use", "projects", "budget", "key_value"):
@@ -153,10 +154,14 @@ def _money_cells(record: Record) -> list[MoneyCell]:
         classes, heads = [], []
         cls = None
         for c in (header.cells if header else []):
-            if any(w in c.text for w in ("执行", "支出", "实际")):
+            if "率" in c.text:  # 执行率: a rate column, not an amount
+                cls = None
+            elif any(w in c.text for w in ("执行", "支出", "实际")):
                 cls = "spend"
             elif "预算" in c.text:
                 cls = "budget"
+            elif not c.text.strip().startswith("其中"):
+                cls = None  # only 「其中：…」 sub-columns inherit the class on their left
             classes.append(cls)
             heads.append(c.text)
         for r in t.rows:
@@ -164,10 +169,14 @@ def _money_cells(record: Record) -> list[MoneyCell]:
             total = any(w in name.replace(" ", "") for w in _TOTAL_ROW)
             for k, c in enumerate(r.cells):
                 v = cell_number(c.text)
-                if v is None or any(a < c.end and c.start < b for a, b in sources):
+                if v is None or "%" in c.text:
                     continue
+                field = next((f for f, a, b in sources if a < c.end and c.start < b), None)
+                head = heads[k] if k < len(heads) else ""
+                if re.search(r"[(（]元[)）]", head):  # a column in 元: compare in 万元
+                    v = round(v / 10000, 6)
                 out.append(MoneyCell(f"{r.id}#c{k}", v, classes[k] if k < len(classes) else None,
-                                     heads[k] if k < len(heads) else "", name, total))
+                                     heads[k] if k < len(heads) else "", name, total, field))
     return out
 
 
@@ -183,7 +192,7 @@ def _best_cell(record: Record, m: Mention, cells: list[MoneyCell], kw: KeywordWe
     in_breakdown = "其中" in sentence or "其中" in prev[-40:]
     best = None
     for c in cells:
-        if c.cls != cls or abs(c.value - m.value) > cfg["tolerance"]:
+        if c.field or c.cls != cls or abs(c.value - m.value) > cfg["tolerance"]:
             continue
         sub = c.header.startswith("其中")
         sub_named = sub and any(w in m.context for w in (c.header.split("：")[-1], c.header.split(":")[-1]) if w)
@@ -215,6 +224,13 @@ def _same_meaning_cell(m: Mention, cells: list[MoneyCell], cls: str, cfg: dict) 
         return None  # ambiguous: say nothing
     c = cands[0]
     agree = abs(c.value - m.value) <= cfg["tolerance"]
+    if c.field:
+        if agree:
+            return None  # the budget-field link says it already
+        return Link(id="", from_=text_id(m.start, m.end), to=f"budget.{c.field}", relation=RELATION,
+                    score=cfg["score_same_meaning"], agree=False,
+                    evidence=f"{m.value:g}万元 vs budget.{c.field} {c.value:g} read from the total row's {cls} cell "
+                             f"「{c.header}」 DISAGREES")
     return Link(id="", from_=text_id(m.start, m.end), to=c.id, relation=RELATION, score=cfg["score_same_meaning"],
                 agree=agree, evidence=f"{m.value:g}万元 vs the total row's {cls} cell {c.value:g} 「{c.header}」"
                                       + (" agrees" if agree else " DISAGREES"))
@@ -236,7 +252,11 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             links.append(cell)
         if keyword:
             # linked even when the field was read from this very amount: the link records its meaning
-            target = next((f for f in fields if f in record.budget), None)
+            present = [f for f in fields if f in record.budget]
+            agreeing = [f for f in present if abs(record.budget[f].value - m.value) <= tol]
+            # a keyword with several possible meanings (收入预算: initial or income) links to the one
+            # the amount agrees with; it can only disagree when it has one meaning
+            target = agreeing[0] if agreeing else (present[0] if len(fields) == 1 and present else None)
             if target:
                 sv = record.budget[target]
                 agree = abs(sv.value - m.value) <= tol
