@@ -63,6 +63,16 @@ class RecordIndex:
                         return t, r, k, c
         return None
 
+    def row_spanning(self, offset: int) -> Optional[tuple[Table, Row]]:
+        """The row whose cells' extent covers offset (a span that crosses an OCR tab inside a row)."""
+        for t in self.record.tables:
+            if not (t.start <= offset < t.end):
+                continue
+            for r in t.rows:
+                if r.cells and r.cells[0].start <= offset < r.cells[-1].end:
+                    return t, r
+        return None
+
     def resolve(self, ref: str) -> Optional[End]:
         if ref in self.spans:
             s = self.spans[ref]

@@ -58,6 +58,10 @@ def place_of(span: Span, text: str, index: RecordIndex) -> Place:
         start, end = cell.start, cell.end
         pos = table.rows.index(row)
         tid, rid = table.id, row.id
+    elif (spanning := index.row_spanning(span.start)) is not None:
+        table, row = spanning  # a span across OCR tabs: its block is the whole row
+        start, end = row.cells[0].start, row.cells[-1].end
+        pos, tid, rid = table.rows.index(row), table.id, row.id
     else:
         start = text.rfind("\n", 0, span.start) + 1
         nl = text.find("\n", span.end)

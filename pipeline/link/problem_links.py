@@ -112,6 +112,49 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
 
 # ---------------------------------------------------------------- addressed_by
 
+def measure_titles(measures: list[Span], places: dict[str, Place]) -> set[str]:
+    """The measures a problem links to: a measure's title, not its elaboration.
+
+    Elaborations are (a) a later measure under the same list number in the same paragraph
+    (「一是提前规划…。建议今后…」), (b) numbered measures after an unnumbered first measure of
+    their paragraph (「科学设置目标…。一是…二是…」), (c) an unnumbered paragraph right after a
+    numbered one-line title (「1、科学编制预算。」 / 「我单位将…」)."""
+    titles: set[str] = set()
+    by_para: dict[tuple[int, int], list[Span]] = {}
+    for m in measures:
+        p = places[m.id]
+        by_para.setdefault((p.para_start, p.para_end), []).append(m)
+    prev_title_para: Optional[tuple[int, int, int]] = None  # (para_start, para_end, n measures) of a numbered title
+    for key in sorted(by_para):
+        ms = sorted(by_para[key], key=lambda x: x.start)
+        first = places[ms[0].id]
+        if first.ordinal is None and prev_title_para is not None and prev_title_para[2] == 1 \
+                and 0 <= key[0] - prev_title_para[1] <= 2:
+            prev_title_para = None
+            continue  # (c)
+        if first.ordinal is None and any(places[x.id].ordinal is not None for x in ms[1:]):
+            titles.add(ms[0].id)  # (b)
+        else:
+            seen = set()
+            for x in ms:  # (a)
+                o = places[x.id].ordinal
+                if o not in seen:
+                    titles.add(x.id)
+                    seen.add(o)
+        prev_title_para = (key[0], key[1], len(ms)) if first.ordinal is not None else None
+    return titles
+
+
+def _adjacent(text: str, pp: Place, pm: Place, between_spans: bool) -> bool:
+    """The measure's cell comes right after the problem's: the 改进措施 cell that follows the
+    偏差原因 one, with at most a short row label between them. Only in tables: in running text
+    the next paragraph may well be a new section's heading and its first, unrelated measure."""
+    if pp.table is None or pm.table is None or pm.para_start < pp.para_end or between_spans:
+        return False
+    gap = text[pp.para_end:pm.para_start]
+    return len("".join(gap.split())) <= 40
+
+
 def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     cfg = load_linking_config()["addressed_by"]
     w, text = cfg["weights"], record.text
@@ -119,41 +162,56 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     if not problems or not measures:
         return []
     places = {s.id: place_of(s, text, index) for s in problems + measures}
-    kw = KeywordWeights(s.text for s in problems + measures)
-    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in measures]) > 1
+    titles = measure_titles(measures, places)
+    heads = [m for m in measures if m.id in titles]
+    kw = KeywordWeights(s.text for s in problems + heads)
+    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in heads]) > 1
+    starts = sorted(s.start for s in problems + measures)
     scores: dict[tuple[str, str], tuple[float, str]] = {}
-    for m in measures:
+    structural: set[tuple[str, str]] = set()
+    for m in heads:
         pm = places[m.id]
         para = text[pm.para_start:pm.para_end]
         for p in problems:
             pp = places[p.id]
-            topic = kw.overlap(p.text, m.text)
-            numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal
-            same_table = (pp.table is not None and pp.table == pm.table and pm.row_pos is not None
-                          and 0 <= pm.row_pos - pp.row_pos <= 1)
+            topic = kw.coverage(p.text, m.text)
+            numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
+            same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
+            between = any(pp.para_end <= st < pm.para_start for st in starts)
+            adjacent = _adjacent(text, pp, pm, between)
             marker = None
             for mk in cfg["markers"]:
                 at = para.find(mk)
                 if at >= 0 and kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
                     marker = mk
-            if topic < cfg["min_topic"] and not numbering and not same_table:
+            if same_item or adjacent:
+                structural.add((p.id, m.id))
+            elif topic < cfg["min_topic"] and not numbering:
                 continue
-            score = (w["topic"] * topic + w["numbering"] * numbering + w["same_table"] * same_table
+            score = (w["topic"] * topic + w["numbering"] * numbering + w["same_table"] * (adjacent or same_item)
                      + w["marker"] * bool(marker))
             why = ", ".join(x for x in (
                 f"topic {topic:.2f} ({'/'.join(kw.shared(p.text, m.text)[:4])})" if topic else "",
                 f"list number {pp.ordinal}↔{pm.ordinal}" if numbering else "",
-                "next row of the same table" if same_table else "", f"marker 「{marker}」" if marker else "") if x)
-            scores[(p.id, m.id)] = (score, why)
-    keep: set[tuple[str, str]] = set()
-    for m in measures:  # each measure answers its best problem ...
-        cands = [(s, k) for k, (s, _) in scores.items() if k[1] == m.id and s >= cfg["threshold"]]
-        if cands:
-            keep.add(max(cands)[1])
-    for p in problems:  # ... and each problem keeps its best measure
-        cands = [(s, k) for k, (s, _) in scores.items() if k[0] == p.id and s >= cfg["threshold"]]
-        if cands:
-            keep.add(max(cands)[1])
+                "same numbered item" if same_item else "", "the next block" if adjacent else "",
+                f"marker 「{marker}」" if marker else "") if x)
+            scores[(p.id, m.id)] = (max(score, cfg["threshold"]) if (same_item or adjacent) else score, why)
+    # structure (same item, the next block) pairs every problem with every title it faces
+    keep: set[tuple[str, str]] = set(structural)
+    paired_p = {k[0] for k in structural}
+    paired_m = {k[1] for k in structural}
+    for m in heads:  # otherwise each measure answers its best problem ...
+        if m.id in paired_m:
+            continue
+        cands = sorted(((s, k) for k, (s, _) in scores.items() if k[1] == m.id and k[0] not in paired_p), reverse=True)
+        if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
+            keep.add(cands[0][1])
+    for p in problems:  # ... and each problem keeps its best measure, when it is clearly the best
+        if p.id in paired_p:
+            continue
+        cands = sorted(((s, k) for k, (s, _) in scores.items() if k[0] == p.id and k[1] not in paired_m), reverse=True)
+        if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
+            keep.add(cands[0][1])
     return [Link(id="", from_=pid, to=mid, relation=ADDRESSED_BY, score=round(min(scores[(pid, mid)][0], 1.0), 4),
                  evidence=scores[(pid, mid)][1]) for pid, mid in sorted(keep, key=lambda k: (k[1], k[0]))]
 
