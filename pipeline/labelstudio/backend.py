@@ -65,14 +65,17 @@ Retrain = Callable[[list[Example], Path], str]
 
 def default_load_model(model_dir: Path | None) -> Model:
     """The real pipeline: structure + tagger (+ linker) from model_dir (default models/tagger)."""
+    from pipeline import MODELS_DIR
     from pipeline.annotate import annotate_text, load_components
 
-    comps = load_components(model_dir, check=False)
+    where = Path(model_dir or MODELS_DIR / "tagger")
+    if not (where / "config.json").exists():
+        raise BackendError(f"no trained tagger in {where} (train one with `make train`, or pass --model DIR)")
+    comps = load_components(where, check=False)
     if comps.tagger is None:
         why = "; ".join(e.message for e in comps.load_errors) or "no tagger"
-        raise BackendError(f"cannot load the tagger from {model_dir or 'models/tagger'}: {why} "
-                           "(train one with `make train`, or pass --model DIR)")
-    version = getattr(comps.tagger, "model_version", None) or (model_dir.name if model_dir else "tagger")
+        raise BackendError(f"cannot load the tagger from {where}: {why}")
+    version = getattr(comps.tagger, "model_version", None) or where.name
 
     def predict(text: str) -> Record:
         record = annotate_text(text, components=comps)

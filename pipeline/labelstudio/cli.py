@@ -110,7 +110,10 @@ def backend_cmd(port: int = typer.Option(9090, "--port"), host: str = typer.Opti
                                                help="seconds without new annotations before retraining")) -> None:
     """Serve the model to Label Studio (/predict, /setup, /health, /webhook, /train) and retrain on annotations."""
     from pipeline.labelstudio.backend import Backend, BackendError, make_server
+    from pipeline.labelstudio.server import port_is_free
 
+    if not port_is_free(port, host):  # before loading a model for nothing
+        _fail(f"port {port} on {host} is busy: choose another with --port")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     try:

@@ -60,9 +60,8 @@ def ensure_venv(venv: Path = LS_VENV, version: str = LS_VERSION, python: str | N
     exe = ls_executable(venv)
     if marker.exists() and exe.exists():
         return exe
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = venv.parent / f".{venv.name}.lock"
-    with open(lock_path, "w") as lock:
+    venv.mkdir(parents=True, exist_ok=True)  # `python -m venv` accepts an existing folder
+    with open(venv / ".install.lock", "w") as lock:
         _lock(lock)
         if marker.exists() and exe.exists():  # another process finished meanwhile
             return exe

@@ -45,3 +45,20 @@ def test_bad_offsets_stop_the_push_before_any_request(tmp_path, monkeypatch):
     url = f"http://127.0.0.1:{free_port()}"  # not reached: offsets are checked first
     result = runner.invoke(ls_app, ["push", str(path), "--project", "p", "--url", url])
     assert result.exit_code == 1 and "invalid offset" in result.output and "span s1 FUNCTION" in result.output
+
+
+def test_backend_without_a_trained_model_says_so(tmp_path):
+    result = runner.invoke(ls_app, ["backend", "--port", str(free_port()), "--model", str(tmp_path / "none"),
+                                    "--workdir", str(tmp_path / "work")])
+    assert result.exit_code == 1 and "no trained tagger in" in result.output
+
+
+def test_backend_on_a_busy_port_says_so(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        result = runner.invoke(ls_app, ["backend", "--port", str(port), "--workdir", str(tmp_path)])
+    assert result.exit_code == 1 and f"port {port} on 127.0.0.1 is busy" in result.output
