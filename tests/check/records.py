@@ -1,7 +1,7 @@
 """A consistent hand-built report record, and ways to break it one fact at a time."""
 from __future__ import annotations
 
-from tests.link.recordbuilder import RecordBuilder, S
+from tests.link.recordbuilder import RecordBuilder
 
 
 def consistent_builder() -> RecordBuilder:

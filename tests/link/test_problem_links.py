@@ -1,0 +1,75 @@
+from pipeline.link.problem_links import predict_addressed_by, predict_caused_by, predict_explains
+from pipeline.link.ends import RecordIndex
+from tests.link.recordbuilder import RecordBuilder, S
+
+
+def _pairs(links):
+    return {(lk.from_, lk.to) for lk in links}
+
+
+def test_cause_in_the_same_numbered_item_and_a_cause_written_first():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para("1、", S("PROBLEM", "资产登记更新不及时", "p1"), "。", S("CAUSE", "由于管理人员频繁调整", "c1"), "。")
+    b.para("2、", S("PROBLEM", "专项资金拨付偏慢", "p2"), "。")
+    b.para(S("CAUSE", "由于审批环节较多", "c2"), "，导致", S("PROBLEM", "年底集中支付压力大", "p3"), "。")
+    rec = b.build()
+    got = _pairs(predict_caused_by(rec, RecordIndex(rec)))
+    assert got == {(b.id("p1"), b.id("c1")), (b.id("p3"), b.id("c2"))}
+
+
+def test_collective_cause_block_explains_every_problem_before_it():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para(S("PROBLEM", "绩效目标设置偏粗", "p1"), "；", S("PROBLEM", "过程监控不够及时", "p2"), "。究其原因：一是",
+           S("CAUSE", "业务人员力量不足", "c1"), "；二是", S("CAUSE", "考核机制尚未建立", "c2"), "。")
+    rec = b.build()
+    got = _pairs(predict_caused_by(rec, RecordIndex(rec)))
+    assert got == {(b.id(p), b.id(c)) for p in ("p1", "p2") for c in ("c1", "c2")}
+
+
+def test_numbered_lists_pair_by_number_and_elaborations_are_not_linked():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para("1、", S("PROBLEM", "资产登记更新不及时", "p1"), "。")
+    b.para("2、", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
+    b.section("measures", "五、改进措施")
+    b.para("1、", S("MEASURE", "建立台账定期核对制度", "m1"), "。")
+    b.para("我单位将", S("MEASURE", "每季度开展一次盘点", "m1e"), "。")
+    b.para("2、", S("MEASURE", "拓展新媒体渠道", "m2"), "。")
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m2"))}
+
+
+def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it():
+    b = RecordBuilder()
+    b.table("indicators", [
+        ["偏差原因分析", (S("PROBLEM", "部分指标不够细化", "p1"), "；", S("PROBLEM", "目标值偏保守", "p2"))],
+        ["改进措施", (S("MEASURE", "细化分解年度指标", "m1"), "。一是", S("MEASURE", "按季度设定目标值", "m1e"))],
+    ])
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m1"))}
+
+
+def test_topic_link_needs_a_clear_winner():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para(S("PROBLEM", "固定资产台账不完整", "p1"), "。", S("PROBLEM", "预算执行进度偏慢", "p2"), "。")
+    b.section("measures", "五、改进措施")
+    b.para(S("MEASURE", "完善固定资产台账", "m1"), "。")
+    b.para(S("MEASURE", "加强业务培训", "m2"), "。")
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert got == {(b.id("p1"), b.id("m1"))}
+
+
+def test_explains_links_only_rows_that_missed_and_that_the_text_names():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para(S("PROBLEM", "政府采购执行率偏低", "p1"), "；", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
+    inds = b.indicator_table([("政府采购执行率", 3, "100%", "60%", 0), ("预算完成率", 3, "100%", "100%", 3)])
+    rec = b.build()
+    got = _pairs(predict_explains(rec, RecordIndex(rec)))
+    assert got == {(b.id("p1"), inds[0].id)}
