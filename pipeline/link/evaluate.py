@@ -114,3 +114,8 @@ def evaluate_linker_on_gold(gold_dir: Optional[Path] = None, seeds_dir: Path = S
         gold = doc_from_example(ex)
         pairs.append((gold, pred))
     return score_link_docs(pairs, mode)
+
+
+if __name__ == "__main__":  # python -m pipeline.link.evaluate: the seed dev score, with every error
+    import json
+    print(json.dumps(evaluate_linker_on_gold().as_dict(), ensure_ascii=False, indent=1))
