@@ -15,7 +15,7 @@ from typing import Optional
 from pipeline.record import Goal, StatedValue
 from pipeline.structure.numbers import NUMBER, cn_to_int, to_float
 
-_GAP = r"[ \t\u3000:：]*(?:[（(]\s*万?元\s*[）)])?[\s:：为是共计约达]{0,6}"
+_GAP = r"[ \t\u3000:：]*(?:[（(]\s*(?P<bunit>万元|元)\s*[）)])?[\s:：为是共计约达]{0,6}"
 _MONEY_UNIT = r"\s*(?P<unit>亿元|万元|元)?"
 
 # field → key phrase regex. Longer, more specific keys first inside each alternation.
@@ -24,9 +24,10 @@ BUDGET_KEYS: dict[str, str] = {
     "initial": r"年初预算(?:金额|数|资金)?",
     "adjustment": r"(?<!其他)预算调整(?:金额|资金|数)?(?!率)",
     "other_adjustment": r"其他调整(?:资金|金额)?",
+    "budgeted": r"(?<!年初)(?:全年|年度|本年)?预算数|预算总额|全年预算(?:金额|资金)",
     "executed": r"预算执行(?:金额|数)|全年执行数|实际支出(?:金额)?",
     "balance": r"年末结余(?:金额|资金)?|结余资金",
-    "income": r"(?:本年|年度)?总收入|收入合计|预算收入|本年收入(?:合计)?",
+    "income": r"(?:本年|年度)?总收入|收入合计|预算收入|(?:本年|全年|本年度)收入(?:合计)?",
     "fiscal_appropriation_income": r"(?:一般公共预算)?财政拨款收入",
     "other_income": r"非同级财政拨款收入|(?<!财政拨款)其他收入",
     "expenditure": r"(?:本年|年度)?总支出|支出合计|本年支出(?:合计)?",
@@ -53,7 +54,7 @@ def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[t
     out: dict[str, StatedValue] = {}
     for field_name, pattern in patterns.items():
         for m in pattern.finditer(text):
-            unit = m.group("unit")
+            unit = m.group("unit") or m.groupdict().get("bunit")
             in_table = _in_table(m.start(), table_ranges)
             gap = text[m.end("key"):m.start("num")]
             if unit is None and not in_table:
@@ -74,7 +75,7 @@ _STAFF_RES: dict[str, re.Pattern] = {
     "administrative": re.compile(r"行政编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
     "institutional": re.compile(r"事业编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
     "authorized": re.compile(r"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?[:：]?\s*(?P<num>\d+)\s*[名人个]"),
-    "in_service": re.compile(r"(?:在职人员|在职职工|在职在编人员|在职)(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
+    "in_service": re.compile(r"(?:在职人员|在职职工|在职在编人员|在编在岗|在职)(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
     "retired": re.compile(r"退休(?:人员|职工)?(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
 }
 
@@ -93,20 +94,21 @@ _YEAR = re.compile(r"(20\d{2})\s*年度")
 _YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
 _TITLE = re.compile(r"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{0,8}?(?:自评表|自评报告|评价报告|评价表|自评价报告|绩效报告)")
 _KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
-UNIT_SUFFIX = (r"(?:人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
+UNIT_SUFFIX = (r"(?:街道办事处|人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
                r"人民政府办公室|人民政府|政府办公室|政协|局|厅|委|办公室|中心|医院|卫生院|中学|小学|学校|学院|幼儿园|"
-               r"研究院|研究所|馆|站|队|所|社|院|处|会)")
+               r"研究院|研究所|馆|站|队|所|社|院|处|会|镇|乡)")
 _PLACE = r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道)"
 _UNIT_IN_TITLE = re.compile(rf"(?:20\d{{2}}\s*年度?)\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:部门)?(?:整体|项目|预算|绩效|支出)")
+_UNIT_TITLE_START = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:[（(]?20\d{{2}}\s*年度?[）)]?)?(?:部门|单位)?(?:整体|项目)")
 _UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})\s*20\d{{2}}\s*年")
 _UNIT_KV = re.compile(rf"(?:单位名称|部门名称|预算单位|填报单位|评价单位|主管部门|部门（单位）名称|单位\(公章\)|单位（公章）)[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})")
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
-                       rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|中心|医院|卫生院|中学|小学|学校|人民政府)))")
+                       rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(rf"(?P<place>[\u4e00-\u9fff]{{2,4}}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
-_GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)\s*[:：为]?[\s\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
+_GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|]*[:：为]?[\s|\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
 _SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
 
 
@@ -160,15 +162,18 @@ def find_meta(text: str, table_ranges: list[tuple[int, int]]) -> MetaFacts:
     tm = _TOTAL_SCORE.search(text)
     if tm:
         meta.total_score = to_float(tm.group("num"))
+        # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total
+        line_end = text.find("\n", tm.end())
+        rest = text[tm.end():len(text) if line_end < 0 else line_end]
+        more = [to_float(x) for x in re.findall(NUMBER, rest)]
+        if meta.total_score == 100 and more and more[-1] is not None and more[-1] <= 100:
+            meta.total_score = more[-1]
     meta.grade_scale = find_grade_scale(text)
-    for gm in _GRADE.finditer(text):
-        # a grade inside the printed scale is not this document's grade
-        line_start = text.rfind("\n", 0, gm.start()) + 1
-        line = text[line_start:text.find("\n", gm.end()) if text.find("\n", gm.end()) >= 0 else len(text)]
-        if re.search(r"[≥≤<>＜＞]\s*\d|\d+\s*分(?:以上|以下)?为", line) and len(re.findall(GRADES, line)) >= 3:
-            continue
+    # The key words never sit right before a grade in a printed scale (「得分≥85分为优秀」),
+    # and the pattern refuses a grade followed by a bound (「优秀≥85」).
+    gm = _GRADE.search(text)
+    if gm:
         meta.grade = gm.group("grade")
-        break
     return meta
 
 
@@ -178,7 +183,7 @@ def _find_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:
         return m.group("unit")
     for ts, te in titles:
         line = text[ts:te]
-        m = _UNIT_IN_TITLE.search(line) or _UNIT_BEFORE_YEAR.search(line.strip())
+        m = _UNIT_IN_TITLE.search(line) or _UNIT_BEFORE_YEAR.search(line.strip()) or _UNIT_TITLE_START.search(line.strip())
         if m:
             return m.group("unit")
         # the line above the title often names the unit (「鹿泉区政协」 / 「2021年度××办公室」)
