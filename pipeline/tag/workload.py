@@ -82,6 +82,8 @@ def parse_number(num: str, big: str | None = None) -> float | None:
 
 _TRIM_ACTIVITY = re.compile(r"(?:共计|累计|合计|总计|共|计|达到|达|了|等|为|近|约|逾|超过|多达)+$")
 _TRIM_LEAD = re.compile(r"^[，,、。；;：:\s]+")
+# totals words before the activity say "in all", not what was done
+_LEAD_TOTAL = re.compile(r"^(?:全年|本年度|今年以来|年内|累计|共计|合计|总计|共)+")
 
 
 def parse_workload(text: str) -> WorkloadParts:
@@ -102,7 +104,7 @@ def parse_workload(text: str) -> WorkloadParts:
     stripped = before.rstrip()
     if stripped.endswith(APPROX_BEFORE_TRUE):
         approx = True
-    activity = _TRIM_ACTIVITY.sub("", stripped).strip() or None
+    activity = _LEAD_TOTAL.sub("", _TRIM_ACTIVITY.sub("", stripped).strip()) or None
     obj = after or None
     if activity is None and obj:
         activity, obj = obj, None

@@ -1,0 +1,101 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.labels import load_labels
+from pipeline.tag.decode import (DecodedSpan, ViterbiDecoder, decode_region, is_valid_sequence, merge_pieces,
+                                 snap, spans_to_tags, tags_to_spans)
+
+TAGS = load_labels().tags()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 10_000))
+def test_viterbi_never_emits_invalid_transitions(n, seed):
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.full(len(TAGS), 0.3), size=n)
+    path = ViterbiDecoder(TAGS).decode(probs)
+    assert is_valid_sequence([TAGS[i] for i in path], TAGS)
+
+
+def test_viterbi_repairs_a_broken_argmax():
+    # argmax would be I-PROBLEM I-PROBLEM O (no B, no E): the decoder must pick a valid path
+    probs = np.full((3, len(TAGS)), 0.01)
+    probs[0, TAGS.index("I-PROBLEM")] = 0.6
+    probs[0, TAGS.index("B-PROBLEM")] = 0.3
+    probs[1, TAGS.index("I-PROBLEM")] = 0.9
+    probs[2, TAGS.index("O")] = 0.5
+    probs[2, TAGS.index("E-PROBLEM")] = 0.45
+    path = [TAGS[i] for i in ViterbiDecoder(TAGS).decode(probs)]
+    assert path == ["B-PROBLEM", "I-PROBLEM", "E-PROBLEM"]
+
+
+def test_tags_and_spans_round_trip():
+    spans = [(0, 1, "WORKLOAD"), (2, 6, "PROBLEM"), (7, 9, "MEASURE")]
+    tags = spans_to_tags(10, spans)
+    assert is_valid_sequence(tags, TAGS)
+    ids = np.array([TAGS.index(t) for t in tags])
+    assert tags_to_spans(ids, TAGS) == spans
+
+
+def test_snap_trims_numbering_connectives_and_final_punctuation():
+    cases = {
+        "一是加强预算编制。": "加强预算编制",
+        "（2）完善考核办法；": "完善考核办法",
+        "3.负责档案保管工作。": "负责档案保管工作",
+        "②健全内控制度": "健全内控制度",
+        "此外，定期公开预算信息。": "定期公开预算信息",
+        " 同时加强培训，": "加强培训",
+        "开展调研1.5万人次": "开展调研1.5万人次",
+        "2020年完成验收": "2020年完成验收",
+    }
+    for raw, want in cases.items():
+        a, b = snap(raw, 0, len(raw))
+        assert raw[a:b] == want, raw
+
+
+def _probs_for(text, spans, sharp=0.97):
+    tags = spans_to_tags(len(text), spans)
+    probs = np.full((len(text), len(TAGS)), (1 - sharp) / (len(TAGS) - 1))
+    for i, t in enumerate(tags):
+        probs[i, TAGS.index(t)] = sharp
+    return probs
+
+
+def test_decode_region_never_crosses_a_tab_or_line_break():
+    text = "完善制度\t落实责任\n加强监督"
+    out = decode_region(text, 0, _probs_for(text, [(0, len(text), "MEASURE")]), ViterbiDecoder(TAGS))
+    assert [(s.start, s.end) for s in out] == [(0, 4), (5, 9), (10, 14)]
+    assert all("\t" not in text[s.start:s.end] and "\n" not in text[s.start:s.end] for s in out)
+
+
+def test_decode_region_scores_and_offsets_are_in_text_coordinates():
+    text = "前文。一是资金拨付偏慢；"
+    region_start = 3
+    region = text[region_start:]
+    out = decode_region(text, region_start, _probs_for(region, [(0, len(region), "PROBLEM")]), ViterbiDecoder(TAGS))
+    assert len(out) == 1 and text[out[0].start:out[0].end] == "资金拨付偏慢"
+    assert 0.9 < out[0].score <= 1.0
+
+
+def test_merge_joins_clause_pieces_split_at_a_comma_but_not_workloads():
+    text = "资金拨付偏慢，项目推进迟缓；开展调研8次，举办讲座4期"
+    pieces = [DecodedSpan(0, 6, "PROBLEM", 0.8), DecodedSpan(7, 13, "PROBLEM", 0.6),
+              DecodedSpan(14, 20, "WORKLOAD", 0.9), DecodedSpan(21, 27, "WORKLOAD", 0.9)]
+    merged = merge_pieces(text, pieces, frozenset({"PROBLEM"}), gap_o_prob=lambda a, b: 0.5)
+    assert [(s.start, s.end, s.label) for s in merged] == [(0, 13, "PROBLEM"), (14, 20, "WORKLOAD"),
+                                                           (21, 27, "WORKLOAD")]
+    assert merged[0].score == (0.8 * 6 + 0.6 * 6) / 12
+
+
+def test_merge_keeps_pieces_apart_when_the_model_is_sure_the_comma_is_outside():
+    text = "资金拨付偏慢，项目推进迟缓"
+    pieces = [DecodedSpan(0, 6, "PROBLEM", 0.8), DecodedSpan(7, 13, "PROBLEM", 0.6)]
+    kept = merge_pieces(text, pieces, frozenset({"PROBLEM"}), gap_o_prob=lambda a, b: 0.99)
+    assert len(kept) == 2
+
+
+def test_merge_never_joins_across_a_sentence_end():
+    text = "资金拨付偏慢。项目推进迟缓"
+    pieces = [DecodedSpan(0, 6, "PROBLEM", 0.8), DecodedSpan(7, 13, "PROBLEM", 0.6)]
+    assert len(merge_pieces(text, pieces, frozenset({"PROBLEM"}))) == 2

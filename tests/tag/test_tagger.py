@@ -1,0 +1,68 @@
+import pytest
+
+from pipeline.record import Record, Section, Source, Span
+from pipeline.tag.regions import find_regions, simple_headings
+from pipeline.tag.tagger import SpanPrediction, Tagger
+
+
+def _record(text):
+    return Record(doc_id="t", source=Source(path="x.txt", format="txt"), text=text)
+
+
+def test_predict_then_set_annotations(toy_model, tiny_examples):
+    model_dir, _, _ = toy_model
+    tagger = Tagger.load(model_dir, precision="fp32")
+    ex = tiny_examples[0]
+    rec = _record(ex.text)
+    rec.sections = [Section(id="sec1", title="三、存在的问题", level=1, kind="problems",
+                            start=ex.text.index("三、存在的问题"), end=len(ex.text))]
+    rec.spans = [Span(id="m1", label="PROBLEM", start=0, end=2, text=ex.text[:2], source="rule")]
+    preds = tagger.predict(rec, headings_for=simple_headings(ex.text))
+    assert rec.spans[0].source == "rule" and len(rec.spans) == 1  # predict does not touch the record
+    assert preds and all(isinstance(p, SpanPrediction) for p in preds)
+    tagger.set_annotations(rec, preds)
+    model_spans = [s for s in rec.spans if s.source == "model"]
+    assert len(model_spans) == len(preds)
+    assert len({s.id for s in rec.spans}) == len(rec.spans)  # ids stay unique next to the rule span
+    assert rec.model_version == tagger.model_version
+    for s in model_spans:
+        assert rec.text[s.start:s.end] == s.text and 0 < s.score <= 1
+        if s.start >= rec.sections[0].start:
+            assert s.section == "sec1"
+    work = [s for s in model_spans if s.label == "WORKLOAD"]
+    assert work and all({"activity", "count", "unit", "approximate"} <= set(s.attrs) for s in work)
+    # a second pass replaces the model spans instead of piling them up
+    tagger.set_annotations(rec, preds)
+    assert len([s for s in rec.spans if s.source == "model"]) == len(preds)
+
+
+def test_load_works_offline_and_predictions_survive_the_round_trip(toy_model, tiny_examples, monkeypatch, tmp_path):
+    model_dir, _, _ = toy_model
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    a = Tagger.load(model_dir, precision="fp32")
+    a.model.save_pretrained(tmp_path)
+    for f in ("tokenizer.json", "tokenizer_config.json", "train_summary.json"):
+        (tmp_path / f).write_bytes((model_dir / f).read_bytes())
+    b = Tagger.load(tmp_path, precision="fp32")
+    text = tiny_examples[1].text
+    assert [(p.start, p.end, p.label) for p in a.predict_text(text)] == \
+           [(p.start, p.end, p.label) for p in b.predict_text(text)]
+    assert b.model_version == a.model_version
+
+
+def test_regions_skip_short_cells_and_keep_long_ones():
+    text = "一、情况\n单位\t张三\t电话\t123\n存在问题\t" + "预算编制不够精细部分支出与计划差距较大" + "\t\n正文段落内容"
+    regions = find_regions(text)
+    kinds = [(r.kind, text[r.start:r.end]) for r in regions]
+    assert ("cell", "预算编制不够精细部分支出与计划差距较大") in kinds
+    assert all("张三" not in t for _, t in kinds)
+    cell = next(r for r in regions if r.kind == "cell")
+    assert cell.row_label == "存在问题"
+
+
+def test_simple_headings_path():
+    text = "一、总体情况\n（一）职能\n正文\n二、问题\n1.资金\n正文二"
+    hf = simple_headings(text)
+    assert hf(text.index("正文\n")) == ["一、总体情况", "（一）职能"]
+    assert hf(text.index("正文二")) == ["二、问题", "1.资金"]

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from pipeline.tag.data import featurize, to_cleaned
+from pipeline.tag.evaluation import score_examples
+from pipeline.tag.model import ModelArguments, merge_windows, window_starts
+from pipeline.tag.tagger import Tagger
+from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
+from pipeline.tag.train import load_config
+from pipeline.labels import load_labels
+
+from tag_markup import parse_markup
+
+
+def test_toy_config_overfits_the_tiny_set(toy_model, tiny_examples):
+    model_dir, summary, seconds = toy_model
+    assert seconds < 60, f"toy training took {seconds:.0f}s"
+    tagger = Tagger.load(model_dir, precision="fp32")
+    report = score_examples(tagger, tiny_examples)
+    assert report["spans"]["exact"]["micro"]["f1"] == 1.0, report["spans"]["exact"]["per_label"]
+
+
+def test_saved_model_has_everything_to_reload(toy_model):
+    model_dir, summary, _ = toy_model
+    names = {p.name for p in model_dir.iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "label_map.json", "train_summary.json"} <= names
+    label_map = json.loads((model_dir / "label_map.json").read_text())
+    assert label_map["tags"] == load_labels().tags()
+    assert summary["model_version"].startswith("tagger-")
+
+
+def test_configs_parse():
+    from pipeline import CONFIG_DIR
+    for name in ("tagger.yaml", "tagger-toy.yaml"):
+        m, d, t = load_config(CONFIG_DIR / name)
+        assert m.hidden_size % m.num_attention_heads == 0
+        assert 0 < m.stride <= m.window_chars
+
+
+def test_source_coordinates_are_mapped_into_cleaned_text():
+    ex = parse_markup("<p>一、存在问题</p>\n【PROBLEM|资金拨付偏慢】。")
+    clean = to_cleaned(ex)
+    assert "<p>" not in clean.text
+    s = clean.spans[0]
+    assert clean.text[s.start:s.end] == "资金拨付偏慢"
+
+
+def test_windows_cover_a_long_region_and_keep_labels_aligned():
+    args = ModelArguments(window_chars=16, stride=10, max_context_chars=8)
+    body = "预算执行进度偏慢" * 6
+    ex = parse_markup(f"三、存在的问题\n【PROBLEM|{body}】")
+    enc = CharEncoder(build_tokenizer())
+    tags = load_labels().tags()
+    feats = featurize(to_cleaned(ex), enc, args, {t: i for i, t in enumerate(tags)}, "BIOES",
+                      headings_for=lambda off: ["三、存在的问题"] if off > 7 else [])
+    long = [f for f in feats if len(f.input_ids) > 20]
+    assert len(long) == len(window_starts(len(body), 16, 10))
+    first = long[0]
+    ctx_len = first.token_type_ids.count(0)
+    assert first.labels[:ctx_len] == [-100] * ctx_len  # context is not trained on
+    assert tags[first.labels[ctx_len]] == "B-PROBLEM"
+
+
+def test_merge_windows_prefers_the_most_central_window():
+    import numpy as np
+    a = np.zeros((10, 2)); a[:, 0] = 1
+    b = np.zeros((10, 2)); b[:, 1] = 1
+    merged = merge_windows(15, [(0, a), (5, b)])
+    # positions 5..9 are in both; 5,6 are more central in a (distance to a's edge 4,3 vs b's 0,1)
+    assert merged[:7, 0].all() and merged[8:, 1].all()
