@@ -11,7 +11,7 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Cell, FundUseRow, Meta, Record, Row, ScoreGroup, Section, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.prose_facts import (_ASSET_RES, _BUDGET_RES, find_goals, find_meta, find_staff,
+from pipeline.structure.prose_facts import (_ASSET_RES, _BUDGET_RES, _RATE_RES, find_goals, find_meta, find_staff,
                                             find_stated)
 from pipeline.structure.sections import build_sections, classify_title, find_headings, match_numbering
 from pipeline.structure.table_facts import read_table_facts
@@ -65,10 +65,12 @@ def structure_into(record: Record, cleaned: Cleaned,
         if br.project is None:
             for field_name, cell in br.cells.items():
                 value = {"budgeted": br.budgeted, "executed": br.executed, "execution_rate": br.execution_rate,
-                         "execution_score": br.score}[field_name]
+                         "execution_score": br.score, "balance": br.balance}[field_name]
                 if value is not None and field_name not in record.budget:
                     record.budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
             break
+    for field_name, sv in find_stated(text, _RATE_RES, line_ranges).items():
+        record.budget.setdefault(field_name, sv)
     record.assets = find_stated(text, _ASSET_RES, line_ranges)
     record.goals = find_goals(text)
 

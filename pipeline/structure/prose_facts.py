@@ -35,7 +35,10 @@ BUDGET_KEYS: dict[str, str] = {
     "project_expenditure": r"项目支出(?:总额|合计)?",
 }
 _BUDGET_RES = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in BUDGET_KEYS.items()}
-_UNIT_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, None: 1.0}
+_UNIT_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "%": 1.0, None: 1.0}
+
+# Rates are stated with their percent sign, in prose and tables alike.
+_RATE_RES = {"execution_rate": re.compile(rf"(?P<key>(?:预算|资金|整体支出)?执行率)[ \u3000:：为是达到了]{{0,4}}(?P<num>{NUMBER})\s*(?P<unit>%)")}
 
 ASSET_KEYS: dict[str, str] = {
     "total": r"(?<![固定流动无形])资产总额|(?<![固定流动无形])资产合计|总资产",

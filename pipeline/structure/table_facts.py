@@ -220,6 +220,16 @@ class BudgetRow:
     score: Optional[float]
     row: str
     cells: dict[str, Cell] = field(default_factory=dict)
+    balance: Optional[float] = None
+
+
+def _budget_role(header_cell: str) -> Optional[str]:
+    # 「得分 (20 分*执行率)」 names the rate too: the score and balance words decide first
+    for word, role in (("得分", "execution_score"), ("结余", "balance"), ("预算数", "budgeted"),
+                       ("执行数", "executed"), ("执行率", "execution_rate")):
+        if word in header_cell:
+            return role
+    return None
 
 
 @dataclass
@@ -261,6 +271,7 @@ class _Reader:
         self.level2: Optional[str] = None
         self.project: Optional[Project] = None
         self.kind_votes: dict[str, dict[str, int]] = {}
+        self.budget_cols: list[str] = []
 
     def vote(self, table: Table, kind: str) -> None:
         self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
@@ -299,6 +310,10 @@ class _Reader:
         self._body_row(table, row, cells, texts, nonempty)
 
     def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
+        if any("预算数" in t for t in ntexts) and any("执行数" in t for t in ntexts) and not fund_use_plan(ntexts):
+            # the 预算数/执行数/执行率/得分|结余 header of a budget-execution row
+            self.budget_cols = [r for r in (_budget_role(t) for t in ntexts) if r]
+            return True
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
             self.mode, self.plan = "indicators", _column_plan(texts, roles)
@@ -354,8 +369,10 @@ class _Reader:
         if not rest or not _PERCENT.search(" ".join(c.text for c in rest)):
             return False
         amounts: list[tuple[float, Cell]] = []
-        rate = score = None
+        rate = score = balance = None
         cells: dict[str, Cell] = {}
+        cols = self.budget_cols or ["budgeted", "executed", "execution_rate", "execution_score"]
+        after_rate = cols[cols.index("execution_rate") + 1:] if "execution_rate" in cols else ["execution_score"]
         for c in rest:
             t = c.text.replace(" ", "")
             pm = _PERCENT.search(t)
@@ -368,14 +385,18 @@ class _Reader:
                 continue
             if rate is None:
                 amounts.append((v, c))
-            elif score is None:
-                score = v
-                cells["execution_score"] = c
+            elif after_rate:
+                role = after_rate.pop(0)
+                cells[role] = c
+                if role == "balance":
+                    balance = v
+                else:
+                    score = v
         if len(amounts) < 2:
             return False
         cells["budgeted"], cells["executed"] = amounts[0][1], amounts[1][1]
         pid = self.project.id if self.project else None
-        br = BudgetRow(pid, amounts[0][0], amounts[1][0], rate, score, row.id, cells)
+        br = BudgetRow(pid, amounts[0][0], amounts[1][0], rate, score, row.id, cells, balance)
         self.facts.budget_rows.append(br)
         if self.project is not None and self.project.budgeted is None:
             self.project.budgeted, self.project.executed = br.budgeted, br.executed
