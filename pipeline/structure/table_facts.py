@@ -311,8 +311,11 @@ class _Reader:
 
     def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
         if any("预算数" in t for t in ntexts) and any("执行数" in t for t in ntexts) and not fund_use_plan(ntexts):
-            # the 预算数/执行数/执行率/得分|结余 header of a budget-execution row
+            # the 预算数/执行数/执行率/得分|结余 header of a budget-execution row, or of a project list
             self.budget_cols = [r for r in (_budget_role(t) for t in ntexts) if r]
+            if any(t.startswith("项目名称") for t in ntexts):
+                self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
+                self.vote(table, "projects")
             return True
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
@@ -357,6 +360,8 @@ class _Reader:
             self._fund_use_row(row)
         elif self.mode == "project_scores":
             self._project_score_row(row)
+        elif self.mode == "project_budget":
+            self._project_budget_row(row, nonempty)
         else:
             if len(nonempty) >= 2:
                 self.vote(table, "key_value")
@@ -492,6 +497,36 @@ class _Reader:
                      function=get("function") or None, status=get("status") or None, row=row.id,
                      is_total=is_total, **money)
         self.facts.fund_use.append(fu)
+
+    def _project_budget_row(self, row: Row, nonempty: list[Cell]) -> None:
+        """A row of a 项目名称/预算数/执行数/执行率/得分 list: one project each."""
+        name = nonempty[0].text.strip()
+        if to_float(name.replace(" ", "")) is not None or re.search(r"合计|总计", norm(name)):
+            return
+        values: dict[str, float] = {}
+        cols = list(self.plan["cols"])
+        for c in nonempty[1:]:
+            if not cols:
+                break
+            t = c.text.replace(" ", "")
+            pm = _PERCENT.search(t)
+            v = to_float(pm.group(1)) if pm else to_float(t)
+            if v is None:
+                continue
+            if pm and "execution_rate" in cols:
+                while cols and cols[0] != "execution_rate":
+                    cols.pop(0)
+            values[cols.pop(0)] = v
+        if not values:
+            self.mode = None
+            return
+        existing = next((p for p in self.facts.projects if norm(p.name) == norm(name)), None)
+        p = existing or Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id)
+        p.budgeted, p.executed = values.get("budgeted", p.budgeted), values.get("executed", p.executed)
+        p.execution_rate = values.get("execution_rate", p.execution_rate)
+        p.score = values.get("execution_score", p.score)
+        if existing is None:
+            self.facts.projects.append(p)
 
     def _project_score_row(self, row: Row) -> None:
         cells, plan = row.cells, self.plan
