@@ -139,6 +139,8 @@ _FW_DOT = re.compile(r"(?<=\d)[．。](?=\d)")
 
 # --- pass 4: OCR spacing in numbers
 _DEC_SPACE = re.compile(r"(?<=\d)([.．])[ \u3000]+(?=\d{1,2}(?!\d))")
+# a number broken across two table cells: 「14596\t.83」
+_SPLIT_DECIMAL = re.compile(r"(?<=\d)\t+(?=[.．]\d)")
 _THOUSANDS_SPACE = re.compile(r"(?<![\d.,])(\d{1,3}) (?=\d{3}(?:\.\d|万|元|%))")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
@@ -183,6 +185,7 @@ def clean_text(source: str) -> Cleaned:
     run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
     run(_regex_edits(_FW_DOT, text, "."))
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
+    run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
     run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_OCR_LETTER, text, ""))

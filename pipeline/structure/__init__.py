@@ -66,7 +66,9 @@ def structure_into(record: Record, cleaned: Cleaned,
             for field_name, cell in br.cells.items():
                 value = {"budgeted": br.budgeted, "executed": br.executed, "execution_rate": br.execution_rate,
                          "execution_score": br.score, "balance": br.balance}[field_name]
-                if value is not None and field_name not in record.budget:
+                # the budget-execution table is the form's own statement: it wins over prose,
+                # and a disagreeing prose figure is left for the linker and checker to flag
+                if value is not None:
                     record.budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
             break
     for field_name, sv in find_stated(text, _RATE_RES, line_ranges).items():

@@ -272,6 +272,7 @@ class _Reader:
         self.project: Optional[Project] = None
         self.kind_votes: dict[str, dict[str, int]] = {}
         self.budget_cols: list[str] = []
+        self.budget_scale = 1.0
 
     def vote(self, table: Table, kind: str) -> None:
         self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
@@ -279,6 +280,7 @@ class _Reader:
 
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
+        self.budget_cols, self.budget_scale = [], 1.0
 
     def row(self, table: Table, row: Row) -> None:
         cells = row.cells
@@ -313,6 +315,8 @@ class _Reader:
         if any("预算数" in t for t in ntexts) and any("执行数" in t for t in ntexts) and not fund_use_plan(ntexts):
             # the 预算数/执行数/执行率/得分|结余 header of a budget-execution row, or of a project list
             self.budget_cols = [r for r in (_budget_role(t) for t in ntexts) if r]
+            # a header that prints (元) states amounts in yuan: the record keeps 万元
+            self.budget_scale = 0.0001 if any(re.search(r"[（(]元[）)]", t) for t in ntexts) else 1.0
             if any(t.startswith("项目名称") for t in ntexts):
                 self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
                 self.vote(table, "projects")
@@ -389,12 +393,12 @@ class _Reader:
             if v is None:
                 continue
             if rate is None:
-                amounts.append((v, c))
+                amounts.append((round(v * self.budget_scale, 6), c))
             elif after_rate:
                 role = after_rate.pop(0)
                 cells[role] = c
                 if role == "balance":
-                    balance = v
+                    balance = round(v * self.budget_scale, 6)
                 else:
                     score = v
         if len(amounts) < 2:
@@ -516,7 +520,8 @@ class _Reader:
             if pm and "execution_rate" in cols:
                 while cols and cols[0] != "execution_rate":
                     cols.pop(0)
-            values[cols.pop(0)] = v
+            role = cols.pop(0)
+            values[role] = round(v * self.budget_scale, 6) if role in ("budgeted", "executed") else v
         if not values:
             self.mode = None
             return
