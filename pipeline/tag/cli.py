@@ -26,6 +26,8 @@ def register(app: typer.Typer) -> None:
         if max_steps:
             t = replace(t, max_steps=max_steps)
         summary = train(m, d, t, out, progress=typer.echo)
+        from pipeline.tag.card import write_model_card
+        typer.echo(f"model card: {write_model_card(out)} (add speed: python -m pipeline.tag.card {out} --bench)")
         typer.echo(json.dumps({k: summary[k] for k in ("model_version", "steps", "train_seconds", "examples")}))
 
     @app.command("eval-protocol")

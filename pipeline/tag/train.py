@@ -118,7 +118,13 @@ def gold_examples(exclude: list[str] | None = None) -> list[Example]:
         log.warning("no seed gold: %s", exc)
         return []
     skip = set(exclude or [])
-    return [gold_in_clean_coords(ex) for ex in gold if ex.data.get("file") not in skip]
+    out = []
+    for ex in gold:
+        if ex.data.get("file") not in skip:
+            ex = gold_in_clean_coords(ex)
+            ex.data = {**ex.data, "source": "gold"}
+            out.append(ex)
+    return out
 
 
 def collect_examples(data: DataArguments) -> list[Example]:
@@ -128,9 +134,14 @@ def collect_examples(data: DataArguments) -> list[Example]:
         examples += gold_examples(data.gold_exclude)
     corrections = Path(data.corrections_dir)
     if corrections.is_dir():
-        examples += read_task_files([corrections], labels)
-    examples += read_task_files([Path(p) for p in data.task_files], labels)
+        examples += [_tagged(ex, "corrections") for ex in read_task_files([corrections], labels)]
+    examples += [_tagged(ex, "task_files") for ex in read_task_files([Path(p) for p in data.task_files], labels)]
     return examples
+
+
+def _tagged(ex: Example, source: str) -> Example:
+    ex.data = {**(ex.data or {}), "source": ex.data.get("source", source) if ex.data else source}
+    return ex
 
 
 # ---------------------------------------------------------------- training loop

@@ -69,3 +69,10 @@ def test_merge_windows_prefers_the_most_central_window():
     merged = merge_windows(15, [(0, a), (5, b)])
     # positions 5..9 are in both; 5,6 are more central in a (distance to a's edge 4,3 vs b's 0,1)
     assert merged[:7, 0].all() and merged[8:, 1].all()
+
+
+def test_retrain_returns_a_loadable_model_version(tmp_path, tiny_examples):
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.train import retrain
+    version = retrain(tiny_examples[:2], tmp_path, config=CONFIG_DIR / "tagger-toy.yaml")
+    assert Tagger.load(tmp_path / version, precision="fp32").model_version == version

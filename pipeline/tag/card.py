@@ -1,0 +1,94 @@
+"""Writes models/<dir>/MODEL_CARD.md from what was measured, never from typed-in numbers.
+
+    python -m pipeline.tag.card models/tagger [--bench] [--protocol runs/eval/report.json]
+
+Reads train_summary.json (data, sizes, seed, commit, steps, time), measures the
+[UNK] rate on the seeds (pipeline.SEEDS_DIR), and with --bench runs
+pipeline.tag.bench for fp32, bf16 and their agreement; --protocol copies the
+headline scores of an evaluation-protocol report. Every number is written next
+to the command that produced it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _bench(args: list[str]) -> dict:
+    res = subprocess.run([sys.executable, "-m", "pipeline.tag.bench", *args], capture_output=True, text=True)
+    return json.loads(res.stdout.strip().splitlines()[-1]) if res.returncode == 0 else {"error": res.stderr[-500:]}
+
+
+def seed_unk_rates() -> dict[str, float]:
+    from pipeline import SEEDS_DIR
+    from pipeline.clean import clean_text
+    from pipeline.tag.tokenizer import build_tokenizer, unk_rate
+    tok = build_tokenizer()
+    return {p.name: unk_rate(clean_text(p.read_text(encoding="utf-8")).text, tok)
+            for p in sorted(Path(SEEDS_DIR).glob("*.txt"))}
+
+
+def write_model_card(model_dir: Path, bench: bool = False, protocol: Path | None = None) -> Path:
+    model_dir = Path(model_dir)
+    s = json.loads((model_dir / "train_summary.json").read_text(encoding="utf-8"))
+    size_mb = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 2**20
+    m, d, t = s["model"], s["data"], s["training"]
+    lines = [
+        f"# Tagger model card — {s['model_version']}\n",
+        "Character-level BERT-style token classifier (BIOES over FUNCTION, WORKLOAD, PROBLEM, CAUSE, MEASURE),",
+        "randomly initialised from a BertConfig and trained on CPU; no pretrained weights.\n",
+        "## Training (from train_summary.json)\n",
+        f"- commit {s['commit']}, seed {s['seed']}; command: `jixiao train --config configs/tagger.yaml --out {model_dir}`",
+        f"- data: {s['examples']} examples ({', '.join(s['sources'])}); synthetic docs {d['synth_docs']} "
+        f"(seed {d['synth_seed']}), seed gold {'included' if d['use_gold'] else 'excluded'}, "
+        f"corrections from `{d['corrections_dir']}`",
+        f"- {s['windows']} windows, {s['labelled_chars']} labelled characters",
+        f"- encoder: {m['num_hidden_layers']} layers x {m['hidden_size']} hidden, {m['num_attention_heads']} heads, "
+        f"FFN {m['intermediate_size']}; {s['parameters']:,} parameters; files {size_mb:.1f} MB",
+        f"- windows of {m['window_chars']} chars, stride {m['stride']}, heading context up to {m['max_context_chars']} chars",
+        f"- {s['steps']} steps (planned {s['planned_steps']}{', stopped by time limit' if s['stopped_early'] else ''}), "
+        f"batch {t['batch_size']}, AdamW lr {t['learning_rate']}, warm-up {t['warmup_ratio']}, "
+        f"{t['threads']} threads: {s['train_seconds']} s; final loss {s['final_loss']:.4f}\n",
+        "## Vocabulary coverage\n",
+        "[UNK] rate on the cleaned seeds (`python -m pipeline.tag.card`, whitespace not counted):\n",
+    ]
+    for name, rate in seed_unk_rates().items():
+        lines.append(f"- {name}: {rate * 100:.3f}%")
+    if bench:
+        lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n"]
+        for prec in ("fp32", "bf16"):
+            r = _bench(["--system", "tagger", "--model", str(model_dir), "--precision", prec])
+            lines.append(f"- {prec}: {r.get('chars_per_s')} chars/s, peak RSS {r.get('peak_rss_mb')} MB "
+                         f"(`python -m pipeline.tag.bench --model {model_dir} --precision {prec}`)")
+        a = _bench(["--agreement", "--model", str(model_dir)])
+        lines.append(f"- bf16 vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same tag, "
+                     f"span Jaccard {a.get('span_jaccard')} (`python -m pipeline.tag.bench --agreement --model {model_dir}`)")
+        lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
+    if protocol:
+        rep = json.loads(Path(protocol).read_text(encoding="utf-8"))
+        lines += [f"\n## Evaluation protocol (`jixiao eval-protocol`, {protocol})\n"]
+        for part in ("a", "b"):
+            for system, r in rep.get(part, {}).items():
+                e, o = r["spans"]["exact"]["micro"], r["spans"]["overlap"]["micro"]
+                lines.append(f"- ({part}) {system}: exact F1 {e['f1']:.3f}, overlap F1 {o['f1']:.3f}")
+        lines.append("- Note: (a) and (b) models are trained by the protocol itself; the shipped model includes "
+                     "all seed gold, so its own scores on the seeds are training-set scores and are not reported.")
+    out = model_dir / "MODEL_CARD.md"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model_dir", type=Path)
+    ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--protocol", type=Path)
+    a = ap.parse_args()
+    print(write_model_card(a.model_dir, a.bench, a.protocol))
+
+
+if __name__ == "__main__":
+    main()
