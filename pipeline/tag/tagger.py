@@ -148,6 +148,9 @@ class Tagger:
         taken = {s.id for s in kept}
         spans, n = [], 0
         for p in sorted(predictions, key=lambda p: (p.start, p.end)):
+            # a span the tables already state (source "table") is not repeated by the model
+            if any(k.label == p.label and k.start < p.end and p.start < k.end for k in kept):
+                continue
             n += 1
             while f"m{n}" in taken:
                 n += 1
