@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import (Cell, FundUseRow, Meta, Record, Row, ScoreGroup, Section, Span, Staff,
-                             StatedValue, Table)
+from pipeline.record import Cell, Meta, Record, Row, Section, Span, Staff, StatedValue, Table
 from pipeline.structure.prose_facts import (_ASSET_RES, _BUDGET_RES, _RATE_RES, find_goals, find_meta, find_staff,
                                             find_stated)
 from pipeline.structure.sections import build_sections, classify_title, find_headings, match_numbering
@@ -57,8 +56,8 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.indicators = facts.indicators
     record.projects = facts.projects
     record.evaluators = facts.evaluators
-    record.fund_use = [FundUseRow(**vars(f)) for f in facts.fund_use]
-    record.score_groups = [ScoreGroup(**vars(g)) for g in facts.score_groups]
+    record.fund_use = facts.fund_use
+    record.score_groups = facts.score_groups
 
     record.budget = find_stated(text, _BUDGET_RES, line_ranges)
     for br in facts.budget_rows:

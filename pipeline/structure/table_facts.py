@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pipeline.record import Cell, Evaluator, Indicator, Project, Quantity, Row, Table
+from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
 from pipeline.structure.numbers import NUMBER, NUMBER_RE, parse_quantity, to_float
 
 _WS = re.compile(r"\s+")
@@ -189,28 +189,6 @@ def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 
 @dataclass
-class FundUse:
-    id: str
-    name: str
-    function: Optional[str] = None
-    status: Optional[str] = None
-    budgeted: Optional[float] = None
-    budgeted_fiscal: Optional[float] = None
-    executed: Optional[float] = None
-    executed_fiscal: Optional[float] = None
-    row: Optional[str] = None
-    is_total: bool = False
-
-
-@dataclass
-class ScoreGroup:
-    name: str
-    weight: Optional[float]
-    score: Optional[float]
-    row: str
-
-
-@dataclass
 class BudgetRow:
     """A 预算数/执行数/执行率/得分 row, for the whole unit or a project."""
     project: Optional[str]
@@ -244,7 +222,7 @@ class NarrativeCell:
 class TableFacts:
     indicators: list[Indicator] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
-    fund_use: list[FundUse] = field(default_factory=list)
+    fund_use: list[FundUseRow] = field(default_factory=list)
     evaluators: list[Evaluator] = field(default_factory=list)
     score_groups: list[ScoreGroup] = field(default_factory=list)
     budget_rows: list[BudgetRow] = field(default_factory=list)
@@ -447,7 +425,7 @@ class _Reader:
             group = lvl2 or lvl1
             if group and scored and target is None and actual is None:
                 self.level1, self.level2 = group, None
-                self.facts.score_groups.append(ScoreGroup(group, weight, score, row.id))
+                self.facts.score_groups.append(ScoreGroup(name=group, weight=weight, score=score, row=row.id))
                 return True
             self._inherit(lvl1, lvl2)
             return not any(len(norm(c.text)) >= _NARRATIVE_MIN for c in cells)
@@ -497,7 +475,7 @@ class _Reader:
         if all(v is None for v in money.values()):
             self.mode = None
             return
-        fu = FundUse(id=f"f{len(self.facts.fund_use) + 1}", name=name if not is_total else "合计",
+        fu = FundUseRow(id=f"f{len(self.facts.fund_use) + 1}", name=name if not is_total else "合计",
                      function=get("function") or None, status=get("status") or None, row=row.id,
                      is_total=is_total, **money)
         self.facts.fund_use.append(fu)
