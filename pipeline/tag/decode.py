@@ -254,3 +254,21 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDeco
             return float(o_col[a - start:b - start].mean())
         out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
     return out
+
+
+# Spans the spec rules out whatever the model says: a WORKLOAD is an activity *with* a
+# count and measure word (labels.md), and PROBLEM/CAUSE/MEASURE/FUNCTION are clauses,
+# so a two-character fragment is a decoding accident, not an item.
+MIN_CHARS = {"WORKLOAD": 3, "FUNCTION": 4, "PROBLEM": 4, "CAUSE": 4, "MEASURE": 4}
+MIN_SCORE = 0.5
+
+
+def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> bool:
+    """The spec's hard constraints plus a confidence floor (mean tag probability)."""
+    from pipeline.tag.workload import parse_workload
+
+    if span.end - span.start < MIN_CHARS.get(span.label, 2) or span.score < min_score:
+        return False
+    if span.label == "WORKLOAD" and parse_workload(text[span.start:span.end]).count is None:
+        return False
+    return True

@@ -40,7 +40,7 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
                  spacy_epochs: int = 10, say: Callable[[str], None] = print,
-                 gold: list | None = None) -> dict:
+                 gold: list | None = None, reuse: bool = False) -> dict:
     model_args, data_args, train_args = load_config(config)
     gold = gold if gold is not None else gold_examples()
     if not gold:
@@ -52,6 +52,9 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
     say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
 
     def fit(system: str, examples: list, where: Path):
+        if reuse and system == "tagger" and (where / "config.json").exists():
+            say(f"reusing the model in {where}")
+            return Tagger.load(where), where
         if system == "tagger":
             train(model_args, data_args, train_args, where, examples=examples, progress=say)
             return Tagger.load(where), where
@@ -78,7 +81,7 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
             g_all, p_all = [], []
             for i, held in enumerate(gold):
                 name = str(held.data.get("file", i))
-                rest = [ex for j, ex in enumerate(gold) if j != i]
+                rest = [ex for j, ex in enumerate(gold) if j != i] * max(1, data_args.gold_repeat)
                 tagger, _ = fit(system, base + rest, out / "b" / name.replace(".txt", "") / system)
                 g, p = predict_docs(tagger, [held], tag=f"fold{i}-")
                 g_all += g

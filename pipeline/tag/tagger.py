@@ -24,7 +24,7 @@ import torch
 from transformers import BertForTokenClassification
 
 from pipeline.record import Record, Span
-from pipeline.tag.decode import DEFAULT_MERGE_LABELS, ViterbiDecoder, decode_region
+from pipeline.tag.decode import DEFAULT_MERGE_LABELS, MIN_SCORE, ViterbiDecoder, decode_region, keep_span
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import HeadingsFor, Region, context_for, find_regions, headings_from_record, structure_for
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -57,7 +57,7 @@ def fast_bf16() -> bool:
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 32,
-                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS):
+                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -67,6 +67,7 @@ class Tagger:
         self.batch_size = batch_size
         self.decoder = ViterbiDecoder(tags)
         self.merge_labels = merge_labels
+        self.min_score = min_score
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
@@ -126,6 +127,8 @@ class Tagger:
         out: list[SpanPrediction] = []
         for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
             for sp in decode_region(text, r.start, probs, self.decoder, self.merge_labels):
+                if not keep_span(text, sp, self.min_score):
+                    continue
                 span_text = text[sp.start:sp.end]
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
                 out.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))

@@ -40,6 +40,7 @@ class DataArguments:
     synth_docs: int = 300            # synthetic documents generated on the fly (0: none)
     synth_seed: int = 7
     use_gold: bool = True            # seed gold; off for protocol (a)
+    gold_repeat: int = 1             # real documents are few: each gold/correction example is seen this often
     gold_exclude: list[str] = field(default_factory=list)  # seed file names left out (leave-one-out)
     corrections_dir: str = str(ANNOTATIONS_DIR / "corrections")
     task_files: list[str] = field(default_factory=list)    # further Label Studio exports (paths)
@@ -130,11 +131,15 @@ def gold_examples(exclude: list[str] | None = None) -> list[Example]:
 def collect_examples(data: DataArguments) -> list[Example]:
     labels = set(load_labels().names)
     examples = synth_examples(data.synth_docs, data.synth_seed)
+    real: list[Example] = []
     if data.use_gold:
-        examples += gold_examples(data.gold_exclude)
+        real += gold_examples(data.gold_exclude)
     corrections = Path(data.corrections_dir)
     if corrections.is_dir():
-        examples += [_tagged(ex, "corrections") for ex in read_task_files([corrections], labels)]
+        real += [_tagged(ex, "corrections") for ex in read_task_files([corrections], labels)]
+    # oversample real text: a handful of real reports among thousands of synthetic ones
+    # would otherwise barely move the model away from the generator's style
+    examples += real * max(1, data.gold_repeat)
     examples += [_tagged(ex, "task_files") for ex in read_task_files([Path(p) for p in data.task_files], labels)]
     return examples
 
