@@ -253,7 +253,34 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDeco
         def gap_o_prob(a: int, b: int) -> float:
             return float(o_col[a - start:b - start].mean())
         out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
-    return out
+    return [piece for sp in out for piece in refine_workload(text, start, probs[:, decoder.o_id], sp)]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_COUNT = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*[\u4e00-\u9fff]")
+_CLAUSE_SEP = re.compile(r"[,，;；、]")
+
+
+def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
+                    max_left: int = 6, o_threshold: float = 0.5) -> list[DecodedSpan]:
+    """Character models cut a WORKLOAD's activity short on the left (「出建议219件」 for
+    「提出建议219件」) and glue two counted items together (「…219件,议案1件」).
+    Widen the start over preceding hanzi the model did not call O with confidence,
+    and split at a clause separator when both sides carry a count of their own."""
+    if span.label != "WORKLOAD":
+        return [span]
+    a = span.start
+    while (a > region_start and span.start - a < max_left and _CJK.match(text[a - 1])
+           and p_o[a - 1 - region_start] < o_threshold):
+        a -= 1
+    pieces, cur = [], a
+    for m in _CLAUSE_SEP.finditer(text, a, span.end):
+        left, right = text[cur:m.start()], text[m.end():span.end]
+        if _COUNT.search(left) and _COUNT.search(right) and re.search(r"\d", left) and re.search(r"\d", right):
+            pieces.append((cur, m.start()))
+            cur = m.end()
+    pieces.append((cur, span.end))
+    return [DecodedSpan(x, y, span.label, span.score) for x, y in pieces if y > x]
 
 
 # Spans the spec rules out whatever the model says: a WORKLOAD is an activity *with* a
