@@ -31,7 +31,7 @@ def seed_unk_rates() -> dict[str, float]:
             for p in sorted(Path(SEEDS_DIR).glob("*.txt"))}
 
 
-def write_model_card(model_dir: Path, bench: bool = False, protocol: Path | None = None) -> Path:
+def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] | None = None) -> Path:
     model_dir = Path(model_dir)
     s = json.loads((model_dir / "train_summary.json").read_text(encoding="utf-8"))
     size_mb = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 2**20
@@ -67,14 +67,25 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: Path | None
         lines.append(f"- bf16 vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same tag, "
                      f"span Jaccard {a.get('span_jaccard')} (`python -m pipeline.tag.bench --agreement --model {model_dir}`)")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
-    if protocol:
-        rep = json.loads(Path(protocol).read_text(encoding="utf-8"))
-        lines += [f"\n## Evaluation protocol (`jixiao eval-protocol`, {protocol})\n"]
+    for report_path in protocol or []:
+        rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
+        lines += [f"\n## Evaluation protocol: `{report_path}` (config `{Path(rep.get('config', '?')).name}`, "
+                  f"{rep.get('training_examples_without_gold', '?')} non-gold training examples)\n",
+                  "| part | system | label | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for part in ("a", "b"):
             for system, r in rep.get(part, {}).items():
-                e, o = r["spans"]["exact"]["micro"], r["spans"]["overlap"]["micro"]
-                lines.append(f"- ({part}) {system}: exact F1 {e['f1']:.3f}, overlap F1 {o['f1']:.3f}")
-        lines.append("- Note: (a) and (b) models are trained by the protocol itself; the shipped model includes "
+                exact, overlap = r["spans"]["exact"], r["spans"]["overlap"]
+                for label in [*sorted(exact["per_label"]), "micro"]:
+                    e = exact["micro"] if label == "micro" else exact["per_label"][label]
+                    o = overlap["micro"] if label == "micro" else overlap["per_label"][label]
+                    lines.append(f"| ({part}) | {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} "
+                                 f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        for system, r in rep.get("speed", {}).items():
+            if "chars_per_s" in r:
+                lines.append(f"- (d) {system}: {r['chars_per_s']:,} chars/s, peak RSS {r.get('peak_rss_mb')} MB")
+    if protocol:
+        lines.append("\n(a) and (b) models are trained by the protocol itself; the shipped model includes "
                      "all seed gold, so its own scores on the seeds are training-set scores and are not reported.")
     out = model_dir / "MODEL_CARD.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -85,7 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model_dir", type=Path)
     ap.add_argument("--bench", action="store_true")
-    ap.add_argument("--protocol", type=Path)
+    ap.add_argument("--protocol", type=Path, action="append", help="a report.json of jixiao eval-protocol (repeatable)")
     a = ap.parse_args()
     print(write_model_card(a.model_dir, a.bench, a.protocol))
 
