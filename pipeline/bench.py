@@ -24,6 +24,17 @@ from pipeline import MODELS_DIR, PROJECT_ROOT, SEEDS_DIR
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    /proc/self/status VmHWM belongs to the process's own address space; ru_maxrss is not
+    reset by exec on Linux, so a child started by a big parent would report the parent's peak.
+    """
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

@@ -7,19 +7,20 @@
 
 Texts: the cleaned seeds (pipeline.SEEDS_DIR) or --text FILE..., each tagged
 --repeat times after one warm-up pass. Prints one JSON object. Peak RSS is the
-process's ru_maxrss (model, libraries and all), which is why each system runs
+process's peak RSS (VmHWM: model, libraries and all), which is why each system runs
 in its own process when compared side by side.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from pipeline.bench import peak_rss_mb
 
 
 def bench_texts(paths: list[str] | None = None) -> list[str]:
@@ -65,7 +66,7 @@ def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
     return {"chars": n, "seconds": round(secs, 3), "chars_per_s": round(n / secs),
             "structure_seconds": round(struct_s, 3),
             "chars_per_s_excluding_structure": round(n / max(secs - struct_s, 1e-9)),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 def precision_agreement(model: str, texts: list[str], threads: int = 2) -> dict:
