@@ -78,6 +78,8 @@ class SpacyTagger:
         return cls(nlp)
 
     def to_disk(self, path: Path) -> None:
+        # spaCy creates the last folder only; the protocol writes under OUT/a/spacy
+        Path(path).mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(path)
 
     @classmethod
