@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,7 +208,3 @@ def line_spans(text: str) -> list[tuple[int, int]]:
         out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
-
-
-def bisect_line(line_starts: list[int], offset: int) -> int:
-    return bisect_right(line_starts, offset) - 1

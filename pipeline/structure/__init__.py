@@ -10,9 +10,9 @@ import re
 
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import Cell, Meta, Record, Row, Section, Span, Staff, StatedValue, Table
-from pipeline.structure.prose_facts import (_ASSET_RES, _BUDGET_RES, _RATE_RES, find_goals, find_meta, find_staff,
+from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
                                             find_stated)
-from pipeline.structure.sections import build_sections, classify_title, find_headings, match_numbering
+from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
 
@@ -59,7 +59,7 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.fund_use = facts.fund_use
     record.score_groups = facts.score_groups
 
-    record.budget = find_stated(text, _BUDGET_RES, line_ranges)
+    record.budget = find_stated(text, BUDGET_PATTERNS, line_ranges)
     for br in facts.budget_rows:
         if br.project is None:
             for field_name, cell in br.cells.items():
@@ -70,12 +70,12 @@ def structure_into(record: Record, cleaned: Cleaned,
                 if value is not None:
                     record.budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
             break
-    for field_name, sv in find_stated(text, _RATE_RES, line_ranges).items():
+    for field_name, sv in find_stated(text, RATE_PATTERNS, line_ranges).items():
         record.budget.setdefault(field_name, sv)
-    record.assets = find_stated(text, _ASSET_RES, line_ranges)
+    record.assets = find_stated(text, ASSET_PATTERNS, line_ranges)
     record.goals = find_goals(text)
 
-    meta = find_meta(text, line_ranges)
+    meta = find_meta(text)
     for key in ("单位名称", "部门名称", "预算单位", "填报单位"):
         if facts.kv.get(key):
             meta.unit = facts.kv[key]
@@ -148,4 +148,4 @@ def _function_items_from_cells(text: str, record: Record) -> list[Span]:
     return spans
 
 
-__all__ = ["structure_into", "match_numbering"]
+__all__ = ["structure_into"]

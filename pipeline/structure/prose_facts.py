@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import Goal, StatedValue
-from pipeline.structure.numbers import NUMBER, cn_to_int, to_float
+from pipeline.structure.numbers import NUMBER, to_float
 
 _GAP = r"[ \t\u3000:：]*(?:[（(]\s*(?P<bunit>万元|元)\s*[）)])?[\s:：为是共计约达]{0,6}"
 _MONEY_UNIT = r"\s*(?P<unit>亿元|万元|元)?"
@@ -34,11 +34,11 @@ BUDGET_KEYS: dict[str, str] = {
     "basic_expenditure": r"基本支出(?:总额|合计)?",
     "project_expenditure": r"项目支出(?:总额|合计)?",
 }
-_BUDGET_RES = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in BUDGET_KEYS.items()}
+BUDGET_PATTERNS = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in BUDGET_KEYS.items()}
 _UNIT_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "%": 1.0, None: 1.0}
 
 # Rates are stated with their percent sign, in prose and tables alike.
-_RATE_RES = {"execution_rate": re.compile(rf"(?P<key>(?:预算|资金|整体支出)?执行率)[ \u3000:：为是达到了]{{0,4}}(?P<num>{NUMBER})\s*(?P<unit>%)")}
+RATE_PATTERNS = {"execution_rate": re.compile(rf"(?P<key>(?:预算|资金|整体支出)?执行率)[ \u3000:：为是达到了]{{0,4}}(?P<num>{NUMBER})\s*(?P<unit>%)")}
 
 ASSET_KEYS: dict[str, str] = {
     "total": r"(?<![固定流动无形])资产总额|(?<![固定流动无形])资产合计|总资产",
@@ -46,7 +46,7 @@ ASSET_KEYS: dict[str, str] = {
     "fixed_net": r"固定资产(?:净值|净额)",
     "intangible_net": r"无形资产(?:净值|净额)",
 }
-_ASSET_RES = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in ASSET_KEYS.items()}
+ASSET_PATTERNS = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in ASSET_KEYS.items()}
 
 
 def _in_table(offset: int, table_ranges: list[tuple[int, int]]) -> bool:
@@ -107,7 +107,7 @@ _UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNI
 _UNIT_KV = re.compile(rf"(?:单位名称|部门名称|预算单位|填报单位|评价单位|主管部门|部门（单位）名称|单位\(公章\)|单位（公章）)[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})")
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
-_PLACE_RE = re.compile(rf"(?P<place>[\u4e00-\u9fff]{{2,4}}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
+_PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
@@ -137,7 +137,7 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
     return out
 
 
-def find_meta(text: str, table_ranges: list[tuple[int, int]]) -> MetaFacts:
+def find_meta(text: str) -> MetaFacts:
     meta = MetaFacts()
     head = text[:800]
     m = _YEAR.search(head) or _YEAR_LOOSE.search(head)
@@ -309,7 +309,3 @@ def find_goals(text: str) -> list[Goal]:
         if goals:
             return goals
     return []
-
-
-__all__ = ["find_stated", "find_staff", "find_meta", "find_goals", "find_grade_scale",
-           "_BUDGET_RES", "_ASSET_RES", "cn_to_int"]

@@ -151,7 +151,3 @@ def _space_cells(text: str, start: int, end: int) -> list[CellSpan]:
     if start >= end:
         return []
     return [c for c in _split_cells(text, start, end, _SPACES) if c[1] > c[0]]
-
-
-def cell_text(text: str, cell: CellSpan) -> str:
-    return text[cell[0]:cell[1]]
