@@ -69,12 +69,12 @@ def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
             "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
-def precision_agreement(model: str, texts: list[str], threads: int = 2) -> dict:
-    """Share of characters whose decoded tag is the same in bf16 and fp32 (regions only)."""
+def precision_agreement(model: str, texts: list[str], threads: int = 2, low_precision: str = "int8") -> dict:
+    """Share of characters whose decoded tag is the same in low_precision and fp32 (regions only)."""
     from pipeline.tag.regions import find_regions, structure_for
     from pipeline.tag.tagger import Tagger
     ref = Tagger.load(model, precision="fp32", threads=threads)
-    low = Tagger.load(model, precision="bf16", threads=threads)
+    low = Tagger.load(model, precision=low_precision, threads=threads)
     same = total = 0
     span_same = span_total = 0
     for text in texts:
@@ -88,23 +88,42 @@ def precision_agreement(model: str, texts: list[str], threads: int = 2) -> dict:
         s16 = {(p.start, p.end, p.label) for p in low.predict_text(text)}
         span_same += len(s32 & s16)
         span_total += len(s32 | s16)
-    return {"char_tag_agreement": round(same / max(total, 1), 5), "chars": total,
+    return {"precision": low_precision, "char_tag_agreement": round(same / max(total, 1), 5), "chars": total,
             "span_jaccard": round(span_same / max(span_total, 1), 4)}
+
+
+def write_agreement(model: str, result: dict) -> Path:
+    """Store an agreement measurement next to the weights it was made on; Tagger.load's
+    "auto" precision reads it (pipeline.tag.tagger.measured_precision)."""
+    from pipeline.tag.tagger import PRECISION_FILE
+    from pipeline.tag.train import weights_digest
+    path = Path(model) / PRECISION_FILE
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data[result["precision"]] = {**result, "weights": weights_digest(Path(model)),
+                                 "texts": "cleaned seeds" if result.get("texts") is None else result["texts"]}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--system", choices=["tagger", "rules", "spacy"], default="tagger")
     ap.add_argument("--model")
-    ap.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto")
+    ap.add_argument("--precision", choices=["auto", "bf16", "int8", "fp32"], default="auto")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--text", nargs="*")
-    ap.add_argument("--agreement", action="store_true")
+    ap.add_argument("--agreement", action="store_true", help="tag agreement of --low with fp32 instead of speed")
+    ap.add_argument("--low", choices=["int8", "bf16"], default="int8")
+    ap.add_argument("--write", action="store_true", help="store the agreement in MODEL/precision.json")
     a = ap.parse_args(argv)
     texts = bench_texts(a.text)
     if a.agreement:
-        out = precision_agreement(a.model, texts, a.threads)
+        out = precision_agreement(a.model, texts, a.threads, a.low)
+        if a.text:
+            out["texts"] = [Path(p).name for p in a.text]
+        if a.write:
+            write_agreement(a.model, out)
     else:
         out = {"system": a.system, "precision": a.precision if a.system == "tagger" else None,
                **measure(load_system(a.system, a.model, a.precision, a.threads), texts, a.repeat)}

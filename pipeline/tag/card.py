@@ -4,7 +4,7 @@
 
 Reads train_summary.json (data, sizes, seed, commit, steps, time), measures the
 [UNK] rate on the seeds (pipeline.SEEDS_DIR), and with --bench runs
-pipeline.tag.bench for fp32, bf16 and their agreement; --protocol copies the
+pipeline.tag.bench for fp32, int8 (and bf16) and their agreement; --protocol copies the
 headline scores of an evaluation-protocol report. Every number is written next
 to the command that produced it.
 """
@@ -60,16 +60,23 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         lines.append(f"- {name}: {rate * 100:.3f}%")
     if bench:
         lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n"]
-        # fp32 is what ships ("auto" picks bf16 only on CPUs with native bf16); --bf16 adds the
-        # emulated-bf16 timing and its tag agreement with fp32, slow on AVX2-only machines.
-        for prec in ("fp32", "bf16") if bf16 else ("fp32",):
+        # The int8 agreement is measured first and stored (precision.json): "auto" precision
+        # uses int8 only when that measurement meets the floor. --bf16 adds the emulated-bf16
+        # timing and agreement, slow on AVX2-only machines.
+        lows = ("int8", "bf16") if bf16 else ("int8",)
+        for low in lows:
+            a = _bench(["--agreement", "--low", low, "--write", "--model", str(model_dir)])
+            lines.append(f"- {low} vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same "
+                         f"tag, span Jaccard {a.get('span_jaccard')} "
+                         f"(`python -m pipeline.tag.bench --agreement --low {low} --write --model {model_dir}`)")
+        for prec in ("fp32", *lows, "auto"):
             r = _bench(["--system", "tagger", "--model", str(model_dir), "--precision", prec])
             lines.append(f"- {prec}: {r.get('chars_per_s')} chars/s, peak RSS {r.get('peak_rss_mb')} MB "
                          f"(`python -m pipeline.tag.bench --model {model_dir} --precision {prec}`)")
-        if bf16:
-            a = _bench(["--agreement", "--model", str(model_dir)])
-            lines.append(f"- bf16 vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same tag, "
-                         f"span Jaccard {a.get('span_jaccard')} (`python -m pipeline.tag.bench --agreement --model {model_dir}`)")
+        from pipeline.tag.tagger import AGREEMENT_FLOOR, fast_bf16, measured_precision
+        lines.append(f"- `auto` (what `jixiao annotate` uses) runs "
+                     f"{'bf16' if fast_bf16() else measured_precision(model_dir) or 'fp32'} on this CPU: int8 is used only when its measured "
+                     f"agreement is at least {AGREEMENT_FLOOR}")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ prediction never disagree about what the model sees.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -61,8 +62,15 @@ class Feature:
 
 
 def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: dict[str, int],
-              scheme: str, headings_for: HeadingsFor | None = None, tables=None) -> list[Feature]:
-    """Model windows for one cleaned example; characters outside regions are not trained on."""
+              scheme: str, headings_for: HeadingsFor | None = None, tables=None,
+              context_dropout: float = 0.0, rng: random.Random | None = None) -> list[Feature]:
+    """Model windows for one cleaned example; characters outside regions are not trained on.
+
+    context_dropout: the share of regions whose windows get an empty heading context.
+    Synthetic reports always put problems under a problem heading and measures under
+    a measure heading, so a model can learn the heading instead of the sentence; real
+    reports mix them (「存在的问题及改进措施」 over both) or have no usable heading.
+    Dropping the context now and then makes the words of the sentence carry the label."""
     text = ex.text
     if headings_for is None:
         headings_for, tables = structure_for(text)
@@ -70,7 +78,10 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
     ids = encoder.encode(text)
     out = []
     for k, region in enumerate(find_regions(text, tables, args.min_cell_hanzi)):
-        ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars))
+        if context_dropout > 0 and rng is not None and rng.random() < context_dropout:
+            ctx = []
+        else:
+            ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars))
         region_tags = [tag2id[t] for t in tags[region.start:region.end]]
         for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id):
             labels = [IGNORE] * len(w.input_ids)

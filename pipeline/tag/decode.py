@@ -161,10 +161,11 @@ _LEADING = re.compile(
     rf"|[{_CN_NUM}]{{1,3}}[、.．]"                      # 一、
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"  # ① ⑴ ⒈ ㈠ Ⅰ
     r"|(?:同时|另外|此外|其次|首先|最后|再次|其中|并且|而且|以及|总之)[，,、：:]?"
+    r"|(?:导致|造成|使得|以致|从而|进而|因此|所以)[，,]?"          # a consequence after its cause
     r"|[，,。；;、：:！!？?]"
     r")"
 )
-_TRAILING = re.compile(r"[\s。；;，,、：:！!？?]+$")
+_TRAILING = re.compile(r"(?:[\s。；;，,、：:！!？?]|导致|造成|使得|以致|从而|进而)+$")
 _BREAK = re.compile(r"[\n\t]")
 
 
@@ -191,9 +192,62 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pieces if b > a]
 
 
+# ---------------------------------------------------------------- clause boundaries
+
+CLAUSE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
+# where a clause ends; 、 is not one: it joins list items inside a clause
+_CLAUSE_END = set("，,；;。：:！!？?\n\t")
+
+
+# the end of a lead-in that introduces a statement without belonging to it
+_LEAD_IN = re.compile(r"将|是|在于|为[:：]?|如下[:：]?|[:：]")
+
+
+def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
+                     max_widen: int = 40) -> list[DecodedSpan]:
+    """Clause labels are whole clauses (labels.md), but a character model without
+    pretraining often starts or stops a few characters inside one (「委员会会议、主席会议的决议」
+    for 「组织实施…委员会会议、主席会议的决议」). Each clause-label span whose edge falls
+    inside a clause is widened to the clause's edge when that edge is at most
+    ``max_widen`` characters away and no other span lies in between; the result is
+    snapped again, so numbering and connectives (导致, 同时 …) stay outside."""
+    spans = sorted(spans, key=lambda s: s.start)
+    out: list[DecodedSpan] = []
+    for k, sp in enumerate(spans):
+        if sp.label not in CLAUSE_LABELS:
+            out.append(sp)
+            continue
+        lo = max(region_start, out[-1].end if out else region_start)
+        hi = min(region_end, spans[k + 1].start if k + 1 < len(spans) else region_end)
+        a = sp.start
+        while a > lo and text[a - 1] not in _CLAUSE_END and sp.start - a < max_widen:
+            a -= 1
+        # widen up to a clause edge or the next span; a connective left between two spans
+        # (…不足导致…) is cut off again by snap
+        if not (a == lo or text[a - 1] in _CLAUSE_END):
+            a = sp.start  # no clause edge close enough: keep the model's start
+        elif a < sp.start:
+            # a lead-in (我局将…, 主要原因是…, 原因在于…) stays outside the span
+            lead = None
+            for lead in _LEAD_IN.finditer(text, a, sp.start):
+                pass
+            if lead is not None:
+                a = lead.end()
+        b = sp.end
+        while b < hi and text[b] not in _CLAUSE_END and b - sp.end < max_widen:
+            b += 1
+        if not (b == hi or text[b] in _CLAUSE_END):
+            b = sp.end
+        a, b = snap(text, a, b)
+        if b - a < sp.end - sp.start:  # snapping removed more than widening added: keep the original
+            a, b = sp.start, sp.end
+        out.append(DecodedSpan(a, b, sp.label, sp.score))
+    return out
+
+
 # ---------------------------------------------------------------- merging broken pieces
 
-_COMMA_GAP = re.compile(r"^[，,\s]*$")
+_COMMA_GAP = re.compile(r"^[，,、\s]*$")
 _HAS_COUNT = re.compile(r"[\d一二两三四五六七八九十百千万]+\s*[余多]?\s*[\u4e00-\u9fff]")
 
 
@@ -247,6 +301,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDeco
             a, b = snap(text, a, b)
             if b - a >= min_chars:
                 out.append(DecodedSpan(a, b, label, score))
+    out = widen_to_clauses(text, start, start + len(probs), out)
     if merge_labels is not None:
         o_col = probs[:, decoder.o_id]
 
@@ -261,8 +316,12 @@ _COUNT = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]+\s*
 _CLAUSE_SEP = re.compile(r"[,，;；、]")
 
 
+_WL_EDGE = set("，,；;。：:！!？?、\n\t")
+_WL_LEAD = re.compile(r"(?:全年|年内|一年来|今年以来|本年度|累计|先后|其中|共计|共|合计|另外|同时|此外|并|还)+")
+
+
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
-                    max_left: int = 6, o_threshold: float = 0.5) -> list[DecodedSpan]:
+                    max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 8) -> list[DecodedSpan]:
     """Character models cut a WORKLOAD's activity short on the left (「出建议219件」 for
     「提出建议219件」) and glue two counted items together (「…219件,议案1件」).
     Widen the start over preceding hanzi the model did not call O with confidence,
@@ -273,6 +332,14 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     while (a > region_start and span.start - a < max_left and _CJK.match(text[a - 1])
            and p_o[a - 1 - region_start] < o_threshold):
         a -= 1
+    # the activity runs from the start of its clause (labels.md) when that start is near:
+    # 「导批示8篇次」 → 「市领导批示8篇次」; lead words (全年共, 累计 …) stay outside
+    c = a
+    while c > region_start and text[c - 1] not in _WL_EDGE and a - c < clause_left:
+        c -= 1
+    if c < a and (c == region_start or text[c - 1] in _WL_EDGE):
+        m = _WL_LEAD.match(text, c, a)
+        a = m.end() if m else c
     pieces, cur = [], a
     for m in _CLAUSE_SEP.finditer(text, a, span.end):
         left, right = text[cur:m.start()], text[m.end():span.end]

@@ -54,6 +54,41 @@ def fast_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+AGREEMENT_FLOOR = 0.995  # share of characters whose decoded tag must equal fp32's
+PRECISION_FILE = "precision.json"  # written by `python -m pipeline.tag.bench --agreement --write`
+
+
+def measured_precision(model_dir: Path) -> str | None:
+    """"int8" when this model's stored agreement measurement says int8 tags match fp32 tags
+    on at least AGREEMENT_FLOOR of the characters; None otherwise (no or failed measurement)."""
+    path = Path(model_dir) / PRECISION_FILE
+    if not path.exists():
+        return None
+    try:
+        m = json.loads(path.read_text(encoding="utf-8")).get("int8", {})
+    except (OSError, ValueError):
+        return None
+    from pipeline.tag.train import weights_digest
+    if m.get("weights") != weights_digest(Path(model_dir)):
+        return None  # measured on other weights
+    return "int8" if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
+
+
+def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassification:
+    """Dynamic int8 quantisation of the encoder's linear layers (weights int8, activations
+    quantised per batch); the classifier stays fp32. On an AVX2 CPU without bf16 units this
+    is the reduced precision that is faster than fp32."""
+    import warnings
+
+    from torch.ao.quantization import quantize_dynamic
+    classifier = model.classifier
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch marks its quantised tensor API as deprecated
+        q = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    q.classifier = classifier
+    return q
+
+
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 32,
@@ -71,14 +106,18 @@ class Tagger:
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
-        """precision: "fp32", "bf16" (autocast) or "auto" (bf16 only where the CPU has native bf16)."""
+        """precision: "fp32"; "bf16" (autocast); "int8" (dynamic int8 linear layers); or "auto":
+        bf16 where the CPU has native bf16, else int8 where its agreement with fp32 was
+        measured for this model and met AGREEMENT_FLOOR (see ``measured_precision``), else fp32."""
         model_dir = Path(model_dir)
         if precision == "auto":
-            precision = "bf16" if fast_bf16() else "fp32"
+            precision = "bf16" if fast_bf16() else ("int8" if measured_precision(model_dir) == "int8" else "fp32")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         if threads:
             torch.set_num_threads(threads)
         model = BertForTokenClassification.from_pretrained(str(model_dir), local_files_only=True)
+        if precision == "int8":
+            model = quantize_int8(model)
         encoder = CharEncoder(load_tokenizer(model_dir))
         args = ModelArguments.from_dict(getattr(model.config, "jixiao", None) or {})
         tags = [model.config.id2label[i] for i in range(len(model.config.id2label))]

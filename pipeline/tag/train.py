@@ -59,6 +59,7 @@ class TrainingArguments:
     max_grad_norm: float = 1.0
     threads: int = 2
     unk_replace_prob: float = 0.01   # random chars → [UNK] so the [UNK] embedding is trained
+    context_dropout: float = 0.0     # share of windows trained without their heading context (see featurize)
     log_every: int = 50
     time_limit_s: float = 0          # > 0: stop (and save) after this long
 
@@ -223,8 +224,10 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         examples = collect_examples(data_args)
     examples = [to_cleaned(ex) for ex in examples]
     features: list[Feature] = []
+    ctx_rng = random.Random(train_args.seed + 1)
     for ex in examples:
-        features.extend(featurize(ex, encoder, model_args, tag2id, labels.scheme))
+        features.extend(featurize(ex, encoder, model_args, tag2id, labels.scheme,
+                                  context_dropout=train_args.context_dropout, rng=ctx_rng))
     if not features:
         raise ValueError("no training windows: no examples found (check the data block of the config)")
     n_chars = sum(sum(1 for x in f.labels if x != IGNORE) for f in features)

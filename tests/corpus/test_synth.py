@@ -123,7 +123,8 @@ def test_workload_spans_and_their_facts(examples200, facts200):
             s = spans[w["span_id"]]
             assert ex.text[w["start"]:w["end"]] == s.text == w["text"]
             assert not money_rate.search(s.text), s.text
-            assert s.text.startswith(w["activity"][:2]), (s.text, w["activity"])
+            # the span may open with where it was published (在《…日报》刊发…), then the activity
+            assert re.sub(r"^在.{2,12}?(?=刊发|制作播出)", "", s.text).startswith(w["activity"][:2]), (s.text, w["activity"])
             assert re.search(r"[\d０-９一二三四五六七八九十百千万]", s.text)
             assert w["approximate"] == bool(re.search(r"余|多|以上|近", s.text)), s.text
             assert s.text.endswith(MEASURE_WORDS) or s.text.endswith(w["activity"][-2:]), s.text
@@ -307,6 +308,7 @@ def test_no_long_passage_shared_with_the_seeds():
         text = generate_doc(21, i).example.text.replace("[bookmark: _GoBack]", "")
         shared.update(g for g in (text[j:j + n] for j in range(len(text) - n + 1))
                       if g in grams and "\t" not in g and "\n" not in g)
-    allowed = ("部门整体支出", "人民代表大会常务委员会", "中华人民共和国", "整体支出预算绩效自评", "存在的主要问题及原因分析")
+    allowed = ("部门整体支出", "人民代表大会常务委员会", "中华人民共和国", "整体支出预算绩效自评", "存在的主要问题及原因分析",
+               "整体支出绩效自评", "万元，其中：流动资产")  # a doc kind after a year; the standard asset breakdown
     leftover = {g: c for g, c in shared.items() if not any(a in g for a in allowed)}
     assert not leftover, leftover

@@ -99,3 +99,33 @@ def test_merge_never_joins_across_a_sentence_end():
     text = "资金拨付偏慢。项目推进迟缓"
     pieces = [DecodedSpan(0, 6, "PROBLEM", 0.8), DecodedSpan(7, 13, "PROBLEM", 0.6)]
     assert len(merge_pieces(text, pieces, frozenset({"PROBLEM"}))) == 2
+
+
+def test_clause_spans_are_widened_to_the_clause_edges():
+    from pipeline.tag.decode import widen_to_clauses
+    text = "一、组织实施全体会议、常务会议的决议和决定，做好会务保障。"
+    cut = text.index("常务")  # the model started inside the clause and stopped before its last word
+    spans = [DecodedSpan(cut, text.index("和决定"), "FUNCTION", 0.9)]
+    (w,) = widen_to_clauses(text, 0, len(text), spans)
+    assert text[w.start:w.end] == "组织实施全体会议、常务会议的决议和决定"
+
+
+def test_widening_keeps_lead_ins_connectives_and_other_spans_outside():
+    from pipeline.tag.decode import widen_to_clauses
+    text = "我局将按季度开展绩效运行监控，主要原因是人员不足导致预算执行存在偏差。"
+    measure = DecodedSpan(text.index("季度"), text.index("，"), "MEASURE", 0.9)
+    problem = DecodedSpan(text.index("预算执行"), len(text) - 1, "PROBLEM", 0.9)
+    cause = DecodedSpan(text.index("员不"), text.index("导致"), "CAUSE", 0.9)
+    out = {s.label: text[s.start:s.end] for s in widen_to_clauses(text, 0, len(text), [measure, cause, problem])}
+    assert out["MEASURE"] == "按季度开展绩效运行监控"     # 我局将 is a lead-in
+    assert out["CAUSE"] == "人员不足"                     # 主要原因是 stays out
+    assert out["PROBLEM"] == "预算执行存在偏差"          # not widened over 导致 to the CAUSE
+
+
+def test_widening_leaves_workloads_and_far_clause_edges_alone():
+    from pipeline.tag.decode import widen_to_clauses
+    text = "全年共召开党组会议12次，" + "甲" * 40 + "加强培训。"
+    wl = DecodedSpan(text.index("召开"), text.index("，"), "WORKLOAD", 0.9)
+    far = DecodedSpan(text.index("加强"), len(text) - 1, "MEASURE", 0.9)  # clause edge 40 chars away
+    out = widen_to_clauses(text, 0, len(text), [wl, far])
+    assert [(s.start, s.end) for s in out] == [(wl.start, wl.end), (far.start, far.end)]

@@ -66,3 +66,34 @@ def test_simple_headings_path():
     hf = simple_headings(text)
     assert hf(text.index("正文\n")) == ["一、总体情况", "（一）职能"]
     assert hf(text.index("正文二")) == ["二、问题", "1.资金"]
+
+
+def test_int8_is_used_only_after_a_passing_agreement_measurement(toy_model, tiny_examples, tmp_path):
+    import json
+    import shutil
+
+    import torch
+
+    from pipeline.tag.bench import precision_agreement, write_agreement
+    from pipeline.tag.tagger import PRECISION_FILE, Tagger, measured_precision
+    model_dir = tmp_path / "m"
+    shutil.copytree(toy_model[0], model_dir)
+    assert measured_precision(model_dir) is None            # nothing measured: fp32
+    texts = [ex.text for ex in tiny_examples[:3]]
+    result = precision_agreement(str(model_dir), texts, threads=1, low_precision="int8")
+    assert result["precision"] == "int8" and result["chars"] > 0
+    assert 0.0 <= result["char_tag_agreement"] <= 1.0
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999})
+    assert measured_precision(model_dir) == "int8"
+    tagger = Tagger.load(model_dir, precision="auto", threads=1)
+    if tagger.precision == "int8":                            # (bf16 wins on CPUs with native bf16)
+        assert "quantized.dynamic" in type(tagger.model.bert.encoder.layer[0].attention.self.query).__module__
+        assert type(tagger.model.classifier) is torch.nn.Linear
+        assert isinstance(tagger.predict_text(texts[0]), list)
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.99})
+    assert measured_precision(model_dir) is None            # below the floor
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999})
+    data = json.loads((model_dir / PRECISION_FILE).read_text(encoding="utf-8"))
+    data["int8"]["weights"] = "0000000000"                    # measured on other weights
+    (model_dir / PRECISION_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert measured_precision(model_dir) is None

@@ -62,6 +62,28 @@ def test_windows_cover_a_long_region_and_keep_labels_aligned():
     assert tags[first.labels[ctx_len]] == "B-PROBLEM"
 
 
+def test_context_dropout_blanks_the_heading_context_of_some_regions_only():
+    import random
+    args = ModelArguments(window_chars=64, stride=60, max_context_chars=8)
+    text = "三、存在的问题\n" + "\n".join(f"【PROBLEM|第{i}项资金拨付进度偏慢】。" for i in range(40))
+    ex = to_cleaned(parse_markup(text))
+    enc = CharEncoder(build_tokenizer())
+    tag2id = {t: i for i, t in enumerate(load_labels().tags())}
+    heads = lambda off: ["三、存在的问题"]  # noqa: E731
+
+    def context_lengths(p):
+        feats = featurize(ex, enc, args, tag2id, "BIOES", headings_for=heads, context_dropout=p, rng=random.Random(0))
+        return [f.token_type_ids.count(0) - 2 for f in feats]  # minus [CLS] and [SEP]
+    assert all(n == 7 for n in context_lengths(0.0))
+    assert all(n == 0 for n in context_lengths(1.0))
+    half = context_lengths(0.5)
+    assert 0 < half.count(0) < len(half) and set(half) == {0, 7}
+    # labels do not move when the context goes
+    a = featurize(ex, enc, args, tag2id, "BIOES", headings_for=heads)
+    b = featurize(ex, enc, args, tag2id, "BIOES", headings_for=heads, context_dropout=1.0, rng=random.Random(0))
+    assert [[x for x in f.labels if x != -100] for f in a] == [[x for x in f.labels if x != -100] for f in b]
+
+
 def test_merge_windows_prefers_the_most_central_window():
     import numpy as np
     a = np.zeros((10, 2)); a[:, 0] = 1

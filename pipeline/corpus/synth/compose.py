@@ -68,6 +68,9 @@ FUNCTION_PATTERNS = (
     "指导和监督{scope}{obj}", "承担{scope}{obj}的组织实施工作", "组织开展{scope}{obj}", "负责{obj}的监督管理",
     "参与拟订{scope}{obj}发展规划", "贯彻执行国家和省关于{obj}的方针政策", "组织推进{scope}{obj}",
     "负责{obj}相关工作的统筹和督促落实", "承担{obj}的日常管理工作", "牵头做好{scope}{obj}",
+    "领导和组织{scope}{obj}", "依法监督{scope}{obj}的实施", "审查和决定{obj}有关重大事项",
+    "受理{obj}方面的投诉和意见建议", "根据有关规定，组织做好{scope}{obj}", "研究提出{scope}{obj}的意见建议",
+    "负责{obj}的服务和组织工作",
 )
 FUNCTION_TAILS = ("", "", "", "，并组织检查落实", "，协调解决有关重大问题", "，指导基层开展相关工作")
 
@@ -177,11 +180,12 @@ def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
 
 def distractor(rng: random.Random, kind: UnitKind) -> str:
     d = phrases()["distractors"]
-    group = rng.choice(("money", "money", "rate", "staff", "org", "date"))
+    group = rng.choice(("money", "money", "rate", "staff", "org", "date", "ordinal", "ordinal"))
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
     return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
-                          n=rng.randint(3, 60), month=rng.randint(1, 12), day=rng.randint(1, 28))
+                          n=rng.randint(3, 60), month=rng.randint(1, 12), day=rng.randint(1, 28),
+                          cn=cn_number(rng.randint(2, 20)), cn2=cn_number(rng.randint(1, 9)))
 
 
 # ---------------------------------------------------------------- PROBLEM / CAUSE / MEASURE
@@ -271,6 +275,15 @@ def achievement_heading(rng: random.Random, theme: str) -> str:
     return rng.choice(phrases()["achievement"]["headings"]).format(theme=theme)
 
 
+MEDIA_VERBS = frozenset({"刊发", "制作播出"})
+
+
+def media_outlet(rng: random.Random, u: Unit) -> str:
+    city = u.place.city[:-1] if u.place.city.endswith("市") else u.place.city
+    return rng.choice((f"《{city}日报》", f"《{city}晚报》", f"{city}电视台", f"《{u.place.province[:-1]}日报》",
+                       "单位门户网站", "政务微信公众号", "学习强国平台", f"{city}广播电视台"))
+
+
 def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: list[Workload]) -> Fragment:
     """Plain narrative about the year's work, carrying the given WORKLOAD spans and
     distractor numbers (money, rates, staff, dates) that are not WORKLOAD."""
@@ -288,8 +301,12 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
         frag.append(Piece(lead))
         for j, w in enumerate(take):
             if j:
-                frag.append(Piece(rng.choice(("，", "，", "；", "，共"))))
-            frag.extend(w.frag)
+                frag.append(Piece(rng.choice(("，", "，", "；", "，共", "、", "、"))))
+            if w.item.verb in MEDIA_VERBS and rng.random() < 0.5:
+                # where it was published belongs to the activity (labels.md): 在《…》刊发稿件20篇
+                frag.append(Piece(f"在{media_outlet(rng, u)}{w.frag[0].text}", "WORKLOAD", w.frag[0].key))
+            else:
+                frag.extend(w.frag)
         if rng.random() < 0.5:
             frag.append(Piece("，" + distractor(rng, kind)))
         frag.append(Piece("，" + rng.choice(a["results"]) + "。"))
