@@ -35,11 +35,7 @@ schema: install
 train: install
 	$(JIXIAO) train --config configs/tagger.yaml --out models/tagger
 
-# The evaluation protocol behind models/tagger/MODEL_CARD.md, about 1.5 hours on 2 cores:
-# (a)+(d) with the shipped config and the rules baseline; (a)+(b) leave-one-seed-out with
-# the cheaper fold config (five trainings); (c) the spaCy baseline, (a) only, fold config
-# (one spaCy epoch takes ~3 min here, so its folds are left out). The card is rewritten
-# from the reports and a fresh speed measurement.
+# The evaluation protocol behind models/tagger/MODEL_CARD.md, about 2.5 hours on 2 cores.
 # (a)+(c)+(d): the shipped config without seed data, all three systems side by side (~50 min:
 # tagger ~17 min, spaCy 3 epochs ~30 min on one core); (b): leave-one-seed-out with the smaller
 # fold config, tagger (~30 min) and spaCy (~50 min). Reports → runs/, card → models/tagger.

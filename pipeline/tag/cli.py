@@ -36,12 +36,15 @@ def register(app: typer.Typer) -> None:
                           no_folds: bool = typer.Option(False, "--no-folds", help="skip leave-one-seed-out (b)"),
                           systems: str = typer.Option("tagger,spacy,rules", help="comma-separated systems"),
                           spacy_epochs: int = typer.Option(10, help="training epochs of the spaCy baseline"),
-                          reuse: bool = typer.Option(False, "--reuse", help="score tagger models already in OUT instead of retraining")) -> None:
+                          reuse: bool = typer.Option(False, "--reuse", help="score tagger models already in OUT instead of retraining"),
+                          threads: int = typer.Option(0, help="torch threads for training and (d) (0: the config's); "
+                                                              "1 leaves a core to a job beside it")) -> None:
         """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md}."""
         from pipeline.tag.protocol import run_protocol
         logging.basicConfig(level=logging.WARNING)
         run_protocol(config, out, tuple(s.strip() for s in systems.split(",") if s.strip()),
-                     folds=not no_folds, spacy_epochs=spacy_epochs, say=typer.echo, reuse=reuse)
+                     folds=not no_folds, spacy_epochs=spacy_epochs, say=typer.echo, reuse=reuse,
+                     threads=threads or None)
         typer.echo(f"wrote {out / 'report.md'}")
 
     @app.command("export")

@@ -40,14 +40,16 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
                  spacy_epochs: int = 10, say: Callable[[str], None] = print,
-                 gold: list | None = None, reuse: bool = False) -> dict:
+                 gold: list | None = None, reuse: bool = False, threads: int | None = None) -> dict:
     model_args, data_args, train_args = load_config(config)
+    if threads:
+        train_args = replace(train_args, threads=threads)
     gold = gold if gold is not None else gold_examples()
     if not gold:
         raise RuntimeError("no seed gold available (annotations/gold + ../shared/seeds needed)")
     base = [to_cleaned(ex) for ex in collect_examples(replace(data_args, use_gold=False))]
     out = Path(out)
-    report: dict = {"config": str(config), "gold_docs": [ex.data.get("file") for ex in gold],
+    report: dict = {"config": str(config), "threads": train_args.threads, "gold_docs": [ex.data.get("file") for ex in gold],
                     "training_examples_without_gold": len(base), "a": {}, "b": {}, "speed": {}}
     say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
 

@@ -91,7 +91,7 @@ def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassificati
 
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
-                 tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 32,
+                 tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE):
         self.model = model.eval()
         self.encoder = encoder

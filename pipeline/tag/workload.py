@@ -30,7 +30,7 @@ _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _MW = "|".join(re.escape(w) for w in MEASURE_WORDS)
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     rf"(?P<before>近|约|逾|超过|多达)?(?P<num>{_NUM})(?P<big>[万亿])?"
     rf"(?P<after>余|多|以上|左右)?(?P<unit>{_MW})(?P<after2>以上|左右)?"
 )
@@ -89,7 +89,7 @@ _LEAD_TOTAL = re.compile(r"^(?:全年|本年度|今年以来|年内|累计|共�
 def parse_workload(text: str) -> WorkloadParts:
     """Split a WORKLOAD span into its parts; count/unit stay None when no quantity is found."""
     norm = text.translate(_FW_DIGITS)  # one-for-one, so offsets in norm are offsets in text
-    matches = [m for m in _QUANTITY.finditer(norm) if parse_number(m.group("num"), m.group("big")) is not None]
+    matches = [m for m in QUANTITY.finditer(norm) if parse_number(m.group("num"), m.group("big")) is not None]
     if not matches:
         return WorkloadParts(activity=text.strip() or None)
     # 「一批」「一次性」 read as a count only when nothing else is one

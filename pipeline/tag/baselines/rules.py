@@ -15,7 +15,7 @@ import re
 from pipeline.tag.decode import snap
 from pipeline.tag.regions import HeadingsFor, context_for, find_regions, structure_for
 from pipeline.tag.tagger import SpanPrediction
-from pipeline.tag.workload import _QUANTITY, parse_workload
+from pipeline.tag.workload import QUANTITY, parse_workload
 
 # Context keyword → label; the innermost (rightmost) keyword in the context wins.
 CONTEXT_RULES = [
@@ -82,7 +82,7 @@ class RuleTagger:
         for c in _CLAUSE.finditer(text, start, end):
             clause = c.group(0)
             q = None
-            for m in _QUANTITY.finditer(clause):
+            for m in QUANTITY.finditer(clause):
                 tail = clause[m.end():m.end() + 2]
                 if _NOT_WORK.search(clause[max(0, m.start() - 2):m.end()] + tail) or m.group("num") == "一":
                     continue
