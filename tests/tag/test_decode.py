@@ -124,8 +124,8 @@ def test_widening_keeps_lead_ins_connectives_and_other_spans_outside():
 
 def test_widening_leaves_workloads_and_far_clause_edges_alone():
     from pipeline.tag.decode import widen_to_clauses
-    text = "全年共召开党组会议12次，" + "甲" * 40 + "加强培训。"
+    text = "全年共召开党组会议12次，" + "甲" * 60 + "加强培训。"
     wl = DecodedSpan(text.index("召开"), text.index("，"), "WORKLOAD", 0.9)
-    far = DecodedSpan(text.index("加强"), len(text) - 1, "MEASURE", 0.9)  # clause edge 40 chars away
+    far = DecodedSpan(text.index("加强"), len(text) - 1, "MEASURE", 0.9)  # clause edge 60 chars away
     out = widen_to_clauses(text, 0, len(text), [wl, far])
     assert [(s.start, s.end) for s in out] == [(wl.start, wl.end), (far.start, far.end)]

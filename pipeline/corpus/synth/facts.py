@@ -277,7 +277,9 @@ def plant(rng: random.Random, facts: Facts, allowed: tuple[str, ...]) -> None:
     if kind == "sum_mismatch":
         field_ = rng.choice(("budgeted", "project_expenditure"))
         expected = b[field_]
-        b[field_] = expected + rng.choice((-1, 1)) * rng.randint(100, max(200, int(expected) // 20 or 200))
+        # at least 1% off: pipeline.check reads up to 0.5% as rounding (configs/checking.yaml)
+        low = max(100, int(expected) // 100)
+        b[field_] = expected + rng.choice((-1, 1)) * rng.randint(low, max(2 * low, int(expected) // 20))
         detail = {"field": field_, "stated": wan(b[field_]), "expected": wan(expected)}
     elif kind == "rate_mismatch":
         expected = b["execution_rate"]
