@@ -9,6 +9,9 @@
 3. A character model without pretraining tends to break one long clause into
    pieces; adjacent pieces of the same label separated only by a comma inside
    one sentence are merged (see ``merge_pieces`` for the rule per label).
+4. Clause labels are widened to their clause's edges and a WORKLOAD to its
+   clause's start when that is near (``widen_to_clauses``, ``refine_workload``):
+   a character model without pretraining often starts a few characters late.
 Each span's score is the mean probability of its decoded tags.
 """
 from __future__ import annotations

@@ -5,8 +5,9 @@
     tagger.set_annotations(record, preds)   # record.spans, record.model_version filled
 
 Inference: regions (narrative lines and long cells) → windows with the
-heading-path context → one batched forward pass per length bucket (bf16
-autocast by default; ``precision="fp32"`` for the reference) → per-character
+heading-path context → batched forward passes over length-sorted windows
+(precision "auto": bf16 autocast on CPUs with native bf16, int8 linear layers where
+a stored agreement measurement allows, else fp32, the reference) → per-character
 probabilities merged across overlapping windows → constrained Viterbi and
 span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload).
 """
@@ -45,7 +46,7 @@ def fast_bf16() -> bool:
     """True when the CPU has native bf16 matrix units (AVX512-BF16 or AMX).
 
     Without them (e.g. AVX2-only EPYC) bf16 autocast is emulated and measured
-    several times slower than fp32, so "auto" precision picks fp32 there.
+    several times slower than fp32, so "auto" precision does not pick bf16 there.
     """
     try:
         flags = Path("/proc/cpuinfo").read_text().split()
@@ -76,8 +77,8 @@ def measured_precision(model_dir: Path) -> str | None:
 
 def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassification:
     """Dynamic int8 quantisation of the encoder's linear layers (weights int8, activations
-    quantised per batch); the classifier stays fp32. On an AVX2 CPU without bf16 units this
-    is the reduced precision that is faster than fp32."""
+    quantised per batch); the classifier stays fp32. On this AVX2 CPU without bf16 units it
+    measured a few per cent faster than fp32 (median of five runs, models/tagger/MODEL_CARD.md)."""
     import warnings
 
     from torch.ao.quantization import quantize_dynamic
