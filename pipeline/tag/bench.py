@@ -85,9 +85,9 @@ def precision_agreement(model: str, texts: list[str], threads: int = 2, low_prec
             same += int((a == b).sum())
             total += len(a)
         s32 = {(p.start, p.end, p.label) for p in ref.predict_text(text)}
-        s16 = {(p.start, p.end, p.label) for p in low.predict_text(text)}
-        span_same += len(s32 & s16)
-        span_total += len(s32 | s16)
+        s_low = {(p.start, p.end, p.label) for p in low.predict_text(text)}
+        span_same += len(s32 & s_low)
+        span_total += len(s32 | s_low)
     return {"precision": low_precision, "char_tag_agreement": round(same / max(total, 1), 5), "chars": total,
             "span_jaccard": round(span_same / max(span_total, 1), 4)}
 
@@ -99,8 +99,7 @@ def write_agreement(model: str, result: dict) -> Path:
     from pipeline.tag.train import weights_digest
     path = Path(model) / PRECISION_FILE
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data[result["precision"]] = {**result, "weights": weights_digest(Path(model)),
-                                 "texts": "cleaned seeds" if result.get("texts") is None else result["texts"]}
+    data[result["precision"]] = {"texts": "cleaned seeds", **result, "weights": weights_digest(Path(model))}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 

@@ -91,10 +91,9 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                 f"failed: {runs[prec][0].get('error', '')[:200]}"
             lines.append(f"- {prec}: {speed}, peak RSS {rss} MB "
                          f"(`python -m pipeline.tag.bench --model {model_dir} --precision {prec}`)")
-        from pipeline.tag.tagger import AGREEMENT_FLOOR, fast_bf16, measured_precision
-        lines.append(f"- `auto` (what `jixiao annotate` uses) runs "
-                     f"{'bf16' if fast_bf16() else measured_precision(model_dir) or 'fp32'} on this CPU: int8 is used only when its measured "
-                     f"agreement is at least {AGREEMENT_FLOOR}")
+        from pipeline.tag.tagger import AGREEMENT_FLOOR, auto_precision
+        lines.append(f"- `auto` (what `jixiao annotate` uses) runs {auto_precision(model_dir)} on this CPU: "
+                     f"int8 is used only when its measured agreement is at least {AGREEMENT_FLOOR}")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
@@ -123,8 +122,9 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                      "the only real reports this project has, and the generator's narrative and the decoder's "
                      "boundary rules (clause-edge widening, WORKLOAD clause starts) were revised after reading "
                      "the errors of earlier (a) models on them. (a) is therefore a development score on real "
-                     "text, likely optimistic for unseen reports; a synthetic development set "
-                     "(`synth_examples(100, 4242)`) was checked for regressions alongside.")
+                     "text, likely optimistic for unseen reports; a synthetic development set was checked for "
+                     "regressions alongside (`python -m pipeline.tag.evaluation --model DIR`: seeds and 100 "
+                     "synthetic documents of another generator seed than training's).")
     out = model_dir / "MODEL_CARD.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out

@@ -22,6 +22,8 @@ from typing import Callable
 
 import numpy as np
 
+from pipeline.tag.workload import LEAD_WORDS, parse_workload
+
 NEG_INF = -1e9
 
 
@@ -155,6 +157,7 @@ def spans_to_tags(n: int, spans: list[tuple[int, int, str]], scheme: str = "BIOE
 # ---------------------------------------------------------------- snapping to the spec
 
 _CN_NUM = "一二三四五六七八九十"
+_CONSEQUENCE = "导致|造成|使得|以致|从而|进而"  # words that link a cause to its effect, in neither span
 _LEADING = re.compile(
     r"(?:\s+"
     rf"|[{_CN_NUM}]+是[、，,：:]?"                      # 一是、
@@ -164,11 +167,11 @@ _LEADING = re.compile(
     rf"|[{_CN_NUM}]{{1,3}}[、.．]"                      # 一、
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"  # ① ⑴ ⒈ ㈠ Ⅰ
     r"|(?:同时|另外|此外|其次|首先|最后|再次|其中|并且|而且|以及|总之)[，,、：:]?"
-    r"|(?:导致|造成|使得|以致|从而|进而|因此|所以)[，,]?"          # a consequence after its cause
+    rf"|(?:{_CONSEQUENCE}|因此|所以)[，,]?"                          # a consequence after its cause
     r"|[，,。；;、：:！!？?]"
     r")"
 )
-_TRAILING = re.compile(r"(?:[\s。；;，,、：:！!？?]|导致|造成|使得|以致|从而|进而)+$")
+_TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?]|{_CONSEQUENCE})+$")
 _BREAK = re.compile(r"[\n\t]")
 
 
@@ -199,9 +202,7 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 CLAUSE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 # where a clause ends; 、 is not one: it joins list items inside a clause
-_CLAUSE_END = set("，,；;。：:！!？?\n\t")
-
-
+_CLAUSE_END = frozenset("，,；;。：:！!？?\n\t")
 # the end of a lead-in that introduces a statement without belonging to it
 _LEAD_IN = re.compile(r"将|是|在于|为[:：]?|如下[:：]?|[:：]")
 
@@ -220,7 +221,7 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
         if sp.label not in CLAUSE_LABELS:
             out.append(sp)
             continue
-        lo = max(region_start, out[-1].end if out else region_start)
+        lo = out[-1].end if out else region_start
         hi = min(region_end, spans[k + 1].start if k + 1 < len(spans) else region_end)
         a = sp.start
         while a > lo and text[a - 1] not in _CLAUSE_END and sp.start - a < max_widen:
@@ -231,11 +232,9 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
             a = sp.start  # no clause edge close enough: keep the model's start
         elif a < sp.start:
             # a lead-in (我局将…, 主要原因是…, 原因在于…) stays outside the span
-            lead = None
-            for lead in _LEAD_IN.finditer(text, a, sp.start):
-                pass
-            if lead is not None:
-                a = lead.end()
+            leads = list(_LEAD_IN.finditer(text, a, sp.start))
+            if leads:
+                a = leads[-1].end()
         b = sp.end
         while b < hi and text[b] not in _CLAUSE_END and b - sp.end < max_widen:
             b += 1
@@ -317,10 +316,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDeco
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _COUNT = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*[\u4e00-\u9fff]")
 _CLAUSE_SEP = re.compile(r"[,，;；、]")
-
-
-_WL_EDGE = set("，,；;。：:！!？?、\n\t")
-_WL_LEAD = re.compile(r"(?:全年|年内|一年来|今年以来|本年度|累计|先后|其中|共计|共|合计|另外|同时|此外|并|还)+")
+_WL_EDGE = _CLAUSE_END | {"、"}  # a WORKLOAD list item ends at 、 too
 
 
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
@@ -341,7 +337,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     while c > region_start and text[c - 1] not in _WL_EDGE and a - c < clause_left:
         c -= 1
     if c < a and (c == region_start or text[c - 1] in _WL_EDGE):
-        m = _WL_LEAD.match(text, c, a)
+        m = LEAD_WORDS.match(text, c, a)
         a = m.end() if m else c
     pieces, cur = [], a
     for m in _CLAUSE_SEP.finditer(text, a, span.end):
@@ -362,8 +358,6 @@ MIN_SCORE = 0.5
 
 def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> bool:
     """The spec's hard constraints plus a confidence floor (mean tag probability)."""
-    from pipeline.tag.workload import parse_workload
-
     if span.end - span.start < MIN_CHARS.get(span.label, 2) or span.score < min_score:
         return False
     if span.label == "WORKLOAD" and parse_workload(text[span.start:span.end]).count is None:

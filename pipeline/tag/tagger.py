@@ -75,6 +75,11 @@ def measured_precision(model_dir: Path) -> str | None:
     return "int8" if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
 
 
+def auto_precision(model_dir: Path) -> str:
+    """What precision="auto" runs for this model on this CPU."""
+    return "bf16" if fast_bf16() else (measured_precision(model_dir) or "fp32")
+
+
 def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassification:
     """Dynamic int8 quantisation of the encoder's linear layers (weights int8, activations
     quantised per batch); the classifier stays fp32. On this AVX2 CPU without bf16 units it
@@ -112,7 +117,7 @@ class Tagger:
         measured for this model and met AGREEMENT_FLOOR (see ``measured_precision``), else fp32."""
         model_dir = Path(model_dir)
         if precision == "auto":
-            precision = "bf16" if fast_bf16() else ("int8" if measured_precision(model_dir) == "int8" else "fp32")
+            precision = auto_precision(model_dir)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         if threads:
             torch.set_num_threads(threads)

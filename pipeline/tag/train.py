@@ -59,7 +59,7 @@ class TrainingArguments:
     max_grad_norm: float = 1.0
     threads: int = 2
     unk_replace_prob: float = 0.01   # random chars → [UNK] so the [UNK] embedding is trained
-    context_dropout: float = 0.0     # share of windows trained without their heading context (see featurize)
+    context_dropout: float = 0.0     # share of regions trained without their heading context (see featurize)
     log_every: int = 50
     time_limit_s: float = 0          # > 0: stop (and save) after this long
 

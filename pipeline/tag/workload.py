@@ -82,8 +82,9 @@ def parse_number(num: str, big: str | None = None) -> float | None:
 
 _TRIM_ACTIVITY = re.compile(r"(?:共计|累计|合计|总计|共|计|达到|达|了|等|为|近|约|逾|超过|多达)+$")
 _TRIM_LEAD = re.compile(r"^[，,、。；;：:\s]+")
-# totals words before the activity say "in all", not what was done
-_LEAD_TOTAL = re.compile(r"^(?:全年|本年度|今年以来|年内|累计|共计|合计|总计|共)+")
+# words before a WORKLOAD's activity that say "in all", "this year" or "also", not what was
+# done; kept out of the activity here and out of the span by pipeline.tag.decode
+LEAD_WORDS = re.compile(r"(?:全年|本年度|今年以来|一年来|年内|累计|先后|其中|共计|合计|总计|共|另外|同时|此外|并|还)+")
 
 
 def parse_workload(text: str) -> WorkloadParts:
@@ -104,7 +105,9 @@ def parse_workload(text: str) -> WorkloadParts:
     stripped = before.rstrip()
     if stripped.endswith(APPROX_BEFORE_TRUE):
         approx = True
-    activity = _LEAD_TOTAL.sub("", _TRIM_ACTIVITY.sub("", stripped).strip()) or None
+    trimmed = _TRIM_ACTIVITY.sub("", stripped).strip()
+    lead = LEAD_WORDS.match(trimmed)
+    activity = (trimmed[lead.end():] if lead else trimmed) or None
     obj = after or None
     if activity is None and obj:
         activity, obj = obj, None
