@@ -8,8 +8,11 @@ marker line so no cache can help. Stages measured separately, one process, one
 core for the structure stages:
 - structure: clean + sections + tables + facts (everything before the tagger), chars/s;
 - tagger: the shipped model on the narrative of the same documents, chars/s (when a model ships);
-- peak RSS of the process after each stage (resource.getrusage), so the number includes
+- peak RSS of the process after each stage (VmHWM), so the number includes
   the interpreter and libraries, as a user would see it.
+
+The report names the CPU (speed differs several-fold between the machines this project
+runs on) and checks the targets in TARGETS; the exit status is 1 when one is missed.
 """
 from __future__ import annotations
 
@@ -36,6 +39,46 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# The issues' speed and memory targets (structure: issue 2, one core; tagger: issue 4, 2 threads).
+TARGETS = {
+    "structure_chars_per_s": 1_000_000,
+    "tagger_chars_per_s": 30_000,
+    "tagger_peak_rss_mb": 1024,
+}
+
+
+def cpu_info() -> dict:
+    """The CPU the numbers were measured on: model name, cores, native bf16 or not."""
+    name = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+    from pipeline.tag.tagger import fast_bf16
+    return {"model": name, "cores": os.cpu_count(), "native_bf16": fast_bf16()}
+
+
+def check_targets(report: dict) -> dict[str, dict]:
+    """{target: {"target", "measured", "met"}} for the stages that were measured."""
+    measured = {
+        "structure_chars_per_s": report.get("structure", {}).get("chars_per_s"),
+        "tagger_chars_per_s": report.get("tagger", {}).get("chars_per_s"),
+        "tagger_peak_rss_mb": report.get("tagger", {}).get("peak_rss_mb"),
+    }
+    out = {}
+    for name, target in TARGETS.items():
+        value = measured[name]
+        if value is None:
+            continue
+        met = value <= target if name.endswith("_mb") else value >= target
+        out[name] = {"target": target, "measured": value, "met": met}
+    return out
 
 
 def corpus(n_docs: int) -> list[str]:
@@ -88,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     texts = corpus(args.docs)
-    report = {"python": sys.version.split()[0], "structure": bench_structure(texts)}
+    report = {"python": sys.version.split()[0], "cpu": cpu_info(), "structure": bench_structure(texts)}
+    print(f"cpu: {report['cpu']['model']} ({report['cpu']['cores']} cores, "
+          f"native bf16: {report['cpu']['native_bf16']})")
     print(f"structure: {report['structure']['documents']} docs, {report['structure']['chars']:,} chars, "
           f"{report['structure']['chars_per_s']:,} chars/s, peak RSS {report['structure']['peak_rss_mb']} MB")
     model_dir = MODELS_DIR / "tagger"
@@ -96,10 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         report["tagger"] = bench_tagger(texts[:args.tagger_docs], model_dir)
         print(f"tagger: {report['tagger']['tagged_chars']:,} chars tagged, {report['tagger']['chars_per_s']:,} chars/s, "
               f"peak RSS {report['tagger']['peak_rss_mb']} MB")
+    report["targets"] = check_targets(report)
+    for name, t in report["targets"].items():
+        print(f"target {name}: {'met' if t['met'] else 'NOT met'} ({t['measured']:,} vs {t['target']:,})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"written: {args.out}")
-    return 0
+    return 0 if all(t["met"] for t in report["targets"].values()) else 1
 
 
 if __name__ == "__main__":

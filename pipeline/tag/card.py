@@ -67,11 +67,17 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
     for name, rate in seed_unk_rates().items():
         lines.append(f"- {name}: {rate * 100:.3f}%")
     if bench:
-        lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n"]
-        # The int8 agreement is measured first and stored (precision.json): "auto" precision
-        # uses int8 only when that measurement meets the floor. --bf16 adds the emulated-bf16
-        # timing and agreement, slow on AVX2-only machines.
-        lows = ("int8", "bf16") if bf16 else ("int8",)
+        from pipeline.bench import cpu_info
+        from pipeline.tag.tagger import fast_bf16
+        cpu = cpu_info()
+        lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n",
+                  f"Measured on: {cpu['model']}, {cpu['cores']} cores, native bf16: {cpu['native_bf16']}. "
+                  "Speed depends on the CPU: the same model measured several times faster on a CPU with "
+                  "AVX-512/AMX than on an AVX2-only one.\n"]
+        # Agreements are measured first and stored (precision.json): "auto" precision uses a
+        # reduced precision only when its measurement meets the floor. bf16 is measured where the
+        # CPU has native bf16 units, or with --bf16 (emulated bf16 is slow).
+        lows = ("int8", "bf16") if (bf16 or fast_bf16()) else ("int8",)
         for low in lows:
             a = _bench(["--agreement", "--low", low, "--write", "--model", str(model_dir)])
             lines.append(f"- {low} vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same "
@@ -93,7 +99,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                          f"(`python -m pipeline.tag.bench --model {model_dir} --precision {prec}`)")
         from pipeline.tag.tagger import AGREEMENT_FLOOR, auto_precision
         lines.append(f"- `auto` (what `jixiao annotate` uses) runs {auto_precision(model_dir)} on this CPU: "
-                     f"int8 is used only when its measured agreement is at least {AGREEMENT_FLOOR}")
+                     f"a reduced precision is used only when its measured agreement is at least {AGREEMENT_FLOOR}, "
+                     "bf16 only on CPUs with native bf16")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))

@@ -5,13 +5,14 @@
    so no post-hoc repair of broken tag sequences is needed.
 2. Spans are snapped to ../shared/spec/labels.md: no list numbering (一是、1.、
    （1）、①), no leading connective (同时、另外、此外), no sentence-final
-   punctuation or whitespace, never across a line break or a tab.
+   punctuation or whitespace, never across a line break, a tab or a sentence end (。；！？).
 3. A character model without pretraining tends to break one long clause into
    pieces; adjacent pieces of the same label separated only by a comma inside
    one sentence are merged (see ``merge_pieces`` for the rule per label).
 4. Clause labels are widened to their clause's edges and a WORKLOAD to its
    clause's start when that is near (``widen_to_clauses``, ``refine_workload``):
    a character model without pretraining often starts a few characters late.
+   A FUNCTION is one whole item, commas and all (``widen_function_items``).
 Each span's score is the mean probability of its decoded tags.
 """
 from __future__ import annotations
@@ -110,12 +111,63 @@ class ViterbiDecoder:
             path[i - 1] = back[i, path[i]]
         return path
 
+    def scores(self, probs: np.ndarray, path: np.ndarray) -> np.ndarray:
+        """Per-character confidence of the path: the probability of each decoded tag."""
+        return probs[np.arange(len(path)), path]
+
     def _valid_ids(self, ids: np.ndarray) -> bool:
         if self.start[ids[0]] < 0 or self.end[ids[-1]] < 0:
             return False
         if len(ids) == 1:
             return True
         return bool((self.trans[ids[:-1], ids[1:]] == 0.0).all())
+
+
+class SpanFirstDecoder:
+    """Find spans first, name them second.
+
+    A character model without pretraining often knows *that* a stretch is a span long
+    before it agrees with itself *which* label it is: in 「一是经办人员业务能力有待提高」
+    the per-character label wavers between CAUSE, PROBLEM and MEASURE while P(O) stays
+    low, and no single label's B…E path survives the per-label Viterbi. This decoder runs
+    the constrained Viterbi on label-free BIOES probabilities (each position class summed
+    over labels), then gives each span the label with the largest probability mass over
+    its characters. Same interface as ViterbiDecoder: a path of ids in the full tag set.
+    """
+
+    def __init__(self, tags: list[str]):
+        self.tags = tags
+        self.o_id = tags.index("O")
+        self.labels = sorted({_parse(t)[1] for t in tags if t != "O"})
+        self.inner = ViterbiDecoder(["O", "B-X", "I-X", "E-X", "S-X"])
+        # class_of[t]: 0 O, 1 B, 2 I, 3 E, 4 S; label_of[t]: index in self.labels, -1 for O
+        self.class_of = np.array(["OBIES".index(_parse(t)[0]) for t in tags])
+        self.label_of = np.array([self.labels.index(_parse(t)[1]) if t != "O" else -1 for t in tags])
+        self.tag_id = {t: i for i, t in enumerate(tags)}
+
+    def collapse(self, probs: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(probs), 5))
+        for c in range(5):
+            out[:, c] = probs[:, self.class_of == c].sum(1)
+        return out
+
+    def decode(self, probs: np.ndarray) -> np.ndarray:
+        n = len(probs)
+        path = np.full(n, self.o_id, dtype=np.int64)
+        if n == 0:
+            return path
+        cpath = self.inner.decode(self.collapse(probs))
+        for s, e, _ in tags_to_spans(cpath, self.inner.tags):
+            mass = [probs[s:e, self.label_of == k].sum() for k in range(len(self.labels))]
+            label = self.labels[int(np.argmax(mass))]
+            for i, t in enumerate(spans_to_tags(e - s, [(0, e - s, label)])):
+                path[s + i] = self.tag_id[t]
+        return path
+
+    def scores(self, probs: np.ndarray, path: np.ndarray) -> np.ndarray:
+        """Per-character confidence of the path: the probability of its position class
+        (O, B, I, E or S), whatever the label."""
+        return self.collapse(probs)[np.arange(len(path)), self.class_of[path]]
 
 
 def tags_to_spans(tag_ids: np.ndarray, tags: list[str]) -> list[tuple[int, int, str]]:
@@ -188,10 +240,15 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, max(start, end)
 
 
+# no span holds a sentence end (labels.md: a clause or a sentence, one item, one title
+# sentence; none of the seed gold or synthetic spans does)
+_SPLIT = re.compile(r"[\n\t。；;！!？?]")
+
+
 def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Pieces of [start, end) between line breaks and tabs."""
+    """Pieces of [start, end) between line breaks, tabs and sentence ends."""
     pieces, s = [], start
-    for m in _BREAK.finditer(text, start, end):
+    for m in _SPLIT.finditer(text, start, end):
         pieces.append((s, m.start()))
         s = m.end()
     pieces.append((s, end))
@@ -247,6 +304,53 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
     return out
 
 
+# where a FUNCTION item begins and ends: an item is a numbered line or a ；-separated duty,
+# and may hold commas and 、 lists
+_ITEM_END = frozenset("。；;\n\t")
+_ITEM_EDGE = _ITEM_END | frozenset("：:")
+
+
+def widen_function_items(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
+                         max_item: int = 160) -> list[DecodedSpan]:
+    """labels.md: 「One span per item. A numbered item is one span: its text without the number.」
+    A character model often stops a duty at its first comma or 、 (「负责委员联络」 for
+    「负责委员联络接待和来信来访工作，收集…意见和建议」). FUNCTION pieces inside one item are
+    joined, and a FUNCTION is widened to its item's edges (。；, a line or cell break, the
+    colon of a lead-in) when the item is at most ``max_item`` characters and holds no span of
+    another label; the result is snapped, so numbering stays outside."""
+    spans = sorted(spans, key=lambda s: s.start)
+    joined: list[DecodedSpan] = []
+    for sp in spans:
+        prev = joined[-1] if joined else None
+        if (prev is not None and prev.label == sp.label == "FUNCTION"
+                and not any(ch in _ITEM_EDGE for ch in text[prev.end:sp.start])):
+            n1, n2 = prev.end - prev.start, sp.end - sp.start
+            joined[-1] = DecodedSpan(prev.start, sp.end, "FUNCTION", (prev.score * n1 + sp.score * n2) / (n1 + n2))
+        else:
+            joined.append(DecodedSpan(sp.start, sp.end, sp.label, sp.score))
+    out: list[DecodedSpan] = []
+    for k, sp in enumerate(joined):
+        if sp.label != "FUNCTION":
+            out.append(sp)
+            continue
+        lo = out[-1].end if out else region_start
+        hi = joined[k + 1].start if k + 1 < len(joined) else region_end
+        a = sp.start
+        while a > lo and text[a - 1] not in _ITEM_EDGE:
+            a -= 1
+        b = sp.end
+        while b < hi and text[b] not in _ITEM_END:
+            b += 1
+        whole_item = (a == region_start or text[a - 1] in _ITEM_EDGE) and (b == region_end or text[b] in _ITEM_END)
+        if whole_item and b - a <= max_item:
+            a, b = snap(text, a, b)
+            if b - a >= sp.end - sp.start:
+                out.append(DecodedSpan(a, b, sp.label, sp.score))
+                continue
+        out.append(sp)
+    return out
+
+
 # ---------------------------------------------------------------- merging broken pieces
 
 _COMMA_GAP = re.compile(r"^[，,、\s]*$")
@@ -290,12 +394,12 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
 DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 
 
-def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDecoder,
+def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDecoder | SpanFirstDecoder",
                   merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS,
                   min_chars: int = 2, max_gap_o: float = 0.9) -> list[DecodedSpan]:
     """Spans (in text offsets) for the region text[start:start+len(probs)]."""
     path = decoder.decode(probs)
-    picked = probs[np.arange(len(path)), path]
+    picked = decoder.scores(probs, path)
     out: list[DecodedSpan] = []
     for s, e, label in tags_to_spans(path, decoder.tags):
         score = float(picked[s:e].mean())
@@ -310,6 +414,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: ViterbiDeco
         def gap_o_prob(a: int, b: int) -> float:
             return float(o_col[a - start:b - start].mean())
         out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
+    out = widen_function_items(text, start, start + len(probs), out)
     return [piece for sp in out for piece in refine_workload(text, start, probs[:, decoder.o_id], sp)]
 
 

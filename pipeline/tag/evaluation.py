@@ -57,18 +57,19 @@ def summary_line(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """python -m pipeline.tag.evaluation --model DIR [--synth N --synth-seed S]: span scores of a
-    saved tagger on the seeds' gold and on synthetic development documents, no training."""
+    """python -m pipeline.tag.evaluation --model DIR [--synth N --synth-seed S] [--decoding D]: span
+    scores of a saved tagger on the seeds' gold and on synthetic development documents, no training."""
     import argparse
 
-    from pipeline.tag.tagger import Tagger
+    from pipeline.tag.tagger import DECODINGS, Tagger
     from pipeline.tag.train import gold_examples
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("--model", required=True)
     ap.add_argument("--synth", type=int, default=100)
     ap.add_argument("--synth-seed", type=int, default=4242)
+    ap.add_argument("--decoding", choices=DECODINGS, default="span_first")
     a = ap.parse_args(argv)
-    tagger = Tagger.load(a.model)
+    tagger = Tagger.load(a.model, decoding=a.decoding)
     for name, examples in (("seeds", gold_examples()), (f"synthetic dev ({a.synth}, seed {a.synth_seed})",
                                                         synthetic_dev_examples(a.synth, a.synth_seed))):
         if examples:

@@ -2,7 +2,10 @@
 
 Regions are narrative paragraphs (lines outside tables) and long narrative
 table cells (at least ``min_cell_hanzi`` hanzi); short cells are structured
-data that the table parser owns. Every region carries a context string: the
+data that the table parser owns. PDF converters often spread one long cell's
+wrapped lines over several columns (「年初申报的绩效目\t标覆盖不\t够全面。」): a run of
+text-only cells on one line of a row without figures is read as one *wrapped*
+region whose tabs are not boundaries. Every region carries a context string: the
 path of section headings above it, plus, for a cell, its row's label cell
 (「改进措施及结果应用方案」 says what the long cell beside it is). The model reads
 that context as a prefix segment, so a paragraph far below 存在的问题 is still
@@ -32,6 +35,7 @@ class Region:
     end: int
     kind: str  # "paragraph" or "cell"
     row_label: str = ""
+    wrapped: bool = False  # one cell's text spread over several tab-separated cells
 
 
 class _TableLike(Protocol):
@@ -52,17 +56,55 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+_PROSE_PUNCT = re.compile(r"[，,。；;、：:！!？?]")
+
+
+def _numeric(cell: str) -> bool:
+    """A figure cell (「≥100人次」, 「98.20%」, 「10」): at least half its characters are digits."""
+    chars = cell.replace(" ", "")
+    return bool(chars) and len(_DIGIT.findall(chars)) * 2 >= len(chars)
+
+
+def _wrapped_runs(texts: list[str], same_line: list[bool], min_cell_hanzi: int) -> list[tuple[int, int]]:
+    """(first, last) cell indices of runs that read as one wrapped cell: in a row without
+    figure cells, consecutive cells on one line (``same_line[k]``: cells k and k+1 are)
+    after the row label that hold hanzi, together at least ``min_cell_hanzi`` hanzi and
+    some punctuation (a header row 「三级指标\t指标分值\t评价得分」 has none), one of them
+    too short to be a region on its own. A sentence end does not stop a run: a wrapped
+    line may end just after 。."""
+    if any(_numeric(t) for t in texts):
+        return []  # indicator, budget and score rows: cells are fields, not wrapped prose
+    runs, k = [], 1
+    while k < len(texts):
+        j = k
+        while j + 1 < len(texts) and same_line[j] and hanzi_count(texts[j]) and hanzi_count(texts[j + 1]):
+            j += 1
+        run = texts[k:j + 1]
+        if (j > k and sum(hanzi_count(t) for t in run) >= min_cell_hanzi
+                and any(hanzi_count(t) < min_cell_hanzi for t in run)
+                and any(_PROSE_PUNCT.search(t) for t in run)):
+            runs.append((k, j))
+        k = j + 1
+    return runs
+
+
 def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) -> list[Region]:
     cells = [_trimmed(text, s, e) for s, e in cells]
     cells = [(s, e) for s, e in cells if e > s]
     if not cells:
         return []
-    label = text[cells[0][0]:cells[0][1]]
-    out = []
+    texts = [text[s:e] for s, e in cells]
+    label = texts[0]
+    out, covered = [], set()
+    same_line = [text.find("\n", cells[k][1], cells[k + 1][0]) < 0 for k in range(len(cells) - 1)]
+    for a, b in _wrapped_runs(texts, same_line, min_cell_hanzi):
+        out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True))
+        covered.update(range(a, b + 1))
     for k, (s, e) in enumerate(cells):
-        if hanzi_count(text[s:e]) >= min_cell_hanzi:
+        if k not in covered and hanzi_count(texts[k]) >= min_cell_hanzi:
             out.append(Region(s, e, "cell", label if k > 0 else ""))
-    return out
+    return sorted(out, key=lambda r: r.start)
 
 
 def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
@@ -99,6 +141,15 @@ def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
             if hanzi_count(text[s:e]) >= 2:
                 out.append(Region(s, e, "paragraph"))
     return sorted(out, key=lambda r: r.start)
+
+
+def decoding_text(text: str, region: Region) -> str:
+    """The text the decoder snaps spans in for this region. In a wrapped region a tab is a
+    line wrap, not a cell boundary, and the decoder never lets a span cross a tab: it reads
+    those tabs as spaces (same length, so offsets are unchanged)."""
+    if not region.wrapped:
+        return text
+    return text[:region.start] + text[region.start:region.end].replace("\t", " ") + text[region.end:]
 
 
 def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int) -> str:

@@ -6,8 +6,8 @@
 
 Inference: regions (narrative lines and long cells) → windows with the
 heading-path context → batched forward passes over length-sorted windows
-(precision "auto": bf16 autocast on CPUs with native bf16, int8 linear layers where
-a stored agreement measurement allows, else fp32, the reference) → per-character
+(precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
+each only where a stored agreement measurement allows; else fp32, the reference) → per-character
 probabilities merged across overlapping windows → constrained Viterbi and
 span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload).
 """
@@ -25,9 +25,11 @@ import torch
 from transformers import BertForTokenClassification
 
 from pipeline.record import Record, Span
-from pipeline.tag.decode import DEFAULT_MERGE_LABELS, MIN_SCORE, ViterbiDecoder, decode_region, keep_span
+from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecoder, ViterbiDecoder, decode_region,
+                                 keep_span)
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
-from pipeline.tag.regions import HeadingsFor, Region, context_for, find_regions, headings_from_record, structure_for
+from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
+                                  structure_for)
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
 from pipeline.tag.workload import parse_workload
 
@@ -55,29 +57,35 @@ def fast_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+DECODINGS = ("span_first", "per_label")
 AGREEMENT_FLOOR = 0.995  # share of characters whose decoded tag must equal fp32's
 PRECISION_FILE = "precision.json"  # written by `python -m pipeline.tag.bench --agreement --write`
 
 
-def measured_precision(model_dir: Path) -> str | None:
-    """"int8" when this model's stored agreement measurement says int8 tags match fp32 tags
-    on at least AGREEMENT_FLOOR of the characters; None otherwise (no or failed measurement)."""
+def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
+    """``precision`` when this model's stored agreement measurement says its tags match fp32
+    tags on at least AGREEMENT_FLOOR of the characters; None otherwise (no measurement, a
+    failed one, or one made on other weights)."""
     path = Path(model_dir) / PRECISION_FILE
     if not path.exists():
         return None
     try:
-        m = json.loads(path.read_text(encoding="utf-8")).get("int8", {})
+        m = json.loads(path.read_text(encoding="utf-8")).get(precision, {})
     except (OSError, ValueError):
         return None
     from pipeline.tag.train import weights_digest
     if m.get("weights") != weights_digest(Path(model_dir)):
         return None  # measured on other weights
-    return "int8" if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
+    return precision if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
 
 
 def auto_precision(model_dir: Path) -> str:
-    """What precision="auto" runs for this model on this CPU."""
-    return "bf16" if fast_bf16() else (measured_precision(model_dir) or "fp32")
+    """What precision="auto" runs for this model on this CPU: a reduced precision only where
+    its agreement with fp32 was measured for these weights and met the floor; bf16 only on
+    CPUs with native bf16 (emulated bf16 is slower than fp32)."""
+    if fast_bf16() and measured_precision(model_dir, "bf16"):
+        return "bf16"
+    return measured_precision(model_dir, "int8") or "fp32"
 
 
 def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassification:
@@ -98,7 +106,8 @@ def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassificati
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
-                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE):
+                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE,
+                 decoding: str = "span_first"):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -106,15 +115,19 @@ class Tagger:
         self.model_version = model_version
         self.precision = precision
         self.batch_size = batch_size
-        self.decoder = ViterbiDecoder(tags)
+        # "span_first": spans from label-free BIOES, then a label per span (SpanFirstDecoder);
+        # "per_label": the constrained Viterbi over the full tag set
+        if decoding not in DECODINGS:
+            raise ValueError(f"decoding must be one of {DECODINGS}, not {decoding!r}")
+        self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
         self.merge_labels = merge_labels
         self.min_score = min_score
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
-        """precision: "fp32"; "bf16" (autocast); "int8" (dynamic int8 linear layers); or "auto":
-        bf16 where the CPU has native bf16, else int8 where its agreement with fp32 was
-        measured for this model and met AGREEMENT_FLOOR (see ``measured_precision``), else fp32."""
+        """precision: "fp32"; "bf16" (autocast); "int8" (dynamic int8 linear layers); or "auto"
+        (``auto_precision``: a reduced precision only where its agreement with fp32 was
+        measured for these weights and met AGREEMENT_FLOOR, else fp32)."""
         model_dir = Path(model_dir)
         if precision == "auto":
             precision = auto_precision(model_dir)
@@ -171,7 +184,7 @@ class Tagger:
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
         out: list[SpanPrediction] = []
         for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
-            for sp in decode_region(text, r.start, probs, self.decoder, self.merge_labels):
+            for sp in decode_region(decoding_text(text, r), r.start, probs, self.decoder, self.merge_labels):
                 if not keep_span(text, sp, self.min_score):
                     continue
                 span_text = text[sp.start:sp.end]

@@ -93,12 +93,15 @@ def test_span_offsets_index_the_text(examples200):
         assert all(a.end <= b.start for a, b in zip(spans, spans[1:])), "spans overlap"
 
 
-def test_boundary_rules(examples200):
+def test_boundary_rules(examples200, facts200):
+    wrapped_docs = {f["doc_id"] for f in facts200 if "wrapped_cells" in f["noise"]}
     for ex in examples200:
         for s in ex.spans:
             t = s.text
             assert t == t.strip(), t
-            assert "\n" not in t and "\t" not in t and "|" not in t, f"span crosses a line or cell: {t!r}"
+            assert "\n" not in t and "|" not in t, f"span crosses a line or cell: {t!r}"
+            # a tab inside a span only where a wrapped cell spread its lines over columns
+            assert "\t" not in t or ex.data["doc_id"] in wrapped_docs, f"span crosses a cell: {t!r}"
             assert not LEADING_NUMBERING.match(t), f"numbering inside span: {t!r}"
             assert not t.startswith(CONNECTIVES), f"leading connective inside span: {t!r}"
             assert t[-1] not in FINAL_PUNCT, f"final punctuation inside span: {t!r}"
@@ -192,6 +195,28 @@ def test_noise_kinds_appear(examples200, facts200):
     assert "<p>" in texts and "[bookmark: _GoBack]" in texts
     assert re.search("[０-９]", texts)
     assert any("amounts_in_yuan" in f["noise"] for f in facts200)
+    assert any("wrapped_cells" in f["noise"] for f in facts200)
+
+
+def test_wrapped_cells_keep_span_words_and_labels():
+    import random
+
+    from pipeline.corpus.synth.builder import DocBuilder, Piece
+    from pipeline.corpus.synth.noise import Noise
+    frag = [Piece("1."), Piece("部分绩效指标设置不够细化", "PROBLEM", "p"), Piece("。"),
+            Piece("完善绩效指标体系", "MEASURE", "m"), Piece("。")]
+    seen_tab_in_span = False
+    for seed in range(30):
+        b = DocBuilder()
+        b.frag(Noise(random.Random(seed), wrapped_cells=True).wrap_cell(frag))
+        assert b.text.replace("\t", "") == "1.部分绩效指标设置不够细化。完善绩效指标体系。"
+        assert [(s.label, s.text.replace("\t", "")) for s in b.spans] == [
+            ("PROBLEM", "部分绩效指标设置不够细化"), ("MEASURE", "完善绩效指标体系")]
+        for s in b.spans:
+            assert b.text[s.start:s.end] == s.text and s.text == s.text.strip()  # no tab at an edge
+            seen_tab_in_span |= "\t" in s.text
+    assert seen_tab_in_span
+    assert Noise(random.Random(0)).wrap_cell(frag) == frag     # off unless drawn
 
 
 # ---------------------------------------------------------------- facts

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,3 +130,73 @@ def test_widening_leaves_workloads_and_far_clause_edges_alone():
     far = DecodedSpan(text.index("加强"), len(text) - 1, "MEASURE", 0.9)  # clause edge 60 chars away
     out = widen_to_clauses(text, 0, len(text), [wl, far])
     assert [(s.start, s.end) for s in out] == [(wl.start, wl.end), (far.start, far.end)]
+
+
+def test_a_function_is_widened_to_its_whole_item():
+    from pipeline.tag.decode import widen_function_items
+    text = "3.负责委员联络接待和来信来访工作，收集、反映各界人士的意见和建议。"
+    start = text.index("负责")
+    piece = DecodedSpan(start, start + len("负责委员联络"), "FUNCTION", 0.9)
+    out = widen_function_items(text, 0, len(text), [piece])
+    assert [text[s.start:s.end] for s in out] == ["负责委员联络接待和来信来访工作，收集、反映各界人士的意见和建议"]
+
+
+def test_function_pieces_of_one_item_are_joined_and_items_stay_apart():
+    from pipeline.tag.decode import widen_function_items
+    text = "主要职责：负责全市档案的收集、整理；指导基层档案工作。"
+    a = text.index("负责")
+    b = text.index("整理")
+    c = text.index("指导")
+    out = widen_function_items(text, 0, len(text), [DecodedSpan(a, a + 4, "FUNCTION", 0.9),
+                                                     DecodedSpan(b, b + 2, "FUNCTION", 0.8),
+                                                     DecodedSpan(c, c + 4, "FUNCTION", 0.9)])
+    assert [text[s.start:s.end] for s in out] == ["负责全市档案的收集、整理", "指导基层档案工作"]
+
+
+def test_function_next_to_another_label_is_not_widened_over_it():
+    from pipeline.tag.decode import widen_function_items
+    text = "负责组织全市培训工作，全年举办培训12期。"
+    f = DecodedSpan(0, 4, "FUNCTION", 0.9)
+    w0 = text.index("举办")
+    w = DecodedSpan(w0, w0 + len("举办培训12期"), "WORKLOAD", 0.9)
+    out = widen_function_items(text, 0, len(text), [f, w])
+    assert (out[0].start, out[0].end) == (0, 4)            # the item holds a WORKLOAD: left as predicted
+    assert text[out[1].start:out[1].end] == "举办培训12期"
+
+
+def test_decoded_spans_never_hold_a_sentence_end():
+    text = "建立制度，规范流程。目前缺少统一规定"
+    tags = ["B-MEASURE"] + ["I-MEASURE"] * (len(text) - 2) + ["E-MEASURE"]
+    probs = np.full((len(text), len(TAGS)), 0.001)
+    for i, t in enumerate(tags):
+        probs[i, TAGS.index(t)] = 0.99
+    spans = decode_region(text, 0, probs, ViterbiDecoder(TAGS))
+    assert [text[s.start:s.end] for s in spans] == ["建立制度，规范流程", "目前缺少统一规定"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 10_000))
+def test_span_first_decoder_never_emits_invalid_transitions(n, seed):
+    from pipeline.tag.decode import SpanFirstDecoder
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.full(len(TAGS), 0.3), size=n)
+    path = SpanFirstDecoder(TAGS).decode(probs)
+    assert is_valid_sequence([TAGS[i] for i in path], TAGS)
+
+
+def test_span_first_decoder_keeps_a_span_whose_label_wavers():
+    from pipeline.tag.decode import SpanFirstDecoder
+    # six characters inside a span by every reading, but the label flips between CAUSE and
+    # PROBLEM and neither label has a confident B…E path of its own; CAUSE has more mass
+    probs = np.full((8, len(TAGS)), 1e-4)
+    probs[0, TAGS.index("O")] = 0.99
+    probs[1, TAGS.index("B-CAUSE")], probs[1, TAGS.index("B-PROBLEM")], probs[1, TAGS.index("O")] = 0.35, 0.3, 0.3
+    for i, lab in zip(range(2, 6), ("CAUSE", "PROBLEM", "CAUSE", "CAUSE")):
+        probs[i, TAGS.index(f"I-{lab}")] = 0.6
+        probs[i, TAGS.index("I-PROBLEM" if lab == "CAUSE" else "I-CAUSE")] = 0.38
+    probs[6, TAGS.index("E-PROBLEM")], probs[6, TAGS.index("E-CAUSE")] = 0.5, 0.45
+    probs[7, TAGS.index("O")] = 0.99
+    dec = SpanFirstDecoder(TAGS)
+    assert tags_to_spans(dec.decode(probs), TAGS) == [(1, 7, "CAUSE")]
+    scores = dec.scores(probs, dec.decode(probs))
+    assert scores[1] == pytest.approx(0.65, abs=0.01) and scores[6] == pytest.approx(0.95, abs=0.01)

@@ -97,3 +97,69 @@ def test_int8_is_used_only_after_a_passing_agreement_measurement(toy_model, tiny
     data["int8"]["weights"] = "0000000000"                    # measured on other weights
     (model_dir / PRECISION_FILE).write_text(json.dumps(data), encoding="utf-8")
     assert measured_precision(model_dir) is None
+
+
+def test_auto_picks_bf16_only_with_native_bf16_and_a_passing_measurement(toy_model, tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline.tag import tagger as tagger_mod
+    from pipeline.tag.bench import write_agreement
+    model_dir = tmp_path / "m"
+    shutil.copytree(toy_model[0], model_dir)
+    measured = {"precision": "bf16", "char_tag_agreement": 0.999, "chars": 10, "span_jaccard": 1.0}
+    monkeypatch.setattr(tagger_mod, "fast_bf16", lambda: True)
+    assert tagger_mod.auto_precision(model_dir) == "fp32"          # native bf16 but nothing measured
+    write_agreement(str(model_dir), measured)
+    assert tagger_mod.auto_precision(model_dir) == "bf16"
+    write_agreement(str(model_dir), {**measured, "char_tag_agreement": 0.98})
+    assert tagger_mod.auto_precision(model_dir) == "fp32"          # measured, below the floor
+    write_agreement(str(model_dir), measured)
+    monkeypatch.setattr(tagger_mod, "fast_bf16", lambda: False)
+    assert tagger_mod.auto_precision(model_dir) == "fp32"          # emulated bf16 is never picked
+
+
+def test_a_cell_wrapped_over_columns_is_one_region():
+    # a PDF reader spread one cell's wrapped lines over three columns
+    row = "存在问题\t部分绩效指标设\t置不够细化，年\t度目标难以衡量。"
+    text = "二、问题\n" + row + "\n"
+    regions = [r for r in find_regions(text) if r.kind == "cell"]
+    assert len(regions) == 1 and regions[0].wrapped and regions[0].row_label == "存在问题"
+    assert text[regions[0].start:regions[0].end] == row[len("存在问题\t"):]
+
+
+@pytest.mark.parametrize("row", [
+    "产出指标\t培训合格率达到要求，考核\t≥95%\t96%",      # figures: an indicator row's fields
+    "一级指标\t二级指标\t三级指标名称及说明\t指标值\t评分标准",  # a header row: no punctuation
+    "存在问题\t预算编制不够精细部分支出与计划差距较大。\t资产管理制度执行不到位有待加强。",  # two whole cells
+])
+def test_rows_that_are_not_wrapped_text_stay_cells(row):
+    assert not any(r.wrapped for r in find_regions("表\n" + row + "\n"))
+
+
+def test_cells_on_separate_lines_are_not_merged():
+    from pipeline.tag.regions import _cell_regions
+    text = "问题\n\t部分绩效指标设\n\t置不够细化，年度目标难以衡量"
+    cells = [(0, 2), (4, 11), (13, len(text))]
+    assert not any(r.wrapped for r in _cell_regions(text, cells, 15))
+
+
+def test_decoder_lets_a_span_cross_the_tabs_of_a_wrapped_region_only():
+    import numpy as np
+
+    from pipeline.labels import load_labels
+    from pipeline.tag.decode import ViterbiDecoder, decode_region
+    from pipeline.tag.regions import decoding_text
+    tags = load_labels().tags()
+    text = "存在问题\t部分绩效指标设\t置不够细化和具\t体。"
+    region = next(r for r in find_regions(text) if r.wrapped)
+    n = region.end - region.start
+    probs = np.full((n, len(tags)), 0.001)
+    probs[0, tags.index("B-PROBLEM")] = 0.99
+    probs[1:n - 2, tags.index("I-PROBLEM")] = 0.99
+    probs[n - 2, tags.index("E-PROBLEM")] = 0.99
+    probs[n - 1, tags.index("O")] = 0.99
+    dec = ViterbiDecoder(tags)
+    whole = decode_region(decoding_text(text, region), region.start, probs, dec)
+    assert [(text[s.start:s.end], s.label) for s in whole] == [("部分绩效指标设\t置不够细化和具\t体", "PROBLEM")]
+    plain = decode_region(text, region.start, probs, dec)       # the same tags read as two cells
+    assert len(plain) >= 2 and not any("\t" in text[s.start:s.end] for s in plain)

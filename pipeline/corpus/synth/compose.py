@@ -199,6 +199,10 @@ def problem_text(rng: random.Random, topic: str) -> str:
     # avoid "及时性不够及时": a predicate that repeats a word of its subject
     predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
     text = subject + rng.choice(predicates or t["predicates"])
+    if rng.random() < 0.15:
+        # 「存在…的问题」: the whole clause is the PROBLEM (labels.md)
+        text = rng.choice(("存在", "仍存在", "一定程度上存在", "还存在", "往往存在")) + text + \
+            rng.choice(("的问题", "的情况", "的现象"))
     r = rng.random()
     if r < 0.3:
         text += "，" + rng.choice(t["consequences"])
@@ -223,6 +227,9 @@ def cause_text(rng: random.Random, topic: str, inline: bool) -> str:
     a marker such as 究其原因： (the marker stays outside)."""
     t = phrases()["topics"][topic]
     base = rng.choice(t["causes"])
+    if not inline and rng.random() < 0.25:
+        sf = phrases()["cause_shortfalls"]
+        base = rng.choice(sf["subjects"]) + rng.choice(sf["predicates"])
     if inline:
         text = rng.choice(phrases()["cause_inline_heads"]) + base
     else:
@@ -244,9 +251,16 @@ def measure_title(rng: random.Random, topic: str) -> str:
     first, second = rng.sample(t["measures"], 2)
     text = rng.choice(MEASURE_ADVERBS) + first
     r = rng.random()
-    if r < 0.35:
+    if r < 0.25:
+        # a long compound measure, one span: 「今后在…时，…，…，…」 or 「依据…，…，…」
+        head = rng.choice(phrases()["measure_timings"] if r < 0.13 else phrases()["measure_bases"])
+        sep = "" if r < 0.13 and rng.random() < 0.5 else "，"
+        text = head + sep + first + "，" + rng.choice(t["actions"]) + "，" + second
+        if rng.random() < 0.5:
+            text += "，" + rng.choice(phrases()["measure_purposes"])
+    elif r < 0.45:
         text += "，" + second
-    elif r < 0.6:
+    elif r < 0.65:
         text += "，" + rng.choice(phrases()["measure_purposes"])
     return text
 
@@ -269,6 +283,14 @@ def intro_paragraph(rng: random.Random, year: int, unit: str, fin: str) -> str:
 def method_paragraph(rng: random.Random) -> str:
     sentences = rng.sample(phrases()["method_sentences"], rng.randint(2, 4))
     return "。".join(sentences) + "。"
+
+
+def management_paragraph(rng: random.Random) -> str:
+    """Controls already in place, described: O text whose verbs (执行, 实行, 健全 …) look like
+    a MEASURE's, so the model must read the section and tense, not the verb alone."""
+    ph = phrases()
+    items = rng.sample(ph["management_practices"], rng.randint(2, 4))
+    return rng.choice(ph["management_leads"]) + rng.choice(("；", "，", "。")).join(items) + "。"
 
 
 def achievement_heading(rng: random.Random, theme: str) -> str:

@@ -207,6 +207,9 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
             rate_frag = f"{rng.choice(('部门整体支出预算数', '全年预算数'))}{d.amount('budgeted')}万元，" \
                         f"年末结余{d.amount('balance')}万元。"
             paragraph(d, [Piece(rate_frag)])
+        if rng.random() < 0.45:
+            subsection(0, _h(d, "management"))
+            paragraph(d, [Piece(compose.management_paragraph(rng))])
 
     def method() -> None:
         section(_h(d, "method"))

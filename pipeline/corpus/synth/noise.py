@@ -2,7 +2,9 @@
 
 Noise is applied while a layout writes plain text and table cells, never inside
 a span's boundaries (spans may only see full-width digits, which the cleaner maps
-one for one), so span offsets stay exact and survive pipeline.clean.
+one for one), so span offsets stay exact and survive pipeline.clean. One exception,
+as real PDF conversions have it: a long cell whose wrapped lines a reader spread
+over several columns carries tabs inside its spans (``wrap_cell``).
 """
 from __future__ import annotations
 
@@ -29,16 +31,18 @@ class Noise:
     broken_cells: bool = False     # a cell's text split over two cells
     heading_typos: bool = False    # a heading missing a character
     bookmark: bool = False         # [bookmark: _GoBack]
+    wrapped_cells: bool = False    # a long cell's lines spread over tab-separated columns
 
     @classmethod
     def draw(cls, rng: random.Random, level: float = 1.0) -> "Noise":
         p = lambda x: rng.random() < x * level  # noqa: E731
         return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
-                   broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2))
+                   broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2),
+                   wrapped_cells=p(0.2))
 
     def active(self) -> list[str]:
         return [k for k in ("ocr_spaces", "fullwidth", "garbage", "html", "yuan_tables", "broken_cells",
-                            "heading_typos", "bookmark") if getattr(self, k)]
+                            "heading_typos", "bookmark", "wrapped_cells") if getattr(self, k)]
 
     def number(self, text: str) -> str:
         """A number as a noisy reader may render it."""
@@ -86,6 +90,45 @@ class Noise:
     def split_cell(self, text: str) -> list[str]:
         """A plain cell broken in two, as OCR'd forms do."""
         if self.broken_cells and len(text) >= 6 and self.rng.random() < 0.12:
+            if re.fullmatch(r"[\d,.]+", text):
+                # readers break a figure before its decimal point (「14596\t.83」), which the
+                # cleaner rejoins; a cut between digits would change the number
+                i = text.find(".")
+                return [text[:i], text[i:]] if i > 0 else [text]
             i = self.rng.randrange(2, len(text) - 2)
             return [text[:i], text[i:]]
         return [text]
+
+    def wrap_cell(self, frag: list) -> list:
+        """A narrative cell as a PDF reader spreads its wrapped lines: a tab every few
+        characters (the column width), inside spans too; the spans keep their labels."""
+        from pipeline.corpus.synth.builder import Piece
+        if not self.wrapped_cells or self.rng.random() > 0.6:
+            return frag
+        width = self.rng.randint(6, 12)
+        out, col = [], 0
+        for piece in frag:
+            text = piece.text
+            if col + len(text) < width:
+                out.append(piece)
+                col += len(text)
+                continue
+            chunks, pos = [], 0
+            while col + len(text) - pos >= width:
+                cut = pos + width - col
+                chunks.append(text[pos:cut])
+                pos, col = cut, 0
+            chunks.append(text[pos:])
+            col = len(text) - pos
+            # a cut at the very start or end of a span goes between pieces, so a span never
+            # begins or ends with a tab
+            if chunks[0] == "":
+                out.append(Piece("\t"))
+                chunks = chunks[1:]
+            joined = "\t".join(c for c in chunks if c)
+            trailing = chunks[-1] == "" and len(chunks) > 1
+            if joined:
+                out.append(Piece(joined, piece.label, piece.key))
+            if trailing:
+                out.append(Piece("\t"))
+        return out

@@ -138,7 +138,7 @@ def table(d: Doc, rows: list[list], fmt: str, header: bool = True) -> None:
             if isinstance(cell, str):
                 cells.extend(d.noise.split_cell(cell) if fmt in ("tab", "cells") else [cell])
             else:
-                cells.append(cell)
+                cells.append(d.noise.wrap_cell(cell) if fmt == "tab" else cell)
         if fmt == "cells":
             for cell in cells:
                 d.b.write("\t")
