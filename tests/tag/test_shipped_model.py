@@ -37,12 +37,12 @@ def test_model_files_are_small_and_complete():
 
 
 def test_shipped_model_finds_the_seed_span_facts(tagger, seeds, seed_facts):
-    """Counts are strict. Of the seven listed WORKLOAD examples the shipped model finds three
-    (all of 003's but 「立案53件提案」, and 「组织立法调研8次」 of 004's): on 004's achievement
-    passage, which sits under an unusual heading, it spreads WORKLOAD probability without a
-    clear start, so no span wins (seen by printing its tag probabilities there). The model
-    card's (a)/(b) scores are the quality measure; this is a regression guard.
-    The floor is 3 of 7, so a worse model fails."""
+    """Counts are strict. Of the seven listed WORKLOAD examples the shipped model
+    (tagger-af0ab58-00968bfaf8) finds four: three of 003's (not 「立案53件提案」) and 004's
+    「代表共提出建议219件」; on 004's achievement passage, which sits under an unusual
+    heading, it spreads WORKLOAD probability without a clear start for the other two.
+    The model card's (a)/(b) scores are the quality measure; this is a regression guard.
+    The floor is what the model does, 4 of 7, so a worse model fails."""
     from pipeline.annotate import structure_text
     norm = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
     wanted = found = 0
@@ -62,4 +62,4 @@ def test_shipped_model_finds_the_seed_span_facts(tagger, seeds, seed_facts):
             assert abs(len(by_label.get("FUNCTION", [])) - facts["function_items"]) <= 1, (path.name, by_label.get("FUNCTION"))
         assert len(by_label.get("PROBLEM", [])) >= facts.get("problems_at_least", 0), path.name
         assert len(by_label.get("MEASURE", [])) >= facts.get("measures_at_least", 0), path.name
-    assert wanted and found >= 3, (found, wanted)
+    assert wanted and found >= 4, (found, wanted)
