@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from pipeline import MODELS_DIR, PROJECT_ROOT, SEEDS_DIR
+from pipeline.cpu import cpu_info
 
 
 def peak_rss_mb() -> float:
@@ -47,21 +48,6 @@ TARGETS = {
     "tagger_chars_per_s": 30_000,
     "tagger_peak_rss_mb": 1024,
 }
-
-
-def cpu_info() -> dict:
-    """The CPU the numbers were measured on: model name, cores, native bf16 or not."""
-    name = "unknown"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
-            if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-    from pipeline.tag.tagger import fast_bf16
-    return {"model": name, "cores": os.cpu_count(), "native_bf16": fast_bf16()}
 
 
 def check_targets(report: dict) -> dict[str, dict]:

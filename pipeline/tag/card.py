@@ -67,7 +67,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
     for name, rate in seed_unk_rates().items():
         lines.append(f"- {name}: {rate * 100:.3f}%")
     if bench:
-        from pipeline.bench import cpu_info
+        from pipeline.cpu import cpu_info
         from pipeline.tag.tagger import fast_bf16
         cpu = cpu_info()
         lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n",

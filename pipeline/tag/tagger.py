@@ -45,16 +45,9 @@ class SpanPrediction:
 
 
 def fast_bf16() -> bool:
-    """True when the CPU has native bf16 matrix units (AVX512-BF16 or AMX).
-
-    Without them (e.g. AVX2-only EPYC) bf16 autocast is emulated and measured
-    several times slower than fp32, so "auto" precision does not pick bf16 there.
-    """
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    """True when the CPU has native bf16 units (pipeline.cpu.native_bf16)."""
+    from pipeline.cpu import native_bf16
+    return native_bf16()
 
 
 DECODINGS = ("span_first", "per_label")
