@@ -105,6 +105,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
         lines += [f"\n## Evaluation protocol: `{report_path}` (config `{Path(rep.get('config', '?')).name}`, "
+                  f"training seed {rep.get('training_seed', '?')}, "
                   f"{rep.get('training_examples_without_gold', '?')} non-gold training examples)\n",
                   "| part | system | label | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |",
                   "|---|---|---|---|---|---|---|---|---|"]
@@ -127,8 +128,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                      "all seed gold, so its own scores on the seeds are training-set scores and are not reported.")
         lines.append("\nHow blind (a) is: no seed text or gold is in (a)'s training data, but the five seeds are "
                      "the only real reports this project has, and the generator's narrative and the decoder's "
-                     "boundary rules (clause-edge widening, WORKLOAD clause starts) were revised after reading "
-                     "the errors of earlier (a) models on them. (a) is therefore a development score on real "
+                     "boundary rules (clause-edge widening, WORKLOAD clause starts, whole FUNCTION items, "
+                     "span-first labelling) were revised after reading the errors of earlier (a) models on them. (a) is therefore a development score on real "
                      "text, likely optimistic for unseen reports; a synthetic development set was checked for "
                      "regressions alongside (`python -m pipeline.tag.evaluation --model DIR`: seeds and 100 "
                      "synthetic documents of another generator seed than training's).")

@@ -38,13 +38,15 @@ def register(app: typer.Typer) -> None:
                           spacy_epochs: int = typer.Option(10, help="training epochs of the spaCy baseline"),
                           reuse: bool = typer.Option(False, "--reuse", help="score tagger models already in OUT instead of retraining"),
                           threads: int = typer.Option(0, help="torch threads for training and (d) (0: the config's); "
-                                                              "1 leaves a core to a job beside it")) -> None:
+                                                              "1 leaves a core to a job beside it"),
+                          seed: int = typer.Option(-1, help="training seed instead of the config's (run-to-run spread); "
+                                                         "-1: the config's")) -> None:
         """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md}."""
         from pipeline.tag.protocol import run_protocol
         logging.basicConfig(level=logging.WARNING)
         run_protocol(config, out, tuple(s.strip() for s in systems.split(",") if s.strip()),
                      folds=not no_folds, spacy_epochs=spacy_epochs, say=typer.echo, reuse=reuse,
-                     threads=threads or None)
+                     threads=threads or None, seed=seed)
         typer.echo(f"wrote {out / 'report.md'}")
 
     @app.command("export")

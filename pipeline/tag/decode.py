@@ -2,7 +2,9 @@
 
 1. Constrained Viterbi over BIOES: the best tag sequence among the valid ones
    (I/E only after B/I of the same label, a sequence never ends inside a span),
-   so no post-hoc repair of broken tag sequences is needed.
+   so no post-hoc repair of broken tag sequences is needed. The tagger's default
+   runs it span-first (``SpanFirstDecoder``): spans from label-free BIOES, then the
+   label with the most probability mass over each span.
 2. Spans are snapped to ../shared/spec/labels.md: no list numbering (一是、1.、
    （1）、①), no leading connective (同时、另外、此外), no sentence-final
    punctuation or whitespace, never across a line break, a tab or a sentence end (。；！？).

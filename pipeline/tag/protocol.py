@@ -40,16 +40,19 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
                  spacy_epochs: int = 10, say: Callable[[str], None] = print,
-                 gold: list | None = None, reuse: bool = False, threads: int | None = None) -> dict:
+                 gold: list | None = None, reuse: bool = False, threads: int | None = None,
+                 seed: int | None = None) -> dict:
     model_args, data_args, train_args = load_config(config)
     if threads:
         train_args = replace(train_args, threads=threads)
+    if seed is not None and seed >= 0:
+        train_args = replace(train_args, seed=seed)  # the same data, another initialisation and order
     gold = gold if gold is not None else gold_examples()
     if not gold:
         raise RuntimeError("no seed gold available (annotations/gold + ../shared/seeds needed)")
     base = [to_cleaned(ex) for ex in collect_examples(replace(data_args, use_gold=False))]
     out = Path(out)
-    report: dict = {"config": str(config), "threads": train_args.threads, "gold_docs": [ex.data.get("file") for ex in gold],
+    report: dict = {"config": str(config), "training_seed": train_args.seed, "threads": train_args.threads, "gold_docs": [ex.data.get("file") for ex in gold],
                     "training_examples_without_gold": len(base), "a": {}, "b": {}, "speed": {}}
     say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
 
@@ -103,7 +106,8 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
 
 
 def render_markdown(report: dict) -> str:
-    lines = [f"# Tagger evaluation protocol\n\nconfig: `{report['config']}`; gold documents: "
+    lines = [f"# Tagger evaluation protocol\n\nconfig: `{report['config']}` (training seed "
+             f"{report.get('training_seed', '?')}); gold documents: "
              f"{len(report['gold_docs'])}; non-gold training examples: {report['training_examples_without_gold']}\n"]
     for part, title in (("a", "(a) trained without seed data, scored on all seeds"),
                         ("b", "(b) leave-one-seed-out (pooled over folds)")):

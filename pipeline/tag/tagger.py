@@ -8,7 +8,7 @@ Inference: regions (narrative lines and long cells) → windows with the
 heading-path context → batched forward passes over length-sorted windows
 (precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
 each only where a stored agreement measurement allows; else fp32, the reference) → per-character
-probabilities merged across overlapping windows → constrained Viterbi and
+probabilities merged across overlapping windows → span-first constrained Viterbi and
 span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload).
 """
 from __future__ import annotations

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from pipeline import CONFIG_DIR
@@ -19,7 +20,9 @@ def test_protocol_runs_all_parts_end_to_end(tmp_path):
         ex.data = {"file": f"doc{i}.txt", "doc_id": f"d{i}"}
         gold.append(ex)
     report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", tmp_path, systems=("tagger", "rules"),
-                          gold=gold, say=lambda s: None)
+                          gold=gold, say=lambda s: None, seed=21)
+    assert report["training_seed"] == 21                       # --seed replaces the config's
+    assert json.loads((tmp_path / "a" / "tagger" / "train_summary.json").read_text())["seed"] == 21
     for part in ("a", "b"):
         for system in ("tagger", "rules"):
             spans = report[part][system]["spans"]
