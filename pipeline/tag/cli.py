@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
                           no_folds: bool = typer.Option(False, "--no-folds", help="skip leave-one-seed-out (b)"),
                           systems: str = typer.Option("tagger,spacy,rules", help="comma-separated systems"),
                           spacy_epochs: int = typer.Option(10, help="training epochs of the spaCy baseline"),
-                          reuse: bool = typer.Option(False, "--reuse", help="score tagger models already in OUT instead of retraining"),
+                          reuse: bool = typer.Option(False, "--reuse", help="score tagger and spaCy models already in OUT instead of retraining"),
                           threads: int = typer.Option(0, help="torch threads for training and (d) (0: the config's); "
                                                               "1 leaves a core to a job beside it"),
                           seed: int = typer.Option(-1, help="training seed instead of the config's (run-to-run spread); "

@@ -427,7 +427,7 @@ _WL_EDGE = _CLAUSE_END | {"、"}  # a WORKLOAD list item ends at 、 too
 
 
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
-                    max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 8) -> list[DecodedSpan]:
+                    max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 12) -> list[DecodedSpan]:
     """Character models cut a WORKLOAD's activity short on the left (「出建议219件」 for
     「提出建议219件」) and glue two counted items together (「…219件,议案1件」).
     Widen the start over preceding hanzi the model did not call O with confidence,

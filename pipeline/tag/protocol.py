@@ -63,6 +63,9 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
         if system == "tagger":
             train(model_args, data_args, train_args, where, examples=examples, progress=say)
             return Tagger.load(where), where
+        if reuse and system == "spacy" and (where / "config.cfg").exists():
+            say(f"reusing the spaCy pipeline in {where}")
+            return SpacyTagger.from_disk(where), where
         if system == "spacy":
             st = SpacyTagger.train(examples, epochs=spacy_epochs, seed=train_args.seed, progress=say)
             st.to_disk(where)

@@ -31,3 +31,18 @@ def test_protocol_runs_all_parts_end_to_end(tmp_path):
     assert report["speed"]["tagger"]["chars_per_s"] > 0 and report["speed"]["tagger"]["peak_rss_mb"] > 0
     assert (tmp_path / "report.md").read_text().count("| tagger |") > 0
     assert (tmp_path / "b" / "doc0" / "tagger" / "model.safetensors").exists()
+
+
+def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):
+    from pipeline.tag.baselines.spacy_ner import SpacyTagger
+    from pipeline.tag.train import load_config, train
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    train(m, d, t, tmp_path / "a" / "tagger", examples=tiny_examples)
+    SpacyTagger.train(tiny_examples, epochs=2, seed=13).to_disk(tmp_path / "a" / "spacy")
+    weights = tmp_path / "a" / "tagger" / "model.safetensors"
+    before = weights.stat().st_mtime_ns
+    said: list[str] = []
+    report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", tmp_path, systems=("tagger", "spacy"), folds=False,
+                          gold=tiny_examples[:2], say=said.append, reuse=True)
+    assert any("reusing the model" in s for s in said) and any("reusing the spaCy pipeline" in s for s in said)
+    assert weights.stat().st_mtime_ns == before and set(report["a"]) == {"tagger", "spacy"}
