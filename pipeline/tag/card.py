@@ -52,7 +52,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         "## Training (from train_summary.json)\n",
         f"- commit {s['commit']}, seed {s['seed']}; command: `jixiao train --config configs/tagger.yaml --out {model_dir}`",
         f"- data: {s['examples']} examples ({', '.join(s['sources'])}); synthetic docs {d['synth_docs']} "
-        f"(seed {d['synth_seed']}), seed gold {'included' if d['use_gold'] else 'excluded'}, "
+        f"(seed {d['synth_seed']}), seed gold {'included x' + str(d.get('gold_repeat', 1)) if d['use_gold'] else 'excluded'}, "
         f"corrections from `{_relative(d['corrections_dir'])}`",
         f"- {s['windows']} windows, {s['labelled_chars']} labelled characters",
         f"- encoder: {m['num_hidden_layers']} layers x {m['hidden_size']} hidden, {m['num_attention_heads']} heads, "
