@@ -4,18 +4,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.labels import load_labels
-from pipeline.tag.decode import (DecodedSpan, ViterbiDecoder, decode_region, is_valid_sequence, merge_pieces,
-                                 snap, spans_to_tags, tags_to_spans)
+from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_region, is_valid_sequence,
+                                 merge_pieces, snap, spans_to_tags, tags_to_spans)
 
 TAGS = load_labels().tags()
 
 
+@pytest.mark.parametrize("decoder", [ViterbiDecoder, SpanFirstDecoder])
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 40), st.integers(0, 10_000))
-def test_viterbi_never_emits_invalid_transitions(n, seed):
+def test_decoders_never_emit_invalid_transitions(decoder, n, seed):
     rng = np.random.default_rng(seed)
     probs = rng.dirichlet(np.full(len(TAGS), 0.3), size=n)
-    path = ViterbiDecoder(TAGS).decode(probs)
+    path = decoder(TAGS).decode(probs)
     assert is_valid_sequence([TAGS[i] for i in path], TAGS)
 
 
@@ -174,18 +175,7 @@ def test_decoded_spans_never_hold_a_sentence_end():
     assert [text[s.start:s.end] for s in spans] == ["建立制度，规范流程", "目前缺少统一规定"]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 40), st.integers(0, 10_000))
-def test_span_first_decoder_never_emits_invalid_transitions(n, seed):
-    from pipeline.tag.decode import SpanFirstDecoder
-    rng = np.random.default_rng(seed)
-    probs = rng.dirichlet(np.full(len(TAGS), 0.3), size=n)
-    path = SpanFirstDecoder(TAGS).decode(probs)
-    assert is_valid_sequence([TAGS[i] for i in path], TAGS)
-
-
 def test_span_first_decoder_keeps_a_span_whose_label_wavers():
-    from pipeline.tag.decode import SpanFirstDecoder
     # six characters inside a span by every reading, but the label flips between CAUSE and
     # PROBLEM and neither label has a confident B…E path of its own; CAUSE has more mass
     probs = np.full((8, len(TAGS)), 1e-4)
