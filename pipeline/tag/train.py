@@ -192,9 +192,16 @@ def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float
 
 
 def git_commit() -> str:
+    """HEAD's short hash, with "+dirty" when the code or configs that shape a model
+    (pipeline/, configs/, annotations/) differ from it: the model then is not HEAD's."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                              text=True, timeout=10).stdout.strip() or "unknown"
+        head = git("rev-parse", "--short", "HEAD") or "unknown"
+        if head != "unknown" and git("status", "--porcelain", "--", "pipeline", "configs", "annotations"):
+            head += "+dirty"
+        return head
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 

@@ -98,3 +98,23 @@ def test_retrain_returns_a_loadable_model_version(tmp_path, tiny_examples):
     from pipeline.tag.train import retrain
     version = retrain(tiny_examples[:2], tmp_path, config=CONFIG_DIR / "tagger-toy.yaml")
     assert Tagger.load(tmp_path / version, precision="fp32").model_version == version
+
+
+def test_git_commit_says_when_the_model_is_not_heads(tmp_path, monkeypatch):
+    import re
+    import shutil
+    import subprocess
+
+    from pipeline.tag import train as train_mod
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("init", "-q")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "tagger.yaml").write_text("a: 1\n")
+    run("add", ".")
+    run("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "c")
+    monkeypatch.setattr(train_mod, "PROJECT_ROOT", tmp_path)
+    assert re.fullmatch(r"[0-9a-f]{4,}", train_mod.git_commit())
+    (tmp_path / "configs" / "tagger.yaml").write_text("a: 2\n")   # a config edited after the commit
+    assert re.fullmatch(r"[0-9a-f]{4,}\+dirty", train_mod.git_commit())
