@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.bench import peak_rss_mb
+from pipeline.cpu import cpu_info
 
 
 def bench_texts(paths: list[str] | None = None) -> list[str]:
@@ -63,7 +64,6 @@ def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
         for t in texts:
             structure_for(t)
     struct_s = time.perf_counter() - s0
-    from pipeline.cpu import cpu_info
     return {"cpu": cpu_info()["model"], "chars": n, "seconds": round(secs, 3), "chars_per_s": round(n / secs),
             "structure_seconds": round(struct_s, 3),
             "chars_per_s_excluding_structure": round(n / max(secs - struct_s, 1e-9)),

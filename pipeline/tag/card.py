@@ -68,16 +68,14 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         lines.append(f"- {name}: {rate * 100:.3f}%")
     if bench:
         from pipeline.cpu import cpu_info
-        from pipeline.tag.tagger import fast_bf16
         cpu = cpu_info()
         lines += ["\n## Speed and memory (cleaned seeds, 2 threads, structure parsing included)\n",
                   f"Measured on: {cpu['model']}, {cpu['cores']} cores, native bf16: {cpu['native_bf16']}. "
-                  "Speed depends on the CPU: the same model measured several times faster on a CPU with "
-                  "AVX-512/AMX than on an AVX2-only one.\n"]
+                  "Speed depends on the CPU: compare only numbers measured on the same one.\n"]
         # Agreements are measured first and stored (precision.json): "auto" precision uses a
         # reduced precision only when its measurement meets the floor. bf16 is measured where the
         # CPU has native bf16 units, or with --bf16 (emulated bf16 is slow).
-        lows = ("int8", "bf16") if (bf16 or fast_bf16()) else ("int8",)
+        lows = ("int8", "bf16") if (bf16 or cpu["native_bf16"]) else ("int8",)
         for low in lows:
             a = _bench(["--agreement", "--low", low, "--write", "--model", str(model_dir)])
             lines.append(f"- {low} vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same "
@@ -129,8 +127,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         lines.append("\nHow blind (a) is: no seed text or gold is in (a)'s training data, but the five seeds are "
                      "the only real reports this project has, and the generator's narrative and the decoder's "
                      "boundary rules (clause-edge widening, WORKLOAD clause starts, whole FUNCTION items, "
-                     "span-first labelling) were revised after reading the errors of earlier (a) models on them. (a) is therefore a development score on real "
-                     "text, likely optimistic for unseen reports; a synthetic development set was checked for "
+                     "span-first labelling) were revised after reading the errors of earlier (a) models on them. "
+                     "(a) is therefore a development score on real text, likely optimistic for unseen reports; a synthetic development set was checked for "
                      "regressions alongside (`python -m pipeline.tag.evaluation --model DIR`: seeds and 100 "
                      "synthetic documents of another generator seed than training's).")
     out = model_dir / "MODEL_CARD.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -39,8 +40,8 @@ def register(app: typer.Typer) -> None:
                           reuse: bool = typer.Option(False, "--reuse", help="score tagger and spaCy models already in OUT instead of retraining"),
                           threads: int = typer.Option(0, help="torch threads for training and (d) (0: the config's); "
                                                               "1 leaves a core to a job beside it"),
-                          seed: int = typer.Option(-1, help="training seed instead of the config's (run-to-run spread); "
-                                                         "-1: the config's")) -> None:
+                          seed: Optional[int] = typer.Option(None, help="training seed instead of the config's "
+                                                                    "(run-to-run spread)")) -> None:
         """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md}."""
         from pipeline.tag.protocol import run_protocol
         logging.basicConfig(level=logging.WARNING)

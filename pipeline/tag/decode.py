@@ -142,26 +142,18 @@ class SpanFirstDecoder:
         self.o_id = tags.index("O")
         self.labels = sorted({_parse(t)[1] for t in tags if t != "O"})
         self.inner = ViterbiDecoder(["O", "B-X", "I-X", "E-X", "S-X"])
-        # class_of[t]: 0 O, 1 B, 2 I, 3 E, 4 S; label_of[t]: index in self.labels, -1 for O
+        # one-hot maps from the full tag set: to its position class (O, B, I, E, S) and to its label
         self.class_of = np.array(["OBIES".index(_parse(t)[0]) for t in tags])
-        self.label_of = np.array([self.labels.index(_parse(t)[1]) if t != "O" else -1 for t in tags])
+        self.to_class = np.eye(5)[self.class_of]                                  # [T, 5]
+        self.to_label = np.array([[float(_parse(t)[1] == lab) for lab in self.labels] for t in tags])  # [T, L]
         self.tag_id = {t: i for i, t in enumerate(tags)}
 
-    def collapse(self, probs: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(probs), 5))
-        for c in range(5):
-            out[:, c] = probs[:, self.class_of == c].sum(1)
-        return out
-
     def decode(self, probs: np.ndarray) -> np.ndarray:
-        n = len(probs)
-        path = np.full(n, self.o_id, dtype=np.int64)
-        if n == 0:
+        path = np.full(len(probs), self.o_id, dtype=np.int64)
+        if len(probs) == 0:
             return path
-        cpath = self.inner.decode(self.collapse(probs))
-        for s, e, _ in tags_to_spans(cpath, self.inner.tags):
-            mass = [probs[s:e, self.label_of == k].sum() for k in range(len(self.labels))]
-            label = self.labels[int(np.argmax(mass))]
+        for s, e, _ in tags_to_spans(self.inner.decode(probs @ self.to_class), self.inner.tags):
+            label = self.labels[int(np.argmax(probs[s:e].sum(0) @ self.to_label))]
             for i, t in enumerate(spans_to_tags(e - s, [(0, e - s, label)])):
                 path[s + i] = self.tag_id[t]
         return path
@@ -169,7 +161,7 @@ class SpanFirstDecoder:
     def scores(self, probs: np.ndarray, path: np.ndarray) -> np.ndarray:
         """Per-character confidence of the path: the probability of its position class
         (O, B, I, E or S), whatever the label."""
-        return self.collapse(probs)[np.arange(len(path)), self.class_of[path]]
+        return (probs * self.to_class[:, self.class_of[path]].T).sum(1)
 
 
 def tags_to_spans(tag_ids: np.ndarray, tags: list[str]) -> list[tuple[int, int, str]]:
@@ -306,6 +298,12 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
     return out
 
 
+def _union(a: DecodedSpan, b: DecodedSpan) -> DecodedSpan:
+    """a and a later b of the same label as one span, scored by length-weighted mean."""
+    n1, n2 = a.end - a.start, b.end - b.start
+    return DecodedSpan(a.start, b.end, a.label, (a.score * n1 + b.score * n2) / (n1 + n2))
+
+
 # where a FUNCTION item begins and ends: an item is a numbered line or a ；-separated duty,
 # and may hold commas and 、 lists
 _ITEM_END = frozenset("。；;\n\t")
@@ -326,8 +324,7 @@ def widen_function_items(text: str, region_start: int, region_end: int, spans: l
         prev = joined[-1] if joined else None
         if (prev is not None and prev.label == sp.label == "FUNCTION"
                 and not any(ch in _ITEM_EDGE for ch in text[prev.end:sp.start])):
-            n1, n2 = prev.end - prev.start, sp.end - sp.start
-            joined[-1] = DecodedSpan(prev.start, sp.end, "FUNCTION", (prev.score * n1 + sp.score * n2) / (n1 + n2))
+            joined[-1] = _union(prev, sp)
         else:
             joined.append(DecodedSpan(sp.start, sp.end, sp.label, sp.score))
     out: list[DecodedSpan] = []
@@ -385,9 +382,7 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
             else:
                 joinable = sp.label in merge_labels and gap_is_weak
             if joinable:
-                n1, n2 = prev.end - prev.start, sp.end - sp.start
-                prev.score = (prev.score * n1 + sp.score * n2) / (n1 + n2)
-                prev.end = sp.end
+                out[-1] = _union(prev, sp)
                 continue
         out.append(DecodedSpan(sp.start, sp.end, sp.label, sp.score))
     return out

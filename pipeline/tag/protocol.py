@@ -45,14 +45,15 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
     model_args, data_args, train_args = load_config(config)
     if threads:
         train_args = replace(train_args, threads=threads)
-    if seed is not None and seed >= 0:
+    if seed is not None:
         train_args = replace(train_args, seed=seed)  # the same data, another initialisation and order
     gold = gold if gold is not None else gold_examples()
     if not gold:
         raise RuntimeError("no seed gold available (annotations/gold + ../shared/seeds needed)")
     base = [to_cleaned(ex) for ex in collect_examples(replace(data_args, use_gold=False))]
     out = Path(out)
-    report: dict = {"config": str(config), "training_seed": train_args.seed, "threads": train_args.threads, "gold_docs": [ex.data.get("file") for ex in gold],
+    report: dict = {"config": str(config), "training_seed": train_args.seed, "threads": train_args.threads,
+                    "gold_docs": [ex.data.get("file") for ex in gold],
                     "training_examples_without_gold": len(base), "a": {}, "b": {}, "speed": {}}
     say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
 

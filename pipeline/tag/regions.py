@@ -66,10 +66,11 @@ def _numeric(cell: str) -> bool:
     return bool(chars) and len(_DIGIT.findall(chars)) * 2 >= len(chars)
 
 
-def _wrapped_runs(texts: list[str], same_line: list[bool], min_cell_hanzi: int) -> list[tuple[int, int]]:
+def _wrapped_runs(texts: list[str], hanzi: list[int], same_line: list[bool],
+                  min_cell_hanzi: int) -> list[tuple[int, int]]:
     """(first, last) cell indices of runs that read as one wrapped cell: in a row without
     figure cells, consecutive cells on one line (``same_line[k]``: cells k and k+1 are)
-    after the row label that hold hanzi, together at least ``min_cell_hanzi`` hanzi and
+    after the row label that hold hanzi (``hanzi[k]`` of them), together at least ``min_cell_hanzi`` hanzi and
     some punctuation (a header row 「三级指标\t指标分值\t评价得分」 has none), one of them
     too short to be a region on its own. A sentence end does not stop a run: a wrapped
     line may end just after 。."""
@@ -78,12 +79,12 @@ def _wrapped_runs(texts: list[str], same_line: list[bool], min_cell_hanzi: int) 
     runs, k = [], 1
     while k < len(texts):
         j = k
-        while j + 1 < len(texts) and same_line[j] and hanzi_count(texts[j]) and hanzi_count(texts[j + 1]):
+        while j + 1 < len(texts) and same_line[j] and hanzi[j] and hanzi[j + 1]:
             j += 1
-        run = texts[k:j + 1]
-        if (j > k and sum(hanzi_count(t) for t in run) >= min_cell_hanzi
-                and any(hanzi_count(t) < min_cell_hanzi for t in run)
-                and any(_PROSE_PUNCT.search(t) for t in run)):
+        run = range(k, j + 1)
+        if (j > k and sum(hanzi[i] for i in run) >= min_cell_hanzi
+                and any(hanzi[i] < min_cell_hanzi for i in run)
+                and any(_PROSE_PUNCT.search(texts[i]) for i in run)):
             runs.append((k, j))
         k = j + 1
     return runs
@@ -95,14 +96,15 @@ def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) 
     if not cells:
         return []
     texts = [text[s:e] for s, e in cells]
+    hanzi = [hanzi_count(t) for t in texts]
     label = texts[0]
     out, covered = [], set()
     same_line = [text.find("\n", cells[k][1], cells[k + 1][0]) < 0 for k in range(len(cells) - 1)]
-    for a, b in _wrapped_runs(texts, same_line, min_cell_hanzi):
+    for a, b in _wrapped_runs(texts, hanzi, same_line, min_cell_hanzi):
         out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True))
         covered.update(range(a, b + 1))
     for k, (s, e) in enumerate(cells):
-        if k not in covered and hanzi_count(texts[k]) >= min_cell_hanzi:
+        if k not in covered and hanzi[k] >= min_cell_hanzi:
             out.append(Region(s, e, "cell", label if k > 0 else ""))
     return sorted(out, key=lambda r: r.start)
 

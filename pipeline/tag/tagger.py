@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from transformers import BertForTokenClassification
 
+from pipeline.cpu import native_bf16
 from pipeline.record import Record, Span
 from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecoder, ViterbiDecoder, decode_region,
                                  keep_span)
@@ -42,12 +43,6 @@ class SpanPrediction:
     score: float
     text: str
     attrs: dict[str, Any] = field(default_factory=dict)
-
-
-def fast_bf16() -> bool:
-    """True when the CPU has native bf16 units (pipeline.cpu.native_bf16)."""
-    from pipeline.cpu import native_bf16
-    return native_bf16()
 
 
 DECODINGS = ("span_first", "per_label")
@@ -76,7 +71,7 @@ def auto_precision(model_dir: Path) -> str:
     """What precision="auto" runs for this model on this CPU: a reduced precision only where
     its agreement with fp32 was measured for these weights and met the floor; bf16 only on
     CPUs with native bf16 (emulated bf16 is slower than fp32)."""
-    if fast_bf16() and measured_precision(model_dir, "bf16"):
+    if native_bf16() and measured_precision(model_dir, "bf16"):
         return "bf16"
     return measured_precision(model_dir, "int8") or "fp32"
 

@@ -107,14 +107,14 @@ def test_auto_picks_bf16_only_with_native_bf16_and_a_passing_measurement(toy_mod
     model_dir = tmp_path / "m"
     shutil.copytree(toy_model[0], model_dir)
     measured = {"precision": "bf16", "char_tag_agreement": 0.999, "chars": 10, "span_jaccard": 1.0}
-    monkeypatch.setattr(tagger_mod, "fast_bf16", lambda: True)
+    monkeypatch.setattr(tagger_mod, "native_bf16", lambda: True)
     assert tagger_mod.auto_precision(model_dir) == "fp32"          # native bf16 but nothing measured
     write_agreement(str(model_dir), measured)
     assert tagger_mod.auto_precision(model_dir) == "bf16"
     write_agreement(str(model_dir), {**measured, "char_tag_agreement": 0.98})
     assert tagger_mod.auto_precision(model_dir) == "fp32"          # measured, below the floor
     write_agreement(str(model_dir), measured)
-    monkeypatch.setattr(tagger_mod, "fast_bf16", lambda: False)
+    monkeypatch.setattr(tagger_mod, "native_bf16", lambda: False)
     assert tagger_mod.auto_precision(model_dir) == "fp32"          # emulated bf16 is never picked
 
 

@@ -12,6 +12,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from pipeline.corpus.synth.builder import Fragment, Piece
+
 # Letters of scripts a Chinese report never uses: OCR garbage the cleaner must drop.
 _DEVANAGARI = [chr(c) for c in range(0x0915, 0x0939)]
 _HEBREW = [chr(c) for c in range(0x05D0, 0x05EA)]
@@ -99,36 +101,25 @@ class Noise:
             return [text[:i], text[i:]]
         return [text]
 
-    def wrap_cell(self, frag: list) -> list:
-        """A narrative cell as a PDF reader spreads its wrapped lines: a tab every few
-        characters (the column width), inside spans too; the spans keep their labels."""
-        from pipeline.corpus.synth.builder import Piece
+    def wrap_cell(self, frag: Fragment) -> Fragment:
+        """A narrative cell as a PDF reader spreads its wrapped lines: a tab after every
+        ``width`` characters (the column width), inside spans too; the spans keep their labels.
+        A tab that falls at a piece's end goes between pieces, so no span ends with one."""
         if not self.wrapped_cells or self.rng.random() > 0.6:
             return frag
         width = self.rng.randint(6, 12)
-        out, col = [], 0
+        out: Fragment = []
+        col = 0
         for piece in frag:
-            text = piece.text
-            if col + len(text) < width:
-                out.append(piece)
-                col += len(text)
-                continue
-            chunks, pos = [], 0
-            while col + len(text) - pos >= width:
-                cut = pos + width - col
-                chunks.append(text[pos:cut])
-                pos, col = cut, 0
-            chunks.append(text[pos:])
-            col = len(text) - pos
-            # a cut at the very start or end of a span goes between pieces, so a span never
-            # begins or ends with a tab
-            if chunks[0] == "":
+            chars: list[str] = []
+            for i, ch in enumerate(piece.text):
+                chars.append(ch)
+                col += 1
+                if col == width and i + 1 < len(piece.text):
+                    chars.append("\t")
+                    col = 0
+            out.append(Piece("".join(chars), piece.label, piece.key))
+            if col == width:
                 out.append(Piece("\t"))
-                chunks = chunks[1:]
-            joined = "\t".join(c for c in chunks if c)
-            trailing = chunks[-1] == "" and len(chunks) > 1
-            if joined:
-                out.append(Piece(joined, piece.label, piece.key))
-            if trailing:
-                out.append(Piece("\t"))
+                col = 0
         return out
