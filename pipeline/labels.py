@@ -22,6 +22,12 @@ class LabelDef:
     color: str
     hotkey: str
     summary: str
+    # section kinds (pipeline.structure.sections) whose narrative never holds this label,
+    # kinds that keep it when any heading above has them, and a marker that keeps it
+    # (pipeline.tag.section_gate)
+    not_in_sections: tuple[str, ...] = ()
+    home_sections: tuple[str, ...] = ()
+    unless_marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,9 @@ class LabelSet:
 @lru_cache(maxsize=4)
 def load_labels(path: Path | None = None) -> LabelSet:
     data = yaml.safe_load((path or CONFIG_DIR / "labels.yaml").read_text(encoding="utf-8"))
-    labels = tuple(LabelDef(d["name"], d["zh"], d["color"], str(d["hotkey"]), d["summary"])
+    labels = tuple(LabelDef(d["name"], d["zh"], d["color"], str(d["hotkey"]), d["summary"],
+                            tuple(d.get("not_in_sections") or ()), tuple(d.get("home_sections") or ()),
+                            d.get("unless_marker") or "")
                    for d in data["labels"])
     relations = tuple(RelationDef(d["name"], tuple(d["from"]), tuple(d["to"]), d["summary"])
                       for d in data["relations"])

@@ -388,6 +388,40 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
     return out
 
 
+# a word that introduces a statement of this label without belonging to it: 「建议今后在……」
+# → 「今后在……」 (labels.md's MEASURE examples; the seeds' gold leaves 建议 out every time)
+_LABEL_LEADS = {"MEASURE": re.compile(r"(?:建议|我们将|我单位将|我局将)[，,：:]?")}
+
+
+def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> DecodedSpan:
+    lead = _LABEL_LEADS.get(span.label)
+    m = lead.match(text, span.start, span.end) if lead else None
+    if not m or span.end - m.end() < min_left:
+        return span
+    return DecodedSpan(m.end(), span.end, span.label, span.score)
+
+
+# a clause that states a reason: 由于……, 因为……, 因……
+_CAUSE_CLAUSE = re.compile(r"(?:由于|因为|因)[^，,；;。]{2,}?(?=[，,])")
+
+
+def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> list[DecodedSpan]:
+    """labels.md: a clause's role decides its label. A PROBLEM that opens with a reason clause
+    (「由于财政支出的多样性和复杂性，绩效评价指标体系设置难度大」) is a CAUSE followed by the
+    PROBLEM; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
+    if span.label == "PROBLEM":
+        m = _CAUSE_CLAUSE.match(text, span.start, span.end)
+        if m and span.end - (m.end() + 1) >= min_chars:
+            rest = snap(text, m.end(), span.end)
+            return [DecodedSpan(span.start, m.end(), "CAUSE", span.score),
+                    DecodedSpan(rest[0], rest[1], "PROBLEM", span.score)]
+    if span.label == "CAUSE":
+        k = text.find("，由于", span.start, span.end)
+        if k >= 0 and span.end - (k + 1) >= min_chars:
+            return [DecodedSpan(k + 1, span.end, span.label, span.score)]
+    return [span]
+
+
 DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 
 
@@ -405,6 +439,8 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
             if b - a >= min_chars:
                 out.append(DecodedSpan(a, b, label, score))
     out = widen_to_clauses(text, start, start + len(probs), out)
+    out = [strip_label_lead(text, sp) for sp in out]
+    out = [piece for sp in out for piece in split_leading_cause(text, sp)]
     if merge_labels is not None:
         o_col = probs[:, decoder.o_id]
 
@@ -448,7 +484,35 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
             pieces.append((cur, m.start()))
             cur = m.end()
     pieces.append((cur, span.end))
-    return [DecodedSpan(x, y, span.label, span.score) for x, y in pieces if y > x]
+    return [_workload_clause(text, DecodedSpan(x, y, span.label, span.score)) for x, y in pieces if y > x]
+
+
+# a clause end (not a digit-group comma: 5,362) and a tail that starts a new predicate (…326个并正常运作)
+_WL_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")
+_WL_TAIL = re.compile(r"[并且而]")
+
+
+def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
+    """A WORKLOAD is one activity with its count (labels.md): no gold or synthetic WORKLOAD
+    holds a clause end before its count (「坚持邀请……，共邀请……72人次」 → 「邀请……72人次」),
+    and the span ends with the quantity or the object after it, not with a new predicate
+    joined by 并 (「建成……326个并正常运作」 → 「建成……326个」)."""
+    counts = list(_COUNT.finditer(text, span.start, span.end))
+    if not counts:
+        return span
+    a, b = span.start, span.end
+    for m in _WL_CLAUSE_END.finditer(text, a, b):  # up to b: the lookahead must see the digit after 2,
+        if m.start() < counts[-1].start():
+            a = m.end()
+    if a == 0 or _WL_CLAUSE_END.match(text, a - 1) or text[a - 1] in _WL_EDGE:
+        lead = LEAD_WORDS.match(text, a, counts[-1].start())
+        a = lead.end() if lead else a
+    tail = _WL_TAIL.search(text, counts[-1].end(), b)
+    if tail:
+        b = tail.start()
+    if (a, b) == (span.start, span.end) or b - a < 3:
+        return span
+    return DecodedSpan(a, b, span.label, span.score)
 
 
 # Spans the spec rules out whatever the model says: a WORKLOAD is an activity *with* a

@@ -9,7 +9,8 @@ heading-path context → batched forward passes over length-sorted windows
 (precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
 each only where a stored agreement measurement allows; else fp32, the reference) → per-character
 probabilities merged across overlapping windows → span-first constrained Viterbi and
-span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload).
+span snapping (pipeline.tag.decode) → section gate (pipeline.tag.section_gate) → WORKLOAD
+parts (pipeline.tag.workload).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for)
+from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
 from pipeline.tag.workload import parse_workload
 
@@ -95,7 +97,7 @@ class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE,
-                 decoding: str = "span_first"):
+                 decoding: str = "span_first", section_gate: bool = True):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -110,6 +112,8 @@ class Tagger:
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
         self.merge_labels = merge_labels
         self.min_score = min_score
+        # labels the report's section rules out are dropped (configs/labels.yaml, not_in_sections)
+        self.section_gate = SectionGate.from_labels() if section_gate else None
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
@@ -171,9 +175,12 @@ class Tagger:
             tables = tables if tables is not None else found_tables
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
         out: list[SpanPrediction] = []
+        gate = self.section_gate.bind(text, regions, headings_for) if self.section_gate else None
         for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
             for sp in decode_region(decoding_text(text, r), r.start, probs, self.decoder, self.merge_labels):
                 if not keep_span(text, sp, self.min_score):
+                    continue
+                if gate and not gate.allows(sp.label, sp.start, sp.end, r):
                     continue
                 span_text = text[sp.start:sp.end]
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}

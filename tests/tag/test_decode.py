@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from pipeline.labels import load_labels
 from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_region, is_valid_sequence,
-                                 merge_pieces, snap, spans_to_tags, tags_to_spans)
+                                 merge_pieces, snap, spans_to_tags, split_leading_cause, strip_label_lead,
+                                 tags_to_spans)
 
 TAGS = load_labels().tags()
 
@@ -190,3 +191,56 @@ def test_span_first_decoder_keeps_a_span_whose_label_wavers():
     assert tags_to_spans(dec.decode(probs), TAGS) == [(1, 7, "CAUSE")]
     scores = dec.scores(probs, dec.decode(probs))
     assert scores[1] == pytest.approx(0.65, abs=0.01) and scores[6] == pytest.approx(0.95, abs=0.01)
+
+
+def _one_span(text: str, label: str) -> np.ndarray:
+    """Confident per-character probabilities for one span over the whole text."""
+    tags = ["B-" + label] + ["I-" + label] * (len(text) - 2) + ["E-" + label]
+    probs = np.full((len(text), len(TAGS)), 0.001)
+    for i, t in enumerate(tags):
+        probs[i, TAGS.index(t)] = 0.99
+    return probs
+
+
+def test_a_leading_recommendation_word_stays_outside_a_measure():
+    text = "建议今后提前下达评价方案"
+    spans = decode_region(text, 0, _one_span(text, "MEASURE"), SpanFirstDecoder(TAGS))
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("今后提前下达评价方案", "MEASURE")]
+    short = strip_label_lead("建议修订", DecodedSpan(0, 4, "MEASURE", 0.9))
+    assert (short.start, short.end) == (0, 4)  # nothing would be left: kept as predicted
+    other = strip_label_lead("建议案被批示3次", DecodedSpan(0, 8, "WORKLOAD", 0.9))
+    assert (other.start, other.end) == (0, 8)  # only MEASURE drops the word
+
+
+def test_a_problem_opening_with_a_reason_clause_is_split_into_cause_and_problem():
+    text = "由于培训经费安排偏少，基层人员业务能力不足"
+    out = split_leading_cause(text, DecodedSpan(0, len(text), "PROBLEM", 0.8))
+    assert [(text[s.start:s.end], s.label) for s in out] == [
+        ("由于培训经费安排偏少", "CAUSE"), ("基层人员业务能力不足", "PROBLEM")]
+    whole = "由于临时任务增加导致年中追加预算"  # no clause break: one CAUSE span stays as it is
+    assert split_leading_cause(whole, DecodedSpan(0, len(whole), "PROBLEM", 0.8)) == [
+        DecodedSpan(0, len(whole), "PROBLEM", 0.8)]
+    cause = "除天气因素外，由于设备老化检修延期"
+    out = split_leading_cause(cause, DecodedSpan(0, len(cause), "CAUSE", 0.8))
+    assert [cause[s.start:s.end] for s in out] == ["由于设备老化检修延期"]
+
+
+@pytest.mark.parametrize("marked, expected", [
+    # a clause end before the count: the activity is the last clause
+    ("坚持走访企业，共走访企业45家", "走访企业45家"),
+    # a new predicate joined by 并 after the count is not the WORKLOAD's object
+    ("新建便民服务点12个并投入使用", "新建便民服务点12个"),
+    # a digit-group comma is not a clause end
+    ("全年共受理申请2,318件", "受理申请2,318件"),
+    # this year's lead words stay outside
+    ("今年共审核项目31个", "审核项目31个"),
+])
+def test_workload_spans_are_one_clause_ending_with_the_quantity(marked, expected):
+    spans = decode_region(marked, 0, _one_span(marked, "WORKLOAD"), SpanFirstDecoder(TAGS))
+    assert [marked[s.start:s.end] for s in spans] == [expected]
+
+
+def test_two_counted_items_in_one_workload_span_stay_two_items():
+    text = "举办讲座6期，编印简报12期"
+    spans = decode_region(text, 0, _one_span(text, "WORKLOAD"), SpanFirstDecoder(TAGS))
+    assert [text[s.start:s.end] for s in spans] == ["举办讲座6期", "编印简报12期"]

@@ -1,0 +1,71 @@
+"""The section gate drops labels that the report's section rules out (configs/labels.yaml)."""
+from pipeline.labels import load_labels
+from pipeline.tag.regions import Region, find_regions, simple_headings
+from pipeline.tag.section_gate import SectionGate, section_kind, sentence_around
+
+# our own report skeleton: overview, assets, problems, measures
+TEXT = (
+    "为做好年度自评工作，现将有关情况报告如下。\n"
+    "一、部门概况\n"
+    "本单位建立健全内部控制制度，加强财务审核。\n"
+    "二、资产管理情况\n"
+    "严格执行资产登记制度，定期盘点。下一步将完善资产台账管理。\n"
+    "三、存在的问题\n"
+    "预算编制不够细化。\n"
+    "四、改进措施\n"
+    "（一）加强资产管理\n"
+    "完善资产台账，定期开展清查。\n"
+)
+
+
+def _gate():
+    headings = simple_headings(TEXT)
+    regions = find_regions(TEXT)
+    return SectionGate.from_labels().bind(TEXT, regions, headings), regions
+
+
+def _allows(label: str, phrase: str) -> bool:
+    gate, regions = _gate()
+    start = TEXT.index(phrase)
+    region = next(r for r in regions if r.start <= start < r.end)
+    return gate.allows(label, start, start + len(phrase), region)
+
+
+def test_measure_wording_in_descriptive_sections_is_dropped():
+    assert not _allows("MEASURE", "建立健全内部控制制度")         # 部门概况: basic_info
+    assert not _allows("MEASURE", "严格执行资产登记制度")         # 资产管理情况: assets
+    assert not _allows("MEASURE", "现将有关情况报告如下")         # above the first heading
+
+
+def test_measures_are_kept_in_their_sections_and_with_a_forward_marker():
+    assert _allows("MEASURE", "完善资产台账")            # 改进措施 / （一）加强资产管理: home kind above
+    assert _allows("MEASURE", "完善资产台账管理")        # in 资产管理情况, but the sentence says 下一步
+    assert _allows("PROBLEM", "预算编制不够细化")
+    assert _allows("WORKLOAD", "建立健全内部控制制度")   # WORKLOAD is never gated
+
+
+def test_table_cells_follow_their_row_label_only():
+    gate, _ = _gate()
+    start = TEXT.index("建立健全")
+    cell = Region(start, start + 10, "cell", row_label="")
+    assert gate.allows("MEASURE", start, start + 10, cell)      # no row label: not gated
+    labelled = Region(start, start + 10, "cell", row_label="资产管理情况")
+    assert not gate.allows("MEASURE", start, start + 10, labelled)
+
+
+def test_a_numbered_item_read_as_a_heading_does_not_decide_the_kind():
+    # the parser may take 「2.受理……的意见建议」 as a heading: it is the span's own line
+    titles = ["主要职能", "受理群众投诉和意见建议"]
+    assert section_kind(titles, "受理群众投诉和意见建议") == "functions"
+    assert section_kind(titles) == "measures"
+
+
+def test_sentence_around_stops_at_sentence_ends():
+    text = "一是完善制度。下一步，加强培训，提高能力。"
+    assert sentence_around(text, text.index("加强"), text.index("加强") + 4) == "下一步，加强培训，提高能力"
+
+
+def test_the_gate_is_configured_in_the_label_file():
+    defs = {d.name: d for d in load_labels().labels}
+    assert "basic_info" in defs["MEASURE"].not_in_sections and "measures" in defs["MEASURE"].home_sections
+    assert not defs["WORKLOAD"].not_in_sections
