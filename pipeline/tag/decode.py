@@ -388,6 +388,34 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
     return out
 
 
+_SENTENCE_START = frozenset("。；;！!？?：:\n\t")
+
+
+def widen_measures_to_sentence(text: str, region_start: int, spans: list[DecodedSpan],
+                               max_widen: int = 30) -> list[DecodedSpan]:
+    """A measure states its action first: 「提高对预算绩效管理的认识，充分理解……」 is one
+    MEASURE, but the model often starts it at the second clause. Every MEASURE of the seeds'
+    gold starts its sentence (after numbering and lead-ins such as 建议, 我单位将), so a MEASURE
+    that starts after a comma is widened to its sentence start when no other span lies in
+    between and the start is at most ``max_widen`` characters away; a lead-in (我们将…, 一是)
+    stays outside, and snap drops numbering and connectives again."""
+    spans = sorted(spans, key=lambda s: s.start)
+    out: list[DecodedSpan] = []
+    for k, sp in enumerate(spans):
+        lo = max(region_start, out[-1].end if out else region_start)
+        a = sp.start
+        if sp.label == "MEASURE" and a > lo and text[a - 1] in "，,":
+            while a > lo and text[a - 1] not in _SENTENCE_START and sp.start - a <= max_widen:
+                a -= 1
+            if (a == lo or text[a - 1] in _SENTENCE_START) and sp.start - a <= max_widen:
+                leads = list(_LEAD_IN.finditer(text, a, sp.start))
+                a = snap(text, leads[-1].end() if leads else a, sp.end)[0]
+                if a < sp.start:
+                    sp = DecodedSpan(a, sp.end, sp.label, sp.score)
+        out.append(sp)
+    return out
+
+
 # a word that introduces a statement of this label without belonging to it: 「建议今后在……」
 # → 「今后在……」 (labels.md's MEASURE examples; the seeds' gold leaves 建议 out every time)
 _LABEL_LEADS = {"MEASURE": re.compile(r"(?:建议|我们将|我单位将|我局将)[，,：:]?")}
@@ -403,18 +431,24 @@ def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> Decoded
 
 # a clause that states a reason: 由于……, 因为……, 因……
 _CAUSE_CLAUSE = re.compile(r"(?:由于|因为|因)[^，,；;。]{2,}?(?=[，,])")
+_CONSEQUENCE_RE = re.compile(_CONSEQUENCE)
 
 
 def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> list[DecodedSpan]:
     """labels.md: a clause's role decides its label. A PROBLEM that opens with a reason clause
     (「由于财政支出的多样性和复杂性，绩效评价指标体系设置难度大」) is a CAUSE followed by the
-    PROBLEM; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
+    PROBLEM, the CAUSE running to a consequence word (导致, 造成 …) where one follows; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
     if span.label == "PROBLEM":
         m = _CAUSE_CLAUSE.match(text, span.start, span.end)
-        if m and span.end - (m.end() + 1) >= min_chars:
-            rest = snap(text, m.end(), span.end)
-            return [DecodedSpan(span.start, m.end(), "CAUSE", span.score),
-                    DecodedSpan(rest[0], rest[1], "PROBLEM", span.score)]
+        if m:
+            # the reason runs to a consequence word when one follows (……，导致预算执行存在偏差)
+            c = _CONSEQUENCE_RE.search(text, m.end(), span.end)
+            cause_end = c.start() if c else m.end()
+            rest = snap(text, c.end() if c else m.end(), span.end)
+            if rest[1] - rest[0] >= min_chars:
+                cause_end = snap(text, span.start, cause_end)[1]
+                return [DecodedSpan(span.start, cause_end, "CAUSE", span.score),
+                        DecodedSpan(rest[0], rest[1], "PROBLEM", span.score)]
     if span.label == "CAUSE":
         k = text.find("，由于", span.start, span.end)
         if k >= 0 and span.end - (k + 1) >= min_chars:
@@ -439,6 +473,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
             if b - a >= min_chars:
                 out.append(DecodedSpan(a, b, label, score))
     out = widen_to_clauses(text, start, start + len(probs), out)
+    out = widen_measures_to_sentence(text, start, out)
     out = [strip_label_lead(text, sp) for sp in out]
     out = [piece for sp in out for piece in split_leading_cause(text, sp)]
     if merge_labels is not None:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pipeline.labels import load_labels
 from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_region, is_valid_sequence,
                                  merge_pieces, snap, spans_to_tags, split_leading_cause, strip_label_lead,
-                                 tags_to_spans)
+                                 tags_to_spans, widen_measures_to_sentence)
 
 TAGS = load_labels().tags()
 
@@ -244,3 +244,24 @@ def test_two_counted_items_in_one_workload_span_stay_two_items():
     text = "举办讲座6期，编印简报12期"
     spans = decode_region(text, 0, _one_span(text, "WORKLOAD"), SpanFirstDecoder(TAGS))
     assert [text[s.start:s.end] for s in spans] == ["举办讲座6期", "编印简报12期"]
+
+
+def test_a_reason_runs_to_its_consequence_word():
+    text = "因临时任务较多，部分支出未列入年初预算，导致预算调整频繁"
+    out = split_leading_cause(text, DecodedSpan(0, len(text), "PROBLEM", 0.8))
+    assert [(text[s.start:s.end], s.label) for s in out] == [
+        ("因临时任务较多，部分支出未列入年初预算", "CAUSE"), ("预算调整频繁", "PROBLEM")]
+
+
+def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
+    text = "一是强化培训，组织财务人员参加业务学习。二是我们将完善台账，定期清查资产。"
+    s1 = text.index("组织")
+    s2 = text.index("定期")
+    spans = [DecodedSpan(s1, text.index("。"), "MEASURE", 0.9), DecodedSpan(s2, len(text) - 1, "MEASURE", 0.9)]
+    out = widen_measures_to_sentence(text, 0, spans)
+    assert [text[s.start:s.end] for s in out] == ["强化培训，组织财务人员参加业务学习", "完善台账，定期清查资产"]
+    # another span in between, or a PROBLEM: left as predicted
+    held = [DecodedSpan(2, 6, "MEASURE", 0.9), DecodedSpan(s1, text.index("。"), "MEASURE", 0.9)]
+    assert widen_measures_to_sentence(text, 0, held) == held
+    problem = [DecodedSpan(s1, text.index("。"), "PROBLEM", 0.9)]
+    assert widen_measures_to_sentence(text, 0, problem) == problem
