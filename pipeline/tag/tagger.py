@@ -9,8 +9,8 @@ heading-path context → batched forward passes over length-sorted windows
 (precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
 each only where a stored agreement measurement allows; else fp32, the reference) → per-character
 probabilities merged across overlapping windows → span-first constrained Viterbi and
-span snapping (pipeline.tag.decode) → section gate (pipeline.tag.section_gate) → WORKLOAD
-parts (pipeline.tag.workload).
+span snapping (pipeline.tag.decode) → section gate (pipeline.tag.section_gate) → list
+consistency for functions (pipeline.tag.lists) → WORKLOAD parts (pipeline.tag.workload).
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for)
+from pipeline.tag.lists import complete_function_lists
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
 from pipeline.tag.workload import parse_workload
@@ -185,7 +186,10 @@ class Tagger:
                 span_text = text[sp.start:sp.end]
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
                 out.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
-        return out
+        # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
+        out += complete_function_lists(
+            text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]))
+        return sorted(out, key=lambda p: (p.start, p.end))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:
         """Spans for record.text; the record is not modified."""

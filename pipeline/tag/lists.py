@@ -1,0 +1,102 @@
+"""List consistency: the items of one numbered list of functions share their label.
+
+labels.md: a FUNCTION is one item of the unit's list of duties, one span per numbered item.
+The model reads each line on its own and misses some items of a list whose other items it
+tags (a long item, or wording unlike the synthetic phrase banks: 「依法任免本级人民法院副院长、
+庭长……」). When at least half of a numbered list's items (and at least ``min_tagged``) hold a
+FUNCTION, every other item of that list without a span of its own becomes a FUNCTION too:
+the item's text without its number and final punctuation, scored with the lowest score of
+its tagged siblings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.structure.sections import classify_title
+
+# numbering styles at a line start (or after a sentence end inside a line: 「……检察员。13、补选……」)
+_STYLES = [
+    ("arabic", re.compile(r"\d{1,2}[、.．](?!\d)")),
+    ("arabic_paren", re.compile(r"[（(]\d{1,2}[）)]")),
+    ("hanzi", re.compile(r"[一二三四五六七八九十]{1,3}、")),
+    ("hanzi_paren", re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
+]
+_ITEM_END = re.compile(r"[。；;\n\t]")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    style: str
+    start: int  # first character after the numbering
+    end: int    # before the final punctuation
+
+
+def _style_at(text: str, pos: int) -> tuple[str, int] | None:
+    for name, pat in _STYLES:
+        m = pat.match(text, pos)
+        if m:
+            return name, m.end()
+    return None
+
+
+def numbered_items(text: str) -> list[ListItem]:
+    """Numbered items in reading order: at a line start, or right after 。/； inside a line."""
+    items: list[ListItem] = []
+    starts = [0] + [m.end() for m in re.finditer(r"\n|[。；;](?=\s*[（(]?[\d一二三四五六七八九十])", text)]
+    for pos in starts:
+        while pos < len(text) and text[pos] in " \u3000":
+            pos += 1
+        hit = _style_at(text, pos)
+        if not hit:
+            continue
+        style, body = hit
+        m = _ITEM_END.search(text, body)
+        end = m.start() if m else len(text)
+        if end - body >= 4:
+            items.append(ListItem(style, body, end))
+    return items
+
+
+def item_lists(text: str, max_gap_lines: int = 2) -> list[list[ListItem]]:
+    """Runs of items of one numbering style with no other text line between them
+    (blank lines allowed, up to ``max_gap_lines``)."""
+    lists: list[list[ListItem]] = []
+    for item in numbered_items(text):
+        prev = lists[-1][-1] if lists else None
+        if prev and prev.style == item.style:
+            between = text[prev.end:item.start]
+            lines = [ln for ln in between.split("\n")[1:-1] if ln.strip()]
+            if not lines and between.count("\n") <= max_gap_lines + 1:
+                lists[-1].append(item)
+                continue
+        lists.append([item])
+    return lists
+
+
+def _is_title(text: str, item: ListItem, max_chars: int = 12) -> bool:
+    """A section title numbered like the items (「2.人员情况」 after a list of duties)."""
+    body = text[item.start:item.end].strip()
+    return len(body) <= max_chars and classify_title(body) != "other"
+
+
+def complete_function_lists(text: str, spans: list, make_span, min_tagged: int = 2,
+                            min_share: float = 0.5) -> list:
+    """New FUNCTION spans (made by ``make_span(start, end, score)``) for the untagged items
+    of lists whose tagged share reaches ``min_share``. ``spans`` need .start/.end/.label/.score."""
+    added = []
+    for items in item_lists(text):
+        items = [it for it in items if not _is_title(text, it)]
+        if len(items) < 3:
+            continue
+        tagged, free = [], []
+        for it in items:
+            inside = [s for s in spans if s.start < it.end and it.start < s.end]
+            fn = [s for s in inside if s.label == "FUNCTION"]
+            if fn:
+                tagged.append(min(s.score for s in fn))
+            elif not inside:
+                free.append(it)
+        if len(tagged) >= min_tagged and len(tagged) >= min_share * len(items):
+            added += [make_span(it.start, it.end, min(tagged)) for it in free]
+    return added

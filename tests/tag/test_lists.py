@@ -1,0 +1,56 @@
+"""List consistency for functions (pipeline.tag.lists), on our own text."""
+from dataclasses import dataclass
+
+from pipeline.tag.lists import complete_function_lists, item_lists, numbered_items
+
+TEXT = (
+    "一、部门概况\n"
+    "1.基本情况\n"
+    "1、负责全县水利工程建设管理。\n"
+    "2、组织编制全县水资源保护规划，监督实施。\n"
+    "3、依法审核各乡镇上报的取水许可申请、延续和变更事项。\n"
+    "4、指导农村饮水安全工作。5、承办县政府交办的其他事项。\n"
+    "2.人员情况\n"
+    "在职人员20人。\n"
+)
+
+
+@dataclass
+class S:
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def _span(phrase: str, label: str = "FUNCTION", score: float = 0.9) -> S:
+    a = TEXT.index(phrase)
+    return S(a, a + len(phrase), label, score)
+
+
+def test_items_are_found_at_line_starts_and_after_a_sentence_end():
+    bodies = [TEXT[i.start:i.end] for i in numbered_items(TEXT)]
+    assert "承办县政府交办的其他事项" in bodies  # the second item of one line
+    assert "负责全县水利工程建设管理" in bodies
+    runs = [[TEXT[i.start:i.end] for i in run] for run in item_lists(TEXT)]
+    assert ["基本情况", "负责全县水利工程建设管理", "组织编制全县水资源保护规划，监督实施",
+            "依法审核各乡镇上报的取水许可申请、延续和变更事项", "指导农村饮水安全工作",
+            "承办县政府交办的其他事项", "人员情况"] in runs
+
+
+def test_untagged_items_of_a_mostly_tagged_function_list_become_functions():
+    spans = [_span("负责全县水利工程建设管理", score=0.9), _span("组织编制全县水资源保护规划，监督实施", score=0.7),
+             _span("指导农村饮水安全工作", score=0.8)]
+    added = complete_function_lists(TEXT, spans, lambda a, b, sc: S(a, b, "FUNCTION", sc))
+    assert [(TEXT[s.start:s.end], s.score) for s in added] == [
+        ("依法审核各乡镇上报的取水许可申请、延续和变更事项", 0.7), ("承办县政府交办的其他事项", 0.7)]
+    # 「2.人员情况」 is a section title numbered like the items: never a FUNCTION
+
+
+def test_lists_with_few_tagged_items_or_other_labels_are_left_alone():
+    one = [_span("负责全县水利工程建设管理")]
+    assert complete_function_lists(TEXT, one, lambda a, b, sc: S(a, b, "FUNCTION", sc)) == []
+    spans = [_span("负责全县水利工程建设管理"), _span("组织编制全县水资源保护规划，监督实施"),
+             _span("指导农村饮水安全工作"), _span("依法审核", label="PROBLEM")]
+    added = complete_function_lists(TEXT, spans, lambda a, b, sc: S(a, b, "FUNCTION", sc))
+    assert [TEXT[s.start:s.end] for s in added] == ["承办县政府交办的其他事项"]  # an item with a span keeps it
