@@ -429,6 +429,28 @@ def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> Decoded
     return DecodedSpan(m.end(), span.end, span.label, span.score)
 
 
+# A shortcoming is stated as a negative state (没有, 缺乏, 不够, 有待 …); a measure opens with
+# what is to be done (加强, 完善, 进一步 …). Every MEASURE of the seeds' gold opens that way.
+_NEGATIVE_STATE = re.compile(r"没有|缺乏|不够|不足|尚未|未能|有待|难以|不到位|不规范|不完善|不健全|偏差|滞后|薄弱|欠缺|存在")
+_IMPERATIVE_OPENING = re.compile(
+    r"(?:进一步|不断|切实|持续|着力|全面|继续|认真|积极)?"
+    r"(?:加强|完善|健全|建立|强化|提高|提升|推进|落实|规范|严格|优化|细化|做好|加快|坚持|科学|合理|提前|"
+    r"综合|建章|依据|根据|按照|结合|今后|明确|压实|督促|定期|组织|开展|引导|探索)")
+
+
+def relabel_by_form(text: str, span: DecodedSpan) -> DecodedSpan:
+    """PROBLEM and MEASURE by the form of the clause when the model's label contradicts it:
+    a MEASURE that states a negative state and does not open with an action is a PROBLEM
+    (「目前的绩效评价工作没有配备专人」), a PROBLEM that opens with an action and states no
+    negative state is a MEASURE (「提前规划，合理安排绩效评价时间」)."""
+    t = text[span.start:span.end]
+    if span.label == "MEASURE" and _NEGATIVE_STATE.search(t) and not _IMPERATIVE_OPENING.match(t):
+        return DecodedSpan(span.start, span.end, "PROBLEM", span.score)
+    if span.label == "PROBLEM" and _IMPERATIVE_OPENING.match(t) and not _NEGATIVE_STATE.search(t):
+        return DecodedSpan(span.start, span.end, "MEASURE", span.score)
+    return span
+
+
 # a clause that states a reason: 由于……, 因为……, 因……
 _CAUSE_CLAUSE = re.compile(r"(?:由于|因为|因)[^，,；;。]{2,}?(?=[，,])")
 _CONSEQUENCE_RE = re.compile(_CONSEQUENCE)
@@ -476,6 +498,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
     out = widen_measures_to_sentence(text, start, out)
     out = [strip_label_lead(text, sp) for sp in out]
     out = [piece for sp in out for piece in split_leading_cause(text, sp)]
+    out = [relabel_by_form(text, sp) for sp in out]
     if merge_labels is not None:
         o_col = probs[:, decoder.o_id]
 

@@ -90,6 +90,17 @@ def _wrapped_runs(texts: list[str], hanzi: list[int], same_line: list[bool],
     return runs
 
 
+NARRATIVE_ROW_MIN_HANZI = 4
+NARRATIVE_ROW_KINDS = ("problems", "measures")
+
+
+def _narrative_row(label: str) -> bool:
+    """A row whose label introduces problems, causes or measures (偏差大或目标未完成原因分析,
+    改进措施及结果应用方案): its cells are sentences, not fields."""
+    from pipeline.structure.sections import classify_title  # the structure stage's title classes
+    return bool(label) and classify_title(label) in NARRATIVE_ROW_KINDS
+
+
 def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) -> list[Region]:
     cells = [_trimmed(text, s, e) for s, e in cells]
     cells = [(s, e) for s, e in cells if e > s]
@@ -103,8 +114,10 @@ def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) 
     for a, b in _wrapped_runs(texts, hanzi, same_line, min_cell_hanzi):
         out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True))
         covered.update(range(a, b + 1))
+    # in a 偏差原因 / 改进措施 row every cell is narrative, however short (「绩效指标体系不够完善」)
+    floor = NARRATIVE_ROW_MIN_HANZI if _narrative_row(label) else min_cell_hanzi
     for k, (s, e) in enumerate(cells):
-        if k not in covered and hanzi[k] >= min_cell_hanzi:
+        if k not in covered and (hanzi[k] >= min_cell_hanzi or (k > 0 and hanzi[k] >= floor)):
             out.append(Region(s, e, "cell", label if k > 0 else ""))
     return sorted(out, key=lambda r: r.start)
 

@@ -9,8 +9,9 @@ heading-path context → batched forward passes over length-sorted windows
 (precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
 each only where a stored agreement measurement allows; else fp32, the reference) → per-character
 probabilities merged across overlapping windows → span-first constrained Viterbi and
-span snapping (pipeline.tag.decode) → section gate (pipeline.tag.section_gate) → list
-consistency for functions (pipeline.tag.lists) → WORKLOAD parts (pipeline.tag.workload).
+span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload) → structure
+rules: section gate (pipeline.tag.section_gate), problem/measure row completion
+(pipeline.tag.rows), function list consistency (pipeline.tag.lists).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for)
 from pipeline.tag.lists import complete_function_lists
+from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
 from pipeline.tag.workload import parse_workload
@@ -98,7 +100,7 @@ class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE,
-                 decoding: str = "span_first", section_gate: bool = True):
+                 decoding: str = "span_first", structure_rules: bool = True):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -113,8 +115,11 @@ class Tagger:
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
         self.merge_labels = merge_labels
         self.min_score = min_score
-        # labels the report's section rules out are dropped (configs/labels.yaml, not_in_sections)
-        self.section_gate = SectionGate.from_labels() if section_gate else None
+        # structure rules after decoding: labels the report's section rules out are dropped
+        # (configs/labels.yaml, not_in_sections), untagged items of function lists and
+        # sentences of problem/measure rows are completed; False: the model's decoded spans only
+        self.structure_rules = structure_rules
+        self.section_gate = SectionGate.from_labels() if structure_rules else None
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
@@ -178,17 +183,26 @@ class Tagger:
         out: list[SpanPrediction] = []
         gate = self.section_gate.bind(text, regions, headings_for) if self.section_gate else None
         for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
-            for sp in decode_region(decoding_text(text, r), r.start, probs, self.decoder, self.merge_labels):
+            region_text = decoding_text(text, r)
+            found = []
+            for sp in decode_region(region_text, r.start, probs, self.decoder, self.merge_labels):
                 if not keep_span(text, sp, self.min_score):
                     continue
                 if gate and not gate.allows(sp.label, sp.start, sp.end, r):
                     continue
                 span_text = text[sp.start:sp.end]
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
-                out.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
-        # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
-        out += complete_function_lists(
-            text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]))
+                found.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
+            if self.structure_rules:
+                # the untagged sentences of a 偏差原因 / 改进措施 row cell (pipeline.tag.rows)
+                found += complete_row(region_text, r, probs[:, self.decoder.o_id], found,
+                                      lambda a, b, label, score: SpanPrediction(a, b, label, round(score, 4),
+                                                                                text[a:b]))
+            out += found
+        if self.structure_rules:
+            # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
+            out += complete_function_lists(
+                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]))
         return sorted(out, key=lambda p: (p.start, p.end))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:

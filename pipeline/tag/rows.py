@@ -1,0 +1,65 @@
+"""Row completion: the narrative cells of a 偏差原因 / 改进措施 row hold problems and measures.
+
+A project self-evaluation table (项目支出绩效自评表) ends with rows such as
+「偏差大或目标未完成原因分析」 and 「改进措施及结果应用方案」 whose cells are narrative: each
+sentence is a problem (or its cause) or a measure, and the row label says which. Their text
+comes from PDF table extraction, wrapped and broken, and the model misses much of it. Every
+sentence of such a cell that holds no predicted span becomes one: MEASURE in a measures row;
+in a problems row, by its form (a reason clause → CAUSE, an opening action → MEASURE, else
+PROBLEM). The span's score is the model's mean non-O probability over its characters, so a
+sentence the model firmly reads as O (below ``min_score``) stays untagged.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from pipeline.structure.sections import classify_title
+from pipeline.tag.decode import _CAUSE_CLAUSE, _IMPERATIVE_OPENING, snap
+from pipeline.tag.regions import Region
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_CELL_BREAK = re.compile(r"\t")
+ROW_KINDS = ("measures", "problems")
+
+
+def row_kind(region: Region) -> str | None:
+    if region.kind != "cell" or not region.row_label:
+        return None
+    kind = classify_title(region.row_label)
+    return kind if kind in ROW_KINDS else None
+
+
+def label_in_row(kind: str, sentence: str) -> str:
+    if kind == "measures":
+        return "MEASURE"
+    if _CAUSE_CLAUSE.match(sentence) or sentence.startswith(("由于", "因为")):
+        return "CAUSE"
+    if _IMPERATIVE_OPENING.match(sentence):
+        return "MEASURE"
+    return "PROBLEM"
+
+
+def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_span,
+                 min_chars: int = 4, min_score: float = 0.2) -> list:
+    """New spans (``make_span(start, end, label, score)``) for the untagged sentences of a
+    problems/measures row cell. ``text`` is the decoding text (a wrapped cell's tabs read as
+    spaces); ``p_o`` the region's per-character P(O)."""
+    kind = row_kind(region)
+    if kind is None:
+        return []
+    added = []
+    body = text[region.start:region.end]
+    for m in _SENTENCE.finditer(body):
+        for piece in _CELL_BREAK.split(m.group()) if not region.wrapped else [m.group()]:
+            off = region.start + m.start() + m.group().find(piece)
+            a, b = snap(text, off, off + len(piece))
+            if b - a < min_chars or not re.search(r"[\u4e00-\u9fff]{2}", text[a:b]):
+                continue
+            if any(s.start < b and a < s.end for s in spans):
+                continue
+            score = float(1.0 - p_o[a - region.start:b - region.start].mean())
+            if score >= min_score:
+                added.append(make_span(a, b, label_in_row(kind, text[a:b]), score))
+    return added
