@@ -100,3 +100,49 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
         if len(tagged) >= min_tagged and len(tagged) >= min_share * len(items):
             added += [make_span(it.start, it.end, min(tagged)) for it in free]
     return added
+
+
+# ---------------------------------------------------------------- counted clauses of one sentence
+
+# what labels.md says is never a WORKLOAD: money, rates, staffing, organisational units, dates;
+# and ordinals (第三次, 四届人大七次会议期间)
+_NOT_WORKLOAD = re.compile(r"万?元|%|％|率|在职|编制|实有|退休|离休|内设|机构|科室|下属|\d+\s*[月日]|截至|截止|年龄|岁"
+                           r"|第|届|期间")
+_CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
+_MAX_CLAUSE = 30
+
+
+def complete_workload_clauses(text: str, spans: list, make_span) -> list:
+    """A sentence that lists the year's work (「学习篇目48篇，开展学习研讨6次，专题宣讲4次」)
+    gives each counted clause the same role. In a sentence where the model tagged at least
+    one WORKLOAD, every other clause that ends with a count and measure word, holds no span
+    and is none of the spec's non-WORKLOAD numbers becomes a WORKLOAD (lead words such as
+    全年共 outside), scored with the lowest score of the sentence's tagged WORKLOADs."""
+    from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
+    workloads = [s for s in spans if s.label == "WORKLOAD"]
+    if not workloads:
+        return []
+    added = []
+    for sent in re.finditer(r"[^。！!？?；;\n]+", text):
+        a0, b0 = sent.span()
+        tagged = [s for s in workloads if a0 <= s.start < b0]
+        if not tagged:
+            continue
+        for clause in _CLAUSE.finditer(text, a0, b0):
+            a, b = clause.span()
+            while a < b and text[a] in " \u3000、":
+                a += 1
+            if b - a > _MAX_CLAUSE or any(s.start < b and a < s.end for s in spans):
+                continue
+            body = text[a:b]
+            q = None
+            for q in QUANTITY.finditer(body):
+                pass
+            # the count ends the clause (an object of a few characters may follow: 立案53件提案)
+            if q is None or len(body) - q.end() > 4 or _NOT_WORKLOAD.search(body):
+                continue
+            lead = LEAD_WORDS.match(text, a, b)
+            a = lead.end() if lead else a
+            if b - a >= 3 and parse_workload(text[a:b]).count is not None:
+                added.append(make_span(a, b, min(s.score for s in tagged)))
+    return added

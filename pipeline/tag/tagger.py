@@ -33,7 +33,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for)
-from pipeline.tag.lists import complete_function_lists
+from pipeline.tag.lists import complete_function_lists, complete_workload_clauses
 from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -203,6 +203,10 @@ class Tagger:
             # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
             out += complete_function_lists(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]))
+            # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
+            out += complete_workload_clauses(
+                text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), text[a:b],
+                                                              parse_workload(text[a:b]).as_attrs()))
         return sorted(out, key=lambda p: (p.start, p.end))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:

@@ -54,3 +54,14 @@ def test_lists_with_few_tagged_items_or_other_labels_are_left_alone():
              _span("指导农村饮水安全工作"), _span("依法审核", label="PROBLEM")]
     added = complete_function_lists(TEXT, spans, lambda a, b, sc: S(a, b, "FUNCTION", sc))
     assert [TEXT[s.start:s.end] for s in added] == ["承办县政府交办的其他事项"]  # an item with a span keeps it
+
+
+def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
+    from pipeline.tag.lists import complete_workload_clauses
+    text = ("全年共走访企业45家，召开座谈会6场，投入资金12.5万元，群众满意率98%，在职人员20人，"
+            "县二届人大三次会议期间完成审议。编印简报12期。")
+    tagged = [S(text.index("走访"), text.index("，"), "WORKLOAD", 0.8)]
+    added = complete_workload_clauses(text, tagged, lambda a, b, sc: S(a, b, "WORKLOAD", sc))
+    # money, rates, staffing and ordinals stay untagged; 编印简报12期 is another sentence
+    assert [(text[s.start:s.end], s.score) for s in added] == [("召开座谈会6场", 0.8)]
+    assert complete_workload_clauses(text, [], lambda a, b, sc: S(a, b, "WORKLOAD", sc)) == []
