@@ -127,6 +127,8 @@ _ITEM_SPLIT = re.compile(r"(?:(?<=^)|(?<=[\s。；;]))(?:\d{1,2}\s*[.．、]|[�
 def _function_items_from_cells(text: str, record: Record) -> list[Span]:
     """FUNCTION spans the tables state directly: the numbered items of a functions cell."""
     spans: list[Span] = []
+    if not any(sec.kind == "functions" for sec in record.sections):
+        return spans  # most documents: no need to collect every cell's span below
     table_cells = {(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells}
     for sec in record.sections:
         if sec.kind != "functions" or (sec.title_start, sec.title_end) not in table_cells:

@@ -248,10 +248,13 @@ def _most_likely_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]
     return max(scores, key=lambda u: (scores[u], -first[u]))
 
 
+_GRADE_STATED = re.compile(rf"(?:为|属于)[\"“]?(?:{GRADES})")  # compiled once: it runs on every line
+
+
 def find_grade_scale(text: str) -> dict[str, str] | None:
     """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}."""
     for line in text.split("\n"):
-        if len(re.findall(rf"(?:为|属于)[\"“]?(?:{GRADES})", line)) < 3:
+        if len(_GRADE_STATED.findall(line)) < 3:
             continue
         scale: dict[str, str] = {}
         for seg in re.split(r"[；;。]", line):
