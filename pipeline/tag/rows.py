@@ -3,8 +3,10 @@
 A project self-evaluation table (项目支出绩效自评表) ends with rows such as
 「偏差大或目标未完成原因分析」 and 「改进措施及结果应用方案」 whose cells are narrative: each
 sentence is a problem (or its cause) or a measure, and the row label says which. Their text
-comes from PDF table extraction, wrapped and broken, and the model misses much of it. Every
-sentence of such a cell that holds no predicted span becomes one: MEASURE in a measures row;
+comes from PDF table extraction, wrapped and broken, and the model misses much of it or
+stops at a wrap. Each sentence of such a cell is one span: the model's MEASURE pieces inside
+a sentence become that sentence (labels.md: a measure's title sentence is one span); a
+sentence without any span becomes one: MEASURE in a measures row;
 in a problems row, by its form (a reason clause → CAUSE, an opening action → MEASURE, else
 PROBLEM). The span's score is the model's mean non-O probability over its characters, so a
 sentence the model firmly reads as O (below ``min_score``) stays untagged.
@@ -16,7 +18,7 @@ import re
 import numpy as np
 
 from pipeline.structure.sections import classify_title
-from pipeline.tag.decode import _CAUSE_CLAUSE, _IMPERATIVE_OPENING, snap
+from pipeline.tag.decode import _CAUSE_CLAUSE, _IMPERATIVE_OPENING, _LEAD_IN, snap
 from pipeline.tag.regions import Region
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -43,13 +45,16 @@ def label_in_row(kind: str, sentence: str) -> str:
 
 def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_span,
                  min_chars: int = 4, min_score: float = 0.2) -> list:
-    """New spans (``make_span(start, end, label, score)``) for the untagged sentences of a
-    problems/measures row cell. ``text`` is the decoding text (a wrapped cell's tabs read as
-    spaces); ``p_o`` the region's per-character P(O)."""
+    """The region's spans after row completion (``spans``: the region's decoded spans,
+    ``make_span(start, end, label, score)`` builds one). In a problems/measures row cell each
+    sentence is one span (labels.md: a problem statement, a measure's title sentence): a
+    sentence holding only pieces of one label becomes that label's span, a sentence holding
+    none becomes a span labelled by the row; other cells are returned unchanged. ``text`` is
+    the decoding text (a wrapped cell's tabs read as spaces); ``p_o`` the region's P(O)."""
     kind = row_kind(region)
     if kind is None:
-        return []
-    added = []
+        return list(spans)
+    out, used = [], set()
     body = text[region.start:region.end]
     for m in _SENTENCE.finditer(body):
         for piece in _CELL_BREAK.split(m.group()) if not region.wrapped else [m.group()]:
@@ -57,9 +62,20 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
             a, b = snap(text, off, off + len(piece))
             if b - a < min_chars or not re.search(r"[\u4e00-\u9fff]{2}", text[a:b]):
                 continue
-            if any(s.start < b and a < s.end for s in spans):
+            inside = [i for i, s in enumerate(spans) if s.start < b and a < s.end]
+            if inside:
+                labels = {spans[i].label for i in inside}
+                if labels == {"MEASURE"} and all(a <= spans[i].start and spans[i].end <= b for i in inside):
+                    # a lead-in before the first piece (我单位将, 一是) stays outside
+                    first = min(spans[i].start for i in inside)
+                    leads = list(_LEAD_IN.finditer(text, a, first))
+                    a = snap(text, leads[-1].end(), b)[0] if leads else a
+                    used.update(inside)
+                    score = sum(spans[i].score for i in inside) / len(inside)
+                    out.append(make_span(a, b, "MEASURE", score))
                 continue
             score = float(1.0 - p_o[a - region.start:b - region.start].mean())
             if score >= min_score:
-                added.append(make_span(a, b, label_in_row(kind, text[a:b]), score))
-    return added
+                out.append(make_span(a, b, label_in_row(kind, text[a:b]), score))
+    out += [s for i, s in enumerate(spans) if i not in used]
+    return sorted(out, key=lambda s: (s.start, s.end))

@@ -194,10 +194,10 @@ class Tagger:
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
                 found.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
             if self.structure_rules:
-                # the untagged sentences of a 偏差原因 / 改进措施 row cell (pipeline.tag.rows)
-                found += complete_row(region_text, r, probs[:, self.decoder.o_id], found,
-                                      lambda a, b, label, score: SpanPrediction(a, b, label, round(score, 4),
-                                                                                text[a:b]))
+                # a 偏差原因 / 改进措施 row cell: one span per sentence (pipeline.tag.rows)
+                found = complete_row(region_text, r, probs[:, self.decoder.o_id], found,
+                                     lambda a, b, label, score: SpanPrediction(a, b, label, round(score, 4),
+                                                                               text[a:b]))
             out += found
         if self.structure_rules:
             # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)

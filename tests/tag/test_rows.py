@@ -39,9 +39,20 @@ def test_untagged_sentences_of_a_measures_row_become_measures():
     region = next(r for t, r in _regions().items() if t.startswith("加强"))
     p_o = np.full(region.end - region.start, 0.3)
     tagged = S(TEXT.index("提前"), TEXT.index("；"), "MEASURE", 0.9)
-    added = complete_row(TEXT, region, p_o, [tagged], _make)
-    assert [(TEXT[s.start:s.end], s.label, s.score) for s in added] == [
-        ("加强施工计划管理", "MEASURE", 0.7), ("优化资金拨付流程", "MEASURE", 0.7)]
+    spans = complete_row(TEXT, region, p_o, [tagged], _make)
+    assert [(TEXT[s.start:s.end], s.label, s.score) for s in spans] == [
+        ("加强施工计划管理", "MEASURE", 0.7), ("提前安排养护时段", "MEASURE", 0.9), ("优化资金拨付流程", "MEASURE", 0.7)]
+
+
+def test_measure_pieces_of_one_sentence_become_the_sentence_and_other_labels_stay():
+    region = next(r for t, r in _regions().items() if t.startswith("加强"))
+    p_o = np.full(region.end - region.start, 0.9)  # firm O: nothing new is added
+    a = TEXT.index("提前")
+    pieces = [S(a, a + 4, "MEASURE", 0.8), S(a + 5, TEXT.index("；"), "MEASURE", 0.6)]
+    spans = complete_row(TEXT, region, p_o, pieces, _make)
+    assert [(TEXT[s.start:s.end], s.score) for s in spans] == [("提前安排养护时段", 0.7)]
+    mixed = [S(a, a + 4, "MEASURE", 0.8), S(a + 5, TEXT.index("；"), "PROBLEM", 0.6)]
+    assert complete_row(TEXT, region, p_o, mixed, _make) == mixed
 
 
 def test_a_sentence_the_model_firmly_reads_as_o_stays_untagged():
