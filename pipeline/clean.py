@@ -134,13 +134,17 @@ _CHAR_MAP.update({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\
                   "％": "%", "\x0b": "\n", "\x0c": "\n"})
 _CHAR_RE = re.compile("[" + "".join(re.escape(c) for c in _CHAR_MAP) + "]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_FW_DOT = re.compile(r"(?<=\d)[．。](?=\d)")
+# The patterns below that look back at a digit or a cell start with the character they
+# consume and check behind it afterwards: a pattern that opens with a lookbehind is tried at
+# every offset, one that opens with a character set is not (4-8x faster). Same matches as the
+# compact forms kept in tests/structure/test_clean_patterns.py.
+_FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 
 # --- pass 4: OCR spacing in numbers
-_DEC_SPACE = re.compile(r"(?<=\d)([.．])[ \u3000]+(?=\d{1,2}(?!\d))")
+_DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
 # a number broken across two table cells: 「14596\t.83」
-_SPLIT_DECIMAL = re.compile(r"(?<=\d)\t+(?=[.．]\d)")
-_THOUSANDS_SPACE = re.compile(r"(?<![\d.,])(\d{1,3}) (?=\d{3}(?:\.\d|万|元|%))")
+_SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
+_THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
 _FOREIGN = re.compile(
@@ -149,7 +153,7 @@ _FOREIGN = re.compile(
 )
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
-_OCR_LETTER = re.compile(r"(?<=[\u4e00-\u9fff]\t)[A-Za-z](?=[\u4e00-\u9fff])")
+_OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: trailing spaces (not tabs)
