@@ -116,6 +116,7 @@ _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
+_FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
 _GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|]*[:：为]?[\s|\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
@@ -172,10 +173,12 @@ def find_meta(text: str) -> MetaFacts:
     tm = _TOTAL_SCORE.search(text)
     if tm:
         meta.total_score = to_float(tm.group("num"))
-        # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total
+        # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total.
+        # Only figures right after it count: in prose 「得分100分，评价等级为优。等级划分为：
+        # 优≥90分……60分」 the numbers later in the line are the grade scale, not the total.
         line_end = text.find("\n", tm.end())
         rest = text[tm.end():len(text) if line_end < 0 else line_end]
-        more = [to_float(x) for x in re.findall(NUMBER, rest)]
+        more = [to_float(x) for x in re.findall(NUMBER, _FIGURES.match(rest).group())]
         if meta.total_score == 100 and more and more[-1] is not None and more[-1] <= 100:
             meta.total_score = more[-1]
     meta.grade_scale = find_grade_scale(text)

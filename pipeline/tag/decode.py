@@ -391,14 +391,16 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
 _SENTENCE_START = frozenset("。；;！!？?：:\n\t")
 
 
-def widen_measures_to_sentence(text: str, region_start: int, spans: list[DecodedSpan],
+def widen_measures_to_sentence(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
                                max_widen: int = 30) -> list[DecodedSpan]:
-    """A measure states its action first: 「提高对预算绩效管理的认识，充分理解……」 is one
-    MEASURE, but the model often starts it at the second clause. Every MEASURE of the seeds'
-    gold starts its sentence (after numbering and lead-ins such as 建议, 我单位将), so a MEASURE
-    that starts after a comma is widened to its sentence start when no other span lies in
-    between and the start is at most ``max_widen`` characters away; a lead-in (我们将…, 一是)
-    stays outside, and snap drops numbering and connectives again."""
+    """A measure is its whole sentence: 「提高对预算绩效管理的认识，充分理解……」 and
+    「加强绩效执行监控，强化评价结果运用，提高财政资金的使用效率」 are one MEASURE each, but
+    the model often starts at the second clause or stops before the purpose clause. Every
+    MEASURE of the seeds' gold starts its sentence (after numbering and lead-ins such as
+    建议, 我单位将) and all but garbled ones end it, so a MEASURE edge at a comma is moved to
+    the sentence edge when no other span lies in between and that edge is at most
+    ``max_widen`` characters away; a lead-in (我们将…, 一是) stays outside, and snap drops
+    numbering, connectives and final punctuation again."""
     spans = sorted(spans, key=lambda s: s.start)
     out: list[DecodedSpan] = []
     for k, sp in enumerate(spans):
@@ -412,6 +414,15 @@ def widen_measures_to_sentence(text: str, region_start: int, spans: list[Decoded
                 a = snap(text, leads[-1].end() if leads else a, sp.end)[0]
                 if a < sp.start:
                     sp = DecodedSpan(a, sp.end, sp.label, sp.score)
+        hi = min(region_end, spans[k + 1].start if k + 1 < len(spans) else region_end)
+        b = sp.end
+        if sp.label == "MEASURE" and b < hi and text[b] in "，,":
+            while b < hi and text[b] not in _SENTENCE_START and b - sp.end <= max_widen:
+                b += 1
+            if (b == hi or text[b] in _SENTENCE_START) and b - sp.end <= max_widen:
+                b = snap(text, sp.start, b)[1]
+                if b > sp.end:
+                    sp = DecodedSpan(sp.start, b, sp.label, sp.score)
         out.append(sp)
     return out
 
@@ -495,7 +506,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
             if b - a >= min_chars:
                 out.append(DecodedSpan(a, b, label, score))
     out = widen_to_clauses(text, start, start + len(probs), out)
-    out = widen_measures_to_sentence(text, start, out)
+    out = widen_measures_to_sentence(text, start, start + len(probs), out)
     out = [strip_label_lead(text, sp) for sp in out]
     out = [piece for sp in out for piece in split_leading_cause(text, sp)]
     out = [relabel_by_form(text, sp) for sp in out]

@@ -11,6 +11,7 @@ its tagged siblings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.structure.sections import classify_title
@@ -30,6 +31,20 @@ class ListItem:
     style: str
     start: int  # first character after the numbering
     end: int    # before the final punctuation
+
+
+class Overlaps:
+    """The spans overlapping [a, b), by bisection (a record may hold thousands of spans)."""
+
+    def __init__(self, spans: list):
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def __call__(self, a: int, b: int) -> list:
+        lo = bisect_left(self.starts, a - self.longest)
+        hi = bisect_left(self.starts, b)
+        return [s for s in self.spans[lo:hi] if s.end > a]
 
 
 def _style_at(text: str, pos: int) -> tuple[str, int] | None:
@@ -85,13 +100,14 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
     """New FUNCTION spans (made by ``make_span(start, end, score)``) for the untagged items
     of lists whose tagged share reaches ``min_share``. ``spans`` need .start/.end/.label/.score."""
     added = []
+    overlapping = Overlaps(spans)
     for items in item_lists(text):
         items = [it for it in items if not _is_title(text, it)]
         if len(items) < 3:
             continue
         tagged, free = [], []
         for it in items:
-            inside = [s for s in spans if s.start < it.end and it.start < s.end]
+            inside = overlapping(it.start, it.end)
             fn = [s for s in inside if s.label == "FUNCTION"]
             if fn:
                 tagged.append(min(s.score for s in fn))
@@ -119,20 +135,21 @@ def complete_workload_clauses(text: str, spans: list, make_span) -> list:
     and is none of the spec's non-WORKLOAD numbers becomes a WORKLOAD (lead words such as
     全年共 outside), scored with the lowest score of the sentence's tagged WORKLOADs."""
     from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
-    workloads = [s for s in spans if s.label == "WORKLOAD"]
-    if not workloads:
+    workloads = Overlaps([s for s in spans if s.label == "WORKLOAD"])
+    if not workloads.spans:
         return []
+    overlapping = Overlaps(spans)
     added = []
     for sent in re.finditer(r"[^。！!？?；;\n]+", text):
         a0, b0 = sent.span()
-        tagged = [s for s in workloads if a0 <= s.start < b0]
+        tagged = [s for s in workloads(a0, b0) if a0 <= s.start < b0]
         if not tagged:
             continue
         for clause in _CLAUSE.finditer(text, a0, b0):
             a, b = clause.span()
             while a < b and text[a] in " \u3000、":
                 a += 1
-            if b - a > _MAX_CLAUSE or any(s.start < b and a < s.end for s in spans):
+            if b - a > _MAX_CLAUSE or overlapping(a, b):
                 continue
             body = text[a:b]
             q = None

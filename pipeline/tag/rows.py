@@ -4,9 +4,10 @@ A project self-evaluation table (项目支出绩效自评表) ends with rows suc
 「偏差大或目标未完成原因分析」 and 「改进措施及结果应用方案」 whose cells are narrative: each
 sentence is a problem (or its cause) or a measure, and the row label says which. Their text
 comes from PDF table extraction, wrapped and broken, and the model misses much of it or
-stops at a wrap. Each sentence of such a cell is one span: the model's MEASURE pieces inside
-a sentence become that sentence (labels.md: a measure's title sentence is one span); a
-sentence without any span becomes one: MEASURE in a measures row;
+stops at a wrap. A sentence whose MEASURE pieces are broken only at wraps becomes one
+MEASURE (labels.md: a measure's title sentence is one span; pieces separated by a comma are
+actions that may each be a span and stay apart); a sentence without any span becomes one:
+MEASURE in a measures row;
 in a problems row, by its form (a reason clause → CAUSE, an opening action → MEASURE, else
 PROBLEM). The span's score is the model's mean non-O probability over its characters, so a
 sentence the model firmly reads as O (below ``min_score``) stays untagged.
@@ -23,6 +24,7 @@ from pipeline.tag.regions import Region
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CELL_BREAK = re.compile(r"\t")
+_CLAUSE_GAP = re.compile(r"[，,；;、]")
 ROW_KINDS = ("measures", "problems")
 
 
@@ -66,13 +68,14 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
             if inside:
                 labels = {spans[i].label for i in inside}
                 if labels == {"MEASURE"} and all(a <= spans[i].start and spans[i].end <= b for i in inside):
-                    # a lead-in before the first piece (我单位将, 一是) stays outside
-                    first = min(spans[i].start for i in inside)
-                    leads = list(_LEAD_IN.finditer(text, a, first))
+                    pieces = sorted((spans[i] for i in inside), key=lambda s: s.start)
+                    if any(_CLAUSE_GAP.search(text, x.end, y.start) for x, y in zip(pieces, pieces[1:])):
+                        continue  # two actions of one sentence (labels.md: each may be its own span)
+                    # one measure broken at wraps: the sentence, a lead-in (我单位将, 一是) outside
+                    leads = list(_LEAD_IN.finditer(text, a, pieces[0].start))
                     a = snap(text, leads[-1].end(), b)[0] if leads else a
                     used.update(inside)
-                    score = sum(spans[i].score for i in inside) / len(inside)
-                    out.append(make_span(a, b, "MEASURE", score))
+                    out.append(make_span(a, b, "MEASURE", sum(s.score for s in pieces) / len(pieces)))
                 continue
             score = float(1.0 - p_o[a - region.start:b - region.start].mean())
             if score >= min_score:

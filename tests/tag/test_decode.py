@@ -258,10 +258,10 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
     s1 = text.index("组织")
     s2 = text.index("定期")
     spans = [DecodedSpan(s1, text.index("。"), "MEASURE", 0.9), DecodedSpan(s2, len(text) - 1, "MEASURE", 0.9)]
-    out = widen_measures_to_sentence(text, 0, spans)
+    out = widen_measures_to_sentence(text, 0, len(text), spans)
     assert [text[s.start:s.end] for s in out] == ["强化培训，组织财务人员参加业务学习", "完善台账，定期清查资产"]
     # another span in between, or a PROBLEM: left as predicted
     held = [DecodedSpan(2, 6, "MEASURE", 0.9), DecodedSpan(s1, text.index("。"), "MEASURE", 0.9)]
-    assert widen_measures_to_sentence(text, 0, held) == held
+    assert widen_measures_to_sentence(text, 0, len(text), held) == held
     problem = [DecodedSpan(s1, text.index("。"), "PROBLEM", 0.9)]
-    assert widen_measures_to_sentence(text, 0, problem) == problem
+    assert widen_measures_to_sentence(text, 0, len(text), problem) == problem

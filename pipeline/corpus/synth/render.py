@@ -343,6 +343,11 @@ def all_measures(d: Doc) -> list[MeasureItem]:
     return d.measures or ([p.measure for p in d.problems if p.measure] + d.extra_measures)
 
 
+def _advice(rng) -> str:
+    """Sometimes a measure is put as advice: 「建议今后……」; 建议 is outside the span (labels.md)."""
+    return "建议" if rng.random() < 0.12 else ""
+
+
 def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
     """Measures as titled items with elaborations (actions may be spans), plain numbered
     titles, or 一是…二是… in one paragraph."""
@@ -355,19 +360,23 @@ def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
         for i, m in enumerate(measures):
             if i:
                 frag.append(Piece("；"))
-            frag += [Piece(number("一是", i)), Piece(m.title, "MEASURE", m.key)]
+            frag += [Piece(number("一是", i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key)]
         frag.append(Piece("。"))
         paragraph(d, frag)
         return
     for i, m in enumerate(measures):
-        paragraph(d, [Piece(number(numbering, i)), Piece(m.title, "MEASURE", m.key), Piece("。")])
+        paragraph(d, [Piece(number(numbering, i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key), Piece("。")])
         if style == "titled" and m.actions:
             frag = [Piece(rng.choice(ph["measure_leads"]))]
+            # the purpose closes the last action's clause and belongs to its span, as in the
+            # seeds' gold (「加强绩效执行监控，强化评价结果运用，提高财政资金的使用效率」)
+            purpose = "，" + rng.choice(ph["measure_purposes"])
             for j, (key, action) in enumerate(m.actions):
                 if j:
                     frag.append(Piece(rng.choice(("，", "，", "；"))))
-                frag.append(Piece(action, "MEASURE", key))
-            frag.append(Piece("，" + rng.choice(ph["measure_purposes"]) + "。"))
+                last = j == len(m.actions) - 1
+                frag.append(Piece(action + (purpose if last else ""), "MEASURE", key))
+            frag.append(Piece("。"))
             paragraph(d, frag, indent=rng.choice(("", "", "    ")))
 
 
