@@ -115,6 +115,10 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                     o = overlap["micro"] if label == "micro" else overlap["per_label"][label]
                     lines.append(f"| ({part}) | {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} "
                                  f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        if rep.get("models"):
+            lines.append(f"\nScored with the code of commit {rep.get('commit', '?')}; models: " + "; ".join(
+                f"`{_relative(w)}` {'reused, ' if m['reused'] else ''}trained {m['trained']}"
+                for w, m in rep["models"].items()))
         for system, r in rep.get("speed", {}).items():
             if "chars_per_s" in r:
                 threads = f"{rep['threads']} thread(s), " if rep.get("threads") else ""

@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +24,7 @@ from pipeline.tag.baselines.spacy_ner import SpacyTagger
 from pipeline.tag.data import to_cleaned
 from pipeline.tag.evaluation import predict_docs, score_docs, summary_line
 from pipeline.tag.tagger import Tagger
-from pipeline.tag.train import collect_examples, gold_examples, load_config, train
+from pipeline.tag.train import collect_examples, git_commit, gold_examples, load_config, train
 
 SYSTEMS = ("tagger", "spacy", "rules")
 
@@ -36,6 +37,9 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
     if res.returncode != 0:
         return {"error": res.stderr[-2000:]}
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+MODEL_ONLY = "tagger_without_structure_rules"
 
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
@@ -57,19 +61,33 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
                     "training_examples_without_gold": len(base), "a": {}, "b": {}, "speed": {}}
     say(f"protocol: {len(base)} non-gold training examples, {len(gold)} gold documents")
 
+    report["commit"] = git_commit()  # the code that decoded and scored (models: report["models"])
+    report["models"] = {}
+
+    def provenance(where: Path, reused: bool) -> None:
+        # which code trained each model: a reused one may come from an earlier commit
+        summary = where / "train_summary.json"
+        trained = (json.loads(summary.read_text(encoding="utf-8")).get("model_version") if summary.exists()
+                   else datetime.fromtimestamp(where.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        report["models"][str(where)] = {"reused": reused, "trained": trained}
+
     def fit(system: str, examples: list, where: Path):
         if reuse and system == "tagger" and (where / "config.json").exists():
             say(f"reusing the model in {where}")
+            provenance(where, True)
             return Tagger.load(where), where
         if system == "tagger":
             train(model_args, data_args, train_args, where, examples=examples, progress=say)
+            provenance(where, False)
             return Tagger.load(where), where
         if reuse and system == "spacy" and (where / "config.cfg").exists():
             say(f"reusing the spaCy pipeline in {where}")
+            provenance(where, True)
             return SpacyTagger.from_disk(where), where
         if system == "spacy":
             st = SpacyTagger.train(examples, epochs=spacy_epochs, seed=train_args.seed, progress=say)
             st.to_disk(where)
+            provenance(where, False)
             return st, where
         return RuleTagger(), None
 
@@ -80,6 +98,12 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
         model_paths[system] = path
         report["a"][system] = score_docs(*predict_docs(tagger, gold))
         say(f"(a) {system}: {summary_line(report['a'][system])}")
+        if system == "tagger":
+            # ablation: the same model's decoded spans without the structure rules (section gate,
+            # row and list completion), so the model's own share of the score is visible
+            bare = Tagger.load(path, structure_rules=False)
+            report["a"][MODEL_ONLY] = score_docs(*predict_docs(bare, gold))
+            say(f"(a) {MODEL_ONLY}: {summary_line(report['a'][MODEL_ONLY])}")
 
     # (b) leave one seed out, the other seeds' gold in training
     if folds and len(gold) > 1:
@@ -127,6 +151,11 @@ def render_markdown(report: dict) -> str:
                 o = ov["micro"] if label == "micro" else ov["per_label"][label]
                 lines.append(f"| {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} | "
                              f"{o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        lines.append("")
+    if report.get("models"):
+        lines.append(f"## Models (scored with the code of commit {report.get('commit', '?')})\n")
+        lines += [f"- `{where}`: {'reused' if m['reused'] else 'trained in this run'}, trained {m['trained']}"
+                  for where, m in report["models"].items()]
         lines.append("")
     if report["speed"]:
         lines.append("## (d) throughput and memory (each system in its own process, same texts)\n")

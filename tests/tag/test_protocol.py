@@ -45,4 +45,9 @@ def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):
     report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", tmp_path, systems=("tagger", "spacy"), folds=False,
                           gold=tiny_examples[:2], say=said.append, reuse=True)
     assert any("reusing the model" in s for s in said) and any("reusing the spaCy pipeline" in s for s in said)
-    assert weights.stat().st_mtime_ns == before and set(report["a"]) == {"tagger", "spacy"}
+    assert weights.stat().st_mtime_ns == before
+    assert set(report["a"]) == {"tagger", "spacy", "tagger_without_structure_rules"}
+    # the report says which models were reused and which code scored them
+    assert all(m["reused"] for m in report["models"].values()) and len(report["models"]) == 2
+    assert report["models"][str(tmp_path / "a" / "tagger")]["trained"].startswith("tagger-")
+    assert report["commit"]
