@@ -129,9 +129,14 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         lines.append("\n(a) and (b) models are trained by the protocol itself; the shipped model includes "
                      "all seed gold, so its own scores on the seeds are training-set scores and are not reported.")
         lines.append("\nHow blind (a) is: no seed text or gold is in (a)'s training data, but the five seeds are "
-                     "the only real reports this project has, and the generator's narrative and the decoder's "
+                     "the only real reports this project has, and the generator's narrative, the decoder's "
                      "boundary rules (clause-edge widening, WORKLOAD clause starts, whole FUNCTION items, "
-                     "span-first labelling) were revised after reading the errors of earlier (a) models on them. "
+                     "span-first labelling, measures as whole sentences, reason clauses split off problems) "
+                     "and the structure rules applied after decoding (section gate from configs/labels.yaml, "
+                     "completion of function lists, of counted clauses beside a WORKLOAD and of "
+                     "偏差原因/改进措施 row cells) were revised after reading the errors of earlier (a) models "
+                     "on them; `tagger_without_structure_rules` is the same model without those structure "
+                     "rules. "
                      "(a) is therefore a development score on real text, likely optimistic for unseen reports; a synthetic development set was checked for "
                      "regressions alongside (`python -m pipeline.tag.evaluation --model DIR`: seeds and 100 "
                      "synthetic documents of another generator seed than training's).")
