@@ -1,7 +1,9 @@
-"""Write labelled test text inline: 「【LABEL|span text】」 marks a span (our own sentences only)."""
+"""Write labelled test text inline: 「【LABEL|span text】」 marks a span (our own sentences only);
+S is a bare predicted span for the structure-rule tests."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.corpus.lsformat import Example, SpanAnn
 
@@ -21,3 +23,12 @@ def parse_markup(marked: str) -> Example:
         pos = m.end()
     text_parts.append(marked[pos:])
     return Example("".join(text_parts), spans)
+
+
+@dataclass
+class S:
+    """A predicted span as the structure rules see it (start, end, label, score)."""
+    start: int
+    end: int
+    label: str
+    score: float

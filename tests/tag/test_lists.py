@@ -1,7 +1,7 @@
 """List consistency for functions (pipeline.tag.lists), on our own text."""
-from dataclasses import dataclass
-
 from pipeline.tag.lists import complete_function_lists, item_lists, numbered_items
+
+from tag_markup import S
 
 TEXT = (
     "一、部门概况\n"
@@ -13,14 +13,6 @@ TEXT = (
     "2.人员情况\n"
     "在职人员20人。\n"
 )
-
-
-@dataclass
-class S:
-    start: int
-    end: int
-    label: str
-    score: float
 
 
 def _span(phrase: str, label: str = "FUNCTION", score: float = 0.9) -> S:

@@ -1,23 +1,15 @@
 """Row completion for 偏差原因 / 改进措施 rows (pipeline.tag.rows), on our own text."""
-from dataclasses import dataclass
-
 import numpy as np
 
 from pipeline.tag.regions import find_regions
 from pipeline.tag.rows import complete_row, label_in_row
 
+from tag_markup import S
+
 TEXT = ("项目名称\t乡村道路养护\n"
         "偏差原因分析\t养护里程未达标\n"
         "改进措施及结果应用\t加强施工计划管理。一是提前安排养护时段；二是优化资金拨付流程。\n"
         "备注\t无特殊情况说明事项\n")
-
-
-@dataclass
-class S:
-    start: int
-    end: int
-    label: str
-    score: float
 
 
 def _make(a, b, label, score):
