@@ -186,11 +186,13 @@ def clean_text(source: str) -> Cleaned:
     run(_regex_edits(_ENTITY, text, _entity_repl))
     run(_regex_edits(_ZERO_WIDTH, text, ""))
     run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
+    # foreign-script debris goes before the number passes: removing it can bring a split
+    # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
+    run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
-    run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)

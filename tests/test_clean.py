@@ -48,3 +48,10 @@ def test_cleaning_is_idempotent_and_maps_monotonically(src):
     arr = list(c.offsets.to_source_arr)
     assert arr == sorted(arr)
     assert len(arr) == len(c.text) + 1
+
+
+def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
+    # found by the property test above: removing the stray letter joins 0\t.0, which must
+    # happen in the same cleaning, not the next
+    c = clean_text("0\t.क0")
+    assert clean_text(c.text).text == c.text
