@@ -255,7 +255,7 @@ CLAUSE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 # where a clause ends; 、 is not one: it joins list items inside a clause
 _CLAUSE_END = frozenset("，,；;。：:！!？?\n\t")
 # the end of a lead-in that introduces a statement without belonging to it
-_LEAD_IN = re.compile(r"将|是|在于|为[:：]?|如下[:：]?|[:：]")
+LEAD_IN = re.compile(r"将|是|在于|为[:：]?|如下[:：]?|[:：]")
 
 
 def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
@@ -283,7 +283,7 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
             a = sp.start  # no clause edge close enough: keep the model's start
         elif a < sp.start:
             # a lead-in (我局将…, 主要原因是…, 原因在于…) stays outside the span
-            leads = list(_LEAD_IN.finditer(text, a, sp.start))
+            leads = list(LEAD_IN.finditer(text, a, sp.start))
             if leads:
                 a = leads[-1].end()
         b = sp.end
@@ -391,6 +391,16 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
 _SENTENCE_START = frozenset("。；;！!？?：:\n\t")
 
 
+def _sentence_edge(text: str, pos: int, bound: int, step: int, max_widen: int) -> int | None:
+    """The sentence edge reached from ``pos`` moving left (step -1) or right (step +1) before
+    ``bound``, or None when it lies more than ``max_widen`` characters away."""
+    peek = -1 if step < 0 else 0  # the character beyond the edge
+    q = pos
+    while q != bound and text[q + peek] not in _SENTENCE_START and abs(q - pos) <= max_widen:
+        q += step
+    return q if (q == bound or text[q + peek] in _SENTENCE_START) and abs(q - pos) <= max_widen else None
+
+
 def widen_measures_to_sentence(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
                                max_widen: int = 30) -> list[DecodedSpan]:
     """A measure is its whole sentence: 「提高对预算绩效管理的认识，充分理解……」 and
@@ -404,25 +414,16 @@ def widen_measures_to_sentence(text: str, region_start: int, region_end: int, sp
     spans = sorted(spans, key=lambda s: s.start)
     out: list[DecodedSpan] = []
     for k, sp in enumerate(spans):
-        lo = max(region_start, out[-1].end if out else region_start)
-        a = sp.start
-        if sp.label == "MEASURE" and a > lo and text[a - 1] in "，,":
-            while a > lo and text[a - 1] not in _SENTENCE_START and sp.start - a <= max_widen:
-                a -= 1
-            if (a == lo or text[a - 1] in _SENTENCE_START) and sp.start - a <= max_widen:
-                leads = list(_LEAD_IN.finditer(text, a, sp.start))
-                a = snap(text, leads[-1].end() if leads else a, sp.end)[0]
-                if a < sp.start:
-                    sp = DecodedSpan(a, sp.end, sp.label, sp.score)
-        hi = min(region_end, spans[k + 1].start if k + 1 < len(spans) else region_end)
-        b = sp.end
-        if sp.label == "MEASURE" and b < hi and text[b] in "，,":
-            while b < hi and text[b] not in _SENTENCE_START and b - sp.end <= max_widen:
-                b += 1
-            if (b == hi or text[b] in _SENTENCE_START) and b - sp.end <= max_widen:
-                b = snap(text, sp.start, b)[1]
-                if b > sp.end:
-                    sp = DecodedSpan(sp.start, b, sp.label, sp.score)
+        if sp.label == "MEASURE":
+            lo = out[-1].end if out else region_start
+            hi = spans[k + 1].start if k + 1 < len(spans) else region_end
+            a, b = sp.start, sp.end
+            if a > lo and text[a - 1] in "，," and (edge := _sentence_edge(text, a, lo, -1, max_widen)) is not None:
+                leads = list(LEAD_IN.finditer(text, edge, a))
+                a = min(a, snap(text, leads[-1].end() if leads else edge, b)[0])
+            if b < hi and text[b] in "，," and (edge := _sentence_edge(text, b, hi, +1, max_widen)) is not None:
+                b = max(b, snap(text, a, edge)[1])
+            sp = DecodedSpan(a, b, sp.label, sp.score) if (a, b) != (sp.start, sp.end) else sp
         out.append(sp)
     return out
 
@@ -443,7 +444,7 @@ def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> Decoded
 # A shortcoming is stated as a negative state (没有, 缺乏, 不够, 有待 …); a measure opens with
 # what is to be done (加强, 完善, 进一步 …). Every MEASURE of the seeds' gold opens that way.
 _NEGATIVE_STATE = re.compile(r"没有|缺乏|不够|不足|尚未|未能|有待|难以|不到位|不规范|不完善|不健全|偏差|滞后|薄弱|欠缺|存在")
-_IMPERATIVE_OPENING = re.compile(
+IMPERATIVE_OPENING = re.compile(
     r"(?:进一步|不断|切实|持续|着力|全面|继续|认真|积极)?"
     r"(?:加强|完善|健全|建立|强化|提高|提升|推进|落实|规范|严格|优化|细化|做好|加快|坚持|科学|合理|提前|"
     r"综合|建章|依据|根据|按照|结合|今后|明确|压实|督促|定期|组织|开展|引导|探索)")
@@ -455,15 +456,15 @@ def relabel_by_form(text: str, span: DecodedSpan) -> DecodedSpan:
     (「目前的绩效评价工作没有配备专人」), a PROBLEM that opens with an action and states no
     negative state is a MEASURE (「提前规划，合理安排绩效评价时间」)."""
     t = text[span.start:span.end]
-    if span.label == "MEASURE" and _NEGATIVE_STATE.search(t) and not _IMPERATIVE_OPENING.match(t):
+    if span.label == "MEASURE" and _NEGATIVE_STATE.search(t) and not IMPERATIVE_OPENING.match(t):
         return DecodedSpan(span.start, span.end, "PROBLEM", span.score)
-    if span.label == "PROBLEM" and _IMPERATIVE_OPENING.match(t) and not _NEGATIVE_STATE.search(t):
+    if span.label == "PROBLEM" and IMPERATIVE_OPENING.match(t) and not _NEGATIVE_STATE.search(t):
         return DecodedSpan(span.start, span.end, "MEASURE", span.score)
     return span
 
 
 # a clause that states a reason: 由于……, 因为……, 因……
-_CAUSE_CLAUSE = re.compile(r"(?:由于|因为|因)[^，,；;。]{2,}?(?=[，,])")
+CAUSE_CLAUSE = re.compile(r"(?:由于|因为|因)[^，,；;。]{2,}?(?=[，,])")
 _CONSEQUENCE_RE = re.compile(_CONSEQUENCE)
 
 
@@ -472,7 +473,7 @@ def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> lis
     (「由于财政支出的多样性和复杂性，绩效评价指标体系设置难度大」) is a CAUSE followed by the
     PROBLEM, the CAUSE running to a consequence word (导致, 造成 …) where one follows; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
     if span.label == "PROBLEM":
-        m = _CAUSE_CLAUSE.match(text, span.start, span.end)
+        m = CAUSE_CLAUSE.match(text, span.start, span.end)
         if m:
             # the reason runs to a consequence word when one follows (……，导致预算执行存在偏差)
             c = _CONSEQUENCE_RE.search(text, m.end(), span.end)

@@ -14,21 +14,15 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.structure.sections import classify_title
+from pipeline.tag.regions import NUMBERING, title_kind
+from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
-# numbering styles at a line start (or after a sentence end inside a line: 「……检察员。13、补选……」)
-_STYLES = [
-    ("arabic", re.compile(r"\d{1,2}[、.．](?!\d)")),
-    ("arabic_paren", re.compile(r"[（(]\d{1,2}[）)]")),
-    ("hanzi", re.compile(r"[一二三四五六七八九十]{1,3}、")),
-    ("hanzi_paren", re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
-]
 _ITEM_END = re.compile(r"[。；;\n\t]")
 
 
 @dataclass(frozen=True)
 class ListItem:
-    style: str
+    style: int  # the numbering level (pipeline.tag.regions.NUMBERING)
     start: int  # first character after the numbering
     end: int    # before the final punctuation
 
@@ -47,11 +41,11 @@ class Overlaps:
         return [s for s in self.spans[lo:hi] if s.end > a]
 
 
-def _style_at(text: str, pos: int) -> tuple[str, int] | None:
-    for name, pat in _STYLES:
+def _style_at(text: str, pos: int) -> tuple[int, int] | None:
+    for level, pat in NUMBERING:
         m = pat.match(text, pos)
         if m:
-            return name, m.end()
+            return level, m.end()
     return None
 
 
@@ -92,7 +86,7 @@ def item_lists(text: str, max_gap_lines: int = 2) -> list[list[ListItem]]:
 def _is_title(text: str, item: ListItem, max_chars: int = 12) -> bool:
     """A section title numbered like the items (「2.人员情况」 after a list of duties)."""
     body = text[item.start:item.end].strip()
-    return len(body) <= max_chars and classify_title(body) != "other"
+    return len(body) <= max_chars and title_kind(body) != "other"
 
 
 def complete_function_lists(text: str, spans: list, make_span, min_tagged: int = 2,
@@ -134,7 +128,6 @@ def complete_workload_clauses(text: str, spans: list, make_span) -> list:
     one WORKLOAD, every other clause that ends with a count and measure word, holds no span
     and is none of the spec's non-WORKLOAD numbers becomes a WORKLOAD (lead words such as
     全年共 outside), scored with the lowest score of the sentence's tagged WORKLOADs."""
-    from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
     workloads = Overlaps([s for s in spans if s.label == "WORKLOAD"])
     if not workloads.spans:
         return []

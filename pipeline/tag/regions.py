@@ -21,7 +21,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Protocol
+
+from pipeline.structure.sections import classify_title
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +93,22 @@ def _wrapped_runs(texts: list[str], hanzi: list[int], same_line: list[bool],
     return runs
 
 
+@lru_cache(maxsize=4096)
+def title_kind(title: str) -> str:
+    """The structure stage's class of a heading or row label (pipeline.structure.sections),
+    cached: the tagger asks it for every table row and every gated span."""
+    return classify_title(title)
+
+
 NARRATIVE_ROW_MIN_HANZI = 4
 NARRATIVE_ROW_KINDS = ("problems", "measures")
 
 
-def _narrative_row(label: str) -> bool:
-    """A row whose label introduces problems, causes or measures (偏差大或目标未完成原因分析,
-    改进措施及结果应用方案): its cells are sentences, not fields."""
-    from pipeline.structure.sections import classify_title  # the structure stage's title classes
-    return bool(label) and classify_title(label) in NARRATIVE_ROW_KINDS
+def narrative_row_kind(label: str) -> str | None:
+    """"problems" or "measures" for a row whose label introduces problems, causes or measures
+    (偏差大或目标未完成原因分析, 改进措施及结果应用方案): its cells are sentences, not fields."""
+    kind = title_kind(label) if label else None
+    return kind if kind in NARRATIVE_ROW_KINDS else None
 
 
 def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) -> list[Region]:
@@ -115,7 +125,7 @@ def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) 
         out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True))
         covered.update(range(a, b + 1))
     # in a 偏差原因 / 改进措施 row every cell is narrative, however short (「绩效指标体系不够完善」)
-    floor = NARRATIVE_ROW_MIN_HANZI if _narrative_row(label) else min_cell_hanzi
+    floor = NARRATIVE_ROW_MIN_HANZI if narrative_row_kind(label) else min_cell_hanzi
     for k, (s, e) in enumerate(cells):
         if k not in covered and (hanzi[k] >= min_cell_hanzi or (k > 0 and hanzi[k] >= floor)):
             out.append(Region(s, e, "cell", label if k > 0 else ""))
@@ -185,11 +195,12 @@ def headings_from_record(record) -> HeadingsFor:
     return headings_for
 
 
-_NUMBERING = [
-    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")),
-    (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+# list numbering by level (一、 > （一） > 1. > （1）); used with .match, also by pipeline.tag.lists
+NUMBERING = [
+    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
+    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
+    (3, re.compile(r"\d{1,2}[、.．](?!\d)")),
+    (4, re.compile(r"[（(]\d{1,2}[）)]")),
 ]
 
 
@@ -204,7 +215,7 @@ def simple_headings(text: str, max_title: int = 40) -> HeadingsFor:
     for line in text.split("\n"):
         s = line.strip()
         if s and "\t" not in line and len(s) <= max_title and not s.endswith(("。", "；", ";")):
-            for level, pat in _NUMBERING:
+            for level, pat in NUMBERING:
                 if pat.match(s):
                     heads.append((pos, level, s))
                     break

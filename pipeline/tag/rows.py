@@ -18,29 +18,24 @@ import re
 
 import numpy as np
 
-from pipeline.structure.sections import classify_title
-from pipeline.tag.decode import _CAUSE_CLAUSE, _IMPERATIVE_OPENING, _LEAD_IN, snap
-from pipeline.tag.regions import Region
+from pipeline.tag.decode import CAUSE_CLAUSE, IMPERATIVE_OPENING, LEAD_IN, snap
+from pipeline.tag.regions import Region, narrative_row_kind
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CELL_BREAK = re.compile(r"\t")
 _CLAUSE_GAP = re.compile(r"[，,；;、]")
-ROW_KINDS = ("measures", "problems")
 
 
 def row_kind(region: Region) -> str | None:
-    if region.kind != "cell" or not region.row_label:
-        return None
-    kind = classify_title(region.row_label)
-    return kind if kind in ROW_KINDS else None
+    return narrative_row_kind(region.row_label) if region.kind == "cell" else None
 
 
 def label_in_row(kind: str, sentence: str) -> str:
     if kind == "measures":
         return "MEASURE"
-    if _CAUSE_CLAUSE.match(sentence) or sentence.startswith(("由于", "因为")):
+    if CAUSE_CLAUSE.match(sentence) or sentence.startswith(("由于", "因为")):
         return "CAUSE"
-    if _IMPERATIVE_OPENING.match(sentence):
+    if IMPERATIVE_OPENING.match(sentence):
         return "MEASURE"
     return "PROBLEM"
 
@@ -48,11 +43,11 @@ def label_in_row(kind: str, sentence: str) -> str:
 def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_span,
                  min_chars: int = 4, min_score: float = 0.2) -> list:
     """The region's spans after row completion (``spans``: the region's decoded spans,
-    ``make_span(start, end, label, score)`` builds one). In a problems/measures row cell each
-    sentence is one span (labels.md: a problem statement, a measure's title sentence): a
-    sentence holding only pieces of one label becomes that label's span, a sentence holding
-    none becomes a span labelled by the row; other cells are returned unchanged. ``text`` is
-    the decoding text (a wrapped cell's tabs read as spaces); ``p_o`` the region's P(O)."""
+    ``make_span(start, end, label, score)`` builds one). In a problems/measures row cell a
+    sentence whose spans are MEASURE pieces broken only at wraps becomes one MEASURE, and a
+    sentence holding no span becomes a span labelled by the row; other cells are returned
+    unchanged. ``text`` is the decoding text (a wrapped cell's tabs read as spaces); ``p_o``
+    the region's P(O)."""
     kind = row_kind(region)
     if kind is None:
         return list(spans)
@@ -72,7 +67,7 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
                     if any(_CLAUSE_GAP.search(text, x.end, y.start) for x, y in zip(pieces, pieces[1:])):
                         continue  # two actions of one sentence (labels.md: each may be its own span)
                     # one measure broken at wraps: the sentence, a lead-in (我单位将, 一是) outside
-                    leads = list(_LEAD_IN.finditer(text, a, pieces[0].start))
+                    leads = list(LEAD_IN.finditer(text, a, pieces[0].start))
                     a = snap(text, leads[-1].end(), b)[0] if leads else a
                     used.update(inside)
                     out.append(make_span(a, b, "MEASURE", sum(s.score for s in pieces) / len(pieces)))

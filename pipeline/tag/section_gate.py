@@ -29,18 +29,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pipeline.labels import LabelSet, load_labels
-from pipeline.structure.sections import classify_title
-from pipeline.tag.regions import HeadingsFor, Region
+from pipeline.tag.regions import HeadingsFor, Region, title_kind
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-
-
-@lru_cache(maxsize=4096)
-def _kind(title: str) -> str:
-    return classify_title(title)
 
 
 def section_kind(titles: list[str], span_text: str = "") -> str | None:
@@ -48,7 +41,7 @@ def section_kind(titles: list[str], span_text: str = "") -> str | None:
     for title in reversed(titles):
         if span_text and span_text in title:
             continue  # the span's own line read as a heading
-        kind = _kind(title)
+        kind = title_kind(title)
         if kind != "other":
             return kind
     return None
@@ -91,13 +84,13 @@ class DocumentGate:
     def kinds(self, start: int, end: int, region: Region) -> tuple[str | None, set[str]]:
         """(kind of the span's section, kinds of every heading above it)."""
         if region.kind != "paragraph":
-            kind = _kind(region.row_label) if region.row_label else None
+            kind = title_kind(region.row_label) if region.row_label else None
             return kind, {kind} if kind else set()
         titles = self.headings_for(start) if self.headings_for else []
         if not titles and self.first_heading is not None and start < self.first_heading:
             return "preamble", {"preamble"}
         span_text = self.text[start:end]
-        return section_kind(titles, span_text), {_kind(t) for t in titles if span_text not in t}
+        return section_kind(titles, span_text), {title_kind(t) for t in titles if span_text not in t}
 
     def allows(self, label: str, start: int, end: int, region: Region) -> bool:
         excluded = self.gate.not_in.get(label)

@@ -11,7 +11,8 @@ each only where a stored agreement measurement allows; else fp32, the reference)
 probabilities merged across overlapping windows → span-first constrained Viterbi and
 span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload) → structure
 rules: section gate (pipeline.tag.section_gate), problem/measure row completion
-(pipeline.tag.rows), function list consistency (pipeline.tag.lists).
+(pipeline.tag.rows), function list consistency and counted clauses beside a WORKLOAD
+(pipeline.tag.lists).
 """
 from __future__ import annotations
 
