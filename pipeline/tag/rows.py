@@ -4,9 +4,9 @@ A project self-evaluation table (项目支出绩效自评表) ends with rows suc
 「偏差大或目标未完成原因分析」 and 「改进措施及结果应用方案」 whose cells are narrative: each
 sentence is a problem (or its cause) or a measure, and the row label says which. Their text
 comes from PDF table extraction, wrapped and broken, and the model misses much of it or
-stops at a wrap. A sentence whose MEASURE pieces are broken only at wraps becomes one
-MEASURE (labels.md: a measure's title sentence is one span; pieces separated by a comma are
-actions that may each be a span and stay apart); a sentence without any span becomes one:
+stops at a wrap. A sentence whose spans are all MEASURE pieces becomes one
+MEASURE (annotations/guidelines.md §5: one span per sentence, not per comma clause, as the
+seeds' gold has it); a sentence without any span becomes one:
 MEASURE in a measures row;
 in a problems row, by its form (a reason clause → CAUSE, an opening action → MEASURE, else
 PROBLEM). The span's score is the model's mean non-O probability over its characters, so a
@@ -23,7 +23,6 @@ from pipeline.tag.regions import Region, narrative_row_kind
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CELL_BREAK = re.compile(r"\t")
-_CLAUSE_GAP = re.compile(r"[，,；;、]")
 
 
 def row_kind(region: Region) -> str | None:
@@ -44,7 +43,7 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
                  min_chars: int = 4, min_score: float = 0.2) -> list:
     """The region's spans after row completion (``spans``: the region's decoded spans,
     ``make_span(start, end, label, score)`` builds one). In a problems/measures row cell a
-    sentence whose spans are MEASURE pieces broken only at wraps becomes one MEASURE, and a
+    sentence whose spans are all MEASURE pieces becomes one MEASURE, and a
     sentence holding no span becomes a span labelled by the row; other cells are returned
     unchanged. ``text`` is the decoding text (a wrapped cell's tabs read as spaces); ``p_o``
     the region's P(O)."""
@@ -64,9 +63,8 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
                 labels = {spans[i].label for i in inside}
                 if labels == {"MEASURE"} and all(a <= spans[i].start and spans[i].end <= b for i in inside):
                     pieces = sorted((spans[i] for i in inside), key=lambda s: s.start)
-                    if any(_CLAUSE_GAP.search(text, x.end, y.start) for x, y in zip(pieces, pieces[1:])):
-                        continue  # two actions of one sentence (labels.md: each may be its own span)
-                    # one measure broken at wraps: the sentence, a lead-in (我单位将, 一是) outside
+                    # one measure broken at wraps or commas: the sentence (guidelines §5: one span
+                    # per sentence, not per comma clause), a lead-in (我单位将, 一是) outside
                     leads = list(LEAD_IN.finditer(text, a, pieces[0].start))
                     a = snap(text, leads[-1].end(), b)[0] if leads else a
                     used.update(inside)

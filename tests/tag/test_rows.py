@@ -61,9 +61,12 @@ def test_labels_in_a_problems_row_follow_the_sentence_form():
     assert label_in_row("measures", "养护里程未达标") == "MEASURE"
 
 
-def test_two_actions_of_one_sentence_separated_by_a_comma_stay_two_measures():
+def test_two_actions_of_one_sentence_separated_by_a_comma_become_one_measure():
+    # guidelines §5: one span per sentence, not per comma clause
     text = "改进措施\t申请资金更新消防设施，分批推进档案数字化。\n"
     region = next(r for r in find_regions(text) if r.kind == "cell")
     a, b = text.index("申请"), text.index("分批")
-    pieces = [S(a, text.index("，"), "MEASURE", 0.9), S(b, text.index("。"), "MEASURE", 0.9)]
-    assert complete_row(text, region, np.full(region.end - region.start, 0.9), pieces, _make) == pieces
+    pieces = [S(a, text.index("，"), "MEASURE", 0.9), S(b, text.index("。"), "MEASURE", 0.7)]
+    spans = complete_row(text, region, np.full(region.end - region.start, 0.9), pieces, _make)
+    assert [(text[s.start:s.end], s.label, s.score) for s in spans] == [
+        ("申请资金更新消防设施，分批推进档案数字化", "MEASURE", 0.8)]

@@ -153,9 +153,11 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None) -> 
     # counts cluster low, as real annual counts do
     count = int(low + (high - low) * rng.random() ** 2.2)
     numeral, value, approx, suffix = _count_text(rng, max(count, 1))
-    activity = item.verb + item.obj
+    # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
+    verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
+    activity = verb + item.obj
     if item.object_after and suffix == "" and rng.random() < 0.4:
-        text = f"{item.verb}{numeral}{mw}{item.obj}"
+        text = f"{verb}{numeral}{mw}{item.obj}"
     else:
         text = f"{activity}{numeral}{mw}{suffix}"
     return Workload([Piece(text, "WORKLOAD", key)], activity, value, mw, approx, item)
@@ -319,7 +321,9 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
     while pending:
         take = pending[: rng.randint(1, 3)]
         pending = pending[len(take):]
-        lead = rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后"))
+        # who and when stay outside the span: it starts at the activity (labels.md)
+        lead = rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后", f"{short}共", f"{short}",
+                           "截至年底共", f"{rng.randint(2, 12)}月底前共", "全年累计"))
         frag.append(Piece(lead))
         for j, w in enumerate(take):
             if j:

@@ -289,7 +289,9 @@ def plant(rng: random.Random, facts: Facts, allowed: tuple[str, ...]) -> None:
         detail = {"field": "execution_rate", "stated": b["execution_rate"], "expected": expected}
     elif kind == "balance_mismatch":
         expected = b["balance"]
-        b["balance"] = expected + rng.randint(100, 5000)
+        # at least 1% off, as for sums: a smaller difference on a large balance reads as rounding
+        low = max(100, int(expected) // 100)
+        b["balance"] = expected + rng.randint(low, max(5000, 5 * low))
         detail = {"field": "balance", "stated": wan(b["balance"]), "expected": wan(expected)}
     elif kind == "score_mismatch":
         ind = rng.choice(facts.indicators)
@@ -310,6 +312,7 @@ def plant(rng: random.Random, facts: Facts, allowed: tuple[str, ...]) -> None:
         facts.grade = next(g for g, _ in facts.grade_scale if g != expected)
         detail = {"stated": facts.grade, "expected": expected, "total_score": facts.total_score}
     else:  # narrative_table_mismatch: the narrative states another executed amount than the table
-        facts.narrative_executed = int(b["executed"]) + rng.choice((-1, 1)) * rng.randint(100, 30000)
+        low = max(100, int(b["executed"]) // 100)  # at least 1% off (see sum_mismatch)
+        facts.narrative_executed = int(b["executed"]) + rng.choice((-1, 1)) * rng.randint(low, max(30000, 3 * low))
         detail = {"field": "executed", "table": wan(b["executed"]), "narrative": wan(facts.narrative_executed)}
     facts.planted.append({"kind": kind, "detail": detail})

@@ -255,7 +255,7 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
 
     def problems_measures() -> None:
         p_style = rng.choice(("list", "paragraph", "yishi"))
-        m_style = rng.choice(("titled", "titled", "plain", "yishi"))
+        m_style = rng.choice(("titled", "titled", "plain", "yishi", "paragraphs"))
         if rng.random() < 0.5:
             section(_h(d, "problems_measures"))
             if d.problems:

@@ -34,17 +34,18 @@ class Noise:
     heading_typos: bool = False    # a heading missing a character
     bookmark: bool = False         # [bookmark: _GoBack]
     wrapped_cells: bool = False    # a long cell's lines spread over tab-separated columns
+    halfwidth_punct: bool = False  # narrative commas and semicolons as ASCII (「,」「;」), as some converters write them
 
     @classmethod
     def draw(cls, rng: random.Random, level: float = 1.0) -> "Noise":
         p = lambda x: rng.random() < x * level  # noqa: E731
         return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
                    broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2),
-                   wrapped_cells=p(0.2))
+                   wrapped_cells=p(0.2), halfwidth_punct=p(0.15))
 
     def active(self) -> list[str]:
         return [k for k in ("ocr_spaces", "fullwidth", "garbage", "html", "yuan_tables", "broken_cells",
-                            "heading_typos", "bookmark", "wrapped_cells") if getattr(self, k)]
+                            "heading_typos", "bookmark", "wrapped_cells", "halfwidth_punct") if getattr(self, k)]
 
     def number(self, text: str) -> str:
         """A number as a noisy reader may render it."""
@@ -89,10 +90,19 @@ class Noise:
             return "[bookmark: _GoBack]"
         return ""
 
+    def punctuation(self, frag: Fragment) -> Fragment:
+        """Narrative with ASCII commas and semicolons, spans included (one character for one,
+        so a span keeps its extent); a semicolon is sometimes followed by a space."""
+        if not self.halfwidth_punct:
+            return frag
+        semi = "; " if self.rng.random() < 0.5 else ";"
+        return [Piece(p.text.replace("，", ",").replace("；", semi if p.label is None else ";"), p.label, p.key)
+                for p in frag]
+
     def split_cell(self, text: str) -> list[str]:
         """A plain cell broken in two, as OCR'd forms do."""
         if self.broken_cells and len(text) >= 6 and self.rng.random() < 0.12:
-            if re.fullmatch(r"[\d,.]+", text):
+            if re.fullmatch(r"[\d,.]+%?", text):  # a figure, percentages included
                 # readers break a figure before its decimal point (「14596\t.83」), which the
                 # cleaner rejoins; a cut between digits would change the number
                 i = text.find(".")

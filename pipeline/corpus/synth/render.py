@@ -115,7 +115,7 @@ def heading(d: Doc, style: str, i: int, text: str, indent: str = "") -> None:
 def paragraph(d: Doc, frag: Fragment, indent: str = "") -> None:
     pre, post = d.noise.paragraph_wrap()
     d.b.write(d.noise.line_prefix() + indent + pre)
-    d.b.frag(frag)
+    d.b.frag(d.noise.punctuation(frag))
     d.b.line(post)
     junk = d.noise.garbage_line()
     if junk:
@@ -138,6 +138,7 @@ def table(d: Doc, rows: list[list], fmt: str, header: bool = True) -> None:
             if isinstance(cell, str):
                 cells.extend(d.noise.split_cell(cell) if fmt in ("tab", "cells") else [cell])
             else:
+                cell = d.noise.punctuation(cell)
                 cells.append(d.noise.wrap_cell(cell) if fmt == "tab" else cell)
         if fmt == "cells":
             for cell in cells:
@@ -318,7 +319,10 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
         if collect_causes:
             frag.append(Piece("；" if i < len(d.problems) - 1 else "。"))
         else:
-            frag.append(Piece("。" if style != "paragraph" or not p.causes else "，"))
+            if style == "paragraph" and (p.causes or (i + 1 < len(d.problems) and rng.random() < 0.35)):
+                frag.append(Piece("，"))  # a cause follows, or a second problem in the same sentence
+            else:
+                frag.append(Piece("。"))
             if p.causes:
                 c = p.causes[0]
                 if style == "paragraph":
@@ -348,9 +352,32 @@ def _advice(rng) -> str:
     return "建议" if rng.random() < 0.12 else ""
 
 
+def _elaboration(d: Doc, m: MeasureItem, lead: bool = True) -> Fragment:
+    """A measure's elaboration: sentences of one or two comma-joined actions, one MEASURE span
+    per sentence, not per comma clause (annotations/guidelines.md §5, as the seeds' gold has it).
+    The purpose clause closes the last sentence and belongs to its span."""
+    rng, ph = d.rng, compose.phrases()
+    frag: Fragment = [Piece(rng.choice(ph["measure_leads"]))] if lead else []
+    actions = list(m.actions)
+    groups: list[list[tuple[str, str]]] = []
+    while actions:
+        n = 1 if len(actions) == 1 or rng.random() < 0.5 else 2
+        groups.append(actions[:n])
+        actions = actions[n:]
+    for j, group in enumerate(groups):
+        if j:
+            frag.append(Piece(rng.choice(("。", "。", "；"))))
+        text = "，".join(a for _, a in group)
+        if j == len(groups) - 1 and rng.random() < 0.7:
+            text += "，" + rng.choice(ph["measure_purposes"])
+        frag.append(Piece(text, "MEASURE", group[0][0]))
+    frag.append(Piece("。"))
+    return frag
+
+
 def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
-    """Measures as titled items with elaborations (actions may be spans), plain numbered
-    titles, or 一是…二是… in one paragraph."""
+    """Measures as titled items with elaborations, plain numbered titles, 一是…二是… in one
+    paragraph, or unnumbered paragraphs of one (often long, multi-clause) measure each."""
     rng, ph = d.rng, compose.phrases()
     measures = all_measures(d)
     if rng.random() < 0.5:
@@ -364,20 +391,19 @@ def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
         frag.append(Piece("。"))
         paragraph(d, frag)
         return
+    if style == "paragraphs":
+        for m in measures:
+            lead = rng.choice(ph["measure_leads"]) if rng.random() < 0.35 else ""
+            text = m.title
+            if m.actions and rng.random() < 0.5:  # one sentence of several clauses: one span
+                text += "，" + "，".join(a for _, a in m.actions[:2])
+            paragraph(d, [Piece(lead + _advice(rng)), Piece(text, "MEASURE", m.key), Piece("。")],
+                      indent=rng.choice(("", "", "  ")))
+        return
     for i, m in enumerate(measures):
         paragraph(d, [Piece(number(numbering, i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key), Piece("。")])
         if style == "titled" and m.actions:
-            frag = [Piece(rng.choice(ph["measure_leads"]))]
-            # the purpose closes the last action's clause and belongs to its span, as in the
-            # seeds' gold (「加强绩效执行监控，强化评价结果运用，提高财政资金的使用效率」)
-            purpose = "，" + rng.choice(ph["measure_purposes"])
-            for j, (key, action) in enumerate(m.actions):
-                if j:
-                    frag.append(Piece(rng.choice(("，", "，", "；"))))
-                last = j == len(m.actions) - 1
-                frag.append(Piece(action + (purpose if last else ""), "MEASURE", key))
-            frag.append(Piece("。"))
-            paragraph(d, frag, indent=rng.choice(("", "", "    ")))
+            paragraph(d, _elaboration(d, m), indent=rng.choice(("", "", "    ")))
 
 
 def problem_cell(d: Doc, problems: list[ProblemItem]) -> Fragment:
@@ -392,11 +418,24 @@ def problem_cell(d: Doc, problems: list[ProblemItem]) -> Fragment:
 
 
 def measure_cell(d: Doc, measures: list[MeasureItem]) -> Fragment:
+    """Measures written into one table cell: titles with numbered actions, 一是…；二是…
+    without titles, or plain sentences; one MEASURE span per sentence or 一是 item."""
+    rng = d.rng
+    style = rng.choice(("titled", "titled", "yishi", "plain"))
     frag: Fragment = []
-    for i, m in enumerate(measures):
+    if style == "yishi":
+        items = [(m.key, m.title) for m in measures]
+        items += [a for m in measures for a in m.actions[:1]] if len(items) < 2 else []
+        for i, (key, text) in enumerate(items):
+            if i:
+                frag.append(Piece(rng.choice(("；", "。", "，"))))
+            frag += [Piece(number("一是", i)), Piece(text, "MEASURE", key)]
+        return frag + [Piece("。")]
+    for m in measures:
         frag += [Piece(m.title, "MEASURE", m.key), Piece("。")]
-        for j, (key, action) in enumerate(m.actions[:2]):
-            frag += [Piece(number("一是", j)), Piece(action, "MEASURE", key), Piece("。")]
+        if style == "titled":
+            for j, (key, action) in enumerate(m.actions[:2]):
+                frag += [Piece(number("一是", j)), Piece(action, "MEASURE", key), Piece("。")]
     return frag
 
 
