@@ -4,7 +4,8 @@ labels.md: a FUNCTION is one item of the unit's list of duties, one span per num
 The model reads each line on its own and misses some items of a list whose other items it
 tags (a long item, or wording unlike the synthetic phrase banks: 「依法任免本级人民法院副院长、
 庭长……」). When at least half of a numbered list's items (and at least ``min_tagged``) hold a
-FUNCTION, every other item of that list without a span of its own becomes a FUNCTION too:
+FUNCTION (any ``min_tagged`` of them under a 职责/职能 heading), every other item of that list
+without a span of its own becomes a FUNCTION too:
 the item's text without its number and final punctuation, scored with the lowest score of
 its tagged siblings.
 """
@@ -90,9 +91,12 @@ def _is_title(text: str, item: ListItem, max_chars: int = 12) -> bool:
 
 
 def complete_function_lists(text: str, spans: list, make_span, min_tagged: int = 2,
-                            min_share: float = 0.5) -> list:
+                            min_share: float = 0.5, under_functions=None) -> list:
     """New FUNCTION spans (made by ``make_span(start, end, score)``) for the untagged items
-    of lists whose tagged share reaches ``min_share``. ``spans`` need .start/.end/.label/.score."""
+    of lists whose tagged share reaches ``min_share``. ``spans`` need .start/.end/.label/.score.
+    ``under_functions(pos)``, when given, says whether a 职责/职能 heading is above ``pos``: a
+    list there is the list of duties itself, so ``min_tagged`` FUNCTION items suffice
+    whatever their share (the model may read only a few items of a long list of duties)."""
     added = []
     overlapping = Overlaps(spans)
     for items in item_lists(text):
@@ -107,7 +111,8 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
                 tagged.append(min(s.score for s in fn))
             elif not inside:
                 free.append(it)
-        if len(tagged) >= min_tagged and len(tagged) >= min_share * len(items):
+        share = 0.0 if under_functions is not None and under_functions(items[0].start) else min_share
+        if len(tagged) >= min_tagged and len(tagged) >= share * len(items):
             added += [make_span(it.start, it.end, min(tagged)) for it in free]
     return added
 

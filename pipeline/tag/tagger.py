@@ -33,7 +33,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
                                  keep_span)
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
-                                  structure_for)
+                                  structure_for, title_kind)
 from pipeline.tag.lists import complete_function_lists, complete_workload_clauses
 from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
@@ -203,7 +203,8 @@ class Tagger:
         if self.structure_rules:
             # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
             out += complete_function_lists(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]))
+                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]),
+                under_functions=lambda pos: any(title_kind(h) == "functions" for h in headings_for(pos)))
             # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
             out += complete_workload_clauses(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), text[a:b],

@@ -135,6 +135,13 @@ def test_workload_spans_and_their_facts(examples200, facts200):
             assert s.text.endswith(MEASURE_WORDS) or s.text.endswith(w["activity"][-2:]), s.text
 
 
+def test_workload_phrasings_vary(facts200):
+    """Besides verb + object + count: the passive (信息被上级部门采用36条) and 了 after the verb."""
+    acts = [w["activity"] for f in facts200 for w in f["workloads"]]
+    assert sum("被" in a for a in acts) >= 10
+    assert sum(len(a) > 2 and a[2] == "了" for a in acts) >= 10
+
+
 def test_distractor_numbers_are_left_unlabelled(examples200):
     """Money, rates and staff counts occur in narrative and are never WORKLOAD."""
     distractor = re.compile(r"\d+(?:\.\d+)?万元|\d+(?:\.\d+)?%|在职人员\d+人|内设机构\d+个|编制\d+名")
@@ -196,6 +203,7 @@ def test_noise_kinds_appear(examples200, facts200):
     assert re.search("[０-９]", texts)
     assert any("amounts_in_yuan" in f["noise"] for f in facts200)
     assert any("wrapped_cells" in f["noise"] for f in facts200)
+    assert any("halfwidth_punct" in f["noise"] for f in facts200)
 
 
 def test_wrapped_cells_keep_span_words_and_labels():
@@ -217,6 +225,45 @@ def test_wrapped_cells_keep_span_words_and_labels():
             seen_tab_in_span |= "\t" in s.text
     assert seen_tab_in_span
     assert Noise(random.Random(0)).wrap_cell(frag) == frag     # off unless drawn
+
+
+def test_halfwidth_punctuation_noise_keeps_spans_and_their_extent():
+    import random
+
+    from pipeline.corpus.synth.builder import DocBuilder, Piece
+    from pipeline.corpus.synth.noise import Noise
+    frag = [Piece("一是"), Piece("健全绩效指标体系，科学设置指标值", "MEASURE", "m"), Piece("；二是"),
+            Piece("细化预算", "MEASURE", "n"), Piece("。")]
+    b = DocBuilder()
+    b.frag(Noise(random.Random(3), halfwidth_punct=True).punctuation(frag))
+    assert "，" not in b.text and "；" not in b.text and re.search(r"体系,科学.*指标值;", b.text)
+    assert [(s.label, s.text) for s in b.spans] == [("MEASURE", "健全绩效指标体系,科学设置指标值"), ("MEASURE", "细化预算")]
+    assert all(b.text[s.start:s.end] == s.text for s in b.spans)
+    assert Noise(random.Random(0)).punctuation(frag) == frag   # off unless drawn
+
+
+def test_a_split_figure_cell_breaks_only_at_its_decimal_point():
+    import random
+
+    from pipeline.corpus.synth.noise import Noise
+    for seed in range(200):
+        parts = Noise(random.Random(seed), broken_cells=True).split_cell("92.34%")
+        assert parts in (["92.34%"], ["92", ".34%"])
+
+
+def test_measures_are_one_span_per_sentence_not_per_comma_clause(examples200):
+    """guidelines §5: the clauses of one sentence of measures are one span; two MEASURE spans
+    are never separated by a bare comma. Every measure shape the generator knows appears."""
+    shapes = Counter()
+    for ex in examples200:
+        ms = sorted((s for s in ex.spans if s.label == "MEASURE"), key=lambda s: s.start)
+        for x, y in zip(ms, ms[1:]):
+            assert ex.text[x.end:y.start] not in ("，", ","), (ex.text[x.start:y.end])
+        for s in ms:
+            before = ex.text[max(0, s.start - 3):s.start]
+            shapes["cell_yishi" if re.search(r"\t一是$", before) else
+                   "many_clauses" if len(re.findall("[，,]", s.text)) >= 3 else "other"] += 1
+    assert shapes["cell_yishi"] >= 5 and shapes["many_clauses"] >= 50, shapes
 
 
 # ---------------------------------------------------------------- facts

@@ -48,6 +48,21 @@ def test_lists_with_few_tagged_items_or_other_labels_are_left_alone():
     assert [TEXT[s.start:s.end] for s in added] == ["承办县政府交办的其他事项"]  # an item with a span keeps it
 
 
+def test_under_a_duties_heading_two_tagged_items_complete_a_long_list():
+    text = "（一）主要职能\n" + "".join(f"{i}、负责全县第{i}类水利事项的审核和监督。\n" for i in range(1, 9))
+    spans = []
+    for i in (2, 5):
+        a = text.index(f"负责全县第{i}类")
+        spans.append(S(a, text.index("。", a), "FUNCTION", 0.8))
+    make = lambda a, b, sc: S(a, b, "FUNCTION", sc)  # noqa: E731
+    assert complete_function_lists(text, spans, make) == []                  # 2 of 8: not mostly
+    under = complete_function_lists(text, spans, make, under_functions=lambda pos: True)
+    assert len(under) == 6 and all(text[s.start:s.end].startswith("负责全县") for s in under)
+    elsewhere = complete_function_lists(text, spans, make, under_functions=lambda pos: False)
+    assert elsewhere == []
+    assert complete_function_lists(text, spans[:1], make, under_functions=lambda pos: True) == []  # one is too few
+
+
 def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
     from pipeline.tag.lists import complete_workload_clauses
     text = ("全年共走访企业45家，召开座谈会6场，投入资金12.5万元，群众满意率98%，在职人员20人，"

@@ -153,6 +153,13 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None) -> 
     # counts cluster low, as real annual counts do
     count = int(low + (high - low) * rng.random() ** 2.2)
     numeral, value, approx, suffix = _count_text(rng, max(count, 1))
+    if rng.random() < 0.06:  # put in the passive: the object, who used it, the count
+        obj, pverb, mws, low_, high_ = rng.choice(phrases()["passive_workloads"]).split("|")
+        n = int(int(low_) + (int(high_) - int(low_)) * rng.random() ** 2.2)
+        numeral, value, approx, suffix = _count_text(rng, max(n, 1))
+        activity = f"{obj}被{rng.choice(phrases()['passive_agents'])}{pverb}"
+        mw = rng.choice(mws.split(","))
+        return Workload([Piece(f"{activity}{numeral}{mw}{suffix}", "WORKLOAD", key)], activity, value, mw, approx, item)
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
     activity = verb + item.obj
@@ -328,7 +335,14 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
         for j, w in enumerate(take):
             if j:
                 frag.append(Piece(rng.choice(("，", "，", "；", "，共", "、", "、"))))
-            if w.item.verb in MEDIA_VERBS and rng.random() < 0.5:
+            text = w.frag[0].text
+            if (j and (take[j - 1].item.verb == w.item.verb or rng.random() < 0.15) and w.item.obj
+                    and w.activity == w.item.verb + w.item.obj and text.startswith(w.activity)
+                    and frag[-1].text in ("，", "、")):
+                # the verb of an item in a list is often left out (撰写…5篇、观后感1篇): the span is
+                # the object and its count
+                w.frag, w.activity = [Piece(text[len(w.item.verb):], "WORKLOAD", w.frag[0].key)], w.item.obj
+            if w.item.verb in MEDIA_VERBS and w.activity.startswith(w.item.verb) and rng.random() < 0.5:
                 # where it was published belongs to the activity (labels.md): 在《…》刊发稿件20篇
                 frag.append(Piece(f"在{media_outlet(rng, u)}{w.frag[0].text}", "WORKLOAD", w.frag[0].key))
             else:
