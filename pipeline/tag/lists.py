@@ -1,4 +1,4 @@
-"""List consistency: the items of one numbered list of functions share their label.
+"""List consistency: the items of one numbered list of functions (or of measures) share their label.
 
 labels.md: a FUNCTION is one item of the unit's list of duties, one span per numbered item.
 The model reads each line on its own and misses some items of a list whose other items it
@@ -85,18 +85,22 @@ def item_lists(text: str, max_gap_lines: int = 2) -> list[list[ListItem]]:
 
 
 def _is_title(text: str, item: ListItem, max_chars: int = 12) -> bool:
-    """A section title numbered like the items (「2.人员情况」 after a list of duties)."""
+    """A section title numbered like the items (「2.人员情况」 after a list of duties); an item
+    closed by 。 or ； is a sentence, not a title (「1、建议完善借阅制度。」)."""
+    if text[item.end:item.end + 1] in ("。", "；", ";"):
+        return False
     body = text[item.start:item.end].strip()
     return len(body) <= max_chars and title_kind(body) != "other"
 
 
-def complete_function_lists(text: str, spans: list, make_span, min_tagged: int = 2,
-                            min_share: float = 0.5, under_functions=None) -> list:
-    """New FUNCTION spans (made by ``make_span(start, end, score)``) for the untagged items
-    of lists whose tagged share reaches ``min_share``. ``spans`` need .start/.end/.label/.score.
-    ``under_functions(pos)``, when given, says whether a 职责/职能 heading is above ``pos``: a
-    list there is the list of duties itself, so ``min_tagged`` FUNCTION items suffice
-    whatever their share (the model may read only a few items of a long list of duties)."""
+def complete_lists(text: str, spans: list, make_span, label: str, min_tagged: int = 2,
+                   min_share: float = 0.5, home=None) -> list:
+    """New ``label`` spans (made by ``make_span(start, end, score)``) for the untagged items
+    of numbered lists whose share of items holding a ``label`` span reaches ``min_share``.
+    ``spans`` need .start/.end/.label/.score. ``home(pos)``, when given, says whether a heading
+    of the label's own kind is above ``pos`` (职责/职能 for FUNCTION): a list there is the list
+    itself, so ``min_tagged`` items suffice whatever their share (the model may read only a
+    few items of a long list of duties)."""
     added = []
     overlapping = Overlaps(spans)
     for items in item_lists(text):
@@ -106,15 +110,33 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
         tagged, free = [], []
         for it in items:
             inside = overlapping(it.start, it.end)
-            fn = [s for s in inside if s.label == "FUNCTION"]
-            if fn:
-                tagged.append(min(s.score for s in fn))
+            same = [s for s in inside if s.label == label]
+            if same:
+                tagged.append(min(s.score for s in same))
             elif not inside:
                 free.append(it)
-        share = 0.0 if under_functions is not None and under_functions(items[0].start) else min_share
+        share = 0.0 if home is not None and home(items[0].start) else min_share
         if len(tagged) >= min_tagged and len(tagged) >= share * len(items):
             added += [make_span(it.start, it.end, min(tagged)) for it in free]
     return added
+
+
+def complete_function_lists(text: str, spans: list, make_span, min_tagged: int = 2,
+                            min_share: float = 0.5, under_functions=None) -> list:
+    """``complete_lists`` for FUNCTION; ``under_functions(pos)``: a 职责/职能 heading is above."""
+    return complete_lists(text, spans, make_span, "FUNCTION", min_tagged, min_share, under_functions)
+
+
+def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 2, min_share: float = 0.5) -> list:
+    """``complete_lists`` for MEASURE: a numbered list of measures (「1、完善相关制度，推进制度落实。
+    2、细化预算编制……」) whose other items are MEASURE gives an untagged item the same label; the
+    section gate has already removed MEASUREs from descriptive sections, so a list reaching the
+    share is one of measures. A leading 建议 stays outside the span (labels.md)."""
+    def make_measure(a: int, b: int, score: float):
+        if text.startswith("建议", a) and b - a > 6:
+            a += 2
+        return make_span(a, b, score)
+    return complete_lists(text, spans, make_measure, "MEASURE", min_tagged, min_share)
 
 
 # ---------------------------------------------------------------- counted clauses of one sentence

@@ -11,8 +11,8 @@ each only where a stored agreement measurement allows; else fp32, the reference)
 probabilities merged across overlapping windows → span-first constrained Viterbi and
 span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload) → structure
 rules: section gate (pipeline.tag.section_gate), problem/measure row completion
-(pipeline.tag.rows), function list consistency and counted clauses beside a WORKLOAD
-(pipeline.tag.lists).
+(pipeline.tag.rows), function and measure list consistency and counted clauses beside a
+WORKLOAD (pipeline.tag.lists).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for, title_kind)
-from pipeline.tag.lists import complete_function_lists, complete_workload_clauses
+from pipeline.tag.lists import complete_function_lists, complete_measure_lists, complete_workload_clauses
 from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -205,6 +205,9 @@ class Tagger:
             out += complete_function_lists(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]),
                 under_functions=lambda pos: any(title_kind(h) == "functions" for h in headings_for(pos)))
+            # likewise the untagged items of a numbered list of measures
+            out += complete_measure_lists(
+                text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
             # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
             out += complete_workload_clauses(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), text[a:b],
