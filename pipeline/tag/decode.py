@@ -562,6 +562,13 @@ _WL_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")
 _WL_TAIL = re.compile(r"[并且而]")
 
 
+# the end of a subject or time phrase before the activity: 共/累计/共计/先后 (not 公共, 中共, 共同,
+# 共享, 共建共享 …)
+# or 每人, after a few characters of subject (我市, 本单位, 11月底前, 科级干部)
+_WL_SUBJECT_END = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:共计|累计|先后|每人|(?<![公中总])共(?![同享青产性识赢振鸣担治共]|建共))")
+_WL_SUBJECT_REACH = 12
+
+
 def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     """A WORKLOAD is one activity with its count (labels.md): no gold or synthetic WORKLOAD
     holds a clause end before its count (「坚持邀请……，共邀请……72人次」 → 「邀请……72人次」),
@@ -577,6 +584,13 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     if a == 0 or _WL_CLAUSE_END.match(text, a - 1) or text[a - 1] in _WL_EDGE:
         lead = LEAD_WORDS.match(text, a, counts[-1].start())
         a = lead.end() if lead else a
+    # who did it and by when stay outside (labels.md: the span starts at the activity):
+    # 「我市共建成…326个」, 「11月底前共办理…160件」, 「干部每人撰写…5篇」
+    head = text[a:min(counts[-1].start(), a + _WL_SUBJECT_REACH)]
+    for m in _WL_SUBJECT_END.finditer(head):
+        if len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2:
+            a += m.end()
+            break
     tail = _WL_TAIL.search(text, counts[-1].end(), b)
     if tail:
         b = tail.start()

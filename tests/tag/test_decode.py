@@ -234,6 +234,15 @@ def test_a_problem_opening_with_a_reason_clause_is_split_into_cause_and_problem(
     ("全年共受理申请2,318件", "受理申请2,318件"),
     # this year's lead words stay outside
     ("今年共审核项目31个", "审核项目31个"),
+    # a subject or deadline before 共/累计/每人 stays outside; 公共, 中共, 共建共享 are words, and
+    # 共计 right before the count leaves the activity in
+    ("我县共建成村级文化广场48个", "建成村级文化广场48个"),
+    ("9月底前累计核发证照260件", "核发证照260件"),
+    ("党员干部每人撰写心得体会2篇", "撰写心得体会2篇"),
+    ("开展公共卫生宣传活动20场", "开展公共卫生宣传活动20场"),
+    ("发展中共党员3名", "发展中共党员3名"),
+    ("组织共建共享活动12次", "组织共建共享活动12次"),
+    ("参加巡查等活动共计80多人次", "参加巡查等活动共计80多人次"),
 ])
 def test_workload_spans_are_one_clause_ending_with_the_quantity(marked, expected):
     spans = decode_region(marked, 0, _one_span(marked, "WORKLOAD"), SpanFirstDecoder(TAGS))
