@@ -469,16 +469,22 @@ _CONSEQUENCE_RE = re.compile(_CONSEQUENCE)
 
 
 def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> list[DecodedSpan]:
-    """labels.md: a clause's role decides its label. A PROBLEM that opens with a reason clause
+    """labels.md: a clause's role decides its label. A PROBLEM (or a CAUSE whose later clauses
+    state a shortcoming) that opens with a reason clause and a comma
     (「由于财政支出的多样性和复杂性，绩效评价指标体系设置难度大」) is a CAUSE followed by the
     PROBLEM, the CAUSE running to a consequence word (导致, 造成 …) where one follows; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
-    if span.label == "PROBLEM":
+    if span.label in ("PROBLEM", "CAUSE"):
         m = CAUSE_CLAUSE.match(text, span.start, span.end)
         if m:
             # the reason runs to a consequence word when one follows (……，导致预算执行存在偏差)
             c = _CONSEQUENCE_RE.search(text, m.end(), span.end)
             cause_end = c.start() if c else m.end()
             rest = snap(text, c.end() if c else m.end(), span.end)
+            # a CAUSE read over the whole sentence splits only where the clauses after the
+            # reason state a shortcoming (「由于……复杂性，指标体系设置难度大，……缺乏可比性」);
+            # 「由于……，影响了……」 stays one CAUSE
+            if span.label == "CAUSE" and not _NEGATIVE_STATE.search(text, rest[0], rest[1]):
+                rest = (0, 0)
             if rest[1] - rest[0] >= min_chars:
                 cause_end = snap(text, span.start, cause_end)[1]
                 return [DecodedSpan(span.start, cause_end, "CAUSE", span.score),

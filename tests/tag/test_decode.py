@@ -220,6 +220,15 @@ def test_a_problem_opening_with_a_reason_clause_is_split_into_cause_and_problem(
     whole = "由于临时任务增加导致年中追加预算"  # no clause break: one CAUSE span stays as it is
     assert split_leading_cause(whole, DecodedSpan(0, len(whole), "PROBLEM", 0.8)) == [
         DecodedSpan(0, len(whole), "PROBLEM", 0.8)]
+    # a CAUSE read over a sentence whose later clauses state a shortcoming splits the same way;
+    # a consequence that is no shortcoming stays inside the CAUSE
+    long_cause = "由于项目类型多样，考核指标设置难度大，部分指标缺乏可比性"
+    out = split_leading_cause(long_cause, DecodedSpan(0, len(long_cause), "CAUSE", 0.8))
+    assert [(long_cause[s.start:s.end], s.label) for s in out] == [
+        ("由于项目类型多样", "CAUSE"), ("考核指标设置难度大，部分指标缺乏可比性", "PROBLEM")]
+    effect = "由于上级资金到位较晚，影响了项目进度"
+    assert split_leading_cause(effect, DecodedSpan(0, len(effect), "CAUSE", 0.8)) == [
+        DecodedSpan(0, len(effect), "CAUSE", 0.8)]
     cause = "除天气因素外，由于设备老化检修延期"
     out = split_leading_cause(cause, DecodedSpan(0, len(cause), "CAUSE", 0.8))
     assert [cause[s.start:s.end] for s in out] == ["由于设备老化检修延期"]
