@@ -17,7 +17,9 @@ Scope, on purpose narrow:
   (为……，根据……，现将……报告如下);
 - a table cell's kind is that of its row label only: its label follows its row and column,
   not the heading above the table (自评表 cells under 偏差原因分析及改进措施 hold CAUSE and
-  MEASURE whatever section the table sits in), and a cell without a row label is not gated;
+  MEASURE whatever section the table sits in); a cell without a row label (a row's first
+  cell, a one-cell row such as a table's 注：… note) is read like a paragraph, by the
+  headings above it;
 - a heading of one of the label's ``home_sections`` anywhere above keeps it: 改进措施 /
   （一）加强资产管理 is still a measures section, and the section parser may read the
   numbered items of a 主要职能 list as headings (「2.受理……的投诉和意见建议」), which must not
@@ -83,9 +85,9 @@ class DocumentGate:
 
     def kinds(self, start: int, end: int, region: Region) -> tuple[str | None, set[str]]:
         """(kind of the span's section, kinds of every heading above it)."""
-        if region.kind != "paragraph":
-            kind = title_kind(region.row_label) if region.row_label else None
-            return kind, {kind} if kind else set()
+        if region.kind != "paragraph" and region.row_label:
+            kind = title_kind(region.row_label)
+            return kind, {kind}
         titles = self.headings_for(start) if self.headings_for else []
         if not titles and self.first_heading is not None and start < self.first_heading:
             return "preamble", {"preamble"}

@@ -44,13 +44,17 @@ def test_measures_are_kept_in_their_sections_and_with_a_forward_marker():
     assert _allows("WORKLOAD", "建立健全内部控制制度")   # WORKLOAD is never gated
 
 
-def test_table_cells_follow_their_row_label_only():
+def test_table_cells_follow_their_row_label_and_unlabelled_cells_their_headings():
     gate, _ = _gate()
     start = TEXT.index("建立健全")
-    cell = Region(start, start + 10, "cell", row_label="")
-    assert gate.allows("MEASURE", start, start + 10, cell)      # no row label: not gated
     labelled = Region(start, start + 10, "cell", row_label="资产管理情况")
     assert not gate.allows("MEASURE", start, start + 10, labelled)
+    measures_row = Region(start, start + 10, "cell", row_label="改进措施")
+    assert gate.allows("MEASURE", start, start + 10, measures_row)  # the row, not the 部门概况 heading
+    # a cell without a row label (a table's 注：… note) reads like a paragraph under 部门概况
+    assert not gate.allows("MEASURE", start, start + 10, Region(start, start + 10, "cell", row_label=""))
+    late = TEXT.index("完善资产台账，")
+    assert gate.allows("MEASURE", late, late + 6, Region(late, late + 6, "cell", row_label=""))
 
 
 def test_a_numbered_item_read_as_a_heading_does_not_decide_the_kind():
