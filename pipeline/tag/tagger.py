@@ -34,7 +34,8 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for, title_kind)
-from pipeline.tag.lists import complete_function_lists, complete_measure_lists, complete_workload_clauses
+from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
+                                 title_item_bodies)
 from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -205,6 +206,9 @@ class Tagger:
             out += complete_function_lists(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]),
                 under_functions=lambda pos: any(title_kind(h) == "functions" for h in headings_for(pos)))
+            # a duty stated as a title is its title alone: its paragraph is O (labels.md)
+            body = {id(p) for p in title_item_bodies(text, out, headings_for)}
+            out = [p for p in out if id(p) not in body]
             # likewise the untagged items of a numbered list of measures
             out += complete_measure_lists(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
