@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.tag.workload import LEAD_WORDS, parse_workload
+from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
 NEG_INF = -1e9
 
@@ -616,6 +616,27 @@ def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> boo
     """The spec's hard constraints plus a confidence floor (mean tag probability)."""
     if span.end - span.start < MIN_CHARS.get(span.label, 2) or span.score < min_score:
         return False
-    if span.label == "WORKLOAD" and parse_workload(text[span.start:span.end]).count is None:
+    if span.label == "WORKLOAD" and (parse_workload(text[span.start:span.end]).count is None
+                                     or not any(_is_count(text, m, span.start) for m in
+                                                QUANTITY.finditer(text, span.start, span.end))):
         return False
     return True
+
+
+# numbers that name rather than count (labels.md: dates and ordinals are not WORKLOAD):
+# 第三十七次, 四届六次全会 (届 then a number), a measure word that begins a word of its own
+# (一法一条例, 3项目), 2021年度
+_ORDINAL_BEFORE = re.compile(r"[第届]$")
+_WORD_AFTER = {"条": "例款件", "项": "目", "期": "间限", "名": "单称", "次": "序", "批": "准示", "类": "别",
+               "届": "时", "场": "所地"}  # 条例, 项目, 期间, 名单, 批准, 场所 …
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两]")
+
+
+def _is_count(text: str, m: re.Match, span_start: int) -> bool:
+    """Whether a QUANTITY match inside a WORKLOAD span counts something."""
+    if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()):
+        return False
+    after = text[m.end():m.end() + 1]
+    if after and (_NUMERAL.match(after) or after in _WORD_AFTER.get(m.group("unit"), "")):
+        return False
+    return m.group("unit") not in ("年度", "日", "月")

@@ -283,3 +283,16 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
     assert widen_measures_to_sentence(text, 0, len(text), held) == held
     problem = [DecodedSpan(s1, text.index("。"), "PROBLEM", 0.9)]
     assert widen_measures_to_sentence(text, 0, len(text), problem) == problem
+
+
+@pytest.mark.parametrize("span_text, kept", [
+    ("开展专题调研26项", True), ("立案53件提案", True), ("完成3个目标任务", True),
+    ("召开了四届六次全会", False),      # a session's designation: 四届 then a number
+    ("五届一次会议组织各", False),      # 一次 after 届: an ordinal
+    ("举办第三期培训班", False),        # 第…期
+    ("简称一法一条例", False),          # 条 begins 条例
+])
+def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
+    from pipeline.tag.decode import keep_span
+    assert keep_span(span_text, DecodedSpan(0, len(span_text), "WORKLOAD", 0.9)) is kept
+
