@@ -170,25 +170,27 @@ def title_item_bodies(text: str, spans: list, headings_for) -> list:
 _NOT_WORKLOAD = re.compile(r"万?元|%|％|率|在职|编制|实有|退休|离休|内设|机构|科室|下属|\d+\s*[月日]|截至|截止|年龄|岁"
                            r"|第|届|期间")
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
+# counts that describe the evaluation, not work done (设置二级指标8个): never a list of work on their own
+_NOT_UNSEEDED = re.compile(r"指标|分值|得分|权重|评分")
 _MAX_CLAUSE = 30
 
 
-def complete_workload_clauses(text: str, spans: list, make_span) -> list:
+def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: int = 3,
+                              unseeded_score: float = 0.5) -> list:
     """A sentence that lists the year's work (「学习篇目48篇，开展学习研讨6次，专题宣讲4次」)
     gives each counted clause the same role. In a sentence where the model tagged at least
     one WORKLOAD, every other clause that ends with a count and measure word, holds no span
     and is none of the spec's non-WORKLOAD numbers becomes a WORKLOAD (lead words such as
-    全年共 outside), scored with the lowest score of the sentence's tagged WORKLOADs."""
+    全年共 outside), scored with the lowest score of the sentence's tagged WORKLOADs. A prose
+    sentence (no table cells) of at least ``min_unseeded`` such clauses, none about indicators
+    or scores, is such a list even where the model tagged none (score ``unseeded_score``)."""
     workloads = Overlaps([s for s in spans if s.label == "WORKLOAD"])
-    if not workloads.spans:
-        return []
     overlapping = Overlaps(spans)
     added = []
     for sent in re.finditer(r"[^。！!？?；;\n]+", text):
         a0, b0 = sent.span()
-        tagged = [s for s in workloads(a0, b0) if a0 <= s.start < b0]
-        if not tagged:
-            continue
+        tagged = [s for s in workloads(a0, b0) if a0 <= s.start < b0] if workloads.spans else []
+        found = []
         for clause in _CLAUSE.finditer(text, a0, b0):
             a, b = clause.span()
             while a < b and text[a] in " \u3000、":
@@ -205,5 +207,11 @@ def complete_workload_clauses(text: str, spans: list, make_span) -> list:
             lead = LEAD_WORDS.match(text, a, b)
             a = lead.end() if lead else a
             if b - a >= 3 and parse_workload(text[a:b]).count is not None:
-                added.append(make_span(a, b, min(s.score for s in tagged)))
+                found.append((a, b))
+        # a sentence of at least ``min_unseeded`` counted clauses lists the year's work even
+        # where the model tagged none of them (an achievement passage under an unusual heading)
+        if tagged or (len(found) >= min_unseeded and "\t" not in text[a0:b0]
+                      and not any(_NOT_UNSEEDED.search(text, a, b) for a, b in found)):
+            score = min(s.score for s in tagged) if tagged else unseeded_score
+            added += [make_span(a, b, score) for a, b in found]
     return added

@@ -106,3 +106,17 @@ def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
     # money, rates, staffing and ordinals stay untagged; 编印简报12期 is another sentence
     assert [(text[s.start:s.end], s.score) for s in added] == [("召开座谈会6场", 0.8)]
     assert complete_workload_clauses(text, [], lambda a, b, sc: S(a, b, "WORKLOAD", sc)) == []
+
+
+def test_a_prose_sentence_of_three_counted_clauses_is_a_list_of_work_without_a_tagged_one():
+    from pipeline.tag.lists import complete_workload_clauses
+    make = lambda a, b, sc: S(a, b, "WORKLOAD", sc)  # noqa: E731
+    text = "全年审议专项报告12项，开展执法检查5次，作出决定2项，为全县发展提供了保障。"
+    added = complete_workload_clauses(text, [], make)
+    assert [(text[s.start:s.end], s.score) for s in added] == [
+        ("审议专项报告12项", 0.5), ("开展执法检查5次", 0.5), ("作出决定2项", 0.5)]
+    assert complete_workload_clauses("开展执法检查5次，作出决定2项。", [], make) == []   # two are too few
+    indicators = "设置一级指标3个，二级指标8个，三级指标20个。"
+    assert complete_workload_clauses(indicators, [], make) == []                      # the evaluation's own counts
+    row = "开展执法检查\t≥3次\t5次\t作出决定2项\n"
+    assert complete_workload_clauses(row, [], make) == []                             # table cells are fields
