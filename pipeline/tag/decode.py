@@ -625,16 +625,27 @@ def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> boo
 
 # numbers that name rather than count (labels.md: dates and ordinals are not WORKLOAD):
 # 第三十七次, 四届六次全会 (届 then a number), a measure word that begins a word of its own
-# (一法一条例, 3项目), 2021年度
+# (一法一条例, 3项目), 2021年度, a number inside a quoted name (“四个意识”)
 _ORDINAL_BEFORE = re.compile(r"[第届]$")
 _WORD_AFTER = {"条": "例款件", "项": "目", "期": "间限", "名": "单称", "次": "序", "批": "准示", "类": "别",
                "届": "时", "场": "所地"}  # 条例, 项目, 期间, 名单, 批准, 场所 …
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两]")
 
 
+def inside_quotes(text: str, pos: int, reach: int = 30) -> bool:
+    """Whether ``pos`` lies inside a quoted or titled name (“四个意识”, 《……两个条例》) opened
+    within ``reach`` characters before it on its line."""
+    a = max(0, pos - reach, text.rfind("\n", 0, pos) + 1)
+    before = text[a:pos]
+    return any(before.count(o) > before.count(c) for o, c in _QUOTES)
+
+
+_QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("『", "』"))
+
+
 def _is_count(text: str, m: re.Match, span_start: int) -> bool:
     """Whether a QUANTITY match inside a WORKLOAD span counts something."""
-    if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()):
+    if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()) or inside_quotes(text, m.start()):
         return False
     after = text[m.end():m.end() + 1]
     if after and (_NUMERAL.match(after) or after in _WORD_AFTER.get(m.group("unit"), "")):

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from pipeline.tag.decode import inside_quotes
 from pipeline.tag.regions import NUMBERING, title_kind
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -202,8 +203,8 @@ def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: i
             for q in QUANTITY.finditer(body):
                 pass
             # the count ends the clause (an object of a few characters may follow: 立案53件提案)
-            if q is None or len(body) - q.end() > 4 or _NOT_WORKLOAD.search(body):
-                continue
+            if q is None or len(body) - q.end() > 4 or _NOT_WORKLOAD.search(body) or inside_quotes(text, a + q.start()):
+                continue  # not a count, or a number inside a quoted name (牢固树立“四个意识”)
             lead = LEAD_WORDS.match(text, a, b)
             a = lead.end() if lead else a
             if b - a >= 3 and parse_workload(text[a:b]).count is not None:

@@ -291,6 +291,8 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
     ("五届一次会议组织各", False),      # 一次 after 届: an ordinal
     ("举办第三期培训班", False),        # 第…期
     ("简称一法一条例", False),          # 条 begins 条例
+    ("牢固树立“四个意识”", False),      # a number inside a quoted name
+    ("学习《关于加强三项工作的意见》5次", True),  # the count after the closed title counts
 ])
 def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
     from pipeline.tag.decode import keep_span

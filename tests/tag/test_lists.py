@@ -118,5 +118,7 @@ def test_a_prose_sentence_of_three_counted_clauses_is_a_list_of_work_without_a_t
     assert complete_workload_clauses("开展执法检查5次，作出决定2项。", [], make) == []   # two are too few
     indicators = "设置一级指标3个，二级指标8个，三级指标20个。"
     assert complete_workload_clauses(indicators, [], make) == []                      # the evaluation's own counts
+    slogans = "牢固树立“四个意识”，坚定“四个自信”，做到“两个维护”。"
+    assert complete_workload_clauses(slogans, [], make) == []                         # numbers inside names
     row = "开展执法检查\t≥3次\t5次\t作出决定2项\n"
     assert complete_workload_clauses(row, [], make) == []                             # table cells are fields
