@@ -513,6 +513,9 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
             if b - a >= min_chars:
                 out.append(DecodedSpan(a, b, label, score))
     out = widen_to_clauses(text, start, start + len(probs), out)
+    # the form decides PROBLEM vs MEASURE before a measure is widened to its sentence (a measure
+    # clause the model called PROBLEM would otherwise stay a fragment), and again after the splits
+    out = [relabel_by_form(text, sp) for sp in out]
     out = widen_measures_to_sentence(text, start, start + len(probs), out)
     out = [strip_label_lead(text, sp) for sp in out]
     out = [piece for sp in out for piece in split_leading_cause(text, sp)]

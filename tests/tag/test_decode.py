@@ -298,3 +298,11 @@ def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
     from pipeline.tag.decode import keep_span
     assert keep_span(span_text, DecodedSpan(0, len(span_text), "WORKLOAD", 0.9)) is kept
 
+
+
+def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_its_sentence():
+    text = "提出两点建议。一是提前规划，合理安排评价时间。"
+    a = text.index("合理")
+    probs = _probs_for(text, [(a, len(text) - 1, "PROBLEM")])
+    spans = decode_region(text, 0, probs, SpanFirstDecoder(TAGS))
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("提前规划，合理安排评价时间", "MEASURE")]
