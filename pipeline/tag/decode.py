@@ -375,8 +375,13 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
         if (prev is not None and prev.label == sp.label and prev.end <= sp.start
                 and _COMMA_GAP.match(text[prev.end:sp.start])
                 and not _BREAK.search(text, prev.end, sp.start)):
+            gap = text[prev.end:sp.start].strip()
             gap_is_weak = (prev.end == sp.start or gap_o_prob is None
-                           or gap_o_prob(prev.end, sp.start) < max_gap_o)
+                           or gap_o_prob(prev.end, sp.start) < max_gap_o
+                           # guidelines §5: one MEASURE per sentence, not per comma clause; a
+                           # PROBLEM cut at 、 stops inside a list (时间不足、任务密集的问题)
+                           or (sp.label == "MEASURE" and gap in ("，", ",", "、", ""))
+                           or (sp.label == "PROBLEM" and gap == "、"))
             if sp.label == "WORKLOAD":
                 joinable = not _HAS_COUNT.search(text[prev.start:prev.end]) and gap_is_weak
             else:
@@ -401,8 +406,13 @@ def _sentence_edge(text: str, pos: int, bound: int, step: int, max_widen: int) -
     return q if (q == bound or text[q + peek] in _SENTENCE_START) and abs(q - pos) <= max_widen else None
 
 
-def widen_measures_to_sentence(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
-                               max_widen: int = 30) -> list[DecodedSpan]:
+# labels widened to their sentence, and the characters at which a right edge is a cut: a
+# PROBLEM cut at 、 stops inside a list (「存在时间不足、任务密集的问题」)
+_WIDEN_RIGHT_AT = {"MEASURE": "，,", "PROBLEM": "，,、"}
+
+
+def widen_to_sentence(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
+                      max_widen: int = 30) -> list[DecodedSpan]:
     """A measure is its whole sentence: 「提高对预算绩效管理的认识，充分理解……」 and
     「加强绩效执行监控，强化评价结果运用，提高财政资金的使用效率」 are one MEASURE each, but
     the model often starts at the second clause or stops before the purpose clause. Every
@@ -410,18 +420,21 @@ def widen_measures_to_sentence(text: str, region_start: int, region_end: int, sp
     建议, 我单位将) and all but garbled ones end it, so a MEASURE edge at a comma is moved to
     the sentence edge when no other span lies in between and that edge is at most
     ``max_widen`` characters away; a lead-in (我们将…, 一是) stays outside, and snap drops
-    numbering, connectives and final punctuation again."""
+    numbering, connectives and final punctuation again. PROBLEMs likewise: 20 of the seeds'
+    22 gold PROBLEMs end their sentence, and those that do not start it follow a reason
+    clause (由于…，) that is a span of its own and so bounds the widening."""
     spans = sorted(spans, key=lambda s: s.start)
     out: list[DecodedSpan] = []
     for k, sp in enumerate(spans):
-        if sp.label == "MEASURE":
+        if sp.label in _WIDEN_RIGHT_AT:
             lo = out[-1].end if out else region_start
             hi = spans[k + 1].start if k + 1 < len(spans) else region_end
             a, b = sp.start, sp.end
             if a > lo and text[a - 1] in "，," and (edge := _sentence_edge(text, a, lo, -1, max_widen)) is not None:
                 leads = list(LEAD_IN.finditer(text, edge, a))
                 a = min(a, snap(text, leads[-1].end() if leads else edge, b)[0])
-            if b < hi and text[b] in "，," and (edge := _sentence_edge(text, b, hi, +1, max_widen)) is not None:
+            if b < hi and text[b] in _WIDEN_RIGHT_AT[sp.label] and \
+                    (edge := _sentence_edge(text, b, hi, +1, max_widen)) is not None:
                 b = max(b, snap(text, a, edge)[1])
             sp = DecodedSpan(a, b, sp.label, sp.score) if (a, b) != (sp.start, sp.end) else sp
         out.append(sp)
@@ -516,7 +529,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
     # the form decides PROBLEM vs MEASURE before a measure is widened to its sentence (a measure
     # clause the model called PROBLEM would otherwise stay a fragment), and again after the splits
     out = [relabel_by_form(text, sp) for sp in out]
-    out = widen_measures_to_sentence(text, start, start + len(probs), out)
+    out = widen_to_sentence(text, start, start + len(probs), out)
     out = [strip_label_lead(text, sp) for sp in out]
     out = [piece for sp in out for piece in split_leading_cause(text, sp)]
     out = [relabel_by_form(text, sp) for sp in out]
@@ -526,6 +539,7 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
         def gap_o_prob(a: int, b: int) -> float:
             return float(o_col[a - start:b - start].mean())
         out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
+        out = widen_to_sentence(text, start, start + len(probs), out)  # joined pieces may now reach
     out = widen_function_items(text, start, start + len(probs), out)
     return [piece for sp in out for piece in refine_workload(text, start, probs[:, decoder.o_id], sp)]
 

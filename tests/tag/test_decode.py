@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pipeline.labels import load_labels
 from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_region, is_valid_sequence,
                                  merge_pieces, snap, spans_to_tags, split_leading_cause, strip_label_lead,
-                                 tags_to_spans, widen_measures_to_sentence)
+                                 tags_to_spans, widen_to_sentence)
 
 TAGS = load_labels().tags()
 
@@ -276,13 +276,29 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
     s1 = text.index("组织")
     s2 = text.index("定期")
     spans = [DecodedSpan(s1, text.index("。"), "MEASURE", 0.9), DecodedSpan(s2, len(text) - 1, "MEASURE", 0.9)]
-    out = widen_measures_to_sentence(text, 0, len(text), spans)
+    out = widen_to_sentence(text, 0, len(text), spans)
     assert [text[s.start:s.end] for s in out] == ["强化培训，组织财务人员参加业务学习", "完善台账，定期清查资产"]
     # another span in between, or a PROBLEM: left as predicted
     held = [DecodedSpan(2, 6, "MEASURE", 0.9), DecodedSpan(s1, text.index("。"), "MEASURE", 0.9)]
-    assert widen_measures_to_sentence(text, 0, len(text), held) == held
-    problem = [DecodedSpan(s1, text.index("。"), "PROBLEM", 0.9)]
-    assert widen_measures_to_sentence(text, 0, len(text), problem) == problem
+    assert widen_to_sentence(text, 0, len(text), held) == held
+    cause = [DecodedSpan(s1, text.index("。"), "CAUSE", 0.9)]
+    assert widen_to_sentence(text, 0, len(text), cause) == cause
+    # a PROBLEM is widened too, on the right also from a cut at 、 (inside a list)
+    text = "当前评价工作存在时间不足、任务密集的问题。"
+    problem = [DecodedSpan(text.index("当前"), text.index("、"), "PROBLEM", 0.9)]
+    assert [text[s.start:s.end] for s in widen_to_sentence(text, 0, len(text), problem)] == [
+        "当前评价工作存在时间不足、任务密集的问题"]
+
+
+def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_the_comma():
+    from pipeline.tag.decode import merge_pieces
+    text = "强化培训，组织财务人员参加业务学习。"
+    pieces = [DecodedSpan(0, 4, "MEASURE", 0.9), DecodedSpan(5, len(text) - 1, "MEASURE", 0.7)]
+    sure_o = lambda a, b: 0.99  # noqa: E731
+    merged = merge_pieces(text, pieces, frozenset({"MEASURE", "PROBLEM"}), sure_o)
+    assert [(text[s.start:s.end]) for s in merged] == ["强化培训，组织财务人员参加业务学习"]
+    problems = [DecodedSpan(0, 4, "PROBLEM", 0.9), DecodedSpan(5, len(text) - 1, "PROBLEM", 0.7)]
+    assert len(merge_pieces(text, problems, frozenset({"MEASURE", "PROBLEM"}), sure_o)) == 2  # a confident O at a comma
 
 
 @pytest.mark.parametrize("span_text, kept", [
