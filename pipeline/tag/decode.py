@@ -430,11 +430,14 @@ def widen_to_sentence(text: str, region_start: int, region_end: int, spans: list
             lo = out[-1].end if out else region_start
             hi = spans[k + 1].start if k + 1 < len(spans) else region_end
             a, b = sp.start, sp.end
-            if a > lo and text[a - 1] in "，," and (edge := _sentence_edge(text, a, lo, -1, max_widen)) is not None:
+            # reaching a neighbouring span is not reaching the sentence edge (…不够及时，原因是【CAUSE】)
+            if a > lo and text[a - 1] in "，," and (edge := _sentence_edge(text, a, lo, -1, max_widen)) is not None \
+                    and not (out and edge == lo):
                 leads = list(LEAD_IN.finditer(text, edge, a))
                 a = min(a, snap(text, leads[-1].end() if leads else edge, b)[0])
             if b < hi and text[b] in _WIDEN_RIGHT_AT[sp.label] and \
-                    (edge := _sentence_edge(text, b, hi, +1, max_widen)) is not None:
+                    (edge := _sentence_edge(text, b, hi, +1, max_widen)) is not None \
+                    and not (k + 1 < len(spans) and edge == hi):
                 b = max(b, snap(text, a, edge)[1])
             sp = DecodedSpan(a, b, sp.label, sp.score) if (a, b) != (sp.start, sp.end) else sp
         out.append(sp)

@@ -288,6 +288,11 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
     problem = [DecodedSpan(text.index("当前"), text.index("、"), "PROBLEM", 0.9)]
     assert [text[s.start:s.end] for s in widen_to_sentence(text, 0, len(text), problem)] == [
         "当前评价工作存在时间不足、任务密集的问题"]
+    # reaching the next span is not reaching the sentence's edge
+    text = "救助对象动态管理不够及时，原因是部门间信息共享机制尚不完善。"
+    pair = [DecodedSpan(0, text.index("，"), "PROBLEM", 0.9),
+            DecodedSpan(text.index("部门"), len(text) - 1, "CAUSE", 0.9)]
+    assert widen_to_sentence(text, 0, len(text), pair) == pair
 
 
 def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_the_comma():
