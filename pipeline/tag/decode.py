@@ -593,6 +593,8 @@ _WL_TAIL = re.compile(r"[并且而]")
 # or 每人, after a few characters of subject (我市, 本单位, 11月底前, 科级干部)
 _WL_SUBJECT_END = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:共计|累计|先后|每人|(?<![公中总])共(?![同享青产性识赢振鸣担治共]|建共))")
 _WL_SUBJECT_REACH = 12
+# what may stand before 共/累计 and leave the span: the reporting unit or a time
+_WL_WHO_OR_WHEN = re.compile(r"^(?:[我本该全][\u4e00-\u9fff]{1,3}|.*(?:月|年|前|底|以来|截至|截止|期间).*)$")
 
 
 def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
@@ -614,7 +616,10 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     # 「我市共建成…326个」, 「11月底前共办理…160件」, 「干部每人撰写…5篇」
     head = text[a:min(counts[-1].start(), a + _WL_SUBJECT_REACH)]
     for m in _WL_SUBJECT_END.finditer(head):
-        if len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2:
+        # a named doer stays (「代表共提出建议219件」, as the seed facts have it); the reporting
+        # unit (我市, 本单位), a time (11月底前, 截至年底) or 每人 does not
+        if (len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2
+                and (m.group() == "每人" or _WL_WHO_OR_WHEN.search(head[:m.start()]))):
             a += m.end()
             break
     tail = _WL_TAIL.search(text, counts[-1].end(), b)
