@@ -543,6 +543,9 @@ def decode_region(text: str, start: int, probs: np.ndarray, decoder: "ViterbiDec
             return float(o_col[a - start:b - start].mean())
         out = merge_pieces(text, out, merge_labels, gap_o_prob, max_gap_o)
         out = widen_to_sentence(text, start, start + len(probs), out)  # joined pieces may now reach
+    # a WORKLOAD piece without a count is no WORKLOAD (labels.md; keep_span drops it later
+    # anyway): dropped here so that it does not stop a FUNCTION from reaching its item's end
+    out = [sp for sp in out if sp.label != "WORKLOAD" or _HAS_COUNT.search(text, sp.start, sp.end)]
     out = widen_function_items(text, start, start + len(probs), out)
     return [piece for sp in out for piece in refine_workload(text, start, probs[:, decoder.o_id], sp)]
 

@@ -328,3 +328,12 @@ def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_
     probs = _probs_for(text, [(a, len(text) - 1, "PROBLEM")])
     spans = decode_region(text, 0, probs, SpanFirstDecoder(TAGS))
     assert [(text[s.start:s.end], s.label) for s in spans] == [("提前规划，合理安排评价时间", "MEASURE")]
+
+
+def test_a_workload_piece_without_a_count_does_not_stop_a_function_reaching_its_item_end():
+    text = "8、在主任因故不能履职时，从副职领导人员中决定代理人选。"
+    a, w = text.index("在主任"), text.index("从副职")
+    probs = _probs_for(text, [(a, text.index("，"), "FUNCTION"), (w, w + 6, "WORKLOAD")])
+    spans = decode_region(text, 0, probs, SpanFirstDecoder(TAGS))
+    assert [(text[s.start:s.end], s.label) for s in spans] == [
+        ("在主任因故不能履职时，从副职领导人员中决定代理人选", "FUNCTION")]
