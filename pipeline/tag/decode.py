@@ -640,9 +640,16 @@ MIN_CHARS = {"WORKLOAD": 3, "FUNCTION": 4, "PROBLEM": 4, "CAUSE": 4, "MEASURE": 
 MIN_SCORE = 0.5
 
 
+# a sentence that announces the list after it (「……，提出以下几点建议」, 「主要存在以下问题」)
+# states no measure or problem of its own
+_ANNOUNCES_LIST = re.compile(r"(?:以下|如下)[^，,。；]{0,6}?(?:建议|措施|意见|问题|工作|方面|不足)$")
+
+
 def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> bool:
     """The spec's hard constraints plus a confidence floor (mean tag probability)."""
     if span.end - span.start < MIN_CHARS.get(span.label, 2) or span.score < min_score:
+        return False
+    if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False
     if span.label == "WORKLOAD" and (parse_workload(text[span.start:span.end]).count is None
                                      or not any(_is_count(text, m, span.start) for m in

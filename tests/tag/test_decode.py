@@ -337,3 +337,13 @@ def test_a_workload_piece_without_a_count_does_not_stop_a_function_reaching_its_
     spans = decode_region(text, 0, probs, SpanFirstDecoder(TAGS))
     assert [(text[s.start:s.end], s.label) for s in spans] == [
         ("在主任因故不能履职时，从副职领导人员中决定代理人选", "FUNCTION")]
+
+
+def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
+    from pipeline.tag.decode import keep_span
+    text = "结合自评中发现的问题，提出以下几点建议"
+    assert not keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
+    text = "主要存在以下问题"
+    assert not keep_span(text, DecodedSpan(0, len(text), "PROBLEM", 0.9))
+    text = "按照以下原则细化预算编制"
+    assert keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
