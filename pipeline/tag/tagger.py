@@ -36,6 +36,7 @@ from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_tex
                                   structure_for, title_kind)
 from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
                                  title_item_bodies)
+from pipeline.tag.measure_sections import complete_measure_sections
 from pipeline.tag.rows import complete_row
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -212,6 +213,11 @@ class Tagger:
             # likewise the untagged items of a numbered list of measures
             out += complete_measure_lists(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
+            # untagged imperative sentences of a measures section (pipeline.tag.measure_sections)
+            if gate is not None:
+                out += complete_measure_sections(
+                    text, regions, out, lambda a, b, r: gate.kinds(a, b, r)[0],
+                    lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
             # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
             out += complete_workload_clauses(
                 text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), text[a:b],
