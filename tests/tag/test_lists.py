@@ -95,6 +95,11 @@ def test_the_paragraph_under_a_duty_stated_as_a_title_is_not_a_function():
     assert title_item_bodies(text, [title, body, other_body], headings_for) == [body]
     assert title_item_bodies(text, [body, other_body], headings_for) == []
     assert title_item_bodies(text, [title, body], None) == []
+    # a numbered duty the parser read as a heading is no title: the next duty stays
+    item = span("负责全县防汛抗旱的组织协调和监督指导，编制应急预案")
+    nxt = span("负责水资源的统一监督管理")
+    as_heading = lambda pos: ["基本情况", "负责全县防汛抗旱的组织协调和监督指导，编制应急预案"]  # noqa: E731
+    assert title_item_bodies(text, [item, nxt], as_heading) == []
 
 
 def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
