@@ -497,9 +497,10 @@ def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> lis
             cause_end = c.start() if c else m.end()
             rest = snap(text, c.end() if c else m.end(), span.end)
             # a CAUSE read over the whole sentence splits only where the clauses after the
-            # reason state a shortcoming (「由于……复杂性，指标体系设置难度大，……缺乏可比性」);
-            # 「由于……，影响了……」 stays one CAUSE
-            if span.label == "CAUSE" and not _NEGATIVE_STATE.search(text, rest[0], rest[1]):
+            # reason state a shortcoming of their own (「由于……复杂性，指标体系设置难度大，……
+            # 缺乏可比性」); a consequence linked by 导致/造成 stays in the CAUSE, as labels.md's
+            # 「由于临时性的工作任务导致本年度调整增加预算」, and so does 「由于……，影响了……」
+            if span.label == "CAUSE" and (c or not _NEGATIVE_STATE.search(text, rest[0], rest[1])):
                 rest = (0, 0)
             if rest[1] - rest[0] >= min_chars:
                 cause_end = snap(text, span.start, cause_end)[1]

@@ -226,9 +226,9 @@ def test_a_problem_opening_with_a_reason_clause_is_split_into_cause_and_problem(
     out = split_leading_cause(long_cause, DecodedSpan(0, len(long_cause), "CAUSE", 0.8))
     assert [(long_cause[s.start:s.end], s.label) for s in out] == [
         ("由于项目类型多样", "CAUSE"), ("考核指标设置难度大，部分指标缺乏可比性", "PROBLEM")]
-    effect = "由于上级资金到位较晚，影响了项目进度"
-    assert split_leading_cause(effect, DecodedSpan(0, len(effect), "CAUSE", 0.8)) == [
-        DecodedSpan(0, len(effect), "CAUSE", 0.8)]
+    for effect in ("由于上级资金到位较晚，影响了项目进度", "由于上级资金到位较晚，导致项目进度滞后"):
+        assert split_leading_cause(effect, DecodedSpan(0, len(effect), "CAUSE", 0.8)) == [
+            DecodedSpan(0, len(effect), "CAUSE", 0.8)]
     cause = "除天气因素外，由于设备老化检修延期"
     out = split_leading_cause(cause, DecodedSpan(0, len(cause), "CAUSE", 0.8))
     assert [cause[s.start:s.end] for s in out] == ["由于设备老化检修延期"]
