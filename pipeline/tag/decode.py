@@ -213,6 +213,9 @@ _LEADING = re.compile(
     rf"|[{_CN_NUM}]{{1,3}}[、.．]"                      # 一、
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"  # ① ⑴ ⒈ ㈠ Ⅰ
     r"|(?:同时|另外|此外|其次|首先|最后|再次|其中|并且|而且|以及|总之)[，,、：:]?"
+    # discourse markers before a statement (labels.md: connectives stay outside a span)
+    r"|(?:但同时|但也要看到|与此同时|另一方面|再者|总体来看|客观地说|在实际工作中|但是|然而|但)[，,、：:]?"
+    r"|从[^，,。；;\n]{1,6}看[，,]"                      # 从执行情况看，
     rf"|(?:{_CONSEQUENCE}|因此|所以)[，,]?"                          # a consequence after its cause
     r"|[，,。；;、：:！!？?]"
     r")"
