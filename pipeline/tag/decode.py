@@ -449,7 +449,7 @@ def widen_to_sentence(text: str, region_start: int, region_end: int, spans: list
 
 # a word that introduces a statement of this label without belonging to it: 「建议今后在……」
 # → 「今后在……」 (labels.md's MEASURE examples; the seeds' gold leaves 建议 out every time)
-_LABEL_LEADS = {"MEASURE": re.compile(r"(?:建议|我们将|我单位将|我局将)[，,：:]?")}
+_LABEL_LEADS = {"MEASURE": re.compile(r"(?:建议|我们将|我单位将|我局将|我部门将)[，,：:]?")}
 
 
 def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> DecodedSpan:
@@ -656,7 +656,7 @@ def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> boo
     if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False
     if span.label == "WORKLOAD" and (parse_workload(text[span.start:span.end]).count is None
-                                     or not any(_is_count(text, m, span.start) for m in
+                                     or not any(is_count(text, m) for m in
                                                 QUANTITY.finditer(text, span.start, span.end))):
         return False
     return True
@@ -671,6 +671,9 @@ _WORD_AFTER = {"条": "例款件", "项": "目", "期": "间限", "名": "单称
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两]")
 
 
+_QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("『", "』"))
+
+
 def inside_quotes(text: str, pos: int, reach: int = 30) -> bool:
     """Whether ``pos`` lies inside a quoted or titled name (“四个意识”, 《……两个条例》) opened
     within ``reach`` characters before it on its line."""
@@ -679,11 +682,8 @@ def inside_quotes(text: str, pos: int, reach: int = 30) -> bool:
     return any(before.count(o) > before.count(c) for o, c in _QUOTES)
 
 
-_QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("『", "』"))
-
-
-def _is_count(text: str, m: re.Match, span_start: int) -> bool:
-    """Whether a QUANTITY match inside a WORKLOAD span counts something."""
+def is_count(text: str, m: re.Match) -> bool:
+    """Whether a QUANTITY match (over ``text``) counts something rather than names it."""
     if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()) or inside_quotes(text, m.start()):
         return False
     after = text[m.end():m.end() + 1]

@@ -57,7 +57,8 @@ def summary_line(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """python -m pipeline.tag.evaluation --model DIR [--synth N --synth-seed S] [--decoding D]: span
+    """python -m pipeline.tag.evaluation --model DIR [--synth N --synth-seed S] [--decoding D]
+    [--no-structure-rules]: span
     scores of a saved tagger on the seeds' gold and on synthetic development documents, no training."""
     import argparse
 
@@ -68,8 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--synth", type=int, default=100)
     ap.add_argument("--synth-seed", type=int, default=4242)
     ap.add_argument("--decoding", choices=DECODINGS, default="span_first")
+    ap.add_argument("--no-structure-rules", action="store_true", help="the model and its decoding only")
     a = ap.parse_args(argv)
-    tagger = Tagger.load(a.model, decoding=a.decoding)
+    tagger = Tagger.load(a.model, decoding=a.decoding, structure_rules=not a.no_structure_rules)
     for name, examples in (("seeds", gold_examples()), (f"synthetic dev ({a.synth}, seed {a.synth_seed})",
                                                         synthetic_dev_examples(a.synth, a.synth_seed))):
         if examples:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.tag.decode import inside_quotes
+from pipeline.tag.decode import DecodedSpan, is_count, strip_label_lead
 from pipeline.tag.regions import NUMBERING, title_kind
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -132,11 +132,10 @@ def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 
     """``complete_lists`` for MEASURE: a numbered list of measures (「1、完善相关制度，推进制度落实。
     2、细化预算编制……」) whose other items are MEASURE gives an untagged item the same label; the
     section gate has already removed MEASUREs from descriptive sections, so a list reaching the
-    share is one of measures. A leading 建议 stays outside the span (labels.md)."""
+    share is one of measures. A lead such as 建议 stays outside the span (decode.strip_label_lead)."""
     def make_measure(a: int, b: int, score: float):
-        if text.startswith("建议", a) and b - a > 6:
-            a += 2
-        return make_span(a, b, score)
+        kept = strip_label_lead(text, DecodedSpan(a, b, "MEASURE", score))
+        return make_span(kept.start, kept.end, score)
     return complete_lists(text, spans, make_measure, "MEASURE", min_tagged, min_share)
 
 
@@ -203,13 +202,13 @@ def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: i
                 a += 1
             if b - a > _MAX_CLAUSE or overlapping(a, b):
                 continue
-            body = text[a:b]
             q = None
-            for q in QUANTITY.finditer(body):
+            for q in QUANTITY.finditer(text, a, b):
                 pass
-            # the count ends the clause (an object of a few characters may follow: 立案53件提案)
-            if q is None or len(body) - q.end() > 4 or _NOT_WORKLOAD.search(body) or inside_quotes(text, a + q.start()):
-                continue  # not a count, or a number inside a quoted name (牢固树立“四个意识”)
+            # the count ends the clause (an object of a few characters may follow: 立案53件提案);
+            # is_count rules out ordinals and names (牢固树立“四个意识”), as for the model's spans
+            if q is None or b - q.end() > 4 or _NOT_WORKLOAD.search(text, a, b) or not is_count(text, q):
+                continue
             lead = LEAD_WORDS.match(text, a, b)
             a = lead.end() if lead else a
             if b - a >= 3 and parse_workload(text[a:b]).count is not None:

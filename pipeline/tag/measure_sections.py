@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tag.decode import _NEGATIVE_STATE, IMPERATIVE_OPENING, LEAD_IN, snap
+from pipeline.tag.decode import _NEGATIVE_STATE, IMPERATIVE_OPENING, LEAD_IN, DecodedSpan, snap, strip_label_lead
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.regions import Region
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-_LEADS = re.compile(r"(?:建议|我们将|我单位将|我局将|我部门将|下一步|今后)[，,：:]?")
 
 
 def complete_measure_sections(text: str, regions: list[Region], spans: list, section_kind, make_span,
@@ -33,7 +32,8 @@ def complete_measure_sections(text: str, regions: list[Region], spans: list, sec
             continue
         for m in _SENTENCE.finditer(text, r.start, r.end):
             a, b = snap(text, m.start(), m.end())
-            lead = _LEADS.match(text, a, b) or LEAD_IN.match(text, a, b)
+            a = strip_label_lead(text, DecodedSpan(a, b, "MEASURE", score)).start  # 建议, 我单位将 …
+            lead = LEAD_IN.match(text, a, b)                                       # 是, 将 …
             if lead:
                 a = snap(text, lead.end(), b)[0]
             if b - a < min_chars or overlapping(m.start(), m.end()):

@@ -12,3 +12,19 @@ def test_evaluation_command_prints_seed_and_synthetic_scores(toy_model, capsys):
     main(["--model", str(toy_model[0]), "--synth", "2"])
     out = capsys.readouterr().out
     assert "synthetic dev (2, seed 4242): exact P" in out
+
+
+def test_evaluation_command_scores_the_model_without_structure_rules(toy_model, capsys, monkeypatch):
+    from pipeline.tag import tagger as tagger_module
+    seen = []
+    real_load = tagger_module.Tagger.load
+
+    def load(*args, **kw):
+        t = real_load(*args, **kw)
+        seen.append(t.structure_rules)
+        return t
+    monkeypatch.setattr(tagger_module.Tagger, "load", load)
+    main(["--model", str(toy_model[0]), "--synth", "2", "--no-structure-rules"])
+    main(["--model", str(toy_model[0]), "--synth", "2"])
+    assert seen == [False, True]
+    assert capsys.readouterr().out.count("synthetic dev (2, seed 4242)") == 2

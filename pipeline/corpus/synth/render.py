@@ -352,12 +352,12 @@ def _advice(rng) -> str:
     return "建议" if rng.random() < 0.12 else ""
 
 
-def _elaboration(d: Doc, m: MeasureItem, lead: bool = True) -> Fragment:
+def _elaboration(d: Doc, m: MeasureItem) -> Fragment:
     """A measure's elaboration: sentences of one or two comma-joined actions, one MEASURE span
     per sentence, not per comma clause (annotations/guidelines.md §5, as the seeds' gold has it).
     The purpose clause closes the last sentence and belongs to its span."""
     rng, ph = d.rng, compose.phrases()
-    frag: Fragment = [Piece(rng.choice(ph["measure_leads"]))] if lead else []
+    frag: Fragment = [Piece(rng.choice(ph["measure_leads"]))]
     actions = list(m.actions)
     groups: list[list[tuple[str, str]]] = []
     while actions:
