@@ -10,6 +10,7 @@ processed one document at a time in constant memory.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import traceback
@@ -19,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from pipeline.clean import clean_text
 from pipeline.record import ErrorEntry, Record, Source
+from pipeline.script import restore_script, to_simplified
 from pipeline.structure import structure_into
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"}
@@ -90,6 +92,12 @@ def structure_text(text: str, record: Record | None = None,
         record = Record(doc_id=hashlib.sha256(data).hexdigest(),
                         source=Source(path="<text>", format="txt", encoding="utf-8", bytes=len(data)))
     cleaned = clean_text(text)
+    twin = to_simplified(cleaned.text)
+    if twin is not None:
+        # stages read the simplified twin (same length, same offsets); run_components gives
+        # the record back in the document's own script
+        record._original_text = cleaned.text
+        cleaned = dataclasses.replace(cleaned, text=twin)
     record.text = cleaned.text
     record.source_map = cleaned.offsets.runs()
     mapped = []
@@ -108,11 +116,13 @@ def structure_text(text: str, record: Record | None = None,
 
 def run_components(record: Record, comps: Components) -> Record:
     record.errors.extend(e.model_copy() for e in comps.load_errors)
-    if not record.text or any(e.stage in ("read", "clean") or e.message.startswith("not a budget") for e in record.errors):
-        return record
-    for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
-        if comp is not None:
-            _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+    if record.text and not any(e.stage in ("read", "clean") or e.message.startswith("not a budget") for e in record.errors):
+        for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
+            if comp is not None:
+                _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+    if record._original_text is not None:
+        restore_script(record, record._original_text)
+        record._original_text = None
     return record
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1.0"
 
@@ -250,6 +250,9 @@ class Record(_Model):
     findings: list[Finding] = Field(default_factory=list)
     errors: list[ErrorEntry] = Field(default_factory=list)
     model_version: Optional[str] = None
+    # The cleaned text in the document's own script while the stages work on its simplified
+    # twin (pipeline.script); None for a report written in simplified characters.
+    _original_text: Optional[str] = PrivateAttr(default=None)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

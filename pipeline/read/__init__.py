@@ -52,6 +52,10 @@ def read_bytes(data: bytes, suffix: str, limits: ReadLimits = ReadLimits()) -> R
     fmt = SUFFIX_FORMATS.get(suffix)
     if fmt is None:
         fmt = _format_for_unknown_suffix(data, suffix, warnings)
+    elif fmt in ("txt", "md") and sniff_format(data) == "html":
+        # a web page saved as .txt: its markup is the table structure, which a text read would lose
+        fmt = "html"
+        warnings.append(f"{suffix} file holds an HTML page: read as html")
     result = _READERS[fmt](data, limits, fmt)
     result.warnings[:0] = warnings
     return result

@@ -126,7 +126,8 @@ class _Flow:
                     self.walk(cell, pre)
                     self.end_line()
             return
-        rendered = [[_cell_text(cell, pre) for cell in row] for row in rows]
+        rendered = _grid([[(_cell_text(cell, pre), _span(cell, "rowspan"), _span(cell, "colspan")) for cell in row]
+                          for row in rows])
         if self.builder is not None:
             self.builder.add_table(rendered)
         else:
@@ -149,6 +150,42 @@ def _rows(table):
             yield child
         elif name in ("thead", "tbody", "tfoot"):
             yield from (tr for tr in child.find_all("tr", recursive=False))
+
+
+def _span(cell, attr: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(attr, 1)).strip() or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Rows of (text, rowspan, colspan) → rows of cell texts on the table's grid.
+
+    A merged cell keeps its text in its first grid position; the positions it also covers
+    (to its right, and in the rows below) are empty cells. Without this, a row below a
+    rowspan cell is shifted left by one column and its values land under the wrong headers.
+    """
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], bool] = {}  # (row, col) covered by a span from above
+    for r, row in enumerate(rows):
+        out: list[str] = []
+        col = 0
+        for text, rowspan, colspan in row:
+            while pending.pop((r, col), False):
+                out.append("")
+                col += 1
+            out.append(text)
+            out.extend([""] * (colspan - 1))
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    pending[(r + dr, col + dc)] = True
+            col += colspan
+        while pending.pop((r, col), False):
+            out.append("")
+            col += 1
+        grid.append(out)
+    return grid
 
 
 def _cells(tr):

@@ -34,7 +34,7 @@ EXPECTED_TEXT = (
     "第二行\n"
     "\n"
     "指标\t目标\t完成\n"
-    "经费合计（万元）\t286.40\n"
+    "经费合计（万元）\t\t286.40\n"
     "阅读推广\n含流动书车\t≥30场\t36场\n"
     "\n"
     "二、存在的问题\n"
@@ -54,7 +54,7 @@ def test_page_renders_to_lines_and_a_table(charset, codec, encoding, cells, well
     assert result.text == EXPECTED_TEXT
     assert (result.format, result.encoding, result.warnings) == ("html", encoding, [])
     assert cells(result) == [["指标", "目标", "完成"],
-                             ["经费合计（万元）", "286.40"],
+                             ["经费合计（万元）", "", "286.40"],
                              ["阅读推广\n含流动书车", "≥30场", "36场"]]
 
 
@@ -95,3 +95,25 @@ def test_unknown_declared_charset_falls_back_to_detection():
     result = read_bytes(raw, ".html")
     assert result.text == "预算执行率98%\n" and result.encoding == "utf-8"
     assert any("x-no-such-charset" in warning for warning in result.warnings)
+
+
+def test_merged_cells_keep_every_value_under_its_header(cells):
+    """rowspan/colspan expand onto the table's grid: the rows below a merged group label are not
+    shifted left, so each value stays in its header's column."""
+    page = ("<table><tr><td>一级</td><td>二级</td><td>指标</td><td>分值</td></tr>"
+            "<tr><td rowspan=\"2\">产出</td><td rowspan=\"2\">数量</td><td>培训人次</td><td>10</td></tr>"
+            "<tr><td>发放手册</td><td>5</td></tr>"
+            "<tr><td colspan=\"3\">合计</td><td>15</td></tr></table>")
+    result = read_bytes(page.encode("utf-8"), ".html")
+    assert cells(result) == [["一级", "二级", "指标", "分值"],
+                             ["产出", "数量", "培训人次", "10"],
+                             ["", "", "发放手册", "5"],
+                             ["合计", "", "", "15"]]
+
+
+def test_html_page_saved_as_txt_is_read_as_html(cells):
+    page = "<html><body><p>绩效自评</p><table><tr><td>指标</td><td>分值</td></tr><tr><td>培训</td><td>10</td></tr></table></body></html>"
+    result = read_bytes(page.encode("utf-8"), ".txt")
+    assert result.format == "html"
+    assert cells(result) == [["指标", "分值"], ["培训", "10"]]
+    assert any("HTML page" in w for w in result.warnings)

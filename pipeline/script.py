@@ -1,0 +1,99 @@
+"""Traditional characters: read and annotated, not rejected.
+
+Every later stage (the fact grammar, the lexicons, the tagger) is written for simplified
+text. A report in traditional characters is therefore processed as its simplified twin and
+the record is given back in the document's own script:
+
+- ``to_simplified(text)`` converts character by character with OpenCC's ``t2s`` table, so the
+  twin has exactly the original's length and every offset holds in both texts;
+- ``restore_script(record, original)`` puts the original text back and maps every string
+  the stages derived from the twin (cell texts, indicator and project names, the unit …)
+  back to the document's characters.
+
+Phrase-level conversion is deliberately not used: it may change lengths (one phrase
+shorter, another longer) and silently misalign offsets.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Optional
+
+from pydantic import BaseModel
+
+# Fields that never hold text derived from the document's words.
+_SKIP_FIELDS = {"source", "source_map", "doc_id", "schema_version", "model_version", "errors", "warnings", "id"}
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # imported lazily: most reports never need it
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _simplified_char(ch: str) -> str:
+    out = _converter().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def to_simplified(text: str) -> Optional[str]:
+    """The simplified twin of text (same length), or None when text has no traditional character."""
+    table = {ch: _simplified_char(ch) for ch in set(text) if _is_cjk(ch)}
+    table = {k: v for k, v in table.items() if k != v}
+    if not table:
+        return None
+    return text.translate(str.maketrans(table))
+
+
+def back_map(simplified: str, original: str) -> dict[str, str]:
+    """simplified character → the document's character, for characters the twin changed.
+
+    A simplified character that the document also writes as itself somewhere (mixed-script
+    text) is ambiguous and left out: mapping it back could change a character the document
+    printed in simplified form.
+    """
+    pairs: dict[str, str] = {}
+    for s, o in zip(simplified, original):
+        if s != o:
+            pairs.setdefault(s, o)
+    if not pairs:
+        return {}
+    printed = set(original)
+    return {s: o for s, o in pairs.items() if s not in printed}
+
+
+def restore_script(record: BaseModel, original: str) -> None:
+    """Give the record back in the document's script (in place)."""
+    table = str.maketrans(back_map(record.text, original))
+    record.text = original
+    _restore(record, table)
+
+
+def _restore(node: Any, table: dict) -> Any:
+    if isinstance(node, str):
+        return node.translate(table)
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            if name in _SKIP_FIELDS or name == "text" and hasattr(node, "source_map"):
+                continue
+            value = getattr(node, name)
+            new = _restore(value, table)
+            if new is not value:
+                object.__setattr__(node, name, new)
+        return node
+    if isinstance(node, list):
+        changed = [_restore(x, table) for x in node]
+        if any(a is not b for a, b in zip(changed, node)):
+            node[:] = changed
+        return node
+    if isinstance(node, dict):
+        for k, v in list(node.items()):
+            new = _restore(v, table)
+            if new is not v:
+                node[k] = new
+        return node
+    return node

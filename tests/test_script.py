@@ -1,0 +1,35 @@
+"""Traditional characters are read through a simplified twin and given back in their own script."""
+from pipeline.annotate import structure_text, run_components, Components
+from pipeline.script import back_map, to_simplified
+
+TRADITIONAL = ("青嶺縣圖書館\n2021年度部門整體支出績效自評報告\n\n"
+               "一、部門基本情況\n年末在職人員12人，退休人員3人。\n"
+               "二、預算執行情況\n年初預算120.50萬元，全年支出118.20萬元，預算執行率98.09%。\n")
+
+
+def test_twin_has_the_same_length_and_simplified_words():
+    twin = to_simplified(TRADITIONAL)
+    assert twin is not None and len(twin) == len(TRADITIONAL)
+    assert "绩效自评报告" in twin and "预算执行率" in twin
+
+
+def test_simplified_text_has_no_twin():
+    assert to_simplified("青岭县图书馆2021年度部门整体支出绩效自评报告") is None
+
+
+def test_ambiguous_character_is_not_mapped_back():
+    # the document prints 发 itself somewhere: 发 must not be turned into 發 in derived strings
+    original = "發放補貼，发放物资"
+    assert "发" not in back_map(to_simplified(original), original)
+
+
+def test_traditional_report_is_annotated_in_its_own_script():
+    record = run_components(structure_text(TRADITIONAL), Components())
+    assert not [e for e in record.errors if "not a budget" in e.message]
+    assert record.text.startswith("青嶺縣圖書館")
+    assert record.meta.year == 2021
+    assert record.meta.unit == "青嶺縣圖書館"
+    assert record.meta.staff.in_service == 12
+    initial = record.budget["initial"]
+    assert initial.value == 120.5 and record.text[initial.start:initial.end] == initial.text
+    assert "萬元" in initial.text
