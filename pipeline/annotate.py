@@ -85,8 +85,13 @@ def is_report(text: str) -> bool:
 
 
 def structure_text(text: str, record: Record | None = None,
-                   explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None = None) -> Record:
-    """Clean and structure a raw text (no tagger): the record every later stage starts from."""
+                   explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None = None,
+                   keep_twin: bool = False) -> Record:
+    """Clean and structure a raw text (no tagger): the record every later stage starts from.
+
+    A report in traditional characters is structured through its simplified twin; the record
+    comes back in the document's script unless keep_twin (run_components then gives it back
+    after the tagger, linker and checker, which read the twin too)."""
     if record is None:
         data = text.encode("utf-8")
         record = Record(doc_id=hashlib.sha256(data).hexdigest(),
@@ -105,13 +110,20 @@ def structure_text(text: str, record: Record | None = None,
         mapped.append((layout, [[cleaned.offsets.span_to_clean(s, e) for s, e in row] for row in rows]))
     if not record.text.strip():
         record.errors.append(ErrorEntry(stage="clean", message="no text left after cleaning"))
-        return record
-    if not is_report(record.text):
+    elif not is_report(record.text):
         record.errors.append(ErrorEntry(
             stage="structure", message="not a budget-performance report: none of its words (绩效, 预算, 支出, 自评, 评价, 指标 …) occur"))
-        return record
-    _stage(record, "structure", lambda: structure_into(record, cleaned, mapped))
+    else:
+        _stage(record, "structure", lambda: structure_into(record, cleaned, mapped))
+    if not keep_twin:
+        _restore_script(record)
     return record
+
+
+def _restore_script(record: Record) -> None:
+    if record._original_text is not None:
+        restore_script(record, record._original_text)
+        record._original_text = None
 
 
 def run_components(record: Record, comps: Components) -> Record:
@@ -120,15 +132,13 @@ def run_components(record: Record, comps: Components) -> Record:
         for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
             if comp is not None:
                 _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
-    if record._original_text is not None:
-        restore_script(record, record._original_text)
-        record._original_text = None
+    _restore_script(record)
     return record
 
 
 def annotate_text(text: str, tagger: Component | None = None, components: Components | None = None) -> Record:
     """Structure and tag a raw text (used by the Label Studio backend and tests)."""
-    record = structure_text(text)
+    record = structure_text(text, keep_twin=True)
     comps = components or Components(tagger=tagger)
     if tagger is not None:
         comps.tagger = tagger
@@ -164,7 +174,7 @@ def annotate_path(path: Path, components: Components | None = None, limits=None)
     for w in result.warnings:
         record.errors.append(ErrorEntry(stage="read", message=f"warning: {w}"))
     explicit = [(result.format, tb.rows) for tb in result.tables]
-    structure_text(result.text, record, explicit)
+    structure_text(result.text, record, explicit, keep_twin=True)
     return run_components(record, components or Components())
 
 

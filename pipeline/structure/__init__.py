@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import Meta, Record, Section, Span, Staff, StatedValue, Table
+from pipeline.record import Meta, Project, Record, Section, Span, Staff, StatedValue, Table
+from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
+from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
                                             find_stated)
 from pipeline.structure.sections import build_sections, classify_title, find_headings
-from pipeline.structure.table_facts import read_table_facts
+from pipeline.structure.table_facts import norm, read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
 
 
@@ -59,20 +61,11 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.fund_use = facts.fund_use
     record.score_groups = facts.score_groups
 
-    record.budget = find_stated(text, BUDGET_PATTERNS, line_ranges)
-    for br in facts.budget_rows:
-        if br.project is None:
-            for field_name, cell in br.cells.items():
-                value = {"budgeted": br.budgeted, "executed": br.executed, "execution_rate": br.execution_rate,
-                         "execution_score": br.score, "balance": br.balance}[field_name]
-                # the budget-execution table is the form's own statement: it wins over prose,
-                # and a disagreeing prose figure is left for the linker and checker to flag
-                if value is not None:
-                    record.budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
-            break
-    for field_name, sv in find_stated(text, RATE_PATTERNS, line_ranges).items():
-        record.budget.setdefault(field_name, sv)
-    record.assets = find_stated(text, ASSET_PATTERNS, line_ranges)
+    record.budget = _budget(text, line_ranges, facts)
+    record.assets = find_assets(text, line_ranges)
+    for field_name, sv in find_stated(text, ASSET_PATTERNS, line_ranges, tables_only=True).items():
+        record.assets.setdefault(field_name, sv)
+    _add_prose_projects(text, line_ranges, record)
     record.goals = find_goals(text)
 
     meta = find_meta(text)
@@ -88,6 +81,56 @@ def structure_into(record: Record, cleaned: Cleaned,
         record.meta.total_score = facts.total_score[0]
     record.spans = _function_items_from_cells(text, record)
     return record
+
+
+_ROW_FIELDS = ("initial", "budgeted", "executed", "execution_rate", "execution_score", "balance")
+
+
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, StatedValue]:
+    """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
+
+    The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
+    labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
+    one-project report (项目支出绩效自评表) states its figures in the project's own table."""
+    budget = find_budget(text, line_ranges)
+    for field_name, sv in find_stated(text, BUDGET_PATTERNS, line_ranges, tables_only=True).items():
+        budget.setdefault(field_name, sv)
+    rows = [br for br in facts.budget_rows if br.project is None]
+    if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
+        rows = [br for br in facts.budget_rows if br.project == facts.projects[0].id]
+    lex = load_lexicon()
+    table_set: set[str] = set()
+    for br in rows:
+        if br.field_name is None:
+            if any(f in table_set for f in ("budgeted", "executed")):
+                continue  # the first total row is the unit's
+            picks = {f: f for f in _ROW_FIELDS}
+        else:
+            col = lex.budget_field(br.field_name).row_column
+            picks = {br.field_name: col if col in br.values else next(
+                (r for r in ("budgeted", "executed", "initial") if r in br.values), None)}
+        for field_name, role in picks.items():
+            if role is None or role not in br.values or field_name in table_set:
+                continue
+            cell = br.cells[role]
+            budget[field_name] = StatedValue(value=br.values[role], text=cell.text, start=cell.start, end=cell.end)
+            table_set.add(field_name)
+    for field_name, sv in find_stated(text, RATE_PATTERNS, line_ranges).items():
+        budget.setdefault(field_name, sv)
+    for f in lex.budget:
+        for other in f.also:
+            if f.name in budget and other not in budget:
+                budget[other] = budget[f.name]
+    return budget
+
+
+def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: Record) -> None:
+    """Projects a prose list states (「A项目预算…万元、支出…万元；B项目…」) that no table lists."""
+    for pp in find_prose_projects(text, line_ranges):
+        if any(norm(p.name) == norm(pp.name) for p in record.projects):
+            continue
+        record.projects.append(Project(id=f"p{len(record.projects) + 1}", name=pp.name, budgeted=pp.budgeted,
+                                       executed=pp.executed, start=pp.start, end=pp.end))
 
 
 def _line_ranges(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

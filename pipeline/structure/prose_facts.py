@@ -60,12 +60,15 @@ def _in_table(offset: int, table_ranges: list[tuple[int, int]]) -> bool:
     return any(s <= offset < e for s, e in table_ranges)
 
 
-def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[tuple[int, int]]) -> dict[str, StatedValue]:
+def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[tuple[int, int]],
+                tables_only: bool = False) -> dict[str, StatedValue]:
     out: dict[str, StatedValue] = {}
     for field_name, pattern in patterns.items():
         for m in pattern.finditer(text):
             unit = m.group("unit") or m.groupdict().get("bunit")
             in_table = _in_table(m.start(), table_ranges)
+            if tables_only and not in_table:
+                continue
             gap = text[m.end("key"):m.start("num")]
             if unit is None and not in_table:
                 continue  # a bare number in prose is not money

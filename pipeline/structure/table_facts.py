@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
+from pipeline.structure.lexicon import load_lexicon, money_scale_before
 from pipeline.structure.numbers import NUMBER, NUMBER_RE, parse_quantity, to_float
 
 PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
@@ -55,6 +56,12 @@ def indicator_roles(cells: list[str]) -> dict[int, str]:
                 if role not in roles.values() or role in ("weight",):
                     roles[i] = role
                 break
+    # 「绩效指标 | 一级指标 | 二级指标 | 三级指标 | …」: the first cell labels the block of rows
+    # (its body cells are empty or a merged label), the level columns after it hold the names
+    name_cols = [i for i, r in roles.items() if r == "name"]
+    if name_cols and any(r.startswith("level") and i > name_cols[0] for i, r in roles.items()) \
+            and _ROW_LABEL_HEADER.match(cells[name_cols[0]]):
+        del roles[name_cols[0]]
     return roles
 
 
@@ -88,7 +95,8 @@ def _column_plan(cells: list[str], roles: dict[int, str]) -> dict[str, list[int]
     return plan
 
 
-_HEADER_HINT = re.compile(r"指标|姓名|预算数|项目名称|得分|评分|职能名称|重点任务|目标值|完成值|业绩值|权重|分值")
+_ROW_LABEL_HEADER = re.compile(r"^(?:绩效指标|指标)$")
+_HEADER_HINT = re.compile(r"指标|姓名|预算|执行|项目名称|得分|评分|职能名称|重点任务|目标值|完成值|业绩值|权重|分值")
 _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）|（B）)$")
 
 _LEVEL_STEM = re.compile(r"指标|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
@@ -110,9 +118,13 @@ def _joined(cells: list[Cell]) -> str:
 
 
 def join_fragments(parts: list[str]) -> str:
-    """Join OCR fragments of one cell; drops a closing bracket a fragment closed too early."""
+    """Join OCR fragments of one cell; drops a closing bracket a fragment closed too early.
+    A fragment equal to the one before is a merged cell that the converter repeated across
+    the grid columns it covers (python-docx does): it is kept once."""
     out = ""
-    for p in parts:
+    for i, p in enumerate(parts):
+        if i and p == parts[i - 1]:
+            continue
         if out:
             opened = out.count("《") - out.count("》")
             if opened > 0 and out[-1] in ")）" and out.count("(") + out.count("（") <= out.count(")") + out.count("）"):
@@ -204,24 +216,31 @@ def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 @dataclass
 class BudgetRow:
-    """A 预算数/执行数/执行率/得分 row, for the whole unit or a project."""
+    """A row of a budget table (年初预算数/全年预算数/全年执行数/执行率/得分 columns): the
+    figures of the whole unit (a 合计/资金总额 row), of one budget field (「上年结转资金」 →
+    carryover, read in the full-year column) or of a project."""
     project: Optional[str]
-    budgeted: Optional[float]
-    executed: Optional[float]
-    execution_rate: Optional[float]
-    score: Optional[float]
+    values: dict[str, float]           # role → value (万元 for amounts, percent for the rate)
     row: str
     cells: dict[str, Cell] = field(default_factory=dict)
-    balance: Optional[float] = None
+    field_name: Optional[str] = None   # the budget field the row's label names, if any
+
+    @property
+    def budgeted(self) -> Optional[float]:
+        return self.values.get("budgeted")
+
+    @property
+    def executed(self) -> Optional[float]:
+        return self.values.get("executed")
+
+    @property
+    def execution_rate(self) -> Optional[float]:
+        return self.values.get("execution_rate")
 
 
-def _budget_role(header_cell: str) -> Optional[str]:
-    # 「得分 (20 分*执行率)」 names the rate too: the score and balance words decide first
-    for word, role in (("得分", "execution_score"), ("结余", "balance"), ("预算数", "budgeted"),
-                       ("执行数", "executed"), ("执行率", "execution_rate")):
-        if word in header_cell:
-            return role
-    return None
+_MONEY_ROLES = ("initial", "budgeted", "executed", "balance")
+_DEFAULT_BUDGET_COLS = ["budgeted", "executed", "execution_rate", "execution_score"]
+_WAN_UNIT = re.compile(r"[（(]万元[）)]")
 
 
 @dataclass
@@ -264,7 +283,9 @@ class _Reader:
         self.project: Optional[Project] = None
         self.kind_votes: dict[str, dict[str, int]] = {}
         self.budget_cols: list[str] = []
+        self.budget_header: list[Optional[str]] = []
         self.budget_scale = 1.0
+        self.region_scale: Optional[float] = None   # the money unit stated above the current table
 
     def vote(self, table: Table, kind: str) -> None:
         self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
@@ -272,7 +293,7 @@ class _Reader:
 
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
-        self.budget_cols, self.budget_scale = [], 1.0
+        self.budget_cols, self.budget_header, self.budget_scale = [], [], self.region_scale or 1.0
 
     def row(self, table: Table, row: Row) -> None:
         cells = row.cells
@@ -306,14 +327,27 @@ class _Reader:
         self._body_row(table, row, ntexts, nonempty, nn)
 
     def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
-        if any("预算数" in t for t in ntexts) and any("执行数" in t for t in ntexts) and not fund_use_plan(ntexts):
-            # the 预算数/执行数/执行率/得分|结余 header of a budget-execution row, or of a project list
-            self.budget_cols = [r for r in (_budget_role(t) for t in ntexts) if r]
+        lex = load_lexicon()
+        header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        if ({"budgeted", "initial"} & set(header)) and "executed" in header and not fund_use_plan(ntexts) \
+                and not any(_NUMBER_AT_END.match(t) for t in ntexts if t) \
+                and not is_indicator_header(indicator_roles(ntexts)):
+            # the header of budget-execution rows, or of a project list: column roles from the lexicon
+            self.budget_header = header
+            self.budget_cols = [r for r in header if r]
             # a header that prints (元) states amounts in yuan: the record keeps 万元
-            self.budget_scale = 0.0001 if any(_YUAN_UNIT.search(t) for t in ntexts) else 1.0
-            if any(t.startswith("项目名称") for t in ntexts):
+            if any(_YUAN_UNIT.search(t) for t in ntexts):
+                self.budget_scale = 0.0001
+            elif any(_WAN_UNIT.search(t) for t in ntexts):
+                self.budget_scale = 1.0
+            else:
+                self.budget_scale = self.region_scale or 1.0
+            first = next((t for t in ntexts if t), "")
+            if first.startswith("项目名称") or first in ("项目", "项目名称") or first.startswith("任务名称"):
                 self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
                 self.vote(table, "projects")
+            else:
+                self.mode, self.plan = "budget_table", {}
             return True
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
@@ -365,44 +399,68 @@ class _Reader:
             if len(nonempty) >= 2:
                 self.vote(table, "key_value")
 
-    def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
-        label_idx = next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
-        if label_idx is None or self.mode in ("fund_use", "project_scores"):
-            return False
-        rest = nonempty[label_idx + 1:]
-        if not rest or not _PERCENT.search(" ".join(c.text for c in rest)):
-            return False
-        amounts: list[tuple[float, Cell]] = []
-        rate = score = balance = None
-        cells: dict[str, Cell] = {}
-        cols = self.budget_cols or ["budgeted", "executed", "execution_rate", "execution_score"]
-        after_rate = cols[cols.index("execution_rate") + 1:] if "execution_rate" in cols else ["execution_score"]
-        for c in rest:
+    def _row_values(self, cells: list[Cell], first: int) -> dict[str, tuple[float, Cell]]:
+        """role → (value, cell) for the figures of a budget row after its label (cell index first).
+
+        Cells sit under their header when the row has the header's width (tabs, html and docx
+        grids); otherwise the figures are taken in order, the percent cell marking the rate."""
+        out: dict[str, tuple[float, Cell]] = {}
+        header = self.budget_header
+        if header and len(cells) == len(header):
+            for i in range(first, len(cells)):
+                role = header[i]
+                t = cells[i].text.replace(" ", "")
+                pm = _PERCENT.search(t)
+                v = to_float(pm.group(1)) if pm else to_float(t)
+                if role is None or v is None or role in out:
+                    continue
+                out[role] = (round(v * self.budget_scale, 6) if role in _MONEY_ROLES else v, cells[i])
+            return out
+        cols = list(self.budget_cols or _DEFAULT_BUDGET_COLS)
+        for c in cells[first:]:
             t = c.text.replace(" ", "")
             pm = _PERCENT.search(t)
-            if pm and rate is None:
-                rate = to_float(pm.group(1))
-                cells["execution_rate"] = c
+            v = to_float(pm.group(1)) if pm else to_float(t)
+            if v is None or not cols:
                 continue
-            v = to_float(t)
-            if v is None:
-                continue
-            if rate is None:
-                amounts.append((round(v * self.budget_scale, 6), c))
-            elif after_rate:
-                role = after_rate.pop(0)
-                cells[role] = c
-                if role == "balance":
-                    balance = round(v * self.budget_scale, 6)
-                else:
-                    score = v
-        if len(amounts) < 2:
+            if pm and "execution_rate" in cols:
+                while cols and cols[0] != "execution_rate":
+                    cols.pop(0)
+            elif not pm and cols[0] == "execution_rate":
+                cols.pop(0)
+                if not cols:
+                    break
+            role = cols.pop(0)
+            out[role] = (round(v * self.budget_scale, 6) if role in _MONEY_ROLES else v, c)
+        return out
+
+    def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
+        if self.mode in ("fund_use", "project_scores", "project_budget"):
             return False
-        cells["budgeted"], cells["executed"] = amounts[0][1], amounts[1][1]
+        label_idx = next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
+        lex = load_lexicon()
+        field_name = None
+        if label_idx is None and self.mode == "budget_table":
+            field_name = lex.label_field(nn[0])
+            label_idx = 0 if field_name else None
+        if label_idx is None:
+            return False
+        rest = nonempty[label_idx + 1:]
+        if self.mode != "budget_table" and (not rest or not _PERCENT.search(" ".join(c.text for c in rest))):
+            return False
+        cells = row.cells
+        first = cells.index(nonempty[label_idx]) + 1
+        values = self._row_values(cells, first)
+        amounts = [r for r in values if r in _MONEY_ROLES]
+        if field_name is None and len(amounts) < 2:
+            return False
+        if field_name is not None and not amounts:
+            return False
         pid = self.project.id if self.project else None
-        br = BudgetRow(pid, amounts[0][0], amounts[1][0], rate, score, row.id, cells, balance)
+        br = BudgetRow(pid, {k: v for k, (v, _) in values.items()}, row.id, {k: c for k, (_, c) in values.items()},
+                       field_name)
         self.facts.budget_rows.append(br)
-        if self.project is not None and self.project.budgeted is None:
+        if field_name is None and self.project is not None and self.project.budgeted is None:
             self.project.budgeted, self.project.executed = br.budgeted, br.executed
             self.project.execution_rate, self.project.score = br.execution_rate, None
         self.vote(table, "budget")
@@ -498,27 +556,21 @@ class _Reader:
         self.facts.fund_use.append(fu)
 
     def _project_budget_row(self, row: Row, nonempty: list[Cell]) -> None:
-        """A row of a 项目名称/预算数/执行数/执行率/得分 list: one project each."""
-        name = nonempty[0].text.strip()
-        if to_float(name.replace(" ", "")) is not None or _TOTAL_WORD.search(norm(name)):
+        """A row of a 项目名称/预算数/执行数/执行率/得分 list: one project each. Rows naming a budget
+        field (基本支出, 项目支出) or a total belong to the unit, not to a project."""
+        label = nonempty[0].text.strip()
+        name = re.sub(r"^(?:其中)[:：]\s*", "", label)
+        if to_float(name.replace(" ", "")) is not None:
             return
-        values: dict[str, float] = {}
-        cols = list(self.plan["cols"])
-        for c in nonempty[1:]:
-            if not cols:
-                break
-            t = c.text.replace(" ", "")
-            pm = _PERCENT.search(t)
-            v = to_float(pm.group(1)) if pm else to_float(t)
-            if v is None:
-                continue
-            if pm and "execution_rate" in cols:
-                while cols and cols[0] != "execution_rate":
-                    cols.pop(0)
-            role = cols.pop(0)
-            values[role] = round(v * self.budget_scale, 6) if role in ("budgeted", "executed") else v
+        read = self._row_values(row.cells, row.cells.index(nonempty[0]) + 1)
+        values = {k: v for k, (v, _) in read.items()}
         if not values:
             self.mode = None
+            return
+        field_name = load_lexicon().label_field(name)
+        if _TOTAL_WORD.search(norm(name)) or _BUDGET_ROW_LABEL.search(norm(name)) or field_name:
+            pid = self.project.id if self.project else None
+            self.facts.budget_rows.append(BudgetRow(pid, values, row.id, {k: c for k, (_, c) in read.items()}, field_name))
             return
         existing = next((p for p in self.facts.projects if norm(p.name) == norm(name)), None)
         p = existing or Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id)
@@ -548,6 +600,7 @@ def read_table_facts(text: str, tables: list[Table]) -> TableFacts:
     reader = _Reader(text)
     prev_end = None
     for table in tables:
+        reader.region_scale = money_scale_before(text, table.start)
         # the reading state survives only a gap of blank lines between two grids
         if prev_end is not None and text[prev_end:table.start].strip():
             reader.reset_mode()

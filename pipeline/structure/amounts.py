@@ -1,0 +1,185 @@
+"""The prose amount grammar: every money amount in running text gets a field, a scope and a unit.
+
+An amount is a number with its money unit (元/千元/万元/亿元; a bare number in prose is never
+money). Its field is named by the nearest lexicon term before it in the same clause
+(configs/facts.yaml), with nothing but a few words between them: 「年中因…调整增加预算
+14,306,818.62元」 is an adjustment, 「全年预算数为92,735,418.62元」 the full-year budget.
+An amount is not the field's when its clause puts it in another scope: the previous year
+(「较上年支出…」), a budget rather than a spend (「基本支出预算…」), or a project
+(「A项目预算…万元、支出…万元」, read as a project instead).
+
+Conventions of the genre the grammar states:
+- the first statement of a field is the report's; later ones are for the checker;
+- adjustments are signed (调减/压减 are reductions), and the adjustments stated between the
+  initial budget and the full-year budget add up to the year's adjustment (年初 + 调整 = 全年);
+  a breakdown of an adjustment (「其中…」) is not added again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.record import StatedValue
+from pipeline.structure.lexicon import FieldTerms, load_lexicon
+from pipeline.structure.numbers import NUMBER, to_float
+
+MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
+# where a clause ends: a term before one of these never names an amount after it
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:、\n（(）)]")
+_SENTENCE_BREAK = re.compile(r"[。；;\n]")
+_MAX_GAP = 16           # characters between a term and its amount (「追加中央和省级农业专项资金等」)
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class Amount:
+    """One money amount of the prose, read."""
+    field: Optional[str]       # budget field, or None when no term names it
+    value: float               # 万元, signed for reductions
+    start: int                 # the statement: from its term to its unit
+    end: int
+    term: str = ""
+    scope: str = "unit"        # unit | previous_year | budget_of | part
+
+
+def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+def _nearest_term(fields: tuple[FieldTerms, ...], left: str) -> Optional[tuple[FieldTerms, re.Match]]:
+    """The field whose term ends closest to the end of left (longest on a tie)."""
+    best = None
+    for f in fields:
+        for m in f.pattern.finditer(left):
+            key = (m.end(), m.end() - m.start())
+            if best is None or key > best[0]:
+                best = (key, f, m)
+    return (best[1], best[2]) if best else None
+
+
+def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> list[Amount]:
+    """Every money amount outside the skipped ranges (tables), in order, with its field and scope."""
+    lex = load_lexicon()
+    out: list[Amount] = []
+    prev_end = 0
+    for m in MONEY.finditer(text):
+        if _in(skip, m.start()):
+            prev_end = m.end()
+            continue
+        value = to_float(m.group("num"))
+        if value is None:
+            continue
+        value = round(value * lex.unit_scale[m.group("unit")], 6)
+        # the clause before the amount, not reaching back past the previous amount
+        clause_start = max(prev_end, text.rfind("\n", 0, m.start()) + 1)
+        breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
+        left_start = breaks[-1] if breaks else clause_start
+        left = text[left_start:m.start()]
+        prev_end = m.end()
+        hit = _nearest_term(fields, left)
+        if hit is None:
+            out.append(Amount(None, value, m.start(), m.end()))
+            continue
+        f, tm = hit
+        gap = left[tm.end():]
+        if len(gap) > _MAX_GAP or _DIGIT.search(gap):
+            out.append(Amount(None, value, m.start(), m.end()))
+            continue
+        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, 0, left_start + tm.start())), default=0)
+        before_term = text[max(sentence_start, clause_start):left_start + tm.start()]
+        scope = "unit"
+        if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
+            scope = "previous_year"
+        elif lex.budget_of.match(gap):
+            scope = "budget_of"
+        elif lex.part.search(text[sentence_start:left_start + tm.start()]):
+            scope = "part"
+        if f.negative is not None and f.negative.search(tm.group(0)):
+            value = -value
+        out.append(Amount(f.name, value, left_start + tm.start(), m.end(), tm.group(0), scope))
+    return out
+
+
+def _stated(text: str, a: Amount) -> StatedValue:
+    return StatedValue(value=a.value, text=text[a.start:a.end], start=a.start, end=a.end)
+
+
+def find_budget(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue]:
+    """Budget fields stated in prose: the first statement of each field, in the unit's own scope."""
+    lex = load_lexicon()
+    amounts = read_amounts(text, skip, lex.budget)
+    out: dict[str, StatedValue] = {}
+    for a in amounts:
+        if a.field is None or a.field in out:
+            continue
+        if a.scope in ("previous_year", "budget_of"):
+            continue
+        if a.scope == "part" and a.field in ("adjustment", "budgeted", "initial", "income", "executed"):
+            continue  # 「其中…追加…」 is a breakdown of a figure already stated
+        out[a.field] = _stated(text, a)
+    _sum_adjustments(text, amounts, out)
+    for f in lex.budget:
+        for other in f.also:
+            if f.name in out and other not in out:
+                out[other] = out[f.name]
+    return out
+
+
+def _sum_adjustments(text: str, amounts: list[Amount], out: dict[str, StatedValue]) -> None:
+    """年初 + the adjustments stated before the full-year budget = the year's adjustment."""
+    first_adj = next((a for a in amounts if a.field == "adjustment" and a.scope == "unit"), None)
+    if first_adj is None:
+        return
+    budgeted_at = next((a.start for a in amounts if a.field == "budgeted" and a.scope == "unit"
+                        and a.start > first_adj.start), None)
+    if budgeted_at is None:
+        return
+    adj = [a for a in amounts if a.field == "adjustment" and a.scope == "unit" and first_adj.start <= a.start < budgeted_at]
+    if len(adj) < 2:
+        return
+    total = round(sum(a.value for a in adj), 6)
+    out["adjustment"] = StatedValue(value=total, text=text[adj[0].start:adj[-1].end], start=adj[0].start, end=adj[-1].end)
+
+
+def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue]:
+    lex = load_lexicon()
+    out: dict[str, StatedValue] = {}
+    for a in read_amounts(text, skip, lex.assets):
+        if a.field is not None and a.field not in out and a.scope != "previous_year":
+            out[a.field] = _stated(text, a)
+    return out
+
+
+# ---------------------------------------------------------------- projects in prose
+# 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list.
+_PROJECT_PAIR = re.compile(
+    rf"(?P<name>[^，,。；;：:、\n（(）)]{{2,40}}?)(?:全年)?预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+    rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
+_NOT_A_NAME = re.compile(r"^(?:\d{4}年|年初|全年|年度|本年|上年|调整|其中|合计|部门|单位|本级|基本支出|项目支出|收入|支出)")
+
+
+@dataclass
+class ProseProject:
+    name: str
+    budgeted: float
+    executed: float
+    start: int
+    end: int
+
+
+def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProseProject]:
+    lex = load_lexicon()
+    out: list[ProseProject] = []
+    for m in _PROJECT_PAIR.finditer(text):
+        if _in(skip, m.start()):
+            continue
+        name = m.group("name").strip(" \u3000“”\"")
+        if _NOT_A_NAME.match(name) or lex.any_budget_term.fullmatch(name) or lex.previous_year.search(name):
+            continue
+        b, e = to_float(m.group("b")), to_float(m.group("e"))
+        if b is None or e is None:
+            continue
+        out.append(ProseProject(name, round(b * lex.unit_scale[m.group("bu")], 6),
+                                round(e * lex.unit_scale[m.group("eu")], 6), m.start("name"), m.end()))
+    return out

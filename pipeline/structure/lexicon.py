@@ -1,0 +1,118 @@
+"""The fact lexicon (configs/facts.yaml), compiled once.
+
+One declarative table says how reports name budget, asset and money fields, which
+qualifiers change an amount's scope, which header words give a column its role, and how a
+region states its money unit. Table headers (table_facts.py) and the prose amount grammar
+(amounts.py) both read it, so a synonym added there is learnt by both.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import yaml
+
+from pipeline import CONFIG_DIR
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    name: str
+    pattern: re.Pattern          # any of the field's terms
+    negative: Optional[re.Pattern]
+    also: tuple[str, ...]
+    row_column: str = "budgeted"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    budget: tuple[FieldTerms, ...]
+    assets: tuple[FieldTerms, ...]
+    any_budget_term: re.Pattern  # every budget term, named group per field
+    any_asset_term: re.Pattern
+    previous_year: re.Pattern
+    budget_of: re.Pattern
+    part: re.Pattern
+    column_roles: tuple[tuple[str, tuple[str, ...]], ...]
+    unit_statement: re.Pattern
+    unit_scale: dict[str, float]
+
+    def budget_field(self, name: str) -> FieldTerms:
+        return next(f for f in self.budget if f.name == name)
+
+    def column_role(self, header: str) -> Optional[str]:
+        """The role of a table column from its header cell (年初预算数 → initial, 执行率 → execution_rate)."""
+        h = "".join(header.split())
+        for role, words in self.column_roles:
+            if any(w in h for w in words):
+                return role
+        return None
+
+    def label_field(self, label: str) -> Optional[str]:
+        """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
+        t = re.sub(r"^(?:其中|含)[:：]?", "", "".join(label.split()))
+        t = re.sub(r"[（(][^）)]*[）)]$", "", t)   # a trailing unit in brackets
+        for f in self.budget:
+            if f.pattern.fullmatch(t):
+                return f.name
+        return None
+
+    def money_scale(self, unit: Optional[str]) -> Optional[float]:
+        return self.unit_scale.get(unit) if unit else None
+
+
+def _alternation(terms: list[str]) -> str:
+    # longest first, so that 年初预算数 is preferred to a shorter term inside it
+    return "|".join(sorted(terms, key=len, reverse=True))
+
+
+def _fields(block: dict) -> tuple[FieldTerms, ...]:
+    out = []
+    for name, spec in block.items():
+        terms = spec["terms"] if isinstance(spec, dict) else spec
+        negative = spec.get("negative") if isinstance(spec, dict) else None
+        also = tuple(spec.get("also", ())) if isinstance(spec, dict) else ()
+        row_column = spec.get("row_column", "budgeted") if isinstance(spec, dict) else "budgeted"
+        out.append(FieldTerms(name, re.compile(f"(?:{_alternation(terms)})"),
+                              re.compile(_alternation(negative)) if negative else None, also, row_column))
+    return tuple(out)
+
+
+def _any_term(fields: tuple[FieldTerms, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?P<{f.name}>{f.pattern.pattern})" for f in fields))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    cfg = yaml.safe_load((CONFIG_DIR / "facts.yaml").read_text(encoding="utf-8"))
+    budget = _fields(cfg["budget_fields"])
+    assets = _fields(cfg["asset_fields"])
+    scope = cfg["scope"]
+    return Lexicon(
+        budget=budget, assets=assets,
+        any_budget_term=_any_term(budget), any_asset_term=_any_term(assets),
+        previous_year=re.compile(_alternation(scope["previous_year"])),
+        budget_of=re.compile(_alternation(scope["budget_of"])),
+        part=re.compile(_alternation(scope["part"])),
+        column_roles=tuple((role, tuple(words)) for role, words in cfg["column_roles"]),
+        unit_statement=re.compile(cfg["money_unit_statement"]),
+        unit_scale={k: float(v) for k, v in cfg["money_units"].items()},
+    )
+
+
+def money_scale_before(text: str, pos: int, lines: int = 3) -> Optional[float]:
+    """The money unit a table's title lines state (「金额单位：元」 just above the table), as the
+    factor to 万元; None when they state none."""
+    lex = load_lexicon()
+    start = pos
+    for _ in range(lines):
+        start = text.rfind("\n", 0, max(start - 1, 0))
+        if start <= 0:
+            start = 0
+            break
+    m = None
+    for m in lex.unit_statement.finditer(text, start, pos):
+        pass
+    return lex.money_scale(m.group("unit")) if m else None
