@@ -44,7 +44,7 @@ class Components:
 
 
 def load_components(model_dir: Path | None = None, tag: bool = True, link: bool = True,
-                    check: bool = True) -> Components:
+                    check: bool = True, min_confidence: float | None = None) -> Components:
     """The default components. A component that cannot load is reported on every record."""
     comps = Components()
     if tag:
@@ -63,7 +63,7 @@ def load_components(model_dir: Path | None = None, tag: bool = True, link: bool 
     if check:
         try:
             from pipeline.check import Checker
-            comps.checker = Checker()
+            comps.checker = Checker(min_confidence=min_confidence)
         except Exception as exc:  # noqa: BLE001
             comps.load_errors.append(ErrorEntry(stage="check", message=f"checker not loaded: {exc}"))
     return comps

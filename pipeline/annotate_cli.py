@@ -84,6 +84,10 @@ def register(app: typer.Typer) -> None:
         check: bool = typer.Option(True, "--check/--no-check", help="Check the arithmetic."),
         resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip inputs already in records.jsonl."),
         max_mb: float = typer.Option(20.0, "--max-mb", help="Refuse files larger than this (MB)."),
+        min_confidence: Optional[float] = typer.Option(
+            None, "--min-confidence", min=0.0, max=1.0,
+            help="Raise only findings at least this sure (0-1; default configs/checking.yaml min_confidence). "
+                 "Findings tied by a relation the report prints score 0.8-0.9, derived ones 0.3-0.4."),
     ) -> None:
         """Annotate reports: one record per document in OUT/<stem>.json and OUT/records.jsonl."""
         from pipeline.annotate import annotate_path, expand_inputs, load_components
@@ -103,7 +107,7 @@ def register(app: typer.Typer) -> None:
         todo = [p for p in inputs if str(p) not in done]
         if done:
             console.print(f"resuming: {len(inputs) - len(todo)} of {len(inputs)} documents already in {jsonl}")
-        comps = load_components(model, tag=tag, link=link, check=check)
+        comps = load_components(model, tag=tag, link=link, check=check, min_confidence=min_confidence)
         for e in comps.load_errors:
             console.print(f"[yellow]{e.stage}: {e.message}[/yellow]")
         limits = ReadLimits(max_bytes=int(max_mb * 1024 * 1024))

@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 SectionKind = Literal[
     "basic_info", "functions", "organisation", "staffing", "assets", "budget",
@@ -211,7 +211,17 @@ class Link(_Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class FindingSide(_Model):
+    """One side of a disagreement: what the document prints, and where."""
+    role: Literal["stated", "operand"]   # the figure judged wrong / a figure it is compared with
+    ref: str                             # span, cell (ROW#cK), budget.FIELD or text:START-END id
+    text: str = ""
+    start: Optional[int] = None
+    end: Optional[int] = None
+
+
 class Finding(_Model):
+    """A claim that the report contradicts itself, with the evidence for it."""
     id: str
     kind: str
     severity: Literal["info", "warning", "error"] = "warning"
@@ -219,6 +229,11 @@ class Finding(_Model):
     refs: list[str] = Field(default_factory=list)
     stated: Optional[float] = None
     expected: Optional[float] = None
+    # what ties the two sides (configs/checking.yaml: relations): printed in the document
+    # (a total row, a printed formula, a rate beside its operands) or derived by the checker
+    relation: str = ""
+    confidence: float = 0.5
+    sides: list[FindingSide] = Field(default_factory=list)
 
 
 class ErrorEntry(_Model):

@@ -83,3 +83,21 @@ def test_exit_status_is_nonzero_only_when_nothing_could_be_read(tmp_path):
 def test_published_schema_matches_the_models():
     from pipeline.schema import SCHEMA_PATH, record_schema
     assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == record_schema(), "run `make schema`"
+
+
+def test_min_confidence_decides_which_findings_are_raised(tmp_path):
+    """A balance that does not close is a derived finding (0.4): raised only when asked for."""
+    from typer.testing import CliRunner
+    from pipeline.cli import app
+    doc = tmp_path / "r.txt"
+    doc.write_text("2022年度部门整体支出绩效自评报告\n上年结转10.00万元，年初预算100.00万元，全年支出90.00万元，年末结余30.00万元。\n",
+                   encoding="utf-8")
+    found = {}
+    for level in ("0.6", "0"):
+        out = tmp_path / f"out{level}"
+        result = CliRunner().invoke(app, ["annotate", str(doc), "--out", str(out), "--no-tag", "--min-confidence", level])
+        assert result.exit_code == 0, result.output
+        record = json.loads((out / "r.json").read_text(encoding="utf-8"))
+        found[level] = [(f["kind"], f["relation"]) for f in record["findings"]]
+    assert found["0.6"] == []
+    assert ("balance_mismatch", "derived_balance") in found["0"]

@@ -30,4 +30,4 @@ def check(record: Record, tol: Tolerance) -> list[Finding]:
         return []
     refs = [f"budget.{k}" for k in (*terms, "executed", "balance")]
     return [finding(KIND, f"balance {stated:g}万元 does not close: {' + '.join(terms)} − executed = {expected:.2f}万元",
-                    refs, stated, expected, "error")]
+                    refs, stated, expected, "derived_balance")]

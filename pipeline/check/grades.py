@@ -66,16 +66,17 @@ def check(record: Record, tol: Tolerance) -> list[Finding]:
     scale = own or cfg["default_grade_scale"]
     aliases = {} if own else cfg.get("grade_aliases", {})
     which = "the document's scale" if own else "the default 90/80/60 scale"
+    relation = "printed_scale" if own else "default_scale"
     out = []
     if record.meta.total_score is not None and record.meta.grade:
         exp = _judge(record.meta.total_score, record.meta.grade, scale, aliases, tol)
         if exp:
             out.append(finding(KIND, f"grade {record.meta.grade} for {record.meta.total_score:g} points; {which} gives {exp}",
-                               ["meta.grade", "meta.total_score"], record.meta.total_score, None, "error"))
+                               ["meta.grade", "meta.total_score"], record.meta.total_score, None, relation))
     for p in record.projects:
         if p.score is not None and p.grade:
             exp = _judge(p.score, p.grade, scale, aliases, tol)
             if exp:
                 out.append(finding(KIND, f"project {p.name}: grade {p.grade} for {p.score:g} points; {which} gives {exp}",
-                                   [p.id], p.score, None, "error"))
+                                   [p.id], p.score, None, relation))
     return out

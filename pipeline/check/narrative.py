@@ -50,5 +50,5 @@ def check(record: Record, tol: Tolerance) -> list[Finding]:
         stated, expected = _narrative_value(record, index, link), _table_value(record, index, link)
         what = "amount" if link.relation == "states" else "count"
         out.append(finding(KIND, f"narrative {what} disagrees with {link.to}: {link.evidence}",
-                           [link.from_, link.to, link.id], stated, expected, "warning"))
+                           [link.from_, link.to, link.id], stated, expected, "narrative_link"))
     return out

@@ -19,6 +19,19 @@ SCORE = "score_mismatch"
 _FORMULA = re.compile(r"(?P<pts>\d+(?:\.\d+)?)\s*分\s*[*×xX✕]\s*执行率|执行率\s*[*×xX✕]\s*(?P<pts2>\d+(?:\.\d+)?)\s*分")
 
 
+def colocation(text: str, values) -> str:
+    """How close the stated figures sit: in one table row, in one sentence, or apart. Only
+    figures stated together are known to share a scope (年初 vs 全年, 财政拨款 vs all funds)."""
+    start, end = min(v.start for v in values), max(v.end for v in values)
+    between = text[start:end]
+    if _SENTENCE_END.search(between):
+        return "rate_across_document"
+    return "rate_in_row" if "\t" in between else "rate_in_sentence"
+
+
+_SENTENCE_END = re.compile(r"[。；;\n]")
+
+
 def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
     b = record.budget
     if all(k in b for k in ("execution_rate", "executed", "budgeted")) and b["budgeted"].value:
@@ -26,13 +39,15 @@ def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
         if not tol.rate_ok(b["execution_rate"].value, expected):
             yield finding(RATE, f"execution rate {b['execution_rate'].value:g}% is not executed/budgeted = {expected:.2f}%",
                           ["budget.execution_rate", "budget.executed", "budget.budgeted"],
-                          b["execution_rate"].value, expected, "error")
+                          b["execution_rate"].value, expected,
+                          colocation(record.text, [b["execution_rate"], b["executed"], b["budgeted"]]))
     for p in record.projects:
         if p.execution_rate is not None and p.executed is not None and p.budgeted:
             expected = p.executed / p.budgeted * 100
             if not tol.rate_ok(p.execution_rate, expected):
                 yield finding(RATE, f"project {p.name}: execution rate {p.execution_rate:g}% is not "
-                                    f"{p.executed:g}/{p.budgeted:g} = {expected:.2f}%", [p.id], p.execution_rate, expected, "error")
+                                    f"{p.executed:g}/{p.budgeted:g} = {expected:.2f}%", [p.id], p.execution_rate, expected,
+                              "rate_in_row")
 
 
 def _formula_rows(table: Table, tol: Tolerance) -> Iterator[Finding]:
@@ -59,7 +74,7 @@ def _formula_rows(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if not tol.score_ok(stated, expected):
                 yield finding(SCORE, f"table {table.id}: score {stated:g} does not follow the printed formula "
                                      f"{points:g}分×执行率 = {points:g}×{rate:g}% = {expected:.2f}",
-                              [cell_id(row, j), cell_id(row, k)], stated, expected, "error")
+                              [cell_id(row, j), cell_id(row, k)], stated, expected, "printed_formula")
 
 
 def check(record: Record, tol: Tolerance) -> list[Finding]:

@@ -29,7 +29,7 @@ def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
     expected = sum(i.score for i in inds)
     if not tol.score_ok(stated, expected):
         yield finding(TOTAL, f"total score {stated:g} is not the sum of {len(inds)} indicator scores ({expected:.2f})",
-                      ["meta.total_score"] + [i.id for i in inds], stated, expected, "error")
+                      ["meta.total_score"] + [i.id for i in inds], stated, expected, "indicator_sum")
 
 
 def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
@@ -61,14 +61,14 @@ def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
             stated, expected = number(row.cells[k].text), sum(i.score for i in inds)
             if not tol.score_ok(stated, expected):
                 yield finding(TOTAL, f"subtotal {level1} states {stated:g}, its {len(inds)} indicators score {expected:.2f}",
-                              [cell_id(row, k)] + [i.id for i in inds], stated, expected, "error")
+                              [cell_id(row, k)] + [i.id for i in inds], stated, expected, "level1_subtotal")
 
 
 def _within_weight(record: Record, tol: Tolerance) -> Iterator[Finding]:
     for i in record.indicators:
         if i.score is not None and i.weight is not None and i.score > i.weight + tol.score_abs:
             yield finding(SCORE, f"indicator {i.name}: score {i.score:g} exceeds its weight {i.weight:g}",
-                          [i.id], i.score, i.weight, "error")
+                          [i.id], i.score, i.weight, "score_over_weight")
 
 
 def check(record: Record, tol: Tolerance) -> list[Finding]:

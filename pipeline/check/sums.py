@@ -16,6 +16,7 @@ from typing import Iterator
 from pipeline.check.base import Tolerance, finding, is_percent, number
 from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
+from pipeline.structure.lexicon import load_lexicon
 
 KIND = "sum_mismatch"
 _TOTAL_WORDS = ("合计", "总计", "小计", "总额")
@@ -68,30 +69,98 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             values = candidates[0]
             expected = sum(v for _, v in values)
             yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}, total row states {stated:g}",
-                          [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected, "error")
+                          [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected, "total_row")
 
 
-def _amounts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
-    """Money mentions in text[start:end] at parenthesis depth 0 (a nested (其中…) is its own breakdown)."""
-    out, depth, pos = [], 0, start
-    for m in _MONEY.finditer(text, start, end):
-        for ch in text[pos:m.start()]:
-            depth += ch in _OPEN
-            depth -= ch in _CLOSE and depth > 0
-        pos = m.start()
-        if depth == 0:
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
+    """The parts a breakdown lists, signed (调减/压减 are reductions).
+
+    Parts are the first amount of each clause outside parentheses. Where the listing uses
+    「；」 between its parts, a part's own detail follows it in the same 「；」 item: from a
+    clause that opens a breakdown of its own (「包括…」「全部为…」) to the item's end, amounts
+    are detail, not parts. An item that starts a new statement (「加上年结转…」「收入总计…」)
+    ends the listing."""
+    negative = load_lexicon().budget_field("adjustment").negative
+    out: list[tuple[int, int, float]] = []
+    for item_start, item_end in _top_level_pieces(text, start, end, "；;"):
+        item = text[item_start:item_end]
+        if _NEW_STATEMENT.match(item):
+            break
+        nested = False
+        for cs, ce in _top_level_pieces(text, item_start, item_end, _CLAUSE_SEPS):
+            clause = text[cs:ce]
+            if _NESTED.match(clause):
+                nested = True
+            if nested:
+                continue
+            m = _first_top_level_amount(text, cs, ce)
+            if m is None:
+                continue
             v = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[m.group("unit")]
+            if negative is not None and negative.search(text[cs:m.start()]):
+                v = -v
             out.append((m.start(), m.end(), v))
     return out
 
 
+def _top_level_pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    """text[start:end] cut at the separators that stand outside parentheses."""
+    pieces, depth, piece_start = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif depth == 0 and ch in seps and not (ch == "," and 0 < i < len(text) - 1
+                                                 and text[i - 1].isdigit() and text[i + 1].isdigit()):
+            pieces.append((piece_start, i))
+            piece_start = i + 1
+    pieces.append((piece_start, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()]
+
+
+def _first_top_level_amount(text: str, start: int, end: int):
+    depth, pos = 0, start
+    for m in _MONEY.finditer(text, start, end):
+        for ch in text[pos:m.start()]:
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE and depth:
+                depth -= 1
+        pos = m.start()
+        if depth == 0:
+            return m
+    return None
+
+
+_CLAUSE_SEPS = "，,、"
+_ITEM_END = re.compile(r"[。；;\n]|\.(?!\d)")
+_SENTENCE_END = re.compile(r"[。\n]|\.(?!\d)")   # an ASCII full stop too, never a decimal point
+_NESTED = re.compile(r"\s*(?:包括|其中|含|主要为|全部为|主要用于|均为)")
+_NEW_STATEMENT = re.compile(r"\s*(?:加上?|减去?|扣除|另有?|此外|收入总计|支出总计|总计|合计)")
+_CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|节约|超支")
+_OTHER_PART = re.compile(r"其他|其余|剩余")
+
+
 def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    """「X万元，其中：A a万元、B b万元、其他 c万元」: the parts against the whole.
+
+    The whole is the amount right before 其中 in the same sentence; an amount that states a
+    change (比上年减少…) or another year is no whole. Parts that add up to more than the whole
+    contradict it; parts that fall short contradict it only where the listing is complete
+    (it ends with 其他/其余, the catch-all part)."""
     text = record.text
+    lex = load_lexicon()
     for total in _MONEY.finditer(text):
         after = text[total.end():total.end() + 8]
-        lead = re.match(r"\s*[，,。;；]?\s*", after)
+        lead = re.match(r"\s*[，,;；]?\s*", after)
         m = _BREAKDOWN.match(after, lead.end())
         if not m:
+            continue
+        clause_start = max(text.rfind(c, 0, total.start()) for c in "，,。；;\n") + 1
+        clause = text[clause_start:total.start()]
+        if _CHANGE.search(clause) or lex.previous_year.search(clause):
             continue
         start = total.end() + m.end()
         opened = any(ch in _OPEN for ch in after[:m.end()])
@@ -101,21 +170,30 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
                 depth += text[end] in _OPEN
                 depth -= text[end] in _CLOSE
                 end += 1
-        else:  # runs to the end of the sentence
-            stop = re.compile(r"[。\n]").search(text, start)
+        else:
+            # 「其中：」 opens a list whose items may be separated by 「；」; a plain 「其中」/「包括」
+            # is one item's detail and ends with it
+            colon = any(ch in "：:" for ch in after[:m.end()])
+            stop = (_SENTENCE_END if colon else _ITEM_END).search(text, start)
             end = stop.start() if stop else len(text)
-        parts = _amounts(text, start, end)
+        parts = _parts(text, start, end)
         if len(parts) < 2:
             continue
         stated = float(total.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[total.group("unit")]
         expected = sum(v for _, _, v in parts)
-        if tol.money_ok(stated, expected):
+        if tol.printed_ok(stated, expected, [total.group("num")] + [text[s:e] for s, e, _ in parts]):
             continue
-        severity = "error" if expected > stated else "warning"
-        note = "" if expected > stated else " (the listing may be partial)"
+        last_clause = next(text[cs:ce] for cs, ce in _top_level_pieces(text, start, end, _CLAUSE_SEPS + "；;")
+                           if cs <= parts[-1][0] < ce)
+        if expected > stated:
+            relation, note = "breakdown_excess", ""
+        elif _OTHER_PART.search(last_clause):
+            relation, note = "complete_breakdown", ""
+        else:
+            relation, note = "partial_breakdown", " (the listing may be partial)"
         yield finding(KIND, f"breakdown of {stated:g}万元 lists {len(parts)} parts adding up to {expected:g}万元{note}",
                       [text_id(total.start(), total.end())] + [text_id(s, e) for s, e, _ in parts],
-                      stated, expected, severity)
+                      stated, expected, relation)
 
 
 def _projects_vs_budget(record: Record, tol: Tolerance) -> Iterator[Finding]:
@@ -134,7 +212,7 @@ def _projects_vs_budget(record: Record, tol: Tolerance) -> Iterator[Finding]:
         return
     field, expected = next(iter(sums.items()))
     yield finding(KIND, f"{len(projects)} projects' {field} amounts add up to {expected:g}万元, more than 项目支出 {pe.value:g}万元",
-                  ["budget.project_expenditure"] + [p.id for p in projects], pe.value, expected, "error")
+                  ["budget.project_expenditure"] + [p.id for p in projects], pe.value, expected, "projects_vs_total")
 
 
 def check(record: Record, tol: Tolerance) -> list[Finding]:

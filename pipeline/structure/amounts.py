@@ -27,7 +27,7 @@ from pipeline.structure.numbers import NUMBER, to_float
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:、\n（(）)]")
-_SENTENCE_BREAK = re.compile(r"[。；;\n]")
+_SENTENCE_BREAK = re.compile(r"[。；;\n]|\.(?!\d)")
 _MAX_GAP = 16           # characters between a term and its amount (「追加中央和省级农业专项资金等」)
 _DIGIT = re.compile(r"\d")
 
