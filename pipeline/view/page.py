@@ -253,8 +253,25 @@ class PageBuilder:
                 "fund_use": fund_use, "goals": [g.text for g in r.goals],
                 "evaluators": [" · ".join(x for x in (e.name, e.title, e.department) if x) for e in r.evaluators]}
 
+    def _describe(self, ref: str) -> str:
+        """A reader's name for a record id: a span's label and text, an indicator's name, a figure's text."""
+        def short(x: str) -> str:
+            return x if len(x) <= 16 else x[:15] + "…"
+        if ref in self.index.spans:
+            s = self.index.spans[ref]
+            return f"{s.label} 「{short(s.text)}」"
+        for item in (*self.record.indicators, *self.record.projects, *self.record.fund_use):
+            if item.id == ref:
+                return f"{ref} 「{short(item.name)}」"
+        end = self.index.resolve(ref)
+        if end is not None and end.kind in ("text", "budget", "cell") and end.intervals:
+            a, b = end.intervals[0]
+            return f"{ref} 「{short(self.record.text[a:b])}」"
+        return ref
+
     def _target(self, ref: str) -> dict[str, str]:
-        return {"ref": ref, "href": f"#{self.anchors.ids[ref]}" if ref in self.anchors.ids else ""}
+        return {"ref": ref, "name": self._describe(ref),
+                "href": f"#{self.anchors.ids[ref]}" if ref in self.anchors.ids else ""}
 
     def links(self) -> list[dict]:
         return [{"attrs": {"data-links": f"{link.from_} {link.to}"}, "from": self._target(link.from_),
