@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser annotate test test-fast train eval bench labelstudio schema clean
+.PHONY: install browser annotate view test test-fast train eval bench labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +30,10 @@ browser:
 
 annotate: install
 	$(JIXIAO) annotate $(IN) --out $(OUT)
+
+# the static review site of the records in $(OUT) (jixiao view): open $(OUT)/site/index.html
+view: install
+	$(JIXIAO) view $(OUT) --out $(OUT)/site
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider
