@@ -38,8 +38,12 @@ def test_span_counts_per_label_equal_the_record(page, site):
     counted = page.evaluate("Array.from(document.querySelectorAll('#text [data-label]'), e => e.dataset.label)")
     assert Counter(counted) == Counter(s.label for s in rec.spans)
     # each label has the colour configs/labels.yaml gives it (generated labels.css is applied)
-    colour = page.evaluate("getComputedStyle(document.querySelector('[data-label=FUNCTION]')).borderBottomColor")
-    assert colour == "rgb(47, 126, 216)"  # #2f7ed8
+    from pipeline.labels import load_labels
+    for lab in load_labels().labels:
+        if lab.name in counted:
+            colour = page.evaluate(f"getComputedStyle(document.querySelector('[data-label={lab.name}]')).borderBottomColor")
+            r, g, b = (int(lab.color[k:k + 2], 16) for k in (1, 3, 5))
+            assert colour == f"rgb({r}, {g}, {b})", lab.name
     assert page.console == []
 
 

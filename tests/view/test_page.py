@@ -103,3 +103,15 @@ def test_every_page_has_the_policy_and_no_inline_code_or_network(tmp_path):
             assert "//" not in url and not url.startswith(("http:", "https:", "data:", "javascript:")), url
             if not url.startswith("#"):
                 assert (path.parent / url).is_file(), url
+
+
+def test_a_record_without_text_shows_its_errors(tmp_path):
+    from pipeline.record import ErrorEntry, Record, Source
+    rec = Record(doc_id="empty", source=Source(path="empty.pdf", format="pdf"),
+                 errors=[ErrorEntry(stage="read", message="no text layer")])
+    page = only(render(tmp_path, rec))
+    assert page.select_one("#text .errors").get_text(strip=True) == "read: no text layer"
+    assert not page.select("[data-label]")
+    index = BeautifulSoup((tmp_path / "index.html").read_text(encoding="utf-8"), "html.parser")
+    row = index.select_one("#docs tbody tr")
+    assert "has-errors" in row["class"] and row.find("td", title="read: no text layer") is not None
