@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install annotate test test-fast train eval bench labelstudio schema clean
+.PHONY: install browser annotate view test test-fast train eval bench labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -18,10 +18,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed browser
+
+# tests/view drive Debian's chromium through Playwright (never `playwright install`: it downloads a
+# browser build). Installed with a CJK font when missing, as root with apt-get; else the browser tests skip and say why.
+browser:
+	@{ command -v chromium && fc-list :lang=zh | grep -q . ; } >/dev/null 2>&1 || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || \
+	echo "chromium not installed: the browser tests in tests/view will skip"
 
 annotate: install
 	$(JIXIAO) annotate $(IN) --out $(OUT)
+
+# the static review site of the records in $(OUT) (jixiao view): open $(OUT)/site/index.html
+view: install
+	$(JIXIAO) view $(OUT) --out $(OUT)/site
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -12,11 +12,12 @@ from pipeline.annotate_cli import register as register_annotate
 from pipeline.corpus.cli import register as register_corpus
 from pipeline.labelstudio.cli import register as register_labelstudio
 from pipeline.tag.cli import register as register_tag
+from pipeline.view.cli import register as register_view
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="jixiao (绩效): annotate budget-performance self-evaluation reports.")
 
-for register in (register_annotate, register_corpus, register_tag, register_labelstudio):
+for register in (register_annotate, register_corpus, register_tag, register_labelstudio, register_view):
     register(app)
 
 if __name__ == "__main__":  # pragma: no cover
