@@ -118,7 +118,13 @@ _UNIT_KV = re.compile(rf"(?:单位名称|部门名称|预算单位|填报单位|
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
-_FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
+# 「日期」 alone is left out: on a web page it is the publication date (发布日期), not the filing
+_FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|填报时间|编制日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
+# the signature date: a line holding nothing but a date, in Arabic or Chinese numerals (二〇二一年三月二十二日)
+_CN_NUM = "〇零一二三四五六七八九十"
+_DATE_LINE = re.compile(rf"^[ \t\u3000]*(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{2}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s*月"
+                        rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*日[ \t\u3000]*$", re.M)
+_SIGNATURE_TAIL = 1500   # the signature block closes the report
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
@@ -169,8 +175,9 @@ def find_meta(text: str) -> MetaFacts:
     if pm:
         meta.region = pm.group("place")
     fm = _FILLED.search(text)
-    if fm:
-        y, mo, d = (int(g) for g in fm.groups())
+    ymd = tuple(int(g) for g in fm.groups()) if fm else _signature_date(text)
+    if ymd:
+        y, mo, d = ymd
         if 1 <= mo <= 12 and 1 <= d <= 31:
             meta.filled_on = f"{y:04d}-{mo:02d}-{d:02d}"
     tm = _TOTAL_SCORE.search(text)
@@ -191,6 +198,29 @@ def find_meta(text: str) -> MetaFacts:
     if gm:
         meta.grade = gm.group("grade")
     return meta
+
+
+def _cn_or_int(t: str) -> Optional[int]:
+    if t.isdigit():
+        return int(t)
+    if len(t) == 4:  # a year written digit by digit: 二〇二一
+        digits = "〇一二三四五六七八九"
+        return int("".join(str(digits.index(c if c != "零" else "〇")) for c in t)) if all(
+            c in digits or c == "零" for c in t) else None
+    from pipeline.structure.numbers import cn_to_int
+    return cn_to_int(t)
+
+
+def _signature_date(text: str) -> Optional[tuple[int, int, int]]:
+    """The date of the signature block: the last line near the end that is nothing but a date."""
+    tail_start = max(0, len(text) - _SIGNATURE_TAIL)
+    last = None
+    for m in _DATE_LINE.finditer(text, tail_start):
+        last = m
+    if last is None:
+        return None
+    parts = [_cn_or_int(last.group(k)) for k in ("y", "m", "d")]
+    return tuple(parts) if all(p is not None for p in parts) else None  # type: ignore[return-value]
 
 
 def _find_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:
