@@ -13,7 +13,7 @@ from pipeline.record import Meta, Project, Record, Section, Span, Staff, StatedV
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_stated)
+                                            find_stated, parse_date)
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
@@ -73,6 +73,11 @@ def structure_into(record: Record, cleaned: Cleaned,
         if facts.kv.get(key):
             meta.unit = facts.kv[key]
             break
+    if meta.filled_on is None:
+        for key in ("填报日期", "填表日期"):
+            if facts.kv.get(key):
+                meta.filled_on = parse_date(facts.kv[key])
+                break
     record.meta = Meta(unit=meta.unit, year=meta.year, kind=meta.kind, region=meta.region,
                        filled_on=meta.filled_on, total_score=meta.total_score, grade=meta.grade,
                        grade_scale=meta.grade_scale or {}, staff=Staff(**find_staff(text)))

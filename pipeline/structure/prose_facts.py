@@ -128,7 +128,7 @@ _SIGNATURE_TAIL = 1500   # the signature block closes the report
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
-_GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|]*[:：为]?[\s|\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
+_GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|,，]*[:：为]?[\s|,\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
 _SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
 
 
@@ -209,6 +209,21 @@ def _cn_or_int(t: str) -> Optional[int]:
             c in digits or c == "零" for c in t) else None
     from pipeline.structure.numbers import cn_to_int
     return cn_to_int(t)
+
+
+_DATE = re.compile(rf"(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{2}})\s*[年.\-/]\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s*[月.\-/]"
+                   rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})")
+
+
+def parse_date(text: str) -> Optional[str]:
+    """「2024年3月8日」, 「2024-03-08」, 「二〇二四年三月八日」 → "2024-03-08"; None when no valid date."""
+    m = _DATE.search(text or "")
+    if not m:
+        return None
+    y, mo, d = (_cn_or_int(m.group(k)) for k in ("y", "m", "d"))
+    if None in (y, mo, d) or not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _signature_date(text: str) -> Optional[tuple[int, int, int]]:

@@ -103,7 +103,10 @@ _LEVEL_STEM = re.compile(r"指标|投入|过程|产出|效果|效益|满意|数�
 _TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|总分$|^合计|总计|得分合计")
 _LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
 _PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
-KV_KEYS = {"单位名称", "部门名称", "预算单位", "填报单位", "评价单位", "单位负责人", "主管部门", "项目实施单位"}
+KV_KEYS = {"单位名称", "部门名称", "预算单位", "填报单位", "评价单位", "单位负责人", "主管部门", "项目实施单位",
+           "填报日期", "填表日期"}
+# a cell that labels the next value rather than being one (「填报日期」「联系电话」「财务负责人：」)
+_KV_LABEL = re.compile(r"(?:日期|时间|电话|负责人|填表人|联系人)[:：]?$")
 
 
 def _cells_at(cells: list[Cell], idxs: list[int] | None) -> list[Cell]:
@@ -343,7 +346,7 @@ class _Reader:
             else:
                 self.budget_scale = self.region_scale or 1.0
             first = next((t for t in ntexts if t), "")
-            if first.startswith("项目名称") or first in ("项目", "项目名称") or first.startswith("任务名称"):
+            if any(t.startswith(("项目名称", "任务名称")) or t == "项目" for t in ntexts[:3] if t):
                 self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
                 self.vote(table, "projects")
             else:
@@ -374,6 +377,10 @@ class _Reader:
         if self.mode == "indicators" and self._indicator_row(table, row, ntexts):
             self.vote(table, "indicators")
             return
+        if self.mode == "project_budget":
+            # a project list may describe each project in a long cell: it is still a project row
+            self._project_budget_row(row, nonempty)
+            return
         # long narrative beside a key cell
         if len(nonempty) >= 2 and len(nn[0]) <= 16:
             longest = max(nonempty[1:], key=lambda c: len(c.text))
@@ -381,10 +388,20 @@ class _Reader:
                 self.facts.narrative_cells.append(NarrativeCell(nonempty[0], longest, row.id))
                 self.vote(table, "key_value")
                 return
-        kv_key = nn[0]
-        if kv_key in KV_KEYS and len(nonempty) >= 2 and kv_key not in self.facts.kv:
-            value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
-            self.facts.kv[kv_key] = _joined(value_cells)
+        # key–value pairs: a row may hold several (「部门名称 | X | 填报日期 | Y」); a value runs
+        # from its key to the next key
+        for k, key in enumerate(nn[:-1]):
+            # a key opens the row or follows a key–value pair; elsewhere it is a column header
+            if key not in KV_KEYS or key in self.facts.kv or (k and (k < 2 or nn[k - 2] not in KV_KEYS)):
+                continue
+            value_cells = []
+            for c, n in zip(nonempty[k + 1:], nn[k + 1:]):
+                if n in KV_KEYS or _KV_LABEL.search(n):
+                    break
+                if not (len(n) == 1 and len(nonempty) > 2):
+                    value_cells.append(c)
+            if value_cells:
+                self.facts.kv[key] = _joined(value_cells)
         if self.mode == "indicators":
             pass
         elif self.mode == "evaluators":

@@ -5,7 +5,9 @@
   (what Word-to-text conversion makes of a table);
 - ``pipes``: markdown pipe rows (the ``|---|`` rule line is skipped);
 - ``spaces``: cells separated by runs of two or more spaces, on consecutive lines that agree on
-  the number of cells.
+  the number of cells;
+- ``csv``: comma-separated values as a spreadsheet exports them (quoted fields may hold commas),
+  on consecutive lines that all have the same number of fields.
 Tables a reader marked itself (docx, pdf, html) come in as explicit blocks and are not re-detected.
 
 Every cell keeps its offsets (trimmed of surrounding whitespace) into the cleaned text.
@@ -112,6 +114,21 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("pipes", rows))
                 i = j
                 continue
+        # csv: a spreadsheet export; every line of the block has the same number of fields
+        if ln.count(",") >= 3 and "\t" not in ln:
+            width = len(_csv_cells(text, s, e))
+            rows = []
+            j = i
+            while j < n and not skipped(lines[j][0]) and "\t" not in line(j):
+                cells = _csv_cells(text, lines[j][0], lines[j][1])
+                if len(cells) != width:
+                    break
+                rows.append(cells)
+                j += 1
+            if width >= 4 and len(rows) >= 3:
+                tables.append(TextTable("csv", rows))
+                i = j
+                continue
         # tabs: consecutive lines containing a tab between two non-empty things, or several tabs
         if "\t" in ln.strip("\n") and not _CELL_LINE.match(ln):
             rows = []
@@ -143,6 +160,25 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 continue
         i += 1
     return tables
+
+
+_CSV_FIELD = re.compile(r'"(?P<q>(?:[^"]|"")*)"|(?P<u>[^,]*)')
+
+
+def _csv_cells(text: str, start: int, end: int) -> list[CellSpan]:
+    """The fields of one CSV line with their offsets (a quoted field's cell is inside its quotes)."""
+    cells, pos = [], start
+    while True:
+        m = _CSV_FIELD.match(text, pos, end)
+        if m.group("q") is not None:
+            cells.append(_trim(text, m.start("q"), m.end("q")))
+        else:
+            cells.append(_trim(text, m.start("u"), m.end("u")))
+        pos = m.end()
+        if pos >= end or text[pos] != ",":
+            break
+        pos += 1
+    return cells
 
 
 def _space_cells(text: str, start: int, end: int) -> list[CellSpan]:

@@ -62,3 +62,48 @@ def test_key_value_rows_and_prose_facts():
 def test_a_bare_number_in_prose_is_not_money():
     r = structure_text("绩效自评报告\n全年基本支出项目12个，预算执行率98%。\n")
     assert "basic_expenditure" not in r.budget
+
+
+def test_csv_export_is_a_table_with_quoted_fields_and_key_value_pairs():
+    text = ("附件,,,,,\n2022年度部门整体支出绩效自评表,,,,,\n"
+            "部门名称,青禾县档案馆,,填报日期,2023年2月8日,\n"
+            "年度预算执行情况（万元）,,年初预算数,全年预算数,全年执行数,执行率\n"
+            ',年度资金总额,"1,200.00","1,300.00","1,274.00",98.00%\n'
+            "年度主要任务,任务名称,主要内容,,预算数（万元）,执行数（万元）\n"
+            ",档案数字化,完成馆藏档案扫描和著录，建立目录数据库并接入全省档案查询平台,,420.00,410.50\n"
+            ",库房改造,更新恒温恒湿设备,,180.00,176.20\n"
+            "自评等级,优,,,,\n")
+    r = structure_text(text)
+    assert r.tables and r.tables[0].layout == "csv"
+    assert r.meta.unit == "青禾县档案馆" and r.meta.filled_on == "2023-02-08" and r.meta.grade == "优"
+    values = {k: v.value for k, v in r.budget.items()}
+    assert values["initial"] == 1200.0 and values["budgeted"] == 1300.0 and values["executed"] == 1274.0
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("档案数字化", 420.0, 410.5), ("库房改造", 180.0, 176.2)]
+    for t in r.tables:
+        for row in t.rows:
+            for c in row.cells:
+                assert r.text[c.start:c.end] == c.text
+
+
+def test_money_unit_above_a_table_and_header_roles_by_position():
+    text = ("2021年度项目支出绩效自评表\n\n金额单位：元\n"
+            "项目名称\t农田水利维修\t农田水利维修\t农田水利维修\n"
+            "项目资金\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "年度资金总额\t1,000,000.00\t1,200,000.00\t1,140,000.00\t10\t95.00%\t9.50\n")
+    r = structure_text(text)
+    (p,) = r.projects
+    assert p.name == "农田水利维修"  # a merged cell repeated across grid columns is read once
+    assert (p.budgeted, p.executed, p.execution_rate) == (120.0, 114.0, 95.0)
+    values = {k: v.value for k, v in r.budget.items()}  # a one-project report states its own figures
+    assert (values["initial"], values["budgeted"], values["executed"]) == (100.0, 120.0, 114.0)
+
+
+def test_indicator_header_with_a_leading_row_label_column():
+    text = ("绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            "\t产出指标\t数量指标\t巡查河段\t≥20次\t24次\t10\t10\n"
+            "\t\t\t清理垃圾\t≥50吨\t48吨\t10\t9.6\n"
+            "\t效益指标\t社会效益指标\t群众满意度\t≥90%\t93%\t10\t10\n")
+    r = structure_text("2022年度部门整体支出绩效自评表\n" + text)
+    got = [(i.level1, i.level2, i.name, i.target.text, i.score) for i in r.indicators]
+    assert got == [("产出指标", "数量指标", "巡查河段", "≥20次", 10.0), ("产出指标", "数量指标", "清理垃圾", "≥50吨", 9.6),
+                   ("效益指标", "社会效益指标", "群众满意度", "≥90%", 10.0)]
