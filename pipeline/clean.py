@@ -15,7 +15,8 @@ The passes, in order, and why:
    (their level is kept as a heading hint), HTML entities;
 3. character normalisation, one for one: full-width digits and Latin letters,
    NBSP/ideographic spaces inside numbers, zero-width characters dropped;
-4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``;
+4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``,
+   ``5 ,2 8 1 . 0 5`` → ``5,281.05``; the letter O inside a number → 0 (``2O24``);
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
 6. trailing spaces at line ends (tabs are kept: they delimit table cells).
@@ -144,6 +145,12 @@ _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
 # a number broken across two table cells: 「14596\t.83」
 _SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
+# digit by digit: 「5 ,2 8 1 . 0 5万元」 (OCR of a letter-spaced number); joined only where the
+# result is one well-formed number, so two numbers side by side (「1.5 2.5」) stay apart
+_SPACED_DIGITS = re.compile(r"\d(?<!\d\d)(?:(?: ?[,.] ?| )\d)+(?!\d)")
+_WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# the letter O read for a zero inside a number: 「2O24年」
+_LETTER_ZERO = re.compile(r"[Oo](?<=\d[Oo])(?=\d)")
 _THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
@@ -158,6 +165,17 @@ _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: trailing spaces (not tabs)
 _TRAILING = re.compile(r"[ \u3000]+$", re.M)
+
+
+def _join_spaced_digits(m: re.Match) -> str:
+    joined = m.group(0).replace(" ", "")
+    spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
+    # letter-spacing puts a space after nearly every digit; a row of separate figures does not
+    # without a separator only a count glued to its measure word (「6 1 2件」) is one number
+    glued = m.end() < len(m.string) and "\u4e00" <= m.string[m.end()] <= "\u9fff"
+    if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or glued) and _WELL_FORMED.fullmatch(joined):
+        return joined
+    return m.group(0)
 
 
 def _entity_repl(m: re.Match) -> str:
@@ -193,6 +211,8 @@ def clean_text(source: str) -> Cleaned:
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
+    run(_regex_edits(_SPACED_DIGITS, text, _join_spaced_digits))
+    run(_regex_edits(_LETTER_ZERO, text, "0"))
     run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)

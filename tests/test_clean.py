@@ -1,6 +1,7 @@
 """Cleaning: each pass, the offset map, idempotence."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.clean import OffsetMap, clean_text
@@ -55,3 +56,18 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
     # happen in the same cleaning, not the next
     c = clean_text("0\t.क0")
     assert clean_text(c.text).text == c.text
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("收入5 ,2 8 1 . 0 5万元", "收入5,281.05万元"),     # letter-spaced OCR of one number
+    ("接待8 . 6万人次", "接待8.6万人次"),
+    ("受理6 1 2件", "受理612件"),                       # a spaced count glued to its measure word
+    ("2O24年度", "2024年度"),                          # the letter O read for a zero
+    ("得分 5 5 10", "得分 5 5 10"),                    # separate figures of a row stay apart
+    ("1.5 2.5", "1.5 2.5"),
+    ("评分 10 9.5 8", "评分 10 9.5 8"),
+    ("第 3 页 共 5 页", "第 3 页 共 5 页"),
+])
+def test_letter_spaced_numbers_are_joined_only_into_one_well_formed_number(raw, clean):
+    assert clean_text(raw).text == clean
+    assert clean_text(clean).text == clean   # idempotent
