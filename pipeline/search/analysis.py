@@ -41,7 +41,7 @@ def cjk_bigrams(text: str) -> list[str]:
             if len(run) == 1:
                 out.append(run)
             else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+                out.extend(map(str.__add__, run, run[1:]))
         else:
             out.append(run.lower())
     return out

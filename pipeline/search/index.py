@@ -115,7 +115,8 @@ class SearchIndex:
                     if isinstance(data, Exception):
                         raise data
                     record = validate(data, where)
-                    docs = [to_document(e, self.analyzer) for e in entries(record)]
+                    memo: dict = {}
+                    docs = [to_document(e, self.analyzer, memo) for e in entries(record)]
                 except BadRecord as exc:
                     report.errors.append(str(exc))
                 else:

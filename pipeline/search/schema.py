@@ -11,7 +11,7 @@ the same when a record is re-annotated, so loading again replaces instead of add
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from pydantic import ValidationError
 
@@ -101,9 +101,21 @@ def build_schema(analyzer: str):
 WHITESPACE = "jixiao_ws"  # pre-analysed terms, split at spaces (registered by pipeline.search.index)
 
 
-def to_document(entry: dict[str, Any], analyzer: str):
-    """The tantivy document of an entry: its term fields analysed in Python."""
+def to_document(entry: dict[str, Any], analyzer: str, memo: Optional[dict] = None):
+    """The tantivy document of an entry: its term fields analysed in Python.
+
+    ``memo`` (one dict per record) keeps the analysis of values its entries repeat (unit,
+    region, kind, section titles), so a record with many spans analyses them once.
+    """
     import tantivy
+
+    memo = {} if memo is None else memo
+
+    def analysed(value: str, how: str) -> str:
+        key = (value, how)
+        if key not in memo:
+            memo[key] = as_field(value, how)
+        return memo[key]
 
     d = tantivy.Document()
     for name in KEYWORD_FIELDS:
@@ -121,9 +133,9 @@ def to_document(entry: dict[str, Any], analyzer: str):
     d.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
     for name in SUBSTRING_FIELDS:
         if entry.get(name):
-            d.add_text(f"{name}_chars", as_field(entry[name], "chars"))
+            d.add_text(f"{name}_chars", analysed(entry[name], "chars"))
     for a in fields_of(analyzer):
         d.add_text(f"text_{a}", as_field(entry["text"], a))
         if entry.get("context"):
-            d.add_text(f"context_{a}", as_field(entry["context"], a))
+            d.add_text(f"context_{a}", analysed(entry["context"], a))
     return d
