@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help="output file"),
     ) -> None:
         """Export records in another tool's format; a bad record is reported and the rest exported."""
-        console = Console(stderr=True)
+        console = Console(stderr=True, soft_wrap=True)
         if format not in FORMATS:
             console.print(f"[red]error:[/red] unknown format {format!r}; one of: {', '.join(FORMATS)}")
             raise typer.Exit(2)

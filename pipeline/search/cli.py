@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
         from pipeline.search.index import SearchIndex, read_record_dicts
 
-        console = Console(stderr=True)
+        console = Console(stderr=True, soft_wrap=True)
         try:
             ix = SearchIndex.open_or_create(index_dir, analyzer)
         except (ValueError, OSError) as exc:
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         try:
             ix = SearchIndex.open(index_dir)
         except (ValueError, OSError) as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}")
+            Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2)
         f = Filters(label=label, year=year, unit=unit, region=region, kind=kind, has_findings=has_findings, entry=entry)
         hits = run_search(ix, query, f, limit)
