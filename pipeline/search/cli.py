@@ -9,6 +9,27 @@ from rich.console import Console
 from rich.markup import escape
 
 
+def _run(ix, records, delete, console):
+    """Delete, then index; the IndexReport of the records (None when only deleting)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.search.index import read_record_dicts
+
+    if delete:
+        removed = ix.delete(delete)
+        console.print(f"deleted {len(delete)} doc_id(s): {removed} entries removed")
+    report = None
+    if records:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} records"),
+                      TimeElapsedColumn(), console=console, disable=not console.is_terminal) as progress:
+            task = progress.add_task("indexing", total=None)
+            report = ix.add(read_record_dicts(records), progress=lambda: progress.advance(task))
+        for message in report.errors:
+            console.print(f"[red]error:[/red] {escape(message)}")
+        console.print(f"indexed {report.records} records ({report.spans} spans), {len(report.errors)} errors")
+    return report
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def index(
@@ -19,9 +40,7 @@ def register(app: typer.Typer) -> None:
                                                help="bigram | jieba | both, for a new index (default: bigram, the measured best)"),
     ) -> None:
         """Index records (re-indexing a doc_id replaces it) or delete documents."""
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from pipeline.search.index import SearchIndex, read_record_dicts
+        from pipeline.search.index import SearchIndex
 
         console = Console(stderr=True, soft_wrap=True)
         try:
@@ -29,18 +48,11 @@ def register(app: typer.Typer) -> None:
         except (ValueError, OSError) as exc:
             console.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2)
-        if delete:
-            removed = ix.delete(delete)
-            console.print(f"deleted {len(delete)} doc_id(s): {removed} entries removed")
-        report = None
-        if records:
-            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} records"),
-                          TimeElapsedColumn(), console=console, disable=not console.is_terminal) as progress:
-                task = progress.add_task("indexing", total=None)
-                report = ix.add(read_record_dicts(records), progress=lambda: progress.advance(task))
-            for message in report.errors:
-                console.print(f"[red]error:[/red] {escape(message)}")
-            console.print(f"indexed {report.records} records ({report.spans} spans), {len(report.errors)} errors")
+        try:
+            report = _run(ix, records, delete, console)
+        except ValueError as exc:  # tantivy: e.g. another process holds the index's writer lock
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(2)
         counts = ix.counts()
         console.print(f"{index_dir}: {counts['doc']} documents, {counts['span']} spans, analyzer {ix.analyzer}")
         if report is not None and report.records == 0 and report.errors:
@@ -48,7 +60,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def search(
-        query: str = typer.Argument("", help="words to find (every word must match); empty: filters only"),
+        query: str = typer.Argument("", help="words to find: each must match, at least in part (its bigrams); the whole word ranks first. Empty: filters only"),
         index_dir: Path = typer.Option(..., "--index", help="index folder"),
         label: Optional[str] = typer.Option(None, "--label", help="span label (FUNCTION WORKLOAD PROBLEM CAUSE MEASURE)"),
         year: Optional[int] = typer.Option(None, "--year"),

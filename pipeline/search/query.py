@@ -54,6 +54,9 @@ class Hit:
     source: Optional[str] = None
     section: Optional[str] = None
     indicators: list[str] = field(default_factory=list)
+    grade: Optional[str] = None
+    total_score: Optional[float] = None
+    budget: dict[str, float] = field(default_factory=dict)  # document hits: budget figures, 万元 (rate in %)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -190,6 +193,7 @@ def to_hit(ix: SearchIndex, stored: dict, score: float, query: str) -> Hit:
         highlights=[[s + offset, e + offset] for s, e in shown],
         span_id=_first(stored, "span_id"), span_score=_first(stored, "score"), source=_first(stored, "source"),
         section=extra.get("section"), indicators=extra.get("indicators", []),
+        grade=_first(stored, "grade"), total_score=_first(stored, "total_score"), budget=extra.get("budget", {}),
     )
 
 
