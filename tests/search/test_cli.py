@@ -1,4 +1,4 @@
-"""jixiao index / search / export through the command line (typer's runner, same process)."""
+"""jixiao index / search through the command line (typer's runner, same process)."""
 import json
 
 from typer.testing import CliRunner
@@ -32,15 +32,15 @@ def test_index_search_delete_export(tmp_path, records_file):
     r = runner.invoke(app, ["index", "--index", ix, "--delete", "doc-c"])
     assert r.exit_code == 0 and "3 documents, 9 spans" in r.output
 
-    out = tmp_path / "bulk.ndjson"
-    r = runner.invoke(app, ["export", str(records_file), "--format", "es-bulk", "--out", str(out)])
-    assert r.exit_code == 0, r.output
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 2 * 16
 
+def test_index_held_by_another_writer_is_one_error_line(tmp_path, records_file):
+    from pipeline.search.index import SearchIndex
 
-def test_unknown_export_format_is_refused(tmp_path, records_file):
-    r = runner.invoke(app, ["export", str(records_file), "--format", "csv", "--out", str(tmp_path / "x")])
-    assert r.exit_code == 2 and "unknown format" in r.output
+    ix = SearchIndex.open_or_create(tmp_path / "ix")
+    writer = ix._writer()  # another indexing run in progress
+    r = runner.invoke(app, ["index", str(records_file), "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 2 and "LockBusy" in r.output
+    writer.rollback()
 
 
 def test_index_with_only_bad_records_exits_1(tmp_path):
