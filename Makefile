@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser annotate view test test-fast train eval bench labelstudio schema clean
+.PHONY: install browser annotate view test test-fast train eval bench bench-search labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -65,6 +65,10 @@ eval: install
 
 bench: install
 	$(PY) -m pipeline.bench
+
+# Search (issue 15): indexing records/s, query p50/p95 at 100,000 spans, index size; exits 1 on a missed target.
+bench-search: install
+	$(PY) -m pipeline.search.bench --records 5000 --spans-per-record 20
 
 labelstudio:
 	bash scripts/labelstudio.sh
