@@ -32,6 +32,19 @@ def _is_total_row(cells) -> bool:
                c.text.replace(" ", "").strip().endswith(("合计", "总计")) for c in cells if c.text.strip())
 
 
+_SUB_ITEM = re.compile(r"^\s*(?:其中|含)\s*[:：]")
+
+
+def _top_level(rows):
+    """The rows a total adds up: from a 「其中：」 row on, rows break down the row above them
+    (项目支出 → 其中：A项目, B项目 …) and are not added again."""
+    for j, r in enumerate(rows):
+        label = next((c.text for c in r.cells if c.text.strip()), "")
+        if _SUB_ITEM.match(label):
+            return rows[:j]
+    return rows
+
+
 def _column_values(parts, k: int):
     """(row, value) for column k over the rows, or None when a text cell says it is not an amount column."""
     values = []
@@ -53,8 +66,8 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
     rows = [r for r in table.rows if _is_total_row(r.cells) or any(number(c.text) is not None for c in r.cells)]
     totals = [i for i, r in enumerate(rows) if _is_total_row(r.cells)]
     for n, i in enumerate(totals):
-        before = rows[(totals[n - 1] + 1 if n else 0):i]
-        after = rows[i + 1:(totals[n + 1] if n + 1 < len(totals) else len(rows))]
+        before = _top_level(rows[(totals[n - 1] + 1 if n else 0):i])
+        after = _top_level(rows[i + 1:(totals[n + 1] if n + 1 < len(totals) else len(rows))])
         total_row = rows[i]
         blocks = [b for b in (before, after) if len(b) >= 2 and all(len(r.cells) == len(total_row.cells) for r in b)]
         if not blocks:
@@ -64,7 +77,8 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if stated is None or is_percent(cell.text):
                 continue
             candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
-            if not candidates or any(tol.money_ok(stated, sum(x for _, x in v)) for v in candidates):
+            if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
+                                     for v in candidates):
                 continue
             values = candidates[0]
             expected = sum(v for _, v in values)

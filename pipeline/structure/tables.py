@@ -6,6 +6,10 @@
 - ``pipes``: markdown pipe rows (the ``|---|`` rule line is skipped);
 - ``spaces``: cells separated by runs of two or more spaces, on consecutive lines that agree on
   the number of cells;
+- ``lines``: one cell per line with no indent and no row separator (PDF text of a ruled table):
+  a header of column words, one per line, then rows rebuilt from where they end (two figures,
+  weight and score or amount and rate, followed by a text line) and padded on the left, since
+  the merged group cells (一级/二级指标) are printed only on a group's first row;
 - ``csv``: comma-separated values as a spreadsheet exports them (quoted fields may hold commas),
   on consecutive lines that all have the same number of fields.
 Tables a reader marked itself (docx, pdf, html) come in as explicit blocks and are not re-detected.
@@ -114,6 +118,14 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("pipes", rows))
                 i = j
                 continue
+        # lines: a header of column words one per line, then rows of one cell per line
+        header_len = _line_header(text, lines, i, skipped)
+        if header_len:
+            rows = _line_rows(text, lines, i, header_len, skipped)
+            if len(rows) >= 3:
+                tables.append(TextTable("lines", rows))
+                i += sum(len(r) for r in rows)
+                continue
         # csv: a spreadsheet export; every line of the block has the same number of fields
         if ln.count(",") >= 3 and "\t" not in ln:
             width = len(_csv_cells(text, s, e))
@@ -160,6 +172,51 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 continue
         i += 1
     return tables
+
+
+_COLUMN_WORD = re.compile(r"^(?:项\s*目(?:名称)?|[一二三]级指标|指标名称|绩效指标|年度指标值|指标值|目标值|实际完成值|完成值|实际值|"
+                          r"分值|权重|得分|年初预算(?:数)?|全年预算(?:数)?|调整后预算(?:数)?|预算数|全年执行(?:数)?|执行数|"
+                          r"实际支出|全年支出|决算数|执行率|偏差原因.{0,8}|备注)$")
+_FIGURE_LINE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _line_header(text, lines, i, skipped) -> int:
+    """How many lines from i form a one-word-per-line header (≥4 column words), else 0."""
+    k = i
+    while k < len(lines) and not skipped(lines[k][0]):
+        word = text[lines[k][0]:lines[k][1]].strip()
+        if not word or "\t" in word or not _COLUMN_WORD.match(word):
+            break
+        k += 1
+    return k - i if k - i >= 4 else 0
+
+
+def _line_rows(text, lines, i, width, skipped) -> list[list[CellSpan]]:
+    """The header (as the first row) and the body rows after it; see the module docstring."""
+    def cell(k: int) -> CellSpan:
+        return _trim(text, lines[k][0], lines[k][1])
+
+    def figure(k: int) -> bool:
+        return bool(_FIGURE_LINE.match(text[lines[k][0]:lines[k][1]].strip().replace(" ", "")))
+
+    rows = [[cell(k) for k in range(i, i + width)]]
+    buf: list[int] = []
+    k = i + width
+    while k < len(lines) and not skipped(lines[k][0]):
+        line = text[lines[k][0]:lines[k][1]].strip()
+        if not line or "\t" in line or len(line) > 40:
+            break
+        buf.append(k)
+        if len(buf) > width:
+            break
+        ends_row = (len(buf) >= 3 and figure(buf[-1]) and figure(buf[-2]) and not figure(buf[0])
+                    and (k + 1 >= len(lines) or not figure(k + 1)))
+        if ends_row:
+            first = lines[buf[0]][0]
+            rows.append([(first, first)] * (width - len(buf)) + [cell(j) for j in buf])
+            buf = []
+        k += 1
+    return rows if len(rows) > 1 else []
 
 
 _CSV_FIELD = re.compile(r'"(?P<q>(?:[^"]|"")*)"|(?P<u>[^,]*)')

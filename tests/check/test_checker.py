@@ -202,3 +202,12 @@ def test_set_annotations_replaces_own_findings_only():
     ch(rec)
     assert [f.kind for f in rec.findings] == ["total_mismatch"]
     assert all(f.id.startswith("find-") for f in rec.findings)
+
+
+def test_sub_items_after_qizhong_are_not_added_to_the_total_and_printed_decimals_decide():
+    b = consistent_builder()
+    b.table("budget", [["项目", "全年预算", "实际支出"], ["基本支出", "60.00", "58.00"], ["项目支出", "40.00", "39.00"],
+                       ["其中：甲项目", "25.00", "24.00"], ["乙项目", "15.00", "15.00"], ["合计", "100.00", "97.10"]])
+    (f,) = [f for f in Checker().predict(b.build()) if f.kind == "sum_mismatch"]
+    # 58.00 + 39.00 = 97.00: a 0.10 difference is no rounding of figures printed to 0.01
+    assert (f.stated, f.expected, f.relation, f.severity) == (97.1, 97.0, "total_row", "error")

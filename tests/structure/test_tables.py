@@ -107,3 +107,18 @@ def test_indicator_header_with_a_leading_row_label_column():
     got = [(i.level1, i.level2, i.name, i.target.text, i.score) for i in r.indicators]
     assert got == [("产出指标", "数量指标", "巡查河段", "≥20次", 10.0), ("产出指标", "数量指标", "清理垃圾", "≥50吨", 9.6),
                    ("效益指标", "社会效益指标", "群众满意度", "≥90%", 10.0)]
+
+
+def test_one_cell_per_line_table_without_indent_is_rebuilt_row_by_row():
+    text = ("2022年度部门整体支出绩效自评报告\n表2  绩效指标完成情况表\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n实际完成值\n分值\n得分\n"
+            "产出指标\n数量指标\n巡查河段\n≥20次\n24次\n10\n10\n"
+            "清理垃圾\n≥50吨\n48吨\n10\n9.6\n"
+            "质量指标\n水质达标率\n100%\n100%\n10\n10\n"
+            "注：本表由我局填报。\n")
+    r = structure_text(text)
+    assert [t.layout for t in r.tables] == ["lines"]
+    got = [(i.level1, i.level2, i.name, i.target.text, i.actual.text, i.weight, i.score) for i in r.indicators]
+    assert got == [("产出指标", "数量指标", "巡查河段", "≥20次", "24次", 10.0, 10.0),
+                   ("产出指标", "数量指标", "清理垃圾", "≥50吨", "48吨", 10.0, 9.6),
+                   ("产出指标", "质量指标", "水质达标率", "100%", "100%", 10.0, 10.0)]
