@@ -19,7 +19,10 @@ The passes, in order, and why:
    ``5 ,2 8 1 . 0 5`` → ``5,281.05``; the letter O inside a number → 0 (``2O24``);
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
-6. trailing spaces at line ends (tabs are kept: they delimit table cells).
+6. page furniture: page-number lines (「－ 3 －」「第 3 页 共 5 页」) with the running header next
+   to them and the blank lines around them, so that a sentence the page broke reads on
+   (「该项目全年预\n算201.00万元」 instead of the page's footer and header in between);
+7. trailing spaces at line ends (tabs are kept: they delimit table cells).
 
 The cleaner is idempotent: cleaning a cleaned text changes nothing. That lets
 Label Studio tasks (whose text is already clean) go through the same path.
@@ -163,7 +166,56 @@ _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$"
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
-# --- pass 6: trailing spaces (not tabs)
+# --- pass 6: page furniture
+_PAGE_NUMBER_LINE = re.compile(r"^[ \t\u3000]*(?:[-－—–]+[ \u3000]*\d{1,3}[ \u3000]*[-－—–]+|第[ \u3000]*\d{1,3}[ \u3000]*页"
+                               r"(?:[ \u3000]*[,，/]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?)[ \t\u3000]*$", re.M)
+# a running header repeats the report's name: short, names the report, no sentence punctuation
+_RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评价表)[ \u3000]*$")
+
+
+def _page_furniture(text: str) -> list[Edit]:
+    """Regions of page-number lines, the running headers beside them and the blank lines
+    around them, each replaced by one line break."""
+    lines = text.split("\n")
+    starts, pos = [], 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    furniture = [bool(_PAGE_NUMBER_LINE.match(ln)) for ln in lines]
+    if not any(furniture):
+        return []
+    marked = list(furniture)
+    for k, is_page in enumerate(furniture):
+        if not is_page:
+            continue
+        for step in (-1, 1):   # the running header sits next to the page number, blank lines between
+            j = k + step
+            while 0 <= j < len(lines) and (not lines[j].strip() or furniture[j]):
+                j += step
+            if 0 <= j < len(lines) and _RUNNING_HEADER.match(lines[j].strip()) and j > 2:
+                marked[j] = True
+    edits: list[Edit] = []
+    k = 0
+    while k < len(lines):
+        if not marked[k]:
+            k += 1
+            continue
+        a = k
+        while a > 0 and not lines[a - 1].strip():
+            a -= 1
+        b = k
+        while b + 1 < len(lines) and (marked[b + 1] or not lines[b + 1].strip()):
+            b += 1
+        if a == 0 or b + 1 >= len(lines):
+            k = b + 1
+            continue   # at the document's edge: nothing to join
+        # from the line break ending the line before the region to the one ending the region
+        edits.append((starts[a] - 1, starts[b] + len(lines[b]) + 1, "\n"))
+        k = b + 1
+    return edits
+
+
+# --- pass 7: trailing spaces (not tabs)
 _TRAILING = re.compile(r"[ \u3000]+$", re.M)
 
 
@@ -217,6 +269,7 @@ def clean_text(source: str) -> Cleaned:
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
+    run(_page_furniture(text))
     run(_regex_edits(_TRAILING, text, ""))
 
     offsets = OffsetMap(idx, len(source))

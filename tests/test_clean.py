@@ -71,3 +71,13 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
 def test_letter_spaced_numbers_are_joined_only_into_one_well_formed_number(raw, clean):
     assert clean_text(raw).text == clean
     assert clean_text(clean).text == clean   # idempotent
+
+
+def test_page_furniture_between_the_halves_of_a_sentence_is_removed():
+    raw = ("某局2021年度部门整体支出绩效自评报告\n一、概况\n该项目全年预\n\n－ 3 －\n\n"
+           "某局2021年度部门整体支出绩效自评报告\n算201.00万元。\n正文\n—2—\n第 3 页 共 5 页\n4,106.52万元。\n")
+    cleaned = clean_text(raw)
+    assert cleaned.text == "某局2021年度部门整体支出绩效自评报告\n一、概况\n该项目全年预\n算201.00万元。\n正文\n4,106.52万元。\n"
+    assert clean_text(cleaned.text).text == cleaned.text
+    s, e = cleaned.offsets.span_to_source(cleaned.text.index("算"), cleaned.text.index("算") + 1)
+    assert raw[s:e] == "算"

@@ -9,6 +9,7 @@ findings without touching the record, ``set_annotations`` writes them into
 - scores: 综合得分 vs indicator scores, level-1 subtotals, scores above weight
 - balance: carryover + initial + adjustments − executed = balance
 - grades: the grade vs the document's scale or the usual 90/80/60 one
+- restated: a budget figure stated in a table row and again, differently, in a sentence
 - narrative: the linker's agree=False links (run the Linker first)
 
 Only what the document states is checked; an absent figure is never flagged.
@@ -16,7 +17,7 @@ Tolerances: configs/checking.yaml.
 """
 from __future__ import annotations
 
-from pipeline.check import balance, grades, narrative, rates, scores, sums
+from pipeline.check import balance, grades, narrative, rates, restated, scores, sums
 from pipeline.check.base import Tolerance, load_checking_config
 from pipeline.link.ends import RecordIndex
 from pipeline.record import Finding, FindingSide, Record
@@ -28,7 +29,7 @@ class Checker:
     name = "checker"
 
     def __init__(self, tolerance: Tolerance | None = None,
-                 checks=(sums, rates, scores, balance, grades, narrative), min_confidence: float | None = None):
+                 checks=(sums, rates, scores, balance, grades, restated, narrative), min_confidence: float | None = None):
         self.tolerance = tolerance or Tolerance.from_config()
         self.checks = checks
         # a finding claims the report is wrong: below this confidence it is not raised

@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding, is_percent, number
-from pipeline.link.ends import cell_id
+from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
 
 RATE = "rate_mismatch"
@@ -77,8 +77,33 @@ def _formula_rows(table: Table, tol: Tolerance) -> Iterator[Finding]:
                               [cell_id(row, j), cell_id(row, k)], stated, expected, "printed_formula")
 
 
+# 「预算执行率得分=执行率×分值」 printed among the scoring rules: it governs the indicator rows
+# whose name holds its subject (基本支出预算执行率, 项目支出预算执行率), and no other row
+_PROSE_RULE = re.compile(r"(?P<subject>[\u4e00-\u9fff]{2,10}?)得分\s*[=＝]\s*(?:执行率\s*[×*xX✕]\s*(?:分值|权重)"
+                         r"|(?:分值|权重)\s*[×*xX✕]\s*执行率)")
+_RATE_IN_NAME = re.compile(r"(?P<rate>\d+(?:\.\d+)?)\s*%")
+
+
+def _printed_rule_rows(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    for m in _PROSE_RULE.finditer(record.text):
+        subject = m.group("subject")
+        for i in record.indicators:
+            if subject not in i.name or i.weight is None or i.score is None:
+                continue
+            rm = _RATE_IN_NAME.search(i.name) or (i.actual and _RATE_IN_NAME.search(i.actual.text))
+            if not rm:
+                continue
+            rate = float(rm.group("rate"))
+            expected = min(i.weight, i.weight * rate / 100)
+            if not tol.score_ok(i.score, expected):
+                yield finding(SCORE, f"indicator {i.name}: score {i.score:g} does not follow the printed rule "
+                                     f"「{m.group(0)}」: {i.weight:g}×{rate:g}% = {expected:.2f}",
+                              [i.id, text_id(m.start(), m.end())], i.score, expected, "printed_formula")
+        break  # one rule statement per report
+
+
 def check(record: Record, tol: Tolerance) -> list[Finding]:
-    out = list(_rates(record, tol))
+    out = list(_rates(record, tol)) + list(_printed_rule_rows(record, tol))
     for t in record.tables:
         out.extend(_formula_rows(t, tol))
     return out

@@ -81,9 +81,11 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.meta = Meta(unit=meta.unit, year=meta.year, kind=meta.kind, region=meta.region,
                        filled_on=meta.filled_on, total_score=meta.total_score, grade=meta.grade,
                        grade_scale=meta.grade_scale or {}, staff=Staff(**find_staff(text)))
-    if facts.total_score is not None:
-        # the indicator table's own total row is the most specific statement of the total
-        record.meta.total_score = facts.total_score[0]
+    # the indicator table's own total row is the most specific statement of the total, where it
+    # totals the whole report: a project's table in a report of several projects is not the report's
+    whole = [t for t in facts.total_scores if t[2] is None or len(facts.projects) <= 1]
+    if whole:
+        record.meta.total_score = whole[-1][0]
     record.spans = _function_items_from_cells(text, record)
     return record
 

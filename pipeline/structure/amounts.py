@@ -26,10 +26,18 @@ from pipeline.structure.numbers import NUMBER, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
-_CLAUSE_BREAK = re.compile(r"[，,。；;：:、\n（(）)]")
+# A line break is no clause break (PDF text wraps clauses at the page width), nor is 「、」 inside
+# an enumeration between a term and its amount (「追加县…中心建设、法律援助等资金193.95万元」).
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:（(）)]|\n\s*\n")
+_MAX_CLAUSE = 60
 _SENTENCE_BREAK = re.compile(r"[。；;\n]|\.(?!\d)")
-_MAX_GAP = 16           # characters between a term and its amount (「追加中央和省级农业专项资金等」)
+# a sentence about one project names it before the figures (该项目, A项目, 专项资金)
+_PROJECT_SUBJECT = re.compile(r"(?:该|本|此)(?:项目|专项)|(?:项目|专项)(?=(?:全年|年初|年度)?预算)")
+_SENTENCE_END_MARK = re.compile(r"[。；;！!？?]|\.(?!\d)|\n\s*\n")
+_MAX_SENTENCE = 200
+_MAX_GAP = 24           # characters between a term and its amount (「追加中央和省级农业专项资金等」), whitespace aside
 _DIGIT = re.compile(r"\d")
+_TABLE_LINE = re.compile(r"\t")
 
 
 @dataclass
@@ -40,7 +48,18 @@ class Amount:
     start: int                 # the statement: from its term to its unit
     end: int
     term: str = ""
-    scope: str = "unit"        # unit | previous_year | budget_of | part
+    scope: str = "unit"        # unit | previous_year | budget_of | part | project
+    whole: Optional[str] = None  # for a part: the field of the figure it breaks down
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding pos begins. A single line break is no sentence end: PDF text
+    wraps sentences at the page width (「该项目全年预\n算201.00万元」)."""
+    lo = max(0, pos - _MAX_SENTENCE)
+    last = None
+    for last in _SENTENCE_END_MARK.finditer(text, lo, pos):
+        pass
+    return last.end() if last else lo
 
 
 def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
@@ -72,7 +91,7 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
             continue
         value = round(value * lex.unit_scale[m.group("unit")], 6)
         # the clause before the amount, not reaching back past the previous amount
-        clause_start = max(prev_end, text.rfind("\n", 0, m.start()) + 1)
+        clause_start = max(prev_end, m.start() - _MAX_CLAUSE)
         breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
         left_start = breaks[-1] if breaks else clause_start
         left = text[left_start:m.start()]
@@ -83,22 +102,45 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
             continue
         f, tm = hit
         gap = left[tm.end():]
-        if len(gap) > _MAX_GAP or _DIGIT.search(gap):
+        if len("".join(gap.split())) > _MAX_GAP or _DIGIT.search(gap) or "\n" in gap and _TABLE_LINE.search(gap):
             out.append(Amount(None, value, m.start(), m.end()))
             continue
-        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, 0, left_start + tm.start())), default=0)
-        before_term = text[max(sentence_start, clause_start):left_start + tm.start()]
+        term_at = left_start + tm.start()
+        sentence_start = _sentence_start(text, term_at)
+        before_term = text[max(sentence_start, clause_start):term_at]
         scope = "unit"
         if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
             scope = "previous_year"
+        elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
+            scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
         elif lex.budget_of.match(gap):
             scope = "budget_of"
-        elif lex.part.search(text[sentence_start:left_start + tm.start()]):
+        elif lex.part.search(text, sentence_start, term_at):
             scope = "part"
         if f.negative is not None and f.negative.search(tm.group(0)):
             value = -value
-        out.append(Amount(f.name, value, left_start + tm.start(), m.end(), tm.group(0), scope))
+        whole = None
+        if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
+            marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
+            at = marks[-1] if marks else term_at
+            whole = next((a.field for a in reversed(out) if sentence_start <= a.start and a.end <= at and a.field), None)
+        out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole))
     return out
+
+
+_BUDGET_FIGURES = ("initial", "adjustment", "budgeted", "executed", "expenditure")
+_FUNDING_SOURCES = ("fiscal_appropriation_income", "other_income")
+
+
+def is_units_figure(a: Amount) -> bool:
+    """Whether a read amount states the reporting unit's own figure for its field this year."""
+    if a.field is None or a.scope in ("previous_year", "budget_of", "project"):
+        return False
+    if a.scope == "part" and (a.field == a.whole or (a.whole in _BUDGET_FIGURES and a.field in _FUNDING_SOURCES)):
+        # 「追加…（其中…调减…）」 breaks an adjustment into adjustments; 「年初预算…，其中财政拨款…」
+        # names where a budget figure's money comes from: neither is the unit's own figure
+        return False
+    return True
 
 
 def _stated(text: str, a: Amount) -> StatedValue:
@@ -113,10 +155,8 @@ def find_budget(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
     for a in amounts:
         if a.field is None or a.field in out:
             continue
-        if a.scope in ("previous_year", "budget_of"):
+        if not is_units_figure(a):
             continue
-        if a.scope == "part" and a.field in ("adjustment", "budgeted", "initial", "income", "executed"):
-            continue  # 「其中…追加…」 is a breakdown of a figure already stated
         out[a.field] = _stated(text, a)
     _sum_adjustments(text, amounts, out)
     for f in lex.budget:

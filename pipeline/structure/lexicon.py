@@ -52,7 +52,8 @@ class Lexicon:
 
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
-        t = re.sub(r"^(?:其中|含)[:：]?", "", "".join(label.split()))
+        t = _LIST_NUMBER.sub("", "".join(label.split()))
+        t = re.sub(r"^(?:其中|含)[:：]?", "", t)
         t = re.sub(r"[（(][^）)]*[）)]$", "", t)   # a trailing unit in brackets
         for f in self.budget:
             if f.pattern.fullmatch(t):
@@ -61,6 +62,10 @@ class Lexicon:
 
     def money_scale(self, unit: Optional[str]) -> Optional[float]:
         return self.unit_scale.get(unit) if unit else None
+
+
+# a row label's list number: 一、 （一） 1. (1)
+_LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
 
 
 def _alternation(terms: list[str]) -> str:
@@ -95,7 +100,8 @@ def load_lexicon() -> Lexicon:
         any_budget_term=_any_term(budget), any_asset_term=_any_term(assets),
         previous_year=re.compile(_alternation(scope["previous_year"])),
         budget_of=re.compile(_alternation(scope["budget_of"])),
-        part=re.compile(_alternation(scope["part"])),
+        # a breakdown mark may be wrapped across lines (「其\n中」)
+        part=re.compile(_alternation([r"\s*".join(t) for t in scope["part"]])),
         column_roles=tuple((role, tuple(words)) for role, words in cfg["column_roles"]),
         unit_statement=re.compile(cfg["money_unit_statement"]),
         unit_scale={k: float(v) for k, v in cfg["money_units"].items()},

@@ -308,7 +308,7 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
         if len(_GRADE_STATED.findall(line)) < 3:
             continue
         scale: dict[str, str] = {}
-        for seg in re.split(r"[；;。]", line):
+        for seg in re.split(r"[；;。，,、]", line):
             gm = re.search(rf"(?:为|属于)[\"“]?(?P<grade>{GRADES})", seg)
             if not gm:
                 continue

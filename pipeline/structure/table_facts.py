@@ -96,7 +96,7 @@ def _column_plan(cells: list[str], roles: dict[int, str]) -> dict[str, list[int]
 
 
 _ROW_LABEL_HEADER = re.compile(r"^(?:绩效指标|指标)$")
-_HEADER_HINT = re.compile(r"指标|姓名|预算|执行|项目名称|得分|评分|职能名称|重点任务|目标值|完成值|业绩值|权重|分值")
+_HEADER_HINT = re.compile(r"指标|姓名|预算|执行|决算|支出|项目名称|得分|评分|职能名称|重点任务|目标值|完成值|业绩值|权重|分值")
 _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）|（B）)$")
 
 _LEVEL_STEM = re.compile(r"指标|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
@@ -243,6 +243,7 @@ class BudgetRow:
 
 _MONEY_ROLES = ("initial", "budgeted", "executed", "balance")
 _DEFAULT_BUDGET_COLS = ["budgeted", "executed", "execution_rate", "execution_score"]
+_YEAR_COLUMN = re.compile(r"(20\d{2})年")
 _WAN_UNIT = re.compile(r"[（(]万元[）)]")
 
 
@@ -263,7 +264,7 @@ class TableFacts:
     score_groups: list[ScoreGroup] = field(default_factory=list)
     budget_rows: list[BudgetRow] = field(default_factory=list)
     narrative_cells: list[NarrativeCell] = field(default_factory=list)
-    total_score: Optional[tuple[float, Cell]] = None
+    total_scores: list[tuple[float, Cell, Optional[str]]] = field(default_factory=list)  # (score, cell, project id)
     kv: dict[str, str] = field(default_factory=dict)
     table_kinds: dict[str, str] = field(default_factory=dict)
 
@@ -332,6 +333,17 @@ class _Reader:
     def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
         lex = load_lexicon()
         header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
+        if len({y for y in years if y}) >= 2 and any(r in _MONEY_ROLES for r in header):
+            # 「项目 | 2019年决算数 | 2020年决算数 | 增减额」: a comparison of years; only the latest
+            # year's column is the report's own, its rows are read by their field labels
+            latest = max(y for y in years if y)
+            self.budget_header = [r if y == latest else None for r, y in zip(header, years)]
+            self.budget_cols = [r for r in self.budget_header if r]
+            self.budget_scale = self.region_scale or 1.0
+            self.mode, self.plan = "budget_table", {}
+            self.vote(table, "budget")
+            return True
         if ({"budgeted", "initial"} & set(header)) and "executed" in header and not fund_use_plan(ntexts) \
                 and not any(_NUMBER_AT_END.match(t) for t in ntexts if t) \
                 and not is_indicator_header(indicator_roles(ntexts)):
@@ -454,12 +466,9 @@ class _Reader:
     def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
         if self.mode in ("fund_use", "project_scores", "project_budget"):
             return False
-        label_idx = next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
         lex = load_lexicon()
-        field_name = None
-        if label_idx is None and self.mode == "budget_table":
-            field_name = lex.label_field(nn[0])
-            label_idx = 0 if field_name else None
+        field_name = lex.label_field(nn[0]) if self.mode == "budget_table" else None
+        label_idx = 0 if field_name else next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
         if label_idx is None:
             return False
         rest = nonempty[label_idx + 1:]
@@ -499,10 +508,13 @@ class _Reader:
                 not name and _TOTAL_ROW.search(joined)):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
             numbers = [n for n in numbers if n is not None]
-            if numbers:
+            # the whole scheme's total: its weight cell (when printed) is the full 100 points;
+            # a 合计 over 90 points is the indicators' subtotal beside a separate execution score
+            whole = weight is None or abs(weight - 100) <= 0.5 or len(numbers) < 2
+            if numbers and whole:
                 total = numbers[-1]
                 cell = next(c for c in reversed(cells) if NUMBER_RE.search(c.text))
-                self.facts.total_score = (total, cell)
+                self.facts.total_scores.append((total, cell, self.project.id if self.project else None))
             return True
         if _PAGE_HEADER.search(joined):
             return True

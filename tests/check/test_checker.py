@@ -211,3 +211,23 @@ def test_sub_items_after_qizhong_are_not_added_to_the_total_and_printed_decimals
     (f,) = [f for f in Checker().predict(b.build()) if f.kind == "sum_mismatch"]
     # 58.00 + 39.00 = 97.00: a 0.10 difference is no rounding of figures printed to 0.01
     assert (f.stated, f.expected, f.relation, f.severity) == (97.1, 97.0, "total_row", "error")
+
+
+def test_printed_rule_governs_only_rows_naming_its_subject():
+    text = ("2022年度部门整体支出绩效自评报告\n评分规则：预算执行率得分=执行率×分值。\n"
+            "一级指标\t二级指标\t三级指标\t分值\t得分\n"
+            "过程\t预算执行\t基本支出预算执行率(98.00%)\t5\t4.90\n"
+            "\t\t项目支出预算执行率(90.00%)\t5\t4.80\n"
+            "\t\t政府采购执行率(80.00%)\t5\t5\n")
+    (f,) = Checker().predict(structure_text(text))
+    assert (f.kind, f.relation, f.stated, f.expected) == ("score_mismatch", "printed_formula", 4.8, 4.5)
+
+
+def test_a_figure_restated_differently_in_prose_is_found_but_not_a_projects_figure():
+    text = ("2021年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算\t实际支出\n基本支出\t80.00\t78.00\n"
+            "项目支出\t50.00\t46.50\n合计\t130.00\t124.50\n\n"
+            "全年实际支出124.50万元，其中基本支出78.00万元，项目支出45.60万元。\n"
+            "该项目全年预算20.00万元，实际支出18.00万元。\n")
+    (f,) = Checker().predict(structure_text(text))
+    assert (f.kind, f.relation, f.stated, f.expected) == ("restated_mismatch", "restated_figure", 45.6, 46.5)
+    assert [s.text for s in f.sides] == ["项目支出45.60万元", "46.50"]

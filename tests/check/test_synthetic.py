@@ -19,8 +19,8 @@ from pipeline.link import Linker
 from pipeline.record import Span
 
 N_DOCS = 60
-# A planted narrative figure also breaks the prose breakdown that follows it.
-CONSEQUENCES = {"narrative_table_mismatch": {"sum_mismatch", "rate_mismatch"}}
+# A planted narrative figure also breaks the prose breakdown that follows it, and restates a table figure differently.
+CONSEQUENCES = {"narrative_table_mismatch": {"sum_mismatch", "rate_mismatch", "restated_mismatch"}}
 
 
 # What each planted kind's check reads; alternatives separated by "|".

@@ -16,3 +16,41 @@ def test_filing_date_from_the_signature_line_not_a_publication_date():
     assert find_meta(text).filled_on == "2024-03-12"
     assert find_meta(text.replace("二〇二四年三月十二日", "2024年3月9日")).filled_on == "2024-03-09"
     assert find_meta("填报日期：2024年2月1日\n……\n2024年3月9日\n").filled_on == "2024-02-01"
+
+
+def test_grade_scale_written_with_commas():
+    from pipeline.structure.prose_facts import find_grade_scale
+    scale = find_grade_scale("评价等级：90分（含）以上为优，80分（含）至90分为良，60分（含）至80分为中，60分以下为差。")
+    assert scale == {"优": ">=90", "良": "80-90", "中": "60-80", "差": "<60"}
+
+
+def test_a_subtotal_row_is_not_the_reports_total_score():
+    from pipeline.annotate import structure_text
+    text = ("2020年度项目支出绩效自评报告\n一级指标\t二级指标\t三级指标\t分值\t得分\n"
+            "产出指标\t数量指标\t供餐天数\t45\t45\n效益指标\t社会效益\t学生满意度\t45\t43\n合计\t\t\t90\t88\n\n"
+            "本项目自评得分96.50分，其中资金执行得分8.50分。\n")
+    assert structure_text(text).meta.total_score == 96.5
+
+
+def test_year_comparison_table_gives_the_report_years_column():
+    from pipeline.annotate import structure_text
+    text = ("2020年度部门整体支出绩效自评报告\n单位：万元\n"
+            "项目      2019年决算数    2020年决算数     增减额\n"
+            "一、收入合计      500.00      480.00     -20.00\n"
+            "  财政拨款收入    450.00      470.00      20.00\n"
+            "二、支出合计      490.00      475.00     -15.00\n")
+    values = {k: v.value for k, v in structure_text(text).budget.items()}
+    assert (values["income"], values["fiscal_appropriation_income"], values["expenditure"]) == (480.0, 470.0, 475.0)
+
+
+def test_prose_amount_grammar_fields_scopes_and_signs():
+    from pipeline.structure.amounts import find_budget, find_prose_projects
+    text = ("2022年年初部门预算600.00万元，其中财政拨款550.00万元。年中因防汛追加县河道整治、水毁修复等资金120.00万元；"
+            "按要求压减一般性支出20.00万元。调整后全年预算700.00万元。全年实际支出680.00万元，较上年支出650.00万元增加30.00万元。"
+            "其中基本支出预算300.00万元，基本支出290.00万元。重点项目中，河道整治项目预算100.00万元，支出95.00万元。")
+    values = {k: v.value for k, v in find_budget(text, []).items()}
+    assert values["initial"] == 600.0 and values["budgeted"] == 700.0 and values["executed"] == 680.0
+    assert values["adjustment"] == 100.0            # +120 − 20, between 年初 and 全年
+    assert values["basic_expenditure"] == 290.0      # not the 基本支出预算
+    assert "fiscal_appropriation_income" not in values  # a part of the initial budget, not income
+    assert [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])] == [("河道整治项目", 100.0, 95.0)]

@@ -1,0 +1,44 @@
+"""A budget figure the report states twice, differently (restated_mismatch).
+
+A table row labelled with a field (表1 项目支出 row, 实际支出 column) and a sentence naming the
+same field in the same scope (「项目支出368.42万元」: not last year's, not a budget-of, not a
+breakdown) state one quantity. The lexicon (configs/facts.yaml) decides the field and scope of
+the prose amount; amounts that differ beyond the rounding of their printed decimals disagree.
+Only a table statement is compared with prose: two sentences may describe different moments.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from pipeline.check.base import Tolerance, finding
+from pipeline.link.ends import text_id
+from pipeline.record import Finding, Record
+from pipeline.structure.amounts import is_units_figure, read_amounts
+from pipeline.structure.lexicon import load_lexicon
+
+KIND = "restated_mismatch"
+
+
+def _table_ranges(record: Record) -> list[tuple[int, int]]:
+    return [(t.start, t.end) for t in record.tables]
+
+
+def check(record: Record, tol: Tolerance) -> list[Finding]:
+    return list(_restated(record, tol))
+
+
+def _restated(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    tables = _table_ranges(record)
+    in_table = {f: sv for f, sv in record.budget.items() if any(s <= sv.start < e for s, e in tables)}
+    if not in_table:
+        return
+    for a in read_amounts(record.text, tables, load_lexicon().budget):
+        if a.field not in in_table or not is_units_figure(a):
+            continue
+        table_value = in_table[a.field]
+        printed = record.text[a.start:a.end]
+        if tol.printed_ok(a.value, table_value.value, [printed, table_value.text]):
+            continue
+        yield finding(KIND, f"「{printed}」 states {a.field} as {a.value:g}万元; the table states {table_value.text} "
+                            f"({table_value.value:g}万元)",
+                      [text_id(a.start, a.end), f"budget.{a.field}"], a.value, table_value.value, "restated_figure")
