@@ -155,6 +155,7 @@ _NESTED = re.compile(r"\s*(?:包括|其中|含|主要为|全部为|主要用于|
 _NEW_STATEMENT = re.compile(r"\s*(?:加上?|减去?|扣除|另有?|此外|收入总计|支出总计|总计|合计)")
 _CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|节约|超支")
 _OTHER_PART = re.compile(r"其他|其余|剩余")
+_NON_EXHAUSTIVE = re.compile(r"等|主要|部分|包括")
 
 
 def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
@@ -199,9 +200,13 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
             continue
         last_clause = next(text[cs:ce] for cs, ce in _top_level_pieces(text, start, end, _CLAUSE_SEPS + "；;")
                            if cs <= parts[-1][0] < ce)
+        listing = text[start:end]
         if expected > stated:
             relation, note = "breakdown_excess", ""
-        elif _OTHER_PART.search(last_clause):
+        elif _OTHER_PART.search(last_clause) or (m.group(0).strip("（(:： ").startswith("其中")
+                                                  and len(parts) >= 3 and not _NON_EXHAUSTIVE.search(listing)):
+            # the genre marks a listing that names only some parts (「…等」, 「主要用于…」); a 其中 listing
+            # of several parts without that mark, or one ending with 其他, names them all
             relation, note = "complete_breakdown", ""
         else:
             relation, note = "partial_breakdown", " (the listing may be partial)"

@@ -231,3 +231,15 @@ def test_a_figure_restated_differently_in_prose_is_found_but_not_a_projects_figu
     (f,) = Checker().predict(structure_text(text))
     assert (f.kind, f.relation, f.stated, f.expected) == ("restated_mismatch", "restated_figure", 45.6, 46.5)
     assert [s.text for s in f.sides] == ["项目支出45.60万元", "46.50"]
+
+
+@pytest.mark.parametrize("listing,raised", [
+    ("其中：办公费10.00万元，印刷费5.00万元，差旅费20.00万元", True),        # names every part
+    ("其中：办公费10.00万元，印刷费5.00万元，差旅费20.00万元等", False),      # 「等」: some parts only
+    ("主要用于办公费10.00万元，印刷费5.00万元，差旅费20.00万元", False),
+])
+def test_a_qizhong_listing_without_a_partial_mark_is_complete(listing, raised):
+    b = consistent_builder()
+    b.para(f"项目支出40.00万元（{listing}）。")
+    found = [f for f in Checker().predict(b.build()) if f.kind == "sum_mismatch"]
+    assert bool(found) == raised
