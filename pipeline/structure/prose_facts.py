@@ -84,12 +84,15 @@ def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[t
 
 
 # ---------------------------------------------------------------- staff
+# a count of people: 「3,905名」, or a bare number in the next cell of a table row (「编制人数 | 24」)
+_HEADCOUNT = r"(?:[:：为共是有]|总数)?\s*(?:(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s*[名人个]|[|\t]\s*(?P<cell>\d{1,3}(?:,\d{3})+|\d+)\s*(?=[|\t\n]|$))"
 _STAFF_RES: dict[str, re.Pattern] = {
-    "administrative": re.compile(r"行政编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
-    "institutional": re.compile(r"事业编制(?:数)?[为:：共]?\s*(?P<num>\d+)\s*[名人个]"),
-    "authorized": re.compile(r"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?[:：]?\s*(?P<num>\d+)\s*[名人个]"),
-    "in_service": re.compile(r"(?:在职人员|在职职工|在职在编人员|在编在岗|在职)(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
-    "retired": re.compile(r"退休(?:人员|职工)?(?:人数)?(?:为|共|有)?[:：]?\s*(?P<num>\d+)\s*[名人]"),
+    "administrative": re.compile(rf"行政编制(?:数)?{_HEADCOUNT}"),
+    "institutional": re.compile(rf"事业编制(?:数)?{_HEADCOUNT}"),
+    "authorized": re.compile(rf"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}"),
+    "in_service": re.compile(rf"(?:年末实有在职人员|年末实有人数|实有在职人员|实有人数|在职人员|在职职工|在职在编人员|在编在岗|在职)"
+                             rf"(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
+    "retired": re.compile(rf"(?:离退休|退休)(?:人员|职工)?(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
 }
 
 
@@ -98,7 +101,10 @@ def find_staff(text: str) -> dict[str, int]:
     for field_name, pattern in _STAFF_RES.items():
         m = pattern.search(text)
         if m:
-            out[field_name] = int(m.group("num"))
+            out[field_name] = int((m.group("num") or m.group("cell")).replace(",", ""))
+    # 「核定行政编制38名、事业编制6名」: the authorized total is the sum of its kinds
+    if "authorized" not in out and "administrative" in out and "institutional" in out:
+        out["authorized"] = out["administrative"] + out["institutional"]
     return out
 
 

@@ -54,3 +54,12 @@ def test_prose_amount_grammar_fields_scopes_and_signs():
     assert values["basic_expenditure"] == 290.0      # not the 基本支出预算
     assert "fiscal_appropriation_income" not in values  # a part of the initial budget, not income
     assert [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])] == [("河道整治项目", 100.0, 95.0)]
+
+
+def test_staff_counts_with_separators_in_table_cells_and_as_a_sum_of_kinds():
+    from pipeline.structure.prose_facts import find_staff
+    assert find_staff("核定编制3,905名，年末在职人员3,862人，离退休人员2,140人。") == {
+        "authorized": 3905, "in_service": 3862, "retired": 2140}
+    assert find_staff("| 编制人数 | 24 | 年末实有人数 | 22 |\n") == {"authorized": 24, "in_service": 22}
+    assert find_staff("核定行政编制38名、事业编制6名，年末实有在职人员41人。") == {
+        "administrative": 38, "institutional": 6, "authorized": 44, "in_service": 41}
