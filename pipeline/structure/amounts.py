@@ -66,11 +66,17 @@ def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
-def _nearest_term(fields: tuple[FieldTerms, ...], left: str) -> Optional[tuple[FieldTerms, re.Match]]:
-    """The field whose term ends closest to the end of left (longest on a tie)."""
+def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -> Optional[tuple[FieldTerms, re.Match]]:
+    """The field whose term ends closest to the end of left (longest on a tie). before: the
+    character preceding left, for a standalone term at its start."""
+    joints = load_lexicon().name_joints
     best = None
     for f in fields:
         for m in f.pattern.finditer(left):
+            if f.standalone:
+                prev = left[m.start() - 1] if m.start() else before
+                if prev and prev not in joints and not prev.isdigit():
+                    continue  # the field's words end a longer name here
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
                 best = (key, f, m)
@@ -96,7 +102,7 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         left_start = breaks[-1] if breaks else clause_start
         left = text[left_start:m.start()]
         prev_end = m.end()
-        hit = _nearest_term(fields, left)
+        hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
         if hit is None:
             out.append(Amount(None, value, m.start(), m.end()))
             continue
@@ -159,6 +165,18 @@ def find_budget(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
             continue
         out[a.field] = _stated(text, a)
     _sum_adjustments(text, amounts, out)
+    # 「基本支出预算3,108.42万元，实际支出3,065.60万元」: a field named like a project, with its
+    # budget and its spend; the spend is the field's
+    for m in _PROJECT_PAIR.finditer(text):
+        name = "".join(m.group("name").split())
+        field = next((f for f in lex.budget if f.name in ("basic_expenditure", "project_expenditure")
+                      and f.pattern.fullmatch(name)), None)
+        if field is None or field.name in out or _in(skip, m.start()):
+            continue
+        v = to_float(m.group("e"))
+        if v is not None:
+            out[field.name] = StatedValue(value=round(v * lex.unit_scale[m.group("eu")], 6), text=m.group(0),
+                                          start=m.start(), end=m.end())
     for f in lex.budget:
         for other in f.also:
             if f.name in out and other not in out:

@@ -24,6 +24,7 @@ class FieldTerms:
     negative: Optional[re.Pattern]
     also: tuple[str, ...]
     row_column: str = "budgeted"
+    standalone: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Lexicon:
     column_roles: tuple[tuple[str, tuple[str, ...]], ...]
     unit_statement: re.Pattern
     unit_scale: dict[str, float]
+    name_joints: str = ""
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
@@ -80,8 +82,9 @@ def _fields(block: dict) -> tuple[FieldTerms, ...]:
         negative = spec.get("negative") if isinstance(spec, dict) else None
         also = tuple(spec.get("also", ())) if isinstance(spec, dict) else ()
         row_column = spec.get("row_column", "budgeted") if isinstance(spec, dict) else "budgeted"
+        standalone = bool(spec.get("standalone", False)) if isinstance(spec, dict) else False
         out.append(FieldTerms(name, re.compile(f"(?:{_alternation(terms)})"),
-                              re.compile(_alternation(negative)) if negative else None, also, row_column))
+                              re.compile(_alternation(negative)) if negative else None, also, row_column, standalone))
     return tuple(out)
 
 
@@ -105,6 +108,7 @@ def load_lexicon() -> Lexicon:
         column_roles=tuple((role, tuple(words)) for role, words in cfg["column_roles"]),
         unit_statement=re.compile(cfg["money_unit_statement"]),
         unit_scale={k: float(v) for k, v in cfg["money_units"].items()},
+        name_joints=cfg.get("name_joints", ""),
     )
 
 

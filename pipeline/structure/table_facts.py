@@ -310,8 +310,10 @@ class _Reader:
         nn = [n for n in ntexts if n not in PLACEHOLDER]  # ntexts of nonempty
         first = nn[0]
 
-        # a project block begins
-        if _PROJECT_KEY.match(first) and len(nonempty) >= 2:
+        # a project block begins (「项目名称 | X」), unless the row is a project list's header
+        # (「项目名称 | 全年预算（万元） | 执行数（万元）」)
+        if _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
+                sum(load_lexicon().column_role(n) is not None for n in nn[1:]) < 2:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
             if name and norm(name) != "自评得分":

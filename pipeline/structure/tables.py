@@ -10,6 +10,8 @@
   a header of column words, one per line, then rows rebuilt from where they end (two figures,
   weight and score or amount and rate, followed by a text line) and padded on the left, since
   the merged group cells (一级/二级指标) are printed only on a group's first row;
+- ``words``: a header of column words separated by single spaces, then rows of a label and
+  figures separated by single spaces (web pages that lost their table markup);
 - ``csv``: comma-separated values as a spreadsheet exports them (quoted fields may hold commas),
   on consecutive lines that all have the same number of fields.
 Tables a reader marked itself (docx, pdf, html) come in as explicit blocks and are not re-detected.
@@ -126,6 +128,21 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("lines", rows))
                 i += sum(len(r) for r in rows)
                 continue
+        # words: 「项目 年初预算 全年预算 全年支出 执行率」 then 「基本支出 1,018.40 1,049.20 …」
+        header_cells = _word_header(text, s, e)
+        if header_cells:
+            rows = [header_cells]
+            j = i + 1
+            while j < n and not skipped(lines[j][0]):
+                cells = _label_and_figures(text, lines[j][0], lines[j][1])
+                if not cells or len(cells) > len(header_cells):
+                    break
+                rows.append(cells + [(cells[-1][1], cells[-1][1])] * (len(header_cells) - len(cells)))
+                j += 1
+            if len(rows) >= 3:
+                tables.append(TextTable("words", rows))
+                i = j
+                continue
         # csv: a spreadsheet export; every line of the block has the same number of fields
         if ln.count(",") >= 3 and "\t" not in ln:
             width = len(_csv_cells(text, s, e))
@@ -217,6 +234,30 @@ def _line_rows(text, lines, i, width, skipped) -> list[list[CellSpan]]:
             buf = []
         k += 1
     return rows if len(rows) > 1 else []
+
+
+_LABEL_AND_FIGURES = re.compile(r"[ \u3000]*(?P<label>[^\s\d][^\s]*?)(?P<figs>(?: [-−]?\d[\d,]*(?:\.\d+)?%?)+)[ \u3000]*")
+
+
+def _word_header(text: str, start: int, end: int) -> list[CellSpan]:
+    """A line of ≥4 column words separated by single spaces, else []."""
+    line = text[start:end]
+    if "\t" in line or "  " in line.strip():
+        return []
+    cells = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line)]
+    words = [text[a:b] for a, b in cells]
+    if len(words) >= 4 and sum(bool(_COLUMN_WORD.match(w)) for w in words) >= len(words) - 1:
+        return cells
+    return []
+
+
+def _label_and_figures(text: str, start: int, end: int) -> list[CellSpan]:
+    m = _LABEL_AND_FIGURES.fullmatch(text, start, end)
+    if not m:
+        return []
+    figs = m.start("figs")
+    return [(m.start("label"), m.end("label"))] + [(figs + f.start(), figs + f.end())
+                                                    for f in re.finditer(r"\S+", m.group("figs"))]
 
 
 _CSV_FIELD = re.compile(r'"(?P<q>(?:[^"]|"")*)"|(?P<u>[^,]*)')

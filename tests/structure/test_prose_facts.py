@@ -63,3 +63,19 @@ def test_staff_counts_with_separators_in_table_cells_and_as_a_sum_of_kinds():
     assert find_staff("| 编制人数 | 24 | 年末实有人数 | 22 |\n") == {"authorized": 24, "in_service": 22}
     assert find_staff("核定行政编制38名、事业编制6名，年末实有在职人员41人。") == {
         "administrative": 38, "institutional": 6, "authorized": 44, "in_service": 41}
+
+
+def test_a_field_term_that_ends_a_name_is_not_the_field():
+    from pipeline.structure.amounts import find_budget
+    text = "其中基本支出300.00万元、项目支出200.00万元。项目支出中，河道清淤资金项目支出80.00万元。"
+    values = {k: v.value for k, v in find_budget(text, []).items()}
+    assert values["project_expenditure"] == 200.0 and values["basic_expenditure"] == 300.0
+    values = {k: v.value for k, v in find_budget("项目支出中，河道清淤资金项目支出80.00万元。", []).items()}
+    assert "project_expenditure" not in values
+
+
+def test_a_fields_budget_and_spend_stated_like_a_projects():
+    from pipeline.structure.amounts import find_budget
+    text = "全年支出900.00万元,其中:基本支出预算310.00万元,实际支出305.00万元;项目支出预算620.00万元,实际支出595.00万元."
+    values = {k: v.value for k, v in find_budget(text, []).items()}
+    assert (values["basic_expenditure"], values["project_expenditure"]) == (305.0, 595.0)
