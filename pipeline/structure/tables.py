@@ -191,7 +191,7 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
     return tables
 
 
-_COLUMN_WORD = re.compile(r"^(?:项\s*目(?:名称)?|[一二三]级指标|指标名称|绩效指标|年度指标值|指标值|目标值|实际完成值|完成值|实际值|"
+_COLUMN_WORD = re.compile(r"^(?:项\s*目(?:名称)?|[一二三]级指标|指标名称|绩效指标|(?:年度)?(?:指标|目标|预期|计划)值|实际完成值|完成值|实际值|"
                           r"分值|权重|得分|年初预算(?:数)?|全年预算(?:数)?|调整后预算(?:数)?|预算数|全年执行(?:数)?|执行数|"
                           r"实际支出|全年支出|决算数|执行率|偏差原因.{0,8}|备注)$")
 _FIGURE_LINE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")
@@ -209,12 +209,29 @@ def _line_header(text, lines, i, skipped) -> int:
 
 
 def _line_rows(text, lines, i, width, skipped) -> list[list[CellSpan]]:
-    """The header (as the first row) and the body rows after it; see the module docstring."""
+    """The header (as the first row) and the body rows after it.
+
+    A row's cells are right-aligned under the header (merged group cells are printed only on a
+    group's first row). A row ends where its cells fit: figures under the figure columns
+    (分值, 得分, amounts, rates), a text under the name column, and the next line does not
+    continue it with another figure."""
     def cell(k: int) -> CellSpan:
         return _trim(text, lines[k][0], lines[k][1])
 
     def figure(k: int) -> bool:
         return bool(_FIGURE_LINE.match(text[lines[k][0]:lines[k][1]].strip().replace(" ", "")))
+
+    header = [text[lines[k][0]:lines[k][1]].strip() for k in range(i, i + width)]
+    numeric = [bool(_FIGURE_COLUMN.search(h)) for h in header]
+    # the name column: the one the header calls so, else the last text column before a figure column
+    name_col = next((c for c, h in enumerate(header) if _NAME_COLUMN.search(h)),
+                    max((c for c in range(width) if not numeric[c] and any(numeric[c + 1:])), default=0))
+
+    def fits(buf: list[int]) -> bool:
+        if len(buf) < width - name_col:
+            return False
+        cols = range(width - len(buf), width)
+        return all(figure(k) for c, k in zip(cols, buf) if numeric[c]) and not figure(buf[0])
 
     rows = [[cell(k) for k in range(i, i + width)]]
     buf: list[int] = []
@@ -226,14 +243,16 @@ def _line_rows(text, lines, i, width, skipped) -> list[list[CellSpan]]:
         buf.append(k)
         if len(buf) > width:
             break
-        ends_row = (len(buf) >= 3 and figure(buf[-1]) and figure(buf[-2]) and not figure(buf[0])
-                    and (k + 1 >= len(lines) or not figure(k + 1)))
-        if ends_row:
+        if fits(buf) and (k + 1 >= len(lines) or not figure(k + 1)):
             first = lines[buf[0]][0]
             rows.append([(first, first)] * (width - len(buf)) + [cell(j) for j in buf])
             buf = []
         k += 1
     return rows if len(rows) > 1 else []
+
+
+_FIGURE_COLUMN = re.compile(r"分值|权重|得分|预算|执行|支出|决算")
+_NAME_COLUMN = re.compile(r"^(?:三级指标|指标名称|项\s*目(?:名称)?)$")
 
 
 _LABEL_AND_FIGURES = re.compile(r"[ \u3000]*(?P<label>[^\s\d][^\s]*?)(?P<figs>(?: [-−]?\d[\d,]*(?:\.\d+)?%?)+)[ \u3000]*")
