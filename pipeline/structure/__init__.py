@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import Meta, Project, Record, Section, Span, Staff, StatedValue, Table
+from pipeline.record import Indicator, Meta, Project, Quantity, Record, Section, Span, Staff, StatedValue, Table
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_stated, parse_date)
+                                            find_indicator_lines, find_stated, parse_date)
+from pipeline.structure.numbers import NUMBER_RE, parse_quantity, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
@@ -67,6 +68,9 @@ def structure_into(record: Record, cleaned: Cleaned,
         record.assets.setdefault(field_name, sv)
     _add_prose_projects(text, line_ranges, record)
     record.goals = find_goals(text)
+    if not record.indicators:
+        record.indicators = _indicators_from_lines(text, line_ranges)
+    _single_project_from_prose(text, line_ranges, record)
 
     meta = find_meta(text)
     for key in ("单位名称", "部门名称", "预算单位", "填报单位"):
@@ -138,6 +142,41 @@ def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: R
             continue
         record.projects.append(Project(id=f"p{len(record.projects) + 1}", name=pp.name, budgeted=pp.budgeted,
                                        executed=pp.executed, start=pp.start, end=pp.end))
+
+
+def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> list[Indicator]:
+    out = []
+    for il in find_indicator_lines(text):
+        if any(s <= il.start < e for s, e in line_ranges):
+            continue
+        q = {r: parse_quantity(il.values[r]) for r in ("target", "actual") if r in il.values}
+        num = {r: to_float(NUMBER_RE.search(il.values[r]).group(0)) if NUMBER_RE.search(il.values.get(r, "")) else None
+               for r in ("weight", "score")}
+        out.append(Indicator(id=f"i{len(out) + 1}", level1=il.level, name=il.name,
+                             target=Quantity(text=q["target"].text, op=q["target"].op, value=q["target"].value,
+                                             unit=q["target"].unit) if "target" in q else None,
+                             actual=Quantity(text=q["actual"].text, op=q["actual"].op, value=q["actual"].value,
+                                             unit=q["actual"].unit) if "actual" in q else None,
+                             weight=num["weight"], score=num["score"]))
+    return out
+
+
+_PROJECT_NAME_LINE = re.compile(r"^[ \u3000]*项目名称[：:][ \u3000]*(?P<name>[^\n\t]{2,60}?)[ \u3000]*$", re.M)
+
+
+def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], record: Record) -> None:
+    """A project report written as key–value lines (「项目名称：X」, no form grid) is about that one
+    project: its budget figures are the project's."""
+    if record.projects:
+        return
+    m = _PROJECT_NAME_LINE.search(text)
+    if not m or any(s <= m.start() < e for s, e in line_ranges):
+        return
+    b = record.budget
+    record.projects.append(Project(id="p1", name=m.group("name"), start=m.start("name"), end=m.end("name"),
+                                   budgeted=b["budgeted"].value if "budgeted" in b else None,
+                                   executed=b["executed"].value if "executed" in b else None,
+                                   execution_rate=b["execution_rate"].value if "execution_rate" in b else None))
 
 
 def _line_ranges(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -98,8 +98,11 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         value = round(value * lex.unit_scale[m.group("unit")], 6)
         # the clause before the amount, not reaching back past the previous amount
         clause_start = max(prev_end, m.start() - _MAX_CLAUSE)
-        breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
-        left_start = breaks[-1] if breaks else clause_start
+        breaks = [b for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
+        # 「年初预算数：85.00万元」: a colon right before the amount joins a key to its value
+        while breaks and breaks[-1].group(0) in "：:" and not text[breaks[-1].end():m.start()].strip():
+            breaks.pop()
+        left_start = breaks[-1].end() if breaks else clause_start
         left = text[left_start:m.start()]
         prev_end = m.end()
         hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")

@@ -332,6 +332,40 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
     return None
 
 
+# ---------------------------------------------------------------- indicators stated as lines
+# 「产出指标—培训人次：目标值≥180人次，完成值186人次，分值5，得分5」: a key–value form without a grid
+_INDICATOR_LINE = re.compile(r"^[ \t\u3000]*(?:(?P<level>[^—\-–：:\n\t]{2,10}?)[—\-–]+)?(?P<name>[^：:\n\t]{2,40}?)[：:](?P<body>[^\n]+)$",
+                             re.M)
+_INDICATOR_KEYS = [("target", re.compile(r"^(?:年度)?(?:目标|指标|计划|预期)值")), ("actual", re.compile(r"^(?:实际)?完成值|^实际值")),
+                   ("weight", re.compile(r"^(?:分值|权重|标准分)")), ("score", re.compile(r"^(?:得分|评分)"))]
+
+
+@dataclass
+class IndicatorLine:
+    level: Optional[str]
+    name: str
+    values: dict[str, str]       # role → the value's text
+    start: int
+    end: int
+
+
+def find_indicator_lines(text: str) -> list[IndicatorLine]:
+    """Indicators stated one per line as key–value pairs (a form rendered without its grid)."""
+    out = []
+    for m in _INDICATOR_LINE.finditer(text):
+        values: dict[str, str] = {}
+        for piece in re.split(r"[，,；;]", m.group("body")):
+            piece = piece.strip()
+            for role, key in _INDICATOR_KEYS:
+                km = key.match(piece)
+                if km and role not in values:
+                    values[role] = piece[km.end():].lstrip("：: 为")
+                    break
+        if len(values) >= 3 and ("weight" in values or "score" in values):
+            out.append(IndicatorLine(m.group("level"), m.group("name").strip(), values, m.start("name"), m.end()))
+    return out
+
+
 # ---------------------------------------------------------------- annual goals
 _GOAL_HEAD = re.compile(r"(?:年度(?:绩效)?目标|总体目标|年度总目标|绩效目标)\s*(?:[（(]\s*\d+\s*分\s*[）)])?\s*[:：]")
 _GOAL_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s\-—:：;；。]))(?P<n>\d{1,2})\s*[、.．]\s*(?!\d)")

@@ -79,3 +79,19 @@ def test_a_fields_budget_and_spend_stated_like_a_projects():
     text = "全年支出900.00万元,其中:基本支出预算310.00万元,实际支出305.00万元;项目支出预算620.00万元,实际支出595.00万元."
     values = {k: v.value for k, v in find_budget(text, []).items()}
     assert (values["basic_expenditure"], values["project_expenditure"]) == (305.0, 595.0)
+
+
+def test_a_project_form_written_as_key_value_lines():
+    from pipeline.annotate import structure_text
+    text = ("2023年度项目支出绩效自评表\n项目名称：乡村道路养护专项\n年初预算数：40.00万元\n全年预算数：52.00万元\n"
+            "全年执行数：50.70万元\n预算执行率：97.50%\n"
+            "产出指标—养护里程：目标值≥30公里，完成值32公里，分值20，得分20\n"
+            "效益指标—群众满意度：目标值≥90%，完成值88%，分值10，得分9.78\n自评总分：98.50\n")
+    r = structure_text(text)
+    values = {k: v.value for k, v in r.budget.items()}
+    assert (values["initial"], values["budgeted"], values["executed"]) == (40.0, 52.0, 50.7)
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("乡村道路养护专项", 52.0, 50.7)]
+    got = [(i.level1, i.name, i.target.text, i.actual.text, i.weight, i.score) for i in r.indicators]
+    assert got == [("产出指标", "养护里程", "≥30公里", "32公里", 20.0, 20.0),
+                   ("效益指标", "群众满意度", "≥90%", "88%", 10.0, 9.78)]
+    assert r.meta.total_score == 98.5
