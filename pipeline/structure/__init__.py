@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import Indicator, Meta, Project, Quantity, Record, Section, Span, Staff, StatedValue, Table
+from pipeline.record import (Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, Span, Staff, StatedValue,
+                             Table)
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
@@ -70,6 +71,7 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.goals = find_goals(text)
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)
+    record.score_groups += _group_scores_in_prose(text, record)
     _single_project_from_prose(text, line_ranges, record)
 
     meta = find_meta(text)
@@ -158,6 +160,19 @@ def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> lis
                              actual=Quantity(text=q["actual"].text, op=q["actual"].op, value=q["actual"].value,
                                              unit=q["actual"].unit) if "actual" in q else None,
                              weight=num["weight"], score=num["score"]))
+    return out
+
+
+def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
+    """Level scores the conclusion states (「过程指标得分18.7分」, 「其中投入类10分」) for the groups
+    the indicator table names."""
+    have = {g.name for g in record.score_groups}
+    names = {n for i in record.indicators for n in (i.level1, i.level2) if n} - have
+    out = []
+    for name in sorted(names, key=len, reverse=True):
+        m = re.search(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分", text)
+        if m:
+            out.append(ScoreGroup(name=name, score=float(m.group("num"))))
     return out
 
 

@@ -87,6 +87,11 @@ def _column_plan(cells: list[str], roles: dict[int, str]) -> dict[str, list[int]
     elif "level3" in plan:
         # 一级/二级/三级 plus 指标名称: keep the two outer levels
         plan.setdefault("level2", plan.pop("level3"))
+    # 「一级指标 | 分值 | 二级指标 | 分值 | 得分」: the weight after the name column is the row's,
+    # the one before it the group's
+    if "name" in plan and len(plan.get("weight", [])) > 1:
+        name_col = plan["name"][0]
+        plan["weight"] = [w for w in plan["weight"] if w > name_col] + [w for w in plan["weight"] if w < name_col]
     # OCR-split header: an unassigned short cell right after the name column continues it
     if "name" in plan:
         nxt = plan["name"][-1] + 1

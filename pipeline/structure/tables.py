@@ -105,14 +105,17 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
         if ln.count("|") >= 2:
             rows = []
             j = i
+            # markdown rows have outer pipes (「| a | b |」); a table whose first row has none
+            # (「a | b」) keeps an empty first cell on a row that starts with 「 | 」
+            outer = ln.strip().startswith("|")
             while j < n and line(j).count("|") >= 2 and not skipped(lines[j][0]):
                 ls, le = lines[j]
                 if not _PIPE_RULE.match(line(j)):
                     body_s, body_e = ls, le
                     stripped = line(j).strip()
-                    if stripped.startswith("|"):
+                    if outer and stripped.startswith("|"):
                         body_s = ls + line(j).index("|") + 1
-                    if stripped.endswith("|"):
+                    if outer and stripped.endswith("|"):
                         body_e = ls + line(j).rindex("|")
                     rows.append(_split_cells(text, body_s, body_e, _PIPE))
                 j += 1

@@ -122,3 +122,12 @@ def test_one_cell_per_line_table_without_indent_is_rebuilt_row_by_row():
     assert got == [("产出指标", "数量指标", "巡查河段", "≥20次", "24次", 10.0, 10.0),
                    ("产出指标", "数量指标", "清理垃圾", "≥50吨", "48吨", 10.0, 9.6),
                    ("产出指标", "质量指标", "水质达标率", "100%", "100%", 10.0, 10.0)]
+
+
+def test_pipe_rows_without_outer_pipes_keep_their_empty_first_cells_and_the_rows_own_weight():
+    text = ("2024年度部门整体支出绩效自评报告\n一级指标 | 分值 | 二级指标 | 分值 | 得分\n决策 | 20 | 目标设定 | 8 | 7.6\n"
+            " |  | 预算编制 | 12 | 11.4\n过程 | 80 | 资金管理 | 80 | 79\n\n经自评，决策指标得分19.0分，过程指标得分79分，综合得分98分。\n")
+    r = structure_text(text)
+    assert [(i.name, i.weight, i.score) for i in r.indicators] == [("目标设定", 8.0, 7.6), ("预算编制", 12.0, 11.4),
+                                                                  ("资金管理", 80.0, 79.0)]
+    assert {(g.name, g.score) for g in r.score_groups} == {("决策", 19.0), ("过程", 79.0)}
