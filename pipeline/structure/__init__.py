@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import (Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, Span, Staff, StatedValue,
+from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, Span, Staff, StatedValue,
                              Table)
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_indicator_lines, find_stated, parse_date)
+                                            find_indicator_lines, find_stated, numbered_goals, parse_date)
 from pipeline.structure.numbers import NUMBER_RE, parse_quantity, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, read_table_facts
@@ -68,7 +68,7 @@ def structure_into(record: Record, cleaned: Cleaned,
     for field_name, sv in find_stated(text, ASSET_PATTERNS, line_ranges, tables_only=True).items():
         record.assets.setdefault(field_name, sv)
     _add_prose_projects(text, line_ranges, record)
-    record.goals = find_goals(text)
+    record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)
     record.score_groups += _group_scores_in_prose(text, record)
@@ -161,6 +161,34 @@ def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> lis
                                              unit=q["actual"].unit) if "actual" in q else None,
                              weight=num["weight"], score=num["score"]))
     return out
+
+
+_GOAL_COLUMN = re.compile(r"^(?:年度)?(?:绩效|总体)?目标$|^预期目标$|^年度(?:总体|绩效)目标$")
+_GOAL_ITEM_MARK = re.compile(r"(?:(?<=^)|(?<=[\s;；。]))(?P<n>\d{1,2})\s*[、.．]\s*(?!\d)")
+
+
+def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
+    """Goals a form lists under a goals column (年度绩效目标, 预期目标): one per numbered row, or
+    the numbered items of the one cell below the header."""
+    for t in tables:
+        for ri, row in enumerate(t.rows):
+            for col in (k for k, c in enumerate(row.cells) if _GOAL_COLUMN.match(norm(c.text))):
+                below = [r.cells[col] for r in t.rows[ri + 1:] if col < len(r.cells) and r.cells[col].text.strip()]
+                if not below:
+                    continue
+                items = numbered_goals(text, below[0].start, below[0].end, _GOAL_ITEM_MARK)
+                if items:
+                    return items
+                rows = []
+                for r in t.rows[ri + 1:]:
+                    first = norm(r.cells[0].text) if r.cells else ""
+                    if col >= len(r.cells) or not first.isdigit() or not r.cells[col].text.strip():
+                        break
+                    c = r.cells[col]
+                    rows.append(Goal(id=f"g{len(rows) + 1}", text=c.text.strip(), start=c.start, end=c.end))
+                if len(rows) >= 2:
+                    return rows
+    return []
 
 
 def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:

@@ -409,4 +409,35 @@ def find_goals(text: str) -> list[Goal]:
                 goals.append(Goal(id=f"g{len(goals) + 1}", text=body.strip(), start=s + lead, end=s + len(body)))
         if goals:
             return goals
-    return []
+    return numbered_goals(text, 0, len(text), _GOAL_MARK)
+
+
+# 「目标1：…；目标2：…」: goals numbered by the word 目标 itself, anywhere in the report
+_GOAL_MARK = re.compile(r"目标\s*(?P<n>\d{1,2})\s*[：:]")
+
+
+def numbered_goals(text: str, start: int, end: int, mark: re.Pattern) -> list[Goal]:
+    """Goals as the items of the first run of marks numbered 1, 2, 3 … in text[start:end]; an item
+    runs to the next mark or its line's end. Fewer than two items are no list of goals."""
+    kept, expected = [], 1
+    for it in mark.finditer(text, start, end):
+        n = int(it.group("n"))
+        if n == expected:
+            kept.append(it)
+            expected += 1
+        elif n == 1 and len(kept) < 2:
+            kept, expected = [it], 2
+    if len(kept) < 2:
+        return []
+    goals: list[Goal] = []
+    for i, it in enumerate(kept):
+        s = it.end()
+        e = kept[i + 1].start() if i + 1 < len(kept) else end
+        line_end = text.find("\n", s, e)
+        if line_end >= 0 and i + 1 == len(kept):
+            e = line_end
+        body = text[s:e].rstrip(" \u3000\t\n-—;；。,，")
+        lead = len(body) - len(body.lstrip())
+        if body.strip():
+            goals.append(Goal(id=f"g{len(goals) + 1}", text=body.strip(), start=s + lead, end=s + len(body)))
+    return goals

@@ -95,3 +95,15 @@ def test_a_project_form_written_as_key_value_lines():
     assert got == [("产出指标", "养护里程", "≥30公里", "32公里", 20.0, 20.0),
                    ("效益指标", "群众满意度", "≥90%", "88%", 10.0, 9.78)]
     assert r.meta.total_score == 98.5
+
+
+def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
+    from pipeline.annotate import structure_text
+    from pipeline.structure.prose_facts import find_goals
+    goals = find_goals("年度总体目标\t目标1：完成河道清淤20公里；目标2：新建泵站2座。目标3：群众满意度达到90%。\n")
+    assert [g.text for g in goals] == ["完成河道清淤20公里", "新建泵站2座", "群众满意度达到90%"]
+    text = ("2022年度部门整体支出绩效自评表\n序号\t年度绩效目标\t实际完成情况\n1\t完成河道清淤20公里\t完成22公里\n"
+            "2\t新建泵站2座\t建成2座\n")
+    r = structure_text(text)
+    assert [g.text for g in r.goals] == ["完成河道清淤20公里", "新建泵站2座"]
+    assert all(r.text[g.start:g.end] == g.text for g in r.goals)
