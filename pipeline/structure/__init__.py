@@ -14,7 +14,8 @@ from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, S
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_indicator_lines, find_stated, numbered_goals, parse_date)
+                                            find_indicator_lines, find_stated, find_total_score, numbered_goals,
+                                            parse_date)
 from pipeline.structure.numbers import NUMBER_RE, parse_quantity, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, read_table_facts
@@ -92,6 +93,10 @@ def structure_into(record: Record, cleaned: Cleaned,
     whole = [t for t in facts.total_scores if t[2] is None or len(facts.projects) <= 1]
     if whole:
         record.meta.total_score = whole[-1][0]
+    elif len(facts.projects) > 1:
+        # a report of several projects: the tables' totals are the projects'; the report's own
+        # total is the one its prose states
+        record.meta.total_score = find_total_score(text, [(t.start, t.end) for t in record.tables])
     record.spans = _function_items_from_cells(text, record)
     return record
 

@@ -132,7 +132,7 @@ _DATE_LINE = re.compile(rf"^[ \t\u3000]*(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{
                         rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*日[ \t\u3000]*$", re.M)
 _SIGNATURE_TAIL = 1500   # the signature block closes the report
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
-_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分|整体支出绩效得分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
 _GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|,，]*[:：为]?[\s|,\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
 _SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
@@ -186,17 +186,7 @@ def find_meta(text: str) -> MetaFacts:
         y, mo, d = ymd
         if 1 <= mo <= 12 and 1 <= d <= 31:
             meta.filled_on = f"{y:04d}-{mo:02d}-{d:02d}"
-    tm = _TOTAL_SCORE.search(text)
-    if tm:
-        meta.total_score = to_float(tm.group("num"))
-        # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total.
-        # Only figures right after it count: in prose 「得分100分，评价等级为优。等级划分为：
-        # 优≥90分……60分」 the numbers later in the line are the grade scale, not the total.
-        line_end = text.find("\n", tm.end())
-        rest = text[tm.end():len(text) if line_end < 0 else line_end]
-        more = [to_float(x) for x in re.findall(NUMBER, _FIGURES.match(rest).group())]
-        if meta.total_score == 100 and more and more[-1] is not None and more[-1] <= 100:
-            meta.total_score = more[-1]
+    meta.total_score = find_total_score(text)
     meta.grade_scale = find_grade_scale(text)
     # The key words never sit right before a grade in a printed scale (「得分≥85分为优秀」),
     # and the pattern refuses a grade followed by a bound (「优秀≥85」).
@@ -204,6 +194,24 @@ def find_meta(text: str) -> MetaFacts:
     if gm:
         meta.grade = gm.group("grade")
     return meta
+
+
+def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
+    """The first total score stated outside the skipped ranges."""
+    for tm in _TOTAL_SCORE.finditer(text):
+        if any(s <= tm.start() < e for s, e in skip):
+            continue
+        total = to_float(tm.group("num"))
+        # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total.
+        # Only figures right after it count: in prose 「得分100分，评价等级为优。等级划分为：
+        # 优≥90分……60分」 the numbers later in the line are the grade scale, not the total.
+        line_end = text.find("\n", tm.end())
+        rest = text[tm.end():len(text) if line_end < 0 else line_end]
+        more = [to_float(x) for x in re.findall(NUMBER, _FIGURES.match(rest).group())]
+        if total == 100 and more and more[-1] is not None and more[-1] <= 100:
+            total = more[-1]
+        return total
+    return None
 
 
 def _cn_or_int(t: str) -> Optional[int]:

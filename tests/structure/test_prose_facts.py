@@ -107,3 +107,11 @@ def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
     r = structure_text(text)
     assert [g.text for g in r.goals] == ["完成河道清淤20公里", "新建泵站2座"]
     assert all(r.text[g.start:g.end] == g.text for g in r.goals)
+
+
+def test_report_total_of_a_several_project_report_is_its_prose_statement():
+    from pipeline.annotate import structure_text
+    table = "项目名称\t{name}\n一级指标\t二级指标\t三级指标\t分值\t得分\n产出指标\t数量指标\t{ind}\t100\t{score}\n总分\t\t\t100\t{score}\n"
+    text = ("2021年度部门整体支出绩效自评报告\n" + table.format(name="河道整治", ind="清淤长度", score="98.4") + "\n正文。\n\n"
+            + table.format(name="供水维护", ind="维修工程", score="96.2") + "\n经自评，我局部门整体支出绩效自评得分为95.30分。\n")
+    assert structure_text(text).meta.total_score == 95.3
