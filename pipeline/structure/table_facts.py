@@ -36,9 +36,9 @@ _INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
     ("level2", re.compile(r"二级指标")),
     ("level3", re.compile(r"三级指标")),
     ("name", re.compile(r"指标名|指标内容|^绩效指标$|^指标$")),
-    ("actual", re.compile(r"实际完成|完成值|实际值|业绩值|实际达到|实现值|全年实际")),
+    ("actual", re.compile(r"实际完成|完成值|实际值|业绩值|实际达到|实现值|全年实际|^完成情况$")),
     ("target", re.compile(r"目标值|指标值|预期值|计划值|年初目标|年度目标值|^目标")),
-    ("score", re.compile(r"得分|评分|自评分")),
+    ("score", re.compile(r"得分|评分(?!标准|依据|方法|细则|办法)|自评分")),
     ("weight", re.compile(r"权重|分值|标准分|满分")),
     ("deviation", re.compile(r"偏差|原因分析")),
     ("measure", re.compile(r"改进措施")),
@@ -531,6 +531,17 @@ class _Reader:
             if m:
                 lvl2, name = m.group(1), m.group(2).strip()
         scored = weight is not None or score is not None
+        if table.layout == "fixed" and not scored and not lvl1 and not lvl2 and self.facts.indicators \
+                and self.facts.indicators[-1].row in {r.id for r in table.rows}:
+            # a fixed-width cell wrapped onto this line: it continues the indicator above
+            prev = self.facts.indicators[-1]
+            prev.name += name
+            for side in ("target", "actual"):
+                more = _joined(_cells_at(cells, plan.get(side)))
+                if more and getattr(prev, side) is not None:
+                    q = parse_quantity(getattr(prev, side).text + more)
+                    setattr(prev, side, Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit))
+            return True
         if not name:
             # a group row: 「投入 … 16 … 16.00」 opens a level-1 group with its subtotal
             group = lvl2 or lvl1

@@ -12,6 +12,10 @@
   the merged group cells (一级/二级指标) are printed only on a group's first row;
 - ``words``: a header of column words separated by single spaces, then rows of a label and
   figures separated by single spaces (web pages that lost their table markup);
+- ``fixed``: a fixed-width table whose cells wrap onto continuation lines (text rendered for a
+  printer): columns are placed by display width (a Chinese character is two columns wide) from
+  the header, every physical line is a row, and a line without figures continues the row above
+  (the facts reader joins it);
 - ``csv``: comma-separated values as a spreadsheet exports them (quoted fields may hold commas),
   on consecutive lines that all have the same number of fields.
 Tables a reader marked itself (docx, pdf, html) come in as explicit blocks and are not re-detected.
@@ -21,6 +25,7 @@ Every cell keeps its offsets (trimmed of surrounding whitespace) into the cleane
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 CellSpan = tuple[int, int]
@@ -172,6 +177,19 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("tabs", rows))
                 i = j
                 continue
+        # fixed: a header of ≥3 column words on display-width columns, lines assigned by position
+        starts = _fixed_header(text, s, e)
+        if starts:
+            rows = [_fixed_cells(text, s, e, starts)]
+            j = i + 1
+            while j < n and not skipped(lines[j][0]) and text[lines[j][0]:lines[j][1]].strip() \
+                    and "\t" not in line(j):
+                rows.append(_fixed_cells(text, lines[j][0], lines[j][1], starts))
+                j += 1
+            if len(rows) >= 3 and _aligned(text, lines[i + 1:j], starts):
+                tables.append(TextTable("fixed", rows))
+                i = j
+                continue
         # spaces: ≥2 consecutive lines with ≥3 cells split by runs of spaces. Blank cells
         # cannot be seen in this layout; they are nearly always the grouping columns on the
         # left (一级/二级指标), so a short row is padded on the left to the header's width.
@@ -280,6 +298,55 @@ def _label_and_figures(text: str, start: int, end: int) -> list[CellSpan]:
     figs = m.start("figs")
     return [(m.start("label"), m.end("label"))] + [(figs + f.start(), figs + f.end())
                                                     for f in re.finditer(r"\S+", m.group("figs"))]
+
+
+_FIXED_HEADER_WORD = re.compile(r"指标|分值|权重|得分|标准|解释|完成|目标值|预算|执行")
+
+
+def _display_width(t: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end, display column) of each run of text separated by two or more spaces."""
+    out = []
+    for m in re.finditer(r"\S+(?: \S+)*", text[start:end]):
+        out.append((start + m.start(), start + m.end(), _display_width(text[start:start + m.start()])))
+    return out
+
+
+def _fixed_header(text: str, start: int, end: int) -> list[int]:
+    """The display columns where a fixed-width header's cells start, or [] when the line is none."""
+    line = text[start:end]
+    if "\t" in line or "  " not in line.strip():
+        return []
+    segs = _segments(text, start, end)
+    words = [text[a:b] for a, b, _ in segs]
+    if len(segs) >= 5 and all(len(w) <= 8 for w in words) and sum(bool(_FIXED_HEADER_WORD.search(w)) for w in words) >= 4:
+        return [col for _, _, col in segs]
+    return []
+
+
+def _aligned(text: str, body: list[tuple[int, int]], starts: list[int]) -> bool:
+    """A printer's table: its text starts on the header's columns, and some lines continue a
+    wrapped cell (text in the first column's place is missing). Cells merely separated by
+    spaces, at no fixed columns, are the ``spaces`` layout."""
+    segs = [seg for s, e in body for seg in _segments(text, s, e)]
+    on_columns = sum(any(abs(col - c) <= 1 for c in starts) for _, _, col in segs)
+    wrapped = sum(1 for s, e in body if (first := _segments(text, s, e)) and first[0][2] > starts[0] + 1)
+    return bool(segs) and on_columns >= 0.9 * len(segs) and wrapped >= 1
+
+
+def _fixed_cells(text: str, start: int, end: int, starts: list[int]) -> list[CellSpan]:
+    """One physical line's cells under the header's columns (empty cells where it has no text)."""
+    cells: list[CellSpan] = [(start, start)] * len(starts)
+    for a, b, col in _segments(text, start, end):
+        k = max((j for j, c in enumerate(starts) if c <= col + 1), default=0)
+        if cells[k][1] > cells[k][0]:
+            cells[k] = (cells[k][0], b)   # two runs under one column: one cell
+        else:
+            cells[k] = (a, b)
+    return cells
 
 
 _CSV_FIELD = re.compile(r'"(?P<q>(?:[^"]|"")*)"|(?P<u>[^,]*)')

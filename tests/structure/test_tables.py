@@ -131,3 +131,18 @@ def test_pipe_rows_without_outer_pipes_keep_their_empty_first_cells_and_the_rows
     assert [(i.name, i.weight, i.score) for i in r.indicators] == [("目标设定", 8.0, 7.6), ("预算编制", 12.0, 11.4),
                                                                   ("资金管理", 80.0, 79.0)]
     assert {(g.name, g.score) for g in r.score_groups} == {("决策", 19.0), ("过程", 79.0)}
+
+
+def test_fixed_width_table_with_wrapped_cells():
+    text = ("2020年度部门整体支出绩效自评报告\n\n"
+            "一级指标  二级指标  三级指标      评分标准              分值  完成情况    得分\n"
+            "投入      预算编制  预算编制科学  符合得满分，每发现一  5     符合        5\n"
+            "                    性            处问题扣1分\n"
+            "过程      资产管理  固定资产利用  ≥95%得满分，每低1个   5     94.0%       4.5\n"
+            "                    率            百分点扣0.5分\n"
+            "合计                                                    10                9.5\n")
+    r = structure_text(text)
+    assert [t.layout for t in r.tables] == ["fixed"]
+    got = [(i.level1, i.level2, i.name, i.weight, i.actual.text, i.score) for i in r.indicators]
+    assert got == [("投入", "预算编制", "预算编制科学性", 5.0, "符合", 5.0),
+                   ("过程", "资产管理", "固定资产利用率", 5.0, "94.0%", 4.5)]
