@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser annotate view test test-fast train eval bench bench-search labelstudio schema clean
+.PHONY: install browser annotate view devset test test-fast train eval bench bench-search labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -62,6 +62,14 @@ eval: install
 		--out runs/eval-seed14
 	$(PY) -m pipeline.tag.card models/tagger --bench --protocol runs/eval-full/report.json \
 		--protocol runs/eval-folds/report.json --protocol runs/eval-seed14/report.json
+
+# The development set (../shared/devset): annotate its reports with the shipped model and print
+# the scorer's per-document table and SUMMARY line (facts, findings, spans). See README.
+DEVSET ?= ../shared/devset
+devset: install
+	rm -rf out/devset
+	$(JIXIAO) annotate $(DEVSET)/docs --out out/devset --no-resume > /dev/null
+	python3 $(DEVSET)/score.py out/devset $(DEVSET)/gold
 
 bench: install
 	$(PY) -m pipeline.bench
