@@ -109,8 +109,10 @@ def find_staff(text: str) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- metadata
-_YEAR = re.compile(r"(20\d{2})\s*年度")
+_YEAR = re.compile(r"(20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度")
 _YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
+# a line that dates the page or the filing, not the year reported on
+_DATE_LINE_WORDS = re.compile(r"发布|发文|印发|填报|填表|日期|时间|来源|浏览|点击")
 _TITLE = re.compile(r"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{0,8}?(?:自评表|自评报告|评价报告|评价表|自评价报告|绩效报告)")
 _KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
 UNIT_SUFFIX = (r"(?:街道办事处|人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
@@ -120,7 +122,12 @@ _PLACE = r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|�
 _UNIT_IN_TITLE = re.compile(rf"(?:20\d{{2}}\s*年度?)\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:部门)?(?:整体|项目|预算|绩效|支出)")
 _UNIT_TITLE_START = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:[（(]?20\d{{2}}\s*年度?[）)]?)?(?:部门|单位)?(?:整体|项目)")
 _UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})\s*20\d{{2}}\s*年")
-_UNIT_KV = re.compile(rf"(?:单位名称|部门名称|预算单位|填报单位|评价单位|主管部门|部门（单位）名称|单位\(公章\)|单位（公章）)[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})")
+# the reporting unit as a form names it; a supervising body (主管部门) is the last resort, a cited
+# notice's issuer (「根据市财政局《…》」) never
+_UNIT_KEY_VALUE = r"(?:[（(][^）)\n]{{1,6}}[）)])?[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{suffix})"
+_UNIT_KV = re.compile(rf"(?:填报单位|单位名称|部门名称|预算单位|评价单位|部门（单位）名称|单位\(公章\)|单位（公章）)"
+                      + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
+_UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
@@ -163,9 +170,7 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
 def find_meta(text: str) -> MetaFacts:
     meta = MetaFacts()
     head = text[:800]
-    m = _YEAR.search(head) or _YEAR_LOOSE.search(head)
-    if m:
-        meta.year = int(m.group(1))
+    meta.year = find_year(text)
     titles = find_title_lines(text)
     for ts, te in titles:
         km = _KIND.search(text[ts:te])
@@ -194,6 +199,22 @@ def find_meta(text: str) -> MetaFacts:
     if gm:
         meta.grade = gm.group("grade")
     return meta
+
+
+def find_year(text: str) -> Optional[int]:
+    """The year reported on: a 「…年度」 in the title lines, else in the head of the report, never on a
+    line that dates the page or the filing (发布时间, 填报日期); 二〇二〇年度 as well as 2020年度."""
+    head = text[:800]
+    lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
+    titles = [ln for _, ln in lines if _TITLE.search(ln)]
+    usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
+    for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (_YEAR_LOOSE, usable)):
+        for ln in pool:
+            m = pattern.search(ln)
+            if m:
+                y = m.group(1)
+                return int(y) if y.isdigit() else _cn_or_int(y.replace("○", "〇"))
+    return None
 
 
 def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
@@ -269,6 +290,9 @@ def _find_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:
             pm = re.fullmatch(rf"(?:20\d{{2}}\s*年度?)?\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})", prev)
             if pm:
                 return pm.group("unit")
+    m = _UNIT_SUPERVISOR.search(text[:3000])
+    if m:
+        return m.group("unit")
     return _most_likely_unit(text, titles)
 
 

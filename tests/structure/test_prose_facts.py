@@ -115,3 +115,17 @@ def test_report_total_of_a_several_project_report_is_its_prose_statement():
     text = ("2021年度部门整体支出绩效自评报告\n" + table.format(name="河道整治", ind="清淤长度", score="98.4") + "\n正文。\n\n"
             + table.format(name="供水维护", ind="维修工程", score="96.2") + "\n经自评，我局部门整体支出绩效自评得分为95.30分。\n")
     assert structure_text(text).meta.total_score == 95.3
+
+
+def test_year_is_the_reported_year_not_a_publication_or_filing_date():
+    from pipeline.structure.prose_facts import find_year
+    assert find_year("发布时间：2023-04-02\n某县档案馆\n二〇二二年度部门整体支出绩效自评报告\n") == 2022
+    assert find_year("填报日期：2024年3月1日\n2023年度项目支出绩效自评表\n") == 2023
+
+
+def test_unit_is_the_filing_unit_not_a_supervising_body_or_a_cited_issuer():
+    from pipeline.structure.prose_facts import find_meta
+    text = ("项目支出绩效自评表\n根据县财政局《关于开展2022年度绩效自评的通知》要求开展自评。\n"
+            "主管部门：青禾县卫生健康局\n填报单位（盖章）：青禾县疾病预防控制中心\n")
+    assert find_meta(text).unit == "青禾县疾病预防控制中心"
+    assert find_meta(text.replace("填报单位（盖章）：青禾县疾病预防控制中心\n", "")).unit == "青禾县卫生健康局"
