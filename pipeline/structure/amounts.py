@@ -37,7 +37,7 @@ _PROJECT_SUBJECT = re.compile(r"(?:该|本|此)(?:项目|专项)|(?:项目|专�
 _SENTENCE_END_MARK = re.compile(r"[。；;！!？?]|\.(?!\d)|\n\s*\n|\n(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])")
 _MAX_SENTENCE = 200
 _MAX_GAP = 24           # characters between a term and its amount (「追加中央和省级农业专项资金等」), whitespace aside
-_DIGIT = re.compile(r"\d")
+_FIGURE_IN_GAP = re.compile(rf"(?:{NUMBER})\s*(?:%|亿|万|千|元|个百分点)")
 _TABLE_LINE = re.compile(r"\t")
 
 
@@ -112,7 +112,9 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
             continue
         f, tm = hit
         gap = left[tm.end():]
-        if len("".join(gap.split())) > _MAX_GAP or _DIGIT.search(gap) or "\n" in gap and _TABLE_LINE.search(gap):
+        # another figure between a term and an amount ends the term's reach; digits of a name
+        # (「12345热线」) do not
+        if len("".join(gap.split())) > _MAX_GAP or _FIGURE_IN_GAP.search(gap) or "\n" in gap and _TABLE_LINE.search(gap):
             out.append(Amount(None, value, m.start(), m.end()))
             continue
         term_at = left_start + tm.start()
@@ -236,7 +238,9 @@ def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProsePro
     for m in _PROJECT_PAIR.finditer(text):
         if _in(skip, m.start()):
             continue
-        name = m.group("name").strip(" \u3000“”\"")
+        name = m.group("name").strip(" \u3000")
+        if name.count("“") != name.count("”"):
+            name = name.strip("“”\"")   # a quote the clause cut in half
         if _NOT_A_NAME.match(name) or lex.any_budget_term.fullmatch(name) or lex.previous_year.search(name):
             continue
         b, e = to_float(m.group("b")), to_float(m.group("e"))

@@ -129,3 +129,13 @@ def test_unit_is_the_filing_unit_not_a_supervising_body_or_a_cited_issuer():
             "主管部门：青禾县卫生健康局\n填报单位（盖章）：青禾县疾病预防控制中心\n")
     assert find_meta(text).unit == "青禾县疾病预防控制中心"
     assert find_meta(text.replace("填报单位（盖章）：青禾县疾病预防控制中心\n", "")).unit == "青禾县卫生健康局"
+
+
+def test_digits_of_a_name_between_a_term_and_its_amount():
+    from pipeline.structure.amounts import find_budget, find_prose_projects
+    values = {k: v.value for k, v in find_budget("年初预算500.00万元，年中追加12345热线扩容等资金30.00万元，全年预算530.00万元。", []).items()}
+    assert values["adjustment"] == 30.0
+    values = {k: v.value for k, v in find_budget("年中追加3.5%的绩效奖励资金30.00万元。", []).items()}
+    assert "adjustment" not in values   # another figure in between: the term does not reach the amount
+    (p,) = find_prose_projects("；“智慧档案”系统升级预算40.00万元，支出38.00万元。", [])
+    assert p.name == "“智慧档案”系统升级"
