@@ -20,16 +20,29 @@ SCORE = "score_mismatch"
 
 
 def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    """总分 against the indicator scores of a whole scheme. A project form (项目支出绩效自评表) scores
+    budget execution in its funds row (分值 10, 得分 = 分值 × 执行率) and the indicators for the other
+    90 points: its 总分 is both together."""
     stated = record.meta.total_score
     inds = [i for i in record.indicators if i.project is None]
+    if not inds and len(record.projects) == 1:   # a one-project report: its indicators are the report's
+        inds = [i for i in record.indicators if i.project == record.projects[0].id]
     if stated is None or not inds or any(i.weight is None or i.score is None for i in inds):
         return
-    if abs(sum(i.weight for i in inds) - 100) > tol.full_scheme:
-        return
-    expected = sum(i.score for i in inds)
+    weights, expected = sum(i.weight for i in inds), sum(i.score for i in inds)
+    refs = ["meta.total_score"] + [i.id for i in inds]
+    b = record.budget
+    what = f"the sum of {len(inds)} indicator scores"
+    if abs(weights - 100) > tol.full_scheme:
+        if not ("execution_weight" in b and "execution_score" in b
+                and abs(weights + b["execution_weight"].value - 100) <= tol.full_scheme):
+            return
+        expected += b["execution_score"].value
+        refs.append("budget.execution_score")
+        what = f"the execution score {b['execution_score'].value:g} plus {len(inds)} indicator scores"
     if not tol.score_ok(stated, expected):
-        yield finding(TOTAL, f"total score {stated:g} is not the sum of {len(inds)} indicator scores ({expected:.2f})",
-                      ["meta.total_score"] + [i.id for i in inds], stated, expected, "indicator_sum")
+        yield finding(TOTAL, f"total score {stated:g} is not {what} ({expected:.2f})", refs, stated, expected,
+                      "indicator_sum")
 
 
 def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:

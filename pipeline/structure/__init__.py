@@ -101,7 +101,8 @@ def structure_into(record: Record, cleaned: Cleaned,
     return record
 
 
-_ROW_FIELDS = ("initial", "budgeted", "executed", "execution_rate", "execution_score", "balance")
+_ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "executed", "execution_rate": "execution_rate",
+               "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
 def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, StatedValue]:
@@ -122,7 +123,7 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, S
         if br.field_name is None:
             if any(f in table_set for f in ("budgeted", "executed")):
                 continue  # the first total row is the unit's
-            picks = {f: f for f in _ROW_FIELDS}
+            picks = dict(_ROW_FIELDS)   # field → the row's column role
         else:
             col = lex.budget_field(br.field_name).row_column
             picks = {br.field_name: col if col in br.values else next(

@@ -243,3 +243,14 @@ def test_a_qizhong_listing_without_a_partial_mark_is_complete(listing, raised):
     b.para(f"项目支出40.00万元（{listing}）。")
     found = [f for f in Checker().predict(b.build()) if f.kind == "sum_mismatch"]
     assert bool(found) == raised
+
+
+def test_project_form_total_is_the_execution_score_plus_the_indicator_scores():
+    text = ("2022年度项目支出绩效自评表\n项目名称\t水质监测\n"
+            "项目资金\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "年度资金总额\t100.00\t100.00\t96.00\t10\t96.00%\t9.6\n"
+            "一级指标\t二级指标\t三级指标\t分值\t得分\n产出指标\t数量指标\t监测点位\t50\t50\n"
+            "效益指标\t社会效益\t水质达标率\t40\t39\n总分\t\t\t100\t{total}\n")
+    assert Checker().predict(structure_text(text.format(total="98.6"))) == []
+    (f,) = Checker().predict(structure_text(text.format(total="99.6")))
+    assert (f.kind, f.relation, f.stated, f.expected) == ("total_mismatch", "indicator_sum", 99.6, 98.6)
