@@ -14,7 +14,8 @@ The passes, in order, and why:
 2. markup the seeds carry: HTML tags, ``[bookmark: …]``, markdown heading marks
    (their level is kept as a heading hint), HTML entities;
 3. character normalisation, one for one: full-width digits and Latin letters,
-   NBSP/ideographic spaces inside numbers, zero-width characters dropped;
+   NBSP/ideographic spaces inside numbers, zero-width characters and stray control
+   characters (NUL, DEL, C1; the reader warns about them) dropped;
 4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``;
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
@@ -133,7 +134,7 @@ _CHAR_MAP.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _CHAR_MAP.update({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
                   "％": "%", "\x0b": "\n", "\x0c": "\n"})
 _CHAR_RE = re.compile("[" + "".join(re.escape(c) for c in _CHAR_MAP) + "]")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # The patterns below that look back at a digit or a cell start with the character they
 # consume and check behind it afterwards: a pattern that opens with a lookbehind is tried at
 # every offset, one that opens with a character set is not (4-8x faster). Same matches as the

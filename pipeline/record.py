@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: warnings
 
 SectionKind = Literal[
     "basic_info", "functions", "organisation", "staffing", "assets", "budget",
@@ -226,6 +226,13 @@ class ErrorEntry(_Model):
     message: str
 
 
+class WarningEntry(_Model):
+    """Something odd in the input that a stage worked around: the document was still fully
+    processed. ``message`` says what was found and what was done about it."""
+    stage: str
+    message: str
+
+
 class Record(_Model):
     schema_version: str = SCHEMA_VERSION
     doc_id: str
@@ -249,6 +256,7 @@ class Record(_Model):
     links: list[Link] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     errors: list[ErrorEntry] = Field(default_factory=list)
+    warnings: list[WarningEntry] = Field(default_factory=list)
     model_version: Optional[str] = None
 
     def to_json_dict(self) -> dict[str, Any]:

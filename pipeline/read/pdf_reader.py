@@ -44,9 +44,14 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadResult:
     except ReadError:
         raise
     except Exception as error:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, TypeError, ...
-        detail = str(error) or type(error).__name__
-        if "password" in detail.lower() or type(error).__name__ == "PDFPasswordIncorrect":
-            raise ReadError("the .pdf is password-protected: remove the password first") from None
+        # pdfplumber wraps pdfminer's exception (PdfminerException(PDFPasswordIncorrect())):
+        # name the innermost one, so an encrypted file is not reported as "corrupt".
+        inner = error.args[0] if type(error).__name__ == "PdfminerException" and error.args else error
+        names = {type(error).__name__, type(inner).__name__}
+        detail = str(inner) or type(inner).__name__
+        if "password" in detail.lower() or names & {"PDFPasswordIncorrect", "PDFEncryptionError"}:
+            raise ReadError("the .pdf is encrypted and needs a password to open: "
+                            "save an unprotected copy and annotate that") from None
         raise ReadError(f"corrupt .pdf: {detail}") from None
     text = builder.text
     if n_chars == 0 or not text.strip():
