@@ -11,12 +11,13 @@ reverse lookup (source offset → cleaned offset) a binary search.
 
 The passes, in order, and why:
 1. line endings → ``\\n`` (readers and the Label Studio browser disagree on ``\\r``);
-2. markup the seeds carry: HTML tags, ``[bookmark: …]``, markdown heading marks
+2. markup the seeds carry: HTML tags (the gap between two table cells becomes a tab), ``[bookmark: …]``, markdown heading marks
    (their level is kept as a heading hint), HTML entities;
 3. character normalisation, one for one: full-width digits and Latin letters,
    NBSP/ideographic spaces inside numbers, zero-width characters and stray control
    characters (NUL, DEL, C1; the reader warns about them) dropped;
-4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``;
+4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``,
+   ``9 8 . 2 5`` → ``98.25``;
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
 6. trailing spaces at line ends (tabs are kept: they delimit table cells).
@@ -122,6 +123,9 @@ def _regex_edits(pattern: re.Pattern, text: str, repl) -> list[Edit]:
 _CRLF = re.compile(r"\r\n?")
 
 # --- pass 2: markup
+# HTML table cells pasted into a text file: 「<td>100</td><td>99.47</td>」 are two cells, not
+# 「10099.47」; the gap between two cells becomes a tab (table layout "tabs")
+_CELL_GAP = re.compile(r"</t[dh]>[ \t]*<t[dh]\b[^<>\n]{0,200}?>", re.I)
 _TAG = re.compile(r"</?(?:p|b|i|u|em|strong|sup|sub|span|div|font|br|td|tr|th|table|tbody|thead|h[1-6]|li|ul|ol|a|img|hr|s|strike|del|ins|mark|small|big)\b[^<>\n]{0,200}?/?>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+", re.M)
@@ -145,6 +149,9 @@ _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
 # a number broken across two table cells: 「14596\t.83」
 _SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
+# OCR spacing through a whole decimal: 「9 8 . 2 5分」 (each space removed on its own, so every
+# digit keeps its own source offset)
+_SPACED_DECIMAL = re.compile(r"(?<![\d.．])\d(?: \d)* [.．] \d(?: \d)*(?![\d.．])")
 _THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
@@ -179,6 +186,7 @@ def clean_text(source: str) -> Cleaned:
         idx = np.concatenate((body, end))
 
     run(_regex_edits(_CRLF, text, "\n"))
+    run(_regex_edits(_CELL_GAP, text, "\t"))
     run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
     run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
@@ -191,6 +199,8 @@ def clean_text(source: str) -> Cleaned:
     # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
     run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
+    run([(m.start() + k, m.start() + k + 1, "") for m in _SPACED_DECIMAL.finditer(text)
+         for k, ch in enumerate(m.group(0)) if ch == " "])
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))

@@ -55,3 +55,12 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
     # happen in the same cleaning, not the next
     c = clean_text("0\t.क0")
     assert clean_text(c.text).text == c.text
+
+
+def test_html_cells_in_text_stay_apart_and_ocr_spaced_decimals_join():
+    cleaned = clean_text("<tr><td colspan=\"3\">总分</td><td>100</td> <td>97.35</td></tr>\n得分9 6 . 4 5分，第1 2 3 4项\n")
+    assert cleaned.text == "总分\t100\t97.35\n得分96.45分，第1 2 3 4项\n"
+    start = cleaned.text.index("96.45")
+    # every digit keeps its own source offset
+    source = "<tr><td colspan=\"3\">总分</td><td>100</td> <td>97.35</td></tr>\n得分9 6 . 4 5分，第1 2 3 4项\n"
+    assert "".join(source[cleaned.offsets.to_source(start + k)] for k in range(5)) == "96.45"

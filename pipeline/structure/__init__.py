@@ -11,7 +11,7 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import Meta, Record, Section, Span, Staff, StatedValue, Table
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_stated)
+                                            find_stated, prose_total_scores)
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
@@ -83,11 +83,26 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.meta = Meta(unit=meta.unit, year=meta.year, kind=meta.kind, region=meta.region,
                        filled_on=meta.filled_on, total_score=meta.total_score, grade=meta.grade,
                        grade_scale=meta.grade_scale or {}, staff=Staff(**find_staff(text)))
-    if facts.total_score is not None:
-        # the indicator table's own total row is the most specific statement of the total
-        record.meta.total_score = facts.total_score[0]
+    record.meta.total_score = _whole_total_score(facts.total_rows, meta.total_score,
+                                                 *prose_total_scores(text, line_ranges))
     record.spans = _function_items_from_cells(text, record)
     return record
+
+
+def _whole_total_score(rows, first_statement, prose, n_table_statements) -> float | None:
+    """The total the document states for the whole. The indicator table's own total row is the
+    most specific statement, unless it is not the whole's: a bound under 100 makes it a subtotal
+    (「合计 90 87.90」), and several total rows are one per project table. Then the last total
+    stated in prose wins (a conclusion states the whole), if there is one."""
+    if rows:
+        total, bound = rows[-1][0], rows[-1][1]
+        whole = bound is None or bound >= 100
+        if (whole and len({row[0] for row in rows}) == 1) or not prose:
+            return total
+        return prose[-1]
+    if n_table_statements > 1 and prose:
+        return prose[-1]
+    return first_statement
 
 
 def _line_ranges(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

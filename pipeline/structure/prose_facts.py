@@ -117,7 +117,10 @@ _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
-_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分|整体支出绩效得分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+_SCALE_BOUND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|至|到|[~～\-－—]|的为|为[\"“「]?(?:优|良|中|合格|差|不合格))")
+# 「总分100分，实际得分98.08分」: after a bound of 100, the score the same sentence goes on to state
+_SCORE_AFTER_BOUND = re.compile(rf"[^。；;\n]{{0,20}}?(?:得分|得|计)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
 _GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|]*[:：为]?[\s|\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
 _SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
@@ -143,6 +146,21 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
+
+
+def prose_total_scores(text: str, table_lines: list[tuple[int, int]]) -> tuple[list[float], int]:
+    """Total scores stated outside tables, in text order (「部门整体支出绩效自评得分为95.26分」),
+    and how many total-score statements the tables hold (「总分 100 97.2」, one per project table)."""
+    out, in_tables = [], 0
+    for m in _TOTAL_SCORE.finditer(text):
+        value = to_float(m.group("num"))
+        if _in_table(m.start(), table_lines):
+            in_tables += 1
+            continue
+        if value is None or not 0 < value <= 100 or _SCALE_BOUND.match(text, m.end()):
+            continue   # 「自评得分90分（含）以上为优」 is the grade scale, not a score
+        out.append(value)
+    return out, in_tables
 
 
 def find_meta(text: str) -> MetaFacts:
@@ -181,6 +199,10 @@ def find_meta(text: str) -> MetaFacts:
         more = [to_float(x) for x in re.findall(NUMBER, _FIGURES.match(rest).group())]
         if meta.total_score == 100 and more and more[-1] is not None and more[-1] <= 100:
             meta.total_score = more[-1]
+        elif (meta.total_score == 100 and (after := _SCORE_AFTER_BOUND.match(text, tm.end()))
+              and not _SCALE_BOUND.match(text, after.end())):
+            stated = to_float(after.group("num"))
+            meta.total_score = stated if stated is not None and stated <= 100 else meta.total_score
     meta.grade_scale = find_grade_scale(text)
     # The key words never sit right before a grade in a printed scale (「得分≥85分为优秀」),
     # and the pattern refuses a grade followed by a bound (「优秀≥85」).

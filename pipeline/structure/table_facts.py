@@ -242,6 +242,10 @@ class TableFacts:
     budget_rows: list[BudgetRow] = field(default_factory=list)
     narrative_cells: list[NarrativeCell] = field(default_factory=list)
     total_score: Optional[tuple[float, Cell]] = None
+    # every total row read, in order: (total, the bound it is out of when the row states one, cell);
+    # several of them (one per project table) or a bound under 100 (「合计 90 87.90」) mean the
+    # row is not the document's own total
+    total_rows: list[tuple[float, Optional[float], Cell]] = field(default_factory=list)
     kv: dict[str, str] = field(default_factory=dict)
     table_kinds: dict[str, str] = field(default_factory=dict)
 
@@ -428,6 +432,7 @@ class _Reader:
                 total = numbers[-1]
                 cell = next(c for c in reversed(cells) if NUMBER_RE.search(c.text))
                 self.facts.total_score = (total, cell)
+                self.facts.total_rows.append((total, numbers[0] if len(numbers) >= 2 else None, cell))
             return True
         if _PAGE_HEADER.search(joined):
             return True
