@@ -117,8 +117,8 @@ def _read_page(page, number: int) -> list[tuple[int, float, int, object]]:
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    lines = [line for raw in page.filter(outside_tables).extract_text_lines(strip=False, return_chars=True)
-             if (line := _line(raw, number)) is not None]
+    lines = [line for chars in _char_lines(page.filter(outside_tables).chars)
+             if (line := _line(chars, number)) is not None]
     for index in (0, -1):   # a page number alone at the top or the bottom of the page
         if lines and _PAGE_NUMBER.match(lines[index].text) and len(lines[index].pieces) == 1:
             lines.pop(index)
@@ -130,9 +130,24 @@ def _read_page(page, number: int) -> list[tuple[int, float, int, object]]:
     return sorted(items, key=lambda item: (item[1], item[2]))
 
 
-def _line(raw: dict, page: int) -> _Line | None:
-    """Cut a pdfplumber text line into pieces at column gaps (a gap with no space character)."""
-    chars = sorted(raw["chars"], key=lambda c: c["x0"])
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into printed lines (by their vertical middle), spaces included:
+    pdfplumber's own text lines leave the space characters out of their chars."""
+    lines: list[list[dict]] = []
+    middles: list[float] = []
+    for char in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        middle = (char["top"] + char["bottom"]) / 2
+        if lines and middle - middles[-1] <= 0.4 * max(char["size"], 1.0):
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+            middles.append(middle)
+    return lines
+
+
+def _line(chars: list[dict], page: int) -> _Line | None:
+    """Cut a printed line into pieces at column gaps (a gap with no space character)."""
+    chars = sorted(chars, key=lambda c: c["x0"])
     pieces: list[tuple[float, str]] = []
     text, start, previous = "", None, None
     sizes = [c["size"] for c in chars if not c["text"].isspace()]
@@ -142,7 +157,7 @@ def _line(raw: dict, page: int) -> _Line | None:
     for char in chars:
         if char["text"].isspace():
             if text:
-                text += " "
+                text += char["text"]   # the space the document has (U+3000 included)
             previous = None if previous is None else char   # a space char: no column gap here
             continue
         if previous is not None and previous["text"].strip() and char["x0"] - previous["x1"] > COLUMN_GAP * size:
@@ -158,7 +173,7 @@ def _line(raw: dict, page: int) -> _Line | None:
     if not pieces:
         return None
     visible = [c for c in chars if not c["text"].isspace()]
-    return _Line(page, raw["top"], visible[0]["x0"], visible[-1]["x1"], size, pieces)
+    return _Line(page, min(c["top"] for c in visible), visible[0]["x0"], visible[-1]["x1"], size, pieces)
 
 
 def _join_cell_lines(cell: str) -> str:
