@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser annotate view devset test test-fast train eval bench bench-search labelstudio schema clean
+.PHONY: install browser fonts annotate view devset test test-fast train eval bench bench-search labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed browser
+install: $(VENV)/.installed browser fonts
 
 # tests/view drive Debian's chromium through Playwright (never `playwright install`: it downloads a
 # browser build). Installed with a CJK font when missing, as root with apt-get; else the browser tests skip and say why.
@@ -27,6 +27,14 @@ browser:
 	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || \
 	echo "chromium not installed: the browser tests in tests/view will skip"
+
+# A CJK TrueType font from Debian for the PDF reflow tests (tests/read/render_pdf.py renders our
+# reports to PDF with it). Needs root and apt-get; elsewhere those tests skip and say why.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@test -e $(CJK_FONT) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -q && apt-get install -y -q fonts-wqy-microhei; } \
+		|| echo "no CJK font installed (fonts-wqy-microhei): the PDF reflow tests will skip"
 
 annotate: install
 	$(JIXIAO) annotate $(IN) --out $(OUT)

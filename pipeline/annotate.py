@@ -2,8 +2,10 @@
 
 Each document becomes exactly one Record. A stage that fails adds an entry to
 ``record.errors`` and the later stages still run on what there is; a file that
-cannot be read at all still yields a Record (empty text, errors filled). Nothing
-here raises for a bad document.
+cannot be read at all still yields a Record (empty text, errors filled). Something
+odd that a reader worked around (a damaged byte, no byte-order mark, stray control
+characters, an unknown suffix) is a ``record.warnings`` entry, and every stage runs
+as for a clean file. Nothing here raises for a bad document.
 
 ``annotate_stream`` is a generator over paths, so a batch of thousands of files is
 processed one document at a time in constant memory.
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from pipeline.clean import clean_text
-from pipeline.record import ErrorEntry, Record, Source
+from pipeline.record import ErrorEntry, Record, Source, WarningEntry
 from pipeline.script import restore_script, to_simplified
 from pipeline.structure import structure_into
 
@@ -128,6 +130,7 @@ def _restore_script(record: Record) -> None:
 
 def run_components(record: Record, comps: Components) -> Record:
     record.errors.extend(e.model_copy() for e in comps.load_errors)
+    # Only a document without usable text skips the stages; warnings never do.
     if record.text and not any(e.stage in ("read", "clean") or e.message.startswith("not a budget") for e in record.errors):
         for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
             if comp is not None:
@@ -171,8 +174,7 @@ def annotate_path(path: Path, components: Components | None = None, limits=None)
         return record
     record.source.format = result.format if result.format in ("txt", "docx", "pdf", "html", "md") else fmt
     record.source.encoding = result.encoding
-    for w in result.warnings:
-        record.errors.append(ErrorEntry(stage="read", message=f"warning: {w}"))
+    record.warnings.extend(WarningEntry(stage="read", message=w) for w in result.warnings)
     explicit = [(result.format, tb.rows) for tb in result.tables]
     structure_text(result.text, record, explicit, keep_twin=True)
     return run_components(record, components or Components())

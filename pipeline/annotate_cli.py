@@ -56,12 +56,21 @@ def _write_atomic(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
+def _real_errors(record: dict) -> list[dict]:
+    # records of schema 1.0 kept read warnings among the errors, as "warning: …"
+    return [e for e in record.get("errors", []) if not e["message"].startswith("warning:")]
+
+
+def _warnings(record: dict) -> list[dict]:
+    old = [e for e in record.get("errors", []) if e["message"].startswith("warning:")]
+    return record.get("warnings", []) + old
+
+
 def summarize(records: list[dict]) -> dict[str, int]:
-    def real_errors(r):
-        return [e for e in r.get("errors", []) if not e["message"].startswith("warning:")]
     return {
         "documents": len(records),
-        "with errors": sum(1 for r in records if real_errors(r)),
+        "with errors": sum(1 for r in records if _real_errors(r)),
+        "with warnings": sum(1 for r in records if _warnings(r)),
         "unreadable": sum(1 for r in records if not r.get("text")),
         "sections": sum(len(r.get("sections", [])) for r in records),
         "tables": sum(len(r.get("tables", [])) for r in records),
@@ -143,9 +152,12 @@ def register(app: typer.Typer) -> None:
             table.add_row(k, str(v))
         Console().print(table)
         for r in written:
-            errs = [e for e in r["errors"] if not e["message"].startswith("warning:")]
+            errs = _real_errors(r)
             if errs:
                 console.print(f"[yellow]{r['source']['path']}[/yellow]: " + "; ".join(f"{e['stage']}: {e['message']}" for e in errs[:3]))
+            warns = _warnings(r)
+            if warns:
+                console.print(f"[cyan]{r['source']['path']}[/cyan] warning: " + "; ".join(f"{w['stage']}: {w['message']}" for w in warns[:3]))
         if missing:
             console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
         if stats["documents"] and stats["unreadable"] == stats["documents"]:

@@ -11,12 +11,14 @@ reverse lookup (source offset → cleaned offset) a binary search.
 
 The passes, in order, and why:
 1. line endings → ``\\n`` (readers and the Label Studio browser disagree on ``\\r``);
-2. markup the seeds carry: HTML tags, ``[bookmark: …]``, markdown heading marks
+2. markup the seeds carry: HTML tags (the gap between two table cells becomes a tab), ``[bookmark: …]``, markdown heading marks
    (their level is kept as a heading hint), HTML entities;
 3. character normalisation, one for one: full-width digits and Latin letters,
-   NBSP/ideographic spaces inside numbers, zero-width characters dropped;
+   NBSP/ideographic spaces inside numbers, zero-width characters and stray control
+   characters (NUL, DEL, C1; the reader warns about them) dropped;
 4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``,
-   ``5 ,2 8 1 . 0 5`` → ``5,281.05``; the letter O inside a number → 0 (``2O24``);
+   ``5 ,2 8 1 . 0 5`` → ``5,281.05``, ``9 8 . 2 5`` → ``98.25``; the letter O inside a number
+   → 0 (``2O24``);
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
 6. page furniture: page-number lines (「－ 3 －」「第 3 页 共 5 页」) with the running header next
@@ -125,6 +127,9 @@ def _regex_edits(pattern: re.Pattern, text: str, repl) -> list[Edit]:
 _CRLF = re.compile(r"\r\n?")
 
 # --- pass 2: markup
+# HTML table cells pasted into a text file: 「<td>100</td><td>99.47</td>」 are two cells, not
+# 「10099.47」; the gap between two cells becomes a tab (table layout "tabs")
+_CELL_GAP = re.compile(r"</t[dh]>[ \t]*<t[dh]\b[^<>\n]{0,200}?>", re.I)
 _TAG = re.compile(r"</?(?:p|b|i|u|em|strong|sup|sub|span|div|font|br|td|tr|th|table|tbody|thead|h[1-6]|li|ul|ol|a|img|hr|s|strike|del|ins|mark|small|big)\b[^<>\n]{0,200}?/?>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+", re.M)
@@ -137,7 +142,7 @@ _CHAR_MAP.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _CHAR_MAP.update({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
                   "％": "%", "\x0b": "\n", "\x0c": "\n"})
 _CHAR_RE = re.compile("[" + "".join(re.escape(c) for c in _CHAR_MAP) + "]")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # The patterns below that look back at a digit or a cell start with the character they
 # consume and check behind it afterwards: a pattern that opens with a lookbehind is tried at
 # every offset, one that opens with a character set is not (4-8x faster). Same matches as the
@@ -148,9 +153,10 @@ _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
 # a number broken across two table cells: 「14596\t.83」
 _SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
-# digit by digit: 「5 ,2 8 1 . 0 5万元」 (OCR of a letter-spaced number); joined only where the
-# result is one well-formed number, so two numbers side by side (「1.5 2.5」) stay apart
-_SPACED_DIGITS = re.compile(r"\d(?<!\d\d)(?:(?: ?[,.] ?| )\d)+(?!\d)")
+# digit by digit: 「5 ,2 8 1 . 0 5万元」「9 8 . 2 5分」 (OCR of a letter-spaced number); joined only
+# where the result is one well-formed number, so two numbers side by side (「1.5 2.5」) stay apart;
+# each space is removed on its own, so every digit keeps its own source offset
+_SPACED_DIGITS = re.compile(r"\d(?<!\d\d)(?:(?: ?[,.．] ?| )\d)+(?!\d)")
 _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # the letter O read for a zero inside a number: 「2O24年」
 _LETTER_ZERO = re.compile(r"[Oo](?<=\d[Oo])(?=\d)")
@@ -219,15 +225,16 @@ def _page_furniture(text: str) -> list[Edit]:
 _TRAILING = re.compile(r"[ \u3000]+$", re.M)
 
 
-def _join_spaced_digits(m: re.Match) -> str:
-    joined = m.group(0).replace(" ", "")
-    spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
-    # letter-spacing puts a space after nearly every digit; a row of separate figures does not
-    # without a separator only a count glued to its measure word (「6 1 2件」) is one number
-    glued = m.end() < len(m.string) and "\u4e00" <= m.string[m.end()] <= "\u9fff"
-    if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or glued) and _WELL_FORMED.fullmatch(joined):
-        return joined
-    return m.group(0)
+def _spaced_digit_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _SPACED_DIGITS.finditer(text):
+        joined = m.group(0).replace(" ", "").replace("．", ".")
+        spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
+        # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
+        # digits without a separator stay apart (「第1 2 3 4项」 may be four items)
+        if spaces >= max(2, digits - 1) and any(c in joined for c in ",.") and _WELL_FORMED.fullmatch(joined):
+            edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")
+    return edits
 
 
 def _entity_repl(m: re.Match) -> str:
@@ -248,6 +255,7 @@ def clean_text(source: str) -> Cleaned:
         idx = np.concatenate((body, end))
 
     run(_regex_edits(_CRLF, text, "\n"))
+    run(_regex_edits(_CELL_GAP, text, "\t"))
     run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
     run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
@@ -263,7 +271,7 @@ def clean_text(source: str) -> Cleaned:
     run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
-    run(_regex_edits(_SPACED_DIGITS, text, _join_spaced_digits))
+    run(_spaced_digit_edits(text))
     run(_regex_edits(_LETTER_ZERO, text, "0"))
     run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")

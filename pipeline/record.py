@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.1: warnings; 1.2: findings carry relation, confidence and sides
 
 SectionKind = Literal[
     "basic_info", "functions", "organisation", "staffing", "assets", "budget",
@@ -241,6 +241,13 @@ class ErrorEntry(_Model):
     message: str
 
 
+class WarningEntry(_Model):
+    """Something odd in the input that a stage worked around: the document was still fully
+    processed. ``message`` says what was found and what was done about it."""
+    stage: str
+    message: str
+
+
 class Record(_Model):
     schema_version: str = SCHEMA_VERSION
     doc_id: str
@@ -264,6 +271,7 @@ class Record(_Model):
     links: list[Link] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     errors: list[ErrorEntry] = Field(default_factory=list)
+    warnings: list[WarningEntry] = Field(default_factory=list)
     model_version: Optional[str] = None
     # The cleaned text in the document's own script while the stages work on its simplified
     # twin (pipeline.script); None for a report written in simplified characters.

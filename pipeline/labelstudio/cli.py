@@ -17,6 +17,8 @@ import typer
 from pipeline import ANNOTATIONS_DIR, PROJECT_ROOT
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+# pulled corrections land outside the tracked tree unless the user names a folder
+PULL_DEFAULT = PROJECT_ROOT / "runs" / "ls-corrections"
 URL_ENV = "LABEL_STUDIO_URL"
 
 ls_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -53,14 +55,17 @@ def config_cmd() -> None:
 @ls_app.command("push")
 def push_cmd(records: list[Path] = typer.Argument(..., help="record JSON files, records.jsonl, or folders"),
              url: Optional[str] = URL_OPT, project: str = PROJECT_OPT,
-             config: Optional[Path] = CONFIG_OPT) -> None:
+             config: Optional[Path] = CONFIG_OPT,
+             max_chars: Optional[int] = typer.Option(None, "--max-chars",
+                                                     help="refuse records whose text is longer (default 200,000)")) -> None:
     """Import records as tasks with predictions (idempotent by doc_id)."""
     from pipeline.labelstudio.client import LabelStudioError
-    from pipeline.labelstudio.push import prepare, push_records, read_records
+    from pipeline.labelstudio.push import MAX_TASK_CHARS, prepare, push_records, read_records
     from pipeline.labelstudio.tasks import OffsetError
 
     try:
-        prepared = prepare(read_records(records))  # offsets are checked before any request
+        # offsets are checked before any request
+        prepared = prepare(read_records(records), max_chars or MAX_TASK_CHARS)
         with _client(url, config) as client:
             report = push_records(client, prepared, project)
     except (LabelStudioError, OffsetError, FileNotFoundError, ValueError) as exc:
@@ -72,8 +77,10 @@ def push_cmd(records: list[Path] = typer.Argument(..., help="record JSON files, 
 
 @ls_app.command("pull")
 def pull_cmd(url: Optional[str] = URL_OPT, project: str = PROJECT_OPT, config: Optional[Path] = CONFIG_OPT,
-             out: Path = typer.Option(ANNOTATIONS_DIR / "corrections", "--out",
-                                      help="folder for corrections.json, examples.jsonl, changes.json")) -> None:
+             out: Path = typer.Option(PULL_DEFAULT, "--out",
+                                      help="folder for corrections.json, examples.jsonl, changes.json "
+                                           "(default runs/ls-corrections, untracked; training reads "
+                                           "annotations/corrections: name it to train on them)")) -> None:
     """Export human corrections in the training format and report what changed."""
     from rich.console import Console
     from rich.table import Table
@@ -99,6 +106,9 @@ def pull_cmd(url: Optional[str] = URL_OPT, project: str = PROJECT_OPT, config: O
     console.print(f"relations: {report.diff.relations_added} added, {report.diff.relations_deleted} deleted")
     for path in report.files:
         console.print(f"wrote {path}")
+    if out.resolve() != (ANNOTATIONS_DIR / "corrections").resolve():
+        console.print(f"training reads {ANNOTATIONS_DIR / 'corrections'}: copy {out}/corrections.json there "
+                      "(or pull with --out) to train on these corrections")
 
 
 @ls_app.command("backend")

@@ -109,13 +109,25 @@ class Prepared:
     unlinked: int = 0
 
 
-def prepare(records: Iterable[Record]) -> Prepared:
+# One task's text above this many characters is refused: Label Studio's labeling view renders the
+# whole text with every region at once, and a 2.2-million-character task had not rendered
+# after 150 s. See README (Label Studio) for how the limit was chosen.
+MAX_TASK_CHARS = 200_000
+
+
+def prepare(records: Iterable[Record], max_chars: int = MAX_TASK_CHARS) -> Prepared:
     """Convert and validate every record (raises OffsetError on the first bad one)."""
     out = Prepared()
     seen: set[str] = set()
     for record in records:
         if not record.text:
             out.skipped.append((record.doc_id, "empty text (unreadable document)"))
+            continue
+        if len(record.text) > max_chars:
+            out.skipped.append((record.doc_id, f"{record.source.path}: text of {len(record.text):,} characters is "
+                                               f"over the {max_chars:,}-character limit of one task (the labeling "
+                                               "view would not render it in time); split the document, or raise "
+                                               "--max-chars"))
             continue
         if record.doc_id in seen:
             out.skipped.append((record.doc_id, "duplicate doc_id in the input"))

@@ -7,7 +7,8 @@ prediction carries
 * one ``label`` region per span, with the span's score;
 * one ``table`` region per indicator / project / fund-use table row and per
   stated budget figure, so links into tables have something to point at;
-* one relation per record link whose two ends both have a region;
+* a region for every other link end (a figure in the narrative, a table cell, a row of a
+  table not shown otherwise), so that every record link is one relation the annotator sees;
 * a task-level ``score`` for uncertainty-first review: the mean span score
   (sort ascending in the Data Manager to see the least certain documents first).
 
@@ -23,8 +24,9 @@ from typing import Any, Iterable
 
 from pipeline.corpus.lsformat import SPAN_FROM_NAME, TEXT_TO_NAME
 from pipeline.labels import load_labels
-from pipeline.labelstudio.config import (BUDGET_FIELD, FUND_ROW, INDICATOR_ROW, PROJECT_ROW,
-                                         TABLE_FROM_NAME)
+from pipeline.labelstudio.config import (BUDGET_FIELD, FIGURE, FUND_ROW, INDICATOR_ROW, PROJECT_ROW,
+                                         TABLE_FROM_NAME, TABLES_FIELD)
+from pipeline.link.ends import RecordIndex
 from pipeline.record import Record
 
 META_FIELDS = ("unit", "year", "kind", "region")
@@ -161,9 +163,36 @@ def record_to_prediction(record: Record, span_labels: Iterable[str] | None = Non
             region_of[p.id] = rid
             result.append(_table_region(rid, PROJECT_ROW, p.start, p.end, text))
 
+    for f in record.fund_use:
+        if f.row and f.row in region_of:
+            region_of[f.id] = region_of[f.row]
+
+    index = RecordIndex(record)
+
+    def end_region(ref: str) -> str | None:
+        """The region of a link end; one is made for ends not shown yet (a narrative figure
+        「text:S-E」, a cell 「ROW#cK」, a row of a table not shown, an asset figure)."""
+        if ref in region_of:
+            return region_of[ref]
+        end = index.resolve(ref)
+        intervals = [(s, e) for s, e in end.intervals if e > s] if end else []
+        if not intervals:
+            return None
+        start, stop = min(s for s, _ in intervals), max(e for _, e in intervals)
+        if end.kind == "row":
+            table = index.table_of_row(ref) or index.table_of_row(getattr(
+                index.indicators.get(ref) or index.projects.get(ref), "row", None))
+            label = TABLE_KIND_REGION.get(table.kind if table else "", BUDGET_FIELD)
+        else:
+            label = FIGURE if end.kind == "text" else BUDGET_FIELD
+        rid = unique(region_id("e_", ref))
+        region_of[ref] = rid
+        result.append(_table_region(rid, label, start, stop, text))
+        return rid
+
     unlinked = []
     for link in record.links:
-        a, b = region_of.get(link.from_), region_of.get(link.to)
+        a, b = end_region(link.from_), end_region(link.to)
         if a is None or b is None:
             unlinked.append(f"{link.id} {link.from_} -{link.relation}-> {link.to}")
             continue
@@ -174,8 +203,24 @@ def record_to_prediction(record: Record, span_labels: Iterable[str] | None = Non
     return Converted(result, round(score, 6), region_of, unlinked)
 
 
+def tables_html(record: Record) -> str:
+    """The record's tables as HTML tables for the read-only panel beside the text: one <tr>
+    per row, its id in the first column, so the columns stay columns whatever the layout."""
+    from html import escape
+
+    parts = []
+    for t in record.tables:
+        parts.append(f'<table><caption>{escape(t.id)} · {escape(t.kind)}</caption>')
+        for row in t.rows:
+            cells = "".join(f"<td>{escape(c.text)}</td>" for c in row.cells)
+            parts.append(f"<tr><th>{escape(row.id)}</th>{cells}</tr>")
+        parts.append("</table>")
+    return "".join(parts) or "<p>(no tables)</p>"
+
+
 def task_data(record: Record) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": record.text, "doc_id": record.doc_id, "source": record.source.path}
+    data: dict[str, Any] = {"text": record.text, "doc_id": record.doc_id, "source": record.source.path,
+                            TABLES_FIELD: tables_html(record)}
     for name in META_FIELDS:
         data[name] = getattr(record.meta, name)
     return data

@@ -50,13 +50,12 @@ def decode_text(data: bytes) -> Decoded:
         kind = binary_kind(data)
         if kind:
             raise ReadError(f"binary file ({kind})")
-        if b"\x00" in data:
-            decoded = _decode_wide_without_bom(data)
-            if decoded is None:
-                raise ReadError("binary file (contains NUL bytes and is not UTF-16/UTF-32 text)")
-        else:
+        decoded = _decode_wide_without_bom(data) if b"\x00" in data else None
+        if decoded is None and b"\x00" in data:
+            decoded = _decode_with_stray_nuls(data)
+        elif decoded is None:
             decoded = _decode_narrow(data)
-    _refuse_binary_text(decoded.text)
+    decoded.warnings.extend(stray_control_warnings(decoded.text))
     return decoded
 
 
@@ -93,8 +92,26 @@ def _decode_wide_without_bom(data: bytes) -> Decoded | None:
         except UnicodeDecodeError:
             continue
         if "\x00" not in text and _plausible_share(text) >= MIN_PLAUSIBLE_SHARE:
-            return Decoded(text, codec, [f"no byte-order mark: {codec} recognised from the NUL-byte pattern"])
+            return Decoded(text, codec, [f"no byte-order mark: read as {codec} (recognised from the NUL-byte pattern)"])
     return None
+
+
+def _decode_with_stray_nuls(data: bytes) -> Decoded:
+    """A few NULs in an otherwise clean UTF-8 or GB18030 text (a bad copy, a padded export):
+    decoded with the NULs in place, which the cleaner removes. Anything less certain is binary."""
+    binary = ReadError("binary file (contains NUL bytes and is not UTF-16/UTF-32 text)")
+    if data.count(0) > MAX_CONTROL_SHARE * len(data):
+        raise binary
+    try:
+        without = _decode_narrow(data.replace(b"\x00", b""))
+    except ReadError:
+        raise binary from None
+    if without.warnings or without.encoding not in ("utf-8", "gb18030"):
+        raise binary   # only a damaged or guessed decoding fits: no text to trust
+    try:
+        return Decoded(data.decode(without.encoding), without.encoding)
+    except UnicodeDecodeError:
+        raise binary from None
 
 
 def _decode_narrow(data: bytes) -> Decoded:
@@ -177,12 +194,17 @@ def _plausible_share(text: str) -> float:
     return 1.0 - bad / len(sample)
 
 
-def _refuse_binary_text(text: str) -> None:
-    if "\x00" in text:
-        raise ReadError("binary file (contains NUL characters)")
-    controls = len(_BINARY_CONTROL.findall(text))
-    if text and controls / len(text) > MAX_CONTROL_SHARE:
-        raise ReadError(f"binary file ({controls} control characters in {len(text)})")
+def stray_control_warnings(text: str) -> list[str]:
+    """A text with a few stray control characters (NULs from a bad copy, a form feed) is still
+    text: warn, and let the cleaner remove them (its offset map keeps spans traceable to the
+    source). Beyond MAX_CONTROL_SHARE of the text it is binary: ReadError."""
+    found = _BINARY_CONTROL.findall(text)
+    if not found:
+        return []
+    if len(found) > MAX_CONTROL_SHARE * len(text):
+        raise ReadError(f"binary file ({len(found)} control characters in {len(text)})")
+    kinds = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(set(found))[:5])
+    return [f"{len(found)} stray control character(s) ({kinds}) removed from the text"]
 
 
 # Labels HTML pages declare for Chinese text; GB18030 decodes all of them (it is their superset).
@@ -205,5 +227,4 @@ def decode_declared(data: bytes, declared: str) -> Decoded | None:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    _refuse_binary_text(text)
-    return Decoded(text, "utf-8" if codec == "utf-8" else codec)
+    return Decoded(text, "utf-8" if codec == "utf-8" else codec, stray_control_warnings(text))

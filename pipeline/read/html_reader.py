@@ -22,6 +22,9 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "form", "fieldset", "figure", "figcaption", "address", "hr", "caption", "center",
           "tr", "td", "th", "thead", "tbody", "tfoot", "body", "html", "title", "legend", "details",
           "summary"}
+# Tables inside table cells are rendered by recursion, a few frames per level; real pages nest
+# a handful. Deeper ones are read as flow (with a warning) instead of exhausting the stack.
+MAX_TABLE_NESTING = 40
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")   # not NBSP/U+3000: those are content to a browser too
 
 
@@ -31,14 +34,14 @@ def read_html(data: bytes, limits: ReadLimits) -> ReadResult:
 
     soup = BeautifulSoup(decoded.text, "html.parser")
     builder = LayoutBuilder()
-    flow = _Flow(builder)
+    flow = _Flow(builder, warnings=decoded.warnings)
     flow.walk(soup)
     flow.end_line()
     text = builder.text
     if not text.strip():
         raise ReadError("empty file: the HTML page has no visible text")
     return ReadResult(text=text, format="html", encoding=decoded.encoding, n_bytes=len(data),
-                      tables=builder.tables, warnings=decoded.warnings)
+                      tables=builder.tables, warnings=flow.warnings)
 
 
 def _decode(data: bytes) -> Decoded:
@@ -60,8 +63,10 @@ def _decode(data: bytes) -> Decoded:
 class _Flow:
     """Walks the parse tree and feeds lines and tables to a LayoutBuilder (or to a cell)."""
 
-    def __init__(self, builder: LayoutBuilder | None):
+    def __init__(self, builder: LayoutBuilder | None, table_depth: int = 0, warnings: list[str] | None = None):
         self.builder = builder
+        self.table_depth = table_depth   # tables this flow is nested in
+        self.warnings = warnings if warnings is not None else []
         self.lines: list[str] = []      # used when rendering inside a table cell
         self._parts: list[str] = []
         self._preformatted = False      # the current line holds <pre> text: keep its spacing
@@ -82,9 +87,19 @@ class _Flow:
             self.lines.append(line)
 
     def walk(self, node, pre: bool = False) -> None:
+        """Depth-first, with an explicit stack: a page nested thousands of elements deep must
+        not hit Python's recursion limit."""
         from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-        for child in node.children:
+        # Work items, popped from the end: (node, pre) to visit, or None to end the line
+        # after a block element's children.
+        work: list = [(child, pre) for child in reversed(list(node.children))]
+        while work:
+            item = work.pop()
+            if item is None:
+                self.end_line()
+                continue
+            child, pre = item
             if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):
@@ -98,13 +113,16 @@ class _Flow:
             if name == "br":
                 self.end_line()
             elif name == "table":
-                self._table(child, pre)
+                for cell in reversed(self._table(child, pre)):   # a layout table: its cells are flow
+                    work.append(None)
+                    work.extend((grandchild, pre) for grandchild in reversed(list(cell.children)))
             elif name in _BLOCK:
                 self.end_line()
-                self.walk(child, pre or name == "pre")
-                self.end_line()
+                inner = pre or name == "pre"
+                work.append(None)
+                work.extend((grandchild, inner) for grandchild in reversed(list(child.children)))
             else:
-                self.walk(child, pre)
+                work.extend((grandchild, pre) for grandchild in reversed(list(child.children)))
 
     def _text(self, text: str, pre: bool) -> None:
         if not pre:
@@ -116,30 +134,33 @@ class _Flow:
             self._parts.append(line)
             self._preformatted = True
 
-    def _table(self, table, pre: bool) -> None:
+    def _table(self, table, pre: bool) -> list:
+        """Render a data table; a layout table's cells are returned, for walk() to read as flow."""
         self.end_line()
         rows = [[cell for cell in _cells(tr)] for tr in _rows(table)]
+        if self.table_depth >= MAX_TABLE_NESTING:
+            # each nesting level costs a few stack frames: deeper tables are read as plain flow
+            if not any("nested deeper" in w for w in self.warnings):
+                self.warnings.append(f"tables nested deeper than {MAX_TABLE_NESTING} levels: "
+                                     "the inner ones read as plain text")
+            return [cell for row in rows for cell in row]
         if all(len(row) <= 1 for row in rows):
             # Layout table: read its content as flow (nested data tables stay tables).
-            for row in rows:
-                for cell in row:
-                    self.walk(cell, pre)
-                    self.end_line()
-            return
-        rendered = _grid([[(_cell_text(cell, pre), _span(cell, "rowspan"), _span(cell, "colspan")) for cell in row]
+            return [cell for row in rows for cell in row]
+        rendered = _grid([[(self._cell_text(cell, pre), _span(cell, "rowspan"), _span(cell, "colspan")) for cell in row]
                           for row in rows])
         if self.builder is not None:
             self.builder.add_table(rendered)
         else:
             # A table nested in a cell: flattened into the cell's lines.
             self.lines.extend(" ".join(c.replace("\n", " ") for c in row if c) for row in rendered)
+        return []
 
-
-def _cell_text(cell, pre: bool) -> str:
-    flow = _Flow(builder=None)
-    flow.walk(cell, pre)
-    flow.end_line()
-    return "\n".join(flow.lines)
+    def _cell_text(self, cell, pre: bool) -> str:
+        flow = _Flow(builder=None, table_depth=self.table_depth + 1, warnings=self.warnings)
+        flow.walk(cell, pre)
+        flow.end_line()
+        return "\n".join(flow.lines)
 
 
 def _rows(table):

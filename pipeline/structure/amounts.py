@@ -34,7 +34,8 @@ _SENTENCE_BREAK = re.compile(r"[。；;\n]|\.(?!\d)")
 # a sentence about one project names it before the figures (该项目, A项目, 专项资金)
 _PROJECT_SUBJECT = re.compile(r"(?:该|本|此)(?:项目|专项)|(?:项目|专项)(?=(?:全年|年初|年度)?预算)")
 # a line that opens with a key (「全年预算数：」) starts a statement of its own
-_SENTENCE_END_MARK = re.compile(r"[。；;！!？?]|\.(?!\d)|\n\s*\n|\n(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])")
+# and a table row (a line with a tab) is no part of the sentence after it
+_SENTENCE_END_MARK = re.compile(r"[。；;！!？?]|\.(?!\d)|\n\s*\n|\n(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])|\t[^\n]*\n")
 _MAX_SENTENCE = 200
 _MAX_GAP = 24           # characters between a term and its amount (「追加中央和省级农业专项资金等」), whitespace aside
 _FIGURE_IN_GAP = re.compile(rf"(?:{NUMBER})\s*(?:%|亿|万|千|元|个百分点)")

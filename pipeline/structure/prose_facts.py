@@ -140,6 +140,9 @@ _DATE_LINE = re.compile(rf"^[ \t\u3000]*(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{
 _SIGNATURE_TAIL = 1500   # the signature block closes the report
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
 _TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分|整体支出绩效得分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+_SCALE_BOUND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|至|到|[~～\-－—]|的为|为[\"“「]?(?:优|良|中|合格|差|不合格))")
+# 「总分100分，实际得分98.08分」: after a bound of 100, the score the same sentence goes on to state
+_SCORE_AFTER_BOUND = re.compile(rf"[^。；;\n]{{0,20}}?(?:得分|得|计)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分")
 GRADES = "优秀|良好|合格|中等|一般|较差|不合格|优|良|中|差"
 _GRADE = re.compile(rf"(?:评价结果等次|评价等次|评价等级|绩效等级|自评等级|等次|等级|评价结果|属于|评为|自评为|定为|结果为)[\s|,，]*[:：为]?[\s|,\"“”'「」]*(?P<grade>{GRADES})(?![\u4e00-\u9fff]{{0,1}}[≥≤<>＜＞])")
 _SCALE_ITEM = re.compile(rf"(?P<cond>[^；;。，,]{{0,30}}?)分?(?:为|的为|属于|评为)[\"“]?(?P<grade>{GRADES})")
@@ -223,6 +226,8 @@ def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[fl
         if any(s <= tm.start() < e for s, e in skip):
             continue
         total = to_float(tm.group("num"))
+        if total is None or not 0 < total <= 100 or _SCALE_BOUND.match(text, tm.end()):
+            continue   # 「自评得分90分（含）以上为优」 is the grade scale, not a score
         # 「自评总分  100  98.98」: in a table row the first number is the maximum, the last the total.
         # Only figures right after it count: in prose 「得分100分，评价等级为优。等级划分为：
         # 优≥90分……60分」 the numbers later in the line are the grade scale, not the total.
@@ -231,6 +236,11 @@ def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[fl
         more = [to_float(x) for x in re.findall(NUMBER, _FIGURES.match(rest).group())]
         if total == 100 and more and more[-1] is not None and more[-1] <= 100:
             total = more[-1]
+        elif total == 100 and (after := _SCORE_AFTER_BOUND.match(text, tm.end())) \
+                and not _SCALE_BOUND.match(text, after.end()):
+            # 「总分100分，实际得分98.08分」: the bound, then the score
+            stated = to_float(after.group("num"))
+            total = stated if stated is not None and stated <= 100 else total
         return total
     return None
 

@@ -177,6 +177,18 @@ def decoding_text(text: str, region: Region) -> str:
     return text[:region.start] + text[region.start:region.end].replace("\t", " ") + text[region.end:]
 
 
+# 「2,036人」: a comma between a digit and exactly three more digits groups thousands.
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def rules_text(text: str) -> str:
+    """The text decoding and the structure rules cut clauses in: a thousands comma is no
+    clause break (「完成交易项目1,126宗」 is one WORKLOAD, not 「126宗」), so it reads as a
+    digit there. Same length, so offsets are unchanged; span texts and counts are always
+    taken from the real text."""
+    return _THOUSANDS_COMMA.sub("0", text)
+
+
 def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int) -> str:
     """Heading path (outermost first) and row label, cut from the left to max_chars."""
     parts = list(headings_for(region.start)) if headings_for else []

@@ -33,7 +33,7 @@ from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecod
                                  keep_span)
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
-                                  structure_for, title_kind)
+                                  rules_text, structure_for, title_kind)
 from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
                                  title_item_bodies)
 from pipeline.tag.measure_sections import complete_measure_sections
@@ -182,10 +182,13 @@ class Tagger:
         if headings_for is None:
             headings_for, found_tables = structure_for(text)
             tables = tables if tables is not None else found_tables
+        # the model reads the real text; clauses are cut in rules_text (thousands commas as
+        # digits, same length); span texts and counts come from the real text (source)
+        source, text = text, rules_text(text)
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
         out: list[SpanPrediction] = []
         gate = self.section_gate.bind(text, regions, headings_for) if self.section_gate else None
-        for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
+        for r, probs in zip(regions, self.region_probs(source, regions, headings_for)):
             region_text = decoding_text(text, r)
             found = []
             for sp in decode_region(region_text, r.start, probs, self.decoder, self.merge_labels):
@@ -193,35 +196,35 @@ class Tagger:
                     continue
                 if gate and not gate.allows(sp.label, sp.start, sp.end, r):
                     continue
-                span_text = text[sp.start:sp.end]
+                span_text = source[sp.start:sp.end]
                 attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
                 found.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
             if self.structure_rules:
                 # a 偏差原因 / 改进措施 row cell: one span per sentence (pipeline.tag.rows)
                 found = complete_row(region_text, r, probs[:, self.decoder.o_id], found,
                                      lambda a, b, label, score: SpanPrediction(a, b, label, round(score, 4),
-                                                                               text[a:b]))
+                                                                               source[a:b]))
             out += found
         if self.structure_rules:
             # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
             out += complete_function_lists(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), text[a:b]),
+                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), source[a:b]),
                 under_functions=lambda pos: any(title_kind(h) == "functions" for h in headings_for(pos)))
             # a duty stated as a title is its title alone: its paragraph is O (labels.md)
             body = {id(p) for p in title_item_bodies(text, out, headings_for)}
             out = [p for p in out if id(p) not in body]
             # likewise the untagged items of a numbered list of measures
             out += complete_measure_lists(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
+                text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), source[a:b]))
             # untagged imperative sentences of a measures section (pipeline.tag.measure_sections)
             if gate is not None:
                 out += complete_measure_sections(
                     text, regions, out, lambda a, b, r: gate.kinds(a, b, r)[0],
-                    lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), text[a:b]))
+                    lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), source[a:b]))
             # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
             out += complete_workload_clauses(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), text[a:b],
-                                                              parse_workload(text[a:b]).as_attrs()))
+                text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), source[a:b],
+                                                              parse_workload(source[a:b]).as_attrs()))
         return sorted(out, key=lambda p: (p.start, p.end))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:

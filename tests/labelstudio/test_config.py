@@ -24,7 +24,7 @@ def test_span_labels_colours_and_hotkeys_come_from_labels_yaml():
 def test_relations_text_and_table_regions():
     root = ET.fromstring(labeling_config())
     assert [r.get("value") for r in root.iter("Relation")] == [r.name for r in load_labels().relations]
-    text = root.find("Text")
+    text = root.find(".//Text")
     assert (text.get("name"), text.get("value")) == (TEXT_TO_NAME, f"${TEXT_TO_NAME}")
     table = _groups(labeling_config())[TABLE_FROM_NAME]
     assert table.get("toName") == TEXT_TO_NAME

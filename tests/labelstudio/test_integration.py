@@ -136,7 +136,9 @@ def test_ml_backend_predictions_are_stored_and_annotations_retrain(ls_client, pr
     server, _ = serve_in_thread(backend, port=free_port())
     try:
         pid = push_records(ls_client, [], project_title).project_id  # an empty project
-        ls_client.sdk.projects.import_tasks(id=pid, request=[{"data": {"text": TEXT, "doc_id": "raw"}}])
+        # a task imported by hand names every field of the labeling config; tables_html may be empty
+        ls_client.sdk.projects.import_tasks(id=pid, request=[{"data": {"text": TEXT, "doc_id": "raw",
+                                                                       "tables_html": ""}}])
         ml = ls_client.sdk.ml.create(project=pid, url=f"http://127.0.0.1:{server.server_address[1]}",
                                      title="jixiao", auto_update=True)
         assert ml.readable_state == "Connected" and ml.model_version == "fake-v1"
@@ -163,3 +165,21 @@ def test_ml_backend_predictions_are_stored_and_annotations_retrain(ls_client, pr
         server.shutdown()
         server.server_close()
         backend.close()
+
+
+def test_every_link_is_stored_as_a_relation_and_tables_travel_as_html(ls_client, project_title):
+    from .test_tables_and_links import record_with_every_kind_of_link
+
+    record = record_with_every_kind_of_link()
+    report = push_records(ls_client, [record], project_title)
+    assert report.created == [record.doc_id] and report.unlinked == 0
+    (task,) = _tasks(ls_client, report.project_id)
+    (pred,) = task["predictions"]
+    relations = [r for r in pred["result"] if r.get("type") == "relation"]
+    region_ids = {r["id"] for r in pred["result"] if r.get("type") == "labels"}
+    assert len(relations) == len(record.links) == 6
+    assert all(r["from_id"] in region_ids and r["to_id"] in region_ids for r in relations)
+    assert "<td>≥10场次</td>" in task["data"]["tables_html"]
+    # the project got the labeling config with the tables panel (Label Studio validated it)
+    project = ls_client.request("GET", f"/api/projects/{report.project_id}/").json()
+    assert 'name="tables"' in project["label_config"] and "pre-wrap" in project["label_config"]

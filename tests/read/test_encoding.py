@@ -121,3 +121,21 @@ def test_undecodable_bytes_are_refused(raw):
     with pytest.raises(ReadError) as caught:
         read_bytes(raw, ".txt")
     assert caught.value.message.startswith("undecodable text")
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_stray_nul_and_control_characters_are_kept_for_the_cleaner_with_a_warning(codec):
+    text = "一、部门基本情况\n本局核定编制30人。\n二、预算执行情况\n年度总收入960.00万元。\n" * 5
+    damaged = (text[:10] + "\x00\x00" + text[10:30] + "\x7f" + text[30:]).encode(codec)
+    result = read_bytes(damaged, ".txt")
+    assert result.encoding == codec
+    assert result.text.replace("\x00", "").replace("\x7f", "") == text   # removed later, by clean
+    assert any("3 stray control character(s)" in warning for warning in result.warnings)
+
+
+def test_utf16_without_bom_is_read_with_a_warning():
+    text = "2022年度部门整体支出绩效自评报告\n一、部门基本情况\n核定编制30人。\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        result = read_bytes(text.encode(codec), ".txt")
+        assert (result.text, result.encoding) == (text, codec)
+        assert any("no byte-order mark" in warning for warning in result.warnings)

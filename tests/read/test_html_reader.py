@@ -117,3 +117,21 @@ def test_html_page_saved_as_txt_is_read_as_html(cells):
     assert result.format == "html"
     assert cells(result) == [["指标", "分值"], ["培训", "10"]]
     assert any("HTML page" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("depth", [1_000, 50_000])
+def test_deeply_nested_page_is_read_without_recursion(depth):
+    page = ("<html><body><p>绩效自评</p>" + "<div><span>" * depth + "最深处的文字"
+            + "</span></div>" * depth + "<p>结尾</p></body></html>")
+    result = read_bytes(page.encode("utf-8"), ".html")
+    assert result.text.split() == ["绩效自评", "最深处的文字", "结尾"]
+
+
+def test_deeply_nested_tables_are_read_with_a_warning(cells):
+    depth = 500
+    layout = "<p>甲</p>" + "<table><tr><td>" * depth + "核心" + "</td></tr></table>" * depth
+    assert read_bytes(layout.encode("utf-8"), ".html").text.split() == ["甲", "核心"]
+    data = "<p>甲</p>" + "<table><tr><th>左</th><td>" * depth + "核心" + "</td></tr></table>" * depth
+    result = read_bytes(data.encode("utf-8"), ".html")
+    assert "核心" in result.text and len(result.tables) == 1
+    assert any("nested deeper" in warning for warning in result.warnings)

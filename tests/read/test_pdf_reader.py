@@ -63,3 +63,19 @@ def test_not_a_pdf_says_what_it_is(docx_bytes):
     with pytest.raises(ReadError) as caught:
         read_bytes(docx_bytes, ".pdf")
     assert caught.value.message.startswith("corrupt .pdf: no %PDF header") and "ZIP" in caught.value.message
+
+
+def test_encrypted_pdf_says_it_needs_a_password():
+    import io
+
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    sheet.drawString(72, 720, "budget performance 2022")
+    sheet.save()
+    with pytest.raises(ReadError) as caught:
+        read_bytes(buffer.getvalue(), ".pdf")
+    assert "encrypted" in caught.value.message and "password" in caught.value.message
+    assert "corrupt" not in caught.value.message
