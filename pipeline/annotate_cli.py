@@ -84,6 +84,9 @@ def register(app: typer.Typer) -> None:
         check: bool = typer.Option(True, "--check/--no-check", help="Check the arithmetic."),
         resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip inputs already in records.jsonl."),
         max_mb: float = typer.Option(20.0, "--max-mb", help="Refuse files larger than this (MB)."),
+        disable_rule: list[str] = typer.Option([], "--disable-rule",
+                                               help="Switch off a tagger rule of configs/tagger.yaml (repeatable)."),
+        no_rules: bool = typer.Option(False, "--no-rules", help="The tagger's model and decoder only, no rules."),
     ) -> None:
         """Annotate reports: one record per document in OUT/<stem>.json and OUT/records.jsonl."""
         from pipeline.annotate import annotate_path, expand_inputs, load_components
@@ -103,7 +106,14 @@ def register(app: typer.Typer) -> None:
         todo = [p for p in inputs if str(p) not in done]
         if done:
             console.print(f"resuming: {len(inputs) - len(todo)} of {len(inputs)} documents already in {jsonl}")
-        comps = load_components(model, tag=tag, link=link, check=check)
+        if disable_rule:
+            from pipeline.tag.rules import REGISTRY
+            unknown = sorted(set(disable_rule) - set(REGISTRY))
+            if unknown:
+                console.print(f"[red]unknown rule(s)[/red] {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+                raise typer.Exit(2)
+        comps = load_components(model, tag=tag, link=link, check=check,
+                                tagger_options={"disable": disable_rule, "no_rules": no_rules})
         for e in comps.load_errors:
             console.print(f"[yellow]{e.stage}: {e.message}[/yellow]")
         limits = ReadLimits(max_bytes=int(max_mb * 1024 * 1024))

@@ -15,7 +15,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.tag.decode import DecodedSpan, is_count, strip_label_lead
+from pipeline.tag.decode import DecodedSpan
+from pipeline.tag.span_rules import is_count, strip_label_lead
 from pipeline.tag.regions import NUMBERING, title_kind
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -142,7 +143,7 @@ def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 
 _MAX_TITLE = 12  # a duty stated as a title is a short phrase (政治协商, 政协事务管理)
 
 
-def title_item_bodies(text: str, spans: list, headings_for) -> list:
+def title_item_bodies(text: str, spans: list, headings_for, max_title: int = _MAX_TITLE) -> list:
     """The FUNCTION spans that explain a duty stated as a title: labels.md marks an item
     written as a title and a paragraph (「1、政治协商」 + 「政协各类会议是……」) by its title
     alone; the paragraph is O. A FUNCTION span whose innermost heading is itself a FUNCTION
@@ -156,7 +157,7 @@ def title_item_bodies(text: str, spans: list, headings_for) -> list:
         if not titles or text[s.start:s.end] in titles[-1]:
             continue  # no heading, or the span is the title itself
         title = re.sub(r"\s+", "", titles[-1])
-        if len(title) > _MAX_TITLE or re.search(r"[，,；;。、]", title):
+        if len(title) > max_title or re.search(r"[，,；;。、]", title):
             continue  # not a title: the parser may read a numbered item of a list as a heading
         for t in functions:
             words = re.sub(r"\s+", "", text[t.start:t.end])

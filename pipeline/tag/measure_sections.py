@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tag.decode import _NEGATIVE_STATE, IMPERATIVE_OPENING, LEAD_IN, DecodedSpan, snap, strip_label_lead
+from pipeline.tag.decode import DecodedSpan
+from pipeline.tag.span_rules import _NEGATIVE_STATE, IMPERATIVE_OPENING, LEAD_IN, snap, strip_label_lead
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.regions import Region
 

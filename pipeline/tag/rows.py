@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from pipeline.tag.decode import CAUSE_CLAUSE, IMPERATIVE_OPENING, LEAD_IN, snap
+from pipeline.tag.span_rules import CAUSE_CLAUSE, IMPERATIVE_OPENING, LEAD_IN, snap
 from pipeline.tag.regions import Region, narrative_row_kind
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
