@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol
 
+from pipeline.lexicon import NUMBERING
 from pipeline.structure.sections import classify_title
 
 HeadingsFor = Callable[[int], list[str]]
@@ -193,13 +194,6 @@ def headings_from_record(record) -> HeadingsFor:
     return headings_for
 
 
-# list numbering by level (一、 > （一） > 1. > （1）); used with .match, also by pipeline.tag.lists
-NUMBERING = [
-    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
-    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
-    (3, re.compile(r"\d{1,2}[、.．](?!\d)")),
-    (4, re.compile(r"[（(]\d{1,2}[）)]")),
-]
 
 
 def simple_headings(text: str, max_title: int = 40) -> HeadingsFor:

@@ -18,10 +18,10 @@ import re
 
 import numpy as np
 
-from pipeline.tag.span_rules import CAUSE_CLAUSE, IMPERATIVE_OPENING, LEAD_IN, snap
+from pipeline.lexicon import IMPERATIVE_OPENING, SENTENCE
+from pipeline.tag.span_rules import CAUSE_CLAUSE, LEAD_IN, snap
 from pipeline.tag.regions import Region, narrative_row_kind
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CELL_BREAK = re.compile(r"\t")
 
 
@@ -52,7 +52,7 @@ def complete_row(text: str, region: Region, p_o: np.ndarray, spans: list, make_s
         return list(spans)
     out, used = [], set()
     body = text[region.start:region.end]
-    for m in _SENTENCE.finditer(body):
+    for m in SENTENCE.finditer(body):
         for piece in _CELL_BREAK.split(m.group()) if not region.wrapped else [m.group()]:
             off = region.start + m.start() + m.group().find(piece)
             a, b = snap(text, off, off + len(piece))

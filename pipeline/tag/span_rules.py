@@ -23,22 +23,18 @@ from typing import Callable
 
 import numpy as np
 
+from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
+                              NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, is_count)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
 
 # ---------------------------------------------------------------- snapping to the spec
 
-_CN_NUM = "一二三四五六七八九十"
 _CONSEQUENCE = "导致|造成|使得|以致|从而|进而"  # words that link a cause to its effect, in neither span
 _LEADING = re.compile(
     r"(?:\s+"
-    rf"|[{_CN_NUM}]+是[、，,：:]?"                      # 一是、
-    rf"|第[{_CN_NUM}\d]+[、，,：:]"                    # 第一，
-    rf"|[（(][{_CN_NUM}\d]{{1,3}}[）)][、.．，,]?"      # （1） (一)
-    r"|\d{1,2}(?:[、.．](?!\d)|[)）])"                  # 1. 1、 1)
-    rf"|[{_CN_NUM}]{{1,3}}[、.．]"                      # 一、
-    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"  # ① ⑴ ⒈ ㈠ Ⅰ
+    rf"|{ENUMERATOR}"                                  # 一是、 第一， （1） 1. 一、 ① (pipeline.lexicon)
     r"|(?:同时|另外|此外|其次|首先|最后|再次|其中|并且|而且|以及|总之)[，,、：:]?"
     # discourse markers before a statement (labels.md: connectives stay outside a span)
     r"|(?:但同时|但也要看到|与此同时|另一方面|再者|总体来看|客观地说|在实际工作中|但是|然而|但)[，,、：:]?"
@@ -66,13 +62,12 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
 
 # no span holds a sentence end (labels.md: a clause or a sentence, one item, one title
 # sentence; none of the seed gold or synthetic spans does)
-_SPLIT = re.compile(r"[\n\t。；;！!？?]")
 
 
 def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Pieces of [start, end) between line breaks, tabs and sentence ends."""
     pieces, s = [], start
-    for m in _SPLIT.finditer(text, start, end):
+    for m in BREAK.finditer(text, start, end):
         pieces.append((s, m.start()))
         s = m.end()
     pieces.append((s, end))
@@ -83,7 +78,6 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 CLAUSE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 # where a clause ends; 、 is not one: it joins list items inside a clause
-_CLAUSE_END = frozenset("，,；;。：:！!？?\n\t")
 # the end of a lead-in that introduces a statement without belonging to it
 LEAD_IN = re.compile(r"将|是|在于|为[:：]?|如下[:：]?|[:：]")
 
@@ -105,11 +99,11 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
         lo = out[-1].end if out else region_start
         hi = min(region_end, spans[k + 1].start if k + 1 < len(spans) else region_end)
         a = sp.start
-        while a > lo and text[a - 1] not in _CLAUSE_END and sp.start - a < max_widen:
+        while a > lo and text[a - 1] not in CLAUSE_END_CHARS and sp.start - a < max_widen:
             a -= 1
         # widen up to a clause edge or the next span; a connective left between two spans
         # (…不足导致…) is cut off again by snap
-        if not (a == lo or text[a - 1] in _CLAUSE_END):
+        if not (a == lo or text[a - 1] in CLAUSE_END_CHARS):
             a = sp.start  # no clause edge close enough: keep the model's start
         elif a < sp.start:
             # a lead-in (我局将…, 主要原因是…, 原因在于…) stays outside the span
@@ -117,9 +111,9 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
             if leads:
                 a = leads[-1].end()
         b = sp.end
-        while b < hi and text[b] not in _CLAUSE_END and b - sp.end < max_widen:
+        while b < hi and text[b] not in CLAUSE_END_CHARS and b - sp.end < max_widen:
             b += 1
-        if not (b == hi or text[b] in _CLAUSE_END):
+        if not (b == hi or text[b] in CLAUSE_END_CHARS):
             b = sp.end
         a, b = snap(text, a, b)
         if b - a < sp.end - sp.start:  # snapping removed more than widening added: keep the original
@@ -136,8 +130,7 @@ def _union(a: DecodedSpan, b: DecodedSpan) -> DecodedSpan:
 
 # where a FUNCTION item begins and ends: an item is a numbered line or a ；-separated duty,
 # and may hold commas and 、 lists
-_ITEM_END = frozenset("。；;\n\t")
-_ITEM_EDGE = _ITEM_END | frozenset("：:")
+_ITEM_EDGE = ITEM_END_CHARS | frozenset("：:")
 
 
 def widen_function_items(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
@@ -168,9 +161,9 @@ def widen_function_items(text: str, region_start: int, region_end: int, spans: l
         while a > lo and text[a - 1] not in _ITEM_EDGE:
             a -= 1
         b = sp.end
-        while b < hi and text[b] not in _ITEM_END:
+        while b < hi and text[b] not in ITEM_END_CHARS:
             b += 1
-        whole_item = (a == region_start or text[a - 1] in _ITEM_EDGE) and (b == region_end or text[b] in _ITEM_END)
+        whole_item = (a == region_start or text[a - 1] in _ITEM_EDGE) and (b == region_end or text[b] in ITEM_END_CHARS)
         if whole_item and b - a <= max_item:
             a, b = snap(text, a, b)
             if b - a >= sp.end - sp.start:
@@ -183,11 +176,6 @@ def widen_function_items(text: str, region_start: int, region_end: int, spans: l
 # ---------------------------------------------------------------- merging broken pieces
 
 _COMMA_GAP = re.compile(r"^[，,、\s]*$")
-_HAS_COUNT = re.compile(r"[\d一二两三四五六七八九十百千万]+\s*[余多]?\s*[\u4e00-\u9fff]")
-
-
-def has_count(text: str, start: int, end: int) -> bool:
-    return bool(_HAS_COUNT.search(text, start, end))
 
 
 def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[str],
@@ -217,7 +205,7 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
                            or (sp.label == "MEASURE" and gap in ("，", ",", "、", ""))
                            or (sp.label == "PROBLEM" and gap == "、"))
             if sp.label == "WORKLOAD":
-                joinable = not _HAS_COUNT.search(text[prev.start:prev.end]) and gap_is_weak
+                joinable = not has_count(text, prev.start, prev.end) and gap_is_weak
             else:
                 joinable = sp.label in merge_labels and gap_is_weak
             if joinable:
@@ -227,7 +215,6 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
     return out
 
 
-_SENTENCE_START = frozenset("。；;！!？?：:\n\t")
 
 
 def _sentence_edge(text: str, pos: int, bound: int, step: int, max_widen: int) -> int | None:
@@ -235,9 +222,9 @@ def _sentence_edge(text: str, pos: int, bound: int, step: int, max_widen: int) -
     ``bound``, or None when it lies more than ``max_widen`` characters away."""
     peek = -1 if step < 0 else 0  # the character beyond the edge
     q = pos
-    while q != bound and text[q + peek] not in _SENTENCE_START and abs(q - pos) <= max_widen:
+    while q != bound and text[q + peek] not in SENTENCE_EDGE_CHARS and abs(q - pos) <= max_widen:
         q += step
-    return q if (q == bound or text[q + peek] in _SENTENCE_START) and abs(q - pos) <= max_widen else None
+    return q if (q == bound or text[q + peek] in SENTENCE_EDGE_CHARS) and abs(q - pos) <= max_widen else None
 
 
 # labels widened to their sentence, and the characters at which a right edge is a cut: a
@@ -291,13 +278,6 @@ def strip_label_lead(text: str, span: DecodedSpan, min_left: int = 4) -> Decoded
     return DecodedSpan(m.end(), span.end, span.label, span.score)
 
 
-# A shortcoming is stated as a negative state (没有, 缺乏, 不够, 有待 …); a measure opens with
-# what is to be done (加强, 完善, 进一步 …). Every MEASURE of the seeds' gold opens that way.
-_NEGATIVE_STATE = re.compile(r"没有|缺乏|不够|不足|尚未|未能|有待|难以|不到位|不规范|不完善|不健全|偏差|滞后|薄弱|欠缺|存在")
-IMPERATIVE_OPENING = re.compile(
-    r"(?:进一步|不断|切实|持续|着力|全面|继续|认真|积极)?"
-    r"(?:加强|完善|健全|建立|强化|提高|提升|推进|落实|规范|严格|优化|细化|做好|加快|坚持|科学|合理|提前|"
-    r"综合|建章|依据|根据|按照|结合|今后|明确|压实|督促|定期|组织|开展|引导|探索)")
 
 
 def relabel_by_form(text: str, span: DecodedSpan) -> DecodedSpan:
@@ -306,9 +286,9 @@ def relabel_by_form(text: str, span: DecodedSpan) -> DecodedSpan:
     (「目前的绩效评价工作没有配备专人」), a PROBLEM that opens with an action and states no
     negative state is a MEASURE (「提前规划，合理安排绩效评价时间」)."""
     t = text[span.start:span.end]
-    if span.label == "MEASURE" and _NEGATIVE_STATE.search(t) and not IMPERATIVE_OPENING.match(t):
+    if span.label == "MEASURE" and NEGATIVE_STATE.search(t) and not IMPERATIVE_OPENING.match(t):
         return DecodedSpan(span.start, span.end, "PROBLEM", span.score)
-    if span.label == "PROBLEM" and IMPERATIVE_OPENING.match(t) and not _NEGATIVE_STATE.search(t):
+    if span.label == "PROBLEM" and IMPERATIVE_OPENING.match(t) and not NEGATIVE_STATE.search(t):
         return DecodedSpan(span.start, span.end, "MEASURE", span.score)
     return span
 
@@ -334,7 +314,7 @@ def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> lis
             # reason state a shortcoming of their own (「由于……复杂性，指标体系设置难度大，……
             # 缺乏可比性」); a consequence linked by 导致/造成 stays in the CAUSE, as labels.md's
             # 「由于临时性的工作任务导致本年度调整增加预算」, and so does 「由于……，影响了……」
-            if span.label == "CAUSE" and (c or not _NEGATIVE_STATE.search(text, rest[0], rest[1])):
+            if span.label == "CAUSE" and (c or not NEGATIVE_STATE.search(text, rest[0], rest[1])):
                 rest = (0, 0)
             if rest[1] - rest[0] >= min_chars:
                 cause_end = snap(text, span.start, cause_end)[1]
@@ -351,9 +331,8 @@ DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_COUNT = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*[\u4e00-\u9fff]")
 _CLAUSE_SEP = re.compile(r"[,，;；、]")
-_WL_EDGE = _CLAUSE_END | {"、"}  # a WORKLOAD list item ends at 、 too
+_WL_EDGE = CLAUSE_END_CHARS | {"、"}  # a WORKLOAD list item ends at 、 too
 
 
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
@@ -379,7 +358,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     pieces, cur = [], a
     for m in _CLAUSE_SEP.finditer(text, a, span.end):
         left, right = text[cur:m.start()], text[m.end():span.end]
-        if _COUNT.search(left) and _COUNT.search(right) and re.search(r"\d", left) and re.search(r"\d", right):
+        if COUNT.search(left) and COUNT.search(right) and re.search(r"\d", left) and re.search(r"\d", right):
             pieces.append((cur, m.start()))
             cur = m.end()
     pieces.append((cur, span.end))
@@ -387,7 +366,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
 
 
 # a clause end (not a digit-group comma: 5,362) and a tail that starts a new predicate (…326个并正常运作)
-_WL_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")
+_WLCLAUSE_END_CHARS = re.compile(r"[，；;：:]|,(?!\d)")
 _WL_TAIL = re.compile(r"[并且而]")
 
 
@@ -405,14 +384,14 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     holds a clause end before its count (「坚持邀请……，共邀请……72人次」 → 「邀请……72人次」),
     and the span ends with the quantity or the object after it, not with a new predicate
     joined by 并 (「建成……326个并正常运作」 → 「建成……326个」)."""
-    counts = list(_COUNT.finditer(text, span.start, span.end))
+    counts = list(COUNT.finditer(text, span.start, span.end))
     if not counts:
         return span
     a, b = span.start, span.end
-    for m in _WL_CLAUSE_END.finditer(text, a, b):  # up to b: the lookahead must see the digit after 2,
+    for m in _WLCLAUSE_END_CHARS.finditer(text, a, b):  # up to b: the lookahead must see the digit after 2,
         if m.start() < counts[-1].start():
             a = m.end()
-    if a == 0 or _WL_CLAUSE_END.match(text, a - 1) or text[a - 1] in _WL_EDGE:
+    if a == 0 or _WLCLAUSE_END_CHARS.match(text, a - 1) or text[a - 1] in _WL_EDGE:
         lead = LEAD_WORDS.match(text, a, counts[-1].start())
         a = lead.end() if lead else a
     # who did it and by when stay outside (labels.md: the span starts at the activity):
@@ -462,33 +441,3 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
                                                 QUANTITY.finditer(text, span.start, span.end))):
         return False
     return True
-
-
-# numbers that name rather than count (labels.md: dates and ordinals are not WORKLOAD):
-# 第三十七次, 四届六次全会 (届 then a number), a measure word that begins a word of its own
-# (一法一条例, 3项目), 2021年度, a number inside a quoted name (“四个意识”)
-_ORDINAL_BEFORE = re.compile(r"[第届]$")
-_WORD_AFTER = {"条": "例款件", "项": "目", "期": "间限", "名": "单称", "次": "序", "批": "准示", "类": "别",
-               "届": "时", "场": "所地"}  # 条例, 项目, 期间, 名单, 批准, 场所 …
-_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两]")
-
-
-_QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("『", "』"))
-
-
-def inside_quotes(text: str, pos: int, reach: int = 30) -> bool:
-    """Whether ``pos`` lies inside a quoted or titled name (“四个意识”, 《……两个条例》) opened
-    within ``reach`` characters before it on its line."""
-    a = max(0, pos - reach, text.rfind("\n", 0, pos) + 1)
-    before = text[a:pos]
-    return any(before.count(o) > before.count(c) for o, c in _QUOTES)
-
-
-def is_count(text: str, m: re.Match) -> bool:
-    """Whether a QUANTITY match (over ``text``) counts something rather than names it."""
-    if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()) or inside_quotes(text, m.start()):
-        return False
-    after = text[m.end():m.end() + 1]
-    if after and (_NUMERAL.match(after) or after in _WORD_AFTER.get(m.group("unit"), "")):
-        return False
-    return m.group("unit") not in ("年度", "日", "月")
