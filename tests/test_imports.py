@@ -89,11 +89,18 @@ def test_every_module_imports_on_its_own():
 
 @pytest.mark.slow
 def test_configs_ship_inside_the_wheel(tmp_path):
+    import shutil
     import zipfile
+    src = tmp_path / "src"  # a copy: setuptools builds in the source tree
+    src.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(PROJECT_ROOT / name, src / name)
+    for name in ("pipeline", "configs"):
+        shutil.copytree(PROJECT_ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     res = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                          "-w", str(tmp_path), str(PROJECT_ROOT)], capture_output=True, text=True, timeout=600)
+                          "-w", str(tmp_path / "dist"), str(src)], capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-2000:]
-    (wheel,) = tmp_path.glob("jixiao-*.whl")
+    (wheel,) = (tmp_path / "dist").glob("jixiao-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for cfg in (PROJECT_ROOT / "configs").glob("*.yaml"):
         assert f"pipeline/configs/{cfg.name}" in names

@@ -1,4 +1,4 @@
-"""Commands of the tagger area: train, eval-protocol, export."""
+"""Commands of the tagger area: train, eval-protocol, eval-rules, export."""
 from __future__ import annotations
 
 import json
@@ -50,14 +50,25 @@ def register(app: typer.Typer) -> None:
                      threads=threads or None, seed=seed)
         typer.echo(f"wrote {out / 'report.md'}")
 
+    @app.command("eval-rules")
+    def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
+                       devset: Path = typer.Option(Path("../shared/devset"), help="development set (docs/, gold/, score.py)"),
+                       out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where rules-ablation.{json,md} go")) -> None:
+        """Each rule of configs/tagger.yaml switched off in turn: span scores on the dev set and the seeds."""
+        from pipeline.tag.ablation import run_ablation
+        logging.basicConfig(level=logging.WARNING)
+        run_ablation(model, devset, out, say=typer.echo,
+                     command=f"jixiao eval-rules --model {model} --devset {devset} --out {out}")
+
     @app.command("export")
     def export_cmd(records: list[Path] = typer.Argument(..., help="record JSON files (or JSONL of records)"),
                    out: Path = typer.Option(..., help="output file"),
-                   format: str = typer.Option("spacy", help="only 'spacy' (DocBin, spans in doc.spans['sc'])")) -> None:
-        """Write records' spans as a spaCy DocBin."""
-        if format != "spacy":
+                   format: str = typer.Option("spacy", help="'spacy' (DocBin, spans in doc.spans['sc']) or 'hf' "
+                                                            "(datasets.DatasetDict folder, BIOES tags as ClassLabel)"),
+                   split: str = typer.Option("train", help="split name of the hf DatasetDict")) -> None:
+        """Write records' spans as a spaCy DocBin or a Hugging Face DatasetDict."""
+        if format not in ("spacy", "hf"):
             raise typer.BadParameter(f"unknown format {format!r}")
-        from pipeline.tag.baselines.spacy_ner import records_to_docbin
         recs: list[dict] = []
         for p in records:
             raw = p.read_text(encoding="utf-8")
@@ -66,6 +77,12 @@ def register(app: typer.Typer) -> None:
             else:
                 data = json.loads(raw)
                 recs += data if isinstance(data, list) else [data]
+        if format == "hf":
+            from pipeline.tag.hf_export import export_hf
+            ds = export_hf(recs, out, split)
+            typer.echo(f"wrote {ds[split].num_rows} docs to {out} (datasets.DatasetDict, split {split!r})")
+            return
+        from pipeline.tag.baselines.spacy_ner import records_to_docbin
         db = records_to_docbin(recs)
         out.parent.mkdir(parents=True, exist_ok=True)
         db.to_disk(out)
