@@ -13,7 +13,7 @@ floor) and ``-NAME`` for each rule. Scores:
 - seeds: the (a) scoring of the evaluation protocol (pipeline.corpus.evaluate via
   pipeline.tag.evaluation) on the seeds' gold, cleaned and structured as in evaluation.
 
-Writes OUT/rules-ablation.json and OUT/rules-ablation.md.
+Writes OUT/STEM.json and OUT/STEM.md (STEM: rules-ablation unless given).
 """
 from __future__ import annotations
 
@@ -114,9 +114,9 @@ def _row(name: str, dev: dict, seeds: dict, base_dev: dict, base_seeds: dict) ->
             f"{cell(seeds, base_seeds, 'exact')} | {cell(seeds, base_seeds, 'overlap')} |")
 
 
-def write_report(report: dict, out: Path) -> Path:
+def write_report(report: dict, out: Path, stem: str = "rules-ablation") -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "rules-ablation.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / f"{stem}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     dev, seeds = report["devset"], report["seeds"]
     lines = [f"# Rule ablation ({report['model_version']}, commit {report['commit']})", "",
              f"Command: `{report['command']}`. Each row switches one rule of configs/tagger.yaml off "
@@ -135,13 +135,13 @@ def write_report(report: dict, out: Path) -> Path:
               "|---|" + "---|" * len(LABELS)]
     for name in ("all", "none"):
         lines.append(f"| {name} | " + " | ".join(f"{dev[name]['exact_per_label'][lab]:.3f}" for lab in LABELS) + " |")
-    path = out / "rules-ablation.md"
+    path = out / f"{stem}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def run_ablation(model: Path, devset: Path, out: Path, say: Callable[[str], None] = print,
-                 command: str = "jixiao eval-rules") -> dict:
+                 command: str = "jixiao eval-rules", stem: str = "rules-ablation") -> dict:
     from pipeline.tag.train import git_commit
     tagger = Tagger.load(model)
     report = {"model_version": tagger.model_version, "commit": git_commit(), "command": command,
@@ -151,5 +151,5 @@ def run_ablation(model: Path, devset: Path, out: Path, say: Callable[[str], None
     if not report["devset"]:
         say(f"no development set at {devset}: dev-set scores skipped")
         return report
-    say(f"wrote {write_report(report, out)}")
+    say(f"wrote {write_report(report, out, stem)}")
     return report

@@ -53,12 +53,13 @@ def register(app: typer.Typer) -> None:
     @app.command("eval-rules")
     def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
                        devset: Path = typer.Option(Path("../shared/devset"), help="development set (docs/, gold/, score.py)"),
-                       out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where rules-ablation.{json,md} go")) -> None:
+                       out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where the report goes"),
+                       stem: str = typer.Option("rules-ablation", help="report file name: OUT/STEM.{json,md}")) -> None:
         """Each rule of configs/tagger.yaml switched off in turn: span scores on the dev set and the seeds."""
         from pipeline.tag.ablation import run_ablation
         logging.basicConfig(level=logging.WARNING)
-        run_ablation(model, devset, out, say=typer.echo,
-                     command=f"jixiao eval-rules --model {model} --devset {devset} --out {out}")
+        run_ablation(model, devset, out, say=typer.echo, stem=stem,
+                     command=f"jixiao eval-rules --model {model} --devset {devset} --out {out} --stem {stem}")
 
     @app.command("export")
     def export_cmd(records: list[Path] = typer.Argument(..., help="record JSON files (or JSONL of records)"),

@@ -140,35 +140,6 @@ def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 
     return complete_lists(text, spans, make_measure, "MEASURE", min_tagged, min_share)
 
 
-_MAX_TITLE = 12  # a duty stated as a title is a short phrase (政治协商, 政协事务管理)
-
-
-def title_item_bodies(text: str, spans: list, headings_for, max_title: int = _MAX_TITLE) -> list:
-    """The FUNCTION spans that explain a duty stated as a title: labels.md marks an item
-    written as a title and a paragraph (「1、政治协商」 + 「政协各类会议是……」) by its title
-    alone; the paragraph is O. A FUNCTION span whose innermost heading is itself a FUNCTION
-    span (the title's text, numbering aside) is returned, to be dropped."""
-    functions = [s for s in spans if s.label == "FUNCTION"]
-    if not functions or headings_for is None:
-        return []
-    out = []
-    for s in functions:
-        titles = headings_for(s.start)
-        if not titles or text[s.start:s.end] in titles[-1]:
-            continue  # no heading, or the span is the title itself
-        title = re.sub(r"\s+", "", titles[-1])
-        if len(title) > max_title or re.search(r"[，,；;。、]", title):
-            continue  # not a title: the parser may read a numbered item of a list as a heading
-        for t in functions:
-            words = re.sub(r"\s+", "", text[t.start:t.end])
-            # the title holds the FUNCTION (numbering, if the parser kept it, aside)
-            if t is not s and t.start < s.start and len(words) >= 2 and title.endswith(words) \
-                    and len(title) - len(words) <= 4:
-                out.append(s)
-                break
-    return out
-
-
 # ---------------------------------------------------------------- counted clauses of one sentence
 
 # what labels.md says is never a WORKLOAD: money, rates, staffing, organisational units, dates;

@@ -8,7 +8,7 @@ paragraph of a real measures section as O (「提高对预算绩效管理的认�
 near 1). Under a heading whose kind is "measures" (the innermost classified heading, as the
 section gate reads it), a paragraph sentence holding no span that opens with an action verb
 (pipeline.lexicon.IMPERATIVE_OPENING) and does not state a shortcoming becomes a MEASURE, scored
-``score``. Table cells are left to row completion (pipeline.tag.rows).
+``score``. Table cells are left to the model.
 """
 from __future__ import annotations
 

@@ -11,10 +11,12 @@ regions and headings), by the rule's stage:
 
 - ``span``: per region, on the decoder's spans, before the score floor: shaping spans to the
   spec (pipeline.tag.span_rules);
-- ``region``: per region, after the score floor: the section gate (pipeline.tag.section_gate)
-  and row completion (pipeline.tag.rows);
-- ``document``: over all of a document's spans: list completion and title-only duties
+- ``region``: per region, after the score floor: the section gate (pipeline.tag.section_gate);
+- ``document``: over all of a document's spans: list and counted-clause completion
   (pipeline.tag.lists), measures sections (pipeline.tag.measure_sections).
+
+Two rules that did not help on the development set were removed: row completion of
+偏差原因 / 改进措施 row cells and title-only duties (models/tagger/eval/rules-ablation-before-removal.md).
 
 configs/tagger.yaml (``rules:``) lists the rules in the order they run, each with its
 parameters; a rule may be listed more than once (relabel_by_form runs before and after the
@@ -37,11 +39,9 @@ import numpy as np
 import yaml
 
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
-from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
-                                title_item_bodies)
+from pipeline.tag.lists import complete_function_lists, complete_measure_lists, complete_workload_clauses
 from pipeline.tag.measure_sections import complete_measure_sections
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
-from pipeline.tag.rows import complete_row
 from pipeline.tag import span_rules as sr
 from pipeline.tag.section_gate import DocumentGate
 
@@ -203,14 +203,6 @@ def _section_gate(ctx: RegionContext, spans: list[DecodedSpan]) -> list[DecodedS
     return [sp for sp in spans if ctx.gate.allows(sp.label, sp.start, sp.end, ctx.region)]
 
 
-@register("row_completion", "region")
-def _row_completion(ctx: RegionContext, spans: list[DecodedSpan], min_chars: int = 4,
-                    min_score: float = 0.2) -> list[DecodedSpan]:
-    """Sentences of a 偏差原因 / 改进措施 row cell: one span each, labelled by the row."""
-    return complete_row(ctx.text, ctx.region, ctx.p_o, spans,
-                        lambda a, b, label, score: DecodedSpan(a, b, label, round(score, 4)), min_chars, min_score)
-
-
 # ---------------------------------------------------------------- document stage
 
 @register("function_lists", "document")
@@ -222,13 +214,6 @@ def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: 
     return spans + complete_function_lists(
         ctx.text, spans, lambda a, b, score: DecodedSpan(a, b, "FUNCTION", round(score, 4)),
         min_tagged, min_share, under_functions=under)
-
-
-@register("title_only_duties", "document")
-def _title_only_duties(ctx: DocumentContext, spans: list[DecodedSpan], max_title: int = 12) -> list[DecodedSpan]:
-    """A duty stated as a title is its title alone: FUNCTIONs in its paragraph dropped."""
-    body = {id(p) for p in title_item_bodies(ctx.text, spans, ctx.headings_for, max_title)}
-    return [p for p in spans if id(p) not in body]
 
 
 @register("measure_lists", "document")
