@@ -51,8 +51,11 @@ def seqeval_report(gold_docs: list[Doc], pred_docs: list[Doc]) -> dict:
 
     def tags(doc: Doc) -> list[str]:
         return spans_to_tags(len(doc.text), [(s.start, s.end, s.label) for s in doc.spans])
-    return classification_report([tags(g) for g in gold_docs], [tags(p) for p in pred_docs], mode="strict",
-                                 scheme=IOBES, output_dict=True, zero_division=0)
+    report = classification_report([tags(g) for g in gold_docs], [tags(p) for p in pred_docs], mode="strict",
+                                   scheme=IOBES, output_dict=True, zero_division=0)
+    # plain numbers: seqeval returns numpy scalars, which json cannot write into a report
+    return {label: {k: float(v) if k != "support" else int(v) for k, v in row.items()}
+            for label, row in report.items()}
 
 
 def score_examples(tagger: TextTagger, gold: list[Example]) -> dict:

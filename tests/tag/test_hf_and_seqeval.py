@@ -44,3 +44,4 @@ def test_seqeval_strict_agrees_with_exact_span_matching():
     assert report["seqeval"]["PROBLEM"]["f1-score"] == 1.0
     assert report["seqeval"]["WORKLOAD"]["f1-score"] == 0.0
     assert round(report["seqeval"]["micro avg"]["f1-score"], 3) == round(report["spans"]["exact"]["micro"]["f1"], 3)
+    json.dumps(report["seqeval"])  # reports are written as JSON
