@@ -8,10 +8,10 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install annotate test test-fast train eval bench labelstudio schema clean
+.PHONY: install annotate test test-fast train eval eval-rules bench labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
@@ -50,6 +50,11 @@ eval: install
 		--out runs/eval-seed14
 	$(PY) -m pipeline.tag.card models/tagger --bench --protocol runs/eval-full/report.json \
 		--protocol runs/eval-folds/report.json --protocol runs/eval-seed14/report.json
+
+# Each tagger rule of configs/tagger.yaml switched off in turn, on ../shared/devset and the seeds
+# (about 2 minutes): models/tagger/eval/rules-ablation.{md,json}.
+eval-rules: install
+	$(JIXIAO) eval-rules --devset ../shared/devset --out models/tagger/eval
 
 bench: install
 	$(PY) -m pipeline.bench
