@@ -8,10 +8,10 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser fonts annotate view devset test test-fast train eval bench bench-search labelstudio schema clean
+.PHONY: install browser fonts annotate view devset test test-fast train eval eval-rules bench bench-search labelstudio schema clean
 
 # torch first, pinned: an unpinned torch pulled in by transformers would fetch a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
@@ -78,6 +78,11 @@ devset: install
 	rm -rf out/devset
 	$(JIXIAO) annotate $(DEVSET)/docs --out out/devset --no-resume > /dev/null
 	python3 $(DEVSET)/score.py out/devset $(DEVSET)/gold
+
+# Each tagger rule of configs/tagger.yaml switched off in turn, on ../shared/devset and the seeds
+# (about 2 minutes): models/tagger/eval/rules-ablation.{md,json}.
+eval-rules: install
+	$(JIXIAO) eval-rules --devset ../shared/devset --out models/tagger/eval
 
 bench: install
 	$(PY) -m pipeline.bench

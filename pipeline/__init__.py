@@ -4,7 +4,10 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = PROJECT_ROOT / "configs"
+# configs/ lives at the repository root and ships inside the package as pipeline/configs
+# (setup.py maps it): a wheel has the packaged copy, a checkout the root folder.
+_PACKAGED_CONFIGS = Path(__file__).resolve().parent / "configs"
+CONFIG_DIR = _PACKAGED_CONFIGS if _PACKAGED_CONFIGS.is_dir() else PROJECT_ROOT / "configs"
 MODELS_DIR = PROJECT_ROOT / "models"
 ANNOTATIONS_DIR = PROJECT_ROOT / "annotations"
 # The seeds are third-party text: read at run time, never copied into the project.

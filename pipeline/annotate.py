@@ -46,14 +46,17 @@ class Components:
 
 
 def load_components(model_dir: Path | None = None, tag: bool = True, link: bool = True,
-                    check: bool = True, min_confidence: float | None = None) -> Components:
-    """The default components. A component that cannot load is reported on every record."""
+                    check: bool = True, tagger_options: dict | None = None,
+                    min_confidence: float | None = None) -> Components:
+    """The default components. A component that cannot load is reported on every record.
+    ``tagger_options``: keyword arguments of Tagger (disable=[rule names], no_rules=True);
+    ``min_confidence``: the checker's threshold for raising a finding."""
     comps = Components()
     if tag:
         try:
             from pipeline.tag.tagger import Tagger
             from pipeline import MODELS_DIR
-            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger")
+            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger", **(tagger_options or {}))
         except Exception as exc:  # noqa: BLE001 - reported per record, batch goes on
             comps.load_errors.append(ErrorEntry(stage="tag", message=f"tagger not loaded: {exc}"))
     if link:

@@ -97,6 +97,9 @@ def register(app: typer.Typer) -> None:
             None, "--min-confidence", min=0.0, max=1.0,
             help="Raise only findings at least this sure (0-1; default configs/checking.yaml min_confidence). "
                  "Findings tied by a relation the report prints score 0.8-0.9, derived ones 0.3-0.4."),
+        disable_rule: list[str] = typer.Option([], "--disable-rule",
+                                               help="Switch off a tagger rule of configs/tagger.yaml (repeatable)."),
+        no_rules: bool = typer.Option(False, "--no-rules", help="The tagger's model and decoder only, no rules."),
     ) -> None:
         """Annotate reports: one record per document in OUT/<stem>.json and OUT/records.jsonl."""
         from pipeline.annotate import annotate_path, expand_inputs, load_components
@@ -116,7 +119,15 @@ def register(app: typer.Typer) -> None:
         todo = [p for p in inputs if str(p) not in done]
         if done:
             console.print(f"resuming: {len(inputs) - len(todo)} of {len(inputs)} documents already in {jsonl}")
-        comps = load_components(model, tag=tag, link=link, check=check, min_confidence=min_confidence)
+        if disable_rule:
+            from pipeline.tag.rules import REGISTRY
+            unknown = sorted(set(disable_rule) - set(REGISTRY))
+            if unknown:
+                console.print(f"[red]unknown rule(s)[/red] {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+                raise typer.Exit(2)
+        comps = load_components(model, tag=tag, link=link, check=check,
+                                tagger_options={"disable": disable_rule, "no_rules": no_rules},
+                                min_confidence=min_confidence)
         for e in comps.load_errors:
             console.print(f"[yellow]{e.stage}: {e.message}[/yellow]")
         limits = ReadLimits(max_bytes=int(max_mb * 1024 * 1024))

@@ -94,6 +94,16 @@ def _table_region(rid: str, label: str, start: int, end: int, text: str) -> dict
             "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]}}
 
 
+def provenance_note(span) -> str | None:
+    """What made a span, for the annotator: its source and the tagger rules that made or changed
+    it, in order (pipeline.tag.rules); None for a span the model decoded and no rule touched."""
+    rules = span.attrs.get("rules") or []
+    if span.source == "model" and not rules:
+        return None
+    note = f"source: {span.source}"
+    return note + (f"; rules: {' → '.join(rules)}" if rules else "")
+
+
 def record_to_prediction(record: Record, span_labels: Iterable[str] | None = None) -> Converted:
     """The Label Studio prediction result for a record; raises OffsetError on invalid offsets."""
     problems = validate_record(record)
@@ -128,6 +138,8 @@ def record_to_prediction(record: Record, span_labels: Iterable[str] | None = Non
                                             "labels": [s.label]}}
         if s.score is not None:
             region["score"] = s.score
+        if (note := provenance_note(s)):
+            region["meta"] = {"text": [note]}  # shown with the region in Label Studio's sidebar
         # A span without a score comes from a rule or a table: deterministic, full confidence.
         scores.append(1.0 if s.score is None else float(s.score))
         result.append(region)

@@ -17,10 +17,11 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
+from pipeline.lexicon import ENUMERATOR
 from pipeline.link.config import load_linking_config
 
 _NON_CONTENT = re.compile(r"[\s\d０-９.．,，、。；;:：!！?？“”\"'‘’《》<>()（）\[\]【】/\\\-—_=+*%％~～·…]+")
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|\d+[、.．]|[（(]\d+[)）]|[①-⑳])")
+_ORDINAL = re.compile(rf"^(?:{ENUMERATOR})")  # an item's number (pipeline.lexicon)
 
 
 @lru_cache(maxsize=1)

@@ -48,14 +48,14 @@ def load_system(system: str, model: str | None, precision: str, threads: int):
 
 def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
     """chars/s over repeat passes (structure parsing included, as in the pipeline)."""
-    from pipeline.tag.regions import structure_for
+    from pipeline.tag.structured import structure_for
     for t in texts:  # warm-up: first-call allocations, lazy imports
-        tagger.predict_text(t)
+        tagger.predict_text(t, *structure_for(t))
     t0 = time.perf_counter()
     n = 0
     for _ in range(repeat):
         for t in texts:
-            tagger.predict_text(t)
+            tagger.predict_text(t, *structure_for(t))
             n += len(t)
     secs = time.perf_counter() - t0
     # the structure parser's share, so the model's own speed can be read off too
@@ -72,7 +72,8 @@ def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
 
 def precision_agreement(model: str, texts: list[str], threads: int = 2, low_precision: str = "int8") -> dict:
     """Share of characters whose decoded tag is the same in low_precision and fp32 (regions only)."""
-    from pipeline.tag.regions import find_regions, structure_for
+    from pipeline.tag.regions import find_regions
+    from pipeline.tag.structured import structure_for
     from pipeline.tag.tagger import Tagger
     ref = Tagger.load(model, precision="fp32", threads=threads)
     low = Tagger.load(model, precision=low_precision, threads=threads)
@@ -85,8 +86,8 @@ def precision_agreement(model: str, texts: list[str], threads: int = 2, low_prec
             a, b = ref.decoder.decode(p32), ref.decoder.decode(p16)
             same += int((a == b).sum())
             total += len(a)
-        s32 = {(p.start, p.end, p.label) for p in ref.predict_text(text)}
-        s_low = {(p.start, p.end, p.label) for p in low.predict_text(text)}
+        s32 = {(p.start, p.end, p.label) for p in ref.predict_text(text, hf, tables)}
+        s_low = {(p.start, p.end, p.label) for p in low.predict_text(text, hf, tables)}
         span_same += len(s32 & s_low)
         span_total += len(s32 | s_low)
     return {"precision": low_precision, "char_tag_agreement": round(same / max(total, 1), 5), "chars": total,
@@ -97,7 +98,7 @@ def write_agreement(model: str, result: dict) -> Path:
     """Store an agreement measurement next to the weights it was made on; Tagger.load's
     "auto" precision reads it (pipeline.tag.tagger.measured_precision)."""
     from pipeline.tag.tagger import PRECISION_FILE
-    from pipeline.tag.train import weights_digest
+    from pipeline.tag.model import weights_digest
     path = Path(model) / PRECISION_FILE
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data[result["precision"]] = {"texts": "cleaned seeds", **result, "weights": weights_digest(Path(model))}

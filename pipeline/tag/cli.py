@@ -1,4 +1,4 @@
-"""Commands of the tagger area: train, eval-protocol, export."""
+"""Commands of the tagger area: train, eval-protocol, eval-rules, export."""
 from __future__ import annotations
 
 import json
@@ -50,23 +50,13 @@ def register(app: typer.Typer) -> None:
                      threads=threads or None, seed=seed)
         typer.echo(f"wrote {out / 'report.md'}")
 
-    @app.command("export")
-    def export_cmd(records: list[Path] = typer.Argument(..., help="record JSON files (or JSONL of records)"),
-                   out: Path = typer.Option(..., help="output file"),
-                   format: str = typer.Option("spacy", help="only 'spacy' (DocBin, spans in doc.spans['sc'])")) -> None:
-        """Write records' spans as a spaCy DocBin."""
-        if format != "spacy":
-            raise typer.BadParameter(f"unknown format {format!r}")
-        from pipeline.tag.baselines.spacy_ner import records_to_docbin
-        recs: list[dict] = []
-        for p in records:
-            raw = p.read_text(encoding="utf-8")
-            if p.suffix == ".jsonl":
-                recs += [json.loads(line) for line in raw.splitlines() if line.strip()]
-            else:
-                data = json.loads(raw)
-                recs += data if isinstance(data, list) else [data]
-        db = records_to_docbin(recs)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        db.to_disk(out)
-        typer.echo(f"wrote {len(recs)} docs, {sum(len(r.get('spans') or []) for r in recs)} spans to {out}")
+    @app.command("eval-rules")
+    def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
+                       devset: Path = typer.Option(Path("../shared/devset"), help="development set (docs/, gold/, score.py)"),
+                       out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where the report goes"),
+                       stem: str = typer.Option("rules-ablation", help="report file name: OUT/STEM.{json,md}")) -> None:
+        """Each rule of configs/tagger.yaml switched off in turn: span scores on the dev set and the seeds."""
+        from pipeline.tag.ablation import run_ablation
+        logging.basicConfig(level=logging.WARNING)
+        run_ablation(model, devset, out, say=typer.echo, stem=stem,
+                     command=f"jixiao eval-rules --model {model} --devset {devset} --out {out} --stem {stem}")

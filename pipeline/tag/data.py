@@ -19,7 +19,8 @@ from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples
 from pipeline.tag.decode import spans_to_tags
 from pipeline.tag.model import ModelArguments, build_inputs
-from pipeline.tag.regions import HeadingsFor, context_for, find_regions, structure_for
+from pipeline.tag.regions import HeadingsFor, context_for, find_regions
+from pipeline.tag.structured import structure_for
 from pipeline.tag.tokenizer import CharEncoder
 
 log = logging.getLogger(__name__)

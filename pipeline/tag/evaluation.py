@@ -10,6 +10,7 @@ from typing import Protocol
 
 from pipeline.corpus.evaluate import Doc, Span, doc_from_example, evaluate_docs
 from pipeline.corpus.lsformat import Example
+from pipeline.tag.structured import structure_for
 
 
 class TextTagger(Protocol):
@@ -28,13 +29,33 @@ def predict_docs(tagger: TextTagger, gold: list[Example], tag: str = "") -> tupl
         g = doc_from_example(ex, source=str(ex.data.get("file", i)))
         g.key = f"{g.key}#{tag}{i}"
         gold_docs.append(g)
-        pred_docs.append(predicted_doc(g, tagger.predict_text(ex.text)))
+        pred_docs.append(predicted_doc(g, tagger.predict_text(ex.text, *structure_for(ex.text))))
     return gold_docs, pred_docs
 
 
 def score_docs(gold_docs: list[Doc], pred_docs: list[Doc]) -> dict:
     report = evaluate_docs(gold_docs, pred_docs)
-    return {"spans": report["spans"], "per_document": report["per_document"]}
+    return {"spans": report["spans"], "per_document": report["per_document"],
+            "seqeval": seqeval_report(gold_docs, pred_docs)}
+
+
+def seqeval_report(gold_docs: list[Doc], pred_docs: list[Doc]) -> dict:
+    """seqeval's report over the documents' character tag sequences (BIOES, strict mode: a
+    chunk counts only with its exact boundaries and label), next to the span metrics: an
+    independent implementation of exact matching, so the two must agree up to overlapping
+    gold spans (one character carries one tag: the later of two overlapping spans is dropped)."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOBES
+
+    from pipeline.tag.decode import spans_to_tags
+
+    def tags(doc: Doc) -> list[str]:
+        return spans_to_tags(len(doc.text), [(s.start, s.end, s.label) for s in doc.spans])
+    report = classification_report([tags(g) for g in gold_docs], [tags(p) for p in pred_docs], mode="strict",
+                                   scheme=IOBES, output_dict=True, zero_division=0)
+    # plain numbers: seqeval returns numpy scalars, which json cannot write into a report
+    return {label: {k: float(v) if k != "support" else int(v) for k, v in row.items()}
+            for label, row in report.items()}
 
 
 def score_examples(tagger: TextTagger, gold: list[Example]) -> dict:
@@ -75,7 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     for name, examples in (("seeds", gold_examples()), (f"synthetic dev ({a.synth}, seed {a.synth_seed})",
                                                         synthetic_dev_examples(a.synth, a.synth_seed))):
         if examples:
-            print(f"{name}: {summary_line(score_examples(tagger, examples))}")
+            report = score_examples(tagger, examples)
+            seq = report["seqeval"]["micro avg"]
+            print(f"{name}: {summary_line(report)} | seqeval strict micro F1 {seq['f1-score']:.3f}")
 
 
 if __name__ == "__main__":

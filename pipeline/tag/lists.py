@@ -15,16 +15,17 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.tag.decode import DecodedSpan, is_count, strip_label_lead
-from pipeline.tag.regions import NUMBERING, title_kind
+from pipeline.tag.decode import DecodedSpan
+from pipeline.lexicon import CLAUSE, ITEM_END, NUMBERING, SENTENCE, is_count
+from pipeline.tag.regions import title_kind
+from pipeline.tag.span_rules import strip_label_lead
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
-_ITEM_END = re.compile(r"[。；;\n\t]")
 
 
 @dataclass(frozen=True)
 class ListItem:
-    style: int  # the numbering level (pipeline.tag.regions.NUMBERING)
+    style: int  # the numbering level (pipeline.lexicon.NUMBERING)
     start: int  # first character after the numbering
     end: int    # before the final punctuation
 
@@ -62,7 +63,7 @@ def numbered_items(text: str) -> list[ListItem]:
         if not hit:
             continue
         style, body = hit
-        m = _ITEM_END.search(text, body)
+        m = ITEM_END.search(text, body)
         end = m.start() if m else len(text)
         if end - body >= 4:
             items.append(ListItem(style, body, end))
@@ -139,42 +140,12 @@ def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 
     return complete_lists(text, spans, make_measure, "MEASURE", min_tagged, min_share)
 
 
-_MAX_TITLE = 12  # a duty stated as a title is a short phrase (政治协商, 政协事务管理)
-
-
-def title_item_bodies(text: str, spans: list, headings_for) -> list:
-    """The FUNCTION spans that explain a duty stated as a title: labels.md marks an item
-    written as a title and a paragraph (「1、政治协商」 + 「政协各类会议是……」) by its title
-    alone; the paragraph is O. A FUNCTION span whose innermost heading is itself a FUNCTION
-    span (the title's text, numbering aside) is returned, to be dropped."""
-    functions = [s for s in spans if s.label == "FUNCTION"]
-    if not functions or headings_for is None:
-        return []
-    out = []
-    for s in functions:
-        titles = headings_for(s.start)
-        if not titles or text[s.start:s.end] in titles[-1]:
-            continue  # no heading, or the span is the title itself
-        title = re.sub(r"\s+", "", titles[-1])
-        if len(title) > _MAX_TITLE or re.search(r"[，,；;。、]", title):
-            continue  # not a title: the parser may read a numbered item of a list as a heading
-        for t in functions:
-            words = re.sub(r"\s+", "", text[t.start:t.end])
-            # the title holds the FUNCTION (numbering, if the parser kept it, aside)
-            if t is not s and t.start < s.start and len(words) >= 2 and title.endswith(words) \
-                    and len(title) - len(words) <= 4:
-                out.append(s)
-                break
-    return out
-
-
 # ---------------------------------------------------------------- counted clauses of one sentence
 
 # what labels.md says is never a WORKLOAD: money, rates, staffing, organisational units, dates;
 # and ordinals (第三次, 四届人大七次会议期间)
 _NOT_WORKLOAD = re.compile(r"万?元|%|％|率|在职|编制|实有|退休|离休|内设|机构|科室|下属|\d+\s*[月日]|截至|截止|年龄|岁"
                            r"|第|届|期间")
-_CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
 # counts that describe the evaluation, not work done (设置二级指标8个): never a list of work on their own
 _NOT_UNSEEDED = re.compile(r"指标|分值|得分|权重|评分")
 _MAX_CLAUSE = 30
@@ -192,11 +163,11 @@ def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: i
     workloads = Overlaps([s for s in spans if s.label == "WORKLOAD"])
     overlapping = Overlaps(spans)
     added = []
-    for sent in re.finditer(r"[^。！!？?；;\n]+", text):
+    for sent in SENTENCE.finditer(text):
         a0, b0 = sent.span()
         tagged = [s for s in workloads(a0, b0) if a0 <= s.start < b0] if workloads.spans else []
         found = []
-        for clause in _CLAUSE.finditer(text, a0, b0):
+        for clause in CLAUSE.finditer(text, a0, b0):
             a, b = clause.span()
             while a < b and text[a] in " \u3000、":
                 a += 1

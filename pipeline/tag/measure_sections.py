@@ -7,18 +7,19 @@ such as 建议, 我单位将). The model, trained on synthetic text, sometimes r
 paragraph of a real measures section as O (「提高对预算绩效管理的认识，充分理解……」, P(O)
 near 1). Under a heading whose kind is "measures" (the innermost classified heading, as the
 section gate reads it), a paragraph sentence holding no span that opens with an action verb
-(decode.IMPERATIVE_OPENING) and does not state a shortcoming becomes a MEASURE, scored
-``score``. Table cells are left to row completion (pipeline.tag.rows).
+(pipeline.lexicon.IMPERATIVE_OPENING) and does not state a shortcoming becomes a MEASURE, scored
+``score``. Table cells are left to the model.
 """
 from __future__ import annotations
 
 import re
 
-from pipeline.tag.decode import _NEGATIVE_STATE, IMPERATIVE_OPENING, LEAD_IN, DecodedSpan, snap, strip_label_lead
+from pipeline.tag.decode import DecodedSpan
+from pipeline.lexicon import IMPERATIVE_OPENING, NEGATIVE_STATE, SENTENCE
+from pipeline.tag.span_rules import LEAD_IN, snap, strip_label_lead
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.regions import Region
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 def complete_measure_sections(text: str, regions: list[Region], spans: list, section_kind, make_span,
@@ -30,7 +31,7 @@ def complete_measure_sections(text: str, regions: list[Region], spans: list, sec
     for r in regions:
         if r.kind != "paragraph":
             continue
-        for m in _SENTENCE.finditer(text, r.start, r.end):
+        for m in SENTENCE.finditer(text, r.start, r.end):
             a, b = snap(text, m.start(), m.end())
             a = strip_label_lead(text, DecodedSpan(a, b, "MEASURE", score)).start  # 建议, 我单位将 …
             lead = LEAD_IN.match(text, a, b)                                       # 是, 将 …
@@ -39,7 +40,7 @@ def complete_measure_sections(text: str, regions: list[Region], spans: list, sec
             if b - a < min_chars or overlapping(m.start(), m.end()):
                 continue
             body = text[a:b]
-            if not IMPERATIVE_OPENING.match(body) or _NEGATIVE_STATE.search(body):
+            if not IMPERATIVE_OPENING.match(body) or NEGATIVE_STATE.search(body):
                 continue
             if section_kind(a, b, r) == "measures":
                 added.append(make_span(a, b, score))

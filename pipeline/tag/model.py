@@ -122,3 +122,13 @@ def merge_windows(length: int, windows: list[tuple[int, np.ndarray]]) -> np.ndar
         out[pos[better]] = rows[better]
         best[pos[better]] = centrality[better]
     return out
+
+
+def weights_digest(model_dir: Path) -> str:
+    """A short digest of a saved model's weights: names the model and ties measurements
+    (precision.json) to the weights they were made on."""
+    import hashlib
+    h = hashlib.sha256()
+    for p in sorted(Path(model_dir).glob("*.safetensors")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:10]

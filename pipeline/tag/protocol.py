@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from pipeline.tag.ablation import score_seeds
 from pipeline.tag.baselines.rules import RuleTagger
 from pipeline.tag.baselines.spacy_ner import SpacyTagger
 from pipeline.tag.data import to_cleaned
@@ -40,6 +41,7 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
 
 
 MODEL_ONLY = "tagger_without_structure_rules"
+RULES_ABLATION = "a_rules_ablation"  # (a)'s tagger, variant → exact/overlap micro F1 on the seeds
 
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
@@ -104,6 +106,8 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
             bare = Tagger.load(path, structure_rules=False)
             report["a"][MODEL_ONLY] = score_docs(*predict_docs(bare, gold))
             say(f"(a) {MODEL_ONLY}: {summary_line(report['a'][MODEL_ONLY])}")
+            # and each rule of configs/tagger.yaml switched off in turn (pipeline.tag.ablation)
+            report[RULES_ABLATION] = score_seeds(tagger, say, gold)
 
     # (b) leave one seed out, the other seeds' gold in training
     if folds and len(gold) > 1:
@@ -151,6 +155,12 @@ def render_markdown(report: dict) -> str:
                 o = ov["micro"] if label == "micro" else ov["per_label"][label]
                 lines.append(f"| {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} | "
                              f"{o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        lines.append("")
+    if report.get(RULES_ABLATION):
+        lines.append("## (a) each tagger rule switched off (micro F1 on the seeds; `none`: no rules)\n")
+        lines.append("| variant | exact F1 | overlap F1 |")
+        lines.append("|---|---|---|")
+        lines += [f"| {name} | {s['exact']:.3f} | {s['overlap']:.3f} |" for name, s in report[RULES_ABLATION].items()]
         lines.append("")
     if report.get("models"):
         lines.append(f"## Models (scored with the code of commit {report.get('commit', '?')})\n")

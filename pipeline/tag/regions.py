@@ -11,22 +11,21 @@ path of section headings above it, plus, for a cell, its row's label cell
 that context as a prefix segment, so a paragraph far below 存在的问题 is still
 read as a problem.
 
-Headings come from ``pipeline.annotate.structure_text`` (the lead's section
-parser) when it is importable; otherwise from ``simple_headings``, a small
-numbering-based detector, so that training and inference always agree on the
-source of context within one installation.
+Headings come from the record's sections (``headings_from_record``): the tagger reads
+the structured record and never runs the structure stage itself. Code that starts from a
+bare text (training data, baselines, benchmarks) structures it first with
+``pipeline.tag.structured.structure_for``; ``simple_headings`` is a small numbering-based
+fallback for a text the structure stage cannot read.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol
 
+from pipeline.lexicon import NUMBERING
 from pipeline.structure.sections import classify_title
-
-log = logging.getLogger(__name__)
 
 HeadingsFor = Callable[[int], list[str]]
 _HANZI = re.compile(r"[\u3400-\u9fff]")
@@ -207,13 +206,6 @@ def headings_from_record(record) -> HeadingsFor:
     return headings_for
 
 
-# list numbering by level (一、 > （一） > 1. > （1）); used with .match, also by pipeline.tag.lists
-NUMBERING = [
-    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
-    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
-    (3, re.compile(r"\d{1,2}[、.．](?!\d)")),
-    (4, re.compile(r"[（(]\d{1,2}[）)]")),
-]
 
 
 def simple_headings(text: str, max_title: int = 40) -> HeadingsFor:
@@ -244,19 +236,3 @@ def simple_headings(text: str, max_title: int = 40) -> HeadingsFor:
             path.append((level, title))
         return [t for _, t in path]
     return headings_for
-
-
-def structure_for(text: str) -> tuple[HeadingsFor, list | None]:
-    """(headings_for, tables) for a cleaned text, from the section parser when available."""
-    try:
-        from pipeline.annotate import structure_text  # the lead's module; may not exist yet
-    except ImportError:
-        return simple_headings(text), None
-    try:
-        record = structure_text(text)
-    except Exception as exc:  # a parser failure must not stop tagging: fall back, say so
-        log.warning("structure_text failed (%s); using simple headings", exc)
-        return simple_headings(text), None
-    if record.text != text:  # offsets would not line up: use the text-only fallback
-        return simple_headings(text), None
-    return headings_from_record(record), record.tables

@@ -33,9 +33,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.labels import LabelSet, load_labels
+from pipeline.lexicon import sentence_around
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
-
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 def section_kind(titles: list[str], span_text: str = "") -> str | None:
@@ -47,14 +46,6 @@ def section_kind(titles: list[str], span_text: str = "") -> str | None:
         if kind != "other":
             return kind
     return None
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    a = start
-    while a > 0 and not _SENTENCE_END.match(text[a - 1]):
-        a -= 1
-    m = _SENTENCE_END.search(text, end)
-    return text[a:m.start() if m else len(text)]
 
 
 @dataclass(frozen=True)

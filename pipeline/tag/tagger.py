@@ -9,17 +9,22 @@ heading-path context → batched forward passes over length-sorted windows
 (precision "auto": bf16 autocast on CPUs with native bf16, else int8 linear layers,
 each only where a stored agreement measurement allows; else fp32, the reference) → per-character
 probabilities merged across overlapping windows → span-first constrained Viterbi and
-span snapping (pipeline.tag.decode) → WORKLOAD parts (pipeline.tag.workload) → structure
-rules: section gate (pipeline.tag.section_gate), problem/measure row completion
-(pipeline.tag.rows), function and measure list consistency and counted clauses beside a
-WORKLOAD (pipeline.tag.lists).
+the language rules, named and configured in configs/tagger.yaml (pipeline.tag.rules): span
+shaping (pipeline.tag.span_rules), then, after the score floor, the structure rules: section
+gate (pipeline.tag.section_gate), function
+and measure list consistency and counted clauses beside a WORKLOAD (pipeline.tag.lists),
+measures sections (pipeline.tag.measure_sections) → WORKLOAD parts (pipeline.tag.workload).
+
+The tagger reads the structured record (its sections and tables): it never runs the structure
+stage. ``forward`` (the model) is separate from ``decode`` (decoder and rules), so the rules
+can be scored switched off one by one on the same probabilities (pipeline.tag.ablation).
 """
 from __future__ import annotations
 
 import json
 import os
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +34,11 @@ from transformers import BertForTokenClassification
 
 from pipeline.cpu import native_bf16
 from pipeline.record import Record, Span
-from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecoder, ViterbiDecoder, decode_region,
-                                 keep_span)
-from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
+from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
+from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, weights_digest
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
-                                  rules_text, structure_for, title_kind)
-from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
-                                 title_item_bodies)
-from pipeline.tag.measure_sections import complete_measure_sections
-from pipeline.tag.rows import complete_row
+                                  rules_text)
+from pipeline.tag.rules import MIN_SCORE, DocumentContext, RegionContext, RulePipeline
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
 from pipeline.tag.workload import parse_workload
@@ -51,6 +52,17 @@ class SpanPrediction:
     score: float
     text: str
     attrs: dict[str, Any] = field(default_factory=dict)
+    source: str = "model"  # "rule" when a rule made the span (attrs["rules"] names the rules)
+
+
+@dataclass
+class ModelOutput:
+    """What the model says about one text, before decoding: its regions, their per-character
+    tag probabilities and the heading source the rules read."""
+    text: str
+    regions: list[Region]
+    probs: list[np.ndarray]
+    headings_for: HeadingsFor | None
 
 
 DECODINGS = ("span_first", "per_label")
@@ -69,7 +81,6 @@ def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
         m = json.loads(path.read_text(encoding="utf-8")).get(precision, {})
     except (OSError, ValueError):
         return None
-    from pipeline.tag.train import weights_digest
     if m.get("weights") != weights_digest(Path(model_dir)):
         return None  # measured on other weights
     return precision if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
@@ -102,8 +113,8 @@ def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassificati
 class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
-                 merge_labels: frozenset[str] | None = DEFAULT_MERGE_LABELS, min_score: float = MIN_SCORE,
-                 decoding: str = "span_first", structure_rules: bool = True):
+                 min_score: float = MIN_SCORE, decoding: str = "span_first", structure_rules: bool = True,
+                 disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -116,13 +127,19 @@ class Tagger:
         if decoding not in DECODINGS:
             raise ValueError(f"decoding must be one of {DECODINGS}, not {decoding!r}")
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
-        self.merge_labels = merge_labels
         self.min_score = min_score
-        # structure rules after decoding: labels the report's section rules out are dropped
-        # (configs/labels.yaml, not_in_sections), untagged items of function lists and
-        # sentences of problem/measure rows are completed; False: the model's decoded spans only
-        self.structure_rules = structure_rules
-        self.section_gate = SectionGate.from_labels() if structure_rules else None
+        # the language rules of configs/tagger.yaml (``rules:``), minus ``disable``;
+        # structure_rules=False switches off the region- and document-stage rules (section
+        # gate, row/list/section completion), no_rules every rule: the model and its decoder
+        rules = RulePipeline.from_config(rules_config)
+        off = list(disable)
+        if no_rules:
+            off += rules.names
+        elif not structure_rules:
+            off += [s.name for s in rules.configured if s.rule.stage != "span"]
+        self.rules = rules.without(*dict.fromkeys(off))
+        self.structure_rules = structure_rules and not no_rules
+        self.section_gate = SectionGate.from_labels()
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
@@ -177,70 +194,51 @@ class Tagger:
 
     # ------------------------------------------------------------ component API
 
-    def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
-        """Spans for a cleaned text; headings/tables from the section parser when not given."""
-        if headings_for is None:
-            headings_for, found_tables = structure_for(text)
-            tables = tables if tables is not None else found_tables
-        # the model reads the real text; clauses are cut in rules_text (thousands commas as
-        # digits, same length); span texts and counts come from the real text (source)
-        source, text = text, rules_text(text)
+    def forward(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> ModelOutput:
+        """The model's probabilities for the regions of a cleaned text; ``headings_for`` and
+        ``tables`` come from the structured record (none: no heading context, lines only)."""
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
-        out: list[SpanPrediction] = []
-        gate = self.section_gate.bind(text, regions, headings_for) if self.section_gate else None
-        for r, probs in zip(regions, self.region_probs(source, regions, headings_for)):
-            region_text = decoding_text(text, r)
-            found = []
-            for sp in decode_region(region_text, r.start, probs, self.decoder, self.merge_labels):
-                if not keep_span(text, sp, self.min_score):
-                    continue
-                if gate and not gate.allows(sp.label, sp.start, sp.end, r):
-                    continue
-                span_text = source[sp.start:sp.end]
-                attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
-                found.append(SpanPrediction(sp.start, sp.end, sp.label, round(sp.score, 4), span_text, attrs))
-            if self.structure_rules:
-                # a 偏差原因 / 改进措施 row cell: one span per sentence (pipeline.tag.rows)
-                found = complete_row(region_text, r, probs[:, self.decoder.o_id], found,
-                                     lambda a, b, label, score: SpanPrediction(a, b, label, round(score, 4),
-                                                                               source[a:b]))
-            out += found
-        if self.structure_rules:
-            # the untagged items of a list of functions whose other items are FUNCTION (pipeline.tag.lists)
-            out += complete_function_lists(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "FUNCTION", round(score, 4), source[a:b]),
-                under_functions=lambda pos: any(title_kind(h) == "functions" for h in headings_for(pos)))
-            # a duty stated as a title is its title alone: its paragraph is O (labels.md)
-            body = {id(p) for p in title_item_bodies(text, out, headings_for)}
-            out = [p for p in out if id(p) not in body]
-            # likewise the untagged items of a numbered list of measures
-            out += complete_measure_lists(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), source[a:b]))
-            # untagged imperative sentences of a measures section (pipeline.tag.measure_sections)
-            if gate is not None:
-                out += complete_measure_sections(
-                    text, regions, out, lambda a, b, r: gate.kinds(a, b, r)[0],
-                    lambda a, b, score: SpanPrediction(a, b, "MEASURE", round(score, 4), source[a:b]))
-            # the other counted clauses of a sentence that lists WORKLOADs (pipeline.tag.lists)
-            out += complete_workload_clauses(
-                text, out, lambda a, b, score: SpanPrediction(a, b, "WORKLOAD", round(score, 4), source[a:b],
-                                                              parse_workload(source[a:b]).as_attrs()))
-        return sorted(out, key=lambda p: (p.start, p.end))
+        return ModelOutput(text, regions, self.region_probs(text, regions, headings_for), headings_for)
+
+    def decode(self, out: ModelOutput, rules: RulePipeline | None = None) -> list[SpanPrediction]:
+        """Spans from the model's output: the decoder, then the rules (default: this tagger's)."""
+        rules = rules if rules is not None else self.rules
+        # the rules cut clauses in rules_text (a thousands comma reads as a digit there, same
+        # length: 「完成交易项目1,126宗」 stays one WORKLOAD); span texts and counts come from the real text
+        source, text = out.text, rules_text(out.text)
+        gate = self.section_gate.bind(text, out.regions, out.headings_for)
+        spans: list[DecodedSpan] = []
+        for r, probs in zip(out.regions, out.probs):
+            ctx = RegionContext(decoding_text(text, r), text, r, probs, self.decoder.o_id, gate)
+            found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder))
+            # the score floor (mean tag probability): part of decoding, not a rule
+            found = [replace(sp, score=round(sp.score, 4)) for sp in found if sp.score >= self.min_score]
+            spans += rules.run("region", ctx, found)
+        spans = rules.run("document", DocumentContext(text, out.regions, out.headings_for, gate), spans)
+        return sorted((self._prediction(source, sp) for sp in spans), key=lambda p: (p.start, p.end))
+
+    @staticmethod
+    def _prediction(text: str, sp: DecodedSpan) -> SpanPrediction:
+        span_text = text[sp.start:sp.end]
+        attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
+        if sp.rules:
+            attrs["rules"] = list(sp.rules)
+        return SpanPrediction(sp.start, sp.end, sp.label, sp.score, span_text, attrs,
+                              "rule" if sp.made else "model")
+
+    def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
+        """Spans for a cleaned text with the given headings and tables (none: no heading context;
+        pipeline.tag.structured.structure_for gives them for a bare text)."""
+        return self.decode(self.forward(text, headings_for, tables))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:
-        """Spans for record.text; the record is not modified."""
-        tables = record.tables or None
-        if headings_for is None:
-            if record.sections:
-                headings_for = headings_from_record(record)
-            else:
-                headings_for, found = structure_for(record.text)
-                tables = tables or found
-        return self.predict_text(record.text, headings_for, tables)
+        """Spans for record.text, read with the record's sections and tables (the structure
+        stage's output, never re-run here); the record is not modified."""
+        return self.predict_text(record.text, headings_for or headings_from_record(record), record.tables or None)
 
     def set_annotations(self, record: Record, predictions: list[SpanPrediction]) -> Record:
-        """Replace the record's model spans with predictions (other sources are kept)."""
-        kept = [s for s in record.spans if s.source != "model"]
+        """Replace the record's tagger spans (model and rule) with predictions (other sources are kept)."""
+        kept = [s for s in record.spans if s.source not in ("model", "rule")]
         taken = {s.id for s in kept}
         spans, n = [], 0
         for p in sorted(predictions, key=lambda p: (p.start, p.end)):
@@ -252,7 +250,7 @@ class Tagger:
                 n += 1
             sec = record.section_at(p.start)
             spans.append(Span(id=f"m{n}", label=p.label, start=p.start, end=p.end, text=record.text[p.start:p.end],
-                              score=p.score, source="model", section=sec.id if sec else None, attrs=dict(p.attrs)))
+                              score=p.score, source=p.source, section=sec.id if sec else None, attrs=dict(p.attrs)))
         record.spans = sorted(kept + spans, key=lambda s: (s.start, s.end))
         record.model_version = self.model_version
         return record

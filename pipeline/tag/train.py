@@ -28,7 +28,7 @@ from pipeline import ANNOTATIONS_DIR, PROJECT_ROOT
 from pipeline.corpus.lsformat import Example
 from pipeline.labels import load_labels
 from pipeline.tag.data import IGNORE, Feature, featurize, read_task_files, to_cleaned
-from pipeline.tag.model import ModelArguments, build_model, load_yaml
+from pipeline.tag.model import ModelArguments, build_model, load_yaml, weights_digest
 from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
 
 log = logging.getLogger(__name__)
@@ -204,13 +204,6 @@ def git_commit() -> str:
         return head
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-
-
-def weights_digest(model_dir: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(model_dir.glob("*.safetensors")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:10]
 
 
 def train(model_args: ModelArguments, data_args: DataArguments, train_args: TrainingArguments,

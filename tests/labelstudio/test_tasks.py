@@ -89,3 +89,14 @@ def test_offsets_counted_in_utf16_units_are_caught():
     s.start, s.end = to_utf16(rec.text, s.start), to_utf16(rec.text, s.end)
     with pytest.raises(OffsetError, match="span s2 WORKLOAD"):
         record_to_prediction(rec)
+
+
+def test_rule_provenance_is_shown_with_the_region():
+    rec = make_record()
+    made, changed, plain = rec.spans[0], rec.spans[1], rec.spans[2]
+    made.source, made.attrs = "rule", {"rules": ["function_lists"]}
+    changed.attrs = {"rules": ["snap", "widen_to_clauses"]}
+    regions = _regions(record_to_prediction(rec).result)
+    assert regions[f"s_{made.id}"]["meta"]["text"] == ["source: rule; rules: function_lists"]
+    assert regions[f"s_{changed.id}"]["meta"]["text"] == ["source: model; rules: snap → widen_to_clauses"]
+    assert "meta" not in regions[f"s_{plain.id}"]

@@ -4,9 +4,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.labels import load_labels
-from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_region, is_valid_sequence,
-                                 merge_pieces, snap, spans_to_tags, split_leading_cause, strip_label_lead,
-                                 tags_to_spans, widen_to_sentence)
+from pipeline.tag.decode import (DecodedSpan, SpanFirstDecoder, ViterbiDecoder, is_valid_sequence, spans_to_tags,
+                                 tags_to_spans)
+from pipeline.tag.rules import decode_region
+from pipeline.tag.span_rules import merge_pieces, snap, split_leading_cause, strip_label_lead, widen_to_sentence
 
 TAGS = load_labels().tags()
 
@@ -109,7 +110,7 @@ def test_merge_never_joins_across_a_sentence_end():
 
 
 def test_clause_spans_are_widened_to_the_clause_edges():
-    from pipeline.tag.decode import widen_to_clauses
+    from pipeline.tag.span_rules import widen_to_clauses
     text = "一、组织实施全体会议、常务会议的决议和决定，做好会务保障。"
     cut = text.index("常务")  # the model started inside the clause and stopped before its last word
     spans = [DecodedSpan(cut, text.index("和决定"), "FUNCTION", 0.9)]
@@ -118,7 +119,7 @@ def test_clause_spans_are_widened_to_the_clause_edges():
 
 
 def test_widening_keeps_lead_ins_connectives_and_other_spans_outside():
-    from pipeline.tag.decode import widen_to_clauses
+    from pipeline.tag.span_rules import widen_to_clauses
     text = "我局将按季度开展绩效运行监控，主要原因是人员不足导致预算执行存在偏差。"
     measure = DecodedSpan(text.index("季度"), text.index("，"), "MEASURE", 0.9)
     problem = DecodedSpan(text.index("预算执行"), len(text) - 1, "PROBLEM", 0.9)
@@ -130,7 +131,7 @@ def test_widening_keeps_lead_ins_connectives_and_other_spans_outside():
 
 
 def test_widening_leaves_workloads_and_far_clause_edges_alone():
-    from pipeline.tag.decode import widen_to_clauses
+    from pipeline.tag.span_rules import widen_to_clauses
     text = "全年共召开党组会议12次，" + "甲" * 60 + "加强培训。"
     wl = DecodedSpan(text.index("召开"), text.index("，"), "WORKLOAD", 0.9)
     far = DecodedSpan(text.index("加强"), len(text) - 1, "MEASURE", 0.9)  # clause edge 60 chars away
@@ -139,7 +140,7 @@ def test_widening_leaves_workloads_and_far_clause_edges_alone():
 
 
 def test_a_function_is_widened_to_its_whole_item():
-    from pipeline.tag.decode import widen_function_items
+    from pipeline.tag.span_rules import widen_function_items
     text = "3.负责委员联络接待和来信来访工作，收集、反映各界人士的意见和建议。"
     start = text.index("负责")
     piece = DecodedSpan(start, start + len("负责委员联络"), "FUNCTION", 0.9)
@@ -148,7 +149,7 @@ def test_a_function_is_widened_to_its_whole_item():
 
 
 def test_function_pieces_of_one_item_are_joined_and_items_stay_apart():
-    from pipeline.tag.decode import widen_function_items
+    from pipeline.tag.span_rules import widen_function_items
     text = "主要职责：负责全市档案的收集、整理；指导基层档案工作。"
     a = text.index("负责")
     b = text.index("整理")
@@ -160,7 +161,7 @@ def test_function_pieces_of_one_item_are_joined_and_items_stay_apart():
 
 
 def test_function_next_to_another_label_is_not_widened_over_it():
-    from pipeline.tag.decode import widen_function_items
+    from pipeline.tag.span_rules import widen_function_items
     text = "负责组织全市培训工作，全年举办培训12期。"
     f = DecodedSpan(0, 4, "FUNCTION", 0.9)
     w0 = text.index("举办")
@@ -301,7 +302,7 @@ def test_a_measure_starting_after_a_comma_is_widened_to_its_sentence_start():
 
 
 def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_the_comma():
-    from pipeline.tag.decode import merge_pieces
+    from pipeline.tag.span_rules import merge_pieces
     text = "强化培训，组织财务人员参加业务学习。"
     pieces = [DecodedSpan(0, 4, "MEASURE", 0.9), DecodedSpan(5, len(text) - 1, "MEASURE", 0.7)]
     sure_o = lambda a, b: 0.99  # noqa: E731
@@ -321,7 +322,7 @@ def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_th
     ("学习《关于加强三项工作的意见》5次", True),  # the count after the closed title counts
 ])
 def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
-    from pipeline.tag.decode import keep_span
+    from pipeline.tag.span_rules import keep_span
     assert keep_span(span_text, DecodedSpan(0, len(span_text), "WORKLOAD", 0.9)) is kept
 
 
@@ -344,7 +345,7 @@ def test_a_workload_piece_without_a_count_does_not_stop_a_function_reaching_its_
 
 
 def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
-    from pipeline.tag.decode import keep_span
+    from pipeline.tag.span_rules import keep_span
     text = "结合自评中发现的问题，提出以下几点建议"
     assert not keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
     text = "主要存在以下问题"

@@ -1,6 +1,5 @@
 """List consistency for functions (pipeline.tag.lists), on our own text."""
-from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, item_lists, numbered_items,
-                                 title_item_bodies)
+from pipeline.tag.lists import complete_function_lists, complete_measure_lists, item_lists, numbered_items
 
 from tag_markup import S
 
@@ -77,29 +76,6 @@ def test_the_untagged_item_of_a_list_of_measures_becomes_a_measure():
     assert complete_measure_lists(text, spans[:1], make) == []           # one of four: not a list of measures
     as_problems = [S(s.start, s.end, "PROBLEM", 0.8) for s in spans]
     assert complete_measure_lists(text, as_problems, make) == []
-
-
-def test_the_paragraph_under_a_duty_stated_as_a_title_is_not_a_function():
-    text = ("一、基本情况\n1、防汛抗旱\n负责全县防汛抗旱的组织协调和监督指导，编制应急预案。\n"
-            "2、水资源管理\n负责水资源的统一监督管理。\n3、农村饮水\n")
-    def span(phrase):
-        a = text.index(phrase)
-        return S(a, a + len(phrase), "FUNCTION", 0.9)
-    title, body = span("防汛抗旱"), span("负责全县防汛抗旱的组织协调和监督指导，编制应急预案")
-    other_body = span("负责水资源的统一监督管理")   # its title 水资源管理 holds no FUNCTION span
-    heads = {text.index("防汛抗旱"): "防汛抗旱", text.index("水资源管理"): "水资源管理"}
-
-    def headings_for(pos):
-        above = [t for start, t in sorted(heads.items()) if start <= pos]
-        return ["基本情况"] + above[-1:]
-    assert title_item_bodies(text, [title, body, other_body], headings_for) == [body]
-    assert title_item_bodies(text, [body, other_body], headings_for) == []
-    assert title_item_bodies(text, [title, body], None) == []
-    # a numbered duty the parser read as a heading is no title: the next duty stays
-    item = span("负责全县防汛抗旱的组织协调和监督指导，编制应急预案")
-    nxt = span("负责水资源的统一监督管理")
-    as_heading = lambda pos: ["基本情况", "负责全县防汛抗旱的组织协调和监督指导，编制应急预案"]  # noqa: E731
-    assert title_item_bodies(text, [item, nxt], as_heading) == []
 
 
 def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():

@@ -31,6 +31,11 @@ def test_protocol_runs_all_parts_end_to_end(tmp_path):
     assert report["speed"]["tagger"]["chars_per_s"] > 0 and report["speed"]["tagger"]["peak_rss_mb"] > 0
     assert (tmp_path / "report.md").read_text().count("| tagger |") > 0
     assert (tmp_path / "b" / "doc0" / "tagger" / "model.safetensors").exists()
+    # (a)'s tagger with each rule switched off: every configured rule has a row
+    ablation = report["a_rules_ablation"]
+    assert {"all", "none", "-snap", "-section_gate"} <= set(ablation)
+    assert all(0.0 <= v["exact"] <= 1.0 for v in ablation.values())
+    assert "| -snap |" in (tmp_path / "report.md").read_text()
 
 
 def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):

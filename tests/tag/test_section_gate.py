@@ -1,7 +1,8 @@
 """The section gate drops labels that the report's section rules out (configs/labels.yaml)."""
 from pipeline.labels import load_labels
 from pipeline.tag.regions import Region, find_regions, simple_headings
-from pipeline.tag.section_gate import SectionGate, section_kind, sentence_around
+from pipeline.lexicon import sentence_around
+from pipeline.tag.section_gate import SectionGate, section_kind
 
 # our own report skeleton: overview, assets, problems, measures
 TEXT = (

@@ -147,7 +147,8 @@ def test_decoder_lets_a_span_cross_the_tabs_of_a_wrapped_region_only():
     import numpy as np
 
     from pipeline.labels import load_labels
-    from pipeline.tag.decode import ViterbiDecoder, decode_region
+    from pipeline.tag.decode import ViterbiDecoder
+    from pipeline.tag.rules import decode_region
     from pipeline.tag.regions import decoding_text
     tags = load_labels().tags()
     text = "存在问题\t部分绩效指标设\t置不够细化和具\t体。"

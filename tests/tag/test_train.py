@@ -14,8 +14,10 @@ from tag_markup import parse_markup
 
 
 def test_toy_config_overfits_the_tiny_set(toy_model, tiny_examples):
-    model_dir, summary, seconds = toy_model
-    assert seconds < 60, f"toy training took {seconds:.0f}s"
+    model_dir, summary, _ = toy_model
+    # tests train a toy only (the brief); its time is load-dependent and belongs to make bench
+    config = json.loads((model_dir / "config.json").read_text())
+    assert config["hidden_size"] <= 64 and config["num_hidden_layers"] <= 2 and summary["examples"] <= 50
     tagger = Tagger.load(model_dir, precision="fp32")
     report = score_examples(tagger, tiny_examples)
     assert report["spans"]["exact"]["micro"]["f1"] == 1.0, report["spans"]["exact"]["per_label"]

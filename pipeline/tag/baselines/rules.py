@@ -5,15 +5,16 @@
   of that label (a 究其原因/原因是 lead-in switches a problems region to CAUSE).
 - Anywhere: a clause holding a count followed by a measure word is a WORKLOAD,
   unless the count is money, a rate or a staffing/organisation count.
-Same output type and snapping as the model (pipeline.tag.decode.snap), so the
+Same output type and snapping as the model (pipeline.tag.span_rules.snap), so the
 comparison measures the rules, not the boundary conventions.
 """
 from __future__ import annotations
 
 import re
 
-from pipeline.tag.decode import snap
-from pipeline.tag.regions import HeadingsFor, context_for, find_regions, structure_for
+from pipeline.tag.span_rules import snap
+from pipeline.tag.regions import HeadingsFor, context_for, find_regions
+from pipeline.tag.structured import structure_for
 from pipeline.tag.tagger import SpanPrediction
 from pipeline.tag.workload import QUANTITY, parse_workload
 

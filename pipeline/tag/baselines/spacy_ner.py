@@ -18,8 +18,9 @@ from spacy.training import Example as SpacyExample
 
 from pipeline.corpus.lsformat import Example
 from pipeline.labels import load_labels
-from pipeline.tag.decode import snap
-from pipeline.tag.regions import HeadingsFor, find_regions, structure_for
+from pipeline.tag.span_rules import snap
+from pipeline.tag.regions import HeadingsFor, find_regions
+from pipeline.tag.structured import structure_for
 from pipeline.tag.tagger import SpanPrediction
 from pipeline.tag.workload import parse_workload
 

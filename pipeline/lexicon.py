@@ -1,0 +1,107 @@
+"""The small lexicon of Chinese report prose that several stages read: sentences, clauses, list
+numbering, counts, imperative openings and negative states. One home for each, so that the
+tagger's rules, its span shaping and the linker agree on what a sentence or a count is.
+
+Offsets are Python string indices; every pattern here is meant for ``finditer(text, a, b)`` /
+``match(text, pos)`` over the record's text.
+"""
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- sentences and clauses
+
+SENTENCE_END_CHARS = "。；;！!？?"
+# a sentence: the text between sentence ends or line breaks (a list item ended by ； is one)
+SENTENCE = re.compile(rf"[^{SENTENCE_END_CHARS}\n]+")
+SENTENCE_END = re.compile(rf"[{SENTENCE_END_CHARS}\n]")
+# where no span may reach across: a sentence end, a line break or a table cell's tab
+BREAK = re.compile(rf"[\n\t{SENTENCE_END_CHARS}]")
+# the edge of a sentence seen from inside it (a lead-in's colon and a tab count too)
+SENTENCE_EDGE_CHARS = frozenset(SENTENCE_END_CHARS + "：:\n\t")
+# where a list item (a duty, a measure) ends: 。 ； or a line or cell break
+ITEM_END_CHARS = frozenset("。；;\n\t")
+ITEM_END = re.compile(r"[。；;\n\t]")
+# where a clause ends; 、 is not one: it joins list items inside a clause
+CLAUSE_END_CHARS = frozenset("，,；;。：:！!？?\n\t")
+# a comma clause of a sentence (a colon does not end one: 「其中：…」 stays in its clause)
+CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence that holds text[start:end]."""
+    a = start
+    while a > 0 and not SENTENCE_END.match(text[a - 1]):
+        a -= 1
+    m = SENTENCE_END.search(text, end)
+    return text[a:m.start() if m else len(text)]
+
+
+# ---------------------------------------------------------------- list numbering
+
+CN_NUM = "一二三四五六七八九十"
+# list numbering by level (一、 > （一） > 1. > （1））, used with .match at an item's start
+NUMBERING = [
+    (1, re.compile(rf"[{CN_NUM}]{{1,3}}[、.．]")),
+    (2, re.compile(rf"[（(][{CN_NUM}]{{1,3}}[）)]")),
+    (3, re.compile(r"\d{1,2}[、.．](?!\d)")),
+    (4, re.compile(r"[（(]\d{1,2}[）)]")),
+]
+# every form of an item's number, as a regex alternation: 一是、 第一， （1） (一) 1. 1、 1) 一、 ① ⑴ ⒈ ㈠ Ⅰ
+ENUMERATOR = (
+    rf"[{CN_NUM}]+是[、，,：:]?"
+    rf"|第[{CN_NUM}\d]+[、，,：:]"
+    rf"|[（(][{CN_NUM}\d]{{1,3}}[）)][、.．，,]?"
+    r"|\d{1,2}(?:[、.．](?!\d)|[)）])"
+    rf"|[{CN_NUM}]{{1,3}}[、.．]"
+    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"
+)
+
+# ---------------------------------------------------------------- counts
+
+# a number (digits or Chinese numerals, 余/多 allowed) followed by a hanzi: a measure word may follow
+COUNT = re.compile(r"[\d一二两三四五六七八九十百千万]+\s*[余多]?\s*[\u4e00-\u9fff]")
+
+
+def has_count(text: str, start: int, end: int) -> bool:
+    return bool(COUNT.search(text, start, end))
+
+
+# numbers that name rather than count (labels.md: dates and ordinals are not WORKLOAD):
+# 第三十七次, 四届六次全会 (届 then a number), a measure word that begins a word of its own
+# (一法一条例, 3项目), 2021年度, a number inside a quoted name (“四个意识”)
+_ORDINAL_BEFORE = re.compile(r"[第届]$")
+_WORD_AFTER = {"条": "例款件", "项": "目", "期": "间限", "名": "单称", "次": "序", "批": "准示", "类": "别",
+               "届": "时", "场": "所地"}  # 条例, 项目, 期间, 名单, 批准, 场所 …
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两]")
+_QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("『", "』"))
+
+
+def inside_quotes(text: str, pos: int, reach: int = 30) -> bool:
+    """Whether ``pos`` lies inside a quoted or titled name (“四个意识”, 《……两个条例》) opened
+    within ``reach`` characters before it on its line."""
+    a = max(0, pos - reach, text.rfind("\n", 0, pos) + 1)
+    before = text[a:pos]
+    return any(before.count(o) > before.count(c) for o, c in _QUOTES)
+
+
+def is_count(text: str, m: re.Match) -> bool:
+    """Whether a quantity match (pipeline.tag.workload.QUANTITY, over ``text``) counts
+    something rather than names it."""
+    if _ORDINAL_BEFORE.search(text, max(0, m.start() - 1), m.start()) or inside_quotes(text, m.start()):
+        return False
+    after = text[m.end():m.end() + 1]
+    if after and (_NUMERAL.match(after) or after in _WORD_AFTER.get(m.group("unit"), "")):
+        return False
+    return m.group("unit") not in ("年度", "日", "月")
+
+
+# ---------------------------------------------------------------- imperative openings, negative states
+
+# A shortcoming is stated as a negative state (没有, 缺乏, 不够, 有待 …); a measure opens with
+# what is to be done (加强, 完善, 进一步 …). Every MEASURE of the seeds' gold opens that way.
+NEGATIVE_STATE = re.compile(r"没有|缺乏|不够|不足|尚未|未能|有待|难以|不到位|不规范|不完善|不健全|偏差|滞后|薄弱|欠缺|存在")
+IMPERATIVE_OPENING = re.compile(
+    r"(?:进一步|不断|切实|持续|着力|全面|继续|认真|积极)?"
+    r"(?:加强|完善|健全|建立|强化|提高|提升|推进|落实|规范|严格|优化|细化|做好|加快|坚持|科学|合理|提前|"
+    r"综合|建章|依据|根据|按照|结合|今后|明确|压实|督促|定期|组织|开展|引导|探索)")

@@ -1,0 +1,157 @@
+"""Rule ablation (`jixiao eval-rules`): every configured rule switched off in turn, scored on
+the development set and on the seeds.
+
+The model runs once per document (``Tagger.forward``); each variant decodes the same
+probabilities with its rules (``Tagger.decode``), so a variant costs only its rules. Variants:
+``all`` (the configured rules), ``none`` (``--no-rules``: the model with its decoder and score
+floor) and ``-NAME`` for each rule. Scores:
+
+- development set (``../shared/devset``): its own scorer ``score.py`` (exact: same label and
+  same text ignoring whitespace; overlap: half of the longer span in common), run on records
+  written per variant, exactly as ``jixiao annotate DOCS --out DIR`` + ``score.py DIR GOLD``
+  would score them;
+- seeds: the (a) scoring of the evaluation protocol (pipeline.corpus.evaluate via
+  pipeline.tag.evaluation) on the seeds' gold, cleaned and structured as in evaluation.
+
+Writes OUT/STEM.json and OUT/STEM.md (STEM: rules-ablation unless given).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from pipeline.annotate import Components, annotate_path, expand_inputs
+from pipeline.record import Record
+from pipeline.tag.evaluation import predicted_doc, score_docs
+from pipeline.tag.regions import headings_from_record
+from pipeline.tag.structured import structure_for
+from pipeline.tag.tagger import ModelOutput, Tagger
+
+LABELS = ("FUNCTION", "WORKLOAD", "PROBLEM", "CAUSE", "MEASURE")
+
+
+def _taggable(record: Record) -> bool:
+    """As pipeline.annotate.run_components: no tagging after a read/clean error or off-topic text."""
+    return bool(record.text) and not any(e.stage in ("read", "clean") or e.message.startswith("not a budget")
+                                         for e in record.errors)
+
+
+def variants(tagger: Tagger) -> dict[str, object]:
+    """name → rule pipeline: all, none, and each configured rule switched off."""
+    rules = tagger.rules
+    out = {"all": rules, "none": rules.without(*rules.names)}
+    for name in rules.names:
+        out[f"-{name}"] = rules.without(name)
+    return out
+
+
+def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = print) -> dict[str, dict]:
+    docs, gold, scorer = devset / "docs", devset / "gold", devset / "score.py"
+    records = [annotate_path(p, Components()) for p in expand_inputs([docs])]
+    outputs: list[tuple[Record, ModelOutput | None]] = []
+    for rec in records:
+        out = (tagger.forward(rec.text, headings_from_record(rec), rec.tables or None) if _taggable(rec) else None)
+        outputs.append((rec, out))
+    say(f"devset: {len(records)} documents structured and read by the model")
+    scores = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, rules in variants(tagger).items():
+            folder = Path(tmp) / name.strip("-")
+            folder.mkdir()
+            for rec, out in outputs:
+                spans = [{"label": p.label, "start": p.start, "end": p.end, "text": p.text}
+                         for p in (tagger.decode(out, rules) if out is not None else [])]
+                # a table's spans (source "table") stay, as in set_annotations
+                spans += [s.model_dump() for s in rec.spans if s.source not in ("model", "rule")]
+                stem = Path(rec.source.path).name.split(".")[0]
+                (folder / f"{stem}.json").write_text(json.dumps(
+                    {"source": {"path": rec.source.path}, "text": rec.text, "spans": spans}, ensure_ascii=False),
+                    encoding="utf-8")
+            res = subprocess.run([sys.executable, str(scorer), str(folder), str(gold), "--json"],
+                                 capture_output=True, text=True, check=True)
+            data = json.loads(res.stdout[:res.stdout.rindex("}") + 1])
+            scores[name] = {"exact": data["exact_micro_f1"], "overlap": data["overlap_micro_f1"],
+                            "exact_per_label": data["exact_f1"], "overlap_per_label": data["overlap_f1"]}
+    return scores
+
+
+def score_seeds(tagger: Tagger, say: Callable[[str], None] = print, gold: list | None = None) -> dict[str, dict]:
+    """Each variant's micro F1 (exact, overlap, per label) on the seeds' gold (cleaned examples;
+    default: pipeline.tag.train.gold_examples)."""
+    from pipeline.corpus.evaluate import doc_from_example
+    from pipeline.tag.train import gold_examples
+    gold = gold if gold is not None else gold_examples()
+    if not gold:
+        say("seeds: no seed gold (../shared/seeds absent): skipped")
+        return {}
+    prepared = []
+    for i, ex in enumerate(gold):
+        g = doc_from_example(ex, source=str(ex.data.get("file", i)))
+        g.key = f"{g.key}#{i}"
+        prepared.append((g, tagger.forward(ex.text, *structure_for(ex.text))))
+    say(f"seeds: {len(gold)} gold documents read by the model")
+    scores = {}
+    for name, rules in variants(tagger).items():
+        report = score_docs([g for g, _ in prepared], [predicted_doc(g, tagger.decode(out, rules))
+                                                      for g, out in prepared])
+        spans = report["spans"]
+        scores[name] = {mode: round(spans[mode]["micro"]["f1"], 3) for mode in ("exact", "overlap")}
+        for mode in ("exact", "overlap"):
+            scores[name][f"{mode}_per_label"] = {lab: round(v["f1"], 3)
+                                                 for lab, v in spans[mode]["per_label"].items()}
+    return scores
+
+
+def _row(name: str, dev: dict, seeds: dict, base_dev: dict, base_seeds: dict) -> str:
+    def cell(s: dict, base: dict, mode: str) -> str:
+        if not s:
+            return "–"
+        d = s[mode] - base[mode]
+        return f"{s[mode]:.3f} ({d:+.3f})" if name != "all" else f"{s[mode]:.3f}"
+    return (f"| {name} | {cell(dev, base_dev, 'exact')} | {cell(dev, base_dev, 'overlap')} | "
+            f"{cell(seeds, base_seeds, 'exact')} | {cell(seeds, base_seeds, 'overlap')} |")
+
+
+def write_report(report: dict, out: Path, stem: str = "rules-ablation") -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    dev, seeds = report["devset"], report["seeds"]
+    lines = [f"# Rule ablation ({report['model_version']}, commit {report['commit']})", "",
+             f"Command: `{report['command']}`. Each row switches one rule of configs/tagger.yaml off "
+             "(every place it is listed); `none` is `--no-rules` (model, decoder, score floor). "
+             "Micro F1; in brackets the change against `all`: a negative change means the rule helps.",
+             "Dev set: ../shared/devset/score.py on records of its 18 documents; seeds: the (a) scoring "
+             "(pipeline.corpus.evaluate) on the five seeds' gold.", "",
+             "| variant | dev exact | dev overlap | seeds exact | seeds overlap |", "|---|---|---|---|---|"]
+    for name in dev:
+        lines.append(_row(name, dev[name], seeds.get(name, {}), dev["all"], seeds.get("all", {})))
+    lines += ["", "Per label, overlap F1 (dev set):", "", "| variant | " + " | ".join(LABELS) + " |",
+              "|---|" + "---|" * len(LABELS)]
+    for name in ("all", "none"):
+        lines.append(f"| {name} | " + " | ".join(f"{dev[name]['overlap_per_label'][lab]:.3f}" for lab in LABELS) + " |")
+    lines += ["", "Per label, exact F1 (dev set):", "", "| variant | " + " | ".join(LABELS) + " |",
+              "|---|" + "---|" * len(LABELS)]
+    for name in ("all", "none"):
+        lines.append(f"| {name} | " + " | ".join(f"{dev[name]['exact_per_label'][lab]:.3f}" for lab in LABELS) + " |")
+    path = out / f"{stem}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_ablation(model: Path, devset: Path, out: Path, say: Callable[[str], None] = print,
+                 command: str = "jixiao eval-rules", stem: str = "rules-ablation") -> dict:
+    from pipeline.tag.train import git_commit
+    tagger = Tagger.load(model)
+    report = {"model_version": tagger.model_version, "commit": git_commit(), "command": command,
+              "rules": tagger.rules.names,
+              "devset": score_devset(tagger, devset, say) if (devset / "gold").is_dir() else {},
+              "seeds": score_seeds(tagger, say)}
+    if not report["devset"]:
+        say(f"no development set at {devset}: dev-set scores skipped")
+        return report
+    say(f"wrote {write_report(report, out, stem)}")
+    return report

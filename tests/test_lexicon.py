@@ -1,0 +1,36 @@
+"""pipeline.lexicon: one home for sentences, clauses, numbering, counts and imperative openings."""
+import re
+
+from pipeline.lexicon import (BREAK, CLAUSE, ENUMERATOR, IMPERATIVE_OPENING, NEGATIVE_STATE, NUMBERING, SENTENCE,
+                              has_count, is_count, sentence_around)
+from pipeline.tag.workload import QUANTITY
+
+
+def test_sentences_end_at_sentence_marks_and_line_breaks_not_commas():
+    text = "加强管理，提高效率。完善制度；\n落实责任"
+    assert [m.group() for m in SENTENCE.finditer(text)] == ["加强管理，提高效率", "完善制度", "落实责任"]
+    assert [m.group() for m in CLAUSE.finditer("加强管理，提高效率。")] == ["加强管理", "提高效率"]
+    assert [m.start() for m in BREAK.finditer("甲\t乙。丙")] == [1, 3]
+    assert sentence_around(text, text.index("提高"), text.index("提高") + 2) == "加强管理，提高效率"
+
+
+def test_numbering_levels_and_every_enumerator_form():
+    levels = {s: next((lv for lv, p in NUMBERING if p.match(s)), None) for s in ("一、总体", "（二）职能", "3.培训", "（4）宣传")}
+    assert levels == {"一、总体": 1, "（二）职能": 2, "3.培训": 3, "（4）宣传": 4}
+    enum = re.compile(rf"(?:{ENUMERATOR})")
+    for s in ("一是", "第一，", "（1）", "(一)", "1.", "2、", "3)", "一、", "①"):
+        assert enum.fullmatch(s), s
+    assert not enum.match("2023年")  # a year is no item number
+
+
+def test_counts_and_numbers_that_name():
+    assert has_count("培训教师120人次", 0, 9) and not has_count("加强培训", 0, 4)
+    text = "召开第三次会议，培训120人次"
+    counts = {m.group(): is_count(text, m) for m in QUANTITY.finditer(text)}
+    assert counts.get("120人次") is True
+    assert all(not ok for q, ok in counts.items() if q.startswith("三"))
+
+
+def test_imperative_openings_and_negative_states():
+    assert IMPERATIVE_OPENING.match("进一步加强绩效管理") and not IMPERATIVE_OPENING.match("绩效管理不够规范")
+    assert NEGATIVE_STATE.search("绩效管理不够规范") and not NEGATIVE_STATE.search("进一步加强绩效管理")
