@@ -111,9 +111,9 @@ class Prepared:
 
 # One task's text above this many characters is refused: Label Studio's labeling view renders the
 # whole text with every region at once. Measured in headless Chromium against Label Studio 1.23.2
-# (README, "Reviewing in Label Studio"): a 100,000-character task (1,512 spans, 362 links) showed
-# its regions within about 12 s; a 300,000-character one (4,538 spans, 1,074 links) gave its first
-# frame after about 2 minutes 20 s; a 2.2-million-character task had not rendered after 150 s.
+# (README, "Reviewing in Label Studio"): a 100,000-character task (1,512 spans, 362 links) was on
+# screen with its regions 28 s after opening; a 300,000-character one (4,538 spans, 1,074 links)
+# after 2 minutes 36 s; a 2.2-million-character task had not rendered after 150 s.
 MAX_TASK_CHARS = 100_000
 
 
