@@ -57,7 +57,7 @@ def push_cmd(records: list[Path] = typer.Argument(..., help="record JSON files, 
              url: Optional[str] = URL_OPT, project: str = PROJECT_OPT,
              config: Optional[Path] = CONFIG_OPT,
              max_chars: Optional[int] = typer.Option(None, "--max-chars",
-                                                     help="refuse records whose text is longer (default 200,000)")) -> None:
+                                                     help="refuse records whose text is longer (default 100,000)")) -> None:
     """Import records as tasks with predictions (idempotent by doc_id)."""
     from pipeline.labelstudio.client import LabelStudioError
     from pipeline.labelstudio.push import MAX_TASK_CHARS, prepare, push_records, read_records

@@ -27,7 +27,9 @@ from pipeline.labels import LabelSet, load_labels
 TABLE_FROM_NAME = "table"
 TABLES_NAME = "tables"      # the HyperText panel; its data field is tables_html
 TABLES_FIELD = "tables_html"
-STYLE = (".htx-text { white-space: pre-wrap; tab-size: 6; } "
+# .htx-text is the class Label Studio documents; 1.23 renders the text in .lsf-richtext__line
+# spans with white-space: normal (tabs shown as single spaces), checked in the browser
+STYLE = (".htx-text, .lsf-richtext__line { white-space: pre-wrap; tab-size: 6; } "
          ".jx-tables table { border-collapse: collapse; margin-bottom: 1em; font-size: 13px; } "
          ".jx-tables td, .jx-tables th { border: 1px solid #bbb; padding: 2px 6px; vertical-align: top; } "
          ".jx-tables th { background: #f3f3f3; font-weight: normal; color: #666; }")
