@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pipeline.lexicon import PAGE_NUMBER
+
 Edit = tuple[int, int, str]
 
 
@@ -173,8 +175,6 @@ _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9f
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: page furniture
-_PAGE_NUMBER_LINE = re.compile(r"^[ \t\u3000]*(?:[-－—–]+[ \u3000]*\d{1,3}[ \u3000]*[-－—–]+|第[ \u3000]*\d{1,3}[ \u3000]*页"
-                               r"(?:[ \u3000]*[,，/]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?)[ \t\u3000]*$", re.M)
 # a running header repeats the report's name: short, names the report, no sentence punctuation
 _RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评价表)[ \u3000]*$")
 
@@ -187,7 +187,7 @@ def _page_furniture(text: str) -> list[Edit]:
     for ln in lines:
         starts.append(pos)
         pos += len(ln) + 1
-    furniture = [bool(_PAGE_NUMBER_LINE.match(ln)) for ln in lines]
+    furniture = [bool(PAGE_NUMBER.fullmatch(ln)) for ln in lines]
     if not any(furniture):
         return []
     marked = list(furniture)

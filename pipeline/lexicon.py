@@ -37,6 +37,15 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[a:m.start() if m else len(text)]
 
 
+# ---------------------------------------------------------------- page furniture
+# a page-number line: 「－ 3 －」「—2—」「第 3 页 共 5 页」 (fullmatch on one line). A bare number
+# line is one only where its place says so (the PDF reader: alone at a page's top or bottom);
+# in text it may be a table cell written one per line.
+PAGE_NUMBER = re.compile(r"[ \t\u3000]*(?:[-－—–]+[ \u3000]*\d{1,4}[ \u3000]*[-－—–]+|第[ \u3000]*\d{1,4}[ \u3000]*页"
+                         r"(?:[ \u3000]*[,，/]?[ \u3000]*共[ \u3000]*\d{1,4}[ \u3000]*页)?)[ \t\u3000]*")
+BARE_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,4}[-—–\s]*")
+
+
 # ---------------------------------------------------------------- list numbering
 
 CN_NUM = "一二三四五六七八九十"

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
+from pipeline.lexicon import BARE_PAGE_NUMBER, PAGE_NUMBER
 from pipeline.read.layout import LayoutBuilder
 from pipeline.read.result import ReadError, ReadLimits, ReadResult
 from pipeline.read.sniff import binary_kind
@@ -42,7 +43,6 @@ _SENTENCE_END = re.compile(r"[。！？!?；;：:]$")
 _OPENS_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、．]|\d{1,2}\.(?!\d)"
                          r"|第[一二三四五六七八九十\d]+[章节条部分]|[①-⑳])")
 _CONTINUES = re.compile(r"^[，。、；：！？）》」』”’,.;:!?)%]")
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?$")
 
 
 @dataclass
@@ -120,7 +120,8 @@ def _read_page(page, number: int) -> list[tuple[int, float, int, object]]:
     lines = [line for chars in _char_lines(page.filter(outside_tables).chars)
              if (line := _line(chars, number)) is not None]
     for index in (0, -1):   # a page number alone at the top or the bottom of the page
-        if lines and _PAGE_NUMBER.match(lines[index].text) and len(lines[index].pieces) == 1:
+        text = lines[index].text if lines else ""
+        if lines and (PAGE_NUMBER.fullmatch(text) or BARE_PAGE_NUMBER.fullmatch(text)) and len(lines[index].pieces) == 1:
             lines.pop(index)
     items: list[tuple[int, float, int, object]] = [(number, line.top, 0, line) for line in lines]
     for table in tables:

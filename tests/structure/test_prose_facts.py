@@ -24,14 +24,6 @@ def test_grade_scale_written_with_commas():
     assert scale == {"优": ">=90", "良": "80-90", "中": "60-80", "差": "<60"}
 
 
-def test_a_subtotal_row_is_not_the_reports_total_score():
-    from pipeline.annotate import structure_text
-    text = ("2020年度项目支出绩效自评报告\n一级指标\t二级指标\t三级指标\t分值\t得分\n"
-            "产出指标\t数量指标\t供餐天数\t45\t45\n效益指标\t社会效益\t学生满意度\t45\t43\n合计\t\t\t90\t88\n\n"
-            "本项目自评得分96.50分，其中资金执行得分8.50分。\n")
-    assert structure_text(text).meta.total_score == 96.5
-
-
 def test_year_comparison_table_gives_the_report_years_column():
     from pipeline.annotate import structure_text
     text = ("2020年度部门整体支出绩效自评报告\n单位：万元\n"
