@@ -42,14 +42,15 @@ class Components:
 
 
 def load_components(model_dir: Path | None = None, tag: bool = True, link: bool = True,
-                    check: bool = True) -> Components:
-    """The default components. A component that cannot load is reported on every record."""
+                    check: bool = True, threads: int | None = 2) -> Components:
+    """The default components. A component that cannot load is reported on every record.
+    ``threads``: torch threads of the tagger (a batch of N workers gives each its share)."""
     comps = Components()
     if tag:
         try:
             from pipeline.tag.tagger import Tagger
             from pipeline import MODELS_DIR
-            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger")
+            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger", threads=threads)
         except Exception as exc:  # noqa: BLE001 - reported per record, batch goes on
             comps.load_errors.append(ErrorEntry(stage="tag", message=f"tagger not loaded: {exc}"))
     if link:

@@ -44,6 +44,8 @@ class Source(_Model):
     format: Literal["txt", "docx", "pdf", "html", "md", "unknown"]
     encoding: Optional[str] = None
     bytes: int = 0
+    # absolute path with links resolved (jixiao annotate): with doc_id, the key a resumed batch skips on
+    resolved: Optional[str] = None
 
 
 class StatedValue(_Model):
