@@ -150,6 +150,13 @@ def title_item_bodies(text: str, spans: list, headings_for) -> list:
     functions = [s for s in spans if s.label == "FUNCTION"]
     if not functions or headings_for is None:
         return []
+    # each FUNCTION's words (2 characters or more) → where the first such span starts: one
+    # lookup per candidate suffix of a title instead of a scan of every FUNCTION
+    first_start: dict[str, int] = {}
+    for t in functions:
+        words = re.sub(r"\s+", "", text[t.start:t.end])
+        if len(words) >= 2 and (words not in first_start or t.start < first_start[words]):
+            first_start[words] = t.start
     out = []
     for s in functions:
         titles = headings_for(s.start)
@@ -158,13 +165,9 @@ def title_item_bodies(text: str, spans: list, headings_for) -> list:
         title = re.sub(r"\s+", "", titles[-1])
         if len(title) > _MAX_TITLE or re.search(r"[，,；;。、]", title):
             continue  # not a title: the parser may read a numbered item of a list as a heading
-        for t in functions:
-            words = re.sub(r"\s+", "", text[t.start:t.end])
-            # the title holds the FUNCTION (numbering, if the parser kept it, aside)
-            if t is not s and t.start < s.start and len(words) >= 2 and title.endswith(words) \
-                    and len(title) - len(words) <= 4:
-                out.append(s)
-                break
+        # an earlier FUNCTION the title holds (numbering, if the parser kept it, aside: ≤ 4 chars)
+        if any(first_start.get(title[k:], s.start) < s.start for k in range(0, min(5, len(title) - 1))):
+            out.append(s)
     return out
 
 

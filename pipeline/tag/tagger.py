@@ -28,13 +28,13 @@ import torch
 from transformers import BertForTokenClassification
 
 from pipeline.cpu import native_bf16
-from pipeline.record import Record, Span
+from pipeline.record import Record, SectionLookup, Span
 from pipeline.tag.decode import (DEFAULT_MERGE_LABELS, MIN_SCORE, SpanFirstDecoder, ViterbiDecoder, decode_region,
                                  keep_span)
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   structure_for, title_kind)
-from pipeline.tag.lists import (complete_function_lists, complete_measure_lists, complete_workload_clauses,
+from pipeline.tag.lists import (Overlaps, complete_function_lists, complete_measure_lists, complete_workload_clauses,
                                  title_item_bodies)
 from pipeline.tag.measure_sections import complete_measure_sections
 from pipeline.tag.rows import complete_row
@@ -239,15 +239,17 @@ class Tagger:
         """Replace the record's model spans with predictions (other sources are kept)."""
         kept = [s for s in record.spans if s.source != "model"]
         taken = {s.id for s in kept}
+        lookup = SectionLookup(record.sections)
+        kept_by_label = {label: Overlaps([k for k in kept if k.label == label]) for label in {k.label for k in kept}}
         spans, n = [], 0
         for p in sorted(predictions, key=lambda p: (p.start, p.end)):
             # a span the tables already state (source "table") is not repeated by the model
-            if any(k.label == p.label and k.start < p.end and p.start < k.end for k in kept):
+            if p.label in kept_by_label and kept_by_label[p.label](p.start, p.end):
                 continue
             n += 1
             while f"m{n}" in taken:
                 n += 1
-            sec = record.section_at(p.start)
+            sec = lookup.at(p.start)
             spans.append(Span(id=f"m{n}", label=p.label, start=p.start, end=p.end, text=record.text[p.start:p.end],
                               score=p.score, source="model", section=sec.id if sec else None, attrs=dict(p.attrs)))
         record.spans = sorted(kept + spans, key=lambda s: (s.start, s.end))
