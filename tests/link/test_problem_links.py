@@ -73,3 +73,22 @@ def test_explains_links_only_rows_that_missed_and_that_the_text_names():
     rec = b.build()
     got = _pairs(predict_explains(rec, RecordIndex(rec)))
     assert got == {(b.id("p1"), inds[0].id)}
+
+
+def test_a_giant_document_scores_each_measure_against_its_nearest_problems_only(monkeypatch):
+    """Past MAX_ALL_PAIRS the pairs are bounded; a measure still finds the problem next to it."""
+    import pipeline.link.problem_links as pl
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    for k in range(6):
+        b.para(S("PROBLEM", f"第{k}号设备台账登记不完整", f"p{k}"), "。")
+        b.para(S("MEASURE", f"完善第{k}号设备台账登记", f"m{k}"), "。")
+    rec = b.build()
+    everything = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    monkeypatch.setattr(pl, "MAX_ALL_PAIRS", 1)
+    monkeypatch.setattr(pl, "NEAREST_PROBLEMS", 1)
+    problems = sorted((s for s in rec.spans if s.label == "PROBLEM"), key=lambda s: s.start)
+    m3 = next(s for s in rec.spans if s.id == b.id("m3"))
+    assert [p.id for p in pl._candidate_problems(problems, m3, all_pairs=False)] == [b.id("p3"), b.id("p4")]
+    bounded = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert (b.id("p3"), b.id("m3")) in everything and (b.id("p3"), b.id("m3")) in bounded
