@@ -80,9 +80,9 @@ def test_a_giant_document_scores_each_measure_against_its_nearest_problems_only(
     import pipeline.link.problem_links as pl
     b = RecordBuilder()
     b.section("problems", "四、存在的问题")
-    for k in range(6):
-        b.para(S("PROBLEM", f"第{k}号设备台账登记不完整", f"p{k}"), "。")
-        b.para(S("MEASURE", f"完善第{k}号设备台账登记", f"m{k}"), "。")
+    for k, topic in enumerate(("资产台账", "采购流程", "预算编制", "档案管理", "项目验收", "绩效监控")):
+        b.para(S("PROBLEM", f"{topic}不够规范", f"p{k}"), "。")
+        b.para(S("MEASURE", f"健全{topic}制度", f"m{k}"), "。")
     rec = b.build()
     everything = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
     monkeypatch.setattr(pl, "MAX_ALL_PAIRS", 1)
