@@ -56,6 +56,7 @@ class SpanPrediction:
 DECODINGS = ("span_first", "per_label")
 AGREEMENT_FLOOR = 0.995  # share of characters whose decoded tag must equal fp32's
 PRECISION_FILE = "precision.json"  # written by `python -m pipeline.tag.bench --agreement --write`
+PROBS_CHUNK_CHARS = 200_000  # characters of regions whose probabilities are held at once (tens of MB)
 
 
 def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
@@ -148,9 +149,11 @@ class Tagger:
 
     # ------------------------------------------------------------ probabilities
 
-    def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None) -> list[np.ndarray]:
-        """Per-character tag probabilities [len(region), T] for every region."""
-        ids = self.encoder.encode(text)
+    def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None,
+                     ids: list[int] | None = None) -> list[np.ndarray]:
+        """Per-character tag probabilities [len(region), T] for every region (``ids``: the text
+        already encoded)."""
+        ids = self.encoder.encode(text) if ids is None else ids
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
             ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
@@ -175,6 +178,21 @@ class Tagger:
                     per_region[w.region].append((w.offset, probs[i, w.first:w.first + w.length]))
         return [merge_windows(r.end - r.start, per_region[k]) for k, r in enumerate(regions)]
 
+    def _region_probs_in_chunks(self, text: str, regions: list[Region], headings_for: HeadingsFor | None):
+        """(region, probabilities) for every region, computed PROBS_CHUNK_CHARS of regions at a
+        time, so that a giant document never holds all its probabilities at once (one report
+        of ordinary size is one chunk: the same batches as before)."""
+        chunk: list[Region] = []
+        size = 0
+        ids = self.encoder.encode(text) if regions else []
+        for r in regions + [None]:
+            if chunk and (r is None or size + (r.end - r.start) > PROBS_CHUNK_CHARS):
+                yield from zip(chunk, self.region_probs(text, chunk, headings_for, ids))
+                chunk, size = [], 0
+            if r is not None:
+                chunk.append(r)
+                size += r.end - r.start
+
     # ------------------------------------------------------------ component API
 
     def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
@@ -185,7 +203,7 @@ class Tagger:
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
         out: list[SpanPrediction] = []
         gate = self.section_gate.bind(text, regions, headings_for) if self.section_gate else None
-        for r, probs in zip(regions, self.region_probs(text, regions, headings_for)):
+        for r, probs in self._region_probs_in_chunks(text, regions, headings_for):
             region_text = decoding_text(text, r)
             found = []
             for sp in decode_region(region_text, r.start, probs, self.decoder, self.merge_labels):
