@@ -19,6 +19,7 @@ from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
+from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
 from pipeline.link.layout import Place, place_of
@@ -156,20 +157,6 @@ def _adjacent(text: str, pp: Place, pm: Place, between_spans: bool) -> bool:
     return len("".join(gap.split())) <= 40
 
 
-# A measure is scored against every problem while the pairs are few (every real report); past
-# this many pairs (a giant or pathological input) only against the problems nearest to it, so
-# the cost stays linear in the number of spans.
-MAX_ALL_PAIRS = 20_000
-NEAREST_PROBLEMS = 64
-
-
-def _candidate_problems(problems: list[Span], m: Span, all_pairs: bool) -> list[Span]:
-    if all_pairs:
-        return problems
-    at = bisect_left(problems, m.start, key=lambda s: s.start)
-    return problems[max(0, at - NEAREST_PROBLEMS):at + NEAREST_PROBLEMS]
-
-
 def _best_per(scores: dict[tuple[str, str], tuple[float, str]], side: int, skip_other: set[str]) -> dict[str, list]:
     """For each problem (side 0) or measure (side 1): its scored pairs, best first, leaving out
     pairs whose other end is in skip_other."""
@@ -194,14 +181,14 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     kw = KeywordWeights(s.text for s in problems + heads)
     parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in heads]) > 1
     starts = sorted(s.start for s in problems + measures)
-    all_pairs = len(problems) * len(heads) <= MAX_ALL_PAIRS
+    candidates = Candidates(problems, [p.start for p in problems], len(heads))   # bounded on giant inputs
     scores: dict[tuple[str, str], tuple[float, str]] = {}
     structural: set[tuple[str, str]] = set()
     for m in heads:
         pm = places[m.id]
         para = text[pm.para_start:pm.para_end]
         marker_at = [(mk, at) for mk in cfg["markers"] if (at := para.find(mk)) >= 0]
-        for p in _candidate_problems(problems, m, all_pairs):
+        for p in candidates(m.start):
             pp = places[p.id]
             topic = kw.coverage(p.text, m.text)
             numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
