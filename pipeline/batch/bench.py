@@ -113,14 +113,15 @@ def run_throughput(corpus: Path, n_docs: int, chars: int, workers: int, engine: 
 
 # ------------------------------------------------------------------ sizes
 
-def measure_size(mb: float, stages: list[str]) -> dict:
-    """In this (fresh) process: one report of ``mb`` MB through the stages, timed one by one."""
+def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
+    """In this (fresh) process: one report of ``mb`` MB through the stages, timed one by one
+    (``threads``: torch threads, as one of N workers on N cores gets)."""
     from pipeline.annotate import load_components, structure_text
     from pipeline.bench import peak_rss_mb
     from pipeline.read import ReadLimits, read_path
 
     text = big_report(mb)
-    comps = load_components(tag="tag" in stages, link="link" in stages, check="check" in stages, threads=None)
+    comps = load_components(tag="tag" in stages, link="link" in stages, check="check" in stages, threads=threads)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.txt"
         path.write_text(text, encoding="utf-8")
@@ -137,17 +138,18 @@ def measure_size(mb: float, stages: list[str]) -> dict:
             t = time.perf_counter()
             comp.set_annotations(record, comp.predict(record))
             times[name] = time.perf_counter() - t
-    return {"mb": round(real_mb, 2), "chars": len(record.text), "spans": len(record.spans),
+    return {"mb": round(real_mb, 2), "threads": threads, "chars": len(record.text), "spans": len(record.spans),
             "links": len(record.links), "findings": len(record.findings),
             "seconds": {k: round(v, 2) for k, v in times.items()},
             "seconds_per_mb": {k: round(v / real_mb, 2) for k, v in times.items()},
             "peak_rss_mb": round(peak_rss_mb())}
 
 
-def run_sizes(sizes: list[float], stages: list[str], timeout: float) -> list[dict]:
+def run_sizes(sizes: list[float], stages: list[str], timeout: float, threads: int = 1) -> list[dict]:
     out = []
     for mb in sizes:
-        cmd = [sys.executable, "-m", "pipeline.batch.bench", "_one_size", str(mb), "--stages", ",".join(stages)]
+        cmd = [sys.executable, "-m", "pipeline.batch.bench", "_one_size", str(mb), "--stages", ",".join(stages),
+               "--threads", str(threads)]
         env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
         try:
             done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -173,19 +175,22 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--sizes", default="0.1,1,5,20")
     sp.add_argument("--stages", default="read,structure,tag,link,check")
     sp.add_argument("--timeout", type=float, default=3600)
+    sp.add_argument("--threads", type=int, default=1, help="torch threads (on a busy machine more than one can be far slower)")
     sp.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "batch-sizes.json")
     one = sub.add_parser("_one_size")
     one.add_argument("mb", type=float)
     one.add_argument("--stages", default="read,structure,tag,link,check")
+    one.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
 
     if args.what == "_one_size":
-        print(json.dumps(measure_size(args.mb, args.stages.split(",")), ensure_ascii=False))
+        print(json.dumps(measure_size(args.mb, args.stages.split(","), args.threads), ensure_ascii=False))
         return 0
     report: dict = {"python": sys.version.split()[0], "cpu": cpu_info(),
                     "load_average_at_start": os.getloadavg()}
     if args.what == "sizes":
-        report["sizes"] = run_sizes([float(x) for x in args.sizes.split(",")], args.stages.split(","), args.timeout)
+        report["sizes"] = run_sizes([float(x) for x in args.sizes.split(",")], args.stages.split(","), args.timeout,
+                                    args.threads)
     else:
         report["runs"] = []
         with tempfile.TemporaryDirectory() as tmp:
