@@ -74,8 +74,9 @@ def _sample(root_pid: int, peaks: dict[int, dict], series: list) -> None:
             cmd = " ".join(p.cmdline())[:200]
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
+        # pool workers run multiprocessing's spawn_main (not its resource_tracker); Ray's are MapWorker actors
         role = ("parent" if p.pid == root_pid else
-                "worker" if ("multiprocessing" in cmd or "MapWorker" in cmd or "ray::" in cmd and "Map" in cmd) else "other")
+                "worker" if ("spawn_main" in cmd or "MapWorker" in cmd) else "other")
         info = peaks.setdefault(p.pid, {"role": role, "peak_mb": 0.0, "cmd": cmd[:80]})
         info["peak_mb"] = max(info["peak_mb"], rss)
         if role == "worker":
