@@ -78,6 +78,8 @@ def _sample(root_pid: int, peaks: dict[int, dict], series: list) -> None:
         role = ("parent" if p.pid == root_pid else
                 "worker" if ("spawn_main" in cmd or "MapWorker" in cmd) else "other")
         info = peaks.setdefault(p.pid, {"role": role, "peak_mb": 0.0, "cmd": cmd[:80]})
+        if role == "worker":   # a Ray worker takes its actor's name only once the actor starts
+            info["role"], info["cmd"] = role, cmd[:80]
         info["peak_mb"] = max(info["peak_mb"], rss)
         if role == "worker":
             series.append((now, p.pid, rss))
