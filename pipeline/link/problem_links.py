@@ -253,12 +253,14 @@ def predict_explains(record: Record, index: RecordIndex) -> list[Link]:
     if not missed:
         return []
     sources = set(relation_sources(EXPLAINS))
+    positions = [(row.cells[0].start if (row := index.row_of(ind)) is not None and row.cells else 0) for ind, _ in missed]
+    nearby = Candidates(missed, positions, sum(s.label in sources for s in record.spans))   # bounded on giant inputs
     links = []
     for s in record.spans:
         if s.label not in sources:
             continue
         hit = index.cell_containing(s.start, s.end)
-        for ind, why in missed:
+        for ind, why in nearby(s.start):
             # the span sits in the row, or in the row's own 偏差原因 text
             in_row = (hit is not None and ind.row == hit[1].id) or bool(ind.deviation and s.text in ind.deviation)
             topic = _names_indicator(s.text, ind.name)
