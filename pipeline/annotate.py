@@ -47,16 +47,17 @@ class Components:
 
 def load_components(model_dir: Path | None = None, tag: bool = True, link: bool = True,
                     check: bool = True, tagger_options: dict | None = None,
-                    min_confidence: float | None = None) -> Components:
+                    min_confidence: float | None = None, threads: int | None = 2) -> Components:
     """The default components. A component that cannot load is reported on every record.
     ``tagger_options``: keyword arguments of Tagger (disable=[rule names], no_rules=True);
-    ``min_confidence``: the checker's threshold for raising a finding."""
+    ``min_confidence``: the checker's threshold for raising a finding;
+    ``threads``: torch threads of the tagger (a batch of N workers gives each its share)."""
     comps = Components()
     if tag:
         try:
             from pipeline.tag.tagger import Tagger
             from pipeline import MODELS_DIR
-            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger", **(tagger_options or {}))
+            comps.tagger = Tagger.load(model_dir or MODELS_DIR / "tagger", threads=threads, **(tagger_options or {}))
         except Exception as exc:  # noqa: BLE001 - reported per record, batch goes on
             comps.load_errors.append(ErrorEntry(stage="tag", message=f"tagger not loaded: {exc}"))
     if link:

@@ -44,6 +44,8 @@ class Source(_Model):
     format: Literal["txt", "docx", "pdf", "html", "md", "unknown"]
     encoding: Optional[str] = None
     bytes: int = 0
+    # absolute path with links resolved (jixiao annotate): with doc_id, the key a resumed batch skips on
+    resolved: Optional[str] = None
 
 
 class StatedValue(_Model):
@@ -296,4 +298,47 @@ class Record(_Model):
         while sec is not None:
             path.append(sec)
             sec = by_id.get(sec.parent) if sec.parent else None
+        return list(reversed(path))
+
+
+class SectionLookup:
+    """``Record.section_at`` / ``heading_path`` for many offsets of one record, in O(log n) each
+    (the Record methods scan every section: quadratic over a long document's spans). Built once
+    from a fixed list of sections; the same answers as the Record methods (innermost = highest
+    level, the later one on a tie)."""
+
+    def __init__(self, sections: list[Section]):
+        import heapq
+
+        self._by_id = {s.id: s for s in sections}
+        bounds = sorted({b for s in sections for b in (s.start, s.end)})
+        opens: dict[int, list[int]] = {}
+        for i, s in enumerate(sections):
+            if s.start < s.end:
+                opens.setdefault(s.start, []).append(i)
+        heap: list[tuple[int, int]] = []    # (-level, -index): the innermost open section on top
+        self._bounds, self._answer = bounds, []
+        for b in bounds:
+            for i in opens.get(b, ()):
+                heapq.heappush(heap, (-sections[i].level, -i))
+            while heap and sections[-heap[0][1]].end <= b:
+                heapq.heappop(heap)   # closed: no later offset is inside it
+            self._answer.append(sections[-heap[0][1]] if heap else None)
+
+    def at(self, offset: int) -> Optional[Section]:
+        import bisect
+
+        k = bisect.bisect_right(self._bounds, offset) - 1
+        if k < 0:
+            return None
+        best = self._answer[k]
+        if best is not None and best.start <= offset < best.end:
+            return best
+        return None
+
+    def path(self, offset: int) -> list[Section]:
+        sec, path = self.at(offset), []
+        while sec is not None:
+            path.append(sec)
+            sec = self._by_id.get(sec.parent) if sec.parent else None
         return list(reversed(path))

@@ -9,6 +9,7 @@ cells' intervals, a budget field to the amount it was read from.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -44,6 +45,18 @@ class RecordIndex:
         self.rows: dict[str, tuple[Table, Row]] = {r.id: (t, r) for t in record.tables for r in t.rows}
         self.indicators: dict[str, Indicator] = {i.id: i for i in record.indicators}
         self.projects: dict[str, Project] = {p.id: p for p in record.projects}
+        # tables in text order without overlaps (the parser's output): an offset's table is found
+        # by bisection, so lookups over a long document's spans stay linear; otherwise a scan
+        tables = record.tables
+        self._disjoint = all(a.end <= b.start for a, b in zip(tables, tables[1:]))
+        self._table_starts = [t.start for t in tables]
+
+    def _tables_at(self, offset: int) -> list[Table]:
+        """The tables that may contain offset, in record order."""
+        if not self._disjoint:
+            return self.record.tables
+        k = bisect.bisect_right(self._table_starts, offset) - 1
+        return self.record.tables[k:k + 1] if k >= 0 else []
 
     def row_of(self, item: Indicator | Project) -> Optional[Row]:
         hit = self.rows.get(item.row) if item.row else None
@@ -54,7 +67,7 @@ class RecordIndex:
         return hit[0] if hit else None
 
     def cell_containing(self, start: int, end: int) -> Optional[tuple[Table, Row, int, Cell]]:
-        for t in self.record.tables:
+        for t in self._tables_at(start):
             if not (t.start <= start and end <= t.end):
                 continue
             for r in t.rows:
@@ -65,7 +78,7 @@ class RecordIndex:
 
     def row_spanning(self, offset: int) -> Optional[tuple[Table, Row]]:
         """The row whose cells' extent covers offset (a span that crosses an OCR tab inside a row)."""
-        for t in self.record.tables:
+        for t in self._tables_at(offset):
             if not (t.start <= offset < t.end):
                 continue
             for r in t.rows:

@@ -183,8 +183,8 @@ def _money_cells(record: Record) -> list[MoneyCell]:
 def _best_cell(record: Record, m: Mention, cells: list[MoneyCell], kw: KeywordWeights, cfg: dict) -> Optional[Link]:
     """The table cell an amount states: same amount, a column of the same class (spend/budget),
     and a row the words name (a shared rare word) or a total row for a total or its 其中 part."""
-    sentence = record.text[:m.start]
-    sentence = sentence[max(sentence.rfind("。"), sentence.rfind("\n")) + 1:]
+    text = record.text   # the sentence before the amount, found without copying the text before it
+    sentence = text[max(text.rfind("。", 0, m.start), text.rfind("\n", 0, m.start)) + 1:m.start]
     cls = _amount_class(sentence)
     if cls not in ("spend", "budget"):
         return None

@@ -14,10 +14,12 @@ explains — a problem or cause → an indicator row that missed its target or l
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
+from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
 from pipeline.link.layout import Place, place_of
@@ -155,6 +157,18 @@ def _adjacent(text: str, pp: Place, pm: Place, between_spans: bool) -> bool:
     return len("".join(gap.split())) <= 40
 
 
+def _best_per(scores: dict[tuple[str, str], tuple[float, str]], side: int, skip_other: set[str]) -> dict[str, list]:
+    """For each problem (side 0) or measure (side 1): its scored pairs, best first, leaving out
+    pairs whose other end is in skip_other."""
+    out: dict[str, list] = {}
+    for k, (sc, _) in scores.items():
+        if k[1 - side] not in skip_other:
+            out.setdefault(k[side], []).append((sc, k))
+    for cands in out.values():
+        cands.sort(reverse=True)
+    return out
+
+
 def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     cfg = load_linking_config()["addressed_by"]
     w, text = cfg["weights"], record.text
@@ -167,22 +181,24 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     kw = KeywordWeights(s.text for s in problems + heads)
     parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in heads]) > 1
     starts = sorted(s.start for s in problems + measures)
+    candidates = Candidates(problems, [p.start for p in problems], len(heads))   # bounded on giant inputs
     scores: dict[tuple[str, str], tuple[float, str]] = {}
     structural: set[tuple[str, str]] = set()
     for m in heads:
         pm = places[m.id]
         para = text[pm.para_start:pm.para_end]
-        for p in problems:
+        marker_at = [(mk, at) for mk in cfg["markers"] if (at := para.find(mk)) >= 0]
+        for p in candidates(m.start):
             pp = places[p.id]
             topic = kw.coverage(p.text, m.text)
             numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
             same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
-            between = any(pp.para_end <= st < pm.para_start for st in starts)
+            # a span starting between the problem's paragraph and the measure's
+            between = pp.para_end < pm.para_start and bisect_left(starts, pp.para_end) < bisect_left(starts, pm.para_start)
             adjacent = _adjacent(text, pp, pm, between)
             marker = None
-            for mk in cfg["markers"]:
-                at = para.find(mk)
-                if at >= 0 and kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
+            for mk, at in marker_at:
+                if kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
                     marker = mk
             if same_item or adjacent:
                 structural.add((p.id, m.id))
@@ -200,16 +216,18 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     keep: set[tuple[str, str]] = set(structural)
     paired_p = {k[0] for k in structural}
     paired_m = {k[1] for k in structural}
+    by_measure = _best_per(scores, 1, paired_p)
     for m in heads:  # otherwise each measure answers its best problem ...
         if m.id in paired_m:
             continue
-        cands = sorted(((s, k) for k, (s, _) in scores.items() if k[1] == m.id and k[0] not in paired_p), reverse=True)
+        cands = by_measure.get(m.id, [])
         if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
             keep.add(cands[0][1])
+    by_problem = _best_per(scores, 0, paired_m)
     for p in problems:  # ... and each problem keeps its best measure, when it is clearly the best
         if p.id in paired_p:
             continue
-        cands = sorted(((s, k) for k, (s, _) in scores.items() if k[0] == p.id and k[1] not in paired_m), reverse=True)
+        cands = by_problem.get(p.id, [])
         if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
             keep.add(cands[0][1])
     return [Link(id="", from_=pid, to=mid, relation=ADDRESSED_BY, score=round(min(scores[(pid, mid)][0], 1.0), 4),
@@ -235,12 +253,14 @@ def predict_explains(record: Record, index: RecordIndex) -> list[Link]:
     if not missed:
         return []
     sources = set(relation_sources(EXPLAINS))
+    positions = [(row.cells[0].start if (row := index.row_of(ind)) is not None and row.cells else 0) for ind, _ in missed]
+    nearby = Candidates(missed, positions, sum(s.label in sources for s in record.spans))   # bounded on giant inputs
     links = []
     for s in record.spans:
         if s.label not in sources:
             continue
         hit = index.cell_containing(s.start, s.end)
-        for ind, why in missed:
+        for ind, why in nearby(s.start):
             # the span sits in the row, or in the row's own 偏差原因 text
             in_row = (hit is not None and ind.row == hit[1].id) or bool(ind.deviation and s.text in ind.deviation)
             topic = _names_indicator(s.text, ind.name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
 from pipeline.link.quantities import count_agrees, workload_parts
@@ -73,6 +74,9 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
     rcfg = cfg["reports_on"]
     rows = [i for i in record.indicators if _is_count_row(i, cfg)]
     sources = set(relation_sources(RELATION))
+    index = index or RecordIndex(record)
+    positions = [(row.cells[0].start if (row := index.row_of(i)) is not None and row.cells else 0) for i in rows]
+    nearby_rows = Candidates(rows, positions, sum(s.label in sources for s in record.spans))  # bounded on giant inputs
     links: list[Link] = []
     for span in record.spans:
         if span.label not in sources:
@@ -84,7 +88,7 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
         per_query: dict[str, list[tuple[float, Indicator]]] = {}
         for query in activity_queries(activity):
             scored = []
-            for ind in rows:
+            for ind in nearby_rows(span.start):
                 if unit_compatibility(unit, _row_unit(ind), cfg) == 0.0:
                     continue
                 sim = phrase_similarity(query, ind.name)

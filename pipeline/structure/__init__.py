@@ -6,11 +6,12 @@ facts) and prose_facts.py (key–value pairs and sentences → facts).
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, Span, Staff, StatedValue,
-                             Table)
+from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, SectionLookup, Span,
+                             Staff, StatedValue, Table)
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
@@ -242,14 +243,14 @@ def _add_cell_sections(text: str, sections: list[Section], cells) -> list[Sectio
     """A key cell naming a topic (单位职能概况, 偏差原因分析…) makes its long neighbour a section,
     so narrative inside forms gets the same heading context as narrative under a heading."""
     out = list(sections)
+    # the deepest heading section around the cell, the first one on a tie (reversed: the lookup
+    # prefers the later), in O(log n): a long form has thousands of such cells
+    innermost = SectionLookup(list(reversed(sections)))
     for nc in cells:
         title = re.sub(r"\s+", "", nc.key.text)
         kind = classify_title(title)
-        parent = None
         level = 1
-        for s in sections:
-            if s.start <= nc.key.start < s.end and (parent is None or s.level > parent.level):
-                parent = s
+        parent = innermost.at(nc.key.start)
         if parent is not None:
             level = parent.level + 1
         out.append(Section(id=f"s{len(out) + 1}", title=title, level=level, kind=kind, start=nc.key.start,
@@ -268,11 +269,16 @@ def _function_items_from_cells(text: str, record: Record) -> list[Span]:
     if not any(sec.kind == "functions" for sec in record.sections):
         return spans  # most documents: no need to collect every cell's span below
     table_cells = {(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells}
+    # long cells by start, with their reading order: a section looks only at the cells inside it
+    long_cells = sorted((c.start, c.end, k) for k, c in enumerate(
+        c for t in record.tables for r in t.rows for c in r.cells) if c.end - c.start > 20)
+    long_starts = [c[0] for c in long_cells]
     for sec in record.sections:
         if sec.kind != "functions" or (sec.title_start, sec.title_end) not in table_cells:
             continue
-        body_start = next((c.start for t in record.tables for r in t.rows for c in r.cells
-                           if c.start > sec.title_end and c.end <= sec.end and c.end - c.start > 20), None)
+        inside = [(k, cs) for cs, ce, k in long_cells[bisect.bisect_right(long_starts, sec.title_end):
+                                                     bisect.bisect_left(long_starts, sec.end)] if ce <= sec.end]
+        body_start = min(inside)[1] if inside else None   # the first in reading order, as before
         if body_start is None:
             continue
         body = text[body_start:sec.end]

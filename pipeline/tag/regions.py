@@ -19,6 +19,7 @@ fallback for a text the structure stage cannot read.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -142,9 +143,17 @@ def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
         for row in t.rows:
             out.extend(_cell_regions(text, [(c.start, c.end) for c in row.cells], min_cell_hanzi))
     table_ranges.sort()
+    merged: list[list[int]] = []   # their union, so that one bisection answers (linear in the lines)
+    for s, e in table_ranges:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    merged_starts = [s for s, _ in merged]
 
     def in_table(pos: int) -> bool:
-        return any(s <= pos < e for s, e in table_ranges)
+        k = bisect.bisect_right(merged_starts, pos) - 1
+        return k >= 0 and pos < merged[k][1]
 
     pos = 0
     for line in text.split("\n"):
@@ -201,8 +210,11 @@ def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int
 
 def headings_from_record(record) -> HeadingsFor:
     """Heading titles above an offset, from a Record's sections."""
+    from pipeline.record import SectionLookup
+    lookup = SectionLookup(record.sections)   # O(log n) per offset: the tagger asks once per region and span
+
     def headings_for(offset: int) -> list[str]:
-        return [s.title for s in record.heading_path(offset)]
+        return [s.title for s in lookup.path(offset)]
     return headings_for
 
 

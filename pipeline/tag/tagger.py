@@ -33,11 +33,12 @@ import torch
 from transformers import BertForTokenClassification
 
 from pipeline.cpu import native_bf16
-from pipeline.record import Record, Span
+from pipeline.record import Record, SectionLookup, Span
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, weights_digest
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   rules_text)
+from pipeline.tag.lists import Overlaps
 from pipeline.tag.rules import MIN_SCORE, DocumentContext, RegionContext, RulePipeline
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
@@ -68,6 +69,7 @@ class ModelOutput:
 DECODINGS = ("span_first", "per_label")
 AGREEMENT_FLOOR = 0.995  # share of characters whose decoded tag must equal fp32's
 PRECISION_FILE = "precision.json"  # written by `python -m pipeline.tag.bench --agreement --write`
+PROBS_CHUNK_CHARS = 200_000  # characters of regions whose probabilities are held at once (tens of MB)
 
 
 def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
@@ -165,9 +167,11 @@ class Tagger:
 
     # ------------------------------------------------------------ probabilities
 
-    def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None) -> list[np.ndarray]:
-        """Per-character tag probabilities [len(region), T] for every region."""
-        ids = self.encoder.encode(text)
+    def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None,
+                     ids: list[int] | None = None) -> list[np.ndarray]:
+        """Per-character tag probabilities [len(region), T] for every region (``ids``: the text
+        already encoded)."""
+        ids = self.encoder.encode(text) if ids is None else ids
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
             ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
@@ -192,13 +196,29 @@ class Tagger:
                     per_region[w.region].append((w.offset, probs[i, w.first:w.first + w.length]))
         return [merge_windows(r.end - r.start, per_region[k]) for k, r in enumerate(regions)]
 
+    def _region_probs_in_chunks(self, text: str, regions: list[Region], headings_for: HeadingsFor | None):
+        """(region, probabilities) for every region, computed PROBS_CHUNK_CHARS of regions at a
+        time, so that a giant document never holds all its probabilities at once (one report
+        of ordinary size is one chunk: the same batches as before)."""
+        chunk: list[Region] = []
+        size = 0
+        ids = self.encoder.encode(text) if regions else []
+        for r in regions + [None]:
+            if chunk and (r is None or size + (r.end - r.start) > PROBS_CHUNK_CHARS):
+                yield from zip(chunk, self.region_probs(text, chunk, headings_for, ids))
+                chunk, size = [], 0
+            if r is not None:
+                chunk.append(r)
+                size += r.end - r.start
+
     # ------------------------------------------------------------ component API
 
     def forward(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> ModelOutput:
         """The model's probabilities for the regions of a cleaned text; ``headings_for`` and
         ``tables`` come from the structured record (none: no heading context, lines only)."""
         regions = find_regions(text, tables, self.args.min_cell_hanzi)
-        return ModelOutput(text, regions, self.region_probs(text, regions, headings_for), headings_for)
+        probs = [p for _, p in self._region_probs_in_chunks(text, regions, headings_for)]
+        return ModelOutput(text, regions, probs, headings_for)
 
     def decode(self, out: ModelOutput, rules: RulePipeline | None = None) -> list[SpanPrediction]:
         """Spans from the model's output: the decoder, then the rules (default: this tagger's)."""
@@ -240,15 +260,17 @@ class Tagger:
         """Replace the record's tagger spans (model and rule) with predictions (other sources are kept)."""
         kept = [s for s in record.spans if s.source not in ("model", "rule")]
         taken = {s.id for s in kept}
+        lookup = SectionLookup(record.sections)
+        kept_by_label = {label: Overlaps([k for k in kept if k.label == label]) for label in {k.label for k in kept}}
         spans, n = [], 0
         for p in sorted(predictions, key=lambda p: (p.start, p.end)):
             # a span the tables already state (source "table") is not repeated by the model
-            if any(k.label == p.label and k.start < p.end and p.start < k.end for k in kept):
+            if p.label in kept_by_label and kept_by_label[p.label](p.start, p.end):
                 continue
             n += 1
             while f"m{n}" in taken:
                 n += 1
-            sec = record.section_at(p.start)
+            sec = lookup.at(p.start)
             spans.append(Span(id=f"m{n}", label=p.label, start=p.start, end=p.end, text=record.text[p.start:p.end],
                               score=p.score, source=p.source, section=sec.id if sec else None, attrs=dict(p.attrs)))
         record.spans = sorted(kept + spans, key=lambda s: (s.start, s.end))

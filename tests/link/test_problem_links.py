@@ -73,3 +73,21 @@ def test_explains_links_only_rows_that_missed_and_that_the_text_names():
     rec = b.build()
     got = _pairs(predict_explains(rec, RecordIndex(rec)))
     assert got == {(b.id("p1"), inds[0].id)}
+
+
+def test_a_giant_document_scores_each_measure_against_its_nearest_problems_only(monkeypatch):
+    """Past MAX_ALL_PAIRS the pairs are bounded (pipeline.link.bounds); a measure still finds
+    the problem beside it."""
+    import pipeline.link.bounds as bounds
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    for k, topic in enumerate(("资产台账", "采购流程", "预算编制", "档案管理", "项目验收", "绩效监控")):
+        b.para(S("PROBLEM", f"{topic}不够规范", f"p{k}"), "。")
+        b.para(S("MEASURE", f"健全{topic}制度", f"m{k}"), "。")
+    rec = b.build()
+    everything = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    monkeypatch.setattr(bounds, "MAX_ALL_PAIRS", 1)
+    monkeypatch.setattr(bounds, "NEAREST", 1)
+    bounded = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert {(b.id(f"p{k}"), b.id(f"m{k}")) for k in range(6)} <= everything
+    assert {(b.id(f"p{k}"), b.id(f"m{k}")) for k in range(6)} <= bounded

@@ -1,5 +1,6 @@
 import pytest
 
+from pipeline import MODELS_DIR, PROJECT_ROOT
 from pipeline.record import Record, Section, Source, Span
 from pipeline.tag.regions import find_regions, simple_headings
 from pipeline.tag.tagger import SpanPrediction, Tagger
@@ -164,3 +165,19 @@ def test_decoder_lets_a_span_cross_the_tabs_of_a_wrapped_region_only():
     assert [(text[s.start:s.end], s.label) for s in whole] == [("部分绩效指标设\t置不够细化和具\t体", "PROBLEM")]
     plain = decode_region(text, region.start, probs, dec)       # the same tags read as two cells
     assert len(plain) >= 2 and not any("\t" in text[s.start:s.end] for s in plain)
+
+
+@pytest.mark.skipif(not (MODELS_DIR / "tagger" / "config.json").exists(), reason="no shipped tagger model")
+def test_a_giant_document_is_tagged_in_chunks_with_the_same_spans(monkeypatch):
+    """Probabilities PROBS_CHUNK_CHARS of regions at a time (memory bounded on a 20 MB input):
+    chunking changes which windows share a batch, not the spans."""
+    import pipeline.tag.tagger as tagger_module
+    from pipeline.annotate import structure_text
+
+    tagger = Tagger.load(MODELS_DIR / "tagger")
+    record = structure_text((PROJECT_ROOT / "examples" / "city_health_commission_2021.txt").read_text(encoding="utf-8"))
+    whole = tagger.predict(record)
+    monkeypatch.setattr(tagger_module, "PROBS_CHUNK_CHARS", 300)
+    chunked = tagger.predict(record)
+    assert whole and [(p.start, p.end, p.label) for p in chunked] == [(p.start, p.end, p.label) for p in whole]
+    assert all(abs(a.score - b.score) <= 2e-3 for a, b in zip(chunked, whole))

@@ -1,0 +1,93 @@
+"""The output store repairs each state a kill -9 can leave (each window simulated here; the
+real kills are in test_kill.py)."""
+from __future__ import annotations
+
+import json
+
+from pipeline.batch.inputs import discover
+from pipeline.batch.store import OutputStore, iter_records, out_name_of
+
+
+def fake_record(inp, doc_id: str) -> dict:
+    return {"doc_id": doc_id, "source": {"path": inp.display, "resolved": inp.resolved}, "text": "x", "errors": []}
+
+
+def write(store, inp, doc_id):
+    rec = fake_record(inp, doc_id)
+    store.write(inp.out_name, json.dumps(rec), json.dumps(rec))
+    return rec
+
+
+def inputs_in(tmp_path, n=3):
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(n):
+        (src / f"d{k}.txt").write_text(f"文本{k}", encoding="utf-8")
+    return discover([src])
+
+
+def sha(path):
+    from pipeline.batch.store import content_sha256
+    return content_sha256(path)
+
+
+def test_torn_last_line_is_cut_and_its_input_redone(tmp_path):
+    inputs = inputs_in(tmp_path)
+    store = OutputStore.open(tmp_path / "out")
+    write(store, inputs[0], sha(inputs[0].path))
+    store.close()
+    with open(store.jsonl, "a", encoding="utf-8") as fh:
+        fh.write('{"doc_id": "abc", "source": {"pa')          # killed mid-line
+    store = OutputStore.open(tmp_path / "out", inputs=inputs)
+    assert store.repaired_bytes > 0
+    assert [i.display for i in inputs if not store.is_done(i)] == [i.display for i in inputs[1:]]
+    write(store, inputs[1], sha(inputs[1].path))
+    store.close()
+    lines = store.jsonl.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and all(json.loads(line) for line in lines)
+
+
+def test_file_without_line_is_redone_under_the_same_name(tmp_path):
+    inputs = inputs_in(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{inputs[0].out_name}.json").write_text("{}", encoding="utf-8")   # killed before the line
+    (out / f"{inputs[1].out_name}.json.123.tmp").write_text("{", encoding="utf-8")  # killed mid-file
+    store = OutputStore.open(out, inputs=inputs)
+    assert not any(store.is_done(i) for i in inputs)
+    assert not list(out.glob("*.tmp"))
+    for i in inputs:
+        write(store, i, sha(i.path))
+    store.close()
+    assert len(list(out.glob("*.json"))) == 3 and len(list(iter_records(store.jsonl))) == 3
+
+
+def test_changed_file_is_redone_once_and_missing_file_restored(tmp_path):
+    inputs = inputs_in(tmp_path)
+    store = OutputStore.open(tmp_path / "out")
+    for i in inputs:
+        write(store, i, sha(i.path))
+    store.close()
+    with open(inputs[0].path, "w", encoding="utf-8") as fh:
+        fh.write("改过的文本")
+    rec2 = json.loads(store.jsonl.read_text(encoding="utf-8").splitlines()[2])
+    (tmp_path / "out" / f"{out_name_of(rec2)}.json").unlink()
+    store = OutputStore.open(tmp_path / "out", inputs=inputs)
+    assert [store.is_done(i) for i in inputs] == [False, True, True]
+    assert store.dropped_lines == 1 and store.restored_files == 1
+    assert (tmp_path / "out" / f"{inputs[2].out_name}.json").exists()
+    write(store, inputs[0], sha(inputs[0].path))
+    store.close()
+    keys = [(r["source"]["resolved"], r["doc_id"]) for r in iter_records(store.jsonl)]
+    assert len(keys) == 3 and len({k[0] for k in keys}) == 3
+
+
+def test_repeated_lines_of_an_older_run_are_dropped(tmp_path):
+    inputs = inputs_in(tmp_path, 1)
+    store = OutputStore.open(tmp_path / "out")
+    write(store, inputs[0], sha(inputs[0].path))
+    write(store, inputs[0], sha(inputs[0].path))
+    store.close()
+    store = OutputStore.open(tmp_path / "out", inputs=inputs)
+    store.close()
+    assert len(list(iter_records(store.jsonl))) == 1
