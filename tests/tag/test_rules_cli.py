@@ -18,7 +18,8 @@ def _spans(tmp_path, *args):
     out = tmp_path / "_".join(a.strip("-") for a in args) if args else tmp_path / "all"
     res = runner.invoke(app, ["annotate", str(GOOD), "--out", str(out), "--no-link", "--no-check", *args])
     assert res.exit_code == 0, res.output
-    return json.loads((out / f"{GOOD.stem}.json").read_text(encoding="utf-8"))["spans"]
+    (record,) = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    return record["spans"]
 
 
 def test_no_rules_and_disable_rule_change_what_the_tagger_says(tmp_path):
