@@ -15,7 +15,7 @@ import pytest
 from pipeline import PROJECT_ROOT
 
 GOOD = PROJECT_ROOT / "examples" / "county_education_bureau_2022.txt"
-N_DOCS = 40
+N_DOCS = 200   # enough work that the kills come while the batch runs, on an idle machine too
 
 
 def count_lines(path: Path) -> int:
