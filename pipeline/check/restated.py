@@ -13,7 +13,7 @@ from typing import Iterator
 from pipeline.check.base import Tolerance, finding
 from pipeline.link.ends import text_id
 from pipeline.record import Finding, Record
-from pipeline.structure.amounts import is_units_figure, read_amounts
+from pipeline.structure.amounts import in_ranges, is_units_figure, read_amounts
 from pipeline.structure.lexicon import load_lexicon
 
 KIND = "restated_mismatch"
@@ -29,7 +29,7 @@ def check(record: Record, tol: Tolerance) -> list[Finding]:
 
 def _restated(record: Record, tol: Tolerance) -> Iterator[Finding]:
     tables = _table_ranges(record)
-    in_table = {f: sv for f, sv in record.budget.items() if any(s <= sv.start < e for s, e in tables)}
+    in_table = {f: sv for f, sv in record.budget.items() if in_ranges(sv.start, tables)}
     if not in_table:
         return
     for a in read_amounts(record.text, tables, load_lexicon().budget):

@@ -12,7 +12,7 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, SectionLookup, Span,
                              Staff, StatedValue, Table)
-from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects
+from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
                                             find_indicator_lines, find_stated, find_total_score, numbered_goals,
@@ -156,7 +156,7 @@ def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: R
 def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> list[Indicator]:
     out = []
     for il in find_indicator_lines(text):
-        if any(s <= il.start < e for s, e in line_ranges):
+        if in_ranges(il.start, line_ranges):
             continue
         q = {r: parse_quantity(il.values[r]) for r in ("target", "actual") if r in il.values}
         num = {r: to_float(NUMBER_RE.search(il.values[r]).group(0)) if NUMBER_RE.search(il.values.get(r, "")) else None
@@ -220,7 +220,7 @@ def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], re
     if record.projects:
         return
     m = _PROJECT_NAME_LINE.search(text)
-    if not m or any(s <= m.start() < e for s, e in line_ranges):
+    if not m or in_ranges(m.start(), line_ranges):
         return
     b = record.budget
     record.projects.append(Project(id="p1", name=m.group("name"), start=m.start("name"), end=m.end("name"),

@@ -64,7 +64,8 @@ def _sentence_start(text: str, pos: int) -> int:
     return last.end() if last else lo
 
 
-def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
+def in_ranges(pos: int, ranges) -> bool:
+    """Whether pos lies in one of the (start, end) ranges (tables, mostly)."""
     return any(s <= pos < e for s, e in ranges)
 
 
@@ -91,7 +92,7 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
     out: list[Amount] = []
     prev_end = 0
     for m in MONEY.finditer(text):
-        if _in(skip, m.start()):
+        if in_ranges(m.start(), skip):
             prev_end = m.end()
             continue
         value = to_float(m.group("num"))
@@ -178,7 +179,7 @@ def find_budget(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
         name = "".join(m.group("name").split())
         field = next((f for f in lex.budget if f.name in ("basic_expenditure", "project_expenditure")
                       and f.pattern.fullmatch(name)), None)
-        if field is None or field.name in out or _in(skip, m.start()):
+        if field is None or field.name in out or in_ranges(m.start(), skip):
             continue
         v = to_float(m.group("e"))
         if v is not None:
@@ -237,7 +238,7 @@ def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProsePro
     lex = load_lexicon()
     out: list[ProseProject] = []
     for m in _PROJECT_PAIR.finditer(text):
-        if _in(skip, m.start()):
+        if in_ranges(m.start(), skip):
             continue
         name = m.group("name").strip(" \u3000")
         if name.count("“") != name.count("”"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import Goal, StatedValue
+from pipeline.structure.amounts import in_ranges
 from pipeline.structure.numbers import NUMBER, to_float
 
 _GAP = r"[ \t\u3000:：]*(?:[（(]\s*(?P<bunit>万元|元)\s*[）)])?[\s:：为是共计约达]{0,6}"
@@ -56,17 +57,13 @@ ASSET_KEYS: dict[str, str] = {
 ASSET_PATTERNS = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in ASSET_KEYS.items()}
 
 
-def _in_table(offset: int, table_ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in table_ranges)
-
-
 def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[tuple[int, int]],
                 tables_only: bool = False) -> dict[str, StatedValue]:
     out: dict[str, StatedValue] = {}
     for field_name, pattern in patterns.items():
         for m in pattern.finditer(text):
             unit = m.group("unit") or m.groupdict().get("bunit")
-            in_table = _in_table(m.start(), table_ranges)
+            in_table = in_ranges(m.start(), table_ranges)
             if tables_only and not in_table:
                 continue
             gap = text[m.end("key"):m.start("num")]
@@ -223,7 +220,7 @@ def find_year(text: str) -> Optional[int]:
 def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
     """The first total score stated outside the skipped ranges."""
     for tm in _TOTAL_SCORE.finditer(text):
-        if any(s <= tm.start() < e for s, e in skip):
+        if in_ranges(tm.start(), skip):
             continue
         total = to_float(tm.group("num"))
         if total is None or not 0 < total <= 100 or _SCALE_BOUND.match(text, tm.end()):
