@@ -36,7 +36,7 @@ import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from pipeline.clean import OffsetMap
 from pipeline.corpus.lsformat import Example, latest_annotation, task_to_example

@@ -10,16 +10,16 @@ import bisect
 import re
 
 from pipeline.clean import Cleaned, line_spans
-from pipeline.record import (Goal, Indicator, Meta, Project, Quantity, Record, ScoreGroup, Section, SectionLookup, Span,
-                             Staff, StatedValue, Table)
+from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
+                             StatedValue, Table)
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
                                             find_indicator_lines, find_stated, find_total_score, numbered_goals,
                                             parse_date)
-from pipeline.structure.numbers import NUMBER_RE, parse_quantity, to_float
+from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
-from pipeline.structure.table_facts import norm, read_table_facts
+from pipeline.structure.table_facts import norm, quantity, read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
 
 
@@ -154,20 +154,14 @@ def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: R
 
 
 def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> list[Indicator]:
-    out = []
-    for il in find_indicator_lines(text):
-        if in_ranges(il.start, line_ranges):
-            continue
-        q = {r: parse_quantity(il.values[r]) for r in ("target", "actual") if r in il.values}
-        num = {r: to_float(NUMBER_RE.search(il.values[r]).group(0)) if NUMBER_RE.search(il.values.get(r, "")) else None
-               for r in ("weight", "score")}
-        out.append(Indicator(id=f"i{len(out) + 1}", level1=il.level, name=il.name,
-                             target=Quantity(text=q["target"].text, op=q["target"].op, value=q["target"].value,
-                                             unit=q["target"].unit) if "target" in q else None,
-                             actual=Quantity(text=q["actual"].text, op=q["actual"].op, value=q["actual"].value,
-                                             unit=q["actual"].unit) if "actual" in q else None,
-                             weight=num["weight"], score=num["score"]))
-    return out
+    def figure(value: str | None) -> float | None:
+        m = NUMBER_RE.search(value or "")
+        return to_float(m.group(0)) if m else None
+
+    return [Indicator(id=f"i{k + 1}", level1=il.level, name=il.name, target=quantity(il.values.get("target", "")),
+                      actual=quantity(il.values.get("actual", "")), weight=figure(il.values.get("weight")),
+                      score=figure(il.values.get("score")))
+            for k, il in enumerate(il for il in find_indicator_lines(text) if not in_ranges(il.start, line_ranges))]
 
 
 _GOAL_COLUMN = re.compile(r"^(?:年度)?(?:绩效|总体)?目标$|^预期目标$|^年度(?:总体|绩效)目标$")

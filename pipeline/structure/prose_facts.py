@@ -122,7 +122,7 @@ _UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNI
 # the reporting unit as a form names it; a supervising body (主管部门) is the last resort, a cited
 # notice's issuer (「根据市财政局《…》」) never
 _UNIT_KEY_VALUE = r"(?:[（(][^）)\n]{{1,6}}[）)])?[^\S\n]*[:：]?[^\S\n]*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{suffix})"
-_UNIT_KV = re.compile(rf"(?:填报单位|单位名称|部门名称|预算单位|评价单位|部门（单位）名称|单位\(公章\)|单位（公章）)"
+_UNIT_KV = re.compile(r"(?:填报单位|单位名称|部门名称|预算单位|评价单位|部门（单位）名称|单位\(公章\)|单位（公章）)"
                       + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 _UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
@@ -169,7 +169,6 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
 
 def find_meta(text: str) -> MetaFacts:
     meta = MetaFacts()
-    head = text[:800]
     meta.year = find_year(text)
     titles = find_title_lines(text)
     for ts, te in titles:
@@ -186,11 +185,7 @@ def find_meta(text: str) -> MetaFacts:
     if pm:
         meta.region = pm.group("place")
     fm = _FILLED.search(text)
-    ymd = tuple(int(g) for g in fm.groups()) if fm else _signature_date(text)
-    if ymd:
-        y, mo, d = ymd
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            meta.filled_on = f"{y:04d}-{mo:02d}-{d:02d}"
+    meta.filled_on = parse_date(fm.group(0)) if fm else _signature_date(text)
     meta.total_score = find_total_score(text)
     meta.grade_scale = find_grade_scale(text)
     # The key words never sit right before a grade in a printed scale (「得分≥85分为优秀」),
@@ -268,16 +263,12 @@ def parse_date(text: str) -> Optional[str]:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _signature_date(text: str) -> Optional[tuple[int, int, int]]:
+def _signature_date(text: str) -> Optional[str]:
     """The date of the signature block: the last line near the end that is nothing but a date."""
-    tail_start = max(0, len(text) - _SIGNATURE_TAIL)
     last = None
-    for m in _DATE_LINE.finditer(text, tail_start):
-        last = m
-    if last is None:
-        return None
-    parts = [_cn_or_int(last.group(k)) for k in ("y", "m", "d")]
-    return tuple(parts) if all(p is not None for p in parts) else None  # type: ignore[return-value]
+    for last in _DATE_LINE.finditer(text, max(0, len(text) - _SIGNATURE_TAIL)):
+        pass
+    return parse_date(last.group(0)) if last else None
 
 
 def _find_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]:

@@ -149,12 +149,16 @@ def _num(cells: list[Cell]) -> Optional[float]:
     return None
 
 
-def _qty(cells: list[Cell]) -> Optional[Quantity]:
-    text = " ".join(t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER)
-    if not text:
+def quantity(text: str) -> Optional[Quantity]:
+    """A target or actual as the record keeps it (None for an empty or placeholder text)."""
+    if not text or text.strip() in PLACEHOLDER:
         return None
     q = parse_quantity(text)
     return Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit)
+
+
+def _qty(cells: list[Cell]) -> Optional[Quantity]:
+    return quantity(" ".join(t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER))
 
 
 # ---------------------------------------------------------------- other headers
@@ -364,7 +368,6 @@ class _Reader:
                 self.budget_scale = 1.0
             else:
                 self.budget_scale = self.region_scale or 1.0
-            first = next((t for t in ntexts if t), "")
             if any(t.startswith(("项目名称", "任务名称")) or t == "项目" for t in ntexts[:3] if t):
                 self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
                 self.vote(table, "projects")

@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 from pipeline.bench import peak_rss_mb
 from pipeline.cpu import cpu_info

@@ -12,7 +12,6 @@ section gate reads it), a paragraph sentence holding no span that opens with an 
 """
 from __future__ import annotations
 
-import re
 
 from pipeline.tag.decode import DecodedSpan
 from pipeline.lexicon import IMPERATIVE_OPENING, NEGATIVE_STATE, SENTENCE

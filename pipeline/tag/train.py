@@ -9,7 +9,6 @@ A plain loop: AdamW, linear warm-up then linear decay, fixed seeds, 2 threads.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math

@@ -30,6 +30,13 @@ def as_spaces():
     return HEAD + "\n".join("  ".join(c or "　" for c in r) for r in ROWS) + "\n"
 
 
+def assert_cells_are_text_slices(r):
+    for t in r.tables:
+        for row in t.rows:
+            for c in row.cells:
+                assert r.text[c.start:c.end] == c.text
+
+
 @pytest.mark.parametrize("make,layout", [(as_tabs, "tabs"), (as_cell_lines, "cell_lines"), (as_pipes, "pipes"),
                                          (as_spaces, "spaces")])
 def test_indicator_table_in_every_layout(make, layout):
@@ -40,10 +47,7 @@ def test_indicator_table_in_every_layout(make, layout):
     assert got == [("产出指标", "数量指标", "开展业务培训", "≥10次", "12次", 20),
                    ("产出指标", "数量指标", "发放宣传资料", "≥500份", "600份", 20),
                    ("产出指标", "质量指标", "验收合格率", "100%", "100%", 20)]
-    for t in r.tables:
-        for row in t.rows:
-            for c in row.cells:
-                assert r.text[c.start:c.end] == c.text
+    assert_cells_are_text_slices(r)
 
 
 def test_key_value_rows_and_prose_facts():
@@ -79,10 +83,7 @@ def test_csv_export_is_a_table_with_quoted_fields_and_key_value_pairs():
     values = {k: v.value for k, v in r.budget.items()}
     assert values["initial"] == 1200.0 and values["budgeted"] == 1300.0 and values["executed"] == 1274.0
     assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("档案数字化", 420.0, 410.5), ("库房改造", 180.0, 176.2)]
-    for t in r.tables:
-        for row in t.rows:
-            for c in row.cells:
-                assert r.text[c.start:c.end] == c.text
+    assert_cells_are_text_slices(r)
 
 
 def test_money_unit_above_a_table_and_header_roles_by_position():

@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 from pipeline import CONFIG_DIR
 from pipeline.tag.protocol import run_protocol

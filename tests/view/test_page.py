@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from pipeline.record import Span
 from pipeline.view.load import Loaded
 from pipeline.view.site import CSP, write_site
-from tests.link.recordbuilder import RecordBuilder, S
+from tests.link.recordbuilder import RecordBuilder
 from tests.view.records import INJECTIONS, injection_record, roads_record
 
 
