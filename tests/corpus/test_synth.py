@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from pipeline import SEEDS_DIR
 from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import read_tasks, task_to_example
+from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, phrases, unit_kinds
 from pipeline.corpus.synth.compose import MEDIA_VERBS
 from pipeline.corpus.synth.generator import generate_doc, write_corpus
 from pipeline.corpus.synth.layouts import LAYOUTS
@@ -25,10 +26,12 @@ from pipeline.labels import load_labels
 LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+[、.．)]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
 CONNECTIVES = ("同时", "另外", "此外", "与此同时", "另一方面", "其次", "再者", "但")
 FINAL_PUNCT = "。；;，,、！？!?：:. "
-MEASURE_WORDS = ("次", "件", "篇", "期", "项", "个", "场", "场次", "人次", "名", "册", "条", "所", "户", "家", "批",
-                 "批次", "份", "起", "人", "轮", "辑", "门", "节", "课时", "处", "公里", "千米", "亩", "吨", "座",
-                 "辆", "台", "台次", "张", "剂次", "例", "对", "家次", "户次", "件次", "头次", "头份", "平方米",
-                 "平方公里", "届", "栋", "单位", "以上")
+# every measure word the banks can put after a count, and 「以上」 after an approximate one
+MEASURE_WORDS = tuple({mw.lstrip("万") for item in (*GENERIC_WORKLOADS, *MANAGEMENT_WORKLOADS,
+                                                    *(w for k in unit_kinds() for w in k.workloads))
+                       for mw in item.measure_words}
+                      | {mw for spec in phrases()["passive_workloads"] for mw in spec.split("|")[2].split(",")}
+                      | {"以上"})
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +125,10 @@ def test_workload_spans_and_their_facts(examples200, facts200):
     money_rate = re.compile(r"万元|元|%|％")
     for ex, f in zip(examples200, facts200):
         spans = {s.id: s for s in ex.spans if s.label == "WORKLOAD"}
-        assert len(f["workloads"]) == len(spans)
+        if "pdf_lines" in f["noise"]:  # a workload broken over two lines is two spans and no fact
+            assert len(f["workloads"]) <= len(spans)
+        else:
+            assert len(f["workloads"]) == len(spans)
         for w in f["workloads"]:
             s = spans[w["span_id"]]
             assert ex.text[w["start"]:w["end"]] == s.text == w["text"]
@@ -386,3 +392,46 @@ def test_no_long_passage_shared_with_the_seeds():
                "整体支出绩效自评", "万元，其中：流动资产")  # a doc kind after a year; the standard asset breakdown
     leftover = {g: c for g, c in shared.items() if not any(a in g for a in allowed)}
     assert not leftover, leftover
+
+
+# ---------------------------------------------------------------- phenomena of reports never seen
+def test_pdf_line_breaks_cut_spans_into_one_span_per_line():
+    from pipeline.corpus.synth.builder import DocBuilder, Piece
+    from pipeline.corpus.synth.noise import break_lines
+
+    frag = [Piece("1、"), Piece("部分项目的支出进度相对滞后，年末集中支付压力较大", "PROBLEM", "P0"), Piece("。"),
+            Piece("全年"), Piece("培训基层人员1,280人次", "WORKLOAD", "W0"), Piece("。")]
+    b = DocBuilder()
+    b.frag(break_lines(frag, 12))
+    lines = b.text.split("\n")
+    assert "".join(lines) == "".join(p.text for p in frag)
+    assert all(len(x) <= 12 + 6 for x in lines[:-1]), lines  # the width, plus hanging punctuation or a whole figure
+    assert not any(x.startswith(("，", "。")) for x in lines[1:]), lines
+    problem = [s for s in b.spans if s.label == "PROBLEM"]
+    assert len(problem) >= 2 and "".join(s.text for s in problem).replace("，", "") == \
+        "部分项目的支出进度相对滞后年末集中支付压力较大"
+    assert all(not s.text.endswith("，") and not s.text.startswith("，") for s in b.spans)
+    assert b.key_to_id["P0"] == problem[0].id                  # relations keep the first piece
+    assert any(s.label == "WORKLOAD" and "1,280" in s.text for s in b.spans), "a figure is never cut"
+
+
+def test_phenomena_of_unseen_layouts_appear(examples200, facts200):
+    """What the development set showed the tagger had never seen: problems with their cause
+    and measure in one paragraph, deviation cells of indicator tables, PDF line breaks,
+    web-page boilerplate, problems about the unit's own work, housekeeping workloads."""
+    texts = [ex.text for ex in examples200]
+    bridged = deviation = own = 0
+    for ex in examples200:
+        by_start = {s.start: s for s in ex.spans}
+        for m in re.finditer("|".join(map(re.escape, phrases()["domain"]["measure_bridges"])), ex.text):
+            bridged += by_start.get(m.end()) is not None and by_start[m.end()].label == "MEASURE"
+        for m in re.finditer(r"\t(?:偏差原因分析及改进措施|偏差原因及改进措施|未完成原因分析)\n", ex.text):
+            deviation += 1
+    kinds = {k.kind: k for k in unit_kinds()}
+    for ex, f in zip(examples200, facts200):
+        objects = kinds[f["unit_kind"]].objects
+        own += sum(s.label == "PROBLEM" and any(o in s.text for o in objects) for s in ex.spans)
+    assert bridged >= 30 and deviation >= 5 and own >= 30, (bridged, deviation, own)
+    assert sum("pdf_lines" in f["noise"] for f in facts200) >= 10
+    assert sum(bool(re.search(r"发布时间|发布日期|首页|打印|分享到|相关附件|主办单位|网站标识码", t)) for t in texts) >= 5
+    assert sum(bool(re.search(r"实施政府采购项目|开展内部审计|清理往来款项", t)) for t in texts) >= 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, Place, UnitKind, WorkloadItem, phrases
+from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases
 from pipeline.corpus.synth.builder import Fragment, Piece
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -278,6 +278,68 @@ def measure_action(rng: random.Random, topic: str) -> str:
     return rng.choice(phrases()["topics"][topic]["actions"])
 
 
+# ---------------------------------------------------------------- the unit's own line of work
+# Problems, causes and measures about what the unit does (its objects and workloads, and the
+# shortfalls, causes and actions units.yaml lists for its kind), not only about budget
+# management: the label has to come from the sentence's role, not from a closed vocabulary.
+def _activity(rng: random.Random, u: Unit) -> tuple[str, str]:
+    item = rng.choice(u.kind.workloads)
+    return item.verb + item.obj, rng.choice(item.measure_words).lstrip("万")
+
+
+def _fill(rng: random.Random, pattern: str, u: Unit, year: int) -> str:
+    dom = phrases()["domain"]
+    activity, mw = _activity(rng, u)
+    return pattern.format(activity=activity, mw=mw, object=rng.choice(u.kind.objects),
+                          external=rng.choice(dom["externals"]), verb=rng.choice(dom["measure_verbs"]),
+                          adverb=rng.choice(dom["measure_adverbs"]), next_year=year + 1,
+                          done=rng.randint(3, 900), target=rng.randint(5, 2000))
+
+
+def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
+    dom, own = phrases()["domain"], getattr(u.kind, "shortfalls", ())
+    r = rng.random()
+    if own and r < 0.5:
+        text = rng.choice(own)
+    elif r < 0.75:
+        text = rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
+    else:
+        text = _fill(rng, rng.choice(dom["count_problems"]), u, year)
+    if rng.random() < 0.25:
+        text += "，" + rng.choice(phrases()["topics"]["project_management"]["consequences"] +
+                                 phrases()["topics"]["budget_execution"]["consequences"])
+    return text
+
+
+def domain_cause_text(rng: random.Random, u: Unit, year: int, inline: bool) -> str:
+    own = getattr(u.kind, "causes", ())
+    text = rng.choice(own) if own and rng.random() < 0.5 else _fill(rng, rng.choice(phrases()["domain"]["causes"]), u, year)
+    if inline and not text.startswith("受"):
+        text = rng.choice(phrases()["cause_inline_heads"]) + text
+    return text
+
+
+def domain_measure_title(rng: random.Random, u: Unit, year: int) -> str:
+    own = getattr(u.kind, "actions", ())
+    if own and rng.random() < 0.5:
+        text = rng.choice(own)
+    else:
+        text = _fill(rng, rng.choice(phrases()["domain"]["measure_patterns"]), u, year)
+    if rng.random() < 0.3:
+        text += "，" + (rng.choice(own) if own and rng.random() < 0.5 else rng.choice(phrases()["measure_purposes"]))
+    return text
+
+
+def domain_actions(rng: random.Random, u: Unit, year: int, n: int) -> list[str]:
+    own = list(getattr(u.kind, "actions", ()))
+    rng.shuffle(own)
+    out = []
+    for _ in range(n):
+        out.append(own.pop() if own and rng.random() < 0.6 else
+                   _fill(rng, rng.choice(phrases()["domain"]["measure_patterns"]), u, year))
+    return out
+
+
 # ---------------------------------------------------------------- plain narrative
 def intro_paragraph(rng: random.Random, year: int, unit: str, fin: str) -> str:
     i = phrases()["intro"]
@@ -294,12 +356,21 @@ def method_paragraph(rng: random.Random) -> str:
     return "。".join(sentences) + "。"
 
 
-def management_paragraph(rng: random.Random) -> str:
+def management_paragraph(rng: random.Random, workloads: list[Workload] = ()) -> Fragment:
     """Controls already in place, described: O text whose verbs (执行, 实行, 健全 …) look like
-    a MEASURE's, so the model must read the section and tense, not the verb alone."""
+    a MEASURE's, so the model must read the section and tense, not the verb alone; the
+    housekeeping counted in the year (实施政府采购项目9个) is WORKLOAD there too."""
     ph = phrases()
     items = rng.sample(ph["management_practices"], rng.randint(2, 4))
-    return rng.choice(ph["management_leads"]) + rng.choice(("；", "，", "。")).join(items) + "。"
+    sep = rng.choice(("；", "，", "。"))
+    frag: Fragment = [Piece(rng.choice(ph["management_leads"]) + sep.join(items))]
+    for w in workloads:
+        frag += [Piece(sep + rng.choice(("全年", "全年共", "", "年内"))), *w.frag]
+    return frag + [Piece("。")]
+
+
+def management_workloads(rng: random.Random, n: int) -> list[Workload]:
+    return [workload(rng, item, key=f"MW{i}") for i, item in enumerate(rng.sample(MANAGEMENT_WORKLOADS, n))]
 
 
 def achievement_heading(rng: random.Random, theme: str) -> str:

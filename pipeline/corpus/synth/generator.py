@@ -46,24 +46,39 @@ def _workloads(rng: random.Random, noise: Noise, kind, n: int) -> list[compose.W
     return out
 
 
-def _problems(rng: random.Random, facts: Facts) -> tuple[list[ProblemItem], list[MeasureItem]]:
-    topics = rng.sample(compose.topic_names(), rng.randint(1, 4))
+def _problems(rng: random.Random, facts: Facts, unit: compose.Unit, year: int
+              ) -> tuple[list[ProblemItem], list[MeasureItem]]:
+    """Problems with their causes and measures: about budget and performance management (the
+    phrase bank's topics) or about the unit's own line of work (its kind's bank), mixed."""
+    n = rng.randint(1, 5)
+    topics = rng.sample(compose.topic_names(), min(n, len(compose.topic_names())))
     problems = []
     for i, topic in enumerate(topics):
-        causes = [CauseItem(f"P{i}C{j}", compose.cause_text(rng, topic, False), compose.cause_text(rng, topic, True))
-                  for j in range(rng.choice((0, 1, 1, 1, 2)))]
+        own = rng.random() < 0.45
+        if own:
+            causes = [CauseItem(f"P{i}C{j}", compose.domain_cause_text(rng, unit, year, False),
+                                compose.domain_cause_text(rng, unit, year, True))
+                      for j in range(rng.choice((0, 1, 1, 1, 2)))]
+        else:
+            causes = [CauseItem(f"P{i}C{j}", compose.cause_text(rng, topic, False), compose.cause_text(rng, topic, True))
+                      for j in range(rng.choice((0, 1, 1, 1, 2)))]
         measure = None
         if rng.random() < 0.9:
-            actions = rng.sample(compose.phrases()["topics"][topic]["actions"], rng.randint(0, 3))
-            measure = MeasureItem(f"P{i}M", compose.measure_title(rng, topic),
-                                  [(f"P{i}M{j}", a) for j, a in enumerate(actions)])
-        problems.append(ProblemItem(f"P{i}", compose.problem_text(rng, topic), topic, causes, measure))
+            if own:
+                actions = compose.domain_actions(rng, unit, year, rng.randint(0, 3))
+                title = compose.domain_measure_title(rng, unit, year)
+            else:
+                actions = rng.sample(compose.phrases()["topics"][topic]["actions"], rng.randint(0, 3))
+                title = compose.measure_title(rng, topic)
+            measure = MeasureItem(f"P{i}M", title, [(f"P{i}M{j}", a) for j, a in enumerate(actions)])
+        text = compose.domain_problem_text(rng, unit, year) if own else compose.problem_text(rng, topic)
+        problems.append(ProblemItem(f"P{i}", text, topic, causes, measure))
     missed = [ind for ind in facts.indicators if ind.missed and "执行" not in ind.level2]
     if missed and rng.random() < 0.6:  # a deviation explained in the problems section
         ind, topic, i = rng.choice(missed), rng.choice(compose.topic_names()), len(problems)
         problems.append(ProblemItem(f"P{i}", compose.missed_indicator_problem(rng, ind.name), topic,
-                                    [CauseItem(f"P{i}C0", compose.cause_text(rng, topic, False),
-                                               compose.cause_text(rng, topic, True))], None))
+                                    [CauseItem(f"P{i}C0", compose.domain_cause_text(rng, unit, year, False),
+                                               compose.domain_cause_text(rng, unit, year, True))], None))
     extra = [MeasureItem(f"X{k}", compose.measure_title(rng, t), [])
              for k, t in enumerate(rng.sample(compose.topic_names(), rng.choice((0, 0, 1, 2))))]
     return problems, extra
@@ -97,7 +112,7 @@ def _build(base: str, plant_kind: str | None, noise_level: float) -> Doc:
     total, grade = finish_scores(indicators, scale)
     facts = Facts(budget, make_assets(rng, budget), make_staff(rng, kind), indicators, projects,
                   make_goals(rng, kind), scale, total, grade)
-    problems, extra = _problems(rng, facts)
+    problems, extra = _problems(rng, facts, unit, year)
     if plant_kind:
         plant(random.Random(base + ":plant"), facts, (plant_kind,))
 
@@ -182,7 +197,7 @@ def _facts(doc: Doc) -> dict:
     workloads = []
     for w in doc.workload_rendered:
         sid = doc.b.key_to_id.get(w.frag[0].key or "")
-        if sid:
+        if sid and spans[sid].text.endswith(w.frag[0].text):  # not the first piece of a line-broken span
             sp = spans[sid]
             workloads.append({"span_id": sid, "start": sp.start, "end": sp.end, "text": sp.text,
                               "activity": w.activity, "count": w.count, "unit": w.unit, "approximate": w.approximate})
@@ -201,7 +216,7 @@ def _facts(doc: Doc) -> dict:
         "grade_scale": [[g, low] for g, low in f.grade_scale],
         "evaluators": list(doc.evaluators) if doc.stated_evaluators else [],
         "workloads": workloads,
-        "noise": doc.noise.active() + (["amounts_in_yuan"] if doc.noise.yuan_tables else []),
+        "noise": doc.noise.active() + (["amounts_in_yuan"] if doc.noise.yuan_tables else []) + doc.shapes,
         "planted": list(f.planted),
     }
 

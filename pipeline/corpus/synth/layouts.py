@@ -160,9 +160,14 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
     sub = rng.choice(("（一）", "（一）", "1、", "（1）", "1."))
     counter = [0]
 
+    skip_heading = [False]
+
     def section(name: str) -> None:
         i = counter[0]
         counter[0] += 1
+        if skip_heading[0]:  # an excerpt that starts inside this section
+            skip_heading[0] = False
+            return
         if top == "第":
             line(d, f"第{compose.cn_number(i + 1)}部分 " + d.noise.heading(name))
         else:
@@ -171,17 +176,35 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
     def subsection(i: int, name: str) -> None:
         heading(d, sub, i, name, indent=rng.choice(("", "", "    ")))
 
-    if rng.random() < 0.3:
-        line(d, rng.choice(("附件", "附件2", "附2", "附件3")))
+    web = rng.random() < 0.12  # the report as a government web page publishes it
+    excerpt = rng.random() < 0.1  # a page or a quoted passage: it starts inside the report
+    d.shapes += [name for name, on in (("web_page", web), ("excerpt", excerpt)) if on]
+    if web:
+        for pattern in rng.sample(compose.phrases()["web_boilerplate"]["top"], rng.randint(1, 3)):
+            line(d, _web_line(d, pattern))
+    if not excerpt:
+        if rng.random() < 0.3:
+            line(d, rng.choice(("附件", "附件2", "附2", "附件3")))
+            blank(d)
+        for t in _title(d):
+            line(d, t)
         blank(d)
-    for t in _title(d):
-        line(d, t)
-    blank(d)
-    if rng.random() < 0.8:
-        paragraph(d, [Piece(compose.intro_paragraph(rng, d.year, d.unit.short, d.fin_bureau))])
+        if rng.random() < 0.8:
+            paragraph(d, [Piece(compose.intro_paragraph(rng, d.year, d.unit.short, d.fin_bureau))])
 
     def basic() -> None:
         section(_h(d, "basic"))
+        if rng.random() < 0.2:  # functions as the section's first paragraphs, without a 职能 heading
+            if rng.random() < 0.5:
+                paragraph(d, [Piece(rng.choice((f"{d.unit.name}的主要职责是：", "主要职责：", f"{d.unit.short}主要承担以下职责：",
+                                                 f"{d.unit.name}是{d.unit.place.county}人民政府工作部门，主要职能包括：")))])
+            function_block(d, "numbered")
+            subs = [("organisation", lambda: paragraph(d, [Piece(org_sentence(d))])),
+                    ("staffing", lambda: paragraph(d, [Piece(staff_sentence(d))]))]
+            for j, (name, fn) in enumerate(subs[:rng.randint(0, 2)]):
+                subsection(j, _h(d, name))
+                fn()
+            return
         subs = [("functions", lambda: function_block(d, rng.choice(("numbered", "numbered", "titles")))),
                 ("organisation", lambda: paragraph(d, [Piece(org_sentence(d))])),
                 ("staffing", lambda: paragraph(d, [Piece(staff_sentence(d))])),
@@ -209,7 +232,9 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
             paragraph(d, [Piece(rate_frag)])
         if rng.random() < 0.45:
             subsection(0, _h(d, "management"))
-            paragraph(d, [Piece(compose.management_paragraph(rng))])
+            counted = compose.management_workloads(rng, rng.choice((0, 0, 1, 2)))
+            d.workload_rendered += counted
+            paragraph(d, compose.management_paragraph(rng, counted))
 
     def method() -> None:
         section(_h(d, "method"))
@@ -254,21 +279,26 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
             paragraph(d, [Piece(text)])
 
     def problems_measures() -> None:
-        p_style = rng.choice(("list", "paragraph", "yishi"))
-        m_style = rng.choice(("titled", "titled", "plain", "yishi", "paragraphs"))
+        p_style = rng.choice(("list", "paragraph", "yishi", "pcm", "pcm"))
+        m_style = rng.choice(("titled", "titled", "plain", "yishi", "paragraphs", "titled_inline", "titled_inline"))
+        p_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))
+        m_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))
         if rng.random() < 0.5:
             section(_h(d, "problems_measures"))
             if d.problems:
-                subsection(0, _h(d, "problems"))
-                problem_block(d, p_style, rng.choice(("1、", "1.", "（1）")))
-            subsection(1 if d.problems else 0, _h(d, "measures"))
-            measure_block(d, m_style, rng.choice(("1、", "1.", "（1）")))
+                if p_style != "pcm" or rng.random() < 0.5:
+                    subsection(0, _h(d, "problems"))
+                problem_block(d, p_style, p_numbering)
+            if all_measures(d):
+                subsection(1 if d.problems else 0, _h(d, "measures"))
+                measure_block(d, m_style, m_numbering)
         else:
             if d.problems:
-                section(_h(d, "problems"))
-                problem_block(d, p_style, rng.choice(("1、", "1.", "（一）", "（1）")))
-            section(_h(d, "measures"))
-            measure_block(d, m_style, rng.choice(("1、", "1.", "（一）", "（1）")))
+                section(_h(d, "problems" if p_style != "pcm" else rng.choice(("problems", "problems_measures"))))
+                problem_block(d, p_style, p_numbering)
+            if all_measures(d):
+                section(_h(d, "measures"))
+                measure_block(d, m_style, m_numbering)
 
     def evaluators() -> None:
         section(_h(d, "evaluators"))
@@ -286,6 +316,9 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
         order.append(conclusion)
     if conclusion_first:
         order = [conclusion, problems_measures, basic, budget, performance] + ([method] if rng.random() < 0.5 else [])
+    if excerpt:
+        order = order[rng.randrange(1, len(order)):]
+        skip_heading[0] = rng.random() < 0.6
     for part in order:
         part()
         if rng.random() < 0.3:
@@ -301,6 +334,17 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
         y, m, day = d.filled_on.split("-")
         line(d, f"{y}年{int(m)}月{int(day)}日")
         d.stated.add("filled_on")
+    if web:
+        blank(d)
+        for pattern in rng.sample(compose.phrases()["web_boilerplate"]["bottom"], rng.randint(1, 3)):
+            line(d, _web_line(d, pattern))
+
+
+def _web_line(d: Doc, pattern: str) -> str:
+    rng = d.rng
+    return pattern.format(unit=d.unit.name, n=rng.randint(30, 9000),
+                          date=f"{d.year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                          code=f"{rng.randint(10**9, 10**10 - 1)}")
 
 
 def number_prefix(style: str, i: int) -> str:

@@ -35,17 +35,20 @@ class Noise:
     bookmark: bool = False         # [bookmark: _GoBack]
     wrapped_cells: bool = False    # a long cell's lines spread over tab-separated columns
     halfwidth_punct: bool = False  # narrative commas and semicolons as ASCII (「,」「;」), as some converters write them
+    pdf_lines: int = 0             # paragraphs broken into lines of this many characters, as PDF text extraction leaves them
 
     @classmethod
     def draw(cls, rng: random.Random, level: float = 1.0) -> "Noise":
         p = lambda x: rng.random() < x * level  # noqa: E731
         return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
                    broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2),
-                   wrapped_cells=p(0.2), halfwidth_punct=p(0.15))
+                   wrapped_cells=p(0.2), halfwidth_punct=p(0.15),
+                   pdf_lines=rng.randint(24, 40) if p(0.15) else 0)
 
     def active(self) -> list[str]:
         return [k for k in ("ocr_spaces", "fullwidth", "garbage", "html", "yuan_tables", "broken_cells",
-                            "heading_typos", "bookmark", "wrapped_cells", "halfwidth_punct") if getattr(self, k)]
+                            "heading_typos", "bookmark", "wrapped_cells", "halfwidth_punct", "pdf_lines")
+                if getattr(self, k)]
 
     def number(self, text: str) -> str:
         """A number as a noisy reader may render it."""
@@ -133,3 +136,41 @@ class Noise:
                 out.append(Piece("\t"))
                 col = 0
         return out
+
+
+_EDGE_PUNCT = "，。；：、,;:"
+_NUMBER_CHARS = set("0123456789.,０１２３４５６７８９")
+_NO_LINE_START = set("，。；：、,;:！？）”》")
+
+
+def _labelled(text: str, label: str | None, key: str | None) -> Fragment:
+    """One line's piece of a span: punctuation at its edges stays outside (labels.md)."""
+    core = text.strip(_EDGE_PUNCT)
+    if label is None or not core:
+        return [Piece(text)] if text else []
+    i = text.index(core)
+    return [p for p in (Piece(text[:i]), Piece(core, label, key), Piece(text[i + len(core):])) if p.text]
+
+
+def break_lines(frag: Fragment, width: int, column: int = 0) -> Fragment:
+    """A paragraph as PDF text extraction leaves it: a line break after every ``width``
+    characters, inside spans too. Each line's piece of a span is its own span with the
+    span's label (the development set's convention); the key stays with the first piece."""
+    out: Fragment = []
+    for piece in frag:
+        rest, key = piece.text, piece.key
+        while rest:
+            room = max(1, width - column)
+            while room < len(rest) and rest[room - 1] in _NUMBER_CHARS and rest[room] in _NUMBER_CHARS:
+                room += 1  # a figure stays on one line (a reader keeps a number's glyphs together)
+            while room < len(rest) and rest[room] in _NO_LINE_START:
+                room += 1  # Chinese typesetting hangs closing punctuation on the line before
+            head, rest = rest[:room], rest[room:]
+            out += _labelled(head, piece.label, key)
+            if piece.label and head.strip(_EDGE_PUNCT):
+                key = None
+            column += len(head)
+            if column >= width and (rest or piece is not frag[-1]):
+                out.append(Piece("\n"))
+                column = 0
+    return out

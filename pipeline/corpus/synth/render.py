@@ -13,7 +13,7 @@ from pipeline.corpus.synth import compose
 from pipeline.corpus.synth.builder import DocBuilder, Fragment, Piece
 from pipeline.corpus.synth.compose import Unit, Workload
 from pipeline.corpus.synth.facts import Facts, wan
-from pipeline.corpus.synth.noise import Noise
+from pipeline.corpus.synth.noise import Noise, break_lines
 
 CN = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -24,7 +24,7 @@ def number(style: str, i: int) -> str:
     n = i + 1
     cn = CN[i] if i < 10 else compose.cn_number(n)
     return {"一、": f"{cn}、", "（一）": f"（{cn}）", "1.": f"{n}.", "1、": f"{n}、", "（1）": f"（{n}）",
-            "(1)": f"({n})", "①": CIRCLED[i % 10], "1．": f"{n}．", "一是": f"{cn}是", "": ""}[style]
+            "(1)": f"({n})", "①": CIRCLED[i % 10], "1．": f"{n}．", "一是": f"{cn}是", "1)": f"{n})", "": ""}[style]
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Doc:
     stated_evaluators: bool = False
     workload_rendered: list[Workload] = field(default_factory=list)
     measures: list[MeasureItem] = field(default_factory=list)  # all measures, fixed before rendering
+    shapes: list[str] = field(default_factory=list)  # how the page came to us: web_page, excerpt
     layout: str = ""
 
     # -- amounts
@@ -114,8 +115,12 @@ def heading(d: Doc, style: str, i: int, text: str, indent: str = "") -> None:
 
 def paragraph(d: Doc, frag: Fragment, indent: str = "") -> None:
     pre, post = d.noise.paragraph_wrap()
+    frag = d.noise.punctuation(frag)
+    if d.noise.pdf_lines:  # a PDF's text: a full-width first-line indent, lines cut at the page width
+        indent = "\u3000\u3000" if d.rng.random() < 0.7 else ""
+        frag = break_lines(frag, d.noise.pdf_lines, len(indent))
     d.b.write(d.noise.line_prefix() + indent + pre)
-    d.b.frag(d.noise.punctuation(frag))
+    d.b.frag(frag)
     d.b.line(post)
     junk = d.noise.garbage_line()
     if junk:
@@ -220,7 +225,28 @@ def indicator_rows(d: Doc, indicators: list, with_project: bool = False) -> list
         rows.append([l1, l2, ind.name, weight, d.noise.number(ind.target), d.noise.number(ind.actual),
                      d.noise.number(score)])
         d.stated_indicators.append(ind)
+    if rng.random() < 0.25:  # a last column that explains each deviation
+        dom = compose.phrases()["domain"]
+        head.append(rng.choice(dom["deviation_heads"]))
+        for k, (row, ind) in enumerate(zip(rows[1:], indicators)):
+            row.append(deviation_cell(d, ind.name, f"D{k}") if ind.missed else rng.choice(dom["no_deviation"]))
     return rows
+
+
+def deviation_cell(d: Doc, name: str, key: str) -> Fragment:
+    """Why an indicator missed its target, in its row's last cell: the shortfall (PROBLEM),
+    主要原因是 + the cause (CAUSE), 下一步将 + the measure (MEASURE), each part optional."""
+    rng = d.rng
+    frag: Fragment = [Piece(compose.missed_indicator_problem(rng, name), "PROBLEM", key), Piece("。")]
+    if rng.random() < 0.85:
+        frag += [Piece(rng.choice(("主要原因是", "原因是", "主要是", "偏差原因：", "原因："))),
+                 Piece(compose.domain_cause_text(rng, d.unit, d.year, False), "CAUSE", key + "C"), Piece("。")]
+        d.b.relate(key, key + "C", "caused_by")
+    if rng.random() < 0.7:
+        frag += [Piece(rng.choice(("下一步将", "下一步，将", "改进措施：", "今后将", "下步将"))),
+                 Piece(compose.domain_measure_title(rng, d.unit, d.year), "MEASURE", key + "M"), Piece("。")]
+        d.b.relate(key, key + "M", "addressed_by")
+    return frag
 
 
 def score_rows(d: Doc) -> list[list]:
@@ -297,9 +323,41 @@ def _cause_frags(d: Doc, p: ProblemItem) -> Fragment:
     return frag
 
 
+def _bridged_measure(d: Doc, m: MeasureItem) -> Fragment:
+    """A measure written after its problem in the same paragraph: 「下一步将…。」, the lead
+    outside the span; an elaboration's actions follow as sentences of their own."""
+    rng = d.rng
+    frag: Fragment = [Piece(rng.choice(compose.phrases()["domain"]["measure_bridges"])), Piece(_advice(rng)),
+                      Piece(m.title, "MEASURE", m.key), Piece("。")]
+    for key, action in m.actions[:rng.choice((0, 0, 1, 2))]:
+        frag += [Piece(rng.choice(("", "同时", "并"))), Piece(action, "MEASURE", key), Piece("。")]
+    return frag
+
+
 def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
-    """Problems (with their causes) as a numbered list, one paragraph, or 一是…二是…."""
+    """Problems (with their causes) as a numbered list, one paragraph, or 一是…二是…; or
+    ``pcm``: one numbered paragraph per problem holding its cause and its measure, the way
+    many reports write 存在的问题及改进措施 (the measures then are not repeated after)."""
     rng, ph = d.rng, compose.phrases()
+    if style == "pcm":
+        used = set()
+        for i, p in enumerate(d.problems):
+            frag: Fragment = [Piece(number(numbering, i))]
+            if p.measure and not p.causes and rng.random() < 0.4:
+                pre, post = rng.choice(ph["domain"]["problem_frames"]).split("{problem}")
+                frag += [Piece(pre), Piece(p.text, "PROBLEM", p.key), Piece(post)]
+                frag += _bridged_measure(d, p.measure)[1:]
+                used.add(p.measure.key)
+                paragraph(d, frag)
+                continue
+            frag += [Piece(p.text, "PROBLEM", p.key), Piece("。")]
+            frag += _cause_frags(d, p)
+            if p.measure:
+                frag += _bridged_measure(d, p.measure)
+                used.add(p.measure.key)
+            paragraph(d, frag)
+        d.measures = [m for m in all_measures(d) if m.key not in used]
+        return
     if style == "list":
         for i, p in enumerate(d.problems):
             frag: Fragment = [Piece(number(numbering, i)), Piece(p.text, "PROBLEM", p.key), Piece("。")]
@@ -344,7 +402,8 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
 
 
 def all_measures(d: Doc) -> list[MeasureItem]:
-    return d.measures or ([p.measure for p in d.problems if p.measure] + d.extra_measures)
+    """The measures still to render (a ``pcm`` problem block writes its own in place)."""
+    return d.measures
 
 
 def _advice(rng) -> str:
@@ -399,6 +458,17 @@ def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
                 text += "，" + "，".join(a for _, a in m.actions[:2])
             paragraph(d, [Piece(lead + _advice(rng)), Piece(text, "MEASURE", m.key), Piece("。")],
                       indent=rng.choice(("", "", "  ")))
+        return
+    if style == "titled_inline":  # 「1．标题。行动…；行动…。」 in one paragraph, the title sometimes bold
+        bold = d.layout == "markdown" or rng.random() < 0.1
+        for i, m in enumerate(measures):
+            lead, close = ("**", "。**") if bold else ("", "。")
+            frag = [Piece(number(numbering, i) + (" " if bold and rng.random() < 0.5 else "") + lead),
+                    Piece(m.title, "MEASURE", m.key), Piece(close + (" " if bold else ""))]
+            actions = list(m.actions)
+            for j, (key, action) in enumerate(actions):
+                frag += [Piece(action, "MEASURE", key), Piece(rng.choice(("；", "。")) if j + 1 < len(actions) else "。")]
+            paragraph(d, frag)
         return
     for i, m in enumerate(measures):
         paragraph(d, [Piece(number(numbering, i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key), Piece("。")])
