@@ -11,11 +11,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from pipeline import SEEDS_DIR
 from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import read_tasks, task_to_example
+from pipeline.corpus.synth.banks import BANK_DIR, unit_kinds
 from pipeline.corpus.synth.compose import MEDIA_VERBS
 from pipeline.corpus.synth.generator import generate_doc, write_corpus
 from pipeline.corpus.synth.layouts import LAYOUTS
@@ -184,6 +186,33 @@ def test_all_layouts_and_ten_unit_kinds_appear(facts200):
     assert len({f["unit_kind"] for f in facts200}) >= 10
     assert len({f["year"] for f in facts200}) == 8
     assert len({f["region"] for f in facts200}) > 150
+
+
+def test_unit_kinds_are_complete_and_well_formed():
+    """Every kind in units.yaml carries every bank, workloads parse with sane ranges and known
+    measure words, the level is one scope_words knows, and no sentence ends in punctuation."""
+    kinds = unit_kinds()
+    assert len({k.kind for k in kinds}) == len(kinds) >= 16
+    raw = yaml.safe_load((BANK_DIR / "units.yaml").read_text(encoding="utf-8"))["kinds"]
+    for d, k in zip(raw, kinds):
+        assert k.level in ("gov", "town", "school", "hospital"), k.kind
+        assert k.budget[0] < k.budget[1] and k.staff[0] < k.staff[1], k.kind
+        for name in ("name_patterns", "objects", "titles", "workloads", "projects", "themes",
+                     "shortfalls", "causes", "actions"):
+            assert getattr(k, name), (k.kind, name)
+        for spec in d["workloads"]:
+            assert spec.count("|") == 5 and set(spec.rsplit("|", 1)[1]) <= {"a", "n"}, spec
+        for w in k.workloads:
+            assert w.verb and w.obj and 0 < w.low < w.high, (k.kind, w)
+            assert all(m.endswith(MEASURE_WORDS) for m in w.measure_words), (k.kind, w)  # the span-end rule
+        for name in ("objects", "titles", "projects", "themes", "shortfalls", "causes", "actions"):
+            for s in getattr(k, name):
+                assert isinstance(s, str) and s.strip() == s and s[-1] not in FINAL_PUNCT + "…", (k.kind, s)
+        for s in k.shortfalls + k.actions:
+            assert 6 <= len(s) <= 30, (k.kind, s)
+        assert not any(c.startswith(("由于", "因为")) for c in k.causes), k.kind
+        for name in ("objects", "shortfalls", "causes", "actions"):
+            assert len(set(getattr(k, name))) == len(getattr(k, name)), (k.kind, name)
 
 
 def test_phrase_variety(corpus200):
