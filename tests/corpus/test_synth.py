@@ -11,12 +11,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from pipeline import SEEDS_DIR
 from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import read_tasks, task_to_example
-from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, phrases, unit_kinds
+from pipeline.corpus.synth.banks import BANK_DIR, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, phrases, unit_kinds
 from pipeline.corpus.synth.compose import MEDIA_VERBS
 from pipeline.corpus.synth.generator import generate_doc, write_corpus
 from pipeline.corpus.synth.layouts import LAYOUTS
@@ -26,12 +27,10 @@ from pipeline.labels import load_labels
 LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+[、.．)]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
 CONNECTIVES = ("同时", "另外", "此外", "与此同时", "另一方面", "其次", "再者", "但")
 FINAL_PUNCT = "。；;，,、！？!?：:. "
-# every measure word the banks can put after a count, and 「以上」 after an approximate one
-MEASURE_WORDS = tuple({mw.lstrip("万") for item in (*GENERIC_WORKLOADS, *MANAGEMENT_WORKLOADS,
-                                                    *(w for k in unit_kinds() for w in k.workloads))
-                       for mw in item.measure_words}
-                      | {mw for spec in phrases()["passive_workloads"] for mw in spec.split("|")[2].split(",")}
-                      | {"以上"})
+MEASURE_WORDS = ("次", "件", "篇", "期", "项", "个", "场", "场次", "人次", "名", "册", "条", "所", "户", "家", "批",
+                 "批次", "份", "起", "人", "轮", "辑", "门", "节", "课时", "处", "公里", "千米", "亩", "吨", "座",
+                 "辆", "台", "台次", "张", "剂次", "例", "对", "家次", "户次", "件次", "头次", "头份", "平方米",
+                 "平方公里", "届", "栋", "单位", "以上", "宗", "块", "本", "套", "卷", "页", "笔")
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +189,33 @@ def test_all_layouts_and_ten_unit_kinds_appear(facts200):
     assert len({f["unit_kind"] for f in facts200}) >= 10
     assert len({f["year"] for f in facts200}) == 8
     assert len({f["region"] for f in facts200}) > 150
+
+
+def test_unit_kinds_are_complete_and_well_formed():
+    """Every kind in units.yaml carries every bank, workloads parse with sane ranges and known
+    measure words, the level is one scope_words knows, and no sentence ends in punctuation."""
+    kinds = unit_kinds()
+    assert len({k.kind for k in kinds}) == len(kinds) >= 16
+    raw = yaml.safe_load((BANK_DIR / "units.yaml").read_text(encoding="utf-8"))["kinds"]
+    for d, k in zip(raw, kinds):
+        assert k.level in ("gov", "town", "school", "hospital"), k.kind
+        assert k.budget[0] < k.budget[1] and k.staff[0] < k.staff[1], k.kind
+        for name in ("name_patterns", "objects", "titles", "workloads", "projects", "themes",
+                     "shortfalls", "causes", "actions"):
+            assert getattr(k, name), (k.kind, name)
+        for spec in d["workloads"]:
+            assert spec.count("|") == 5 and set(spec.rsplit("|", 1)[1]) <= {"a", "n"}, spec
+        for w in k.workloads:
+            assert w.verb and w.obj and 0 < w.low < w.high, (k.kind, w)
+            assert all(m.endswith(MEASURE_WORDS) for m in w.measure_words), (k.kind, w)  # the span-end rule
+        for name in ("objects", "titles", "projects", "themes", "shortfalls", "causes", "actions"):
+            for s in getattr(k, name):
+                assert isinstance(s, str) and s.strip() == s and s[-1] not in FINAL_PUNCT + "…", (k.kind, s)
+        for s in k.shortfalls + k.actions:
+            assert 6 <= len(s) <= 30, (k.kind, s)
+        assert not any(c.startswith(("由于", "因为")) for c in k.causes), k.kind
+        for name in ("objects", "shortfalls", "causes", "actions"):
+            assert len(set(getattr(k, name))) == len(getattr(k, name)), (k.kind, name)
 
 
 def test_phrase_variety(corpus200):
@@ -389,7 +415,8 @@ def test_no_long_passage_shared_with_the_seeds():
         shared.update(g for g in (text[j:j + n] for j in range(len(text) - n + 1))
                       if g in grams and "\t" not in g and "\n" not in g)
     allowed = ("部门整体支出", "人民代表大会常务委员会", "中华人民共和国", "整体支出预算绩效自评", "存在的主要问题及原因分析",
-               "整体支出绩效自评", "万元，其中：流动资产")  # a doc kind after a year; the standard asset breakdown
+               "整体支出绩效自评", "万元，其中：流动资产", "万元，其中：财政拨款收入")
+    # a doc kind after a year; the standard asset and income breakdowns (a random amount may end like a seed's)
     leftover = {g: c for g, c in shared.items() if not any(a in g for a in allowed)}
     assert not leftover, leftover
 
@@ -435,3 +462,5 @@ def test_phenomena_of_unseen_layouts_appear(examples200, facts200):
     assert sum("pdf_lines" in f["noise"] for f in facts200) >= 10
     assert sum(bool(re.search(r"发布时间|发布日期|首页|打印|分享到|相关附件|主办单位|网站标识码", t)) for t in texts) >= 5
     assert sum(bool(re.search(r"实施政府采购项目|开展内部审计|清理往来款项", t)) for t in texts) >= 5
+    assert all(m.lstrip("万").endswith(MEASURE_WORDS) for w in (*GENERIC_WORKLOADS, *MANAGEMENT_WORKLOADS)
+               for m in w.measure_words)

@@ -33,6 +33,9 @@ class UnitKind:
     workloads: tuple[WorkloadItem, ...]
     projects: tuple[str, ...]
     themes: tuple[str, ...]
+    shortfalls: tuple[str, ...]  # the unit's own problems (存在的问题)
+    causes: tuple[str, ...]      # their causes (主要原因是…)
+    actions: tuple[str, ...]     # improvement measures (下一步…)
 
 
 def _workload(spec: str) -> WorkloadItem:
@@ -45,7 +48,8 @@ def unit_kinds() -> tuple[UnitKind, ...]:
     data = yaml.safe_load((BANK_DIR / "units.yaml").read_text(encoding="utf-8"))
     return tuple(UnitKind(d["kind"], tuple(d["name"]), d["level"], tuple(d["budget"]), tuple(d["staff"]),
                           tuple(d["objects"]), tuple(d["titles"]), tuple(_workload(w) for w in d["workloads"]),
-                          tuple(d["projects"]), tuple(d["themes"]))
+                          tuple(d["projects"]), tuple(d["themes"]),
+                          tuple(d["shortfalls"]), tuple(d["causes"]), tuple(d["actions"]))
                  for d in data["kinds"])
 
 

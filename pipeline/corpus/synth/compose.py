@@ -40,6 +40,8 @@ def scope_words(kind: UnitKind, place: Place, unit: str = "") -> list[str]:
         return ["全校", "本校", "学校"]
     if kind.level == "hospital":
         return ["全院", "本院", "医院"]
+    if kind.level == "town" and unit.endswith("街道办事处"):
+        return ["全街道", "本街道", "辖区内"]
     if kind.level == "town":
         suffix = place.town[-1]
         return [f"全{suffix}", f"本{suffix}", "辖区内"]
