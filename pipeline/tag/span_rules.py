@@ -41,9 +41,10 @@ _LEADING = re.compile(
     r"|从[^，,。；;\n]{1,6}看[，,]"                      # 从执行情况看，
     rf"|(?:{_CONSEQUENCE}|因此|所以)[，,]?"                          # a consequence after its cause
     r"|[，,。；;、：:！!？?]"
+    r"|\*{1,3}|#{1,6}|[•·▪◆■□●○]"                  # markdown emphasis, headings and bullets: markup, never words
     r")"
 )
-_TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?]|{_CONSEQUENCE})+$")
+_TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?*]|{_CONSEQUENCE})+$")
 _BREAK = re.compile(r"[\n\t]")
 
 

@@ -56,6 +56,9 @@ def test_snap_trims_numbering_connectives_and_final_punctuation():
         "但也要看到，会计核算不够规范": "会计核算不够规范",
         "从执行情况看，预算执行进度滞后": "预算执行进度滞后",
         "但资产台账更新不及时": "资产台账更新不及时",
+        "**组织业务培训12期": "组织业务培训12期",       # markdown emphasis is markup
+        "1. **优化服务流程。**": "优化服务流程",
+        "• 开展巡查40次": "开展巡查40次",
     }
     for raw, want in cases.items():
         a, b = snap(raw, 0, len(raw))

@@ -380,6 +380,9 @@ def achievement_heading(rng: random.Random, theme: str) -> str:
 
 
 MEDIA_VERBS = frozenset({"刊发", "制作播出"})
+# cases, complaints and disputes are counted twice: received, then closed
+CLOSABLE_UNITS = frozenset({"件", "起", "宗", "件次"})
+CLOSING_VERBS = ("办结", "结案", "办理完毕", "化解", "调处成功", "按期办结", "答复")
 
 
 def media_outlet(rng: random.Random, u: Unit) -> str:
@@ -420,6 +423,14 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
                 frag.append(Piece(f"在{media_outlet(rng, u)}{w.frag[0].text}", "WORKLOAD", w.frag[0].key))
             else:
                 frag.extend(w.frag)
+            if w.unit in CLOSABLE_UNITS and w.count >= 4 and rng.random() < 0.35:
+                # intake, then how many were closed: 受理…612件，办结598件 (a span of its own)
+                done, verb = int(w.count * rng.uniform(0.85, 1.0)), rng.choice(CLOSING_VERBS)
+                closed = Workload([Piece(f"{verb}{done:,}{w.unit}" if done >= 1000 and rng.random() < 0.4
+                                         else f"{verb}{done}{w.unit}", "WORKLOAD", f"{w.frag[0].key}-closed")],
+                                  verb, done, w.unit, False, w.item)
+                frag += [Piece(rng.choice(("，", "，", "，其中", "；"))), *closed.frag]
+                workloads.append(closed)  # the caller records it with the others
         if rng.random() < 0.5:
             frag.append(Piece("，" + distractor(rng, kind)))
         frag.append(Piece("，" + rng.choice(a["results"]) + "。"))

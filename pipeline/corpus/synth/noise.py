@@ -34,7 +34,8 @@ class Noise:
     heading_typos: bool = False    # a heading missing a character
     bookmark: bool = False         # [bookmark: _GoBack]
     wrapped_cells: bool = False    # a long cell's lines spread over tab-separated columns
-    halfwidth_punct: bool = False  # narrative commas and semicolons as ASCII (「,」「;」), as some converters write them
+    halfwidth_punct: int = 0       # 1: narrative commas and semicolons as ASCII (「,」「;」), as some converters write
+                                   # them; 2: full stops, colons and brackets too (「.」「:」「()」)
     pdf_lines: int = 0             # paragraphs broken into lines of this many characters, as PDF text extraction leaves them
 
     @classmethod
@@ -42,7 +43,7 @@ class Noise:
         p = lambda x: rng.random() < x * level  # noqa: E731
         return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
                    broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2),
-                   wrapped_cells=p(0.2), halfwidth_punct=p(0.15),
+                   wrapped_cells=p(0.2), halfwidth_punct=rng.choice((1, 1, 2)) if p(0.15) else 0,
                    pdf_lines=rng.randint(24, 40) if p(0.15) else 0)
 
     def active(self) -> list[str]:
@@ -99,7 +100,9 @@ class Noise:
         if not self.halfwidth_punct:
             return frag
         semi = "; " if self.rng.random() < 0.5 else ";"
-        return [Piece(p.text.replace("，", ",").replace("；", semi if p.label is None else ";"), p.label, p.key)
+        table = str.maketrans({"，": ",", "；": ";"} if self.halfwidth_punct < 2 else
+                              {"，": ",", "；": ";", "。": ".", "：": ":", "（": "(", "）": ")"})
+        return [Piece(p.text.translate(table).replace(";", semi if p.label is None else ";"), p.label, p.key)
                 for p in frag]
 
     def split_cell(self, text: str) -> list[str]:
