@@ -60,7 +60,8 @@ train: install
 # (a)+(c)+(d): the shipped config without seed data, all three systems side by side (tagger
 # training ~8 min, spaCy 3 epochs ~15 min on one core); (b): leave-one-seed-out with the smaller
 # fold config, tagger (six trainings, ~14 min) and spaCy (~26 min); the shipped config's (a) again with
-# another training seed (~8 min), the run-to-run spread. Reports → runs/, card → models/tagger.
+# another training seed (~8 min), the run-to-run spread; (e): the shipped model on ../shared/devset,
+# raw and with rules (eval-rules, ~2 min). Reports → runs/, card → models/tagger.
 eval: install
 	$(JIXIAO) eval-protocol --config configs/tagger.yaml --no-folds --systems tagger,spacy,rules \
 		--spacy-epochs 3 --out runs/eval-full
@@ -68,8 +69,10 @@ eval: install
 		--spacy-epochs 3 --out runs/eval-folds
 	$(JIXIAO) eval-protocol --config configs/tagger.yaml --no-folds --systems tagger --seed 14 \
 		--out runs/eval-seed14
+	$(JIXIAO) eval-rules --devset $(DEVSET) --out models/tagger/eval
 	$(PY) -m pipeline.tag.card models/tagger --bench --protocol runs/eval-full/report.json \
-		--protocol runs/eval-folds/report.json --protocol runs/eval-seed14/report.json
+		--protocol runs/eval-folds/report.json --protocol runs/eval-seed14/report.json \
+		--devset-ablation models/tagger/eval/rules-ablation.json
 
 # The development set (../shared/devset): annotate its reports with the shipped model and print
 # the scorer's per-document table and SUMMARY line (facts, findings, spans). See README.

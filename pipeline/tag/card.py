@@ -39,8 +39,27 @@ def seed_unk_rates() -> dict[str, float]:
             for p in sorted(Path(SEEDS_DIR).glob("*.txt"))}
 
 
+def devset_section(path: Path) -> list[str]:
+    """Protocol part (e): the shipped model, whose training never saw ../shared/devset, scored
+    there with its rules and raw (`--no-rules`), per label; from a `jixiao eval-rules` report."""
+    rep = json.loads(path.read_text(encoding="utf-8"))
+    labels = list(rep["devset"]["all"]["overlap_per_label"])
+    lines = [f"\n## Evaluation (e): reports never seen in training, `../shared/devset` ({_relative(str(path))})\n",
+             f"The shipped model {rep['model_version']} (its training data: synthetic reports and the seeds' gold, "
+             "nothing of the development set), scored by the development set's own `score.py`; `raw` is "
+             f"`--no-rules` (model and decoder only). Command: `{rep['command']}`.\n",
+             "| system | span match | " + " | ".join(labels) + " | micro F1 |",
+             "|---|---|" + "---|" * (len(labels) + 1)]
+    for name, system in (("all", "tagger (model + rules)"), ("none", "raw model")):
+        r = rep["devset"][name]
+        for mode in ("exact", "overlap"):
+            lines.append(f"| {system} | {mode} | " + " | ".join(f"{r[mode + '_per_label'][lb]:.3f}" for lb in labels)
+                         + f" | {r[mode]:.3f} |")
+    return lines
+
+
 def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] | None = None,
-                     bf16: bool = False, rounds: int = 5) -> Path:
+                     bf16: bool = False, rounds: int = 5, devset_ablation: Path | None = None) -> Path:
     model_dir = Path(model_dir)
     s = json.loads((model_dir / "train_summary.json").read_text(encoding="utf-8"))
     size_mb = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 2**20
@@ -125,6 +144,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                 lines.append(f"- (d) {system}: {r['chars_per_s']:,} chars/s, peak RSS {r.get('peak_rss_mb')} MB "
                              f"({threads}inside the protocol run, whatever else the machine was doing; the Speed "
                              "section is the stand-alone measurement)")
+    if devset_ablation is not None:
+        lines += devset_section(Path(devset_ablation))
     if protocol:
         lines.append("\n(a) and (b) models are trained by the protocol itself; the shipped model includes "
                      "all seed gold, so its own scores on the seeds are training-set scores and are not reported.")
@@ -152,8 +173,9 @@ def main() -> None:
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--bf16", action="store_true", help="with --bench: also time emulated bf16 and its agreement")
     ap.add_argument("--protocol", type=Path, action="append", help="a report.json of jixiao eval-protocol (repeatable)")
+    ap.add_argument("--devset-ablation", type=Path, help="part (e): a rules-ablation.json of `jixiao eval-rules`")
     a = ap.parse_args()
-    print(write_model_card(a.model_dir, a.bench, a.protocol, a.bf16))
+    print(write_model_card(a.model_dir, a.bench, a.protocol, a.bf16, devset_ablation=a.devset_ablation))
 
 
 if __name__ == "__main__":

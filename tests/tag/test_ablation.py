@@ -43,3 +43,23 @@ def test_eval_rules_scores_every_variant(toy_model, tmp_path, monkeypatch):
         assert 0.0 <= s["exact"] <= s["overlap"] <= 1.0
     md = (tmp_path / "out" / "rules-ablation.md").read_text(encoding="utf-8")
     assert "| -snap |" in md and "| none |" in md
+
+
+def test_model_card_part_e_shows_the_development_set_per_label(tmp_path):
+    """Protocol part (e) in the model card: raw model and tagger with rules, per label, both matches."""
+    from pipeline.tag.card import devset_section
+
+    def score(x: float) -> dict:
+        per = {"FUNCTION": x, "WORKLOAD": x + 0.01, "PROBLEM": x + 0.02, "CAUSE": x + 0.03, "MEASURE": x + 0.04}
+        return {"exact": x, "overlap": x + 0.1, "exact_per_label": per,
+                "overlap_per_label": {k: v + 0.1 for k, v in per.items()}}
+
+    report = tmp_path / "rules-ablation.json"
+    report.write_text(json.dumps({"model_version": "tagger-x", "command": "jixiao eval-rules --devset D",
+                                  "devset": {"all": score(0.7), "none": score(0.5)}}), encoding="utf-8")
+    lines = devset_section(report)
+    table = [ln for ln in lines if ln.startswith("| tagger") or ln.startswith("| raw")]
+    assert len(table) == 4
+    assert table[0].endswith("| 0.700 | 0.710 | 0.720 | 0.730 | 0.740 | 0.700 |")
+    assert table[3].startswith("| raw model | overlap | 0.600 |") and table[3].endswith("| 0.600 |")
+    assert any("tagger-x" in ln for ln in lines)
