@@ -12,11 +12,10 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges
+from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges, read_cell_amounts
 from pipeline.structure.lexicon import load_lexicon
-from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_indicator_lines, find_stated, find_total_score, numbered_goals,
-                                            parse_date)
+from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
+                                            find_total_score, numbered_goals, parse_date)
 from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, quantity, read_table_facts
@@ -67,7 +66,7 @@ def structure_into(record: Record, cleaned: Cleaned,
 
     record.budget = _budget(text, line_ranges, facts)
     record.assets = find_assets(text, line_ranges)
-    for field_name, sv in find_stated(text, ASSET_PATTERNS, line_ranges, tables_only=True).items():
+    for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
         record.assets.setdefault(field_name, sv)
     _add_prose_projects(text, line_ranges, record)
     record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
@@ -113,7 +112,8 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, S
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
     one-project report (项目支出绩效自评表) states its figures in the project's own table."""
     budget = find_budget(text, line_ranges)
-    for field_name, sv in find_stated(text, BUDGET_PATTERNS, line_ranges, tables_only=True).items():
+    lex = load_lexicon()
+    for field_name, sv in read_cell_amounts(text, line_ranges, lex.budget).items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
@@ -135,7 +135,7 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, S
             cell = br.cells[role]
             budget[field_name] = StatedValue(value=br.values[role], text=cell.text, start=cell.start, end=cell.end)
             table_set.add(field_name)
-    for field_name, sv in find_stated(text, RATE_PATTERNS, line_ranges).items():
+    for field_name, sv in find_rates(text).items():
         budget.setdefault(field_name, sv)
     for f in lex.budget:
         for other in f.also:

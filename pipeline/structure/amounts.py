@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import StatedValue
-from pipeline.structure.lexicon import FieldTerms, load_lexicon
+from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before
 from pipeline.structure.numbers import NUMBER, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
@@ -214,6 +214,57 @@ def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
     for a in read_amounts(text, skip, lex.assets):
         if a.field is not None and a.field not in out and a.scope != "previous_year":
             out[a.field] = _stated(text, a)
+    return out
+
+
+# ---------------------------------------------------------------- key–value cells
+# Inside a table a field's figure follows its key cell: 「上年结转金额 (万元)\t14.56」,
+# 「基本支出总额\t1470.85」, 「年初预算数：85.00」. The key is a lexicon term, then at most a
+# suffix (金额/总额/资金/数), a unit in brackets and a gap of tabs, spaces, a colon or 为/是/共计; the
+# unit sits in the key's brackets, after the figure or in the header above the table, so a
+# bare number is money here (never in prose). A figure followed by %, 分 or a count word is not.
+_CELL_FIGURE = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+_CELL_KEY_TAIL = re.compile(r"(?:金额|数额|总额|资金|数)?[ \t\u3000:：]*(?:[（(]\s*(?P<unit>亿元|万元|千元|元)\s*[）)])?"
+                            r"[ \t\u3000:：为是共计约达]{0,6}")
+_MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no further
+# a label followed by several figures is a row of a table with columns, read by its header
+# (table_facts.py): the first figure there is a column's, not the label's value
+_NEXT_FIGURE = re.compile(r"[ \t\u3000|]*[-−－]?\d")
+
+
+def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> dict[str, StatedValue]:
+    """Fields stated as key–value cells inside the ranges (table lines): the first figure of each
+    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's."""
+    lex = load_lexicon()
+    out: dict[str, StatedValue] = {}
+    for start, end in ranges:
+        region_scale = None
+        prev_end = start
+        for m in _CELL_FIGURE.finditer(text, start, end):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            left_start = max(prev_end, line_start, m.start() - _MAX_KEY)
+            prev_end = m.end()
+            left = text[left_start:m.start()]
+            hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
+            if hit is None:
+                continue
+            f, tm = hit
+            tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
+            if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
+                    or _NEXT_FIGURE.match(text, m.end(), end):
+                continue
+            value = to_float(m.group("num"))
+            if value is None:
+                continue
+            unit = m.group("unit") or tail.group("unit")
+            if unit is not None:
+                scale = lex.unit_scale[unit]
+            else:
+                if region_scale is None:   # 「金额单位：元」 above the table
+                    region_scale = money_scale_before(text, start) or 1.0
+                scale = region_scale
+            out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
+                                      start=left_start + tm.start(), end=m.end())
     return out
 
 

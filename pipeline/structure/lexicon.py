@@ -1,6 +1,6 @@
 """The fact lexicon (configs/facts.yaml), compiled once.
 
-One declarative table says how reports name budget, asset and money fields, which
+One declarative table says how reports name budget, asset, money and rate fields, which
 qualifiers change an amount's scope, which header words give a column its role, and how a
 region states its money unit. Table headers (table_facts.py) and the prose amount grammar
 (amounts.py) both read it, so a synonym added there is learnt by both.
@@ -31,6 +31,7 @@ class FieldTerms:
 class Lexicon:
     budget: tuple[FieldTerms, ...]
     assets: tuple[FieldTerms, ...]
+    rates: tuple[FieldTerms, ...]
     any_budget_term: re.Pattern  # every budget term, named group per field
     any_asset_term: re.Pattern
     previous_year: re.Pattern
@@ -97,9 +98,10 @@ def load_lexicon() -> Lexicon:
     cfg = yaml.safe_load((CONFIG_DIR / "facts.yaml").read_text(encoding="utf-8"))
     budget = _fields(cfg["budget_fields"])
     assets = _fields(cfg["asset_fields"])
+    rates = _fields(cfg["rate_fields"])
     scope = cfg["scope"]
     return Lexicon(
-        budget=budget, assets=assets,
+        budget=budget, assets=assets, rates=rates,
         any_budget_term=_any_term(budget), any_asset_term=_any_term(assets),
         previous_year=re.compile(_alternation(scope["previous_year"])),
         budget_of=re.compile(_alternation(scope["budget_of"])),
