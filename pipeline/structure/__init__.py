@@ -15,7 +15,8 @@ from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup,
 from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges, read_cell_amounts
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
-                                            find_total_score, numbered_goals, parse_date)
+                                            find_title_project, find_total_score, is_project_report, numbered_goals,
+                                            parse_date)
 from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, quantity, read_table_facts
@@ -64,7 +65,8 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.fund_use = facts.fund_use
     record.score_groups = facts.score_groups
 
-    record.budget = _budget(text, line_ranges, facts)
+    meta = find_meta(text)
+    record.budget = _budget(text, line_ranges, facts, is_project_report(meta.kind))
     record.assets = find_assets(text, line_ranges)
     for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
         record.assets.setdefault(field_name, sv)
@@ -74,8 +76,9 @@ def structure_into(record: Record, cleaned: Cleaned,
         record.indicators = _indicators_from_lines(text, line_ranges)
     record.score_groups += _group_scores_in_prose(text, record)
     _single_project_from_prose(text, line_ranges, record)
+    if is_project_report(meta.kind):
+        _single_project_from_title(text, meta.unit, record)
 
-    meta = find_meta(text)
     for key in ("单位名称", "部门名称", "预算单位", "填报单位"):
         if facts.kv.get(key):
             meta.unit = facts.kv[key]
@@ -105,15 +108,16 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
-def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, StatedValue]:
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts, project_report: bool) -> dict[str, StatedValue]:
     """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
-    one-project report (项目支出绩效自评表) states its figures in the project's own table."""
-    budget = find_budget(text, line_ranges)
+    one-project report (项目支出绩效自评表) states its figures in the project's own table, and
+    names some fields in words of its own (到位资金)."""
+    budget = find_budget(text, line_ranges, project_report)
     lex = load_lexicon()
-    for field_name, sv in read_cell_amounts(text, line_ranges, lex.budget).items():
+    for field_name, sv in read_cell_amounts(text, line_ranges, lex.project_budget if project_report else lex.budget).items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
@@ -218,6 +222,22 @@ def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], re
         return
     b = record.budget
     record.projects.append(Project(id="p1", name=m.group("name"), start=m.start("name"), end=m.end("name"),
+                                   budgeted=b["budgeted"].value if "budgeted" in b else None,
+                                   executed=b["executed"].value if "executed" in b else None,
+                                   execution_rate=b["execution_rate"].value if "execution_rate" in b else None))
+
+
+def _single_project_from_title(text: str, unit: str | None, record: Record) -> None:
+    """A one-project report that lists no project (「2020年度X项目支出绩效自评报告」) is about the
+    project its title names: its budget figures are the project's."""
+    if record.projects:
+        return
+    named = find_title_project(text, unit)
+    if named is None:
+        return
+    name, start, end = named
+    b = record.budget
+    record.projects.append(Project(id="p1", name=name, start=start, end=end,
                                    budgeted=b["budgeted"].value if "budgeted" in b else None,
                                    executed=b["executed"].value if "executed" in b else None,
                                    execution_rate=b["execution_rate"].value if "execution_rate" in b else None))

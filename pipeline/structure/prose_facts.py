@@ -118,6 +118,31 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
     return out
 
 
+def is_project_report(kind: Optional[str]) -> bool:
+    """Whether a report's kind (its title's 「…自评报告」) is about projects, not the whole unit."""
+    return bool(kind) and "项目" in kind and "整体" not in kind
+
+
+# 「2020年度X项目支出绩效自评报告」: a one-project report's title names its project after the year
+_TITLE_PROJECT = re.compile(r"(?:(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?\s*|^[ \t\u3000]*)"
+                            r"(?P<name>[^\s，,。；;：:、“”\"《》]{2,40}?)项目(?:支出)?(?:绩效)?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
+_NOT_A_PROJECT = re.compile(rf"(?:^|{UNIT_SUFFIX})(?:部门|单位|本级|整体)?$|^(?:部门|单位|本单位|本部门|预算|重点|专项|部门预算)$")
+
+
+def find_title_project(text: str, unit: Optional[str] = None) -> Optional[tuple[str, int, int]]:
+    """The project a one-project report's title names (name, start, end), without the reporting unit."""
+    for ts, te in find_title_lines(text):
+        m = _TITLE_PROJECT.search(text, ts, te)
+        if not m:
+            continue
+        start, name = m.start("name"), m.group("name")
+        if unit and name.startswith(unit):
+            start, name = start + len(unit), name[len(unit):]
+        if len(name) >= 2 and not _NOT_A_PROJECT.search(name):
+            return name, start, start + len(name)
+    return None
+
+
 def find_meta(text: str) -> MetaFacts:
     meta = MetaFacts()
     meta.year = find_year(text)

@@ -64,3 +64,61 @@ def test_rates_take_their_terms_from_the_lexicon():
     assert find_rates("全年预算执行率为97.50%。")["execution_rate"].value == 97.5
     assert find_rates("资金执行率：88%")["execution_rate"].text == "资金执行率：88%"
     assert find_rates("执行率较高") == {}
+
+
+def _prose(text: str, project_report: bool = False) -> dict[str, float]:
+    from pipeline.structure.amounts import find_budget
+    return {k: v.value for k, v in find_budget(text, [], project_report).items()}
+
+
+def test_ascii_punctuation_separates_clauses_and_enumerations_as_full_width_does():
+    ascii_text = "年初预算500.00万元,年中追加校舍维修,食堂设备购置等项目资金80.00万元.调整后全年预算580.00万元."
+    full_width = "年初预算500.00万元，年中追加校舍维修，食堂设备购置等项目资金80.00万元。调整后全年预算580.00万元。"
+    for text in (ascii_text, full_width):
+        got = _prose(text)
+        assert (got["initial"], got["adjustment"], got["budgeted"]) == (500.0, 80.0, 580.0), text
+    # a comma inside a number is no clause break: the term before it still names the amount
+    assert _prose("年中追加1,286名学生的膳食补助资金12.00万元。")["adjustment"] == 12.0
+    # an enumeration does not reach back past another amount
+    from pipeline.structure.amounts import read_amounts
+    amounts = read_amounts("追加资金30.00万元,办公设备,车辆维护等资金50.00万元。", [], load_lexicon().budget)
+    assert [(a.field, a.value) for a in amounts] == [("adjustment", 30.0), (None, 50.0)]
+    assert _prose("基本支出300.00万元,办公设备,车辆维护等资金50.00万元。") == {"basic_expenditure": 300.0}
+
+
+def test_a_scope_qualifier_in_brackets_after_the_term():
+    for text in ("部门收入预算(调整后)650.00万元,其中财政拨款收入600.00万元。",
+                 "部门收入预算（调整后）650.00万元，其中财政拨款收入600.00万元。"):
+        got = _prose(text)
+        # the income side of the adjusted budget states the full-year budget too; 调整后 is no adjustment
+        assert (got["income"], got["budgeted"], got["fiscal_appropriation_income"]) == (650.0, 650.0, 600.0)
+        assert "adjustment" not in got
+    # a plain income budget is not the full-year budget, and a stated budget wins
+    assert "budgeted" not in _prose("2022年收入预算420.00万元。")
+    assert _prose("全年预算数700.00万元。全年预算收入650.00万元。")["budgeted"] == 700.0
+    assert _prose("全年预算收入650.00万元。")["budgeted"] == 650.0
+
+
+def test_all_income_stated_as_fiscal_appropriation():
+    for wording in ("全部为财政拨款收入", "均为财政拨款", "全部来源于财政拨款资金"):
+        got = _prose(f"本年收入合计800.00万元，{wording}。")
+        assert got["fiscal_appropriation_income"] == 800.0 == got["income"], wording
+    # a stated figure wins; the statement must follow the income itself
+    assert _prose("本年收入合计800.00万元，其中财政拨款收入700.00万元，全部为财政拨款收入。")[
+        "fiscal_appropriation_income"] == 700.0
+    assert "fiscal_appropriation_income" not in _prose("年初预算600.00万元，全部为财政拨款。")
+    assert "fiscal_appropriation_income" not in _prose("本年收入800.00万元，基本支出500.00万元，全部为财政拨款。")
+
+
+def test_funds_received_are_a_project_reports_income_only():
+    text = "项目资金已全部拨付到位，到位资金52.00万元，到位率100%。年末资金结余3.10万元。"
+    assert _prose(text, project_report=True) == {"income": 52.0, "balance": 3.1}
+    assert _prose(text) == {"balance": 3.1}
+
+
+def test_a_prose_project_name_may_hold_a_bracketed_part():
+    from pipeline.structure.amounts import find_prose_projects
+    text = "主要用于2个项目：社区服务中心（站）运行项目预算60.00万元，支出58.00万元；道路养护项目预算40.00万元，支出40.00万元。"
+    got = [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])]
+    assert got == [("社区服务中心（站）运行项目", 60.0, 58.0), ("道路养护项目", 40.0, 40.0)]
+    assert text[find_prose_projects(text, [])[0].start:].startswith("社区服务中心")

@@ -164,3 +164,17 @@ def test_the_bound_of_the_scale_is_not_the_total():
     spaced = ("某县图书馆2023年度部门整体支出绩效自评报告\n一、自评结论\n"
               "经综合评价，本馆2023年度部门整体支出绩效得分9 6 . 4 5分，等级为“优”。\n")
     assert structure_text(spaced).meta.total_score == 96.45
+
+
+def test_a_one_project_report_is_about_the_project_its_title_names():
+    from pipeline.annotate import structure_text
+    body = ("\n一、项目概况\n本项目用于村级道路日常养护。上述资金已全部拨付到位，到位资金52.00万元。\n"
+            "二、预算执行\n全年预算数52.00万元，全年执行数50.70万元，执行率97.50%。\n")
+    r = structure_text("某县交通运输局\n2023年度乡村道路养护项目支出绩效自评报告" + body)
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("乡村道路养护", 52.0, 50.7)]
+    assert r.budget["income"].value == 52.0
+    assert r.text[r.projects[0].start:r.projects[0].end] == "乡村道路养护"
+    # a title that names only the unit, or a report on the whole unit, names no project
+    assert structure_text("2023年度某县交通运输局项目支出绩效自评报告" + body).projects == []
+    whole = structure_text("某县交通运输局2023年度部门整体支出绩效自评报告" + body)
+    assert whole.projects == [] and "income" not in whole.budget
