@@ -12,7 +12,8 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges, read_cell_amounts
+from pipeline.structure.amounts import (ProseProject, find_assets, find_budget, find_prose_projects, in_ranges,
+                                        read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
                                             find_title_project, find_total_score, is_project_report, numbered_goals,
@@ -66,11 +67,14 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.score_groups = facts.score_groups
 
     meta = find_meta(text)
-    record.budget = _budget(text, line_ranges, facts, is_project_report(meta.kind))
+    prose_projects = find_prose_projects(text, line_ranges)
+    # a report on one project names some of its fields in words of its own (到位资金)
+    one_project = is_project_report(meta.kind) and len(facts.projects) + len(prose_projects) <= 1
+    record.budget = _budget(text, line_ranges, facts, one_project)
     record.assets = find_assets(text, line_ranges)
     for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
         record.assets.setdefault(field_name, sv)
-    _add_prose_projects(text, line_ranges, record)
+    _add_prose_projects(prose_projects, record)
     record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)
@@ -108,16 +112,16 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
-def _budget(text: str, line_ranges: list[tuple[int, int]], facts, project_report: bool) -> dict[str, StatedValue]:
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool) -> dict[str, StatedValue]:
     """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
     one-project report (项目支出绩效自评表) states its figures in the project's own table, and
     names some fields in words of its own (到位资金)."""
-    budget = find_budget(text, line_ranges, project_report)
+    budget = find_budget(text, line_ranges, one_project)
     lex = load_lexicon()
-    for field_name, sv in read_cell_amounts(text, line_ranges, lex.project_budget if project_report else lex.budget).items():
+    for field_name, sv in read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget).items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
@@ -148,9 +152,9 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts, project_report
     return budget
 
 
-def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: Record) -> None:
+def _add_prose_projects(prose_projects: list[ProseProject], record: Record) -> None:
     """Projects a prose list states (「A项目预算…万元、支出…万元；B项目…」) that no table lists."""
-    for pp in find_prose_projects(text, line_ranges):
+    for pp in prose_projects:
         if any(norm(p.name) == norm(pp.name) for p in record.projects):
             continue
         record.projects.append(Project(id=f"p{len(record.projects) + 1}", name=pp.name, budgeted=pp.budgeted,

@@ -209,11 +209,11 @@ def _stated(text: str, a: Amount) -> StatedValue:
     return StatedValue(value=a.value, text=text[a.start:a.end], start=a.start, end=a.end)
 
 
-def find_budget(text: str, skip: list[tuple[int, int]], project_report: bool = False) -> dict[str, StatedValue]:
+def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False) -> dict[str, StatedValue]:
     """Budget fields stated in prose: the first statement of each field, in the unit's own scope.
-    project_report: the report is about one project, whose forms have terms of their own (到位资金)."""
+    one_project: the report is about one project, whose forms have terms of their own (到位资金)."""
     lex = load_lexicon()
-    amounts = read_amounts(text, skip, lex.project_budget if project_report else lex.budget)
+    amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
     also: dict[str, StatedValue] = {}
     for a in amounts:

@@ -27,7 +27,7 @@ class FieldTerms:
     standalone: bool = False
     key: str = ""                # the lexicon entry (several entries may state one field)
     also_full_year_budget: tuple[str, ...] = ()   # fields a full-year budget statement of this field states too
-    only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (project_report)
+    only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (one_project_report)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Lexicon:
     budget: tuple[FieldTerms, ...]   # the terms every report uses
     assets: tuple[FieldTerms, ...]
     rates: tuple[FieldTerms, ...]
-    project_budget: tuple[FieldTerms, ...]  # budget terms of a one-project report: budget and its own
+    one_project_budget: tuple[FieldTerms, ...]  # the terms of a report on one project: budget and its own
     any_budget_term: re.Pattern  # every budget term, named group per field
     any_asset_term: re.Pattern
     previous_year: re.Pattern
@@ -109,7 +109,7 @@ def load_lexicon() -> Lexicon:
     scope = cfg["scope"]
     return Lexicon(
         budget=budget, assets=assets, rates=rates,
-        project_budget=tuple(f for f in every_budget if f.only_in in (None, "project_report")),
+        one_project_budget=tuple(f for f in every_budget if f.only_in in (None, "one_project_report")),
         any_budget_term=_any_term(budget), any_asset_term=_any_term(assets),
         previous_year=re.compile(_alternation(scope["previous_year"])),
         budget_of=re.compile(_alternation(scope["budget_of"])),

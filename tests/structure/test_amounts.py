@@ -66,9 +66,9 @@ def test_rates_take_their_terms_from_the_lexicon():
     assert find_rates("执行率较高") == {}
 
 
-def _prose(text: str, project_report: bool = False) -> dict[str, float]:
+def _prose(text: str, one_project: bool = False) -> dict[str, float]:
     from pipeline.structure.amounts import find_budget
-    return {k: v.value for k, v in find_budget(text, [], project_report).items()}
+    return {k: v.value for k, v in find_budget(text, [], one_project).items()}
 
 
 def test_ascii_punctuation_separates_clauses_and_enumerations_as_full_width_does():
@@ -110,9 +110,9 @@ def test_all_income_stated_as_fiscal_appropriation():
     assert "fiscal_appropriation_income" not in _prose("本年收入800.00万元，基本支出500.00万元，全部为财政拨款。")
 
 
-def test_funds_received_are_a_project_reports_income_only():
+def test_funds_received_are_the_income_of_a_one_project_report_only():
     text = "项目资金已全部拨付到位，到位资金52.00万元，到位率100%。年末资金结余3.10万元。"
-    assert _prose(text, project_report=True) == {"income": 52.0, "balance": 3.1}
+    assert _prose(text, one_project=True) == {"income": 52.0, "balance": 3.1}
     assert _prose(text) == {"balance": 3.1}
 
 

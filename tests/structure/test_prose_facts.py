@@ -178,3 +178,11 @@ def test_a_one_project_report_is_about_the_project_its_title_names():
     assert structure_text("2023年度某县交通运输局项目支出绩效自评报告" + body).projects == []
     whole = structure_text("某县交通运输局2023年度部门整体支出绩效自评报告" + body)
     assert whole.projects == [] and "income" not in whole.budget
+
+
+def test_funds_received_in_a_report_on_several_projects_are_no_income():
+    from pipeline.annotate import structure_text
+    text = ("某县农业农村局2023年度项目支出绩效自评报告\n"
+            "一、项目资金\n甲项目预算30.00万元，支出29.00万元；乙项目预算20.00万元，支出20.00万元。甲项目到位资金30.00万元。\n")
+    r = structure_text(text)
+    assert len(r.projects) == 2 and "income" not in r.budget
