@@ -12,7 +12,15 @@ Conventions of the genre the grammar states:
 - the first statement of a field is the report's; later ones are for the checker;
 - adjustments are signed (调减/压减 are reductions), and the adjustments stated between the
   initial budget and the full-year budget add up to the year's adjustment (年初 + 调整 = 全年);
-  a breakdown of an adjustment (「其中…」) is not added again.
+  a breakdown of an adjustment (「其中…」) is not added again;
+- ASCII punctuation separates clauses as its full-width twin does, and an enumeration closed by
+  等 keeps the term before its first item, whatever commas it is written with;
+- a scope qualifier in brackets after a term qualifies it (「收入预算(调整后)」); the income side
+  of the full-year budget states the budget too, and 「…，全部为财政拨款收入」 after the income
+  states the fiscal income.
+
+Inside tables the same lexicon reads key–value cells (read_cell_amounts), where a bare figure
+is money: one lexicon decides field names in prose and in cells.
 """
 from __future__ import annotations
 
