@@ -145,7 +145,9 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
             scope = "part"
         if f.negative is not None and f.negative.search(tm.group(0)):
             value = -value
-        also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(tm.group(0) + gap) else ()
+        # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
+        qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
+        also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
         whole = None
         if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
             marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]

@@ -97,6 +97,7 @@ def test_a_scope_qualifier_in_brackets_after_the_term():
     assert "budgeted" not in _prose("2022年收入预算420.00万元。")
     assert _prose("全年预算数700.00万元。全年预算收入650.00万元。")["budgeted"] == 700.0
     assert _prose("全年预算收入650.00万元。")["budgeted"] == 650.0
+    assert _prose("全年收入预算650.00万元。") == {"income": 650.0, "budgeted": 650.0}
 
 
 def test_all_income_stated_as_fiscal_appropriation():
