@@ -124,21 +124,26 @@ def is_project_report(kind: Optional[str]) -> bool:
 
 
 # 「2020年度X项目支出绩效自评报告」: a one-project report's title names its project after the year
-_TITLE_PROJECT = re.compile(r"(?:(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?\s*|^[ \t\u3000]*)"
-                            r"(?P<name>[^\s，,。；;：:、“”\"《》]{2,40}?)项目(?:支出)?(?:绩效)?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
-_NOT_A_PROJECT = re.compile(rf"(?:^|{UNIT_SUFFIX})(?:部门|单位|本级|整体)?$|^(?:部门|单位|本单位|本部门|预算|重点|专项|部门预算)$")
+_PROJECT_IN_TITLE = (r"(?P<name>[^\s，,。；;：:、“”\"《》]{2,40}?)项目(?:支出)?(?:绩效)?"
+                     r"(?:自评表|自评报告|评价报告|评价表|自评价报告)")
+_TITLE_PROJECTS = (re.compile(r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?\s*" + _PROJECT_IN_TITLE),
+                   re.compile(r"[ \t\u3000]*" + _PROJECT_IN_TITLE))   # a title without its year (matched at the line start)
+# what a title puts before 项目支出 when it names no project: the unit, a level, a kind of money
+_NOT_A_PROJECT = re.compile(rf"{UNIT_SUFFIX}(?:部门|单位|本级|整体)?$|"
+                            r"^(?:[省市县区镇乡本]级|部门|单位|本单位|本部门|重点|专项|财政|预算|整体|其他)+$")
+_MIN_PROJECT_NAME = 4
 
 
 def find_title_project(text: str, unit: Optional[str] = None) -> Optional[tuple[str, int, int]]:
     """The project a one-project report's title names (name, start, end), without the reporting unit."""
     for ts, te in find_title_lines(text):
-        m = _TITLE_PROJECT.search(text, ts, te)
+        m = _TITLE_PROJECTS[0].search(text, ts, te) or _TITLE_PROJECTS[1].match(text, ts, te)
         if not m:
             continue
         start, name = m.start("name"), m.group("name")
         if unit and name.startswith(unit):
             start, name = start + len(unit), name[len(unit):]
-        if len(name) >= 2 and not _NOT_A_PROJECT.search(name):
+        if len(name) >= _MIN_PROJECT_NAME and not _NOT_A_PROJECT.search(name):
             return name, start, start + len(name)
     return None
 

@@ -186,3 +186,14 @@ def test_funds_received_in_a_report_on_several_projects_are_no_income():
             "一、项目资金\n甲项目预算30.00万元，支出29.00万元；乙项目预算20.00万元，支出20.00万元。甲项目到位资金30.00万元。\n")
     r = structure_text(text)
     assert len(r.projects) == 2 and "income" not in r.budget
+
+
+def test_the_project_a_title_names_without_the_unit_the_year_or_a_level():
+    from pipeline.structure.prose_facts import find_title_project
+    unit = "某县交通运输局"
+    for title in ("某县交通运输局2023年度乡村道路养护项目支出绩效自评报告", "某县交通运输局\n乡村道路养护项目绩效自评表",
+                  "二〇二三年度乡村道路养护项目绩效自评报告"):
+        name, start, end = find_title_project(title + "\n正文。\n", unit)
+        assert name == "乡村道路养护" == (title + "\n")[start:end], title
+    for title in ("2023年度市级项目支出绩效自评报告", "2023年度某县交通运输局项目支出绩效自评报告", "2023年度部门预算项目支出绩效自评表"):
+        assert find_title_project(title + "\n正文。\n", unit) is None, title
