@@ -12,10 +12,11 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import find_assets, find_budget, find_prose_projects, in_ranges
+from pipeline.structure.amounts import (ProseProject, find_assets, find_budget, find_prose_projects, in_ranges,
+                                        read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
-from pipeline.structure.prose_facts import (ASSET_PATTERNS, BUDGET_PATTERNS, RATE_PATTERNS, find_goals, find_meta, find_staff,
-                                            find_indicator_lines, find_stated, find_total_score, numbered_goals,
+from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
+                                            find_title_project, find_total_score, is_project_report, numbered_goals,
                                             parse_date)
 from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
@@ -65,18 +66,23 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.fund_use = facts.fund_use
     record.score_groups = facts.score_groups
 
-    record.budget = _budget(text, line_ranges, facts)
+    meta = find_meta(text)
+    prose_projects = find_prose_projects(text, line_ranges)
+    # a report on one project names some of its fields in words of its own (到位资金)
+    one_project = is_project_report(meta.kind) and len(facts.projects) + len(prose_projects) <= 1
+    record.budget = _budget(text, line_ranges, facts, one_project)
     record.assets = find_assets(text, line_ranges)
-    for field_name, sv in find_stated(text, ASSET_PATTERNS, line_ranges, tables_only=True).items():
+    for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
         record.assets.setdefault(field_name, sv)
-    _add_prose_projects(text, line_ranges, record)
+    _add_prose_projects(prose_projects, record)
     record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)
     record.score_groups += _group_scores_in_prose(text, record)
     _single_project_from_prose(text, line_ranges, record)
+    if is_project_report(meta.kind):
+        _single_project_from_title(text, meta.unit, record)
 
-    meta = find_meta(text)
     for key in ("单位名称", "部门名称", "预算单位", "填报单位"):
         if facts.kv.get(key):
             meta.unit = facts.kv[key]
@@ -106,14 +112,16 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
-def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, StatedValue]:
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool) -> dict[str, StatedValue]:
     """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
-    one-project report (项目支出绩效自评表) states its figures in the project's own table."""
-    budget = find_budget(text, line_ranges)
-    for field_name, sv in find_stated(text, BUDGET_PATTERNS, line_ranges, tables_only=True).items():
+    one-project report (项目支出绩效自评表) states its figures in the project's own table, and
+    names some fields in words of its own (到位资金)."""
+    budget = find_budget(text, line_ranges, one_project)
+    lex = load_lexicon()
+    for field_name, sv in read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget).items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
@@ -135,7 +143,7 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, S
             cell = br.cells[role]
             budget[field_name] = StatedValue(value=br.values[role], text=cell.text, start=cell.start, end=cell.end)
             table_set.add(field_name)
-    for field_name, sv in find_stated(text, RATE_PATTERNS, line_ranges).items():
+    for field_name, sv in find_rates(text).items():
         budget.setdefault(field_name, sv)
     for f in lex.budget:
         for other in f.also:
@@ -144,9 +152,9 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts) -> dict[str, S
     return budget
 
 
-def _add_prose_projects(text: str, line_ranges: list[tuple[int, int]], record: Record) -> None:
+def _add_prose_projects(prose_projects: list[ProseProject], record: Record) -> None:
     """Projects a prose list states (「A项目预算…万元、支出…万元；B项目…」) that no table lists."""
-    for pp in find_prose_projects(text, line_ranges):
+    for pp in prose_projects:
         if any(norm(p.name) == norm(pp.name) for p in record.projects):
             continue
         record.projects.append(Project(id=f"p{len(record.projects) + 1}", name=pp.name, budgeted=pp.budgeted,
@@ -218,6 +226,22 @@ def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], re
         return
     b = record.budget
     record.projects.append(Project(id="p1", name=m.group("name"), start=m.start("name"), end=m.end("name"),
+                                   budgeted=b["budgeted"].value if "budgeted" in b else None,
+                                   executed=b["executed"].value if "executed" in b else None,
+                                   execution_rate=b["execution_rate"].value if "execution_rate" in b else None))
+
+
+def _single_project_from_title(text: str, unit: str | None, record: Record) -> None:
+    """A one-project report that lists no project (「2020年度X项目支出绩效自评报告」) is about the
+    project its title names: its budget figures are the project's."""
+    if record.projects:
+        return
+    named = find_title_project(text, unit)
+    if named is None:
+        return
+    name, start, end = named
+    b = record.budget
+    record.projects.append(Project(id="p1", name=name, start=start, end=end,
                                    budgeted=b["budgeted"].value if "budgeted" in b else None,
                                    executed=b["executed"].value if "executed" in b else None,
                                    execution_rate=b["execution_rate"].value if "execution_rate" in b else None))

@@ -12,7 +12,15 @@ Conventions of the genre the grammar states:
 - the first statement of a field is the report's; later ones are for the checker;
 - adjustments are signed (调减/压减 are reductions), and the adjustments stated between the
   initial budget and the full-year budget add up to the year's adjustment (年初 + 调整 = 全年);
-  a breakdown of an adjustment (「其中…」) is not added again.
+  a breakdown of an adjustment (「其中…」) is not added again;
+- ASCII punctuation separates clauses as its full-width twin does, and an enumeration closed by
+  等 keeps the term before its first item, whatever commas it is written with;
+- a scope qualifier in brackets after a term qualifies it (「收入预算(调整后)」); the income side
+  of the full-year budget states the budget too, and 「…，全部为财政拨款收入」 after the income
+  states the fiscal income.
+
+Inside tables the same lexicon reads key–value cells (read_cell_amounts), where a bare figure
+is money: one lexicon decides field names in prose and in cells.
 """
 from __future__ import annotations
 
@@ -21,14 +29,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import StatedValue
-from pipeline.structure.lexicon import FieldTerms, load_lexicon
+from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before
 from pipeline.structure.numbers import NUMBER, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
 # A line break is no clause break (PDF text wraps clauses at the page width), nor is 「、」 inside
 # an enumeration between a term and its amount (「追加县…中心建设、法律援助等资金193.95万元」).
-_CLAUSE_BREAK = re.compile(r"[，,。；;：:（(）)]|\n\s*\n")
+# ASCII punctuation ends a clause as its full-width twin does, except inside a number (1,234.56)
+_CLAUSE_BREAK = re.compile(r"[，。；;：:（(）)]|(?<!\d),|,(?!\d{3})|\.(?!\d)|\n\s*\n")
 _MAX_CLAUSE = 60
 _SENTENCE_BREAK = re.compile(r"[。；;\n]|\.(?!\d)")
 # a sentence about one project names it before the figures (该项目, A项目, 专项资金)
@@ -52,6 +61,7 @@ class Amount:
     term: str = ""
     scope: str = "unit"        # unit | previous_year | budget_of | part | project
     whole: Optional[str] = None  # for a part: the field of the figure it breaks down
+    also: tuple[str, ...] = ()   # fields the statement states too (a full-year income budget: the budget)
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -102,23 +112,25 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         # the clause before the amount, not reaching back past the previous amount
         clause_start = max(prev_end, m.start() - _MAX_CLAUSE)
         breaks = [b for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
-        # 「年初预算数：85.00万元」: a colon right before the amount joins a key to its value
-        while breaks and breaks[-1].group(0) in "：:" and not text[breaks[-1].end():m.start()].strip():
-            breaks.pop()
+        key_end = _join_key_to_value(text, breaks, m.start())
         left_start = breaks[-1].end() if breaks else clause_start
-        left = text[left_start:m.start()]
         prev_end = m.end()
-        hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
+        hit = _term_before(text, fields, left_start, key_end)
+        if hit is None:
+            # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
+            # commas; the term before its first item names the amount after it
+            k = len(breaks) - 1
+            while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
+                    and _ENUMERATION_END.search(text, breaks[-1].end(), m.start()):
+                left_start = breaks[k - 1].end() if k else clause_start
+                hit = _term_before(text, fields, left_start, key_end, _MAX_GAP * 2)
+                k -= 1
         if hit is None:
             out.append(Amount(None, value, m.start(), m.end()))
             continue
         f, tm = hit
+        left = text[left_start:m.start()]
         gap = left[tm.end():]
-        # another figure between a term and an amount ends the term's reach; digits of a name
-        # (「12345热线」) do not
-        if len("".join(gap.split())) > _MAX_GAP or _FIGURE_IN_GAP.search(gap) or "\n" in gap and _TABLE_LINE.search(gap):
-            out.append(Amount(None, value, m.start(), m.end()))
-            continue
         term_at = left_start + tm.start()
         sentence_start = _sentence_start(text, term_at)
         before_term = text[max(sentence_start, clause_start):term_at]
@@ -133,13 +145,59 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
             scope = "part"
         if f.negative is not None and f.negative.search(tm.group(0)):
             value = -value
+        # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
+        qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
+        also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
         whole = None
         if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
             marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
             at = marks[-1] if marks else term_at
             whole = next((a.field for a in reversed(out) if sentence_start <= a.start and a.end <= at and a.field), None)
-        out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole))
+        out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also))
     return out
+
+
+_ENUMERATION_COMMAS = ",，、"
+_ENUMERATION_END = re.compile(r"等")   # 「A,B等资金」: the last item closes the enumeration
+_MAX_ITEMS = 4
+
+
+def _join_key_to_value(text: str, breaks: list[re.Match], at: int) -> int:
+    """Drop the clause breaks that join a key to its value rather than end a clause: a colon right
+    before the amount (「年初预算数：85.00万元」) and a scope qualifier or a money unit in brackets
+    after the key (「收入预算(调整后)8,323.22万元」「全年预算（万元）：」). Returns where the key
+    ends: a term is looked for before its bracket (调整后 there is no adjustment)."""
+    lex = load_lexicon()
+    key_end = at
+    while breaks:
+        b = breaks[-1].group(0)
+        if b in "：:" and not text[breaks[-1].end():at].strip():
+            breaks.pop()
+        elif b in "）)" and len(breaks) >= 2 and breaks[-2].group(0) in "（(" \
+                and not text[breaks[-1].end():at].strip(" \t\u3000为是：:"):
+            inner = "".join(text[breaks[-2].end():breaks[-1].start()].split())
+            if inner not in lex.unit_scale and not lex.full_year.fullmatch(inner):
+                break
+            key_end = breaks[-2].start()
+            del breaks[-2:]
+        else:
+            break
+    return key_end
+
+
+def _term_before(text: str, fields: tuple[FieldTerms, ...], start: int, at: int,
+                 max_gap: int = _MAX_GAP) -> Optional[tuple[FieldTerms, re.Match]]:
+    """The field term of text[start:at] that names the amount after at: the nearest one, with at
+    most max_gap characters (whitespace aside) and no other figure between it and at; digits of
+    a name (「12345热线」) are no figure."""
+    left = text[start:at]
+    hit = _nearest_term(fields, left, text[start - 1] if start else "")
+    if hit is None:
+        return None
+    gap = left[hit[1].end():]
+    if len("".join(gap.split())) > max_gap or _FIGURE_IN_GAP.search(gap) or "\n" in gap and _TABLE_LINE.search(gap):
+        return None
+    return hit
 
 
 _BUDGET_FIGURES = ("initial", "adjustment", "budgeted", "executed", "expenditure")
@@ -161,35 +219,61 @@ def _stated(text: str, a: Amount) -> StatedValue:
     return StatedValue(value=a.value, text=text[a.start:a.end], start=a.start, end=a.end)
 
 
-def find_budget(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue]:
-    """Budget fields stated in prose: the first statement of each field, in the unit's own scope."""
+def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False) -> dict[str, StatedValue]:
+    """Budget fields stated in prose: the first statement of each field, in the unit's own scope.
+    one_project: the report is about one project, whose forms have terms of their own (到位资金)."""
     lex = load_lexicon()
-    amounts = read_amounts(text, skip, lex.budget)
+    amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
+    also: dict[str, StatedValue] = {}
     for a in amounts:
         if a.field is None or a.field in out:
             continue
         if not is_units_figure(a):
             continue
         out[a.field] = _stated(text, a)
+        for other in a.also:
+            also.setdefault(other, out[a.field])
     _sum_adjustments(text, amounts, out)
+    _whole_of(text, skip, amounts, out)
+    for other, sv in also.items():   # a full-year income budget is the budget where none is stated
+        out.setdefault(other, sv)
     # 「基本支出预算3,108.42万元，实际支出3,065.60万元」: a field named like a project, with its
     # budget and its spend; the spend is the field's
-    for m in _PROJECT_PAIR.finditer(text):
-        name = "".join(m.group("name").split())
+    for pp in _project_pairs(text):
+        name = "".join(pp.name.split())
         field = next((f for f in lex.budget if f.name in ("basic_expenditure", "project_expenditure")
                       and f.pattern.fullmatch(name)), None)
-        if field is None or field.name in out or in_ranges(m.start(), skip):
+        if field is None or field.name in out or in_ranges(pp.start, skip):
             continue
-        v = to_float(m.group("e"))
+        v = to_float(pp.spend[0])
         if v is not None:
-            out[field.name] = StatedValue(value=round(v * lex.unit_scale[m.group("eu")], 6), text=m.group(0),
-                                          start=m.start(), end=m.end())
+            out[field.name] = StatedValue(value=round(v * lex.unit_scale[pp.spend[1]], 6), text=text[pp.start:pp.end],
+                                          start=pp.start, end=pp.end)
     for f in lex.budget:
         for other in f.also:
             if f.name in out and other not in out:
                 out[other] = out[f.name]
     return out
+
+
+def _whole_of(text: str, skip: list[tuple[int, int]], amounts: list[Amount], out: dict[str, StatedValue]) -> None:
+    """「全年预算收入…万元，全部为财政拨款收入」: the income just stated is all of the named field."""
+    for field_name, pattern in load_lexicon().whole_of:
+        if field_name in out or "income" not in out:
+            continue
+        for m in pattern.finditer(text):
+            if in_ranges(m.start(), skip):
+                continue
+            sentence_start = _sentence_start(text, m.start())
+            before = [a for a in amounts if sentence_start <= a.start and a.end <= m.start()]
+            # the statement follows the income itself, with nothing stated in between
+            if before and before[-1].field == "income" and is_units_figure(before[-1]) \
+                    and before[-1].start == out["income"].start and not _FIGURE_IN_GAP.search(text, before[-1].end, m.start()):
+                income = out["income"]
+                out[field_name] = StatedValue(value=income.value, text=text[income.start:m.end()],
+                                              start=income.start, end=m.end())
+                break
 
 
 def _sum_adjustments(text: str, amounts: list[Amount], out: dict[str, StatedValue]) -> None:
@@ -217,11 +301,94 @@ def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
     return out
 
 
+# ---------------------------------------------------------------- key–value cells
+# Inside a table a field's figure follows its key cell: 「上年结转金额 (万元)\t14.56」,
+# 「基本支出总额\t1470.85」, 「年初预算数：85.00」. The key is a lexicon term, then at most a
+# suffix (金额/总额/资金/数), a unit in brackets and a gap of tabs, spaces, a colon or 为/是/共计; the
+# unit sits in the key's brackets, after the figure or in the header above the table, so a
+# bare number is money here (never in prose). A figure followed by %, 分 or a count word is not.
+_CELL_FIGURE = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+_CELL_KEY_TAIL = re.compile(r"(?:金额|数额|总额|资金|数)?[ \t\u3000:：]*(?:[（(]\s*(?P<unit>亿元|万元|千元|元)\s*[）)])?"
+                            r"[ \t\u3000:：为是共计约达]{0,6}")
+_MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no further
+# a label followed by several figures is a row of a table with columns, read by its header
+# (table_facts.py): the first figure there is a column's, not the label's value
+_NEXT_FIGURE = re.compile(r"[ \t\u3000|]*[-−－]?\d")
+
+
+def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> dict[str, StatedValue]:
+    """Fields stated as key–value cells inside the ranges (table lines): the first figure of each
+    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's."""
+    lex = load_lexicon()
+    out: dict[str, StatedValue] = {}
+    for start, end in ranges:
+        region_scale = None
+        prev_end = start
+        for m in _CELL_FIGURE.finditer(text, start, end):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            left_start = max(prev_end, line_start, m.start() - _MAX_KEY)
+            prev_end = m.end()
+            left = text[left_start:m.start()]
+            hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
+            if hit is None:
+                continue
+            f, tm = hit
+            tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
+            if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
+                    or _NEXT_FIGURE.match(text, m.end(), end):
+                continue
+            value = to_float(m.group("num"))
+            if value is None:
+                continue
+            unit = m.group("unit") or tail.group("unit")
+            if unit is not None:
+                scale = lex.unit_scale[unit]
+            else:
+                if region_scale is None:   # 「金额单位：元」 above the table
+                    region_scale = money_scale_before(text, start) or 1.0
+                scale = region_scale
+            out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
+                                      start=left_start + tm.start(), end=m.end())
+    return out
+
+
 # ---------------------------------------------------------------- projects in prose
-# 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list.
-_PROJECT_PAIR = re.compile(
-    rf"(?P<name>[^，,。；;：:、\n（(）)]{{2,40}}?)(?:全年)?预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+# 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list. A
+# name may hold a short bracketed part (「服务中心（站）运行项目」). The figures are found first
+# (a literal 预算 to look for), then the name before them: a regex that starts with the name
+# would be tried at every character of the text.
+_PROJECT_FIGURES = re.compile(
+    rf"(?:全年)?预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
+_NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
+_NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+$")
+_MAX_NAME = 40
+
+
+@dataclass
+class _ProjectPair:
+    name: str
+    start: int      # of the name
+    end: int
+    budget: tuple[str, str]    # (number, unit) as printed
+    spend: tuple[str, str]
+
+
+def _project_pairs(text: str) -> list[_ProjectPair]:
+    out = []
+    for m in _PROJECT_FIGURES.finditer(text):
+        window_start = max(0, m.start() - _MAX_NAME - 8)
+        nm = _NAME_BEFORE.search(text, window_start, m.start())
+        if nm is None:
+            continue
+        start = max(nm.start(), m.start() - _MAX_NAME)
+        if m.start() - start < 2:
+            continue
+        out.append(_ProjectPair(text[start:m.start()], start, m.end(), (m.group("b"), m.group("bu")),
+                                (m.group("e"), m.group("eu"))))
+    return out
+
+
 _NOT_A_NAME = re.compile(r"^(?:\d{4}年|年初|全年|年度|本年|上年|调整|其中|合计|部门|单位|本级|基本支出|项目支出|收入|支出)")
 
 
@@ -237,17 +404,17 @@ class ProseProject:
 def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProseProject]:
     lex = load_lexicon()
     out: list[ProseProject] = []
-    for m in _PROJECT_PAIR.finditer(text):
-        if in_ranges(m.start(), skip):
+    for pp in _project_pairs(text):
+        if in_ranges(pp.start, skip):
             continue
-        name = m.group("name").strip(" \u3000")
+        name = pp.name.strip(" \u3000")
         if name.count("“") != name.count("”"):
             name = name.strip("“”\"")   # a quote the clause cut in half
         if _NOT_A_NAME.match(name) or lex.any_budget_term.fullmatch(name) or lex.previous_year.search(name):
             continue
-        b, e = to_float(m.group("b")), to_float(m.group("e"))
+        b, e = to_float(pp.budget[0]), to_float(pp.spend[0])
         if b is None or e is None:
             continue
-        out.append(ProseProject(name, round(b * lex.unit_scale[m.group("bu")], 6),
-                                round(e * lex.unit_scale[m.group("eu")], 6), m.start("name"), m.end()))
+        out.append(ProseProject(name, round(b * lex.unit_scale[pp.budget[1]], 6),
+                                round(e * lex.unit_scale[pp.spend[1]], 6), pp.start, pp.end))
     return out

@@ -1,6 +1,6 @@
 """The fact lexicon (configs/facts.yaml), compiled once.
 
-One declarative table says how reports name budget, asset and money fields, which
+One declarative table says how reports name budget, asset, money and rate fields, which
 qualifiers change an amount's scope, which header words give a column its role, and how a
 region states its money unit. Table headers (table_facts.py) and the prose amount grammar
 (amounts.py) both read it, so a synonym added there is learnt by both.
@@ -19,23 +19,30 @@ from pipeline import CONFIG_DIR
 
 @dataclass(frozen=True)
 class FieldTerms:
-    name: str
+    name: str                    # the record field the terms state
     pattern: re.Pattern          # any of the field's terms
     negative: Optional[re.Pattern]
     also: tuple[str, ...]
     row_column: str = "budgeted"
     standalone: bool = False
+    key: str = ""                # the lexicon entry (several entries may state one field)
+    also_full_year_budget: tuple[str, ...] = ()   # fields a full-year budget statement of this field states too
+    only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (one_project_report)
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    budget: tuple[FieldTerms, ...]
+    budget: tuple[FieldTerms, ...]   # the terms every report uses
     assets: tuple[FieldTerms, ...]
+    rates: tuple[FieldTerms, ...]
+    one_project_budget: tuple[FieldTerms, ...]  # the terms of a report on one project: budget and its own
     any_budget_term: re.Pattern  # every budget term, named group per field
     any_asset_term: re.Pattern
     previous_year: re.Pattern
     budget_of: re.Pattern
     part: re.Pattern
+    full_year: re.Pattern        # 全年/调整后: a budget statement of the whole (adjusted) year
+    whole_of: tuple[tuple[str, re.Pattern], ...]  # (field, 「全部为财政拨款收入」): the amount before is all that field
     column_roles: tuple[tuple[str, tuple[str, ...]], ...]
     unit_statement: re.Pattern
     unit_scale: dict[str, float]
@@ -77,34 +84,39 @@ def _alternation(terms: list[str]) -> str:
 
 def _fields(block: dict) -> tuple[FieldTerms, ...]:
     out = []
-    for name, spec in block.items():
-        terms = spec["terms"] if isinstance(spec, dict) else spec
-        negative = spec.get("negative") if isinstance(spec, dict) else None
-        also = tuple(spec.get("also", ())) if isinstance(spec, dict) else ()
-        row_column = spec.get("row_column", "budgeted") if isinstance(spec, dict) else "budgeted"
-        standalone = bool(spec.get("standalone", False)) if isinstance(spec, dict) else False
-        out.append(FieldTerms(name, re.compile(f"(?:{_alternation(terms)})"),
-                              re.compile(_alternation(negative)) if negative else None, also, row_column, standalone))
+    for key, spec in block.items():
+        if not isinstance(spec, dict):
+            spec = {"terms": spec}
+        negative = spec.get("negative")
+        out.append(FieldTerms(spec.get("field", key), re.compile(f"(?:{_alternation(spec['terms'])})"),
+                              re.compile(_alternation(negative)) if negative else None, tuple(spec.get("also", ())),
+                              spec.get("row_column", "budgeted"), bool(spec.get("standalone", False)), key,
+                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in")))
     return tuple(out)
 
 
 def _any_term(fields: tuple[FieldTerms, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?P<{f.name}>{f.pattern.pattern})" for f in fields))
+    return re.compile("|".join(f"(?P<{f.key}>{f.pattern.pattern})" for f in fields))
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     cfg = yaml.safe_load((CONFIG_DIR / "facts.yaml").read_text(encoding="utf-8"))
-    budget = _fields(cfg["budget_fields"])
+    every_budget = _fields(cfg["budget_fields"])
+    budget = tuple(f for f in every_budget if f.only_in is None)
     assets = _fields(cfg["asset_fields"])
+    rates = _fields(cfg["rate_fields"])
     scope = cfg["scope"]
     return Lexicon(
-        budget=budget, assets=assets,
+        budget=budget, assets=assets, rates=rates,
+        one_project_budget=tuple(f for f in every_budget if f.only_in in (None, "one_project_report")),
         any_budget_term=_any_term(budget), any_asset_term=_any_term(assets),
         previous_year=re.compile(_alternation(scope["previous_year"])),
         budget_of=re.compile(_alternation(scope["budget_of"])),
         # a breakdown mark may be wrapped across lines (「其\n中」)
         part=re.compile(_alternation([r"\s*".join(t) for t in scope["part"]])),
+        full_year=re.compile(_alternation(scope["full_year"])),
+        whole_of=tuple((f, re.compile(_alternation(words))) for f, words in cfg["whole_of"].items()),
         column_roles=tuple((role, tuple(words)) for role, words in cfg["column_roles"]),
         unit_statement=re.compile(cfg["money_unit_statement"]),
         unit_scale={k: float(v) for k, v in cfg["money_units"].items()},

@@ -1,10 +1,9 @@
-"""Facts stated as key–value pairs or in sentences: budget fields, assets, staff, metadata, goals.
+"""Facts stated as key–value pairs or in sentences: rates, staff, metadata, goals, indicator lines.
 
-One pattern table per fact family. Each budget pattern is a key phrase, a short gap
-(「为」「是」「：」, a unit in brackets, tabs between form cells) and a number. In prose
-the number must carry its unit (万元/元) so that a count or a rate is never read as
-money; inside a table row a bare number is accepted because the unit sits in the
-header. The first statement of a field wins; later ones are left to the checker.
+Money fields are not read here: the amount grammar (amounts.py) reads them in prose and in
+key–value cells, with the field names of the lexicon (configs/facts.yaml); rates take their
+terms from the same lexicon. The first statement of a field wins; later ones are left to the
+checker.
 """
 from __future__ import annotations
 
@@ -14,69 +13,21 @@ from typing import Optional
 
 from pipeline.record import Goal, StatedValue
 from pipeline.structure.amounts import in_ranges
+from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.numbers import NUMBER, to_float
 
-_GAP = r"[ \t\u3000:：]*(?:[（(]\s*(?P<bunit>万元|元)\s*[）)])?[\s:：为是共计约达]{0,6}"
-_MONEY_UNIT = r"\s*(?P<unit>亿元|万元|元)?"
-
-# field → key phrase regex. Longer, more specific keys first inside each alternation.
-# Every alternative starts with a plain character: a leading optional word is spelled out as
-# alternatives in the same order, and a lookbehind follows the word it guards. re then jumps
-# to the possible first characters instead of trying the pattern at every offset (about 10x
-# faster on these scans); the matches are those of the compact forms, which
-# tests/structure/test_stated_keys.py keeps and compares against.
-BUDGET_KEYS: dict[str, str] = {
-    "carryover": r"上年结转(?:结余)?(?:金额|资金)?",
-    "initial": r"年初预算(?:金额|数|资金)?",
-    "adjustment": r"预算调整(?<!其他预算调整)(?:金额|资金|数)?(?!率)",
-    "other_adjustment": r"其他调整(?:资金|金额)?",
-    "budgeted": (r"全年预算数(?<!年初全年预算数)|年度预算数(?<!年初年度预算数)|本年预算数(?<!年初本年预算数)"
-                 r"|预算数(?<!年初预算数)|预算总额|全年预算(?:金额|资金)"),
-    "executed": r"预算执行(?:金额|数)|全年执行数|实际支出(?:金额)?",
-    "balance": r"年末结余(?:金额|资金)?|结余资金",
-    "income": r"本年总收入|年度总收入|总收入|收入合计|预算收入|本年收入(?:合计)?|全年收入(?:合计)?|本年度收入(?:合计)?",
-    "fiscal_appropriation_income": r"一般公共预算财政拨款收入|财政拨款收入",
-    "other_income": r"非同级财政拨款收入|其他收入(?<!财政拨款其他收入)",
-    "expenditure": r"本年总支出|年度总支出|总支出|支出合计|本年支出(?:合计)?",
-    "basic_expenditure": r"基本支出(?:总额|合计)?",
-    "project_expenditure": r"项目支出(?:总额|合计)?",
-}
-BUDGET_PATTERNS = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in BUDGET_KEYS.items()}
-_UNIT_SCALE = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "%": 1.0, None: 1.0}
-
-# Rates are stated with their percent sign, in prose and tables alike.
-RATE_KEY = r"预算执行率|资金执行率|整体支出执行率|执行率"  # plain first characters, as above
-RATE_PATTERNS = {"execution_rate": re.compile(rf"(?P<key>{RATE_KEY})[ \u3000:：为是达到了]{{0,4}}(?P<num>{NUMBER})\s*(?P<unit>%)")}
-
-ASSET_KEYS: dict[str, str] = {
-    "total": r"资产(?<![固定流动无形]资产)(?:总额|合计)|总资产",
-    "current": r"流动资产",
-    "fixed_net": r"固定资产(?:净值|净额)",
-    "intangible_net": r"无形资产(?:净值|净额)",
-}
-ASSET_PATTERNS = {f: re.compile(rf"(?P<key>{k}){_GAP}(?P<num>{NUMBER}){_MONEY_UNIT}") for f, k in ASSET_KEYS.items()}
+# 「预算执行率为97.50%」: a rate term of the lexicon, a short gap and a figure with its percent sign
+_RATE_GAP = r"[ \u3000:：为是达到了]{0,4}"
 
 
-def find_stated(text: str, patterns: dict[str, re.Pattern], table_ranges: list[tuple[int, int]],
-                tables_only: bool = False) -> dict[str, StatedValue]:
+def find_rates(text: str) -> dict[str, StatedValue]:
+    """Rates stated in prose or table cells: the first statement of each rate field."""
     out: dict[str, StatedValue] = {}
-    for field_name, pattern in patterns.items():
-        for m in pattern.finditer(text):
-            unit = m.group("unit") or m.groupdict().get("bunit")
-            in_table = in_ranges(m.start(), table_ranges)
-            if tables_only and not in_table:
-                continue
-            gap = text[m.end("key"):m.start("num")]
-            if unit is None and not in_table:
-                continue  # a bare number in prose is not money
-            if "\n" in gap:
-                continue
-            v = to_float(m.group("num"))
-            if v is None:
-                continue
-            out[field_name] = StatedValue(value=round(v * _UNIT_SCALE[unit], 6), text=m.group(0),
-                                          start=m.start(), end=m.end())
-            break
+    for f in load_lexicon().rates:
+        m = re.search(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text)
+        v = to_float(m.group("num")) if m else None
+        if v is not None:
+            out[f.name] = StatedValue(value=v, text=m.group(0), start=m.start(), end=m.end())
     return out
 
 
@@ -165,6 +116,36 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
+
+
+def is_project_report(kind: Optional[str]) -> bool:
+    """Whether a report's kind (its title's 「…自评报告」) is about projects, not the whole unit."""
+    return bool(kind) and "项目" in kind and "整体" not in kind
+
+
+# 「2020年度X项目支出绩效自评报告」: a one-project report's title names its project after the year
+_PROJECT_IN_TITLE = (r"(?P<name>[^\s，,。；;：:、“”\"《》]{2,40}?)项目(?:支出)?(?:绩效)?"
+                     r"(?:自评表|自评报告|评价报告|评价表|自评价报告)")
+_TITLE_PROJECTS = (re.compile(r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?\s*" + _PROJECT_IN_TITLE),
+                   re.compile(r"[ \t\u3000]*" + _PROJECT_IN_TITLE))   # a title without its year (matched at the line start)
+# what a title puts before 项目支出 when it names no project: the unit, a level, a kind of money
+_NOT_A_PROJECT = re.compile(rf"{UNIT_SUFFIX}(?:部门|单位|本级|整体)?$|"
+                            r"^(?:[省市县区镇乡本]级|部门|单位|本单位|本部门|重点|专项|财政|预算|整体|其他)+$")
+_MIN_PROJECT_NAME = 4
+
+
+def find_title_project(text: str, unit: Optional[str] = None) -> Optional[tuple[str, int, int]]:
+    """The project a one-project report's title names (name, start, end), without the reporting unit."""
+    for ts, te in find_title_lines(text):
+        m = _TITLE_PROJECTS[0].search(text, ts, te) or _TITLE_PROJECTS[1].match(text, ts, te)
+        if not m:
+            continue
+        start, name = m.start("name"), m.group("name")
+        if unit and name.startswith(unit):
+            start, name = start + len(unit), name[len(unit):]
+        if len(name) >= _MIN_PROJECT_NAME and not _NOT_A_PROJECT.search(name):
+            return name, start, start + len(name)
+    return None
 
 
 def find_meta(text: str) -> MetaFacts:

@@ -164,3 +164,36 @@ def test_the_bound_of_the_scale_is_not_the_total():
     spaced = ("某县图书馆2023年度部门整体支出绩效自评报告\n一、自评结论\n"
               "经综合评价，本馆2023年度部门整体支出绩效得分9 6 . 4 5分，等级为“优”。\n")
     assert structure_text(spaced).meta.total_score == 96.45
+
+
+def test_a_one_project_report_is_about_the_project_its_title_names():
+    from pipeline.annotate import structure_text
+    body = ("\n一、项目概况\n本项目用于村级道路日常养护。上述资金已全部拨付到位，到位资金52.00万元。\n"
+            "二、预算执行\n全年预算数52.00万元，全年执行数50.70万元，执行率97.50%。\n")
+    r = structure_text("某县交通运输局\n2023年度乡村道路养护项目支出绩效自评报告" + body)
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("乡村道路养护", 52.0, 50.7)]
+    assert r.budget["income"].value == 52.0
+    assert r.text[r.projects[0].start:r.projects[0].end] == "乡村道路养护"
+    # a title that names only the unit, or a report on the whole unit, names no project
+    assert structure_text("2023年度某县交通运输局项目支出绩效自评报告" + body).projects == []
+    whole = structure_text("某县交通运输局2023年度部门整体支出绩效自评报告" + body)
+    assert whole.projects == [] and "income" not in whole.budget
+
+
+def test_funds_received_in_a_report_on_several_projects_are_no_income():
+    from pipeline.annotate import structure_text
+    text = ("某县农业农村局2023年度项目支出绩效自评报告\n"
+            "一、项目资金\n甲项目预算30.00万元，支出29.00万元；乙项目预算20.00万元，支出20.00万元。甲项目到位资金30.00万元。\n")
+    r = structure_text(text)
+    assert len(r.projects) == 2 and "income" not in r.budget
+
+
+def test_the_project_a_title_names_without_the_unit_the_year_or_a_level():
+    from pipeline.structure.prose_facts import find_title_project
+    unit = "某县交通运输局"
+    for title in ("某县交通运输局2023年度乡村道路养护项目支出绩效自评报告", "某县交通运输局\n乡村道路养护项目绩效自评表",
+                  "二〇二三年度乡村道路养护项目绩效自评报告"):
+        name, start, end = find_title_project(title + "\n正文。\n", unit)
+        assert name == "乡村道路养护" == (title + "\n")[start:end], title
+    for title in ("2023年度市级项目支出绩效自评报告", "2023年度某县交通运输局项目支出绩效自评报告", "2023年度部门预算项目支出绩效自评表"):
+        assert find_title_project(title + "\n正文。\n", unit) is None, title

@@ -1,0 +1,125 @@
+"""The amount grammar of pipeline/structure/amounts.py: key–value cells read with the lexicon
+(the same field names as prose), on small forms written for these tests."""
+from __future__ import annotations
+
+from pipeline.structure.amounts import read_cell_amounts
+from pipeline.structure.lexicon import load_lexicon
+
+
+def _cells(text: str, family: str = "budget") -> dict[str, float]:
+    lex = load_lexicon()
+    fields = {"budget": lex.budget, "assets": lex.assets}[family]
+    return {k: v.value for k, v in read_cell_amounts(text, [(0, len(text))], fields).items()}
+
+
+def test_a_key_value_form_gives_each_field_its_cell():
+    form = ("上年结转金额（万元）\t12.30\t年初预算金额(万元)\t456.00\n"
+            "预算调整金额 (万元)\t-7.50\t其他调整资金(万元)\t1.00\n"
+            "预算执行金额 (万元)\t455,10\t年末结余金额(万元)\t6.70\n").replace("455,10", "1,455.10")
+    assert _cells(form) == {"carryover": 12.3, "initial": 456.0, "adjustment": -7.5, "other_adjustment": 1.0,
+                            "executed": 1455.1, "balance": 6.7}
+
+
+def test_the_cells_unit_in_the_key_after_the_figure_or_above_the_table():
+    assert _cells("年末结余金额(元)\t52,300.00\n") == {"balance": 5.23}
+    assert _cells("基本支出总额\t1.2亿元\n") == {"basic_expenditure": 12000.0}
+    text = "金额单位：元\n基本支出合计\t3,000,000.00\t项目支出合计\t500,000.00\n"
+    lex = load_lexicon()
+    got = read_cell_amounts(text, [(text.index("\n") + 1, len(text))], lex.budget)
+    assert {k: v.value for k, v in got.items()} == {"basic_expenditure": 300.0, "project_expenditure": 50.0}
+    assert got["basic_expenditure"].text == "基本支出合计\t3,000,000.00"
+
+
+def test_what_a_key_value_cell_is_not():
+    # a label followed by a row of figures is a table row: its columns are read by the header
+    assert _cells("其中：财政拨款收入\t300.00\t320.00\t310.00\n") == {}
+    # a rate, a count, another year's figure, a key that goes on after its field's words
+    assert _cells("预算执行数\t98.5%\n") == {}
+    assert _cells("项目支出\t12项\n") == {}
+    assert _cells("上年度支出合计\t500.00\n") == {}
+    assert _cells("基本支出预算调整情况说明\t20.00\n") == {}
+
+
+def test_the_lexicon_decides_the_field_of_a_cell_as_of_prose():
+    # the longest term wins where two end together (其他调整资金 is not the year's adjustment)
+    assert _cells("其他调整资金\t3.00\n") == {"other_adjustment": 3.0}
+    # 资产总额 ending a longer name (固定资产总额) is that name's figure, not the total
+    assert _cells("固定资产总额\t30.00\t资产总额\t80.00\n", "assets") == {"fixed_net": 30.0, "total": 80.0}
+
+
+def test_a_form_rendered_as_a_table_gives_its_cells_to_the_record():
+    from pipeline.annotate import structure_text
+    text = ("某县农业农村局2023年度部门整体支出绩效自评表\n\n"
+            "填报单位\t某县农业农村局\t填报日期\t2024年2月1日\n"
+            "上年结转金额(万元)\t8.00\t年初预算金额(万元)\t300.00\n"
+            "预算调整金额(万元)\t20.00\t其他调整资金(万元)\t0.00\n"
+            "预算执行金额(万元)\t320.50\t年末结余金额(万元)\t7.50\n")
+    b = {k: v.value for k, v in structure_text(text).budget.items()}
+    assert (b["carryover"], b["initial"], b["adjustment"], b["other_adjustment"], b["executed"], b["balance"]) == \
+        (8.0, 300.0, 20.0, 0.0, 320.5, 7.5)
+
+
+def test_rates_take_their_terms_from_the_lexicon():
+    from pipeline.structure.prose_facts import find_rates
+    assert find_rates("全年预算执行率为97.50%。")["execution_rate"].value == 97.5
+    assert find_rates("资金执行率：88%")["execution_rate"].text == "资金执行率：88%"
+    assert find_rates("执行率较高") == {}
+
+
+def _prose(text: str, one_project: bool = False) -> dict[str, float]:
+    from pipeline.structure.amounts import find_budget
+    return {k: v.value for k, v in find_budget(text, [], one_project).items()}
+
+
+def test_ascii_punctuation_separates_clauses_and_enumerations_as_full_width_does():
+    ascii_text = "年初预算500.00万元,年中追加校舍维修,食堂设备购置等项目资金80.00万元.调整后全年预算580.00万元."
+    full_width = "年初预算500.00万元，年中追加校舍维修，食堂设备购置等项目资金80.00万元。调整后全年预算580.00万元。"
+    for text in (ascii_text, full_width):
+        got = _prose(text)
+        assert (got["initial"], got["adjustment"], got["budgeted"]) == (500.0, 80.0, 580.0), text
+    # a comma inside a number is no clause break: the term before it still names the amount
+    assert _prose("年中追加1,286名学生的膳食补助资金12.00万元。")["adjustment"] == 12.0
+    # an enumeration does not reach back past another amount
+    from pipeline.structure.amounts import read_amounts
+    amounts = read_amounts("追加资金30.00万元,办公设备,车辆维护等资金50.00万元。", [], load_lexicon().budget)
+    assert [(a.field, a.value) for a in amounts] == [("adjustment", 30.0), (None, 50.0)]
+    assert _prose("基本支出300.00万元,办公设备,车辆维护等资金50.00万元。") == {"basic_expenditure": 300.0}
+
+
+def test_a_scope_qualifier_in_brackets_after_the_term():
+    for text in ("部门收入预算(调整后)650.00万元,其中财政拨款收入600.00万元。",
+                 "部门收入预算（调整后）650.00万元，其中财政拨款收入600.00万元。"):
+        got = _prose(text)
+        # the income side of the adjusted budget states the full-year budget too; 调整后 is no adjustment
+        assert (got["income"], got["budgeted"], got["fiscal_appropriation_income"]) == (650.0, 650.0, 600.0)
+        assert "adjustment" not in got
+    # a plain income budget is not the full-year budget, and a stated budget wins
+    assert "budgeted" not in _prose("2022年收入预算420.00万元。")
+    assert _prose("全年预算数700.00万元。全年预算收入650.00万元。")["budgeted"] == 700.0
+    assert _prose("全年预算收入650.00万元。")["budgeted"] == 650.0
+    assert _prose("全年收入预算650.00万元。") == {"income": 650.0, "budgeted": 650.0}
+
+
+def test_all_income_stated_as_fiscal_appropriation():
+    for wording in ("全部为财政拨款收入", "均为财政拨款", "全部来源于财政拨款资金"):
+        got = _prose(f"本年收入合计800.00万元，{wording}。")
+        assert got["fiscal_appropriation_income"] == 800.0 == got["income"], wording
+    # a stated figure wins; the statement must follow the income itself
+    assert _prose("本年收入合计800.00万元，其中财政拨款收入700.00万元，全部为财政拨款收入。")[
+        "fiscal_appropriation_income"] == 700.0
+    assert "fiscal_appropriation_income" not in _prose("年初预算600.00万元，全部为财政拨款。")
+    assert "fiscal_appropriation_income" not in _prose("本年收入800.00万元，基本支出500.00万元，全部为财政拨款。")
+
+
+def test_funds_received_are_the_income_of_a_one_project_report_only():
+    text = "项目资金已全部拨付到位，到位资金52.00万元，到位率100%。年末资金结余3.10万元。"
+    assert _prose(text, one_project=True) == {"income": 52.0, "balance": 3.1}
+    assert _prose(text) == {"balance": 3.1}
+
+
+def test_a_prose_project_name_may_hold_a_bracketed_part():
+    from pipeline.structure.amounts import find_prose_projects
+    text = "主要用于2个项目：社区服务中心（站）运行项目预算60.00万元，支出58.00万元；道路养护项目预算40.00万元，支出40.00万元。"
+    got = [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])]
+    assert got == [("社区服务中心（站）运行项目", 60.0, 58.0), ("道路养护项目", 40.0, 40.0)]
+    assert text[find_prose_projects(text, [])[0].start:].startswith("社区服务中心")
