@@ -24,6 +24,9 @@ ITEM_END_CHARS = frozenset("。；;\n\t")
 ITEM_END = re.compile(r"[。；;\n\t]")
 # where a clause ends; 、 is not one: it joins list items inside a clause
 CLAUSE_END_CHARS = frozenset("，,；;。：:！!？?\n\t")
+# what may stand between a clause edge and its first word and is never part of a span:
+# blanks, a list's 、, markdown emphasis and headings, bullets
+LEFT_EDGE_JUNK = frozenset(" \t\u3000、*#•·▪◆■□●○")
 # a comma clause of a sentence (a colon does not end one: 「其中：…」 stays in its clause)
 CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
 

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.tag.decode import DecodedSpan
-from pipeline.lexicon import CLAUSE, ITEM_END, NUMBERING, SENTENCE, is_count
+from pipeline.lexicon import CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, SENTENCE, is_count
 from pipeline.tag.regions import title_kind
 from pipeline.tag.span_rules import strip_label_lead
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
@@ -169,7 +169,7 @@ def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: i
         found = []
         for clause in CLAUSE.finditer(text, a0, b0):
             a, b = clause.span()
-            while a < b and text[a] in " \u3000、":
+            while a < b and text[a] in LEFT_EDGE_JUNK:
                 a += 1
             if b - a > _MAX_CLAUSE or overlapping(a, b):
                 continue

@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
-                              NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, is_count)
+                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, is_count)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -42,6 +42,9 @@ _LEADING = re.compile(
     rf"|(?:{_CONSEQUENCE}|因此|所以)[，,]?"                          # a consequence after its cause
     r"|[，,。；;、：:！!？?]"
     r"|\*{1,3}|#{1,6}|[•·▪◆■□●○]"                  # markdown emphasis, headings and bullets: markup, never words
+    # the marker that introduces a cause, and the lead of a plan (labels.md: markers stay outside)
+    r"|(?:究其原因|分析原因|(?:主要|根本|偏差)?原因(?:主要)?(?:是|在于)|主要是)[，,：:]?"
+    r"|(?:下一步|下步|今后|下一阶段)[，,]?(?:我们|我局|我单位|我委|我院|我校|本单位|街道)?将"
     r")"
 )
 _TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?*]|{_CONSEQUENCE})+$")
@@ -354,6 +357,8 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     while c > region_start and text[c - 1] not in _WL_EDGE and a - c < clause_left:
         c -= 1
     if c < a and (c == region_start or text[c - 1] in _WL_EDGE):
+        while c < a and text[c] in LEFT_EDGE_JUNK:  # 「**（二）…。** 受理…」: the markup is no activity
+            c += 1
         m = LEAD_WORDS.match(text, c, a)
         a = m.end() if m else c
     pieces, cur = [], a

@@ -59,6 +59,10 @@ def test_snap_trims_numbering_connectives_and_final_punctuation():
         "**组织业务培训12期": "组织业务培训12期",       # markdown emphasis is markup
         "1. **优化服务流程。**": "优化服务流程",
         "• 开展巡查40次": "开展巡查40次",
+        "究其原因，经办人员业务不熟悉": "经办人员业务不熟悉",   # the marker introduces the cause
+        "主要是资金下达较晚。": "资金下达较晚",
+        "下一步，我局将完善考核办法": "完善考核办法",
+        "下一步加快推进项目建设": "下一步加快推进项目建设",  # no lead: the plan's own words
     }
     for raw, want in cases.items():
         a, b = snap(raw, 0, len(raw))

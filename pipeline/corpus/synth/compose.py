@@ -191,11 +191,12 @@ def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
 
 def distractor(rng: random.Random, kind: UnitKind) -> str:
     d = phrases()["distractors"]
-    group = rng.choice(("money", "money", "rate", "staff", "org", "date", "ordinal", "ordinal"))
+    group = rng.choice(("money", "money", "rate", "staff", "org", "circumstance", "date", "ordinal", "ordinal"))
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
     return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
-                          n=rng.randint(3, 60), month=rng.randint(1, 12), day=rng.randint(1, 28),
+                          n=rng.randint(3, 60), x=f"{rng.uniform(0.5, 90):.1f}", month=rng.randint(1, 12),
+                          day=rng.randint(1, 28),
                           cn=cn_number(rng.randint(2, 20)), cn2=cn_number(rng.randint(1, 9)))
 
 

@@ -334,6 +334,19 @@ def _bridged_measure(d: Doc, m: MeasureItem) -> Fragment:
     return frag
 
 
+SAME_SENTENCE_CAUSE_MARKERS = ("主要是", "主要是", "原因是", "主要原因是", "原因在于")
+
+
+def _problem_and_causes(d: Doc, p: ProblemItem) -> Fragment:
+    """A problem and its causes: the causes in sentences of their own, or in the problem's
+    sentence after a comma (「…偏低，主要是…」)."""
+    if len(p.causes) == 1 and d.rng.random() < 0.35:
+        c = p.causes[0]
+        return [Piece(p.text, "PROBLEM", p.key), Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)),
+                Piece(c.text, "CAUSE", c.key), Piece("。")]
+    return [Piece(p.text, "PROBLEM", p.key), Piece("。")] + _cause_frags(d, p)
+
+
 def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
     """Problems (with their causes) as a numbered list, one paragraph, or 一是…二是…; or
     ``pcm``: one numbered paragraph per problem holding its cause and its measure, the way
@@ -350,8 +363,7 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
                 used.add(p.measure.key)
                 paragraph(d, frag)
                 continue
-            frag += [Piece(p.text, "PROBLEM", p.key), Piece("。")]
-            frag += _cause_frags(d, p)
+            frag += _problem_and_causes(d, p)
             if p.measure:
                 frag += _bridged_measure(d, p.measure)
                 used.add(p.measure.key)
@@ -360,9 +372,7 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
         return
     if style == "list":
         for i, p in enumerate(d.problems):
-            frag: Fragment = [Piece(number(numbering, i)), Piece(p.text, "PROBLEM", p.key), Piece("。")]
-            frag += _cause_frags(d, p)
-            paragraph(d, frag)
+            paragraph(d, [Piece(number(numbering, i))] + _problem_and_causes(d, p))
         return
     frag = [Piece(rng.choice(ph["problem_intros"]))] if rng.random() < 0.6 else []
     if rng.random() < 0.2:
@@ -482,8 +492,7 @@ def problem_cell(d: Doc, problems: list[ProblemItem]) -> Fragment:
     for i, p in enumerate(problems):
         if len(problems) > 1 and d.rng.random() < 0.5:
             frag.append(Piece(number("1.", i)))
-        frag += [Piece(p.text, "PROBLEM", p.key), Piece("。")]
-        frag += _cause_frags(d, p)
+        frag += _problem_and_causes(d, p)
     return frag
 
 
