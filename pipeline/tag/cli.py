@@ -50,6 +50,17 @@ def register(app: typer.Typer) -> None:
                      threads=threads or None, seed=seed)
         typer.echo(f"wrote {out / 'report.md'}")
 
+    @app.command("calibrate")
+    def calibrate_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
+                      n: int = typer.Option(150, help="synthetic reports to fit on"),
+                      seed: int = typer.Option(4243, help="their generator seed (not the training one)"),
+                      devset: Optional[Path] = typer.Option(Path("../shared/devset"),
+                                                            help="development set: measured, never fitted on")) -> None:
+        """Fit the span-score calibration (MODEL/calibration.json) and report its calibration error."""
+        from pipeline.tag.calibrate import calibrate
+        logging.basicConfig(level=logging.WARNING)
+        calibrate(model, n, seed, devset if devset and devset.exists() else None, say=typer.echo)
+
     @app.command("eval-rules")
     def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
                        devset: Path = typer.Option(Path("../shared/devset"), help="development set (docs/, gold/, score.py)"),

@@ -34,6 +34,7 @@ from transformers import BertForTokenClassification
 
 from pipeline.cpu import native_bf16
 from pipeline.record import Record, SectionLookup, Span
+from pipeline.tag.calibration import Calibration
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, weights_digest
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
@@ -116,7 +117,8 @@ class Tagger:
     def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  min_score: float = MIN_SCORE, decoding: str = "span_first", structure_rules: bool = True,
-                 disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None):
+                 disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None,
+                 calibration: Calibration | None = None):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -142,6 +144,8 @@ class Tagger:
         self.rules = rules.without(*dict.fromkeys(off))
         self.structure_rules = structure_rules and not no_rules
         self.section_gate = SectionGate.from_labels()
+        # raw span score → share of such spans found correct (calibration.json); None: raw scores
+        self.calibration = calibration
 
     @classmethod
     def load(cls, model_dir: Path | str, precision: str = "auto", threads: int | None = 2, **kw) -> "Tagger":
@@ -163,6 +167,7 @@ class Tagger:
         summary = model_dir / "train_summary.json"
         version = (json.loads(summary.read_text(encoding="utf-8")).get("model_version")
                    if summary.exists() else model_dir.name)
+        kw.setdefault("calibration", Calibration.load(model_dir))
         return cls(model, encoder, args, tags, version, precision=precision, **kw)
 
     # ------------------------------------------------------------ probabilities
@@ -237,13 +242,16 @@ class Tagger:
         spans = rules.run("document", DocumentContext(text, out.regions, out.headings_for, gate), spans)
         return sorted((self._prediction(source, sp) for sp in spans), key=lambda p: (p.start, p.end))
 
-    @staticmethod
-    def _prediction(text: str, sp: DecodedSpan) -> SpanPrediction:
+    def _prediction(self, text: str, sp: DecodedSpan) -> SpanPrediction:
         span_text = text[sp.start:sp.end]
         attrs = parse_workload(span_text).as_attrs() if sp.label == "WORKLOAD" else {}
         if sp.rules:
             attrs["rules"] = list(sp.rules)
-        return SpanPrediction(sp.start, sp.end, sp.label, sp.score, span_text, attrs,
+        score = sp.score
+        if self.calibration is not None:  # the score a reviewer sorts by: a probability of being right
+            attrs["raw_score"] = sp.score
+            score = self.calibration(sp.label, sp.score)
+        return SpanPrediction(sp.start, sp.end, sp.label, score, span_text, attrs,
                               "rule" if sp.made else "model")
 
     def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
