@@ -54,6 +54,7 @@ schema: install
 
 train: install
 	$(JIXIAO) train --config configs/tagger.yaml --out models/tagger
+	$(JIXIAO) calibrate --model models/tagger
 
 # The evaluation protocol behind models/tagger/MODEL_CARD.md. Measured 2026-11-27 on a 2-core Xeon
 # with AVX-512/AMX: about 75 minutes (about 2.5-3 hours on the earlier AVX2-only EPYC).
