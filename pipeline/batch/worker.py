@@ -4,8 +4,9 @@ A worker process loads the components once (``init``) with its share of the core
 threads; ``annotate_one`` never raises: a failure becomes the record's error."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +26,23 @@ class Settings:
     min_confidence: Optional[float] = None        # the checker's threshold (None: configs/checking.yaml)
     disable_rules: tuple[str, ...] = ()           # tagger rules switched off
     no_rules: bool = False                        # the tagger's model and decoder only
+    # the output folder, when the worker can write it (local engine): records are then streamed
+    # to temporary files there instead of travelling back as strings (a 20 MB report's record
+    # is hundreds of MB of JSON)
+    staging: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Result:
     name: str      # output file stem
-    pretty: str    # <name>.json
-    line: str      # its records.jsonl line (no newline)
+    pretty: str    # <name>.json ("" when staged)
+    line: str      # its records.jsonl line (no newline; "" when staged)
     path: str      # source.path, for messages
     errors: tuple[str, ...] = ()   # "stage: message" of real (non-warning) errors
     warnings: tuple[str, ...] = ()  # "stage: message" of the record's warnings
+    # (pretty file, line file): the same two texts written by the worker to temporary files in
+    # the output folder (Settings.staging), for the store to rename and append
+    staged: Optional[tuple[str, str]] = None
 
 
 _COMPONENTS = None
@@ -91,15 +99,33 @@ def _has_surrogate(s: str) -> bool:
         return True
 
 
-def serialize(record, inp: Input) -> Result:
-    data = record.to_json_dict()
-    line = json.dumps(data, ensure_ascii=False)
-    if _has_surrogate(line):
-        data = _clean_surrogates(data)
-        line = json.dumps(data, ensure_ascii=False)
-    errors = tuple(f"{e['stage']}: {e['message']}" for e in data.get("errors", []))
-    warnings = tuple(f"{w['stage']}: {w['message']}" for w in data.get("warnings", []))
-    return Result(inp.out_name, json.dumps(data, ensure_ascii=False, indent=1), line, inp.display, errors, warnings)
+def serialize(record, inp: Input, staging: Optional[str] = None) -> Result:
+    """The record as its records.jsonl line and its indented file, written piece by piece
+    (``Record.json_pieces``): to two temporary files in ``staging`` when given, else to strings."""
+    from pipeline.batch.store import TMP_SUFFIX
+
+    errors = tuple(_clean_surrogates(f"{e.stage}: {e.message}") for e in record.errors)
+    warnings = tuple(_clean_surrogates(f"{w.stage}: {w.message}") for w in record.warnings)
+    pieces = record.json_pieces((None, 1), fix=_clean_surrogates)
+    if staging is None:
+        line, pretty = (io.StringIO(), io.StringIO())
+        for compact, indented in pieces:
+            line.write(compact)
+            pretty.write(indented)
+        return Result(inp.out_name, pretty.getvalue(), line.getvalue(), inp.display, errors, warnings)
+    base = os.path.join(staging, f"{inp.out_name}.{os.getpid()}")
+    pretty_file, line_file = f"{base}.json{TMP_SUFFIX}", f"{base}.line{TMP_SUFFIX}"
+    try:
+        with open(line_file, "w", encoding="utf-8") as line, open(pretty_file, "w", encoding="utf-8") as pretty:
+            for compact, indented in pieces:
+                line.write(compact)
+                pretty.write(indented)
+    except BaseException:
+        for f in (pretty_file, line_file):
+            with contextlib.suppress(OSError):
+                os.unlink(f)
+        raise
+    return Result(inp.out_name, "", "", inp.display, errors, warnings, staged=(pretty_file, line_file))
 
 
 def _stamp(record, inp: Input) -> None:
@@ -133,6 +159,6 @@ def annotate_one(inp: Input) -> Result:
         record = annotate_path(Path(inp.path), _COMPONENTS,
                                ReadLimits(max_bytes=int(settings.max_mb * 1024 * 1024)))
         _stamp(record, inp)
-        return serialize(record, inp)
+        return serialize(record, inp, settings.staging)
     except Exception as exc:  # noqa: BLE001 - annotate_path does not raise; this is the last guard
         return error_record(inp, "annotate", f"unexpected failure: {type(exc).__name__}: {exc}")
