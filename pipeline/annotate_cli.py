@@ -52,7 +52,7 @@ def summarize(records: Iterable[dict]) -> dict[str, int]:
 def _run(engine: str, todo, settings, workers: int, timeout: float):
     if engine == "ray":
         from pipeline.batch.ray_engine import run_ray
-        return run_ray(todo, settings, workers)
+        return run_ray(todo, settings, workers, timeout)
     from pipeline.batch.local import run_local
     return run_local(todo, settings, workers, timeout)
 

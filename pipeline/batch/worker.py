@@ -5,9 +5,11 @@ threads; ``annotate_one`` never raises: a failure becomes the record's error."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import io
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -30,6 +32,9 @@ class Settings:
     # to temporary files there instead of travelling back as strings (a 20 MB report's record
     # is hundreds of MB of JSON)
     staging: Optional[str] = None
+    # seconds per document enforced inside the worker (Ray actors: Ray has no per-task time
+    # limit; the local engine's pool kills and replaces the worker process instead)
+    time_limit: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,47 @@ def error_record(inp: Input, stage: str, message: str) -> Result:
     return serialize(record, inp)
 
 
+class DocumentTimeout(BaseException):
+    """Raised in the thread annotating a document when it passes its time limit. A
+    BaseException, so that no stage's ``except Exception`` takes it for that stage's failure."""
+
+
+def _raise_in(thread_id: int, exc: Optional[type]) -> None:
+    # CPython's PyThreadState_SetAsyncExc: the exception is raised in that thread at its next
+    # Python instruction (None clears one not raised yet)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: Optional[float]):
+    """Raise DocumentTimeout in the calling thread after ``seconds`` (wall clock). Ray Data
+    runs a map actor's function in a thread of its own, where no signal can reach, so a timer
+    thread raises the exception there asynchronously: it lands between two Python
+    instructions (regular expressions and torch hand back to Python often), the document's
+    work unwinds, and the worker goes on with the next document. Without a limit nothing is
+    armed."""
+    if not seconds:
+        yield
+        return
+    target, lock, state = threading.get_ident(), threading.Lock(), {"done": False}
+
+    def expire():
+        with lock:
+            if not state["done"]:
+                _raise_in(target, DocumentTimeout)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            _raise_in(target, None)   # an exception sent just now and not yet raised: cleared
+
+
 def annotate_one(inp: Input) -> Result:
     """In a worker started with ``init``: read, annotate, serialize one input."""
     from pipeline.annotate import annotate_path
@@ -156,9 +202,13 @@ def annotate_one(inp: Input) -> Result:
         return error_record(inp, "read", inp.problem)
     settings = _SETTINGS or Settings()
     try:
-        record = annotate_path(Path(inp.path), _COMPONENTS,
-                               ReadLimits(max_bytes=int(settings.max_mb * 1024 * 1024)))
+        with time_limit(settings.time_limit):
+            record = annotate_path(Path(inp.path), _COMPONENTS,
+                                   ReadLimits(max_bytes=int(settings.max_mb * 1024 * 1024)))
         _stamp(record, inp)
         return serialize(record, inp, settings.staging)
+    except DocumentTimeout:
+        return error_record(inp, "annotate", f"timed out after {settings.time_limit:g} s (--timeout): stopped "
+                                             "in its worker, which goes on; the document was not annotated")
     except Exception as exc:  # noqa: BLE001 - annotate_path does not raise; this is the last guard
         return error_record(inp, "annotate", f"unexpected failure: {type(exc).__name__}: {exc}")
