@@ -52,7 +52,7 @@ def summarize(records: Iterable[dict]) -> dict[str, int]:
 def _run(engine: str, todo, settings, workers: int, timeout: float):
     if engine == "ray":
         from pipeline.batch.ray_engine import run_ray
-        return run_ray(todo, settings, workers)
+        return run_ray(todo, settings, workers, timeout)
     from pipeline.batch.local import run_local
     return run_local(todo, settings, workers, timeout)
 
@@ -117,14 +117,17 @@ def register(app: typer.Typer) -> None:
             console.print(f"resuming: {len(inputs) - len(todo)} of {len(inputs)} documents already in {store.jsonl}")
         settings = Settings(model=str(model) if model else None, tag=tag, link=link, check=check, max_mb=max_mb,
                             threads=threads_per_worker(workers), min_confidence=min_confidence,
-                            disable_rules=tuple(disable_rule), no_rules=no_rules)
+                            disable_rules=tuple(disable_rule), no_rules=no_rules,
+                            # local workers stream records to files in the output folder; Ray actors
+                            # may run on machines that cannot write it, so their records travel back
+                            staging=str(store.folder.resolve()) if engine == "local" else None)
         shown = failed = 0
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                           console=console, disable=not console.is_terminal) as progress:
                 task = progress.add_task("annotating", total=len(todo))
                 for result in _run(engine, todo, settings, workers, timeout) if todo else ():
-                    store.write(result.name, result.pretty, result.line)
+                    store.write_result(result)
                     progress.advance(task)
                     if result.errors:
                         failed += 1

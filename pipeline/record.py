@@ -9,7 +9,8 @@ Absent facts are ``None`` or empty lists, never guessed values.
 """
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+import json
+from typing import Any, Callable, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -35,8 +36,36 @@ BUDGET_FIELDS = (
 ASSET_FIELDS = ("total", "current", "fixed_net", "intangible_net")
 
 
+class _SharedFieldNames(set):
+    """The names of the fields set at construction, one object shared by every instance built
+    with the same names (see ``_Model``); never changed in place."""
+    __slots__ = ()
+
+
+_SHARED_FIELD_NAMES: dict[frozenset, _SharedFieldNames] = {}
+
+
 class _Model(BaseModel):
+    """pydantic keeps, per instance, the set of the names of the fields given at construction
+    (``model_fields_set``): 730 bytes for a Link, about half of a giant record's memory
+    (hundreds of thousands of links, spans and cells). Instances built with the same names
+    share one set; an assignment to a field not in it gives the instance its own copy first,
+    so ``model_fields_set`` answers as before."""
     model_config = ConfigDict(extra="forbid")
+
+    def model_post_init(self, context: Any, /) -> None:
+        names = self.__pydantic_fields_set__
+        key = frozenset(names)
+        shared = _SHARED_FIELD_NAMES.get(key)
+        if shared is None:
+            shared = _SHARED_FIELD_NAMES.setdefault(key, _SharedFieldNames(names))
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        names = self.__pydantic_fields_set__
+        if type(names) is _SharedFieldNames and name not in names:
+            object.__setattr__(self, "__pydantic_fields_set__", set(names))
+        super().__setattr__(name, value)
 
 
 class Source(_Model):
@@ -282,6 +311,42 @@ class Record(_Model):
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
 
+    def json_pieces(self, indents: tuple[Optional[int], ...] = (None,),
+                    fix: Optional[Callable[[Any], Any]] = None) -> Iterator[tuple[str, ...]]:
+        """The text of ``json.dumps(self.to_json_dict(), ensure_ascii=False, indent=i)`` for each
+        i of ``indents``, in pieces (joined, the pieces are that text exactly): one top-level
+        field or one item of a list field at a time, so that a giant record (hundreds of
+        thousands of spans and links) is never held as one dict or one string besides itself.
+        ``fix(value)`` replaces a piece's value when its text cannot be encoded as UTF-8."""
+        def dump(value: Any, depth: int) -> tuple[str, ...]:
+            texts = [json.dumps(value, ensure_ascii=False, indent=i) for i in indents]
+            if fix is not None and not _encodable(texts[0]):
+                texts = [json.dumps(fix(value), ensure_ascii=False, indent=i) for i in indents]
+            # a nested value is the standalone text with every line pushed in (JSON strings hold
+            # no raw newline, so every newline is a line break of the layout)
+            return tuple(t if i is None or not depth else t.replace("\n", "\n" + " " * (i * depth))
+                         for t, i in zip(texts, indents))
+
+        def pad(depth: int) -> tuple[str, ...]:
+            return tuple("" if i is None else "\n" + " " * (i * depth) for i in indents)
+
+        yield tuple("{" for _ in indents)
+        for k, (name, field) in enumerate(type(self).model_fields.items()):
+            key = json.dumps(field.serialization_alias or field.alias or name, ensure_ascii=False)
+            sep = "" if k == 0 else ","
+            yield tuple(f"{sep}{' ' if i is None and k else ''}{p}{key}: " for i, p in zip(indents, pad(1)))
+            value = getattr(self, name)
+            if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                yield tuple("[" for _ in indents)
+                for n, item in enumerate(value):
+                    item_sep = tuple("" if not n else ("," if i is not None else ", ") for i in indents)
+                    text = dump(item.model_dump(mode="json", by_alias=True), 2)
+                    yield tuple(s + p + t for s, p, t in zip(item_sep, pad(2), text))
+                yield tuple(p + "]" for p in pad(1))
+            else:
+                yield dump(self.model_dump(mode="json", by_alias=True, include={name})[name], 1)
+        yield tuple(p + "}" for p in pad(0))
+
     def section_at(self, offset: int) -> Optional[Section]:
         """Innermost section containing offset."""
         best = None
@@ -299,6 +364,14 @@ class Record(_Model):
             path.append(sec)
             sec = by_id.get(sec.parent) if sec.parent else None
         return list(reversed(path))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 class SectionLookup:

@@ -50,9 +50,15 @@ def connect(cpus: int | None = None) -> None:
         ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
 
 
-def run_ray(inputs: Iterable[Input], settings: Settings, workers: int) -> Iterator[Result]:
-    """Results of ``inputs`` as Ray finishes them; known problems answered on the driver."""
+def run_ray(inputs: Iterable[Input], settings: Settings, workers: int, timeout: float | None = None) -> Iterator[Result]:
+    """Results of ``inputs`` as Ray finishes them; known problems answered on the driver.
+    ``timeout``: seconds per document, enforced in the actor (``worker.time_limit``): Ray
+    has no time limit per task, and killing an actor would reload the model."""
+    import dataclasses
+
     import ray
+
+    settings = dataclasses.replace(settings, time_limit=timeout)
 
     items = []
     for inp in inputs:

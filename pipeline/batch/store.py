@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -149,7 +150,7 @@ class OutputStore:
         store.repaired_bytes = repair_torn_tail(store.jsonl)
         if store.jsonl.exists():
             store._load(inputs or [])
-        store._fh = open(store.jsonl, "a", encoding="utf-8")
+        store._fh = open(store.jsonl, "ab")
         return store
 
     def _load(self, inputs: list[Input]) -> None:
@@ -207,7 +208,31 @@ class OutputStore:
     def write(self, name: str, pretty: str, line: str) -> None:
         """One finished document: its file first (atomic), then its line (flushed, fsynced)."""
         write_atomic(self.folder / f"{name}.json", pretty)
-        self._fh.write(line + "\n")
+        self._append_line(line.encode("utf-8"))
+
+    def write_staged(self, name: str, pretty_file: str, line_file: str) -> None:
+        """The same, from the two temporary files a worker wrote in this folder: the first is
+        renamed to the document's file, the second copied to the end of records.jsonl in blocks
+        (a giant record is never read into memory) and removed."""
+        os.replace(pretty_file, self.folder / f"{name}.json")
+        with open(line_file, "rb") as src:
+            self._append_line(src)
+        os.unlink(line_file)
+
+    def write_result(self, result) -> None:
+        """A worker's Result (pipeline.batch.worker), staged or as strings."""
+        if result.staged:
+            self.write_staged(result.name, *result.staged)
+        else:
+            self.write(result.name, result.pretty, result.line)
+
+    def _append_line(self, line) -> None:
+        """``line`` (bytes, or a binary file to copy) plus a newline, flushed and fsynced."""
+        if isinstance(line, bytes):
+            self._fh.write(line)
+        else:
+            shutil.copyfileobj(line, self._fh, 1 << 20)
+        self._fh.write(b"\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

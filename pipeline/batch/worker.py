@@ -4,9 +4,12 @@ A worker process loads the components once (``init``) with its share of the core
 threads; ``annotate_one`` never raises: a failure becomes the record's error."""
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
-import json
+import io
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -25,16 +28,26 @@ class Settings:
     min_confidence: Optional[float] = None        # the checker's threshold (None: configs/checking.yaml)
     disable_rules: tuple[str, ...] = ()           # tagger rules switched off
     no_rules: bool = False                        # the tagger's model and decoder only
+    # the output folder, when the worker can write it (local engine): records are then streamed
+    # to temporary files there instead of travelling back as strings (a 20 MB report's record
+    # is hundreds of MB of JSON)
+    staging: Optional[str] = None
+    # seconds per document enforced inside the worker (Ray actors: Ray has no per-task time
+    # limit; the local engine's pool kills and replaces the worker process instead)
+    time_limit: Optional[float] = None
 
 
 @dataclass(frozen=True)
 class Result:
     name: str      # output file stem
-    pretty: str    # <name>.json
-    line: str      # its records.jsonl line (no newline)
+    pretty: str    # <name>.json ("" when staged)
+    line: str      # its records.jsonl line (no newline; "" when staged)
     path: str      # source.path, for messages
     errors: tuple[str, ...] = ()   # "stage: message" of real (non-warning) errors
     warnings: tuple[str, ...] = ()  # "stage: message" of the record's warnings
+    # (pretty file, line file): the same two texts written by the worker to temporary files in
+    # the output folder (Settings.staging), for the store to rename and append
+    staged: Optional[tuple[str, str]] = None
 
 
 _COMPONENTS = None
@@ -91,15 +104,33 @@ def _has_surrogate(s: str) -> bool:
         return True
 
 
-def serialize(record, inp: Input) -> Result:
-    data = record.to_json_dict()
-    line = json.dumps(data, ensure_ascii=False)
-    if _has_surrogate(line):
-        data = _clean_surrogates(data)
-        line = json.dumps(data, ensure_ascii=False)
-    errors = tuple(f"{e['stage']}: {e['message']}" for e in data.get("errors", []))
-    warnings = tuple(f"{w['stage']}: {w['message']}" for w in data.get("warnings", []))
-    return Result(inp.out_name, json.dumps(data, ensure_ascii=False, indent=1), line, inp.display, errors, warnings)
+def serialize(record, inp: Input, staging: Optional[str] = None) -> Result:
+    """The record as its records.jsonl line and its indented file, written piece by piece
+    (``Record.json_pieces``): to two temporary files in ``staging`` when given, else to strings."""
+    from pipeline.batch.store import TMP_SUFFIX
+
+    errors = tuple(_clean_surrogates(f"{e.stage}: {e.message}") for e in record.errors)
+    warnings = tuple(_clean_surrogates(f"{w.stage}: {w.message}") for w in record.warnings)
+    pieces = record.json_pieces((None, 1), fix=_clean_surrogates)
+    if staging is None:
+        line, pretty = (io.StringIO(), io.StringIO())
+        for compact, indented in pieces:
+            line.write(compact)
+            pretty.write(indented)
+        return Result(inp.out_name, pretty.getvalue(), line.getvalue(), inp.display, errors, warnings)
+    base = os.path.join(staging, f"{inp.out_name}.{os.getpid()}")
+    pretty_file, line_file = f"{base}.json{TMP_SUFFIX}", f"{base}.line{TMP_SUFFIX}"
+    try:
+        with open(line_file, "w", encoding="utf-8") as line, open(pretty_file, "w", encoding="utf-8") as pretty:
+            for compact, indented in pieces:
+                line.write(compact)
+                pretty.write(indented)
+    except BaseException:
+        for f in (pretty_file, line_file):
+            with contextlib.suppress(OSError):
+                os.unlink(f)
+        raise
+    return Result(inp.out_name, "", "", inp.display, errors, warnings, staged=(pretty_file, line_file))
 
 
 def _stamp(record, inp: Input) -> None:
@@ -121,6 +152,47 @@ def error_record(inp: Input, stage: str, message: str) -> Result:
     return serialize(record, inp)
 
 
+class DocumentTimeout(BaseException):
+    """Raised in the thread annotating a document when it passes its time limit. A
+    BaseException, so that no stage's ``except Exception`` takes it for that stage's failure."""
+
+
+def _raise_in(thread_id: int, exc: Optional[type]) -> None:
+    # CPython's PyThreadState_SetAsyncExc: the exception is raised in that thread at its next
+    # Python instruction (None clears one not raised yet)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: Optional[float]):
+    """Raise DocumentTimeout in the calling thread after ``seconds`` (wall clock). Ray Data
+    runs a map actor's function in a thread of its own, where no signal can reach, so a timer
+    thread raises the exception there asynchronously: it lands between two Python
+    instructions (regular expressions and torch hand back to Python often), the document's
+    work unwinds, and the worker goes on with the next document. Without a limit nothing is
+    armed."""
+    if not seconds:
+        yield
+        return
+    target, lock, state = threading.get_ident(), threading.Lock(), {"done": False}
+
+    def expire():
+        with lock:
+            if not state["done"]:
+                _raise_in(target, DocumentTimeout)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            _raise_in(target, None)   # an exception sent just now and not yet raised: cleared
+
+
 def annotate_one(inp: Input) -> Result:
     """In a worker started with ``init``: read, annotate, serialize one input."""
     from pipeline.annotate import annotate_path
@@ -130,9 +202,13 @@ def annotate_one(inp: Input) -> Result:
         return error_record(inp, "read", inp.problem)
     settings = _SETTINGS or Settings()
     try:
-        record = annotate_path(Path(inp.path), _COMPONENTS,
-                               ReadLimits(max_bytes=int(settings.max_mb * 1024 * 1024)))
+        with time_limit(settings.time_limit):
+            record = annotate_path(Path(inp.path), _COMPONENTS,
+                                   ReadLimits(max_bytes=int(settings.max_mb * 1024 * 1024)))
         _stamp(record, inp)
-        return serialize(record, inp)
+        return serialize(record, inp, settings.staging)
+    except DocumentTimeout:
+        return error_record(inp, "annotate", f"timed out after {settings.time_limit:g} s (--timeout): stopped "
+                                             "in its worker, which goes on; the document was not annotated")
     except Exception as exc:  # noqa: BLE001 - annotate_path does not raise; this is the last guard
         return error_record(inp, "annotate", f"unexpected failure: {type(exc).__name__}: {exc}")

@@ -158,6 +158,20 @@ _OTHER_PART = re.compile(r"其他|其余|剩余")
 _NON_EXHAUSTIVE = re.compile(r"等|主要|部分|包括")
 
 
+_CLAUSE_MARKS = "，,。；;\n"
+
+
+def _clause_start(text: str, pos: int, window: int = 512) -> int:
+    """Just after the last clause mark before pos. Looked for in the window before pos first:
+    a mark that a text lacks (「;」) would otherwise be looked for back to the start of the text
+    for every amount, quadratic on a giant report. Found there, it is the same answer."""
+    lo = max(0, pos - window)
+    at = max(text.rfind(c, lo, pos) for c in _CLAUSE_MARKS)
+    if at < 0 and lo:
+        at = max(text.rfind(c, 0, lo) for c in _CLAUSE_MARKS)
+    return at + 1
+
+
 def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
     """「X万元，其中：A a万元、B b万元、其他 c万元」: the parts against the whole.
 
@@ -173,7 +187,7 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         m = _BREAKDOWN.match(after, lead.end())
         if not m:
             continue
-        clause_start = max(text.rfind(c, 0, total.start()) for c in "，,。；;\n") + 1
+        clause_start = _clause_start(text, total.start())
         clause = text[clause_start:total.start()]
         if _CHANGE.search(clause) or lex.previous_year.search(clause):
             continue

@@ -37,7 +37,11 @@ class Linker:
                 if key not in seen:
                     seen.add(key)
                     links.append(link)
-        return [link.model_copy(update={"id": f"{LINK_ID_PREFIX}{i + 1}"}) for i, link in enumerate(links)]
+        # numbered in place: the links are this call's own objects, and a copy of each would
+        # double the stage's memory on a giant report (hundreds of thousands of links)
+        for i, link in enumerate(links):
+            link.id = f"{LINK_ID_PREFIX}{i + 1}"
+        return links
 
     def set_annotations(self, record: Record, links: list[Link]) -> Record:
         """Replace the links this component made before; keep links from elsewhere (gold, people)."""

@@ -14,7 +14,7 @@ explains — a problem or cause → an indicator row that missed its target or l
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
@@ -69,6 +69,16 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
     places = {s.id: place_of(s, text, index) for s in problems + causes}
     kw = KeywordWeights(s.text for s in problems + causes)
     parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[c.id] for c in causes]) > 1
+    # Only problems near a cause can pair with it: they are taken from the problems sorted by
+    # start (a slice found by bisection, in the same order), so that a giant report costs
+    # linear time. A problem ends at most `longest` characters after its start.
+    starts = [p.start for p in problems]
+    longest = max(p.end - p.start for p in problems)
+    cause_ends = sorted(x.end for x in causes)
+
+    def starting_in(lo: int, hi: int) -> list[Span]:
+        return problems[bisect_left(starts, lo):bisect_right(starts, hi)]
+
     links: list[Link] = []
     for c in causes:
         pc = places[c.id]
@@ -77,18 +87,20 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
         collective = _has_marker(head, cfg["collective_markers"])
         if collective:
             at = pc.para_start + head.rfind(collective)
-            group = [p for p in problems if p.end <= at and
+            # a problem of the cause's paragraph starts in it; one ending within the window before
+            # `at` starts at most `longest` earlier
+            group = [p for p in starting_in(min(pc.para_start, at - cfg["window"] - longest), at) if p.end <= at and
                      (places[p.id].same_paragraph(pc) or 0 <= at - p.end <= cfg["window"])]
             # only problems after the previous cause (a new 究其原因 starts a new group)
-            earlier = [x.end for x in causes if x.end <= at]
-            group = [p for p in group if not earlier or p.start >= max(earlier)]
+            k = bisect_right(cause_ends, at)
+            group = [p for p in group if not k or p.start >= cause_ends[k - 1]]
             if group:
                 for p in group:
                     links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
                                       evidence=f"collective marker 「{collective}」 after {len(group)} problem(s)"))
                 continue
         best: tuple[float, Optional[Span], str] = (0.0, None, "")
-        for p in problems:
+        for p in starting_in(c.start - cfg["window"] - longest, c.end + cfg["window"]):   # the others: gap > window
             pp = places[p.id]
             gap = _gap(p, c)
             if gap > cfg["window"] or (p.start > c.start and not pp.same_paragraph(pc)):

@@ -55,9 +55,21 @@ def bigrams(text: str) -> Counter:
     return Counter(text[i:i + 2] for i in range(len(text) - 1))
 
 
+# The relations compare each item with its neighbours' items (pipeline.link.bounds), so the same
+# phrase comes back for hundreds of pairs in a row: its bigrams are counted once. Cached values
+# are never changed in place. The caches are bounded: a worker keeps them across documents.
+CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _bigram_counts(text: str) -> tuple[Counter, int]:
+    counts = bigrams(text)
+    return counts, sum(counts.values())
+
+
 def dice(a: str, b: str) -> float:
-    ba, bb = bigrams(a), bigrams(b)
-    total = sum(ba.values()) + sum(bb.values())
+    (ba, na), (bb, nb) = _bigram_counts(a), _bigram_counts(b)
+    total = na + nb
     return 2 * sum((ba & bb).values()) / total if total else 0.0
 
 
@@ -89,27 +101,33 @@ class KeywordWeights:
         docs = [set(bigrams(normalize(t))) for t in texts]
         self.n = max(len(docs), 1)
         self.df = Counter(g for d in docs for g in d)
+        # a text's bigram set and its summed weight, computed once per text (see CACHE_SIZE)
+        self._grams = lru_cache(maxsize=CACHE_SIZE)(self._weighted_grams)
 
     def weight(self, gram: str) -> float:
         return math.log(1 + self.n / (1 + self.df.get(gram, 0)))
 
+    def _weighted_grams(self, text: str) -> tuple[set[str], float]:
+        grams = set(bigrams(normalize(text)))
+        return grams, sum(self.weight(g) for g in grams)
+
     def overlap(self, a: str, b: str) -> float:
         """Weighted Dice of the two texts' bigram sets, in [0, 1]."""
-        ga, gb = set(bigrams(normalize(a))), set(bigrams(normalize(b)))
+        (ga, wa), (gb, wb) = self._grams(a), self._grams(b)
         if not ga or not gb:
             return 0.0
         shared = sum(self.weight(g) for g in ga & gb)
-        total = sum(self.weight(g) for g in ga) + sum(self.weight(g) for g in gb)
+        total = wa + wb
         return 2 * shared / total if total else 0.0
 
     def shared(self, a: str, b: str) -> list[str]:
-        return sorted(set(bigrams(normalize(a))) & set(bigrams(normalize(b))))
+        return sorted(self._grams(a)[0] & self._grams(b)[0])
 
     def coverage(self, a: str, b: str) -> float:
         """Shared weight over the smaller side's weight: a short name (人大立法经费) fully about a
         topic of a long row (坚持特色立法，…) scores by how much of the short side is shared."""
-        ga, gb = set(bigrams(normalize(a))), set(bigrams(normalize(b)))
+        (ga, wa), (gb, wb) = self._grams(a), self._grams(b)
         if not ga or not gb:
             return 0.0
         shared = sum(self.weight(g) for g in ga & gb)
-        return shared / min(sum(self.weight(g) for g in ga), sum(self.weight(g) for g in gb))
+        return shared / min(wa, wb)

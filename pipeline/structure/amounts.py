@@ -25,6 +25,7 @@ is money: one lexicon decides field names in prose and in cells.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
@@ -74,8 +75,33 @@ def _sentence_start(text: str, pos: int) -> int:
     return last.end() if last else lo
 
 
+class RangeSet:
+    """The union of (start, end) ranges, for many ``in_ranges`` questions about one text: each
+    answered by bisection (a scan of every table per amount is quadratic on a giant report).
+    Iterating gives the merged ranges, so a RangeSet is itself a list of ranges."""
+
+    def __init__(self, ranges):
+        merged: list[list[int]] = []
+        for s, e in sorted((s, e) for s, e in ranges if s < e):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect_right(self._starts, pos) - 1
+        return k >= 0 and pos < self._ends[k]
+
+    def __iter__(self):
+        return iter(zip(self._starts, self._ends))
+
+
 def in_ranges(pos: int, ranges) -> bool:
     """Whether pos lies in one of the (start, end) ranges (tables, mostly)."""
+    if isinstance(ranges, RangeSet):
+        return pos in ranges
     return any(s <= pos < e for s, e in ranges)
 
 
@@ -99,6 +125,7 @@ def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -
 def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> list[Amount]:
     """Every money amount outside the skipped ranges (tables), in order, with its field and scope."""
     lex = load_lexicon()
+    skip = skip if isinstance(skip, RangeSet) else RangeSet(skip)
     out: list[Amount] = []
     prev_end = 0
     for m in MONEY.finditer(text):
@@ -152,7 +179,14 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
             marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
             at = marks[-1] if marks else term_at
-            whole = next((a.field for a in reversed(out) if sentence_start <= a.start and a.end <= at and a.field), None)
+            # amounts start in text order: the scan back stops at the sentence's start
+            whole = None
+            for a in reversed(out):
+                if a.start < sentence_start:
+                    break
+                if a.end <= at and a.field:
+                    whole = a.field
+                    break
         out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also))
     return out
 
@@ -222,6 +256,7 @@ def _stated(text: str, a: Amount) -> StatedValue:
 def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False) -> dict[str, StatedValue]:
     """Budget fields stated in prose: the first statement of each field, in the unit's own scope.
     one_project: the report is about one project, whose forms have terms of their own (到位资金)."""
+    skip = RangeSet(skip)
     lex = load_lexicon()
     amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
@@ -402,6 +437,7 @@ class ProseProject:
 
 
 def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProseProject]:
+    skip = RangeSet(skip)
     lex = load_lexicon()
     out: list[ProseProject] = []
     for pp in _project_pairs(text):

@@ -26,7 +26,7 @@ import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import torch
@@ -63,7 +63,7 @@ class ModelOutput:
     tag probabilities and the heading source the rules read."""
     text: str
     regions: list[Region]
-    probs: list[np.ndarray]
+    probs: Iterable[np.ndarray]   # one per region, in order; predict_text passes a generator
     headings_for: HeadingsFor | None
 
 
@@ -257,7 +257,11 @@ class Tagger:
     def predict_text(self, text: str, headings_for: HeadingsFor | None = None, tables=None) -> list[SpanPrediction]:
         """Spans for a cleaned text with the given headings and tables (none: no heading context;
         pipeline.tag.structured.structure_for gives them for a bare text)."""
-        return self.decode(self.forward(text, headings_for, tables))
+        # the probabilities stream from the model into the decoder, PROBS_CHUNK_CHARS of regions at
+        # a time: a 20 MB report never holds them all (21 floats a character: 750 MB)
+        regions = find_regions(text, tables, self.args.min_cell_hanzi)
+        probs = (p for _, p in self._region_probs_in_chunks(text, regions, headings_for))
+        return self.decode(ModelOutput(text, regions, probs, headings_for))
 
     def predict(self, record: Record, headings_for: HeadingsFor | None = None) -> list[SpanPrediction]:
         """Spans for record.text, read with the record's sections and tables (the structure

@@ -91,3 +91,28 @@ def test_repeated_lines_of_an_older_run_are_dropped(tmp_path):
     store = OutputStore.open(tmp_path / "out", inputs=inputs)
     store.close()
     assert len(list(iter_records(store.jsonl))) == 1
+
+
+def test_staged_record_is_the_same_as_the_strings_and_leaves_no_temporary_file(tmp_path):
+    """A local worker streams its record to two temporary files in the output folder; the store
+    renames one and appends the other: the same bytes as a record sent back as strings."""
+    from pipeline.batch.worker import serialize
+    from pipeline.record import ErrorEntry, Record, Source, Span
+
+    inputs = inputs_in(tmp_path, n=1)
+    rec = Record(doc_id=sha(inputs[0].path), source=Source(path=inputs[0].display, format="txt", resolved=inputs[0].resolved),
+                 text="文本0", spans=[Span(id="m1", label="PROBLEM", start=0, end=2, text="文本")],
+                 errors=[ErrorEntry(stage="tag", message="示例")])
+    as_strings, staged_store = OutputStore.open(tmp_path / "strings"), OutputStore.open(tmp_path / "staged")
+    plain = serialize(rec, inputs[0])
+    as_strings.write_result(plain)
+    staged = serialize(rec, inputs[0], staging=str(staged_store.folder))
+    assert staged.staged and not staged.line and staged.errors == plain.errors == ("tag: 示例",)
+    staged_store.write_result(staged)
+    as_strings.close()
+    staged_store.close()
+    for name in ("records.jsonl", f"{inputs[0].out_name}.json"):
+        assert (tmp_path / "staged" / name).read_bytes() == (tmp_path / "strings" / name).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "staged").iterdir()) == sorted(["records.jsonl", f"{inputs[0].out_name}.json"])
+    assert json.loads((tmp_path / "staged" / "records.jsonl").read_text(encoding="utf-8")) == rec.to_json_dict()
+    assert OutputStore.open(tmp_path / "staged").is_done(inputs[0])

@@ -1,0 +1,34 @@
+"""Record models share one fields-set per set of names (memory), and still answer model_fields_set right."""
+import copy
+import pickle
+
+from pipeline.record import Link, Span
+
+
+def _link(n: int) -> Link:
+    return Link(id="", from_=f"m{n}", to=f"i{n}", relation="explains")
+
+
+def test_instances_built_with_the_same_fields_share_one_set():
+    a, b = _link(1), _link(2)
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__
+    assert a.model_fields_set == {"id", "from_", "to", "relation"}
+    assert Span(id="m1", label="PROBLEM", start=0, end=1, text="问").__pydantic_fields_set__ is not a.__pydantic_fields_set__
+
+
+def test_assigning_a_new_field_does_not_change_the_other_instances():
+    a, b = _link(1), _link(2)
+    a.agree = True
+    assert a.model_fields_set == {"id", "from_", "to", "relation", "agree"}
+    assert b.model_fields_set == {"id", "from_", "to", "relation"}
+    b.id = "link-2"                       # already set: still shared, unchanged
+    assert b.__pydantic_fields_set__ is _link(3).__pydantic_fields_set__
+    c = b.model_copy(update={"score": 0.5})
+    assert "score" in c.model_fields_set and "score" not in b.model_fields_set and "score" not in _link(4).model_fields_set
+
+
+def test_copies_and_pickles_keep_the_fields():
+    a = _link(1)
+    a.agree = False
+    for other in (copy.deepcopy(a), pickle.loads(pickle.dumps(a))):
+        assert other == a and other.model_fields_set == a.model_fields_set
