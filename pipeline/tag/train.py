@@ -218,6 +218,9 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     tokenizer = build_tokenizer()
     encoder = CharEncoder(tokenizer)
 
+    # the commit whose generator and data made this model: taken before training, since the
+    # working tree may move on during a long run
+    commit = git_commit()
     t0 = time.perf_counter()
     if examples is None:
         examples = collect_examples(data_args)
@@ -279,7 +282,6 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     tokenizer.save_pretrained(out_dir)
     (out_dir / "label_map.json").write_text(json.dumps({"scheme": labels.scheme, "tags": tags},
                                                        ensure_ascii=False, indent=1), encoding="utf-8")
-    commit = git_commit()
     version = f"tagger-{commit}-{weights_digest(out_dir)}"
     summary = {
         "model_version": version, "commit": commit, "seed": train_args.seed,
