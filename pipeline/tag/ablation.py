@@ -26,6 +26,7 @@ from typing import Callable
 
 from pipeline.annotate import Components, annotate_path, expand_inputs
 from pipeline.record import Record
+from pipeline.script import to_simplified
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
 from pipeline.tag.structured import structure_for
@@ -54,7 +55,10 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
     records = [annotate_path(p, Components()) for p in expand_inputs([docs])]
     outputs: list[tuple[Record, ModelOutput | None]] = []
     for rec in records:
-        out = (tagger.forward(rec.text, headings_from_record(rec), rec.tables or None) if _taggable(rec) else None)
+        # the model reads a traditional-character report through its simplified twin, as in
+        # `jixiao annotate` (pipeline.script: same length, so the offsets hold for both)
+        text = to_simplified(rec.text) or rec.text
+        out = (tagger.forward(text, headings_from_record(rec), rec.tables or None) if _taggable(rec) else None)
         outputs.append((rec, out))
     say(f"devset: {len(records)} documents structured and read by the model")
     scores = {}
@@ -63,10 +67,11 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
             folder = Path(tmp) / name.strip("-")
             folder.mkdir()
             for rec, out in outputs:
-                spans = [{"label": p.label, "start": p.start, "end": p.end, "text": p.text}
-                         for p in (tagger.decode(out, rules) if out is not None else [])]
-                # a table's spans (source "table") stay, as in set_annotations
-                spans += [s.model_dump() for s in rec.spans if s.source not in ("model", "rule")]
+                # the spans a record gets from these predictions, as `jixiao annotate` writes them
+                # (set_annotations: a table's spans stay, a prediction repeating one is dropped)
+                preds = tagger.decode(out, rules) if out is not None else []
+                tagged = tagger.set_annotations(rec.model_copy(update={"spans": list(rec.spans)}), preds)
+                spans = [{"label": s.label, "start": s.start, "end": s.end, "text": s.text} for s in tagged.spans]
                 stem = Path(rec.source.path).name.split(".")[0]
                 (folder / f"{stem}.json").write_text(json.dumps(
                     {"source": {"path": rec.source.path}, "text": rec.text, "spans": spans}, ensure_ascii=False),

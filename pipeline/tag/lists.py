@@ -15,10 +15,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.tag.decode import DecodedSpan
 from pipeline.lexicon import CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, SENTENCE, is_count
 from pipeline.tag.regions import title_kind
-from pipeline.tag.span_rules import strip_label_lead
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
 
@@ -127,17 +125,6 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
                             min_share: float = 0.5, under_functions=None) -> list:
     """``complete_lists`` for FUNCTION; ``under_functions(pos)``: a 职责/职能 heading is above."""
     return complete_lists(text, spans, make_span, "FUNCTION", min_tagged, min_share, under_functions)
-
-
-def complete_measure_lists(text: str, spans: list, make_span, min_tagged: int = 2, min_share: float = 0.5) -> list:
-    """``complete_lists`` for MEASURE: a numbered list of measures (「1、完善相关制度，推进制度落实。
-    2、细化预算编制……」) whose other items are MEASURE gives an untagged item the same label; the
-    section gate has already removed MEASUREs from descriptive sections, so a list reaching the
-    share is one of measures. A lead such as 建议 stays outside the span (decode.strip_label_lead)."""
-    def make_measure(a: int, b: int, score: float):
-        kept = strip_label_lead(text, DecodedSpan(a, b, "MEASURE", score))
-        return make_span(kept.start, kept.end, score)
-    return complete_lists(text, spans, make_measure, "MEASURE", min_tagged, min_share)
 
 
 # ---------------------------------------------------------------- counted clauses of one sentence

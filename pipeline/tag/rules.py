@@ -12,11 +12,14 @@ regions and headings), by the rule's stage:
 - ``span``: per region, on the decoder's spans, before the score floor: shaping spans to the
   spec (pipeline.tag.span_rules);
 - ``region``: per region, after the score floor: the section gate (pipeline.tag.section_gate);
-- ``document``: over all of a document's spans: list and counted-clause completion
-  (pipeline.tag.lists), measures sections (pipeline.tag.measure_sections).
+- ``document``: over all of a document's spans: function-list and counted-clause completion
+  (pipeline.tag.lists).
 
-Two rules that did not help on the development set were removed: row completion of
-偏差原因 / 改进措施 row cells and title-only duties (models/tagger/eval/rules-ablation-before-removal.md).
+Rules that did not help on the development set were removed: row completion of 偏差原因 /
+改进措施 row cells and title-only duties (models/tagger/eval/rules-ablation-before-removal.md);
+measure-list completion and measures-section completion, which changed nothing on the development
+set or the seeds once the model was trained on the generator of 24380dc (rules-ablation.md of
+tagger-30cd2fa-3c5d6c5919).
 
 configs/tagger.yaml (``rules:``) lists the rules in the order they run, each with its
 parameters; a rule may be listed more than once (relabel_by_form runs before and after the
@@ -39,8 +42,7 @@ import numpy as np
 import yaml
 
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
-from pipeline.tag.lists import complete_function_lists, complete_measure_lists, complete_workload_clauses
-from pipeline.tag.measure_sections import complete_measure_sections
+from pipeline.tag.lists import complete_function_lists, complete_workload_clauses
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
 from pipeline.tag import span_rules as sr
 from pipeline.tag.section_gate import DocumentGate
@@ -214,26 +216,6 @@ def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: 
     return spans + complete_function_lists(
         ctx.text, spans, lambda a, b, score: DecodedSpan(a, b, "FUNCTION", round(score, 4)),
         min_tagged, min_share, under_functions=under)
-
-
-@register("measure_lists", "document")
-def _measure_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: int = 2,
-                   min_share: float = 0.5) -> list[DecodedSpan]:
-    """Untagged items of a numbered list whose other items are MEASURE."""
-    return spans + complete_measure_lists(
-        ctx.text, spans, lambda a, b, score: DecodedSpan(a, b, "MEASURE", round(score, 4)), min_tagged, min_share)
-
-
-@register("measure_sections", "document")
-def _measure_sections(ctx: DocumentContext, spans: list[DecodedSpan], min_chars: int = 8,
-                      score: float = 0.5) -> list[DecodedSpan]:
-    """Untagged imperative sentences under a measures heading become MEASURE."""
-    if ctx.gate is None:
-        return spans
-    gate = ctx.gate
-    return spans + complete_measure_sections(
-        ctx.text, ctx.regions, spans, lambda a, b, r: gate.kinds(a, b, r)[0],
-        lambda a, b, s: DecodedSpan(a, b, "MEASURE", round(s, 4)), min_chars, score)
 
 
 @register("workload_clauses", "document")

@@ -11,9 +11,8 @@ each only where a stored agreement measurement allows; else fp32, the reference)
 probabilities merged across overlapping windows → span-first constrained Viterbi and
 the language rules, named and configured in configs/tagger.yaml (pipeline.tag.rules): span
 shaping (pipeline.tag.span_rules), then, after the score floor, the structure rules: section
-gate (pipeline.tag.section_gate), function
-and measure list consistency and counted clauses beside a WORKLOAD (pipeline.tag.lists),
-measures sections (pipeline.tag.measure_sections) → WORKLOAD parts (pipeline.tag.workload).
+gate (pipeline.tag.section_gate), function list consistency and counted clauses beside a
+WORKLOAD (pipeline.tag.lists) → WORKLOAD parts (pipeline.tag.workload).
 
 The tagger reads the structured record (its sections and tables): it never runs the structure
 stage. ``forward`` (the model) is separate from ``decode`` (decoder and rules), so the rules

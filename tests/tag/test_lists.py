@@ -1,5 +1,5 @@
 """List consistency for functions (pipeline.tag.lists), on our own text."""
-from pipeline.tag.lists import complete_function_lists, complete_measure_lists, item_lists, numbered_items
+from pipeline.tag.lists import complete_function_lists, item_lists, numbered_items
 
 from tag_markup import S
 
@@ -61,21 +61,6 @@ def test_under_a_duties_heading_two_tagged_items_complete_a_long_list():
     elsewhere = complete_function_lists(text, spans, make, under_functions=lambda pos: False)
     assert elsewhere == []
     assert complete_function_lists(text, spans[:1], make, under_functions=lambda pos: True) == []  # one is too few
-
-
-def test_the_untagged_item_of_a_list_of_measures_becomes_a_measure():
-    text = ("（二）改进措施\n1、建议完善档案借阅登记制度。\n2、加快馆藏档案数字化进度。\n"
-            "3、加强库房安全巡查，及时更换老化设施。\n4、组织业务骨干参加专题培训。\n")
-    spans = []
-    for phrase in ("加快馆藏档案数字化进度", "加强库房安全巡查，及时更换老化设施", "组织业务骨干参加专题培训"):
-        a = text.index(phrase)
-        spans.append(S(a, a + len(phrase), "MEASURE", 0.8))
-    make = lambda a, b, sc: S(a, b, "MEASURE", sc)  # noqa: E731
-    added = complete_measure_lists(text, spans, make)
-    assert [(text[s.start:s.end], s.score) for s in added] == [("完善档案借阅登记制度", 0.8)]  # 建议 outside
-    assert complete_measure_lists(text, spans[:1], make) == []           # one of four: not a list of measures
-    as_problems = [S(s.start, s.end, "PROBLEM", 0.8) for s in spans]
-    assert complete_measure_lists(text, as_problems, make) == []
 
 
 def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
