@@ -100,6 +100,10 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
         if not per_query:
             continue
         parts = [q for q in per_query if q != activity]
+        if len(parts) >= 2 and len({id(max(per_query[q], key=lambda x: x[0])[1]) for q in parts}) < len(parts):
+            # two parts that name the same row are one activity cut at a 、 inside it
+            # (「经验做法被省、市有关部门推广」): no list of parts, no sum
+            parts = [activity] if activity in per_query else [max(parts, key=lambda q: max(x for x, _ in per_query[q]))]
         if len(parts) >= 2:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}

@@ -87,7 +87,15 @@ _DATE_LINE = re.compile(rf"^[ \t\u3000]*(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{
                         rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*日[ \t\u3000]*$", re.M)
 _SIGNATURE_TAIL = 1500   # the signature block closes the report
 _FIGURES = re.compile(r"[\s\d.．%分]*")  # the figures that follow in a table row, up to the first word
-_TOTAL_SCORE = re.compile(rf"(?:总分|综合得分|总得分|自评得分|自评总分|评价得分|综合评分|整体支出绩效得分)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+
+
+def _wrappable(*words: str) -> str:
+    """Words as PDF text extraction may leave them: a line break between any two characters."""
+    return "|".join("\n?".join(map(re.escape, w)) for w in words)
+
+
+_TOTAL_SCORE = re.compile(rf"(?:{_wrappable('总分', '综合得分', '总得分', '自评得分', '自评总分', '评价得分', '综合评分', '整体支出绩效得分')})"
+                          rf"\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 _SCALE_BOUND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|至|到|[~～\-－—]|的为|为[\"“「]?(?:优|良|中|合格|差|不合格))")
 # 「总分100分，实际得分98.08分」: after a bound of 100, the score the same sentence goes on to state
 _SCORE_AFTER_BOUND = re.compile(rf"[^。；;\n]{{0,20}}?(?:得分|得|计)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分")

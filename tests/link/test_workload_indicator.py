@@ -43,6 +43,15 @@ def test_count_below_the_sum_of_lower_bounds_contradicts():
     assert len(links) == 2 and all(lk.agree is False for lk in links)
 
 
+def test_a_list_comma_inside_one_activity_is_no_list_of_rows():
+    """「…被省、市有关部门推广1项」: both halves name the same row, so the count is that row's alone."""
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "经验材料被省、市有关部门推广2项", "w"), "。")
+    b.indicator_table([("经验材料被省、市有关部门推广数", 5, "≥1项", "2项", 5)])
+    links = workload_indicator.predict(b.build())
+    assert links and all(lk.agree is True and "sum over" not in lk.evidence for lk in links)
+
+
 def test_unrelated_activity_and_rate_rows_are_not_linked():
     b = RecordBuilder()
     b.para(S("WORKLOAD", "组织立法调研8次", "w1"), "，", S("WORKLOAD", "开展满意度测评2次", "w2"), "。")

@@ -197,3 +197,10 @@ def test_the_project_a_title_names_without_the_unit_the_year_or_a_level():
         assert name == "乡村道路养护" == (title + "\n")[start:end], title
     for title in ("2023年度市级项目支出绩效自评报告", "2023年度某县交通运输局项目支出绩效自评报告", "2023年度部门预算项目支出绩效自评表"):
         assert find_title_project(title + "\n正文。\n", unit) is None, title
+
+
+def test_a_total_score_broken_over_two_lines_by_pdf_extraction_is_read():
+    from pipeline.structure.prose_facts import find_total_score
+    text = "对照评价指标逐项打分，2023年度部门整体支出绩效自评得\n分96.40分，评价等级为“优”。"
+    assert find_total_score(text) == 96.4
+    assert find_total_score("自评得分\n90分（含）以上为优。") is None   # the scale, wrapped or not

@@ -10,7 +10,7 @@ from pipeline import MODELS_DIR, PROJECT_ROOT
 from pipeline.cli import app
 
 runner = CliRunner()
-GOOD = PROJECT_ROOT / "examples" / "county_education_bureau_2022.txt"
+GOOD = PROJECT_ROOT / "examples" / "district_market_regulation_2020.txt"  # an example some rules act on
 pytestmark = pytest.mark.skipif(not (MODELS_DIR / "tagger" / "config.json").exists(), reason="no shipped model")
 
 
