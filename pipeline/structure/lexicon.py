@@ -53,11 +53,7 @@ class Lexicon:
 
     def column_role(self, header: str) -> Optional[str]:
         """The role of a table column from its header cell (年初预算数 → initial, 执行率 → execution_rate)."""
-        h = "".join(header.split())
-        for role, words in self.column_roles:
-            if any(w in h for w in words):
-                return role
-        return None
+        return _column_role(self.column_roles, "".join(header.split()))
 
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
@@ -97,6 +93,15 @@ def _fields(block: dict) -> tuple[FieldTerms, ...]:
 
 def _any_term(fields: tuple[FieldTerms, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?P<{f.key}>{f.pattern.pattern})" for f in fields))
+
+
+@lru_cache(maxsize=4096)
+def _column_role(column_roles: tuple, h: str) -> Optional[str]:
+    # every row of every table asks for the roles of its short cells: the same few hundred words
+    for role, words in column_roles:
+        if any(w in h for w in words):
+            return role
+    return None
 
 
 @lru_cache(maxsize=1)
