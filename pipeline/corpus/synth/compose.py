@@ -359,7 +359,7 @@ def method_paragraph(rng: random.Random) -> str:
     return "。".join(sentences) + "。"
 
 
-def management_paragraph(rng: random.Random, workloads: list[Workload] = ()) -> Fragment:
+def management_paragraph(rng: random.Random, workloads: tuple[Workload, ...] | list[Workload] = ()) -> Fragment:
     """Controls already in place, described: O text whose verbs (执行, 实行, 健全 …) look like
     a MEASURE's, so the model must read the section and tense, not the verb alone; the
     housekeeping counted in the year (实施政府采购项目9个) is WORKLOAD there too."""

@@ -323,12 +323,14 @@ def _cause_frags(d: Doc, p: ProblemItem) -> Fragment:
     return frag
 
 
-def _bridged_measure(d: Doc, m: MeasureItem) -> Fragment:
+def _bridged_measure(d: Doc, m: MeasureItem, bridge: bool = True) -> Fragment:
     """A measure written after its problem in the same paragraph: 「下一步将…。」, the lead
-    outside the span; an elaboration's actions follow as sentences of their own."""
+    outside the span; an elaboration's actions follow as sentences of their own. bridge=False:
+    the measure follows a 「针对…的问题，」 frame, which is its lead (the bridge is drawn all the
+    same, so that a document's random stream does not depend on the frame)."""
     rng = d.rng
-    frag: Fragment = [Piece(rng.choice(compose.phrases()["domain"]["measure_bridges"])), Piece(_advice(rng)),
-                      Piece(m.title, "MEASURE", m.key), Piece("。")]
+    lead = rng.choice(compose.phrases()["domain"]["measure_bridges"])
+    frag: Fragment = [Piece(lead if bridge else ""), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key), Piece("。")]
     for key, action in m.actions[:rng.choice((0, 0, 1, 2))]:
         frag += [Piece(rng.choice(("", "同时", "并"))), Piece(action, "MEASURE", key), Piece("。")]
     return frag
@@ -359,7 +361,7 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
             if p.measure and not p.causes and rng.random() < 0.4:
                 pre, post = rng.choice(ph["domain"]["problem_frames"]).split("{problem}")
                 frag += [Piece(pre), Piece(p.text, "PROBLEM", p.key), Piece(post)]
-                frag += _bridged_measure(d, p.measure)[1:]
+                frag += _bridged_measure(d, p.measure, bridge=False)
                 used.add(p.measure.key)
                 paragraph(d, frag)
                 continue
