@@ -33,7 +33,8 @@ BUDGET_FIELDS = (
     "execution_rate", "balance", "income", "fiscal_appropriation_income", "other_income",
     "expenditure", "basic_expenditure", "project_expenditure",
 )
-ASSET_FIELDS = ("total", "current", "fixed_net", "intangible_net")
+# fixed / intangible: the figure as printed under the bare name, without 净值 (configs/facts.yaml)
+ASSET_FIELDS = ("total", "current", "fixed_net", "intangible_net", "fixed", "intangible")
 
 
 class _SharedFieldNames(set):

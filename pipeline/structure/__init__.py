@@ -12,7 +12,7 @@ import re
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import (ProseProject, find_assets, find_budget, find_prose_projects, in_ranges,
+from pipeline.structure.amounts import (ProseProject, add_printed_bare, find_assets, find_budget, find_prose_projects, in_ranges,
                                         read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
@@ -74,6 +74,7 @@ def structure_into(record: Record, cleaned: Cleaned,
     record.assets = find_assets(text, line_ranges)
     for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
         record.assets.setdefault(field_name, sv)
+    add_printed_bare(record.assets)
     _add_prose_projects(prose_projects, record)
     record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
     if not record.indicators:

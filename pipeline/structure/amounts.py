@@ -336,6 +336,15 @@ def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue
     return out
 
 
+def add_printed_bare(assets: dict[str, StatedValue]) -> None:
+    """A net field's figure whose statement lacks the 净值 qualifier (「固定资产2,309.73万元」) is
+    also the bare field's (fixed), as printed; 「固定资产净值…」 is the net field's only."""
+    for net, bare, qualifier in load_lexicon().asset_printed_bare:
+        sv = assets.get(net)
+        if sv is not None and bare not in assets and not qualifier.search(sv.text):
+            assets[bare] = sv
+
+
 # ---------------------------------------------------------------- key–value cells
 # Inside a table a field's figure follows its key cell: 「上年结转金额 (万元)\t14.56」,
 # 「基本支出总额\t1470.85」, 「年初预算数：85.00」. The key is a lexicon term, then at most a

@@ -47,6 +47,8 @@ class Lexicon:
     unit_statement: re.Pattern
     unit_scale: dict[str, float]
     name_joints: str = ""
+    # (net field, bare field, qualifier): a net field's figure printed without its qualifier
+    asset_printed_bare: tuple[tuple[str, str, re.Pattern], ...] = ()
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
@@ -126,6 +128,7 @@ def load_lexicon() -> Lexicon:
         unit_statement=re.compile(cfg["money_unit_statement"]),
         unit_scale={k: float(v) for k, v in cfg["money_units"].items()},
         name_joints=cfg.get("name_joints", ""),
+        asset_printed_bare=tuple((net, bare, re.compile(q)) for net, (bare, q) in cfg.get("asset_printed_bare", {}).items()),
     )
 
 

@@ -123,3 +123,16 @@ def test_a_prose_project_name_may_hold_a_bracketed_part():
     got = [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])]
     assert got == [("社区服务中心（站）运行项目", 60.0, 58.0), ("道路养护项目", 40.0, 40.0)]
     assert text[find_prose_projects(text, [])[0].start:].startswith("社区服务中心")
+
+
+def test_an_asset_printed_without_its_net_qualifier_is_kept_as_printed_too():
+    from pipeline.annotate import structure_text
+    head = "某市档案馆2022年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+    bare = structure_text(head + "年末资产总额500.00万元，其中流动资产120.00万元，固定资产360.00万元，无形资产20.00万元。\n")
+    a = {k: v.value for k, v in bare.assets.items()}
+    # the bare name fills the bare field (as printed) and the contract's net field (its usual reading)
+    assert (a["fixed"], a["fixed_net"], a["intangible"], a["intangible_net"]) == (360.0, 360.0, 20.0, 20.0)
+    assert bare.assets["fixed"].text.startswith("固定资产360.00")
+    net = structure_text(head + "年末资产总额500.00万元，其中固定资产净值360.00万元，无形资产净值20.00万元。\n")
+    # printed with 净值 it is the net figure only: nobody printed a bare fixed-asset figure
+    assert {"fixed_net", "intangible_net"} <= set(net.assets) and not {"fixed", "intangible"} & set(net.assets)
