@@ -60,9 +60,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def search(
-        query: str = typer.Argument("", help="words to find: each must match, at least in part (its bigrams); the whole word ranks first. Empty: filters only"),
+        query: str = typer.Argument("", help="words to find: each must match, at least in part (its bigrams) or in another wording (configs/search/synonyms.yaml); the whole word ranks first. Empty: filters only"),
         index_dir: Path = typer.Option(..., "--index", help="index folder"),
-        label: Optional[str] = typer.Option(None, "--label", help="span label (FUNCTION WORKLOAD PROBLEM CAUSE MEASURE)"),
+        label: Optional[str] = typer.Option(None, "--label", help="span label (FUNCTION WORKLOAD PROBLEM CAUSE MEASURE); PROBLEM also finds CAUSE spans ranked lower, and CAUSE PROBLEM"),
+        exact_label: bool = typer.Option(False, "--exact-label", help="with --label: that label only"),
         year: Optional[int] = typer.Option(None, "--year"),
         unit: Optional[str] = typer.Option(None, "--unit", help="part of the unit name"),
         region: Optional[str] = typer.Option(None, "--region", help="part of the region"),
@@ -85,7 +86,8 @@ def register(app: typer.Typer) -> None:
         except (ValueError, OSError) as exc:
             Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2)
-        f = Filters(label=label, year=year, unit=unit, region=region, kind=kind, has_findings=has_findings, entry=entry)
+        f = Filters(label=label, year=year, unit=unit, region=region, kind=kind, has_findings=has_findings, entry=entry,
+                    exact_label=exact_label)
         hits = run_search(ix, query, f, limit)
         counts = facets(ix, query, f) if show_facets else None
         if as_json:

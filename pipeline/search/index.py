@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from pipeline.search.schema import WHITESPACE, BadRecord, build_schema, entries, to_document, validate
 
 META_FILE = "jixiao-search.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: doc_key (a fast field ranking reads)
 DEFAULT_ANALYZER = "bigram"  # chosen by measurement: README "Search", pipeline.search.relevance
 
 

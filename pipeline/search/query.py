@@ -2,9 +2,16 @@
 
 A query is split at whitespace into terms; every term must match. A term matches an entry
 when any of its analysed terms (bigrams or words) occurs in the entry's text or context
-(section title, linked indicator names); the whole term as a phrase scores higher
-(PHRASE_BOOST), as do text matches over context matches. BM25 ranks. Filters restrict
-without scoring. ``search`` is what ``jixiao search`` prints; ``facets`` counts values.
+(section title, linked indicator names), or another wording of it does (a phrase of
+configs/search/synonyms.yaml, SYNONYM_BOOST of the term's own weight); the whole term as a
+phrase scores higher (PHRASE_BOOST), as do text matches over context matches. BM25 ranks,
+and a hit also scores how much its document is about the query (DOC_WEIGHT times the BM25 of
+the query's phrases on the document's whole text): a passage of a report about 食堂 ranks
+above a like passage of a report that names it once. Filters restrict without scoring, but
+for a label: PROBLEM also admits CAUSE spans and CAUSE PROBLEM ones, ranked lower
+(NEAR_LABELS; ``Filters.exact_label`` turns it off), so a search does not hinge on the
+tagger's choice between the two. ``search`` is what ``jixiao search`` prints; ``facets``
+counts values.
 """
 from __future__ import annotations
 
@@ -15,10 +22,18 @@ from typing import Any, Optional
 
 from pipeline.search.analysis import fields_of, terms
 from pipeline.search.index import SearchIndex
+from pipeline.search.synonyms import variants
 
 PHRASE_BOOST = 3.0    # the query term as written, in order, over its pieces in any order
+SYNONYM_BOOST = 0.3   # another wording of a word (configs/search/synonyms.yaml), of the word as written
 CONTEXT_BOOST = 0.5   # a section title or an indicator name is weaker evidence than the text itself
+DOC_WEIGHT = 1.0      # a hit also scores how much its document is about the query (document_scores)
+RERANK_POOL = 100     # hits fetched to rescore with their documents' scores (at least the limit)
 SNIPPET_CHARS = 120   # a document hit shows this much text around its first match
+# A problem and its cause are often one sentence, and the tagger takes one for the other more
+# than any other pair of labels: a search for either label also finds the other, ranked lower.
+NEAR_LABELS = {"PROBLEM": ("CAUSE",), "CAUSE": ("PROBLEM",)}
+NEAR_LABEL_WEIGHT = 0.5
 FACET_FIELDS = ("entry", "label", "year", "unit", "region", "kind", "grade")
 
 
@@ -31,6 +46,7 @@ class Filters:
     kind: Optional[str] = None      # substring of the report kind
     has_findings: bool = False
     entry: Optional[str] = None     # "doc" or "span"; a label implies "span"
+    exact_label: bool = False       # label: only that label (default: also its NEAR_LABELS, ranked lower)
 
 
 @dataclass
@@ -46,7 +62,7 @@ class Hit:
     text: str              # the span's text; for a document, the snippet's text
     start: int             # span: its offsets; document: the snippet's offsets, into record.text
     end: int
-    score: float           # BM25 relevance (not the tagger's span score: see span_score)
+    score: float           # BM25 relevance plus its document's (search; not the tagger's span score: see span_score)
     snippet: str           # text with matches in 【】... as marked by ``mark``
     highlights: list[list[int]] = field(default_factory=list)  # [start, end] in record.text offsets
     span_id: Optional[str] = None
@@ -66,28 +82,88 @@ def _unique(xs: list[str]) -> list[str]:
     return list(dict.fromkeys(xs))
 
 
-def text_query(ix: SearchIndex, query: str):
-    """The scoring part of a query, or None for an empty query."""
+def _word_query(ix: SearchIndex, word: str):
+    """One query word: its analysed terms, the word as a phrase (PHRASE_BOOST), and its synonyms'
+    phrases (SYNONYM_BOOST), in the text (1.0) and context (CONTEXT_BOOST) fields."""
     import tantivy
     Q, O = tantivy.Query, tantivy.Occur
 
-    musts = []
-    for word in query.split():
-        shoulds = []
-        for a in fields_of(ix.analyzer):
-            toks = _unique(terms(word, a))
-            for name, boost in ((f"text_{a}", 1.0), (f"context_{a}", CONTEXT_BOOST)):
-                parts = [Q.term_query(ix.schema, name, t) for t in toks]
-                if len(toks) > 1:
-                    parts.append(Q.boost_query(Q.phrase_query(ix.schema, name, terms(word, a)), PHRASE_BOOST))
-                shoulds += [(O.Should, Q.boost_query(p, boost) if boost != 1.0 else p) for p in parts]
-        if shoulds:
-            musts.append((O.Must, Q.boolean_query(shoulds)))
+    shoulds = []
+    for a in fields_of(ix.analyzer):
+        toks = _unique(terms(word, a))
+        if not toks:
+            continue
+        # a synonym's phrase scores SYNONYM_BOOST of what the word as written would score in the
+        # same entry, whatever the lengths and rarity of the two: BM25 weighs a phrase by the sum
+        # of its terms' idf, and the whole word (pieces + phrase) is worth 1 + PHRASE_BOOST of it
+        whole = (1.0 + PHRASE_BOOST) if len(toks) > 1 else 1.0
+        others = [v for v in (terms(x, a) for x in variants(word)) if v]
+        if others:
+            idf = _idf(ix, f"text_{a}")
+            weight = whole * sum(map(idf, terms(word, a)))
+        for name, boost in ((f"text_{a}", 1.0), (f"context_{a}", CONTEXT_BOOST)):
+            parts = [(Q.term_query(ix.schema, name, t), 1.0) for t in toks]
+            if len(toks) > 1:
+                parts.append((Q.phrase_query(ix.schema, name, terms(word, a)), PHRASE_BOOST))
+            parts += [(_phrase(ix, name, v), SYNONYM_BOOST * weight / sum(map(idf, v))) for v in others]
+            shoulds += [(O.Should, q if b * boost == 1.0 else Q.boost_query(q, b * boost)) for q, b in parts]
+    return Q.boolean_query(shoulds) if shoulds else None
+
+
+def _idf(ix: SearchIndex, name: str):
+    """BM25's idf of a term in a field (as tantivy computes it), over the index as it is now."""
+    import math
+
+    searcher = ix.searcher()
+    n = searcher.num_docs
+
+    def idf(term: str) -> float:
+        df = searcher.doc_freq(name, term)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    return idf
+
+
+def _phrase(ix: SearchIndex, name: str, toks: list[str]):
+    import tantivy
+
+    if len(toks) == 1:
+        return tantivy.Query.term_query(ix.schema, name, toks[0])
+    return tantivy.Query.phrase_query(ix.schema, name, toks)
+
+
+def text_query(ix: SearchIndex, query: str):
+    """The scoring part of a query, or None for an empty query: every word must match."""
+    import tantivy
+    Q, O = tantivy.Query, tantivy.Occur
+
+    musts = [(O.Must, q) for q in map(lambda w: _word_query(ix, w), query.split()) if q is not None]
     return Q.boolean_query(musts) if musts else None
 
 
-def filter_query(ix: SearchIndex, f: Filters):
-    """The non-scoring restrictions, or None."""
+def phrase_query(ix: SearchIndex, query: str):
+    """Each query word as written (a phrase of its terms) in the text fields, any of them; or None."""
+    import tantivy
+    Q, O = tantivy.Query, tantivy.Occur
+
+    shoulds = []
+    for word in query.split():
+        for a in fields_of(ix.analyzer):
+            toks = terms(word, a)
+            if toks:
+                shoulds.append((O.Should, _phrase(ix, f"text_{a}", toks)))
+    return Q.boolean_query(shoulds) if shoulds else None
+
+
+def near_labels(f: Filters, scoring: bool) -> tuple[str, ...]:
+    """The labels a label filter also admits, ranked lower (NEAR_LABEL_WEIGHT): none for an
+    exact filter or a query without words (nothing to rank by)."""
+    if not f.label or f.exact_label or not scoring:
+        return ()
+    return NEAR_LABELS.get(f.label.upper(), ())
+
+
+def filter_query(ix: SearchIndex, f: Filters, with_label: bool = True):
+    """The non-scoring restrictions, or None; with_label=False leaves the label to the caller."""
     import tantivy
     Q = tantivy.Query
 
@@ -95,7 +171,7 @@ def filter_query(ix: SearchIndex, f: Filters):
     entry = "span" if f.label else f.entry
     if entry:
         parts.append(Q.term_query(ix.schema, "entry", entry))
-    if f.label:
+    if f.label and with_label:
         parts.append(Q.term_query(ix.schema, "label", f.label.upper()))
     if f.year is not None:
         parts.append(Q.term_query(ix.schema, "year", int(f.year)))
@@ -117,7 +193,17 @@ def build_query(ix: SearchIndex, query: str, f: Filters):
     Q, O = tantivy.Query, tantivy.Occur
 
     scoring = text_query(ix, query)
-    restrict = filter_query(ix, f)
+    near = near_labels(f, scoring is not None)
+    if near:
+        # the filter's label at full score, the near labels at NEAR_LABEL_WEIGHT: one span has
+        # one label, so exactly one branch scores it
+        def labelled(labels: list[str], weight: float):
+            only = Q.term_set_query(ix.schema, "label", labels) if len(labels) > 1 else Q.term_query(ix.schema, "label", labels[0])
+            q = Q.boolean_query([(O.Must, scoring), (O.Must, Q.const_score_query(only, 0.0))])
+            return q if weight == 1.0 else Q.boost_query(q, weight)
+        scoring = Q.boolean_query([(O.Should, labelled([f.label.upper()], 1.0)),
+                                   (O.Should, labelled(list(near), NEAR_LABEL_WEIGHT))])
+    restrict = filter_query(ix, f, with_label=not near)
     if scoring is None and restrict is None:
         return Q.all_query()
     if restrict is None:
@@ -135,7 +221,7 @@ def highlight_spans(text: str, query: str, analyzer: str) -> list[tuple[int, int
     low = text.lower()
     ranges: list[tuple[int, int]] = []
     for word in query.split():
-        pieces = [word.lower()] if word.lower() in low else []
+        pieces = [w for w in [word.lower(), *map(str.lower, variants(word))] if w in low]
         if not pieces:
             toks = _unique(t for a in fields_of(analyzer) for t in terms(word, a))
             pieces = [t for t in toks if len(t) > 1] or toks
@@ -200,11 +286,42 @@ def to_hit(ix: SearchIndex, stored: dict, score: float, query: str) -> Hit:
 # ---------------------------------------------------------------- API
 
 def search(ix: SearchIndex, query: str, filters: Optional[Filters] = None, limit: int = 10) -> list[Hit]:
-    """Ranked hits (best first) for query under filters."""
+    """Ranked hits (best first) for query under filters.
+
+    With words to match, the best RERANK_POOL entries (at least limit) are scored again: each
+    adds DOC_WEIGHT times how much its document is about the query (document_scores), so among
+    passages that match alike, those of a document about the topic come first."""
     f = filters or Filters()
     searcher = ix.searcher()
-    result = searcher.search(build_query(ix, query, f), limit=limit, count=False)
-    return [to_hit(ix, searcher.doc(addr).to_dict(), score, query) for score, addr in result.hits]
+    scoring = bool(query.split()) and DOC_WEIGHT > 0
+    result = searcher.search(build_query(ix, query, f), limit=max(limit, RERANK_POOL) if scoring else limit,
+                             count=False)
+    found = [(float(score), addr) for score, addr in result.hits]
+    if scoring and found:
+        keys = searcher.fast_field_values("doc_key", [addr for _, addr in found])
+        about = document_scores(ix, query, set(keys))
+        found = [(score + DOC_WEIGHT * about.get(k, 0.0), addr) for (score, addr), k in zip(found, keys)]
+        found.sort(key=lambda sa: -sa[0])  # stable: ties keep the engine's order
+    return [to_hit(ix, searcher.doc(addr).to_dict(), score, query) for score, addr in found[:limit]]
+
+
+def document_scores(ix: SearchIndex, query: str, doc_keys: set[int]) -> dict[int, float]:
+    """{doc_key: BM25 of the query's words as written (phrases) on the document's whole text} for
+    those documents: how much each is about the query. Pieces of a word are left out: in a long
+    text they say little (教育 is everywhere in an education bureau's report)."""
+    import tantivy
+    Q, O = tantivy.Query, tantivy.Occur
+
+    scoring = phrase_query(ix, query)
+    if scoring is None or not doc_keys:
+        return {}
+    only = Q.boolean_query([(O.Must, Q.term_query(ix.schema, "entry", "doc")),
+                            (O.Must, Q.term_set_query(ix.schema, "doc_key", sorted(doc_keys)))])
+    searcher = ix.searcher()
+    result = searcher.search(Q.boolean_query([(O.Must, scoring), (O.Must, Q.const_score_query(only, 0.0))]),
+                             limit=len(doc_keys), count=False)
+    keys = searcher.fast_field_values("doc_key", [addr for _, addr in result.hits])
+    return {k: float(score) for (score, _), k in zip(result.hits, keys)}
 
 
 def facets(ix: SearchIndex, query: str, filters: Optional[Filters] = None, size: int = 20) -> dict[str, list[tuple[Any, int]]]:

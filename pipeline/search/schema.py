@@ -10,6 +10,7 @@ the same when a record is re-annotated, so loading again replaces instead of add
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Iterator, Optional
 
@@ -86,6 +87,9 @@ def build_schema(analyzer: str):
     sb.add_text_field("path", stored=True, tokenizer_name="raw")
     for name in ("year", "findings", "start", "end"):
         sb.add_integer_field(name, stored=True, indexed=True, fast=True)
+    # the doc_id as a number (doc_key), a fast field: ranking reads it for many hits without
+    # fetching their stored fields (pipeline.search.query.search)
+    sb.add_integer_field("doc_key", stored=False, indexed=True, fast=True)
     for name in ("total_score", "score"):
         sb.add_float_field(name, stored=True, indexed=True, fast=True)
     # stored, never tokenized: the text itself is searched through the term fields below
@@ -99,6 +103,11 @@ def build_schema(analyzer: str):
 
 
 WHITESPACE = "jixiao_ws"  # pre-analysed terms, split at spaces (registered by pipeline.search.index)
+
+
+def doc_key(doc_id: str) -> int:
+    """A signed 64-bit number for a doc_id (BLAKE2b), the same in every process."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def to_document(entry: dict[str, Any], analyzer: str, memo: Optional[dict] = None):
@@ -123,6 +132,7 @@ def to_document(entry: dict[str, Any], analyzer: str, memo: Optional[dict] = Non
             d.add_text(name, str(entry[name]))
     if entry.get("path"):
         d.add_text("path", entry["path"])
+    d.add_integer("doc_key", doc_key(entry["doc_id"]))
     for name in ("year", "findings", "start", "end"):
         if entry.get(name) is not None:
             d.add_integer(name, int(entry[name]))

@@ -63,3 +63,17 @@ def index(tmp_path, records_file):
     report = ix.add_paths([records_file])
     assert report.errors == [] and report.records == len(DOCS)
     return ix
+
+
+@pytest.fixture
+def build_index(tmp_path):
+    """build_index(docs, analyzer=None): an index of records made from DOCS-like tuples."""
+    from pipeline.search.index import SearchIndex
+
+    def build(docs, analyzer=None):
+        folder = tmp_path / f"ix-{len(list(tmp_path.iterdir()))}"
+        ix = SearchIndex.open_or_create(folder, analyzer)
+        report = ix.add([(d[0], make_record(*d)) for d in docs])
+        assert report.errors == [] and report.records == len(docs)
+        return ix
+    return build
