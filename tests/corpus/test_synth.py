@@ -464,3 +464,41 @@ def test_phenomena_of_unseen_layouts_appear(examples200, facts200):
     assert sum(bool(re.search(r"实施政府采购项目|开展内部审计|清理往来款项", t)) for t in texts) >= 5
     assert all(m.lstrip("万").endswith(MEASURE_WORDS) for w in (*GENERIC_WORKLOADS, *MANAGEMENT_WORKLOADS)
                for m in w.measure_words)
+
+
+def test_inline_numbered_lists_and_title_paragraphs_worded_as_duties(examples200):
+    """Lists numbered inside one paragraph with ； between items (functions after a sentence on
+    the unit, problems with their causes), explanatory paragraphs under title-only duties that
+    read like duties (O text), and negated-incident sentences that are achievements (O text)."""
+    inline_functions = inline_problems = duty_paragraphs = 0
+    for ex in examples200:
+        spans = sorted(ex.spans, key=lambda s: s.start)
+        for a, b in zip(spans, spans[1:]):
+            gap = ex.text[a.end:b.start]
+            if a.label == b.label == "FUNCTION" and re.fullmatch(r"；(?:\d+[.、．]|[（(]\d+[）)]|[①-⑩])", gap):
+                inline_functions += 1
+            if a.label in ("PROBLEM", "CAUSE") and b.label == "PROBLEM" and re.fullmatch(r"；\d+[.、．)]|；[（(][一二三四五六七八九\d]+[）)]", gap):
+                inline_problems += 1
+        for s in spans:
+            if s.label != "FUNCTION":
+                continue
+            nxt = ex.text[s.end:].lstrip("。；\n ")
+            line = nxt.split("\n", 1)[0]
+            if line.startswith("负责") and not any(t.start == s.end + ex.text[s.end:].index(line[:4]) for t in spans):
+                duty_paragraphs += 1
+    assert inline_functions >= 5 and inline_problems >= 5 and duty_paragraphs >= 3, \
+        (inline_functions, inline_problems, duty_paragraphs)
+    clean = [m for ex in examples200 for m in re.finditer(r"未发生[^，。；]*事故|未发现资金挤占挪用问题", ex.text)]
+    assert len(clean) >= 5
+    for ex in examples200:
+        for m in re.finditer(r"未发生[^，。；]*事故|未发现资金挤占挪用问题", ex.text):
+            assert not any(s.start <= m.start() < s.end and s.label == "PROBLEM" for s in ex.spans)
+
+
+def test_problems_cite_their_figures_and_state_weaknesses(examples200):
+    """A problem cites its evidence inside its span (…偏慢，部分项目执行率仅为80.15%), and states
+    weaknesses in the words causes also use (较为薄弱, 较为单一, 偏重…): the position after a cause
+    marker, not the wording, makes a CAUSE."""
+    problems = [s.text for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
+    assert sum(bool(re.search(r"，[^，]*\d+(?:\.\d+)?(?:%|万元|个百分点|个项目)", p)) for p in problems) >= 20
+    assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Optional
 
 from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases
 from pipeline.corpus.synth.builder import Fragment, Piece
@@ -96,8 +97,20 @@ def function_items(rng: random.Random, u: Unit, n: int) -> list[str]:
     return items
 
 
+def unit_circumstances(rng: random.Random, u: Unit) -> str:
+    """A sentence on where the unit works and what it has (O text that opens a 基本情况 paragraph)."""
+    a, b = distractor(rng, u.kind, "circumstance"), distractor(rng, u.kind, rng.choice(("circumstance", "org", "staff")))
+    return f"{u.short}{a}，{b}。"
+
+
 def function_title_paragraph(rng: random.Random, u: Unit, title: str) -> str:
-    """The explanatory paragraph under a title-only function (plain text)."""
+    """The explanatory paragraph under a title-only function (plain text). Often it is worded
+    as a duty itself (负责…，承担…): under a title line the title is the span (labels.md), so the
+    layout, not the wording, tells the two apart."""
+    if rng.random() < 0.5:
+        duties = function_items(rng, u, rng.randint(1, 2))
+        own = [d for d in duties if not d.startswith(("承办", "完成", "承担上级"))] or duties[:1]
+        return "，".join(own) + "。"
     scope = rng.choice(u.scopes)
     obj = rng.choice(u.kind.objects)
     a = rng.choice(("围绕", "聚焦", "立足", "紧扣"))
@@ -189,9 +202,10 @@ def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
     return f"{rng.uniform(low, high):.2f}"
 
 
-def distractor(rng: random.Random, kind: UnitKind) -> str:
+def distractor(rng: random.Random, kind: UnitKind, group: Optional[str] = None) -> str:
     d = phrases()["distractors"]
-    group = rng.choice(("money", "money", "rate", "staff", "org", "circumstance", "date", "ordinal", "ordinal"))
+    group = group or rng.choice(("money", "money", "rate", "staff", "org", "circumstance", "date", "ordinal", "ordinal",
+                                 "clean_record", "target"))
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
     return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
@@ -220,6 +234,9 @@ def problem_text(rng: random.Random, topic: str) -> str:
         text += "，" + rng.choice(t["consequences"])
     elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
+    elif r < 0.65:
+        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
+            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
     return text
 
 

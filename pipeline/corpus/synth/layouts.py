@@ -195,10 +195,16 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
     def basic() -> None:
         section(_h(d, "basic"))
         if rng.random() < 0.2:  # functions as the section's first paragraphs, without a 职能 heading
-            if rng.random() < 0.5:
-                paragraph(d, [Piece(rng.choice((f"{d.unit.name}的主要职责是：", "主要职责：", f"{d.unit.short}主要承担以下职责：",
-                                                 f"{d.unit.name}是{d.unit.place.county}人民政府工作部门，主要职能包括：")))])
-            function_block(d, "numbered")
+            lead = rng.choice((f"{d.unit.name}的主要职责是：", "主要职责：", f"{d.unit.short}主要承担以下职责：",
+                               f"{d.unit.name}是{d.unit.place.county}人民政府工作部门，主要职能包括：", "主要职能："))
+            r = rng.random()
+            if r < 0.35:
+                paragraph(d, [Piece(lead)])
+                function_block(d, "numbered")
+            elif r < 0.7:  # in the paragraph that describes the unit: 「…辖9个村。主要职能：1.…；2.…。」
+                function_block(d, "inline", [Piece(compose.unit_circumstances(rng, d.unit) + lead)])
+            else:
+                function_block(d, "numbered")
             subs = [("organisation", lambda: paragraph(d, [Piece(org_sentence(d))])),
                     ("staffing", lambda: paragraph(d, [Piece(staff_sentence(d))]))]
             for j, (name, fn) in enumerate(subs[:rng.randint(0, 2)]):
@@ -279,7 +285,7 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
             paragraph(d, [Piece(text)])
 
     def problems_measures() -> None:
-        p_style = rng.choice(("list", "paragraph", "yishi", "pcm", "pcm"))
+        p_style = rng.choice(("list", "paragraph", "yishi", "pcm", "pcm", "inline"))
         m_style = rng.choice(("titled", "titled", "plain", "yishi", "paragraphs", "titled_inline", "titled_inline"))
         p_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))
         m_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))

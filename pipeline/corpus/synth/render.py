@@ -274,9 +274,9 @@ def evaluator_rows(d: Doc) -> list[list]:
 
 
 # ---------------------------------------------------------------- labelled blocks
-def function_block(d: Doc, style: str) -> None:
+def function_block(d: Doc, style: str, lead: Fragment = ()) -> None:
     """Functions as numbered lines, as title lines with paragraphs (title-only spans),
-    or run together in one paragraph."""
+    or run together in one paragraph (``inline``: after the lead, in the lead's paragraph)."""
     if style == "titles":
         titles = d.rng.sample(d.unit.kind.titles, min(len(d.unit.kind.titles), d.rng.randint(3, 5)))
         numbering = d.rng.choice(("1、", "1.", "（1）", ""))
@@ -287,14 +287,16 @@ def function_block(d: Doc, style: str) -> None:
         return
     numbering = d.rng.choice(("1.", "1、", "（1）", "1．", "(1)", "①", "一是"))
     if style == "inline":
-        frag: Fragment = []
+        # 「1.…；2.…；3.…。」 or 「1.…。2.…。」
+        semicolons = numbering == "一是" or d.rng.random() < 0.5
+        frag: Fragment = list(lead)
         for i, f in enumerate(d.functions):
             if i:
-                frag.append(Piece(d.rng.choice((" ", "", "；")) if numbering != "一是" else "；"))
+                frag.append(Piece("；" if semicolons else d.rng.choice((" ", ""))))
             frag += [Piece(number(numbering, i)), Piece(f, "FUNCTION")]
-            if numbering != "一是":
+            if not semicolons:
                 frag.append(Piece("。"))
-        if numbering == "一是":
+        if semicolons:
             frag.append(Piece("。"))
         paragraph(d, frag)
         return
@@ -376,6 +378,15 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
         for i, p in enumerate(d.problems):
             paragraph(d, [Piece(number(numbering, i))] + _problem_and_causes(d, p))
         return
+    if style == "inline":  # 「1.…，主要是…；2.…。」: numbered items in one paragraph, a new item after ；
+        frag = [Piece(rng.choice(ph["problem_intros"]))] if rng.random() < 0.4 else []
+        for i, p in enumerate(d.problems):
+            item = _problem_and_causes(d, p)
+            if i + 1 < len(d.problems) and item[-1].text == "。" and item[-1].label is None:
+                item[-1] = Piece("；")
+            frag += [Piece(number(numbering, i))] + item
+        paragraph(d, frag)
+        return
     frag = [Piece(rng.choice(ph["problem_intros"]))] if rng.random() < 0.6 else []
     if rng.random() < 0.2:
         frag.append(Piece(rng.choice(ph["problem_leads"])))
@@ -453,12 +464,13 @@ def measure_block(d: Doc, style: str, numbering: str = "1、") -> None:
     measures = all_measures(d)
     if rng.random() < 0.5:
         paragraph(d, [Piece(rng.choice(ph["measure_intros"]))])
-    if style == "yishi":
+    if style == "yishi":  # 「一是…；二是…。」, or the list's own numbers in one paragraph (「1.…；2.…。」)
         frag: Fragment = [Piece(rng.choice(ph["measure_leads"]))] if rng.random() < 0.4 else []
+        inline_numbers = "一是" if rng.random() < 0.6 else numbering
         for i, m in enumerate(measures):
             if i:
                 frag.append(Piece("；"))
-            frag += [Piece(number("一是", i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key)]
+            frag += [Piece(number(inline_numbers, i)), Piece(_advice(rng)), Piece(m.title, "MEASURE", m.key)]
         frag.append(Piece("。"))
         paragraph(d, frag)
         return
