@@ -17,8 +17,9 @@ a phrase of characters matches exactly where the string occurs.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Callable
+
+from pipeline.segment import jieba_segmenter
 
 # CJK Unified Ideographs, extension A, compatibility ideographs (the text may hold traditional forms)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -58,15 +59,8 @@ def cjk_chars(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it logs the dictionary build at INFO on first use
-    jieba.initialize()
-    return jieba
+    return jieba_segmenter()
 
 
 def jieba_words(text: str) -> list[str]:

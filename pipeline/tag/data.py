@@ -18,7 +18,7 @@ from typing import Iterable
 from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples
 from pipeline.tag.decode import spans_to_tags
-from pipeline.tag.model import ModelArguments, build_inputs
+from pipeline.tag.model import ModelArguments, build_inputs, text_boundaries
 from pipeline.tag.regions import HeadingsFor, context_for, find_regions
 from pipeline.tag.structured import structure_for
 from pipeline.tag.tokenizer import CharEncoder
@@ -77,6 +77,7 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
         headings_for, tables = structure_for(text)
     tags = spans_to_tags(len(text), [(s.start, s.end, s.label) for s in ex.spans], scheme)
     ids = encoder.encode(text)
+    bounds = text_boundaries(text, args)
     out = []
     for k, region in enumerate(find_regions(text, tables, args.min_cell_hanzi)):
         if context_dropout > 0 and rng is not None and rng.random() < context_dropout:
@@ -84,7 +85,8 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
         else:
             ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars))
         region_tags = [tag2id[t] for t in tags[region.start:region.end]]
-        for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id):
+        for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id,
+                              None if bounds is None else bounds[region.start:region.end]):
             labels = [IGNORE] * len(w.input_ids)
             labels[w.first:w.first + w.length] = region_tags[w.offset:w.offset + w.length]
             out.append(Feature(w.input_ids, w.token_type_ids, labels))

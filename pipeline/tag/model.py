@@ -18,6 +18,7 @@ import yaml
 from transformers import BertConfig, BertForTokenClassification
 
 from pipeline.labels import load_labels
+from pipeline.segment import BOUNDARY_TAGS
 
 
 @dataclass
@@ -33,6 +34,15 @@ class ModelArguments:
     stride: int = 192
     max_context_chars: int = 40
     min_cell_hanzi: int = 15
+    # "jieba": each window character's token type also says where it sits in its jieba word
+    # (B/M/E/S, pipeline.segment); "none": the characters alone
+    word_boundaries: str = "none"
+
+    @property
+    def type_vocab_size(self) -> int:
+        # 0: the context segment; 1: the window (and its closing [SEP]); 2-5: window characters by
+        # their word position, when word boundaries are on
+        return 2 + (len(BOUNDARY_TAGS) if self.word_boundaries == "jieba" else 0)
 
     @property
     def max_positions(self) -> int:
@@ -44,7 +54,10 @@ class ModelArguments:
         unknown = set(d or {}) - names
         if unknown:
             raise ValueError(f"unknown model settings: {sorted(unknown)}")
-        return cls(**(d or {}))
+        args = cls(**(d or {}))
+        if args.word_boundaries not in ("none", "jieba"):
+            raise ValueError(f"word_boundaries: 'none' or 'jieba', not {args.word_boundaries!r}")
+        return args
 
 
 def load_yaml(path: Path) -> dict:
@@ -63,7 +76,7 @@ def build_model(args: ModelArguments, vocab_size: int, tags: list[str] | None = 
         num_attention_heads=args.num_attention_heads, intermediate_size=args.intermediate_size,
         hidden_dropout_prob=args.hidden_dropout_prob,
         attention_probs_dropout_prob=args.attention_probs_dropout_prob,
-        max_position_embeddings=args.max_positions, type_vocab_size=2, pad_token_id=pad_id,
+        max_position_embeddings=args.max_positions, type_vocab_size=args.type_vocab_size, pad_token_id=pad_id,
         id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)},
     )
     config.jixiao = asdict(args)  # windowing settings travel with the saved config
@@ -89,16 +102,30 @@ class WindowInput:
     first: int           # index of the window's first character token in input_ids
 
 
+def text_boundaries(text: str, args: ModelArguments) -> list[int] | None:
+    """Per-character word positions of the whole text for the windows' token types, when the
+    model reads them (segmented once per document: a word may cross a region's edge)."""
+    if args.word_boundaries != "jieba":
+        return None
+    from pipeline.segment import word_boundaries
+    return word_boundaries(text)
+
+
 def build_inputs(region_ids: list[int], context_ids: list[int], region_index: int,
-                 args: ModelArguments, cls_id: int, sep_id: int) -> list[WindowInput]:
-    """Windows for one region's character ids, each prefixed by the context segment."""
+                 args: ModelArguments, cls_id: int, sep_id: int,
+                 region_boundaries: list[int] | None = None) -> list[WindowInput]:
+    """Windows for one region's character ids, each prefixed by the context segment.
+    region_boundaries: the region's slice of text_boundaries (None: characters alone)."""
     ctx = context_ids[-args.max_context_chars:] if args.max_context_chars > 0 else []
     head = [cls_id] + ctx + [sep_id]
     out = []
     for s in window_starts(len(region_ids), args.window_chars, args.stride):
         body = region_ids[s:s + args.window_chars]
         ids = head + body + [sep_id]
-        types = [0] * len(head) + [1] * (len(body) + 1)
+        if region_boundaries is None:
+            types = [0] * len(head) + [1] * (len(body) + 1)
+        else:
+            types = [0] * len(head) + [1 + b for b in region_boundaries[s:s + len(body)]] + [1]
         out.append(WindowInput(region_index, s, len(body), ids, types, len(head)))
     return out
 

@@ -35,7 +35,7 @@ from pipeline.cpu import native_bf16
 from pipeline.record import Record, SectionLookup, Span
 from pipeline.tag.calibration import Calibration
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
-from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, weights_digest
+from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, text_boundaries, weights_digest
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   rules_text)
 from pipeline.tag.lists import Overlaps
@@ -176,10 +176,12 @@ class Tagger:
         """Per-character tag probabilities [len(region), T] for every region (``ids``: the text
         already encoded)."""
         ids = self.encoder.encode(text) if ids is None else ids
+        bounds = text_boundaries(text, self.args) if regions else None
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
             ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
-            windows += build_inputs(ids[r.start:r.end], ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id)
+            windows += build_inputs(ids[r.start:r.end], ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
+                                    None if bounds is None else bounds[r.start:r.end])
         per_region: list[list[tuple[int, np.ndarray]]] = [[] for _ in regions]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
         autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else nullcontext())

@@ -120,3 +120,33 @@ def test_git_commit_says_when_the_model_is_not_heads(tmp_path, monkeypatch):
     assert re.fullmatch(r"[0-9a-f]{4,}", train_mod.git_commit())
     (tmp_path / "configs" / "tagger.yaml").write_text("a: 2\n")   # a config edited after the commit
     assert re.fullmatch(r"[0-9a-f]{4,}\+dirty", train_mod.git_commit())
+
+
+def test_word_boundaries_become_the_window_characters_token_types(tmp_path, tiny_examples):
+    """With word_boundaries: jieba, a window character's token type is 2..5 (B/M/E/S of its jieba
+    word), the context stays 0; a toy model with them trains, saves, reloads and tags."""
+    from dataclasses import replace
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.train import train
+    args = ModelArguments(window_chars=16, stride=10, max_context_chars=8, word_boundaries="jieba")
+    assert args.type_vocab_size == 6
+    ex = parse_markup("三、存在的问题\n【PROBLEM|预算执行进度偏慢】")
+    enc = CharEncoder(build_tokenizer())
+    tags = load_labels().tags()
+    feats = featurize(to_cleaned(ex), enc, args, {t: i for i, t in enumerate(tags)}, "BIOES",
+                      headings_for=lambda off: ["三、存在的问题"] if off > 7 else [])
+    body = feats[-1]
+    ctx_len = body.token_type_ids.count(0)
+    assert set(body.token_type_ids[ctx_len:-1]) <= {2, 3, 4, 5} and body.token_type_ids[-1] == 1
+    assert body.token_type_ids[ctx_len] == 2    # 预算 opens a word
+    with pytest.raises(ValueError):
+        ModelArguments.from_dict({"word_boundaries": "pkuseg"})
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    m = replace(m, word_boundaries="jieba")
+    d = replace(d, task_files=[d.task_files[0]], corrections_dir="/nonexistent")
+    t = replace(t, epochs=2)
+    train(m, d, t, tmp_path)
+    tagger = Tagger.load(tmp_path)
+    assert tagger.args.word_boundaries == "jieba" and tagger.model.config.type_vocab_size == 6
+    spans = tagger.predict_text(tiny_examples[0].text)
+    assert all(0 <= s.start < s.end <= len(tiny_examples[0].text) for s in spans)

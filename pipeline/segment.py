@@ -1,0 +1,35 @@
+"""Word segmentation with jieba (its dictionary ships in the wheel: offline), shared by the
+search analyzers and the tagger's optional word-boundary input."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+# per-character position in its jieba word; 0 is left for what is not segmented
+BOUNDARY_TAGS = ("B", "M", "E", "S")
+
+
+@lru_cache(maxsize=1)
+def jieba_segmenter():
+    """The initialised jieba module (the dictionary is built once per process)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs the dictionary build at INFO on first use
+    jieba.initialize()
+    return jieba
+
+
+def word_boundaries(text: str) -> list[int]:
+    """For each character of text, 1 + its index in BOUNDARY_TAGS: B(egin), M(iddle), E(nd) of
+    a jieba word of several characters, or S(ingle). Precise mode with the HMM for unknown
+    words; deterministic for a given jieba version and text."""
+    out: list[int] = []
+    for word in jieba_segmenter().cut(text, HMM=True):
+        n = len(word)
+        if n == 1:
+            out.append(4)
+        else:
+            out.extend([1] + [2] * (n - 2) + [3])
+    if len(out) != len(text):  # jieba keeps every character; guard the alignment all the same
+        raise ValueError(f"segmentation covers {len(out)} of {len(text)} characters")
+    return out

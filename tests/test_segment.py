@@ -1,0 +1,14 @@
+"""pipeline/segment.py: jieba word positions, one per character, on text written for this test."""
+from pipeline.segment import BOUNDARY_TAGS, word_boundaries
+
+
+def test_every_character_gets_its_position_in_its_word():
+    text = "全年开展安全检查12次。\nABC 2023年"
+    tags = [BOUNDARY_TAGS[b - 1] for b in word_boundaries(text)]
+    assert len(tags) == len(text)
+    # words open with B and close with E; single characters are S
+    for prev, cur in zip(tags, tags[1:]):
+        assert not (prev in "BM" and cur in "BS"), (prev, cur)
+        assert not (prev in "ES" and cur in "ME"), (prev, cur)
+    assert tags[text.index("。")] == "S" and tags[text.index("\n")] == "S"
+    assert tags[text.index("安")] == "B"
