@@ -73,20 +73,46 @@ def restore_script(record: BaseModel, original: str) -> None:
     _restore(record, table)
 
 
+# per model class: the fields _restore visits (a record holds thousands of cells of a few classes)
+_FIELDS_TO_RESTORE: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
+    cls = type(node)
+    names = _FIELDS_TO_RESTORE.get(cls)
+    if names is None:
+        # the record's own text is the original already (restore_script puts it back)
+        own_text = hasattr(node, "source_map")
+        names = _FIELDS_TO_RESTORE[cls] = tuple(
+            n for n in cls.model_fields if n not in _SKIP_FIELDS and not (n == "text" and own_text))
+    return names
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
 def _restore(node: Any, table: dict) -> Any:
+    """node with its strings mapped through table: models, lists and dicts in place, a string
+    as a new string. Plain strings and numbers are handled inline: a traditional-character
+    report's record has tens of thousands of them (every cell, its start and its end)."""
     if isinstance(node, str):
         return node.translate(table)
     if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name in _SKIP_FIELDS or name == "text" and hasattr(node, "source_map"):
+        values = node.__dict__   # pydantic keeps a model's field values in its __dict__
+        for name in _fields_to_restore(node):
+            value = values[name]
+            kind = type(value)
+            if kind is str:
+                new = value.translate(table)
+            elif kind in _SCALARS:
                 continue
-            value = getattr(node, name)
-            new = _restore(value, table)
+            else:
+                new = _restore(value, table)
             if new is not value:
                 object.__setattr__(node, name, new)
         return node
     if isinstance(node, list):
-        changed = [_restore(x, table) for x in node]
+        changed = [x.translate(table) if type(x) is str else _restore(x, table) for x in node]
         if any(a is not b for a, b in zip(changed, node)):
             node[:] = changed
         return node

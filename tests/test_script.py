@@ -33,3 +33,16 @@ def test_traditional_report_is_annotated_in_its_own_script():
     initial = record.budget["initial"]
     assert initial.value == 120.5 and record.text[initial.start:initial.end] == initial.text
     assert "萬元" in initial.text
+
+
+def test_table_cells_and_indicators_are_given_back_in_their_own_script():
+    text = ("青嶺縣圖書館2021年度部門整體支出績效自評報告\n\n"
+            "一級指標\t二級指標\t三級指標\t指標值\t實際完成值\t分值\t得分\n"
+            "產出指標\t數量指標\t圖書購置數量\t≥500冊\t520冊\t10\t10\n")
+    record = structure_text(text)
+    cells = [c for t in record.tables for r in t.rows for c in r.cells]
+    assert cells and all(c.text == record.text[c.start:c.end] for c in cells)
+    assert "圖書購置數量" in [c.text for c in cells]
+    [ind] = record.indicators
+    assert ind.name == "圖書購置數量" and ind.level1 == "產出指標"
+    assert ind.target.text == "≥500冊" and ind.actual.unit == "冊"
