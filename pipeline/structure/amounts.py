@@ -105,9 +105,24 @@ def in_ranges(pos: int, ranges) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
+# fields (a lexicon tuple, by identity) → one pattern of all their terms
+_ANY_TERM: dict[int, tuple[tuple[FieldTerms, ...], re.Pattern]] = {}
+
+
+def _any_term(fields: tuple[FieldTerms, ...]) -> re.Pattern:
+    """A pattern that matches where any of the fields' terms does: left without a match has no
+    term (most figures of a table, most amounts of the prose), and the field-by-field look is skipped."""
+    cached = _ANY_TERM.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        cached = _ANY_TERM[id(fields)] = (fields, re.compile("|".join(f.pattern.pattern for f in fields)))
+    return cached[1]
+
+
 def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -> Optional[tuple[FieldTerms, re.Match]]:
     """The field whose term ends closest to the end of left (longest on a tie). before: the
     character preceding left, for a standalone term at its start."""
+    if _any_term(fields).search(left) is None:
+        return None
     joints = load_lexicon().name_joints
     best = None
     for f in fields:
