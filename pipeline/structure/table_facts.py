@@ -19,7 +19,7 @@ from typing import Optional
 
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
 from pipeline.structure.lexicon import load_lexicon, money_scale_before
-from pipeline.structure.numbers import NUMBER, NUMBER_RE, parse_quantity, to_float
+from pipeline.structure.numbers import NUMBER, NUMBER_RE, PLAIN_NUMBER, THOUSANDS_NUMBER, parse_quantity, to_float
 
 PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
 
@@ -172,7 +172,9 @@ _GRADE_WORD = re.compile(r"等级|等次")
 _SCORE_OR_GRADE = re.compile(r"得分|等级")
 _YUAN_UNIT = re.compile(r"[（(]元[）)]")
 _TOTAL_WORD = re.compile(r"合计|总计")
-_NUMBER_AT_END = re.compile(NUMBER + r"\s*%?$")
+# the anchor binds to the plain form only (as it always has): a number with thousands commas
+# anywhere counts
+_NUMBER_AT_END = re.compile(rf"{THOUSANDS_NUMBER}|{PLAIN_NUMBER}\s*%?$")
 
 
 def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
