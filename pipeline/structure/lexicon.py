@@ -57,6 +57,10 @@ class Lexicon:
         """The role of a table column from its header cell (年初预算数 → initial, 执行率 → execution_rate)."""
         return _column_role(self.column_roles, "".join(header.split()))
 
+    def role_words(self, role: str) -> tuple[str, ...]:
+        """The header words of a column role: a cell with none of them never has the role."""
+        return next((words for r, words in self.column_roles if r == role), ())
+
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
         t = _LIST_NUMBER.sub("", "".join(label.split()))

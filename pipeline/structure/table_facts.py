@@ -45,8 +45,15 @@ _INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+# any role's words; cells joined by line breaks (multiline: ^ and $ hold at every cell's ends).
+# Most rows asked have none: their cells are not looked at one by one.
+_ANY_INDICATOR_ROLE = re.compile("|".join(p.pattern for _, p in _INDICATOR_ROLES), re.M)
+
+
 def indicator_roles(cells: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
+    if not _ANY_INDICATOR_ROLE.search("\n".join(cells)):
+        return roles
     for i, c in enumerate(cells):
         t = c
         if not t or len(t) > 20:
@@ -178,6 +185,8 @@ _NUMBER_AT_END = re.compile(rf"{THOUSANDS_NUMBER}|{PLAIN_NUMBER}\s*%?$")
 
 
 def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    if "姓名" not in cells:
+        return None   # the plan needs the name column
     plan: dict[str, int] = {}
     for i, t in enumerate(cells):
         if t == "姓名":
@@ -191,7 +200,7 @@ def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
     ts = cells
-    if not any(_FUND_USE_HEADER.search(t) for t in ts):
+    if not _FUND_USE_HEADER.search("\n".join(ts)):   # no term holds a line break: none spans two cells
         return None
     if not any("预算数" in t for t in ts):
         return None
@@ -216,6 +225,8 @@ def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 
 def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    if "项目名称" not in cells:
+        return None   # the plan needs the name column
     ts = cells
     plan: dict[str, int] = {}
     for i, t in enumerate(ts):
@@ -337,17 +348,23 @@ class _Reader:
                     return
 
         # headers (the hint regex keeps the per-row cost low: most rows are not headers)
-        if _HEADER_HINT.search("".join(ntexts)) and self._header(table, texts, ntexts):
+        joined = "".join(ntexts)
+        if _HEADER_HINT.search(joined) and self._header(table, texts, ntexts, joined):
             return
         if self.mode == "indicators" and all(_SUBHEADER.match(n) for n in nn):
             return
         self._body_row(table, row, ntexts, nonempty, nn)
 
-    def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
+    def _header(self, table: Table, texts: list[str], ntexts: list[str], joined: str) -> bool:
+        """joined: the ntexts joined. The column roles are asked for only when joined has the
+        words the readings need (a year; an executed column's words): most rows asked are not headers."""
         lex = load_lexicon()
-        header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
-        years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
-        if len({y for y in years if y}) >= 2 and any(r in _MONEY_ROLES for r in header):
+        header = None
+        if "年" in joined:
+            years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
+            if len({y for y in years if y}) >= 2:
+                header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        if header is not None and any(r in _MONEY_ROLES for r in header):
             # 「项目 | 2019年决算数 | 2020年决算数 | 增减额」: a comparison of years; only the latest
             # year's column is the report's own, its rows are read by their field labels
             latest = max(y for y in years if y)
@@ -357,7 +374,10 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if ({"budgeted", "initial"} & set(header)) and "executed" in header and not fund_use_plan(ntexts) \
+        if header is None and any(w in joined for w in lex.role_words("executed")):
+            header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
+                and not fund_use_plan(ntexts) \
                 and not any(_NUMBER_AT_END.match(t) for t in ntexts if t) \
                 and not is_indicator_header(indicator_roles(ntexts)):
             # the header of budget-execution rows, or of a project list: column roles from the lexicon
@@ -514,8 +534,10 @@ class _Reader:
         lvl2 = _joined(_cells_at(cells, plan.get("level2")))
         weight = _num(_cells_at(cells, plan.get("weight")[:1] if plan.get("weight") else None))
         score = _num(_cells_at(cells, plan.get("score")))
-        target = _qty(_cells_at(cells, plan.get("target")))
-        actual = _qty(_cells_at(cells, plan.get("actual")))
+        # target and actual are parsed only for the rows that keep them (most rows; not a total,
+        # a page header or a group)
+        target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
+        actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
         if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
                 not name and _TOTAL_ROW.search(joined)):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
@@ -550,7 +572,7 @@ class _Reader:
         if not name:
             # a group row: 「投入 … 16 … 16.00」 opens a level-1 group with its subtotal
             group = lvl2 or lvl1
-            if group and scored and target is None and actual is None:
+            if group and scored and target() is None and actual() is None:
                 self.level1, self.level2 = group, None
                 self.facts.score_groups.append(ScoreGroup(name=group, weight=weight, score=score, row=row.id))
                 return True
@@ -563,7 +585,7 @@ class _Reader:
         ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
                         project=self.project.id if self.project else None,
                         level1=self.level1, level2=self.level2, name=name, weight=weight,
-                        target=target, actual=actual, score=score, row=row.id)
+                        target=target(), actual=actual(), score=score, row=row.id)
         dev = _joined(_cells_at(cells, plan.get("deviation")))
         if dev:
             ind.deviation = dev
