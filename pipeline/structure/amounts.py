@@ -379,15 +379,18 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[Fi
     """Fields stated as key–value cells inside the ranges (table lines): the first figure of each
     field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's."""
     lex = load_lexicon()
+    any_term = _any_term(fields)
     out: dict[str, StatedValue] = {}
     for start, end in ranges:
         region_scale = None
         prev_end = start
         for m in _CELL_FIGURE.finditer(text, start, end):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            left_start = max(prev_end, line_start, m.start() - _MAX_KEY)
+            at = m.start()
+            left_start = max(prev_end, text.rfind("\n", 0, at) + 1, at - _MAX_KEY)
             prev_end = m.end()
-            left = text[left_start:m.start()]
+            left = text[left_start:at]
+            if any_term.search(left) is None:
+                continue   # most figures of a table: no key before them (_nearest_term asks the same)
             hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
             if hit is None:
                 continue
