@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Optional
 
+import numpy as np
 from pydantic import BaseModel
 
 # Fields that never hold text derived from the document's words.
@@ -30,7 +31,6 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
 def _simplified_char(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
@@ -40,13 +40,30 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+# Every character looked up so far, and those of them that have a simplified form (→ that form):
+# a report's characters are compared with both as sets, so only characters never seen before
+# are looked up one by one (most reports: none, and no traditional character either).
+_SEEN: set[str] = set()
+_TRADITIONAL: dict[str, str] = {}
+_TRADITIONAL_CHARS: set[str] = set()
+
+
 def to_simplified(text: str) -> Optional[str]:
     """The simplified twin of text (same length), or None when text has no traditional character."""
-    table = {ch: _simplified_char(ch) for ch in set(text) if _is_cjk(ch)}
-    table = {k: v for k, v in table.items() if k != v}
-    if not table:
+    chars = set(text)
+    unseen = chars - _SEEN
+    if unseen:
+        for ch in unseen:
+            if _is_cjk(ch):
+                simple = _simplified_char(ch)
+                if simple != ch:
+                    _TRADITIONAL[ch] = simple
+                    _TRADITIONAL_CHARS.add(ch)
+        _SEEN.update(unseen)
+    traditional = chars & _TRADITIONAL_CHARS
+    if not traditional:
         return None
-    return text.translate(str.maketrans(table))
+    return text.translate({ord(ch): _TRADITIONAL[ch] for ch in traditional})
 
 
 def back_map(simplified: str, original: str) -> dict[str, str]:
@@ -56,12 +73,17 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
     text) is ambiguous and left out: mapping it back could change a character the document
     printed in simplified form.
     """
-    pairs: dict[str, str] = {}
-    for s, o in zip(simplified, original):
-        if s != o:
-            pairs.setdefault(s, o)
-    if not pairs:
+    # code points side by side (as zip: up to the shorter text); the first differing position of
+    # each simplified character gives its pair
+    a = np.frombuffer(simplified.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    b = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = min(len(a), len(b))
+    differ = np.flatnonzero(a[:n] != b[:n])
+    if not len(differ):
         return {}
+    changed = a[differ]
+    _, first = np.unique(changed, return_index=True)
+    pairs = {chr(changed[k]): chr(b[differ[k]]) for k in sorted(first.tolist())}
     printed = set(original)
     return {s: o for s, o in pairs.items() if s not in printed}
 

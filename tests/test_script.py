@@ -1,4 +1,6 @@
 """Traditional characters are read through a simplified twin and given back in their own script."""
+from hypothesis import given, strategies as st
+
 from pipeline.annotate import structure_text, run_components, Components
 from pipeline.script import back_map, to_simplified
 
@@ -46,3 +48,23 @@ def test_table_cells_and_indicators_are_given_back_in_their_own_script():
     [ind] = record.indicators
     assert ind.name == "圖書購置數量" and ind.level1 == "產出指標"
     assert ind.target.text == "≥500冊" and ind.actual.unit == "冊"
+
+
+def _back_map_by_zip(simplified, original):
+    pairs = {}
+    for s, o in zip(simplified, original):
+        if s != o:
+            pairs.setdefault(s, o)
+    printed = set(original)
+    return {s: o for s, o in pairs.items() if s not in printed}
+
+
+@given(st.text(alphabet="发發髮后後a\U00020000\ud800", max_size=20), st.text(alphabet="发發髮后後a\U00020000\ud800", max_size=20))
+def test_back_map_pairs_each_changed_character_with_its_first_original(simplified, original):
+    assert back_map(simplified, original) == _back_map_by_zip(simplified, original)
+
+
+def test_twin_of_a_twin_is_none_and_mixed_text_keeps_its_simplified_characters():
+    twin = to_simplified("發放補貼，发放物资")
+    assert twin == "发放补贴，发放物资"
+    assert to_simplified(twin) is None
