@@ -61,7 +61,19 @@ _YEAR = re.compile(r"(20\d{2}|二[〇零○][一二三四五六七八九〇零�
 _YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
 # a line that dates the page or the filing, not the year reported on
 _DATE_LINE_WORDS = re.compile(r"发布|发文|印发|填报|填表|日期|时间|来源|浏览|点击")
-_TITLE = re.compile(r"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{0,8}?(?:自评表|自评报告|评价报告|评价表|自评价报告|绩效报告)")
+_TITLE_ENDINGS = "自评表|自评报告|评价报告|评价表|自评价报告|绩效报告"
+_TITLE = re.compile(rf"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{{0,8}}?(?:{_TITLE_ENDINGS})")
+# _TITLE's words before the ending are optional: it matches exactly where an ending occurs. The
+# endings alone start with one of a few characters, which re skips to; _TITLE starts with no such
+# set and is tried at every character of a line
+_TITLE_ENDING = re.compile(_TITLE_ENDINGS)
+
+
+def _title_in(line: str) -> Optional[re.Match]:
+    """_TITLE.search(line), searched only in a line that has one of the endings (few lines do)."""
+    return _TITLE.search(line) if _TITLE_ENDING.search(line) else None
+
+
 _KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
 UNIT_SUFFIX = (r"(?:街道办事处|人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
                r"人民政府办公室|人民政府|政府办公室|政协|局|厅|委|办公室|中心|医院|卫生院|中学|小学|学校|学院|幼儿园|"
@@ -120,7 +132,7 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
     """Lines near the top that name the report (…自评报告/自评表)."""
     out, pos = [], 0
     for line in text[:limit].split("\n"):
-        if _TITLE.search(line) and len(line.strip()) <= 60:
+        if _title_in(line) and len(line.strip()) <= 60:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
@@ -166,7 +178,7 @@ def find_meta(text: str) -> MetaFacts:
             meta.kind = km.group(0)
             break
     if meta.kind is None and titles:
-        km = _TITLE.search(text[titles[0][0]:titles[0][1]])
+        km = _title_in(text[titles[0][0]:titles[0][1]])
         meta.kind = km.group(0) if km else None
     meta.unit = _find_unit(text, titles)
     src = meta.unit or (text[titles[0][0]:titles[0][1]] if titles else "")
@@ -190,7 +202,7 @@ def find_year(text: str) -> Optional[int]:
     line that dates the page or the filing (发布时间, 填报日期); 二〇二〇年度 as well as 2020年度."""
     head = text[:800]
     lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
-    titles = [ln for _, ln in lines if _TITLE.search(ln)]
+    titles = [ln for _, ln in lines if _title_in(ln)]
     usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
     for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (_YEAR_LOOSE, usable)):
         for ln in pool:

@@ -1,3 +1,4 @@
+from hypothesis import given, strategies as st
 
 
 def test_a_total_of_100_in_prose_is_not_replaced_by_the_grade_scale():
@@ -204,3 +205,12 @@ def test_a_total_score_broken_over_two_lines_by_pdf_extraction_is_read():
     text = "对照评价指标逐项打分，2023年度部门整体支出绩效自评得\n分96.40分，评价等级为“优”。"
     assert find_total_score(text) == 96.4
     assert find_total_score("自评得分\n90分（含）以上为优。") is None   # the scale, wrapped or not
+
+
+@given(st.lists(st.sampled_from(["部门", "单位", "整体", "项目", "支出", "绩效", "自评", "评价", "报告", "表", "价", "，", " ", "2023年"]),
+                max_size=12))
+def test_a_title_is_searched_only_where_its_ending_is_and_found_as_before(words):
+    from pipeline.structure.prose_facts import _TITLE, _title_in
+    line = "".join(words)
+    a, b = _title_in(line), _TITLE.search(line)
+    assert (a and a.span()) == (b and b.span())
