@@ -95,9 +95,12 @@ def _structure_into(record: Record, cleaned: Cleaned,
     prose_projects = find_prose_projects(text, line_ranges)
     # a report on one project names some of its fields in words of its own (到位资金)
     one_project = is_project_report(meta.kind) and len(facts.projects) + len(prose_projects) <= 1
-    record.budget = _budget(text, line_ranges, facts, one_project)
+    lex = load_lexicon()
+    budget_cells, asset_cells = read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget,
+                                                  lex.assets)
+    record.budget = _budget(text, line_ranges, facts, one_project, budget_cells)
     record.assets = find_assets(text, line_ranges)
-    for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
+    for field_name, sv in asset_cells.items():
         record.assets.setdefault(field_name, sv)
     add_printed_bare(record.assets)
     _add_prose_projects(prose_projects, record)
@@ -138,16 +141,17 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
-def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool) -> dict[str, StatedValue]:
-    """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool,
+            cells: dict[str, StatedValue]) -> dict[str, StatedValue]:
+    """Budget fields: the prose grammar, key–value cells (cells: read_cell_amounts' for the budget
+    fields), then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
     one-project report (项目支出绩效自评表) states its figures in the project's own table, and
     names some fields in words of its own (到位资金)."""
     budget = find_budget(text, line_ranges, one_project)
-    lex = load_lexicon()
-    for field_name, sv in read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget).items():
+    for field_name, sv in cells.items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:

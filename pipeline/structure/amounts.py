@@ -105,16 +105,17 @@ def in_ranges(pos: int, ranges) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
-# fields (a lexicon tuple, by identity) → one pattern of all their terms
-_ANY_TERM: dict[int, tuple[tuple[FieldTerms, ...], re.Pattern]] = {}
+# field sets (lexicon tuples, by identity) → one pattern of all their terms
+_ANY_TERM: dict[tuple[int, ...], tuple[tuple[tuple[FieldTerms, ...], ...], re.Pattern]] = {}
 
 
-def _any_term(fields: tuple[FieldTerms, ...]) -> re.Pattern:
+def _any_term(*field_sets: tuple[FieldTerms, ...]) -> re.Pattern:
     """A pattern that matches where any of the fields' terms does: left without a match has no
     term (most figures of a table, most amounts of the prose), and the field-by-field look is skipped."""
-    cached = _ANY_TERM.get(id(fields))
-    if cached is None or cached[0] is not fields:
-        cached = _ANY_TERM[id(fields)] = (fields, re.compile("|".join(f.pattern.pattern for f in fields)))
+    key = tuple(map(id, field_sets))
+    cached = _ANY_TERM.get(key)
+    if cached is None or any(a is not b for a, b in zip(cached[0], field_sets)):
+        cached = _ANY_TERM[key] = (field_sets, re.compile("|".join(f.pattern.pattern for fs in field_sets for f in fs)))
     return cached[1]
 
 
@@ -375,12 +376,14 @@ _MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no
 _NEXT_FIGURE = re.compile(r"[ \t\u3000|]*[-−－]?\d")
 
 
-def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> dict[str, StatedValue]:
+def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
+                      *field_sets: tuple[FieldTerms, ...]) -> list[dict[str, StatedValue]]:
     """Fields stated as key–value cells inside the ranges (table lines): the first figure of each
-    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's."""
+    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's.
+    One dict per field set (the budget's, the assets'): the figures are scanned once for all."""
     lex = load_lexicon()
-    any_term = _any_term(fields)
-    out: dict[str, StatedValue] = {}
+    any_term = _any_term(*field_sets)
+    outs: list[dict[str, StatedValue]] = [{} for _ in field_sets]
     for start, end in ranges:
         region_scale = None
         prev_end = start
@@ -391,27 +394,28 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[Fi
             left = text[left_start:at]
             if any_term.search(left) is None:
                 continue   # most figures of a table: no key before them (_nearest_term asks the same)
-            hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
-            if hit is None:
-                continue
-            f, tm = hit
-            tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
-            if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
-                    or _NEXT_FIGURE.match(text, m.end(), end):
-                continue
-            value = to_float(m.group("num"))
-            if value is None:
-                continue
-            unit = m.group("unit") or tail.group("unit")
-            if unit is not None:
-                scale = lex.unit_scale[unit]
-            else:
-                if region_scale is None:   # 「金额单位：元」 above the table
-                    region_scale = money_scale_before(text, start) or 1.0
-                scale = region_scale
-            out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
-                                      start=left_start + tm.start(), end=m.end())
-    return out
+            for fields, out in zip(field_sets, outs):
+                hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
+                if hit is None:
+                    continue
+                f, tm = hit
+                tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
+                if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
+                        or _NEXT_FIGURE.match(text, m.end(), end):
+                    continue
+                value = to_float(m.group("num"))
+                if value is None:
+                    continue
+                unit = m.group("unit") or tail.group("unit")
+                if unit is not None:
+                    scale = lex.unit_scale[unit]
+                else:
+                    if region_scale is None:   # 「金额单位：元」 above the table
+                        region_scale = money_scale_before(text, start) or 1.0
+                    scale = region_scale
+                out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
+                                          start=left_start + tm.start(), end=m.end())
+    return outs
 
 
 # ---------------------------------------------------------------- projects in prose

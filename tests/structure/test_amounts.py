@@ -9,7 +9,8 @@ from pipeline.structure.lexicon import load_lexicon
 def _cells(text: str, family: str = "budget") -> dict[str, float]:
     lex = load_lexicon()
     fields = {"budget": lex.budget, "assets": lex.assets}[family]
-    return {k: v.value for k, v in read_cell_amounts(text, [(0, len(text))], fields).items()}
+    [cells] = read_cell_amounts(text, [(0, len(text))], fields)
+    return {k: v.value for k, v in cells.items()}
 
 
 def test_a_key_value_form_gives_each_field_its_cell():
@@ -25,7 +26,7 @@ def test_the_cells_unit_in_the_key_after_the_figure_or_above_the_table():
     assert _cells("基本支出总额\t1.2亿元\n") == {"basic_expenditure": 12000.0}
     text = "金额单位：元\n基本支出合计\t3,000,000.00\t项目支出合计\t500,000.00\n"
     lex = load_lexicon()
-    got = read_cell_amounts(text, [(text.index("\n") + 1, len(text))], lex.budget)
+    [got] = read_cell_amounts(text, [(text.index("\n") + 1, len(text))], lex.budget)
     assert {k: v.value for k, v in got.items()} == {"basic_expenditure": 300.0, "project_expenditure": 50.0}
     assert got["basic_expenditure"].text == "基本支出合计\t3,000,000.00"
 
@@ -136,3 +137,13 @@ def test_an_asset_printed_without_its_net_qualifier_is_kept_as_printed_too():
     net = structure_text(head + "年末资产总额500.00万元，其中固定资产净值360.00万元，无形资产净值20.00万元。\n")
     # printed with 净值 it is the net figure only: nobody printed a bare fixed-asset figure
     assert {"fixed_net", "intangible_net"} <= set(net.assets) and not {"fixed", "intangible"} & set(net.assets)
+
+
+def test_one_scan_reads_each_field_set_as_alone():
+    lex = load_lexicon()
+    form = "年初预算金额(万元)\t456.00\t固定资产\t88.10\n资产总额\t120.00\t全年执行数\t400.00\n"
+    budget, assets = read_cell_amounts(form, [(0, len(form))], lex.budget, lex.assets)
+    assert budget == read_cell_amounts(form, [(0, len(form))], lex.budget)[0]
+    assert assets == read_cell_amounts(form, [(0, len(form))], lex.assets)[0]
+    assert {k: v.value for k, v in budget.items()} == {"initial": 456.0, "executed": 400.0}
+    assert {k: v.value for k, v in assets.items()} == {"fixed_net": 88.1, "total": 120.0}
