@@ -115,28 +115,27 @@ _SCALARS = (int, float, bool, type(None))
 
 def _restore(node: Any, table: dict) -> Any:
     """node with its strings mapped through table: models, lists and dicts in place, a string
-    as a new string. Plain strings and numbers are handled inline: a traditional-character
-    report's record has tens of thousands of them (every cell, its start and its end)."""
+    as a new string. Strings, numbers and models inside a model or a list are handled inline: a
+    traditional-character report's record has tens of thousands of them (every cell, its start
+    and its end)."""
     if isinstance(node, str):
         return node.translate(table)
     if isinstance(node, BaseModel):
-        values = node.__dict__   # pydantic keeps a model's field values in its __dict__
-        for name in _fields_to_restore(node):
-            value = values[name]
-            kind = type(value)
-            if kind is str:
-                new = value.translate(table)
-            elif kind in _SCALARS:
-                continue
-            else:
-                new = _restore(value, table)
-            if new is not value:
-                object.__setattr__(node, name, new)
+        _restore_model(node, table)
         return node
     if isinstance(node, list):
-        changed = [x.translate(table) if type(x) is str else _restore(x, table) for x in node]
-        if any(a is not b for a, b in zip(changed, node)):
-            node[:] = changed
+        for i, x in enumerate(node):
+            kind = type(x)
+            if kind is str:
+                node[i] = x.translate(table)
+            elif kind in _SCALARS:
+                continue
+            elif isinstance(x, BaseModel):
+                _restore_model(x, table)
+            else:
+                new = _restore(x, table)
+                if new is not x:
+                    node[i] = new
         return node
     if isinstance(node, dict):
         for k, v in list(node.items()):
@@ -145,3 +144,20 @@ def _restore(node: Any, table: dict) -> Any:
                 node[k] = new
         return node
     return node
+
+
+def _restore_model(node: BaseModel, table: dict) -> None:
+    values = node.__dict__   # pydantic keeps a model's field values in its __dict__
+    for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
+        value = values[name]
+        kind = type(value)
+        if kind is str:
+            values[name] = value.translate(table)
+        elif kind in _SCALARS:
+            continue
+        elif isinstance(value, BaseModel):
+            _restore_model(value, table)
+        else:
+            new = _restore(value, table)
+            if new is not value:
+                values[name] = new
