@@ -40,30 +40,33 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-# Every character looked up so far, and those of them that have a simplified form (→ that form):
-# a report's characters are compared with both as sets, so only characters never seen before
-# are looked up one by one (most reports: none, and no traditional character either).
-_SEEN: set[str] = set()
-_TRADITIONAL: dict[str, str] = {}
-_TRADITIONAL_CHARS: set[str] = set()
+# By code point (the basic plane; the CJK ranges lie in it): whether the character was looked up
+# already, and its simplified form (itself for most). A report is compared with both as arrays,
+# so only characters never seen before are looked up one by one (a set of the text's characters
+# would cost more than the rest: a string object per character).
+_BMP = 0x10000
+_SEEN = np.zeros(_BMP, dtype=bool)
+_SIMPLE = np.arange(_BMP, dtype=np.uint32)
 
 
 def to_simplified(text: str) -> Optional[str]:
     """The simplified twin of text (same length), or None when text has no traditional character."""
-    chars = set(text)
-    unseen = chars - _SEEN
-    if unseen:
-        for ch in unseen:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    in_bmp = codes < _BMP
+    bmp = codes[in_bmp]
+    unseen = bmp[~_SEEN[bmp]]
+    if len(unseen):
+        for c in np.unique(unseen).tolist():
+            ch = chr(c)
             if _is_cjk(ch):
-                simple = _simplified_char(ch)
-                if simple != ch:
-                    _TRADITIONAL[ch] = simple
-                    _TRADITIONAL_CHARS.add(ch)
-        _SEEN.update(unseen)
-    traditional = chars & _TRADITIONAL_CHARS
-    if not traditional:
+                _SIMPLE[c] = ord(_simplified_char(ch))
+        _SEEN[unseen] = True
+    simple = _SIMPLE[bmp]
+    if np.array_equal(simple, bmp):
         return None
-    return text.translate({ord(ch): _TRADITIONAL[ch] for ch in traditional})
+    twin = codes.copy()
+    twin[in_bmp] = simple
+    return twin.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def back_map(simplified: str, original: str) -> dict[str, str]:
@@ -83,9 +86,9 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
         return {}
     changed = a[differ]
     _, first = np.unique(changed, return_index=True)
-    pairs = {chr(changed[k]): chr(b[differ[k]]) for k in sorted(first.tolist())}
-    printed = set(original)
-    return {s: o for s, o in pairs.items() if s not in printed}
+    first = np.sort(first)
+    printed = np.isin(changed[first], b)   # the document writes the simplified character itself too
+    return {chr(changed[k]): chr(b[differ[k]]) for k, p in zip(first.tolist(), printed.tolist()) if not p}
 
 
 def restore_script(record: BaseModel, original: str) -> None:

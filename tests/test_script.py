@@ -68,3 +68,15 @@ def test_twin_of_a_twin_is_none_and_mixed_text_keeps_its_simplified_characters()
     twin = to_simplified("發放補貼，发放物资")
     assert twin == "发放补贴，发放物资"
     assert to_simplified(twin) is None
+
+
+def _to_simplified_by_table(text):
+    from pipeline.script import _is_cjk, _simplified_char
+    table = {ch: _simplified_char(ch) for ch in set(text) if _is_cjk(ch)}
+    table = {k: v for k, v in table.items() if k != v}
+    return text.translate(str.maketrans(table)) if table else None
+
+
+@given(st.text(alphabet="發发補补貼贴報告績效a1 \n\U00020000\ud800\uf900\u3400龜", max_size=30))
+def test_twin_maps_each_character_as_the_character_table_does(text):
+    assert to_simplified(text) == _to_simplified_by_table(text)
