@@ -422,9 +422,10 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
 # 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list. A
 # name may hold a short bracketed part (「服务中心（站）运行项目」). The figures are found first
 # (a literal 预算 to look for), then the name before them: a regex that starts with the name
-# would be tried at every character of the text.
+# would be tried at every character of the text. 「(?:全年预算|预算)」 is 「(?:全年)?预算」 (the same
+# tries, in the same order) written to start with literals, which re skips to.
 _PROJECT_FIGURES = re.compile(
-    rf"(?:全年)?预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+    rf"(?:全年预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
 _NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
 _NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+$")
