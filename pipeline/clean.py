@@ -223,7 +223,7 @@ def _page_furniture(text: str) -> list[Edit]:
 
 
 # --- pass 7: trailing spaces (not tabs)
-_TRAILING = re.compile(r"[ \u3000]+$", re.M)
+_TRAILING = re.compile(r"[ \u3000][ \u3000]*$", re.M)   # 「[ \u3000]+$」 starting with its character set
 
 
 def _spaced_digit_edits(text: str) -> list[Edit]:

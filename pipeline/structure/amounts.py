@@ -31,7 +31,7 @@ from typing import Optional
 
 from pipeline.record import StatedValue
 from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before
-from pipeline.structure.numbers import NUMBER, to_float
+from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
@@ -367,7 +367,11 @@ def add_printed_bare(assets: dict[str, StatedValue]) -> None:
 # suffix (金额/总额/资金/数), a unit in brackets and a gap of tabs, spaces, a colon or 为/是/共计; the
 # unit sits in the key's brackets, after the figure or in the header above the table, so a
 # bare number is money here (never in prose). A figure followed by %, 分 or a count word is not.
-_CELL_FIGURE = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+# not inside a longer figure: no digit, dot or comma right before it; the check sits after the
+# figure's first character (「(?<![\d.,].)」: the character before that one), so that the pattern
+# starts with a character set, which re skips to (a table's every character was tried)
+_CELL_FIGURE = re.compile(rf"(?P<num>[-−－\d](?<![\d.,].){NUMBER_REST})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?"
+                          rf"(?! ?[%％])(?![分人名个次项年月日])")
 _CELL_KEY_TAIL = re.compile(r"(?:金额|数额|总额|资金|数)?[ \t\u3000:：]*(?:[（(]\s*(?P<unit>亿元|万元|千元|元)\s*[）)])?"
                             r"[ \t\u3000:：为是共计约达]{0,6}")
 _MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no further

@@ -20,8 +20,11 @@ PLAIN_NUMBER = r"[-−－]?\d+(?:\.\d+)?"
 # that character opens: a pattern that starts with a character set lets re skip straight to the
 # places where a match can start, where the alternation was tried at every character of the text
 # (a search for an amount in a whole report: 2-3x faster).
-NUMBER = (r"[-−－\d](?:(?<=\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?<=\d)\d*(?:\.\d+)?"
-          r"|(?<=[-−－])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<=[-−－])\d+(?:\.\d+)?)")
+# NUMBER_REST: what follows the first character (a pattern that must check something right after
+# it, before the rest, puts the check between the two).
+NUMBER_REST = (r"(?:(?<=\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?<=\d)\d*(?:\.\d+)?"
+               r"|(?<=[-−－])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<=[-−－])\d+(?:\.\d+)?)")
+NUMBER = rf"[-−－\d]{NUMBER_REST}"
 NUMBER_RE = re.compile(NUMBER)
 _MONEY_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 

@@ -147,3 +147,24 @@ def test_one_scan_reads_each_field_set_as_alone():
     assert assets == read_cell_amounts(form, [(0, len(form))], lex.assets)[0]
     assert {k: v.value for k, v in budget.items()} == {"initial": 456.0, "executed": 400.0}
     assert {k: v.value for k, v in assets.items()} == {"fixed_net": 88.1, "total": 120.0}
+
+
+def test_cell_figure_pattern_matches_its_compact_form():
+    # _CELL_FIGURE checks the character before the figure after consuming its first one (for
+    # speed); the same matches as the check written first
+    import random
+    import re
+
+    from pipeline.structure.amounts import _CELL_FIGURE
+    from pipeline.structure.numbers import NUMBER
+    compact = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+    pieces = list("0123456789.,-−－ \t\n%％分人元万亿a中") + ["12", "1,234", "5.6", "万元", "千元"]
+    rnd = random.Random(7)
+    matched = 0
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14)))
+        for start in (0, 1):
+            want = [(m.span(), m.groupdict()) for m in compact.finditer(t, start)]
+            assert [(m.span(), m.groupdict()) for m in _CELL_FIGURE.finditer(t, start)] == want, t
+            matched += bool(want)
+    assert matched > 1000
