@@ -110,13 +110,51 @@ _ANY_TERM: dict[tuple[int, ...], tuple[tuple[tuple[FieldTerms, ...], ...], re.Pa
 
 
 def _any_term(*field_sets: tuple[FieldTerms, ...]) -> re.Pattern:
-    """A pattern that matches where any of the fields' terms does: left without a match has no
-    term (most figures of a table, most amounts of the prose), and the field-by-field look is skipped."""
+    """A pattern that finds whether any of the fields' terms occurs (an existence test: where and
+    which is _nearest_term's question). Left without a term (most figures of a table, most amounts
+    of the prose) skips the field-by-field look. The terms are spelled so that each starts with a
+    literal (_literal_led): re then skips to the characters a term can start with and tries only
+    the terms that start there, where an alternation of groups was tried in full at every
+    character (13x faster on a table's key cells)."""
     key = tuple(map(id, field_sets))
     cached = _ANY_TERM.get(key)
     if cached is None or any(a is not b for a, b in zip(cached[0], field_sets)):
-        cached = _ANY_TERM[key] = (field_sets, re.compile("|".join(f.pattern.pattern for fs in field_sets for f in fs)))
+        led = [_literal_led(t) for fs in field_sets for f in fs for t in (f.terms or [f.pattern.pattern])]
+        if all(x is not None for x in led):
+            pattern = "|".join(t for x in led for t in x)
+        else:   # a term this spelling cannot take: the terms as configured
+            pattern = "|".join(f.pattern.pattern for fs in field_sets for f in fs)
+        cached = _ANY_TERM[key] = (field_sets, re.compile(pattern))
     return cached[1]
+
+
+# a group of literal alternatives at a term's start: 「(?:年中|全年|执行中)?」, 「(?:调整增加|追加)」
+_LEADING_GROUP = re.compile(r"\(\?:([^()\[\]{}*+?.^$\\]*)\)(\?)?")
+_SYNTAX = set("()[]{}*+?.^$\\|")
+
+
+def _literal_led(term: str) -> Optional[list[str]]:
+    """term as alternatives that each start with a literal: its leading groups of literal
+    alternatives spelled out (「(?:年中|全年)?调减」 → 年中调减, 全年调减, 调减), which match the
+    same strings. None for a term that starts otherwise or has an alternation of its own."""
+    depth = 0
+    for ch in term:   # a top-level 「|」 would make the spelled-out prefix bind to one side only
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            return None
+    m = _LEADING_GROUP.match(term)
+    if m is None:
+        return [term] if term and term[0] not in _SYNTAX else None
+    rest = term[m.end():]
+    if rest[:1] in ("*", "+", "{", "?"):
+        return None   # a quantifier on the group (or a lazy or possessive one): not spelled out
+    out: list[str] = []
+    for head in m.group(1).split("|") + ([""] if m.group(2) else []):
+        more = _literal_led(head + rest)
+        if more is None:
+            return None
+        out += more
+    return out
 
 
 def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -> Optional[tuple[FieldTerms, re.Match]]:

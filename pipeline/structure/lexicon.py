@@ -28,6 +28,7 @@ class FieldTerms:
     key: str = ""                # the lexicon entry (several entries may state one field)
     also_full_year_budget: tuple[str, ...] = ()   # fields a full-year budget statement of this field states too
     only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (one_project_report)
+    terms: tuple[str, ...] = ()  # the terms pattern is made of, as configured
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _fields(block: dict) -> tuple[FieldTerms, ...]:
         out.append(FieldTerms(spec.get("field", key), re.compile(f"(?:{_alternation(spec['terms'])})"),
                               re.compile(_alternation(negative)) if negative else None, tuple(spec.get("also", ())),
                               spec.get("row_column", "budgeted"), bool(spec.get("standalone", False)), key,
-                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in")))
+                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in"), tuple(spec["terms"])))
     return tuple(out)
 
 

@@ -168,3 +168,36 @@ def test_cell_figure_pattern_matches_its_compact_form():
             assert [(m.span(), m.groupdict()) for m in _CELL_FIGURE.finditer(t, start)] == want, t
             matched += bool(want)
     assert matched > 1000
+
+
+def test_terms_spelled_out_match_the_same_strings():
+    from pipeline.structure.amounts import _literal_led
+    assert _literal_led("(?:年中|全年)?调减(?:预算)?") == ["年中调减(?:预算)?", "全年调减(?:预算)?", "调减(?:预算)?"]
+    assert _literal_led("(?:追加|调增)资金") == ["追加资金", "调增资金"]
+    assert _literal_led("年初(?:部门)?预算") == ["年初(?:部门)?预算"]
+    # not spelled out: a quantified or lazy group, a term's own alternation, a class first
+    for term in ("(?:追加)*资金", "(?:追加)??资金", "追加|调增", "[追调]加"):
+        assert _literal_led(term) is None
+
+
+def test_the_all_terms_test_finds_a_term_exactly_where_the_fields_patterns_do():
+    import random
+    import re
+
+    from pipeline.structure.amounts import _any_term
+    lex = load_lexicon()
+    for sets in ((lex.budget,), (lex.assets,), (lex.one_project_budget, lex.assets)):
+        spelled = _any_term(*sets)
+        configured = re.compile("|".join(f.pattern.pattern for fs in sets for f in fs))
+        assert spelled.pattern != configured.pattern   # the lexicon's terms are spelled out
+        pieces = [t for fs in sets for f in fs for t in re.findall(r"[\u4e00-\u9fff]+", f.pattern.pattern)]
+        pieces += list("年中全执行调整预算资金支出收入补助 \t0")
+        rnd = random.Random(3)
+        hits = 0
+        for _ in range(5000):
+            s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+            cut = s[rnd.randint(0, len(s)):]   # terms cut at their start too
+            for t in (s, cut):
+                assert bool(spelled.search(t)) == bool(configured.search(t)), t
+                hits += bool(configured.search(t))
+        assert hits > 1000
