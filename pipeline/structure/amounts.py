@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import StatedValue
-from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before
+from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before, top_level_alternatives
 from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
@@ -137,11 +137,8 @@ def _literal_led(term: str) -> Optional[list[str]]:
     """term as alternatives that each start with a literal: its leading groups of literal
     alternatives spelled out (「(?:年中|全年)?调减」 → 年中调减, 全年调减, 调减), which match the
     same strings. None for a term that starts otherwise or has an alternation of its own."""
-    depth = 0
-    for ch in term:   # a top-level 「|」 would make the spelled-out prefix bind to one side only
-        depth += (ch == "(") - (ch == ")")
-        if ch == "|" and depth == 0:
-            return None
+    if len(top_level_alternatives(term)) > 1:
+        return None   # the spelled-out prefix would bind to one side only
     m = _LEADING_GROUP.match(term)
     if m is None:
         return [term] if term and term[0] not in _SYNTAX else None

@@ -80,6 +80,36 @@ class Lexicon:
 _LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
 
 
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of a regular expression's outermost 「|」 (「a|(?:b|c)d」 → a, (?:b|c)d); a
+    character class or an escape may hold a 「|」 of its own."""
+    out, depth, cur, k = [], 0, [], 0
+    in_class = False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            cur.append(pattern[k:k + 2])
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            k += 1
+            continue
+        cur.append(ch)
+        k += 1
+    out.append("".join(cur))
+    return out
+
+
 def _alternation(terms: list[str]) -> str:
     # longest first, so that 年初预算数 is preferred to a shorter term inside it
     return "|".join(sorted(terms, key=len, reverse=True))

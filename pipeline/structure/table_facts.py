@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
-from pipeline.structure.lexicon import load_lexicon, money_scale_before
+from pipeline.structure.lexicon import load_lexicon, money_scale_before, top_level_alternatives
 from pipeline.structure.numbers import NUMBER, NUMBER_RE, PLAIN_NUMBER, THOUSANDS_NUMBER, parse_quantity, to_float
 
 PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
@@ -45,9 +45,30 @@ _INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-# any role's words; cells joined by line breaks (multiline: ^ and $ hold at every cell's ends).
-# Most rows asked have none: their cells are not looked at one by one.
-_ANY_INDICATOR_ROLE = re.compile("|".join(p.pattern for _, p in _INDICATOR_ROLES), re.M)
+
+
+def _line_anchored(alternative: str) -> Optional[str]:
+    """A role word for a search of cells joined by line breaks, written to start with its first
+    character: 「^指标$」 → 「指标(?![^\\n])(?<![^\\n]指标)」 (a cell's ends are line ends). None
+    when the alternative is not a word with anchors (the patterns are then joined as they are)."""
+    head, tail = alternative.startswith("^"), alternative.endswith("$")
+    word = alternative[head:len(alternative) - tail]
+    if not word or word[0] in "()[]{}*+?.^$\\|" or "^" in word or "$" in word or ((head or tail) and re.escape(word) != word):
+        return None
+    return word + (r"(?![^\n])" if tail else "") + (rf"(?<![^\n]{word})" if head else "")
+
+
+def _any_role_pattern() -> re.Pattern:
+    words = [_line_anchored(a) for _, p in _INDICATOR_ROLES for a in top_level_alternatives(p.pattern)]
+    if all(w is not None for w in words):
+        return re.compile("|".join(words))
+    return re.compile("|".join(p.pattern for _, p in _INDICATOR_ROLES), re.M)
+
+
+# whether any role's word occurs in a row's cells joined by line breaks. Most rows asked have none:
+# their cells are not looked at one by one. Every alternative starts with a character (the
+# anchors checked after the word), so re skips to them instead of trying all at every character.
+_ANY_INDICATOR_ROLE = _any_role_pattern()
 
 
 def indicator_roles(cells: list[str]) -> dict[int, str]:

@@ -167,3 +167,12 @@ def test_a_line_without_a_run_of_spaces_is_one_cell(line):
     expected = [] if start >= len(line) else \
         [c for c in _split_cells(line, start, len(line), _SPACES) if c[1] > c[0]]
     assert _space_cells(line, 0, len(line)) == expected
+
+
+@given(st.lists(st.sampled_from(["指标", "绩效指标", "一级指标", "指标名称", "目标", "目标值", "年度目标", "完成情况", "实际完成情况",
+                                 "得分", "评分标准", "评分", "产出指标", "数量指标", "≥10次", "", "分值"]), max_size=6))
+def test_the_row_prefilter_finds_a_role_word_exactly_where_a_cell_has_one(cells):
+    from pipeline.structure.table_facts import _ANY_INDICATOR_ROLE, _INDICATOR_ROLES
+    assert "(?<!" in _ANY_INDICATOR_ROLE.pattern   # the anchored words are written first-character first
+    anywhere = any(p.search(c) for c in cells for _, p in _INDICATOR_ROLES)
+    assert bool(_ANY_INDICATOR_ROLE.search("\n".join(cells))) == anywhere
