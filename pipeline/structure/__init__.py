@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import (ProseProject, add_printed_bare, find_assets, find_budget, find_prose_projects, in_ranges,
-                                        read_cell_amounts)
+from pipeline.structure.amounts import (ProseProject, RangeSet, add_printed_bare, find_assets, find_budget, find_prose_projects,
+                                        in_ranges, read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
                                             find_title_project, find_total_score, is_project_report, numbered_goals,
@@ -192,6 +192,7 @@ def _add_prose_projects(prose_projects: list[ProseProject], record: Record) -> N
 
 
 def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> list[Indicator]:
+    tables = RangeSet(line_ranges)   # by bisection: a long report has many indicator lines and tables
     def figure(value: str | None) -> float | None:
         m = NUMBER_RE.search(value or "")
         return to_float(m.group(0)) if m else None
@@ -199,7 +200,7 @@ def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> lis
     return [Indicator(id=f"i{k + 1}", level1=il.level, name=il.name, target=quantity(il.values.get("target", "")),
                       actual=quantity(il.values.get("actual", "")), weight=figure(il.values.get("weight")),
                       score=figure(il.values.get("score")))
-            for k, il in enumerate(il for il in find_indicator_lines(text) if not in_ranges(il.start, line_ranges))]
+            for k, il in enumerate(il for il in find_indicator_lines(text) if not in_ranges(il.start, tables))]
 
 
 _GOAL_COLUMN = re.compile(r"^(?:年度)?(?:绩效|总体)?目标$|^预期目标$|^年度(?:总体|绩效)目标$")

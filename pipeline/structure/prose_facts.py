@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import Goal, StatedValue
-from pipeline.structure.amounts import in_ranges
+from pipeline.structure.amounts import RangeSet, in_ranges
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.numbers import NUMBER, to_float
 
@@ -215,6 +215,7 @@ def find_year(text: str) -> Optional[int]:
 
 def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
     """The first total score stated outside the skipped ranges."""
+    skip = RangeSet(skip)   # by bisection: every score word of a long report is asked
     for tm in _TOTAL_SCORE.finditer(text):
         if in_ranges(tm.start(), skip):
             continue

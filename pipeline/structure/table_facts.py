@@ -333,6 +333,14 @@ class _Reader:
         self.budget_header: list[Optional[str]] = []
         self.budget_scale = 1.0
         self.region_scale: Optional[float] = None   # the money unit stated above the current table
+        self.row_ids: tuple[Optional[Table], set[str]] = (None, set())
+
+    def _row_ids(self, table: Table) -> set[str]:
+        """The ids of table's rows, collected once per table (a wrapped fixed-width table asks on
+        each of its lines)."""
+        if self.row_ids[0] is not table:
+            self.row_ids = (table, {r.id for r in table.rows})
+        return self.row_ids[1]
 
     def vote(self, table: Table, kind: str) -> None:
         self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
@@ -580,7 +588,7 @@ class _Reader:
                 lvl2, name = m.group(1), m.group(2).strip()
         scored = weight is not None or score is not None
         if table.layout == "fixed" and not scored and not lvl1 and not lvl2 and self.facts.indicators \
-                and self.facts.indicators[-1].row in {r.id for r in table.rows}:
+                and self.facts.indicators[-1].row in self._row_ids(table):
             # a fixed-width cell wrapped onto this line: it continues the indicator above
             prev = self.facts.indicators[-1]
             prev.name += name
