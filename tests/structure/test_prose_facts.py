@@ -214,3 +214,20 @@ def test_a_title_is_searched_only_where_its_ending_is_and_found_as_before(words)
     line = "".join(words)
     a, b = _title_in(line), _TITLE.search(line)
     assert (a and a.span()) == (b and b.span())
+
+
+def test_authorized_staff_pattern_matches_its_compact_form():
+    import random
+    import re
+
+    from pipeline.structure.prose_facts import _HEADCOUNT, _STAFF_RES
+    compact = re.compile(rf"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}")
+    pieces = ["编制", "人员", "核定", "行政", "事业", "数", "为", "人数", "12", "名", "\t", "3", "人", "，"]
+    rnd = random.Random(5)
+    hits = 0
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
+        want = [(m.span(), m.groupdict()) for m in compact.finditer(t)]
+        assert [(m.span(), m.groupdict()) for m in _STAFF_RES["authorized"].finditer(t)] == want, t
+        hits += bool(want)
+    assert hits > 100
