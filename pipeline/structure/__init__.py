@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import (ProseProject, RangeSet, add_printed_bare, find_assets, find_budget, find_prose_projects,
-                                        in_ranges, read_cell_amounts)
+from pipeline.structure.amounts import (Amount, ProseProject, RangeSet, add_printed_bare, find_assets, find_budget,
+                                        find_prose_projects, in_ranges, read_amounts_of, read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
                                             find_title_project, find_total_score, is_project_report, numbered_goals,
@@ -96,10 +96,12 @@ def _structure_into(record: Record, cleaned: Cleaned,
     # a report on one project names some of its fields in words of its own (到位资金)
     one_project = is_project_report(meta.kind) and len(facts.projects) + len(prose_projects) <= 1
     lex = load_lexicon()
-    budget_cells, asset_cells = read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget,
-                                                  lex.assets)
-    record.budget = _budget(text, line_ranges, facts, one_project, budget_cells)
-    record.assets = find_assets(text, line_ranges)
+    # the prose amounts and the key–value cells, each read once for the budget and the asset fields
+    budget_fields = lex.one_project_budget if one_project else lex.budget
+    budget_amounts, asset_amounts = read_amounts_of(text, line_ranges, budget_fields, lex.assets)
+    budget_cells, asset_cells = read_cell_amounts(text, line_ranges, budget_fields, lex.assets)
+    record.budget = _budget(text, line_ranges, facts, one_project, budget_cells, budget_amounts)
+    record.assets = find_assets(text, line_ranges, asset_amounts)
     for field_name, sv in asset_cells.items():
         record.assets.setdefault(field_name, sv)
     add_printed_bare(record.assets)
@@ -142,15 +144,15 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
 
 
 def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool,
-            cells: dict[str, StatedValue]) -> dict[str, StatedValue]:
-    """Budget fields: the prose grammar, key–value cells (cells: read_cell_amounts' for the budget
-    fields), then the budget table, which wins.
+            cells: dict[str, StatedValue], amounts: list[Amount]) -> dict[str, StatedValue]:
+    """Budget fields: the prose grammar (amounts: read_amounts' for the budget fields), key–value
+    cells (cells: read_cell_amounts'), then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
     one-project report (项目支出绩效自评表) states its figures in the project's own table, and
     names some fields in words of its own (到位资金)."""
-    budget = find_budget(text, line_ranges, one_project)
+    budget = find_budget(text, line_ranges, one_project, amounts)
     for field_name, sv in cells.items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]

@@ -175,9 +175,15 @@ def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -
 
 def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> list[Amount]:
     """Every money amount outside the skipped ranges (tables), in order, with its field and scope."""
+    return read_amounts_of(text, skip, fields)[0]
+
+
+def read_amounts_of(text: str, skip: list[tuple[int, int]], *field_sets: tuple[FieldTerms, ...]) -> list[list[Amount]]:
+    """read_amounts for each field set (the budget's, the assets'): the amounts and their clauses
+    are found once for all."""
     lex = load_lexicon()
     skip = skip if isinstance(skip, RangeSet) else RangeSet(skip)
-    out: list[Amount] = []
+    outs: list[list[Amount]] = [[] for _ in field_sets]
     prev_end = 0
     for m in MONEY.finditer(text):
         if in_ranges(m.start(), skip):
@@ -191,55 +197,62 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         clause_start = max(prev_end, m.start() - _MAX_CLAUSE)
         breaks = [b for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
         key_end = _join_key_to_value(text, breaks, m.start())
-        left_start = breaks[-1].end() if breaks else clause_start
         prev_end = m.end()
-        hit = _term_before(text, fields, left_start, key_end)
-        if hit is None:
-            # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
-            # commas; the term before its first item names the amount after it
-            k = len(breaks) - 1
-            while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
-                    and _ENUMERATION_END.search(text, breaks[-1].end(), m.start()):
-                left_start = breaks[k - 1].end() if k else clause_start
-                hit = _term_before(text, fields, left_start, key_end, _MAX_GAP * 2)
-                k -= 1
-        if hit is None:
-            out.append(Amount(None, value, m.start(), m.end()))
-            continue
-        f, tm = hit
-        left = text[left_start:m.start()]
-        gap = left[tm.end():]
-        term_at = left_start + tm.start()
-        sentence_start = _sentence_start(text, term_at)
-        before_term = text[max(sentence_start, clause_start):term_at]
-        scope = "unit"
-        if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
-            scope = "previous_year"
-        elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
-            scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
-        elif lex.budget_of.match(gap):
-            scope = "budget_of"
-        elif lex.part.search(text, sentence_start, term_at):
-            scope = "part"
-        if f.negative is not None and f.negative.search(tm.group(0)):
-            value = -value
-        # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
-        qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
-        also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
-        whole = None
-        if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
-            marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
-            at = marks[-1] if marks else term_at
-            # amounts start in text order: the scan back stops at the sentence's start
-            whole = None
-            for a in reversed(out):
-                if a.start < sentence_start:
-                    break
-                if a.end <= at and a.field:
-                    whole = a.field
-                    break
-        out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also))
-    return out
+        for fields, out in zip(field_sets, outs):
+            out.append(_amount(text, fields, m, value, clause_start, breaks, key_end, out))
+    return outs
+
+
+def _amount(text: str, fields: tuple[FieldTerms, ...], m: re.Match, value: float, clause_start: int,
+            breaks: list[re.Match], key_end: int, before: list[Amount]) -> Amount:
+    """The amount m (value in 万元) as the fields read it: its term, scope and sign. before: the
+    amounts read so far with the same fields."""
+    lex = load_lexicon()
+    left_start = breaks[-1].end() if breaks else clause_start
+    hit = _term_before(text, fields, left_start, key_end)
+    if hit is None:
+        # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
+        # commas; the term before its first item names the amount after it
+        k = len(breaks) - 1
+        while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
+                and _ENUMERATION_END.search(text, breaks[-1].end(), m.start()):
+            left_start = breaks[k - 1].end() if k else clause_start
+            hit = _term_before(text, fields, left_start, key_end, _MAX_GAP * 2)
+            k -= 1
+    if hit is None:
+        return Amount(None, value, m.start(), m.end())
+    f, tm = hit
+    left = text[left_start:m.start()]
+    gap = left[tm.end():]
+    term_at = left_start + tm.start()
+    sentence_start = _sentence_start(text, term_at)
+    before_term = text[max(sentence_start, clause_start):term_at]
+    scope = "unit"
+    if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
+        scope = "previous_year"
+    elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
+        scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
+    elif lex.budget_of.match(gap):
+        scope = "budget_of"
+    elif lex.part.search(text, sentence_start, term_at):
+        scope = "part"
+    if f.negative is not None and f.negative.search(tm.group(0)):
+        value = -value
+    # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
+    qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
+    also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
+    whole = None
+    if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
+        marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
+        at = marks[-1] if marks else term_at
+        # amounts start in text order: the scan back stops at the sentence's start
+        for a in reversed(before):
+            if a.start < sentence_start:
+                break
+            if a.end <= at and a.field:
+                whole = a.field
+                break
+    return Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also)
 
 
 _ENUMERATION_COMMAS = ",，、"
@@ -304,12 +317,15 @@ def _stated(text: str, a: Amount) -> StatedValue:
     return StatedValue(value=a.value, text=text[a.start:a.end], start=a.start, end=a.end)
 
 
-def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False) -> dict[str, StatedValue]:
+def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False,
+                amounts: Optional[list[Amount]] = None) -> dict[str, StatedValue]:
     """Budget fields stated in prose: the first statement of each field, in the unit's own scope.
-    one_project: the report is about one project, whose forms have terms of their own (到位资金)."""
+    one_project: the report is about one project, whose forms have terms of their own (到位资金).
+    amounts: read_amounts' for those fields, when read already."""
     skip = RangeSet(skip)
     lex = load_lexicon()
-    amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
+    if amounts is None:
+        amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
     also: dict[str, StatedValue] = {}
     for a in amounts:
@@ -378,10 +394,10 @@ def _sum_adjustments(text: str, amounts: list[Amount], out: dict[str, StatedValu
     out["adjustment"] = StatedValue(value=total, text=text[adj[0].start:adj[-1].end], start=adj[0].start, end=adj[-1].end)
 
 
-def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue]:
-    lex = load_lexicon()
+def find_assets(text: str, skip: list[tuple[int, int]], amounts: Optional[list[Amount]] = None) -> dict[str, StatedValue]:
+    """Asset fields stated in prose (amounts: read_amounts' for the asset fields, when read already)."""
     out: dict[str, StatedValue] = {}
-    for a in read_amounts(text, skip, lex.assets):
+    for a in read_amounts(text, skip, load_lexicon().assets) if amounts is None else amounts:
         if a.field is not None and a.field not in out and a.scope != "previous_year":
             out[a.field] = _stated(text, a)
     return out

@@ -201,3 +201,14 @@ def test_the_all_terms_test_finds_a_term_exactly_where_the_fields_patterns_do():
                 assert bool(spelled.search(t)) == bool(configured.search(t)), t
                 hits += bool(configured.search(t))
         assert hits > 1000
+
+
+def test_amounts_read_once_for_two_field_sets_are_each_sets_own():
+    from pipeline.structure.amounts import read_amounts, read_amounts_of
+    lex = load_lexicon()
+    text = ("年初预算500.00万元，其中财政拨款480.00万元；年中追加办公设备,车辆维护等资金30.00万元。"
+            "年末资产总额1,200.00万元，固定资产净值300.50万元，较上年减少12.00万元。")
+    budget, assets = read_amounts_of(text, [], lex.budget, lex.assets)
+    assert budget == read_amounts(text, [], lex.budget) and assets == read_amounts(text, [], lex.assets)
+    assert [a.field for a in budget if a.field] == ["initial", "fiscal_appropriation_income", "adjustment"]
+    assert [a.field for a in assets if a.field] == ["total", "fixed_net"]
