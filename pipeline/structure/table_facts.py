@@ -77,8 +77,8 @@ def indicator_roles(cells: list[str]) -> dict[int, str]:
         return roles
     for i, c in enumerate(cells):
         t = c
-        if not t or len(t) > 20:
-            continue
+        if not t or len(t) > 20 or not _ANY_INDICATOR_ROLE.search(t):
+            continue   # (a cell without any role's word: most cells of a row that has one)
         for role, pattern in _INDICATOR_ROLES:
             if pattern.search(t):
                 if role not in roles.values() or role in ("weight",):
