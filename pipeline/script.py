@@ -15,6 +15,8 @@ shorter, another longer) and silently misalign offsets.
 """
 from __future__ import annotations
 
+import types
+import typing
 from functools import lru_cache
 from typing import Any, Optional
 
@@ -109,11 +111,20 @@ def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
         # the record's own text is the original already (restore_script puts it back)
         own_text = hasattr(node, "source_map")
         names = _FIELDS_TO_RESTORE[cls] = tuple(
-            n for n in cls.model_fields if n not in _SKIP_FIELDS and not (n == "text" and own_text))
+            n for n, f in cls.model_fields.items()
+            if n not in _SKIP_FIELDS and not (n == "text" and own_text) and _may_hold_text(f.annotation))
     return names
 
 
 _SCALARS = (int, float, bool, type(None))
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    """Whether a field so annotated can hold a string: pydantic gave a number field a number (a
+    cell's start and end, a score), which has nothing to restore."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return not all(a in _SCALARS for a in typing.get_args(annotation))
+    return annotation not in _SCALARS
 
 
 def _restore(node: Any, table: dict) -> Any:

@@ -80,3 +80,14 @@ def _to_simplified_by_table(text):
 @given(st.text(alphabet="發发補补貼贴報告績效a1 \n\U00020000\ud800\uf900\u3400龜", max_size=30))
 def test_twin_maps_each_character_as_the_character_table_does(text):
     assert to_simplified(text) == _to_simplified_by_table(text)
+
+
+def test_only_fields_that_can_hold_text_are_restored():
+    from typing import Literal, Optional
+
+    from pipeline.record import Cell, Indicator
+    from pipeline.script import _fields_to_restore, _may_hold_text
+    assert not _may_hold_text(int) and not _may_hold_text(Optional[float]) and not _may_hold_text(bool | None)
+    assert _may_hold_text(str) and _may_hold_text(Optional[str]) and _may_hold_text(list[int]) and _may_hold_text(Literal["a"])
+    assert _fields_to_restore(Cell(text="甲", start=0, end=1)) == ("text",)
+    assert "weight" not in _fields_to_restore(Indicator(id="i1", name="甲"))
