@@ -115,7 +115,7 @@ class ParsedQuantity:
 def parse_quantity(text: str) -> ParsedQuantity:
     """A target or actual cell → comparison operator, number, unit. Non-numeric cells keep value None."""
     raw = text.strip()
-    t = re.sub(r"\s+", " ", raw)
+    t = " ".join(raw.split())   # each run of whitespace one space (raw has none at its ends)
     op = None
     for pattern, name in _OPS:
         m = pattern.match(t)
