@@ -51,9 +51,20 @@ _SEEN = np.zeros(_BMP, dtype=bool)
 _SIMPLE = np.arange(_BMP, dtype=np.uint32)
 
 
+_CHUNK = 1 << 18   # characters looked at at once: a long report's arrays stay a few MB
+
+
 def to_simplified(text: str) -> Optional[str]:
     """The simplified twin of text (same length), or None when text has no traditional character."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    starts = range(0, len(text), _CHUNK)
+    twins = [_simplified_piece(text[at:at + _CHUNK]) for at in starts]
+    if all(t is None for t in twins):
+        return None
+    return "".join(text[at:at + _CHUNK] if t is None else t for at, t in zip(starts, twins))
+
+
+def _simplified_piece(piece: str) -> Optional[str]:
+    codes = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     in_bmp = codes < _BMP
     bmp = codes[in_bmp]
     unseen = bmp[~_SEEN[bmp]]

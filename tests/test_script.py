@@ -91,3 +91,16 @@ def test_only_fields_that_can_hold_text_are_restored():
     assert _may_hold_text(str) and _may_hold_text(Optional[str]) and _may_hold_text(list[int]) and _may_hold_text(Literal["a"])
     assert _fields_to_restore(Cell(text="甲", start=0, end=1)) == ("text",)
     assert "weight" not in _fields_to_restore(Indicator(id="i1", name="甲"))
+
+
+def test_a_long_text_is_converted_piece_by_piece_as_a_whole():
+    import pipeline.script as script
+    text = "發放補貼。" * 7 + "发放物资"
+    whole = to_simplified(text)
+    chunk = script._CHUNK
+    try:
+        script._CHUNK = 4
+        assert to_simplified(text) == whole == _to_simplified_by_table(text)
+        assert to_simplified("发放物资" * 3) is None
+    finally:
+        script._CHUNK = chunk
