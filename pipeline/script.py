@@ -15,9 +15,12 @@ shorter, another longer) and silently misalign offsets.
 """
 from __future__ import annotations
 
+import types
+import typing
 from functools import lru_cache
 from typing import Any, Optional
 
+import numpy as np
 from pydantic import BaseModel
 
 # Fields that never hold text derived from the document's words.
@@ -30,7 +33,6 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
 def _simplified_char(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
@@ -40,13 +42,44 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+# By code point (the basic plane; the CJK ranges lie in it): whether the character was looked up
+# already, and its simplified form (itself for most). A report is compared with both as arrays,
+# so only characters never seen before are looked up one by one (a set of the text's characters
+# would cost more than the rest: a string object per character).
+_BMP = 0x10000
+_SEEN = np.zeros(_BMP, dtype=bool)
+_SIMPLE = np.arange(_BMP, dtype=np.uint32)
+
+
+_CHUNK = 1 << 18   # characters looked at at once: a long report's arrays stay a few MB
+
+
 def to_simplified(text: str) -> Optional[str]:
     """The simplified twin of text (same length), or None when text has no traditional character."""
-    table = {ch: _simplified_char(ch) for ch in set(text) if _is_cjk(ch)}
-    table = {k: v for k, v in table.items() if k != v}
-    if not table:
+    starts = range(0, len(text), _CHUNK)
+    twins = [_simplified_piece(text[at:at + _CHUNK]) for at in starts]
+    if all(t is None for t in twins):
         return None
-    return text.translate(str.maketrans(table))
+    return "".join(text[at:at + _CHUNK] if t is None else t for at, t in zip(starts, twins))
+
+
+def _simplified_piece(piece: str) -> Optional[str]:
+    codes = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    in_bmp = codes < _BMP
+    bmp = codes[in_bmp]
+    unseen = bmp[~_SEEN[bmp]]
+    if len(unseen):
+        for c in np.unique(unseen).tolist():
+            ch = chr(c)
+            if _is_cjk(ch):
+                _SIMPLE[c] = ord(_simplified_char(ch))
+        _SEEN[unseen] = True
+    simple = _SIMPLE[bmp]
+    if np.array_equal(simple, bmp):
+        return None
+    twin = codes.copy()
+    twin[in_bmp] = simple
+    return twin.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def back_map(simplified: str, original: str) -> dict[str, str]:
@@ -56,14 +89,19 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
     text) is ambiguous and left out: mapping it back could change a character the document
     printed in simplified form.
     """
-    pairs: dict[str, str] = {}
-    for s, o in zip(simplified, original):
-        if s != o:
-            pairs.setdefault(s, o)
-    if not pairs:
+    # code points side by side (as zip: up to the shorter text); the first differing position of
+    # each simplified character gives its pair
+    a = np.frombuffer(simplified.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    b = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = min(len(a), len(b))
+    differ = np.flatnonzero(a[:n] != b[:n])
+    if not len(differ):
         return {}
-    printed = set(original)
-    return {s: o for s, o in pairs.items() if s not in printed}
+    changed = a[differ]
+    _, first = np.unique(changed, return_index=True)
+    first = np.sort(first)
+    printed = np.isin(changed[first], b)   # the document writes the simplified character itself too
+    return {chr(changed[k]): chr(b[differ[k]]) for k, p in zip(first.tolist(), printed.tolist()) if not p}
 
 
 def restore_script(record: BaseModel, original: str) -> None:
@@ -73,22 +111,56 @@ def restore_script(record: BaseModel, original: str) -> None:
     _restore(record, table)
 
 
+# per model class: the fields _restore visits (a record holds thousands of cells of a few classes)
+_FIELDS_TO_RESTORE: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
+    cls = type(node)
+    names = _FIELDS_TO_RESTORE.get(cls)
+    if names is None:
+        # the record's own text is the original already (restore_script puts it back)
+        own_text = hasattr(node, "source_map")
+        names = _FIELDS_TO_RESTORE[cls] = tuple(
+            n for n, f in cls.model_fields.items()
+            if n not in _SKIP_FIELDS and not (n == "text" and own_text) and _may_hold_text(f.annotation))
+    return names
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    """Whether a field so annotated can hold a string: pydantic gave a number field a number (a
+    cell's start and end, a score), which has nothing to restore."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return not all(a in _SCALARS for a in typing.get_args(annotation))
+    return annotation not in _SCALARS
+
+
 def _restore(node: Any, table: dict) -> Any:
+    """node with its strings mapped through table: models, lists and dicts in place, a string
+    as a new string. Strings, numbers and models inside a model or a list are handled inline: a
+    traditional-character report's record has tens of thousands of them (every cell, its start
+    and its end)."""
     if isinstance(node, str):
         return node.translate(table)
     if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name in _SKIP_FIELDS or name == "text" and hasattr(node, "source_map"):
-                continue
-            value = getattr(node, name)
-            new = _restore(value, table)
-            if new is not value:
-                object.__setattr__(node, name, new)
+        _restore_model(node, table)
         return node
     if isinstance(node, list):
-        changed = [_restore(x, table) for x in node]
-        if any(a is not b for a, b in zip(changed, node)):
-            node[:] = changed
+        for i, x in enumerate(node):
+            kind = type(x)
+            if kind is str:
+                node[i] = x.translate(table)
+            elif kind in _SCALARS:
+                continue
+            elif isinstance(x, BaseModel):
+                _restore_model(x, table)
+            else:
+                new = _restore(x, table)
+                if new is not x:
+                    node[i] = new
         return node
     if isinstance(node, dict):
         for k, v in list(node.items()):
@@ -97,3 +169,20 @@ def _restore(node: Any, table: dict) -> Any:
                 node[k] = new
         return node
     return node
+
+
+def _restore_model(node: BaseModel, table: dict) -> None:
+    values = node.__dict__   # pydantic keeps a model's field values in its __dict__
+    for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
+        value = values[name]
+        kind = type(value)
+        if kind is str:
+            values[name] = value.translate(table)
+        elif kind in _SCALARS:
+            continue
+        elif isinstance(value, BaseModel):
+            _restore_model(value, table)
+        else:
+            new = _restore(value, table)
+            if new is not value:
+                values[name] = new

@@ -1,4 +1,6 @@
 """Traditional characters are read through a simplified twin and given back in their own script."""
+from hypothesis import given, strategies as st
+
 from pipeline.annotate import structure_text, run_components, Components
 from pipeline.script import back_map, to_simplified
 
@@ -33,3 +35,72 @@ def test_traditional_report_is_annotated_in_its_own_script():
     initial = record.budget["initial"]
     assert initial.value == 120.5 and record.text[initial.start:initial.end] == initial.text
     assert "萬元" in initial.text
+
+
+def test_table_cells_and_indicators_are_given_back_in_their_own_script():
+    text = ("青嶺縣圖書館2021年度部門整體支出績效自評報告\n\n"
+            "一級指標\t二級指標\t三級指標\t指標值\t實際完成值\t分值\t得分\n"
+            "產出指標\t數量指標\t圖書購置數量\t≥500冊\t520冊\t10\t10\n")
+    record = structure_text(text)
+    cells = [c for t in record.tables for r in t.rows for c in r.cells]
+    assert cells and all(c.text == record.text[c.start:c.end] for c in cells)
+    assert "圖書購置數量" in [c.text for c in cells]
+    [ind] = record.indicators
+    assert ind.name == "圖書購置數量" and ind.level1 == "產出指標"
+    assert ind.target.text == "≥500冊" and ind.actual.unit == "冊"
+
+
+def _back_map_by_zip(simplified, original):
+    pairs = {}
+    for s, o in zip(simplified, original):
+        if s != o:
+            pairs.setdefault(s, o)
+    printed = set(original)
+    return {s: o for s, o in pairs.items() if s not in printed}
+
+
+@given(st.text(alphabet="发發髮后後a\U00020000\ud800", max_size=20), st.text(alphabet="发發髮后後a\U00020000\ud800", max_size=20))
+def test_back_map_pairs_each_changed_character_with_its_first_original(simplified, original):
+    assert back_map(simplified, original) == _back_map_by_zip(simplified, original)
+
+
+def test_twin_of_a_twin_is_none_and_mixed_text_keeps_its_simplified_characters():
+    twin = to_simplified("發放補貼，发放物资")
+    assert twin == "发放补贴，发放物资"
+    assert to_simplified(twin) is None
+
+
+def _to_simplified_by_table(text):
+    from pipeline.script import _is_cjk, _simplified_char
+    table = {ch: _simplified_char(ch) for ch in set(text) if _is_cjk(ch)}
+    table = {k: v for k, v in table.items() if k != v}
+    return text.translate(str.maketrans(table)) if table else None
+
+
+@given(st.text(alphabet="發发補补貼贴報告績效a1 \n\U00020000\ud800\uf900\u3400龜", max_size=30))
+def test_twin_maps_each_character_as_the_character_table_does(text):
+    assert to_simplified(text) == _to_simplified_by_table(text)
+
+
+def test_only_fields_that_can_hold_text_are_restored():
+    from typing import Literal, Optional
+
+    from pipeline.record import Cell, Indicator
+    from pipeline.script import _fields_to_restore, _may_hold_text
+    assert not _may_hold_text(int) and not _may_hold_text(Optional[float]) and not _may_hold_text(bool | None)
+    assert _may_hold_text(str) and _may_hold_text(Optional[str]) and _may_hold_text(list[int]) and _may_hold_text(Literal["a"])
+    assert _fields_to_restore(Cell(text="甲", start=0, end=1)) == ("text",)
+    assert "weight" not in _fields_to_restore(Indicator(id="i1", name="甲"))
+
+
+def test_a_long_text_is_converted_piece_by_piece_as_a_whole():
+    import pipeline.script as script
+    text = "發放補貼。" * 7 + "发放物资"
+    whole = to_simplified(text)
+    chunk = script._CHUNK
+    try:
+        script._CHUNK = 4
+        assert to_simplified(text) == whole == _to_simplified_by_table(text)
+        assert to_simplified("发放物资" * 3) is None
+    finally:
+        script._CHUNK = chunk

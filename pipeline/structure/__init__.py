@@ -7,13 +7,15 @@ facts) and prose_facts.py (key–value pairs and sentences → facts).
 from __future__ import annotations
 
 import bisect
+import gc
 import re
+from contextlib import contextmanager
 
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
                              StatedValue, Table)
-from pipeline.structure.amounts import (ProseProject, add_printed_bare, find_assets, find_budget, find_prose_projects, in_ranges,
-                                        read_cell_amounts)
+from pipeline.structure.amounts import (Amount, ProseProject, RangeSet, add_printed_bare, find_assets, find_budget,
+                                        find_prose_projects, in_ranges, read_amounts_of, read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
                                             find_title_project, find_total_score, is_project_report, numbered_goals,
@@ -34,12 +36,35 @@ def _make_table(text: str, tid: str, layout: str, rows_spans: list[list[tuple[in
     return Table(id=tid, kind="other", start=min(starts), end=max(ends), layout=layout, rows=rows)
 
 
+@contextmanager
+def _cyclic_gc_paused():
+    """The stage builds objects that live on with the record (its tables' rows and cells, its
+    facts, sections and spans: hundreds of thousands in a large report) and leaves no cyclic
+    garbage. The cyclic collector, started every 700 allocations, would walk them again and
+    again, more often the larger the record grows: a 5 MB report spent 15% of the stage there,
+    its seconds per MB growing with the size. Paused for the stage and enabled again after (a
+    garbage cycle made meanwhile is collected then)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def structure_into(record: Record, cleaned: Cleaned,
                    explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None = None) -> Record:
     """Fill sections, tables and facts of record from its cleaned text.
 
     explicit_tables: tables a reader marked itself, as (layout, rows of cell spans in cleaned text).
     """
+    with _cyclic_gc_paused():
+        return _structure_into(record, cleaned, explicit_tables)
+
+
+def _structure_into(record: Record, cleaned: Cleaned,
+                    explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None) -> Record:
     text = cleaned.text
     lines = line_spans(text)
     explicit = explicit_tables or []
@@ -70,9 +95,14 @@ def structure_into(record: Record, cleaned: Cleaned,
     prose_projects = find_prose_projects(text, line_ranges)
     # a report on one project names some of its fields in words of its own (到位资金)
     one_project = is_project_report(meta.kind) and len(facts.projects) + len(prose_projects) <= 1
-    record.budget = _budget(text, line_ranges, facts, one_project)
-    record.assets = find_assets(text, line_ranges)
-    for field_name, sv in read_cell_amounts(text, line_ranges, load_lexicon().assets).items():
+    lex = load_lexicon()
+    # the prose amounts and the key–value cells, each read once for the budget and the asset fields
+    budget_fields = lex.one_project_budget if one_project else lex.budget
+    budget_amounts, asset_amounts = read_amounts_of(text, line_ranges, budget_fields, lex.assets)
+    budget_cells, asset_cells = read_cell_amounts(text, line_ranges, budget_fields, lex.assets)
+    record.budget = _budget(text, line_ranges, facts, one_project, budget_cells, budget_amounts)
+    record.assets = find_assets(text, line_ranges, asset_amounts)
+    for field_name, sv in asset_cells.items():
         record.assets.setdefault(field_name, sv)
     add_printed_bare(record.assets)
     _add_prose_projects(prose_projects, record)
@@ -113,16 +143,17 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
-def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool) -> dict[str, StatedValue]:
-    """Budget fields: the prose grammar, key–value cells, then the budget table, which wins.
+def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool,
+            cells: dict[str, StatedValue], amounts: list[Amount]) -> dict[str, StatedValue]:
+    """Budget fields: the prose grammar (amounts: read_amounts' for the budget fields), key–value
+    cells (cells: read_cell_amounts'), then the budget table, which wins.
 
     The table's total row (合计/资金总额) is the form's own statement of the unit's figures; rows
     labelled with a field (上年结转资金, 基本支出) state that field in its lexicon column. A
     one-project report (项目支出绩效自评表) states its figures in the project's own table, and
     names some fields in words of its own (到位资金)."""
-    budget = find_budget(text, line_ranges, one_project)
-    lex = load_lexicon()
-    for field_name, sv in read_cell_amounts(text, line_ranges, lex.one_project_budget if one_project else lex.budget).items():
+    budget = find_budget(text, line_ranges, one_project, amounts)
+    for field_name, sv in cells.items():
         budget.setdefault(field_name, sv)
     rows = [br for br in facts.budget_rows if br.project is None]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
@@ -163,6 +194,7 @@ def _add_prose_projects(prose_projects: list[ProseProject], record: Record) -> N
 
 
 def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> list[Indicator]:
+    tables = RangeSet(line_ranges)   # by bisection: a long report has many indicator lines and tables
     def figure(value: str | None) -> float | None:
         m = NUMBER_RE.search(value or "")
         return to_float(m.group(0)) if m else None
@@ -170,7 +202,7 @@ def _indicators_from_lines(text: str, line_ranges: list[tuple[int, int]]) -> lis
     return [Indicator(id=f"i{k + 1}", level1=il.level, name=il.name, target=quantity(il.values.get("target", "")),
                       actual=quantity(il.values.get("actual", "")), weight=figure(il.values.get("weight")),
                       score=figure(il.values.get("score")))
-            for k, il in enumerate(il for il in find_indicator_lines(text) if not in_ranges(il.start, line_ranges))]
+            for k, il in enumerate(il for il in find_indicator_lines(text) if not in_ranges(il.start, tables))]
 
 
 _GOAL_COLUMN = re.compile(r"^(?:年度)?(?:绩效|总体)?目标$|^预期目标$|^年度(?:总体|绩效)目标$")

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import StatedValue
-from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before
-from pipeline.structure.numbers import NUMBER, to_float
+from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before, top_level_alternatives
+from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
@@ -105,9 +105,60 @@ def in_ranges(pos: int, ranges) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
+# field sets (lexicon tuples, by identity) → one pattern of all their terms
+_ANY_TERM: dict[tuple[int, ...], tuple[tuple[tuple[FieldTerms, ...], ...], re.Pattern]] = {}
+
+
+def _any_term(*field_sets: tuple[FieldTerms, ...]) -> re.Pattern:
+    """A pattern that finds whether any of the fields' terms occurs (an existence test: where and
+    which is _nearest_term's question). Left without a term (most figures of a table, most amounts
+    of the prose) skips the field-by-field look. The terms are spelled so that each starts with a
+    literal (_literal_led): re then skips to the characters a term can start with and tries only
+    the terms that start there, where an alternation of groups was tried in full at every
+    character (13x faster on a table's key cells)."""
+    key = tuple(map(id, field_sets))
+    cached = _ANY_TERM.get(key)
+    if cached is None or any(a is not b for a, b in zip(cached[0], field_sets)):
+        led = [_literal_led(t) for fs in field_sets for f in fs for t in (f.terms or [f.pattern.pattern])]
+        if all(x is not None for x in led):
+            pattern = "|".join(t for x in led for t in x)
+        else:   # a term this spelling cannot take: the terms as configured
+            pattern = "|".join(f.pattern.pattern for fs in field_sets for f in fs)
+        cached = _ANY_TERM[key] = (field_sets, re.compile(pattern))
+    return cached[1]
+
+
+# a group of literal alternatives at a term's start: 「(?:年中|全年|执行中)?」, 「(?:调整增加|追加)」
+_LEADING_GROUP = re.compile(r"\(\?:([^()\[\]{}*+?.^$\\]*)\)(\?)?")
+_SYNTAX = set("()[]{}*+?.^$\\|")
+
+
+def _literal_led(term: str) -> Optional[list[str]]:
+    """term as alternatives that each start with a literal: its leading groups of literal
+    alternatives spelled out (「(?:年中|全年)?调减」 → 年中调减, 全年调减, 调减), which match the
+    same strings. None for a term that starts otherwise or has an alternation of its own."""
+    if len(top_level_alternatives(term)) > 1:
+        return None   # the spelled-out prefix would bind to one side only
+    m = _LEADING_GROUP.match(term)
+    if m is None:
+        return [term] if term and term[0] not in _SYNTAX else None
+    rest = term[m.end():]
+    if rest[:1] in ("*", "+", "{", "?"):
+        return None   # a quantifier on the group (or a lazy or possessive one): not spelled out
+    out: list[str] = []
+    for head in m.group(1).split("|") + ([""] if m.group(2) else []):
+        more = _literal_led(head + rest)
+        if more is None:
+            return None
+        out += more
+    return out
+
+
 def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -> Optional[tuple[FieldTerms, re.Match]]:
     """The field whose term ends closest to the end of left (longest on a tie). before: the
     character preceding left, for a standalone term at its start."""
+    if _any_term(fields).search(left) is None:
+        return None
     joints = load_lexicon().name_joints
     best = None
     for f in fields:
@@ -124,9 +175,15 @@ def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -
 
 def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> list[Amount]:
     """Every money amount outside the skipped ranges (tables), in order, with its field and scope."""
+    return read_amounts_of(text, skip, fields)[0]
+
+
+def read_amounts_of(text: str, skip: list[tuple[int, int]], *field_sets: tuple[FieldTerms, ...]) -> list[list[Amount]]:
+    """read_amounts for each field set (the budget's, the assets'): the amounts and their clauses
+    are found once for all."""
     lex = load_lexicon()
     skip = skip if isinstance(skip, RangeSet) else RangeSet(skip)
-    out: list[Amount] = []
+    outs: list[list[Amount]] = [[] for _ in field_sets]
     prev_end = 0
     for m in MONEY.finditer(text):
         if in_ranges(m.start(), skip):
@@ -140,55 +197,62 @@ def read_amounts(text: str, skip: list[tuple[int, int]], fields: tuple[FieldTerm
         clause_start = max(prev_end, m.start() - _MAX_CLAUSE)
         breaks = [b for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
         key_end = _join_key_to_value(text, breaks, m.start())
-        left_start = breaks[-1].end() if breaks else clause_start
         prev_end = m.end()
-        hit = _term_before(text, fields, left_start, key_end)
-        if hit is None:
-            # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
-            # commas; the term before its first item names the amount after it
-            k = len(breaks) - 1
-            while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
-                    and _ENUMERATION_END.search(text, breaks[-1].end(), m.start()):
-                left_start = breaks[k - 1].end() if k else clause_start
-                hit = _term_before(text, fields, left_start, key_end, _MAX_GAP * 2)
-                k -= 1
-        if hit is None:
-            out.append(Amount(None, value, m.start(), m.end()))
-            continue
-        f, tm = hit
-        left = text[left_start:m.start()]
-        gap = left[tm.end():]
-        term_at = left_start + tm.start()
-        sentence_start = _sentence_start(text, term_at)
-        before_term = text[max(sentence_start, clause_start):term_at]
-        scope = "unit"
-        if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
-            scope = "previous_year"
-        elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
-            scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
-        elif lex.budget_of.match(gap):
-            scope = "budget_of"
-        elif lex.part.search(text, sentence_start, term_at):
-            scope = "part"
-        if f.negative is not None and f.negative.search(tm.group(0)):
-            value = -value
-        # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
-        qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
-        also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
-        whole = None
-        if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
-            marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
-            at = marks[-1] if marks else term_at
-            # amounts start in text order: the scan back stops at the sentence's start
-            whole = None
-            for a in reversed(out):
-                if a.start < sentence_start:
-                    break
-                if a.end <= at and a.field:
-                    whole = a.field
-                    break
-        out.append(Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also))
-    return out
+        for fields, out in zip(field_sets, outs):
+            out.append(_amount(text, fields, m, value, clause_start, breaks, key_end, out))
+    return outs
+
+
+def _amount(text: str, fields: tuple[FieldTerms, ...], m: re.Match, value: float, clause_start: int,
+            breaks: list[re.Match], key_end: int, before: list[Amount]) -> Amount:
+    """The amount m (value in 万元) as the fields read it: its term, scope and sign. before: the
+    amounts read so far with the same fields."""
+    lex = load_lexicon()
+    left_start = breaks[-1].end() if breaks else clause_start
+    hit = _term_before(text, fields, left_start, key_end)
+    if hit is None:
+        # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
+        # commas; the term before its first item names the amount after it
+        k = len(breaks) - 1
+        while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
+                and _ENUMERATION_END.search(text, breaks[-1].end(), m.start()):
+            left_start = breaks[k - 1].end() if k else clause_start
+            hit = _term_before(text, fields, left_start, key_end, _MAX_GAP * 2)
+            k -= 1
+    if hit is None:
+        return Amount(None, value, m.start(), m.end())
+    f, tm = hit
+    left = text[left_start:m.start()]
+    gap = left[tm.end():]
+    term_at = left_start + tm.start()
+    sentence_start = _sentence_start(text, term_at)
+    before_term = text[max(sentence_start, clause_start):term_at]
+    scope = "unit"
+    if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
+        scope = "previous_year"
+    elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
+        scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
+    elif lex.budget_of.match(gap):
+        scope = "budget_of"
+    elif lex.part.search(text, sentence_start, term_at):
+        scope = "part"
+    if f.negative is not None and f.negative.search(tm.group(0)):
+        value = -value
+    # 「全年收入预算」「收入预算(调整后)」: a qualifier right before the term or in its brackets
+    qualified = left[max(0, tm.start() - 3):tm.start()] + tm.group(0) + gap
+    also = f.also_full_year_budget if "预算" in tm.group(0) and lex.full_year.search(qualified) else ()
+    whole = None
+    if scope == "part":  # the figure 其中 breaks down: the last one stated before 其中 in the sentence
+        marks = [pm.start() for pm in lex.part.finditer(text, sentence_start, term_at)]
+        at = marks[-1] if marks else term_at
+        # amounts start in text order: the scan back stops at the sentence's start
+        for a in reversed(before):
+            if a.start < sentence_start:
+                break
+            if a.end <= at and a.field:
+                whole = a.field
+                break
+    return Amount(f.name, value, term_at, m.end(), tm.group(0), scope, whole, also)
 
 
 _ENUMERATION_COMMAS = ",，、"
@@ -253,12 +317,15 @@ def _stated(text: str, a: Amount) -> StatedValue:
     return StatedValue(value=a.value, text=text[a.start:a.end], start=a.start, end=a.end)
 
 
-def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False) -> dict[str, StatedValue]:
+def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = False,
+                amounts: Optional[list[Amount]] = None) -> dict[str, StatedValue]:
     """Budget fields stated in prose: the first statement of each field, in the unit's own scope.
-    one_project: the report is about one project, whose forms have terms of their own (到位资金)."""
+    one_project: the report is about one project, whose forms have terms of their own (到位资金).
+    amounts: read_amounts' for those fields, when read already."""
     skip = RangeSet(skip)
     lex = load_lexicon()
-    amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
+    if amounts is None:
+        amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
     also: dict[str, StatedValue] = {}
     for a in amounts:
@@ -327,10 +394,10 @@ def _sum_adjustments(text: str, amounts: list[Amount], out: dict[str, StatedValu
     out["adjustment"] = StatedValue(value=total, text=text[adj[0].start:adj[-1].end], start=adj[0].start, end=adj[-1].end)
 
 
-def find_assets(text: str, skip: list[tuple[int, int]]) -> dict[str, StatedValue]:
-    lex = load_lexicon()
+def find_assets(text: str, skip: list[tuple[int, int]], amounts: Optional[list[Amount]] = None) -> dict[str, StatedValue]:
+    """Asset fields stated in prose (amounts: read_amounts' for the asset fields, when read already)."""
     out: dict[str, StatedValue] = {}
-    for a in read_amounts(text, skip, lex.assets):
+    for a in read_amounts(text, skip, load_lexicon().assets) if amounts is None else amounts:
         if a.field is not None and a.field not in out and a.scope != "previous_year":
             out[a.field] = _stated(text, a)
     return out
@@ -351,7 +418,11 @@ def add_printed_bare(assets: dict[str, StatedValue]) -> None:
 # suffix (金额/总额/资金/数), a unit in brackets and a gap of tabs, spaces, a colon or 为/是/共计; the
 # unit sits in the key's brackets, after the figure or in the header above the table, so a
 # bare number is money here (never in prose). A figure followed by %, 分 or a count word is not.
-_CELL_FIGURE = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+# not inside a longer figure: no digit, dot or comma right before it; the check sits after the
+# figure's first character (「(?<![\d.,].)」: the character before that one), so that the pattern
+# starts with a character set, which re skips to (a table's every character was tried)
+_CELL_FIGURE = re.compile(rf"(?P<num>[-−－\d](?<![\d.,].){NUMBER_REST})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?"
+                          rf"(?! ?[%％])(?![分人名个次项年月日])")
 _CELL_KEY_TAIL = re.compile(r"(?:金额|数额|总额|资金|数)?[ \t\u3000:：]*(?:[（(]\s*(?P<unit>亿元|万元|千元|元)\s*[）)])?"
                             r"[ \t\u3000:：为是共计约达]{0,6}")
 _MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no further
@@ -360,49 +431,56 @@ _MAX_KEY = 40   # a key cell is short; the figure's left context reaches back no
 _NEXT_FIGURE = re.compile(r"[ \t\u3000|]*[-−－]?\d")
 
 
-def read_cell_amounts(text: str, ranges: list[tuple[int, int]], fields: tuple[FieldTerms, ...]) -> dict[str, StatedValue]:
+def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
+                      *field_sets: tuple[FieldTerms, ...]) -> list[dict[str, StatedValue]]:
     """Fields stated as key–value cells inside the ranges (table lines): the first figure of each
-    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's."""
+    field whose key names it. A key in another year's scope (上年度…, 较上年…) is not the field's.
+    One dict per field set (the budget's, the assets'): the figures are scanned once for all."""
     lex = load_lexicon()
-    out: dict[str, StatedValue] = {}
+    any_term = _any_term(*field_sets)
+    outs: list[dict[str, StatedValue]] = [{} for _ in field_sets]
     for start, end in ranges:
         region_scale = None
         prev_end = start
         for m in _CELL_FIGURE.finditer(text, start, end):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            left_start = max(prev_end, line_start, m.start() - _MAX_KEY)
+            at = m.start()
+            left_start = max(prev_end, text.rfind("\n", 0, at) + 1, at - _MAX_KEY)
             prev_end = m.end()
-            left = text[left_start:m.start()]
-            hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
-            if hit is None:
-                continue
-            f, tm = hit
-            tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
-            if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
-                    or _NEXT_FIGURE.match(text, m.end(), end):
-                continue
-            value = to_float(m.group("num"))
-            if value is None:
-                continue
-            unit = m.group("unit") or tail.group("unit")
-            if unit is not None:
-                scale = lex.unit_scale[unit]
-            else:
-                if region_scale is None:   # 「金额单位：元」 above the table
-                    region_scale = money_scale_before(text, start) or 1.0
-                scale = region_scale
-            out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
-                                      start=left_start + tm.start(), end=m.end())
-    return out
+            left = text[left_start:at]
+            if any_term.search(left) is None:
+                continue   # most figures of a table: no key before them (_nearest_term asks the same)
+            for fields, out in zip(field_sets, outs):
+                hit = _nearest_term(fields, left, text[left_start - 1] if left_start else "")
+                if hit is None:
+                    continue
+                f, tm = hit
+                tail = _CELL_KEY_TAIL.fullmatch(left, tm.end())
+                if tail is None or f.name in out or lex.previous_year.search(left, 0, tm.start()) \
+                        or _NEXT_FIGURE.match(text, m.end(), end):
+                    continue
+                value = to_float(m.group("num"))
+                if value is None:
+                    continue
+                unit = m.group("unit") or tail.group("unit")
+                if unit is not None:
+                    scale = lex.unit_scale[unit]
+                else:
+                    if region_scale is None:   # 「金额单位：元」 above the table
+                        region_scale = money_scale_before(text, start) or 1.0
+                    scale = region_scale
+                out[f.name] = StatedValue(value=round(value * scale, 6), text=text[left_start + tm.start():m.end()],
+                                          start=left_start + tm.start(), end=m.end())
+    return outs
 
 
 # ---------------------------------------------------------------- projects in prose
 # 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list. A
 # name may hold a short bracketed part (「服务中心（站）运行项目」). The figures are found first
 # (a literal 预算 to look for), then the name before them: a regex that starts with the name
-# would be tried at every character of the text.
+# would be tried at every character of the text. 「(?:全年预算|预算)」 is 「(?:全年)?预算」 (the same
+# tries, in the same order) written to start with literals, which re skips to.
 _PROJECT_FIGURES = re.compile(
-    rf"(?:全年)?预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+    rf"(?:全年预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
 _NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
 _NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+$")

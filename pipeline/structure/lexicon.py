@@ -28,6 +28,7 @@ class FieldTerms:
     key: str = ""                # the lexicon entry (several entries may state one field)
     also_full_year_budget: tuple[str, ...] = ()   # fields a full-year budget statement of this field states too
     only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (one_project_report)
+    terms: tuple[str, ...] = ()  # the terms pattern is made of, as configured
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class Lexicon:
         """The role of a table column from its header cell (年初预算数 → initial, 执行率 → execution_rate)."""
         return _column_role(self.column_roles, "".join(header.split()))
 
+    def role_words(self, role: str) -> tuple[str, ...]:
+        """The header words of a column role: a cell with none of them never has the role."""
+        return next((words for r, words in self.column_roles if r == role), ())
+
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
         t = _LIST_NUMBER.sub("", "".join(label.split()))
@@ -75,6 +80,36 @@ class Lexicon:
 _LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
 
 
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of a regular expression's outermost 「|」 (「a|(?:b|c)d」 → a, (?:b|c)d); a
+    character class or an escape may hold a 「|」 of its own."""
+    out, depth, cur, k = [], 0, [], 0
+    in_class = False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            cur.append(pattern[k:k + 2])
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            k += 1
+            continue
+        cur.append(ch)
+        k += 1
+    out.append("".join(cur))
+    return out
+
+
 def _alternation(terms: list[str]) -> str:
     # longest first, so that 年初预算数 is preferred to a shorter term inside it
     return "|".join(sorted(terms, key=len, reverse=True))
@@ -89,7 +124,7 @@ def _fields(block: dict) -> tuple[FieldTerms, ...]:
         out.append(FieldTerms(spec.get("field", key), re.compile(f"(?:{_alternation(spec['terms'])})"),
                               re.compile(_alternation(negative)) if negative else None, tuple(spec.get("also", ())),
                               spec.get("row_column", "budgeted"), bool(spec.get("standalone", False)), key,
-                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in")))
+                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in"), tuple(spec["terms"])))
     return tuple(out)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.record import Goal, StatedValue
-from pipeline.structure.amounts import in_ranges
+from pipeline.structure.amounts import RangeSet, in_ranges
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.numbers import NUMBER, to_float
 
@@ -34,10 +34,14 @@ def find_rates(text: str) -> dict[str, StatedValue]:
 # ---------------------------------------------------------------- staff
 # a count of people: 「3,905名」, or a bare number in the next cell of a table row (「编制人数 | 24」)
 _HEADCOUNT = r"(?:[:：为共是有]|总数)?\s*(?:(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s*[名人个]|[|\t]\s*(?P<cell>\d{1,3}(?:,\d{3})+|\d+)\s*(?=[|\t\n]|$))"
+# 「(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)」 (not 行政编制, 事业编制) with the check written
+# after each word's first character: the same matches, and a pattern that starts with characters is
+# skipped to, where one that starts with a lookbehind is tried at every character of the text
+_AUTHORIZED = "|".join(f"{w[0]}(?<![行政事业]{w[0]}){w[1:]}" for w in ("编制数", "人员编制", "核定编制", "编制人数", "编制"))
 _STAFF_RES: dict[str, re.Pattern] = {
     "administrative": re.compile(rf"行政编制(?:数)?{_HEADCOUNT}"),
     "institutional": re.compile(rf"事业编制(?:数)?{_HEADCOUNT}"),
-    "authorized": re.compile(rf"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}"),
+    "authorized": re.compile(rf"(?:{_AUTHORIZED})(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}"),
     "in_service": re.compile(rf"(?:年末实有在职人员|年末实有人数|实有在职人员|实有人数|在职人员|在职职工|在职在编人员|在编在岗|在职)"
                              rf"(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
     "retired": re.compile(rf"(?:离退休|退休)(?:人员|职工)?(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
@@ -61,7 +65,19 @@ _YEAR = re.compile(r"(20\d{2}|二[〇零○][一二三四五六七八九〇零�
 _YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
 # a line that dates the page or the filing, not the year reported on
 _DATE_LINE_WORDS = re.compile(r"发布|发文|印发|填报|填表|日期|时间|来源|浏览|点击")
-_TITLE = re.compile(r"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{0,8}?(?:自评表|自评报告|评价报告|评价表|自评价报告|绩效报告)")
+_TITLE_ENDINGS = "自评表|自评报告|评价报告|评价表|自评价报告|绩效报告"
+_TITLE = re.compile(rf"(?:部门|单位)?(?:整体|项目)?[\u4e00-\u9fff]{{0,8}}?(?:{_TITLE_ENDINGS})")
+# _TITLE's words before the ending are optional: it matches exactly where an ending occurs. The
+# endings alone start with one of a few characters, which re skips to; _TITLE starts with no such
+# set and is tried at every character of a line
+_TITLE_ENDING = re.compile(_TITLE_ENDINGS)
+
+
+def _title_in(line: str) -> Optional[re.Match]:
+    """_TITLE.search(line), searched only in a line that has one of the endings (few lines do)."""
+    return _TITLE.search(line) if _TITLE_ENDING.search(line) else None
+
+
 _KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?:自评表|自评报告|评价报告|评价表|自评价报告)")
 UNIT_SUFFIX = (r"(?:街道办事处|人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
                r"人民政府办公室|人民政府|政府办公室|政协|局|厅|委|办公室|中心|医院|卫生院|中学|小学|学校|学院|幼儿园|"
@@ -120,7 +136,7 @@ def find_title_lines(text: str, limit: int = 600) -> list[tuple[int, int]]:
     """Lines near the top that name the report (…自评报告/自评表)."""
     out, pos = [], 0
     for line in text[:limit].split("\n"):
-        if _TITLE.search(line) and len(line.strip()) <= 60:
+        if _title_in(line) and len(line.strip()) <= 60:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
@@ -166,7 +182,7 @@ def find_meta(text: str) -> MetaFacts:
             meta.kind = km.group(0)
             break
     if meta.kind is None and titles:
-        km = _TITLE.search(text[titles[0][0]:titles[0][1]])
+        km = _title_in(text[titles[0][0]:titles[0][1]])
         meta.kind = km.group(0) if km else None
     meta.unit = _find_unit(text, titles)
     src = meta.unit or (text[titles[0][0]:titles[0][1]] if titles else "")
@@ -190,7 +206,7 @@ def find_year(text: str) -> Optional[int]:
     line that dates the page or the filing (发布时间, 填报日期); 二〇二〇年度 as well as 2020年度."""
     head = text[:800]
     lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
-    titles = [ln for _, ln in lines if _TITLE.search(ln)]
+    titles = [ln for _, ln in lines if _title_in(ln)]
     usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
     for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (_YEAR_LOOSE, usable)):
         for ln in pool:
@@ -203,6 +219,7 @@ def find_year(text: str) -> Optional[int]:
 
 def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
     """The first total score stated outside the skipped ranges."""
+    skip = RangeSet(skip)   # by bisection: every score word of a long report is asked
     for tm in _TOTAL_SCORE.finditer(text):
         if in_ranges(tm.start(), skip):
             continue

@@ -183,12 +183,13 @@ def build_sections(text: str, headings: list[Heading]) -> list[Section]:
                       title_end=h.title_start + len(h.title))
         sections.append(sec)
         stack.append((style, h.family, h.number, len(sections) - 1))
-    # a section ends where the next heading at its level or above begins
-    for i, sec in enumerate(sections):
-        for nxt in sections[i + 1:]:
-            if nxt.level <= sec.level:
-                sec.end = nxt.start
-                break
+    # a section ends where the next heading at its level or above begins: the sections still
+    # open, innermost last, have rising levels, so a heading closes a run at the top
+    open_: list[Section] = []
+    for nxt in sections:
+        while open_ and open_[-1].level >= nxt.level:
+            open_.pop().end = nxt.start
+        open_.append(nxt)
     # an untitled child inherits nothing; but a child of kind "other" inside a problems/measures
     # section keeps the parent's reading, which is what the tagger's heading path needs
     by_id = {s.id: s for s in sections}

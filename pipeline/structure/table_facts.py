@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
-from pipeline.structure.lexicon import load_lexicon, money_scale_before
-from pipeline.structure.numbers import NUMBER, NUMBER_RE, parse_quantity, to_float
+from pipeline.structure.lexicon import load_lexicon, money_scale_before, top_level_alternatives
+from pipeline.structure.numbers import NUMBER, NUMBER_RE, PLAIN_NUMBER, THOUSANDS_NUMBER, parse_quantity, to_float
 
 PLACEHOLDER = {"", "_", "-", "—", "——", "–", "/", "无", "\\"}
 
@@ -45,12 +45,40 @@ _INDICATOR_ROLES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+
+
+def _line_anchored(alternative: str) -> Optional[str]:
+    """A role word for a search of cells joined by line breaks, written to start with its first
+    character: 「^指标$」 → 「指标(?![^\\n])(?<![^\\n]指标)」 (a cell's ends are line ends). None
+    when the alternative is not a word with anchors (the patterns are then joined as they are)."""
+    head, tail = alternative.startswith("^"), alternative.endswith("$")
+    word = alternative[head:len(alternative) - tail]
+    if not word or word[0] in "()[]{}*+?.^$\\|" or "^" in word or "$" in word or ((head or tail) and re.escape(word) != word):
+        return None
+    return word + (r"(?![^\n])" if tail else "") + (rf"(?<![^\n]{word})" if head else "")
+
+
+def _any_role_pattern() -> re.Pattern:
+    words = [_line_anchored(a) for _, p in _INDICATOR_ROLES for a in top_level_alternatives(p.pattern)]
+    if all(w is not None for w in words):
+        return re.compile("|".join(words))
+    return re.compile("|".join(p.pattern for _, p in _INDICATOR_ROLES), re.M)
+
+
+# whether any role's word occurs in a row's cells joined by line breaks. Most rows asked have none:
+# their cells are not looked at one by one. Every alternative starts with a character (the
+# anchors checked after the word), so re skips to them instead of trying all at every character.
+_ANY_INDICATOR_ROLE = _any_role_pattern()
+
+
 def indicator_roles(cells: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
+    if not _ANY_INDICATOR_ROLE.search("\n".join(cells)):
+        return roles
     for i, c in enumerate(cells):
         t = c
-        if not t or len(t) > 20:
-            continue
+        if not t or len(t) > 20 or not _ANY_INDICATOR_ROLE.search(t):
+            continue   # (a cell without any role's word: most cells of a row that has one)
         for role, pattern in _INDICATOR_ROLES:
             if pattern.search(t):
                 if role not in roles.values() or role in ("weight",):
@@ -172,10 +200,14 @@ _GRADE_WORD = re.compile(r"等级|等次")
 _SCORE_OR_GRADE = re.compile(r"得分|等级")
 _YUAN_UNIT = re.compile(r"[（(]元[）)]")
 _TOTAL_WORD = re.compile(r"合计|总计")
-_NUMBER_AT_END = re.compile(NUMBER + r"\s*%?$")
+# the anchor binds to the plain form only (as it always has): a number with thousands commas
+# anywhere counts
+_NUMBER_AT_END = re.compile(rf"{THOUSANDS_NUMBER}|{PLAIN_NUMBER}\s*%?$")
 
 
 def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    if "姓名" not in cells:
+        return None   # the plan needs the name column
     plan: dict[str, int] = {}
     for i, t in enumerate(cells):
         if t == "姓名":
@@ -189,7 +221,7 @@ def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
     ts = cells
-    if not any(_FUND_USE_HEADER.search(t) for t in ts):
+    if not _FUND_USE_HEADER.search("\n".join(ts)):   # no term holds a line break: none spans two cells
         return None
     if not any("预算数" in t for t in ts):
         return None
@@ -214,6 +246,8 @@ def fund_use_plan(cells: list[str]) -> Optional[dict[str, int]]:
 
 
 def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
+    if "项目名称" not in cells:
+        return None   # the plan needs the name column
     ts = cells
     plan: dict[str, int] = {}
     for i, t in enumerate(ts):
@@ -299,6 +333,14 @@ class _Reader:
         self.budget_header: list[Optional[str]] = []
         self.budget_scale = 1.0
         self.region_scale: Optional[float] = None   # the money unit stated above the current table
+        self.row_ids: tuple[Optional[Table], set[str]] = (None, set())
+
+    def _row_ids(self, table: Table) -> set[str]:
+        """The ids of table's rows, collected once per table (a wrapped fixed-width table asks on
+        each of its lines)."""
+        if self.row_ids[0] is not table:
+            self.row_ids = (table, {r.id for r in table.rows})
+        return self.row_ids[1]
 
     def vote(self, table: Table, kind: str) -> None:
         self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
@@ -335,17 +377,23 @@ class _Reader:
                     return
 
         # headers (the hint regex keeps the per-row cost low: most rows are not headers)
-        if _HEADER_HINT.search("".join(ntexts)) and self._header(table, texts, ntexts):
+        joined = "".join(ntexts)
+        if _HEADER_HINT.search(joined) and self._header(table, texts, ntexts, joined):
             return
         if self.mode == "indicators" and all(_SUBHEADER.match(n) for n in nn):
             return
         self._body_row(table, row, ntexts, nonempty, nn)
 
-    def _header(self, table: Table, texts: list[str], ntexts: list[str]) -> bool:
+    def _header(self, table: Table, texts: list[str], ntexts: list[str], joined: str) -> bool:
+        """joined: the ntexts joined. The column roles are asked for only when joined has the
+        words the readings need (a year; an executed column's words): most rows asked are not headers."""
         lex = load_lexicon()
-        header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
-        years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
-        if len({y for y in years if y}) >= 2 and any(r in _MONEY_ROLES for r in header):
+        header = None
+        if "年" in joined:
+            years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
+            if len({y for y in years if y}) >= 2:
+                header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        if header is not None and any(r in _MONEY_ROLES for r in header):
             # 「项目 | 2019年决算数 | 2020年决算数 | 增减额」: a comparison of years; only the latest
             # year's column is the report's own, its rows are read by their field labels
             latest = max(y for y in years if y)
@@ -355,7 +403,10 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if ({"budgeted", "initial"} & set(header)) and "executed" in header and not fund_use_plan(ntexts) \
+        if header is None and any(w in joined for w in lex.role_words("executed")):
+            header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
+        if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
+                and not fund_use_plan(ntexts) \
                 and not any(_NUMBER_AT_END.match(t) for t in ntexts if t) \
                 and not is_indicator_header(indicator_roles(ntexts)):
             # the header of budget-execution rows, or of a project list: column roles from the lexicon
@@ -512,8 +563,10 @@ class _Reader:
         lvl2 = _joined(_cells_at(cells, plan.get("level2")))
         weight = _num(_cells_at(cells, plan.get("weight")[:1] if plan.get("weight") else None))
         score = _num(_cells_at(cells, plan.get("score")))
-        target = _qty(_cells_at(cells, plan.get("target")))
-        actual = _qty(_cells_at(cells, plan.get("actual")))
+        # target and actual are parsed only for the rows that keep them (most rows; not a total,
+        # a page header or a group)
+        target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
+        actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
         if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
                 not name and _TOTAL_ROW.search(joined)):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
@@ -535,7 +588,7 @@ class _Reader:
                 lvl2, name = m.group(1), m.group(2).strip()
         scored = weight is not None or score is not None
         if table.layout == "fixed" and not scored and not lvl1 and not lvl2 and self.facts.indicators \
-                and self.facts.indicators[-1].row in {r.id for r in table.rows}:
+                and self.facts.indicators[-1].row in self._row_ids(table):
             # a fixed-width cell wrapped onto this line: it continues the indicator above
             prev = self.facts.indicators[-1]
             prev.name += name
@@ -548,7 +601,7 @@ class _Reader:
         if not name:
             # a group row: 「投入 … 16 … 16.00」 opens a level-1 group with its subtotal
             group = lvl2 or lvl1
-            if group and scored and target is None and actual is None:
+            if group and scored and target() is None and actual() is None:
                 self.level1, self.level2 = group, None
                 self.facts.score_groups.append(ScoreGroup(name=group, weight=weight, score=score, row=row.id))
                 return True
@@ -561,7 +614,7 @@ class _Reader:
         ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
                         project=self.project.id if self.project else None,
                         level1=self.level1, level2=self.level2, name=name, weight=weight,
-                        target=target, actual=actual, score=score, row=row.id)
+                        target=target(), actual=actual(), score=score, row=row.id)
         dev = _joined(_cells_at(cells, plan.get("deviation")))
         if dev:
             ind.deviation = dev

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.structure.amounts import RangeSet
+
 CellSpan = tuple[int, int]
 
 
@@ -53,7 +55,20 @@ def _trim(text: str, start: int, end: int) -> CellSpan:
     return start, end
 
 
-def _split_cells(text: str, start: int, end: int, sep: re.Pattern) -> list[CellSpan]:
+_PAD = " \u3000\t"
+
+
+def _split_cells(text: str, start: int, end: int, sep: re.Pattern | str) -> list[CellSpan]:
+    """The trimmed cells of text[start:end] between separators: a pattern, or one character
+    (a tab, a pipe), which str.split finds without a match object per cell."""
+    if isinstance(sep, str):
+        cells, pos = [], start
+        for part in text[start:end].split(sep):
+            nxt = pos + len(part)
+            a = nxt - len(part.lstrip(_PAD))
+            cells.append((a, max(a, pos + len(part.rstrip(_PAD)))))   # as _trim: all padding → (nxt, nxt)
+            pos = nxt + 1
+        return cells
     cells, pos = [], start
     for m in sep.finditer(text, start, end):
         cells.append(_trim(text, pos, m.start()))
@@ -62,8 +77,8 @@ def _split_cells(text: str, start: int, end: int, sep: re.Pattern) -> list[CellS
     return cells
 
 
-_TAB = re.compile(r"\t")
-_PIPE = re.compile(r"\|")
+_TAB = "\t"
+_PIPE = "|"
 _SPACES = re.compile(r"(?: {2,}|\u3000+)")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
@@ -74,9 +89,10 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
     tables: list[TextTable] = []
     n = len(lines)
     i = 0
+    skip_set = RangeSet(skip)   # by bisection: a docx report may bring hundreds of tables
 
     def skipped(pos: int) -> bool:
-        return any(s <= pos < e for s, e in skip)
+        return pos in skip_set
 
     def line(k: int) -> str:
         return text[lines[k][0]:lines[k][1]]
@@ -284,10 +300,9 @@ def _word_header(text: str, start: int, end: int) -> list[CellSpan]:
     line = text[start:end]
     if "\t" in line or "  " in line.strip():
         return []
-    cells = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line)]
-    words = [text[a:b] for a, b in cells]
+    words = line.split()   # the runs of \S (str.split and re's \s agree on whitespace)
     if len(words) >= 4 and sum(bool(_COLUMN_WORD.match(w)) for w in words) >= len(words) - 1:
-        return cells
+        return [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line)]
     return []
 
 
@@ -373,4 +388,7 @@ def _space_cells(text: str, start: int, end: int) -> list[CellSpan]:
         start += 1
     if start >= end:
         return []
+    if text.find("  ", start, end) < 0 and text.find("\u3000", start, end) < 0:
+        c = _trim(text, start, end)   # no separator: one cell (most lines of prose)
+        return [c] if c[1] > c[0] else []
     return [c for c in _split_cells(text, start, end, _SPACES) if c[1] > c[0]]

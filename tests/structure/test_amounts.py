@@ -9,7 +9,8 @@ from pipeline.structure.lexicon import load_lexicon
 def _cells(text: str, family: str = "budget") -> dict[str, float]:
     lex = load_lexicon()
     fields = {"budget": lex.budget, "assets": lex.assets}[family]
-    return {k: v.value for k, v in read_cell_amounts(text, [(0, len(text))], fields).items()}
+    [cells] = read_cell_amounts(text, [(0, len(text))], fields)
+    return {k: v.value for k, v in cells.items()}
 
 
 def test_a_key_value_form_gives_each_field_its_cell():
@@ -25,7 +26,7 @@ def test_the_cells_unit_in_the_key_after_the_figure_or_above_the_table():
     assert _cells("基本支出总额\t1.2亿元\n") == {"basic_expenditure": 12000.0}
     text = "金额单位：元\n基本支出合计\t3,000,000.00\t项目支出合计\t500,000.00\n"
     lex = load_lexicon()
-    got = read_cell_amounts(text, [(text.index("\n") + 1, len(text))], lex.budget)
+    [got] = read_cell_amounts(text, [(text.index("\n") + 1, len(text))], lex.budget)
     assert {k: v.value for k, v in got.items()} == {"basic_expenditure": 300.0, "project_expenditure": 50.0}
     assert got["basic_expenditure"].text == "基本支出合计\t3,000,000.00"
 
@@ -136,3 +137,78 @@ def test_an_asset_printed_without_its_net_qualifier_is_kept_as_printed_too():
     net = structure_text(head + "年末资产总额500.00万元，其中固定资产净值360.00万元，无形资产净值20.00万元。\n")
     # printed with 净值 it is the net figure only: nobody printed a bare fixed-asset figure
     assert {"fixed_net", "intangible_net"} <= set(net.assets) and not {"fixed", "intangible"} & set(net.assets)
+
+
+def test_one_scan_reads_each_field_set_as_alone():
+    lex = load_lexicon()
+    form = "年初预算金额(万元)\t456.00\t固定资产\t88.10\n资产总额\t120.00\t全年执行数\t400.00\n"
+    budget, assets = read_cell_amounts(form, [(0, len(form))], lex.budget, lex.assets)
+    assert budget == read_cell_amounts(form, [(0, len(form))], lex.budget)[0]
+    assert assets == read_cell_amounts(form, [(0, len(form))], lex.assets)[0]
+    assert {k: v.value for k, v in budget.items()} == {"initial": 456.0, "executed": 400.0}
+    assert {k: v.value for k, v in assets.items()} == {"fixed_net": 88.1, "total": 120.0}
+
+
+def test_cell_figure_pattern_matches_its_compact_form():
+    # _CELL_FIGURE checks the character before the figure after consuming its first one (for
+    # speed); the same matches as the check written first
+    import random
+    import re
+
+    from pipeline.structure.amounts import _CELL_FIGURE
+    from pipeline.structure.numbers import NUMBER
+    compact = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER})(?!\d|[.,]\d)\s*(?P<unit>亿元|万元|千元|元)?(?! ?[%％])(?![分人名个次项年月日])")
+    pieces = list("0123456789.,-−－ \t\n%％分人元万亿a中") + ["12", "1,234", "5.6", "万元", "千元"]
+    rnd = random.Random(7)
+    matched = 0
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14)))
+        for start in (0, 1):
+            want = [(m.span(), m.groupdict()) for m in compact.finditer(t, start)]
+            assert [(m.span(), m.groupdict()) for m in _CELL_FIGURE.finditer(t, start)] == want, t
+            matched += bool(want)
+    assert matched > 1000
+
+
+def test_terms_spelled_out_match_the_same_strings():
+    from pipeline.structure.amounts import _literal_led
+    assert _literal_led("(?:年中|全年)?调减(?:预算)?") == ["年中调减(?:预算)?", "全年调减(?:预算)?", "调减(?:预算)?"]
+    assert _literal_led("(?:追加|调增)资金") == ["追加资金", "调增资金"]
+    assert _literal_led("年初(?:部门)?预算") == ["年初(?:部门)?预算"]
+    # not spelled out: a quantified or lazy group, a term's own alternation, a class first
+    for term in ("(?:追加)*资金", "(?:追加)??资金", "追加|调增", "[追调]加"):
+        assert _literal_led(term) is None
+
+
+def test_the_all_terms_test_finds_a_term_exactly_where_the_fields_patterns_do():
+    import random
+    import re
+
+    from pipeline.structure.amounts import _any_term
+    lex = load_lexicon()
+    for sets in ((lex.budget,), (lex.assets,), (lex.one_project_budget, lex.assets)):
+        spelled = _any_term(*sets)
+        configured = re.compile("|".join(f.pattern.pattern for fs in sets for f in fs))
+        assert spelled.pattern != configured.pattern   # the lexicon's terms are spelled out
+        pieces = [t for fs in sets for f in fs for t in re.findall(r"[\u4e00-\u9fff]+", f.pattern.pattern)]
+        pieces += list("年中全执行调整预算资金支出收入补助 \t0")
+        rnd = random.Random(3)
+        hits = 0
+        for _ in range(5000):
+            s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+            cut = s[rnd.randint(0, len(s)):]   # terms cut at their start too
+            for t in (s, cut):
+                assert bool(spelled.search(t)) == bool(configured.search(t)), t
+                hits += bool(configured.search(t))
+        assert hits > 1000
+
+
+def test_amounts_read_once_for_two_field_sets_are_each_sets_own():
+    from pipeline.structure.amounts import read_amounts, read_amounts_of
+    lex = load_lexicon()
+    text = ("年初预算500.00万元，其中财政拨款480.00万元；年中追加办公设备,车辆维护等资金30.00万元。"
+            "年末资产总额1,200.00万元，固定资产净值300.50万元，较上年减少12.00万元。")
+    budget, assets = read_amounts_of(text, [], lex.budget, lex.assets)
+    assert budget == read_amounts(text, [], lex.budget) and assets == read_amounts(text, [], lex.assets)
+    assert [a.field for a in budget if a.field] == ["initial", "fiscal_appropriation_income", "adjustment"]
+    assert [a.field for a in assets if a.field] == ["total", "fixed_net"]

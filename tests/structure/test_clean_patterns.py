@@ -16,6 +16,7 @@ COMPACT = {
     "_SPLIT_DECIMAL": r"(?<=\d)\t+(?=[.．]\d)",
     "_THOUSANDS_SPACE": r"(?<![\d.,])(\d{1,3}) (?=\d{3}(?:\.\d|万|元|%))",
     "_OCR_LETTER": r"(?<=[\u4e00-\u9fff]\t)[A-Za-z](?=[\u4e00-\u9fff])",
+    "_TRAILING": r"(?m)[ \u3000]+$",
 }
 # pieces the patterns react to: digits, dots, spaces, tabs, units, letters, hanzi
 _PIECES = list("0123456789.．。,  \u3000\t\n万元%aZ中文") + ["12", "345", "1 234", "6 789.5", "中\tA文", "12\t.5"]

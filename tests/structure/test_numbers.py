@@ -1,11 +1,28 @@
 from __future__ import annotations
 
 import math
+import re
 
 from hypothesis import given, strategies as st
 
-from pipeline.structure.numbers import (cn_to_int, find_money, format_number, parse_amount, parse_quantity,
-                                        to_float)
+from pipeline.structure.numbers import (NUMBER, PLAIN_NUMBER, THOUSANDS_NUMBER, cn_to_int, find_money, format_number,
+                                        parse_amount, parse_quantity, to_float)
+
+# NUMBER is the alternation of its two forms, written to start with a character set: in every
+# context a pattern puts it in, it must match exactly what the alternation matches
+_CONTEXTS = ["", r"\s*(?P<unit>亿元|万元|千元|元)", r"(?!\d|[.,]\d)\s*(?P<unit>万元|元)?(?! ?[%％])(?![分人年])", r"\s*%", r"\s*%?$"]
+_ALTERNATION = f"{THOUSANDS_NUMBER}|{PLAIN_NUMBER}"
+
+
+@given(st.text(alphabet="0123456789,.-−－ 元万%％分年a１٣\n", max_size=30), st.sampled_from(_CONTEXTS),
+       st.sampled_from(["", r"(?<![\d.,])"]))
+def test_number_matches_what_the_alternation_of_its_forms_matches(text, tail, head):
+    new = re.compile(rf"{head}(?P<num>{NUMBER}){tail}")
+    old = re.compile(rf"{head}(?P<num>{_ALTERNATION}){tail}")
+    assert [(m.span(), m.groupdict()) for m in new.finditer(text)] == \
+        [(m.span(), m.groupdict()) for m in old.finditer(text)]
+    a, b = new.match(text, 1), old.match(text, 1)
+    assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
 
 
 def test_amounts_are_in_wan_yuan():

@@ -1,3 +1,4 @@
+from hypothesis import given, strategies as st
 
 
 def test_a_total_of_100_in_prose_is_not_replaced_by_the_grade_scale():
@@ -204,3 +205,29 @@ def test_a_total_score_broken_over_two_lines_by_pdf_extraction_is_read():
     text = "对照评价指标逐项打分，2023年度部门整体支出绩效自评得\n分96.40分，评价等级为“优”。"
     assert find_total_score(text) == 96.4
     assert find_total_score("自评得分\n90分（含）以上为优。") is None   # the scale, wrapped or not
+
+
+@given(st.lists(st.sampled_from(["部门", "单位", "整体", "项目", "支出", "绩效", "自评", "评价", "报告", "表", "价", "，", " ", "2023年"]),
+                max_size=12))
+def test_a_title_is_searched_only_where_its_ending_is_and_found_as_before(words):
+    from pipeline.structure.prose_facts import _TITLE, _title_in
+    line = "".join(words)
+    a, b = _title_in(line), _TITLE.search(line)
+    assert (a and a.span()) == (b and b.span())
+
+
+def test_authorized_staff_pattern_matches_its_compact_form():
+    import random
+    import re
+
+    from pipeline.structure.prose_facts import _HEADCOUNT, _STAFF_RES
+    compact = re.compile(rf"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}")
+    pieces = ["编制", "人员", "核定", "行政", "事业", "数", "为", "人数", "12", "名", "\t", "3", "人", "，"]
+    rnd = random.Random(5)
+    hits = 0
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
+        want = [(m.span(), m.groupdict()) for m in compact.finditer(t)]
+        assert [(m.span(), m.groupdict()) for m in _STAFF_RES["authorized"].finditer(t)] == want, t
+        hits += bool(want)
+    assert hits > 100

@@ -31,3 +31,13 @@ def test_long_numbered_lines_are_items_not_headings():
     text = "绩效自评报告\n一、主要职能\n1、负责全县教育事业发展规划的拟定和组织实施，统筹管理各类学校。\n"
     r = structure_text(text)
     assert [s.title for s in r.sections] == ["主要职能"]
+
+
+def test_a_section_ends_where_the_next_heading_at_its_level_or_above_begins():
+    text = ("部门整体支出绩效自评报告\n一、部门基本情况\n（一）主要职能\n1、负责全市预算编制工作。\n2、负责绩效管理。\n"
+            "（二）人员构成\n核定编制10人。\n二、存在的问题\n（一）预算执行偏慢\n执行率低。\n三、改进措施\n加快预算执行。\n")
+    secs = structure_text(text).sections
+    assert max(s.level for s in secs) >= 2
+    for i, sec in enumerate(secs):
+        nxt = next((n for n in secs[i + 1:] if n.level <= sec.level), None)
+        assert sec.end == (nxt.start if nxt else len(text)), sec.title

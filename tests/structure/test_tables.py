@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
 from pipeline.annotate import structure_text
 
@@ -147,3 +148,31 @@ def test_fixed_width_table_with_wrapped_cells():
     got = [(i.level1, i.level2, i.name, i.weight, i.actual.text, i.score) for i in r.indicators]
     assert got == [("投入", "预算编制", "预算编制科学性", 5.0, "符合", 5.0),
                    ("过程", "资产管理", "固定资产利用率", 5.0, "94.0%", 4.5)]
+
+
+@given(st.text(alphabet="ab \u3000\t|\n", max_size=25), st.sampled_from(["\t", "|"]))
+def test_a_one_character_separator_splits_as_its_pattern_does(line, sep):
+    # str.split on a tab or a pipe, trimmed as _trim trims: the cells a regex split gives
+    import re
+
+    from pipeline.structure.tables import _split_cells
+    for start in (0, min(2, len(line))):
+        assert _split_cells(line, start, len(line), sep) == _split_cells(line, start, len(line), re.compile(re.escape(sep)))
+
+
+@given(st.text(alphabet="ab \u3000\t", max_size=25))
+def test_a_line_without_a_run_of_spaces_is_one_cell(line):
+    from pipeline.structure.tables import _SPACES, _space_cells, _split_cells
+    start = len(line) - len(line.lstrip(" \u3000"))
+    expected = [] if start >= len(line) else \
+        [c for c in _split_cells(line, start, len(line), _SPACES) if c[1] > c[0]]
+    assert _space_cells(line, 0, len(line)) == expected
+
+
+@given(st.lists(st.sampled_from(["指标", "绩效指标", "一级指标", "指标名称", "目标", "目标值", "年度目标", "完成情况", "实际完成情况",
+                                 "得分", "评分标准", "评分", "产出指标", "数量指标", "≥10次", "", "分值"]), max_size=6))
+def test_the_row_prefilter_finds_a_role_word_exactly_where_a_cell_has_one(cells):
+    from pipeline.structure.table_facts import _ANY_INDICATOR_ROLE, _INDICATOR_ROLES
+    assert "(?<!" in _ANY_INDICATOR_ROLE.pattern   # the anchored words are written first-character first
+    anywhere = any(p.search(c) for c in cells for _, p in _INDICATOR_ROLES)
+    assert bool(_ANY_INDICATOR_ROLE.search("\n".join(cells))) == anywhere
