@@ -311,7 +311,7 @@ class OutputStore:
         keep_keys: set[tuple[str, str]] = set()
         rewrite = False
         n_lines = 0
-        for rec in iter_heads(self.jsonl, keys_only=True):
+        for line, rec in _scanned(self.jsonl, keys_only=True):
             n_lines += 1
             resolved, doc_id = record_key(rec)
             inp = by_resolved.get(resolved)
@@ -326,27 +326,22 @@ class OutputStore:
             keep_keys.add((resolved, doc_id))
             self.done.setdefault(resolved, set()).add(doc_id)
             if not (self.folder / f"{out_name_of(rec)}.json").exists():
-                self._restore_file(rec)
+                self._restore_file(rec, line.start)
         if rewrite:
             self._rewrite(keep_keys)
             self.dropped_lines = n_lines - len(keep_keys)
 
-    def _restore_file(self, head: dict) -> None:
-        """The per-document file of a line whose file is missing, re-indented from the line as
-        it streams (the same text as the file a worker writes)."""
+    def _restore_file(self, head: dict, start: int) -> None:
+        """The per-document file of the line at byte ``start``, whose file is missing,
+        re-indented from the line as it streams (the same text as the file a worker writes)."""
         import ijson
-        key = record_key(head)
-        for line, rec in _scanned(self.jsonl, keys_only=True):
-            if record_key(rec) != key:
-                continue
-            path = self.folder / f"{out_name_of(rec)}.json"
-            tmp = path.with_name(path.name + f".{os.getpid()}{TMP_SUFFIX}")
-            with open(self.jsonl, "rb") as src, open(tmp, "w", encoding="utf-8") as out:
-                src.seek(line.start)
-                write_indented(ijson.basic_parse(_Line(src), use_float=True), out)
-            os.replace(tmp, path)
-            self.restored_files += 1
-            return
+        path = self.folder / f"{out_name_of(head)}.json"
+        tmp = path.with_name(path.name + f".{os.getpid()}{TMP_SUFFIX}")
+        with open(self.jsonl, "rb") as src, open(tmp, "w", encoding="utf-8") as out:
+            src.seek(start)
+            write_indented(ijson.basic_parse(_Line(src), use_float=True), out)
+        os.replace(tmp, path)
+        self.restored_files += 1
 
     def _rewrite(self, keep: set[tuple[str, str]]) -> None:
         """records.jsonl without stale and repeated lines (each kept line copied as it is, block
