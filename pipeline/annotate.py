@@ -21,11 +21,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from pipeline.clean import clean_text
+from pipeline.cpu import release_freed_memory
 from pipeline.record import ErrorEntry, Record, Source, WarningEntry
 from pipeline.script import restore_script, to_simplified
 from pipeline.structure import structure_into
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"}
+
+# Texts from this many characters hand the memory their stages freed back to the system
+# after each stage (a few ms each time; an ordinary report is far below it)
+_RELEASE_FROM_CHARS = 200_000
 
 # A budget-performance report talks about at least two of these.
 _REPORT_WORDS = re.compile(r"绩效|预算|支出|自评|评价|指标|决算|资金|经费")
@@ -139,6 +144,8 @@ def run_components(record: Record, comps: Components) -> Record:
         for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
             if comp is not None:
                 _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+                if len(record.text) >= _RELEASE_FROM_CHARS:
+                    release_freed_memory()   # a giant document's stage intermediates, freed
     _restore_script(record)
     return record
 
@@ -180,7 +187,12 @@ def annotate_path(path: Path, components: Components | None = None, limits=None)
     record.source.encoding = result.encoding
     record.warnings.extend(WarningEntry(stage="read", message=w) for w in result.warnings)
     explicit = [(result.format, tb.rows) for tb in result.tables]
-    structure_text(result.text, record, explicit, keep_twin=True)
+    text = result.text
+    del result   # the reader's text and tables: the record has its own from here
+    structure_text(text, record, explicit, keep_twin=True)
+    del text, explicit
+    if len(record.text) >= _RELEASE_FROM_CHARS:
+        release_freed_memory()
     return run_components(record, components or Components())
 
 

@@ -36,7 +36,8 @@ def _warnings(record: dict) -> list[dict]:
 
 
 def summarize(records: Iterable[dict]) -> dict[str, int]:
-    """Counts over records, in one pass (a generator over records.jsonl keeps memory flat)."""
+    """Counts over records, in one pass (a generator over records.jsonl keeps memory flat), or
+    over their heads (pipeline.batch.store.iter_heads: list fields as ranges of their length)."""
     stats = dict.fromkeys(("documents", "with errors", "with warnings", "unreadable", "sections", "tables",
                            "indicators", "projects", "spans", "links", "findings"), 0)
     for r in records:
@@ -87,7 +88,7 @@ def register(app: typer.Typer) -> None:
         """Annotate reports: one record per document in OUT/<stem>.<hash>.json and OUT/records.jsonl."""
         from pipeline.batch.inputs import discover, read_manifest
         from pipeline.batch.local import threads_per_worker
-        from pipeline.batch.store import OutputStore, iter_records
+        from pipeline.batch.store import OutputStore, iter_heads
         from pipeline.batch.worker import Settings
 
         console = Console(stderr=True)
@@ -142,7 +143,7 @@ def register(app: typer.Typer) -> None:
         if failed > shown:
             console.print(f"… and {failed - shown} more documents with errors (see their records)")
         # the summary covers the whole output folder, resumed documents included
-        stats = summarize(iter_records(store.jsonl))
+        stats = summarize(iter_heads(store.jsonl))   # each line streamed: its head, never its whole record
         table = RichTable(title=f"jixiao annotate → {out}")
         table.add_column("what")
         table.add_column("count", justify="right")

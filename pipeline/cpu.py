@@ -26,3 +26,25 @@ def native_bf16() -> bool:
 def cpu_info() -> dict:
     """The CPU the numbers were measured on: model name, cores, native bf16 or not."""
     return {"model": _cpuinfo_field("model name") or "unknown", "cores": os.cpu_count(), "native_bf16": native_bf16()}
+
+
+_LIBC = None
+
+
+def release_freed_memory() -> bool:
+    """Hand the memory the process has freed back to the system (glibc's ``malloc_trim(0)``:
+    free pages inside the heap too, not only its top), so that what one stage of a giant
+    document freed does not stay counted in the worker's resident memory; False where there
+    is no glibc."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+            _LIBC = ctypes.CDLL("libc.so.6")
+            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _LIBC = False
+    if not _LIBC:
+        return False
+    _LIBC.malloc_trim(0)
+    return True

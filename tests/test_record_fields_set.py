@@ -32,3 +32,28 @@ def test_copies_and_pickles_keep_the_fields():
     a.agree = False
     for other in (copy.deepcopy(a), pickle.loads(pickle.dumps(a))):
         assert other == a and other.model_fields_set == a.model_fields_set
+
+
+def test_instance_dicts_share_their_keys_and_hold_the_same_values():
+    """Each instance's __dict__ is a key-sharing dict (smaller than the dict pydantic builds),
+    with the fields in their order, and assignments, dumps and equality work as before."""
+    import sys
+
+    a, b = _link(1), _link(2)
+    assert list(a.__dict__) == list(Link.model_fields)
+    assert a.__dict__ == {"id": "", "from_": "m1", "to": "i1", "relation": "explains", "score": 1.0,
+                          "evidence": "", "agree": None}
+    assert sys.getsizeof(a.__dict__) < sys.getsizeof(dict(a.__dict__))
+    a.score = 0.25
+    assert (a.score, b.score) == (0.25, 1.0)
+    assert a.model_dump(by_alias=True)["from"] == "m1" and a.model_dump()["score"] == 0.25
+    assert a != b and _link(2) == b
+    assert Link.model_validate_json(a.model_dump_json(by_alias=True)) == a
+
+
+def test_freed_memory_is_handed_back_where_there_is_glibc():
+    import platform
+
+    from pipeline.cpu import release_freed_memory
+
+    assert release_freed_memory() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")

@@ -10,7 +10,7 @@ start-up and model loading included) and each worker's peak RSS, plus the worker
 first and the last tenth of the run (flat memory: the two are close).
 sizes: one report of each size (the examples concatenated, each copy numbered), each size in a
 fresh process: seconds per stage (the record's JSON written as a local worker writes it
-included) and per MB, and the process's peak RSS.
+included) and per MB, wall clock and CPU time, and the process's peak RSS.
 Results are printed and written as JSON (--out); the README's tables come from them.
 """
 from __future__ import annotations
@@ -119,42 +119,58 @@ def run_throughput(corpus: Path, n_docs: int, chars: int, workers: int, engine: 
 
 def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
     """In this (fresh) process: one report of ``mb`` MB through the stages, timed one by one
-    (``threads``: torch threads, as one of N workers on N cores gets)."""
-    from pipeline.annotate import load_components, structure_text
+    (``threads``: torch threads, as one of N workers on N cores gets), in wall-clock seconds
+    and in CPU seconds of this process (on a machine shared with other jobs the wall clock
+    grows with their load, the CPU time much less); freed memory handed back after each stage
+    as a worker does (``pipeline.annotate``)."""
+    from pipeline.annotate import _RELEASE_FROM_CHARS, load_components, structure_text
     from pipeline.bench import peak_rss_mb
+    from pipeline.cpu import release_freed_memory
     from pipeline.read import ReadLimits, read_path
 
     text = big_report(mb)
     comps = load_components(tag="tag" in stages, link="link" in stages, check="check" in stages, threads=threads)
+    times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn()
+        times[name], cpu[name] = time.perf_counter() - t, time.process_time() - c
+        return out
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.txt"
         path.write_text(text, encoding="utf-8")
+        del text
         real_mb = path.stat().st_size / 2**20
-        times: dict[str, float] = {}
-        t = time.perf_counter()
-        result = read_path(path, ReadLimits(max_bytes=10**9))
-        times["read"] = time.perf_counter() - t
-    t = time.perf_counter()
-    record = structure_text(result.text)
-    times["clean+structure"] = time.perf_counter() - t
+        result = timed("read", lambda: read_path(path, ReadLimits(max_bytes=10**9)))
+    text = result.text
+    del result
+    record = timed("clean+structure", lambda: structure_text(text))
+    del text
+    big = len(record.text) >= _RELEASE_FROM_CHARS
+    if big:
+        release_freed_memory()
     for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
         if comp is not None:
-            t = time.perf_counter()
-            comp.set_annotations(record, comp.predict(record))
-            times[name] = time.perf_counter() - t
+            timed(name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+            if big:
+                release_freed_memory()
     # written as a local worker writes it (streamed to files in the output folder), so that the
     # peak RSS is the whole worker's
     with tempfile.TemporaryDirectory() as out:
         from pipeline.batch.inputs import Input
         from pipeline.batch.worker import serialize
-        t = time.perf_counter()
-        serialize(record, Input(path=str(path), display="big.txt", resolved=str(path)), staging=out)
-        times["write"] = time.perf_counter() - t
+        timed("write", lambda: serialize(record, Input(path=str(path), display="big.txt", resolved=str(path)),
+                                         staging=out))
     return {"mb": round(real_mb, 2), "threads": threads, "chars": len(record.text), "spans": len(record.spans),
             "links": len(record.links), "findings": len(record.findings),
             "seconds": {k: round(v, 2) for k, v in times.items()},
             "seconds_per_mb": {k: round(v / real_mb, 2) for k, v in times.items()},
-            "peak_rss_mb": round(peak_rss_mb())}
+            "cpu_seconds_per_mb": {k: round(v / real_mb, 2) for k, v in cpu.items()},
+            "peak_rss_mb": round(peak_rss_mb()),
+            "load_average": [round(x, 1) for x in os.getloadavg()]}
 
 
 def run_sizes(sizes: list[float], stages: list[str], timeout: float, threads: int = 1) -> list[dict]:

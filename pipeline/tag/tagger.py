@@ -69,6 +69,7 @@ class ModelOutput:
 DECODINGS = ("span_first", "per_label")
 AGREEMENT_FLOOR = 0.995  # share of characters whose decoded tag must equal fp32's
 PRECISION_FILE = "precision.json"  # written by `python -m pipeline.tag.bench --agreement --write`
+ONEDNN_KERNEL_CACHE = 32  # compiled oneDNN kernels kept (bf16 on CPUs with AMX; see Tagger.load)
 PROBS_CHUNK_CHARS = 200_000  # characters of regions whose probabilities are held at once (tens of MB)
 
 
@@ -155,6 +156,11 @@ class Tagger:
         if precision == "auto":
             precision = auto_precision(model_dir)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # oneDNN keeps up to 1,024 compiled kernels by default, one set per batch shape, and
+        # the windows come in hundreds of lengths: about 65 MB more per worker for 4 % less CPU
+        # time of the tagger (python -m pipeline.batch.bench sizes). Read when oneDNN first
+        # compiles a kernel: a process that ran torch before keeps its own setting.
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_KERNEL_CACHE))
         if threads:
             torch.set_num_threads(threads)
         model = BertForTokenClassification.from_pretrained(str(model_dir), local_files_only=True)
@@ -174,13 +180,14 @@ class Tagger:
     def region_probs(self, text: str, regions: list[Region], headings_for: HeadingsFor | None,
                      ids: list[int] | None = None) -> list[np.ndarray]:
         """Per-character tag probabilities [len(region), T] for every region (``ids``: the text
-        already encoded)."""
-        ids = self.encoder.encode(text) if ids is None else ids
+        already encoded; without them each region is encoded alone: one id per character, the
+        same ids, and a giant text's ids are never held whole)."""
         bounds = text_boundaries(text, self.args) if regions else None
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
             ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
-            windows += build_inputs(ids[r.start:r.end], ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
+            region_ids = ids[r.start:r.end] if ids is not None else self.encoder.encode(text[r.start:r.end])
+            windows += build_inputs(region_ids, ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
                                     None if bounds is None else bounds[r.start:r.end])
         per_region: list[list[tuple[int, np.ndarray]]] = [[] for _ in regions]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
@@ -208,10 +215,9 @@ class Tagger:
         of ordinary size is one chunk: the same batches as before)."""
         chunk: list[Region] = []
         size = 0
-        ids = self.encoder.encode(text) if regions else []
         for r in regions + [None]:
             if chunk and (r is None or size + (r.end - r.start) > PROBS_CHUNK_CHARS):
-                yield from zip(chunk, self.region_probs(text, chunk, headings_for, ids))
+                yield from zip(chunk, self.region_probs(text, chunk, headings_for))
                 chunk, size = [], 0
             if r is not None:
                 chunk.append(r)

@@ -116,3 +116,87 @@ def test_staged_record_is_the_same_as_the_strings_and_leaves_no_temporary_file(t
     assert sorted(p.name for p in (tmp_path / "staged").iterdir()) == sorted(["records.jsonl", f"{inputs[0].out_name}.json"])
     assert json.loads((tmp_path / "staged" / "records.jsonl").read_text(encoding="utf-8")) == rec.to_json_dict()
     assert OutputStore.open(tmp_path / "staged").is_done(inputs[0])
+
+
+def _record_lines(tmp_path):
+    """records.jsonl with an ordinary record, one whose lists are empty, a line that is not an
+    object, one that is not JSON, and an unfinished last line."""
+    recs = [{"schema_version": "1.2", "doc_id": "a" * 64, "source": {"path": "甲.txt", "resolved": "/x/甲.txt"},
+             "text": "文本" * 80, "meta": {"year": 2023, "grade_scale": {}}, "sections": [{"id": "s1", "kids": [1, 2]}],
+             "spans": [{"id": "m1", "attrs": {"n": [1, {"k": None}]}}, {"id": "m2"}], "links": [], "source_map": [[0, 3]],
+             "errors": [{"stage": "read", "message": "warning: old style"}], "warnings": [], "score": 1.5e-07},
+            {"doc_id": "b" * 64, "source": {"path": "乙.txt"}, "text": "", "spans": [], "errors": []}]
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs) + "[1, 2]\nnot json\n"
+                    + '{"doc_id": "c", "sour', encoding="utf-8")
+    return recs, path
+
+
+def test_heads_stream_the_fields_the_batch_reads(tmp_path):
+    from pipeline.annotate_cli import summarize
+    from pipeline.batch.store import iter_heads
+
+    recs, path = _record_lines(tmp_path)
+    heads = list(iter_heads(path))
+    assert len(heads) == 2
+    assert heads[0]["text"] == recs[0]["text"][:100] and heads[1]["text"] == ""
+    for head, rec in zip(heads, recs):
+        for key in ("doc_id", "source", "errors"):
+            assert head[key] == rec[key]
+        assert {k: len(v) for k, v in head.items() if isinstance(v, range)} == {
+            k: len(v) for k, v in rec.items() if isinstance(v, list) and k not in ("errors", "warnings")}
+        assert "meta" not in head
+    assert summarize(iter_heads(path)) == summarize(recs)
+    keys = list(iter_heads(path, keys_only=True))
+    assert [sorted(k) for k in keys] == [["doc_id", "schema_version", "source"], ["doc_id", "source"]]
+
+
+def test_keys_are_read_from_the_start_of_a_line_only(tmp_path):
+    """Resuming reads a line's doc_id and source, then skips the rest unparsed: a line whose
+    tail is not even JSON still names its input."""
+    from pipeline.batch.store import iter_heads
+
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"doc_id": "d", "source": {"path": "p", "resolved": "/r"}, "text": "x", ]]] broken\n',
+                    encoding="utf-8")
+    assert list(iter_heads(path, keys_only=True)) == [{"doc_id": "d", "source": {"path": "p", "resolved": "/r"}}]
+    assert list(iter_heads(path)) == []
+
+
+def test_indented_text_from_events_is_json_dumps_indent_one(tmp_path):
+    import io
+
+    import ijson
+
+    from pipeline.batch.store import write_indented
+
+    recs, _ = _record_lines(tmp_path)
+    for value in recs + [[], {}, [[], {}, [1, [2]]], "标量", 3, -0.5, None, True]:
+        out = io.StringIO()
+        text = json.dumps(value, ensure_ascii=False)
+        write_indented(ijson.basic_parse(io.BytesIO(text.encode("utf-8")), use_float=True), out)
+        assert out.getvalue() == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_missing_file_is_restored_as_the_worker_writes_it_and_kept_lines_are_copied_as_they_are(tmp_path):
+    from pipeline.batch.worker import serialize
+    from pipeline.record import Record, Source, Span
+
+    inputs = inputs_in(tmp_path, n=2)
+    store = OutputStore.open(tmp_path / "out")
+    for inp in inputs:
+        rec = Record(doc_id=sha(inp.path), source=Source(path=inp.display, format="txt", resolved=inp.resolved),
+                     text="文本\n0", spans=[Span(id="m1", label="PROBLEM", start=0, end=2, text="文本", score=0.1)])
+        store.write_result(serialize(rec, inp))
+    store.close()
+    first = store.jsonl.read_bytes().splitlines(keepends=True)[0]
+    with open(store.jsonl, "ab") as fh:
+        fh.write(first)                                   # a repeated line: the file is rewritten
+    written = (tmp_path / "out" / f"{inputs[0].out_name}.json").read_bytes()
+    (tmp_path / "out" / f"{inputs[0].out_name}.json").unlink()
+    store = OutputStore.open(tmp_path / "out", inputs=inputs)
+    store.close()
+    assert store.restored_files == 1 and store.dropped_lines == 1
+    assert (tmp_path / "out" / f"{inputs[0].out_name}.json").read_bytes() == written
+    assert store.jsonl.read_bytes().splitlines(keepends=True)[0] == first
+    assert len(store.jsonl.read_bytes().splitlines()) == 2

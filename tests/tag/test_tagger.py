@@ -181,3 +181,21 @@ def test_a_giant_document_is_tagged_in_chunks_with_the_same_spans(monkeypatch):
     chunked = tagger.predict(record)
     assert whole and [(p.start, p.end, p.label) for p in chunked] == [(p.start, p.end, p.label) for p in whole]
     assert all(abs(a.score - b.score) <= 2e-3 for a, b in zip(chunked, whole))
+
+
+@pytest.mark.skipif(not (MODELS_DIR / "tagger" / "config.json").exists(), reason="no shipped tagger model")
+def test_regions_encoded_one_by_one_give_the_probabilities_of_the_whole_text_encoded():
+    """The chunked path encodes each region alone (a giant text's ids are never held whole):
+    one id per character, so the windows and the probabilities are the same."""
+    import numpy as np
+
+    from pipeline.annotate import structure_text
+    from pipeline.tag.regions import find_regions, headings_from_record
+
+    tagger = Tagger.load(MODELS_DIR / "tagger")
+    record = structure_text((PROJECT_ROOT / "examples" / "county_education_bureau_2022.txt").read_text(encoding="utf-8"))
+    regions = find_regions(record.text, record.tables, tagger.args.min_cell_hanzi)
+    headings = headings_from_record(record)
+    whole = tagger.region_probs(record.text, regions, headings, tagger.encoder.encode(record.text))
+    alone = tagger.region_probs(record.text, regions, headings)
+    assert len(regions) > 3 and all(np.array_equal(a, b) for a, b in zip(whole, alone))
