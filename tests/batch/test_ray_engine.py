@@ -51,7 +51,7 @@ def test_ray_engine_time_limit_gives_an_error_record_and_the_batch_goes_on(tmp_p
     src = tmp_path / "in"
     src.mkdir()
     good = PROJECT_ROOT / "examples" / "county_education_bureau_2022.txt"
-    (src / "a_big.txt").write_text((good.read_text(encoding="utf-8") + "\n") * 600, encoding="utf-8")   # ~1.6 MB
+    (src / "a_big.txt").write_text((good.read_text(encoding="utf-8") + "\n") * 2000, encoding="utf-8")   # ~5 MB: well past 1 s however fast the stages get
     for k in range(2):
         (src / f"small{k}.txt").write_bytes(good.read_bytes())
     out = tmp_path / "out"
@@ -60,5 +60,5 @@ def test_ray_engine_time_limit_gives_an_error_record_and_the_batch_goes_on(tmp_p
     assert result.exit_code == 0, result.output
     by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in records(out)}
     assert sorted(by_name) == ["a_big.txt", "small0.txt", "small1.txt"]
-    assert any("timed out after 1 s" in e["message"] for e in by_name["a_big.txt"]["errors"])
+    assert any("timed out after 1 s" in e["message"] for e in by_name["a_big.txt"]["errors"]), by_name["a_big.txt"]["errors"]
     assert all(by_name[f"small{k}.txt"]["indicators"] and not by_name[f"small{k}.txt"]["errors"] for k in range(2))
