@@ -482,9 +482,9 @@ def test_inline_numbered_lists_and_title_paragraphs_worded_as_duties(examples200
         for s in spans:
             if s.label != "FUNCTION":
                 continue
-            nxt = ex.text[s.end:].lstrip("。；\n ")
-            line = nxt.split("\n", 1)[0]
-            if line.startswith("负责") and not any(t.start == s.end + ex.text[s.end:].index(line[:4]) for t in spans):
+            # the next line after a title line, when it reads as a duty and no span starts there
+            line_start = ex.text.find("\n", s.end) + 1
+            if line_start and ex.text.startswith("负责", line_start) and not any(t.start == line_start for t in spans):
                 duty_paragraphs += 1
     assert inline_functions >= 5 and inline_problems >= 5 and duty_paragraphs >= 3, \
         (inline_functions, inline_problems, duty_paragraphs)
