@@ -15,7 +15,9 @@ The passes, in order, and why:
    (their level is kept as a heading hint), HTML entities;
 3. character normalisation, one for one: full-width digits and Latin letters,
    NBSP/ideographic spaces inside numbers, zero-width characters and stray control
-   characters (NUL, DEL, C1; the reader warns about them) dropped;
+   characters (NUL, DEL, C1; the reader warns about them) dropped; an ASCII full stop that
+   ends a sentence of Chinese prose becomes 「。」 (so sentences end where the tagger's rules and
+   the linker look for an end);
 4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``,
    ``5 ,2 8 1 . 0 5`` → ``5,281.05``, ``9 8 . 2 5`` → ``98.25``; the letter O inside a number
    → 0 (``2O24``);
@@ -152,6 +154,23 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1
 # compact forms kept in tests/structure/test_clean_patterns.py.
 _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 
+# An ASCII full stop that ends a sentence of Chinese prose (some converters write 「.」 for 「。」)
+# is the ideographic one: after a hanzi or a closing quote or bracket, before a hanzi, an opening
+# quote or bracket, a line end or the text's end. Never after a digit or a Latin letter (1.5, No.),
+# and never after a heading's numeral alone on its line start (「一.总体情况」).
+_PROSE_STOP = re.compile(r'\.(?<=[\u4e00-\u9fff”’」』）)"]\.)(?=[\u4e00-\u9fff“‘「『（(\n]|$)')
+_NUMERAL_HEAD = re.compile(r"[ \t\u3000]*[（(第]?[一二三四五六七八九十百]{1,3}[）)]?")
+
+
+def _prose_stop_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in _PROSE_STOP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not _NUMERAL_HEAD.fullmatch(text, line_start, m.start()):
+            edits.append((m.start(), m.end(), "。"))
+    return edits
+
+
 # --- pass 4: OCR spacing in numbers
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
 # a number broken across two table cells: 「14596\t.83」
@@ -280,6 +299,7 @@ def clean_text(source: str) -> Cleaned:
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
     run(_page_furniture(text))
     run(_regex_edits(_TRAILING, text, ""))
+    run(_prose_stop_edits(text))  # last: the passes before may bring a stop to a line's end
 
     offsets = OffsetMap(idx, len(source))
     hints = []

@@ -42,7 +42,7 @@ def test_runs_round_trip():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("预算执行1234567890.% \t\n\r<p>b/&;#万元①一、（）") + ["\u3000", "क", "•"]), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("预算执行1234567890.% \t\n\r<p>b/&;#万元①一、（）”-") + ["\u3000", "क", "•"]), max_size=80))
 def test_cleaning_is_idempotent_and_maps_monotonically(src):
     c = clean_text(src)
     assert clean_text(c.text).text == c.text
@@ -90,3 +90,19 @@ def test_html_cells_in_text_stay_apart_and_ocr_spaced_decimals_join():
     # every digit keeps its own source offset
     source = "<tr><td colspan=\"3\">总分</td><td>100</td> <td>97.35</td></tr>\n得分9 6 . 4 5分，第1 2 3 4项\n"
     assert "".join(source[cleaned.offsets.to_source(start + k)] for k in range(5)) == "96.45"
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("加强项目前期论证.对建设类项目提前完成选址.", "加强项目前期论证。对建设类项目提前完成选址。"),
+    ("完成“接诉即办”.下一步", "完成“接诉即办”。下一步"),
+    ("执行率下降1.5个百分点.\n", "执行率下降1.5个百分点。\n"),
+    ("一.总体情况", "一.总体情况"),               # a heading's numeral
+    ("（三）.其他", "（三）.其他"),
+    ("增长1.5%", "增长1.5%"),                     # a decimal point
+    ("No.1文件", "No.1文件"),
+    ("预算. 执行", "预算. 执行"),                 # not followed by prose directly
+])
+def test_an_ascii_full_stop_that_ends_chinese_prose_is_the_ideographic_one(raw, clean):
+    c = clean_text(raw)
+    assert c.text == clean
+    assert len(c.text) == len(raw) and clean_text(clean).text == clean   # one for one, idempotent
