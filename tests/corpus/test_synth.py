@@ -502,3 +502,43 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
     problems = [s.text for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
     assert sum(bool(re.search(r"，[^，]*\d+(?:\.\d+)?(?:%|万元|个百分点|个项目)", p)) for p in problems) >= 20
     assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20
+
+
+def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
+    """A paragraph of the year's work often starts straight with a WORKLOAD after its theme's
+    title in the same line: 「（五）…。」, bold in Markdown 「**（五）…。**」, or 「2.…方面，」;
+    objects may carry a number of their own (为80至89周岁老年人…, 12345热线…)."""
+    title = re.compile(r"(?m)^(?:\*\*)?(?:\d+[.、．]|[（(][一二三四五六七八九\d]+[）)]|[①-⑩])[^\n，。*]{2,24}(?:。(?:\*\*)? ?|方面，)")
+    direct = bold = aspect = 0
+    for ex in examples200:
+        starts = [s.start for s in ex.spans if s.label == "WORKLOAD"]
+        for m in title.finditer(ex.text):
+            # the work itself, or after a lead of a few characters (全年共, 累计)
+            if any(0 <= a - m.end() <= 6 and not re.search(r"[，。；：\n]", ex.text[m.end():a]) for a in starts):
+                direct += 1
+                bold += m.group(0).startswith("**")
+                aspect += m.group(0).endswith("方面，")
+    assert direct >= 20 and bold >= 3 and aspect >= 3, (direct, bold, aspect)
+    inner = [s.text for ex in examples200 for s in ex.spans
+             if s.label == "WORKLOAD" and re.search(r"\d[\u4e00-\u9fff“”·]+\d", s.text)]
+    assert len(inner) >= 3, inner
+    # counts above ten written in words (二十四次), which some reports use throughout
+    worded = [s.text for ex in examples200 for s in ex.spans
+              if s.label == "WORKLOAD" and re.search(r"(?<![\d一二三四五六七八九十百千万])(?:[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])(?![余多百千万])[\u4e00-\u9fff]", s.text)]
+    assert len(worded) >= 5, worded
+
+
+def _line_at(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1:(text.find("\n", pos) + 1 or len(text) + 1) - 1]
+
+
+def test_functions_after_a_particulars_table_and_causes_after_zhuyaoshi(examples200):
+    """Functions listed after a table of the unit's particulars and a lead line (「部门主要职责：」)
+    with no 职能 heading; a cause introduced by 主要是 alone (the marker outside the span)."""
+    after_table = zhuyaoshi = 0
+    for ex in examples200:
+        for m in re.finditer(r"内设机构\W{0,6}\d+个[^\n]*\n+(?:[^\n]*\n+)?[^\n]{0,40}(?:职责|职能)[^\n]{0,6}[：:]\n", ex.text):
+            after_table += any(s.label == "FUNCTION" and 0 <= s.start - m.end() <= 8 for s in ex.spans)
+        zhuyaoshi += sum(ex.text[max(0, s.start - 3):s.start] == "主要是" for s in ex.spans if s.label == "CAUSE"
+                         and not re.search(r"[\t|,]|<t", _line_at(ex.text, s.start)))  # in prose, not a table's cell
+    assert after_table >= 3 and zhuyaoshi >= 36, (after_table, zhuyaoshi)  # 29 before 主要是 joined the prose markers

@@ -154,6 +154,8 @@ def _count_text(rng: random.Random, count: int) -> tuple[str, float, bool, str]:
         return str(base), base, True, "以上"
     if count <= 10 and r < 0.45:
         return cn_number(count), count, False, ""
+    if 10 < count < 100 and r < 0.12:  # some reports write every count in words (二十四次)
+        return cn_number(count), count, False, ""
     if count >= 1000 and r < 0.45:
         return f"{count:,}", count, False, ""
     return str(count), count, False, ""
@@ -415,9 +417,10 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
     a = phrases()["achievement"]
     kind, short, scope = u.kind, u.short, rng.choice(u.scopes)
     frag: Fragment = []
-    opener = rng.choice(a["openers"]).format(year=year)
-    frag.append(Piece(f"{opener}，{short}{rng.choice(a['means'])}，{rng.choice(a['verbs'])}{scope}"
-                      f"{rng.choice(kind.objects)}工作。"))
+    if rng.random() < 0.65:  # reports as often open straight with the work under a theme's heading
+        opener = rng.choice(a["openers"]).format(year=year)
+        frag.append(Piece(f"{opener}，{short}{rng.choice(a['means'])}，{rng.choice(a['verbs'])}{scope}"
+                          f"{rng.choice(kind.objects)}工作。"))
     pending = list(workloads)
     while pending:
         take = pending[: rng.randint(1, 3)]

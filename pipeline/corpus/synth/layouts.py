@@ -194,10 +194,16 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
 
     def basic() -> None:
         section(_h(d, "basic"))
-        if rng.random() < 0.2:  # functions as the section's first paragraphs, without a 职能 heading
+        if rng.random() < 0.3:  # functions as the section's first paragraphs, without a 职能 heading
             lead = rng.choice((f"{d.unit.name}的主要职责是：", "主要职责：", f"{d.unit.short}主要承担以下职责：",
-                               f"{d.unit.name}是{d.unit.place.county}人民政府工作部门，主要职能包括：", "主要职能："))
+                               f"{d.unit.name}是{d.unit.place.county}人民政府工作部门，主要职能包括：", "主要职能：",
+                               "部门主要职责：", "单位职责：", "主要职责如下："))
             r = rng.random()
+            if table_fmt and rng.random() < 0.4:  # a table of the unit's particulars comes first (no facts)
+                table(d, [["单位名称", d.unit.name, "单位负责人", d.leader],
+                          ["内设机构", f"{rng.randint(3, 14)}个", "下属单位", f"{rng.randint(0, 6)}个"]], table_fmt,
+                      header=False)
+                r = min(r, 0.34)  # then the lead on a line of its own and the numbered items
             if r < 0.35:
                 paragraph(d, [Piece(lead)])
                 function_block(d, "numbered")
@@ -258,9 +264,17 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
         numbering = rng.choice(("1.", "1、", "①", "（1）"))
         for j, frag in enumerate(frags):
             if rng.random() < 0.6:
-                title = compose.achievement_heading(rng, themes[j % len(themes)])
-                if rng.random() < 0.5:
-                    paragraph(d, [Piece(number_prefix(numbering, j) + title + "。")] + frag)
+                theme = themes[j % len(themes)]
+                title = compose.achievement_heading(rng, theme)
+                form = rng.random()
+                if form < 0.5:  # the theme's title opens the paragraph: 「（一）…。」「**（一）…。**」「1.…方面，」
+                    if form < 0.15:
+                        head = f"{number_prefix(numbering, j)}{theme}方面，"
+                    elif d.layout == "markdown" or form < 0.2:
+                        head = f"**{number_prefix(numbering, j)}{title}。**" + rng.choice(("", " "))
+                    else:
+                        head = number_prefix(numbering, j) + title + "。"
+                    paragraph(d, [Piece(head)] + frag)
                     continue
                 line(d, number_prefix(numbering, j) + title)
             paragraph(d, frag)

@@ -300,8 +300,10 @@ def function_block(d: Doc, style: str, lead: Fragment = ()) -> None:
             frag.append(Piece("。"))
         paragraph(d, frag)
         return
+    # a Markdown ordered list puts a space after the number (「1. 负责…」)
+    space = " " if d.layout == "markdown" and numbering in ("1.", "1．") and d.rng.random() < 0.6 else ""
     for i, f in enumerate(d.functions):
-        paragraph(d, [Piece(number(numbering, i)), Piece(f, "FUNCTION"), Piece(d.rng.choice(("。", "。", "；", "")))],
+        paragraph(d, [Piece(number(numbering, i) + space), Piece(f, "FUNCTION"), Piece(d.rng.choice(("。", "。", "；", "")))],
                   indent=d.rng.choice(("", "", " ")))
 
 
@@ -413,7 +415,8 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
     if collect_causes:
         causes = [c for p in d.problems for c in p.causes]
         if causes:
-            frag.append(Piece(rng.choice(ph["cause_markers"])))
+            marker = rng.choice(ph["cause_markers"])
+            frag.append(Piece(marker + ("：" if len(causes) > 1 and marker[-1] not in "：，" else "")))
             for i, c in enumerate(causes):
                 if i:
                     frag.append(Piece("；"))
