@@ -183,10 +183,12 @@ def _widen_function_items(ctx: RegionContext, spans: list[DecodedSpan], max_item
 
 @register("refine_workload", "span")
 def _refine_workload(ctx: RegionContext, spans: list[DecodedSpan], max_left: int = 6, o_threshold: float = 0.5,
-                     clause_left: int = 12) -> list[DecodedSpan]:
-    """A WORKLOAD's start moved to its activity, glued counted clauses split, subjects and tails off."""
+                     clause_left: int = 12, list_left: int = 0) -> list[DecodedSpan]:
+    """A WORKLOAD's start moved to its activity (over a 、-list of uncounted items or a quoted name
+    when ``list_left`` > 0), glued counted clauses split, subjects and tails off."""
     return [piece for sp in spans
-            for piece in sr.refine_workload(ctx.text, ctx.start, ctx.p_o, sp, max_left, o_threshold, clause_left)]
+            for piece in sr.refine_workload(ctx.text, ctx.start, ctx.p_o, sp, max_left, o_threshold, clause_left,
+                                            list_left)]
 
 
 @register("spec_constraints", "span")

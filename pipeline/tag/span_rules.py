@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
-                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, is_count)
+                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -339,8 +339,26 @@ _CLAUSE_SEP = re.compile(r"[,，;；、]")
 _WL_EDGE = CLAUSE_END_CHARS | {"、"}  # a WORKLOAD list item ends at 、 too
 
 
+def _list_item_start(text: str, region_start: int, a: int, reach: int) -> int:
+    """Where the activity begins when a WORKLOAD starts inside a quoted name or after a 、 that
+    joins the uncounted items of one activity (「运行维护水文、雨量、水位站点126个」,
+    「开展“进机关、进学校、进社区”活动32场」): back over such items to the clause's start. A 、
+    after an item with a count of its own separates two workloads, and stops the walk."""
+    c = a
+    while c > region_start and a - c < reach and text[c - 1] not in CLAUSE_END_CHARS:
+        if text[c - 1] == "、" and not inside_quotes(text, c - 1):
+            item = c - 1
+            while item > region_start and text[item - 1] not in _WL_EDGE:
+                item -= 1
+            if COUNT.search(text, item, c - 1):
+                return c
+        c -= 1
+    return c if (c == region_start or text[c - 1] in CLAUSE_END_CHARS) else a
+
+
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
-                    max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 12) -> list[DecodedSpan]:
+                    max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 12,
+                    list_left: int = 0) -> list[DecodedSpan]:
     """Character models cut a WORKLOAD's activity short on the left (「出建议219件」 for
     「提出建议219件」) and glue two counted items together (「…219件,议案1件」).
     Widen the start over preceding hanzi the model did not call O with confidence,
@@ -361,6 +379,13 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
             c += 1
         m = LEAD_WORDS.match(text, c, a)
         a = m.end() if m else c
+    if list_left and a > region_start and (text[a - 1] == "、" or inside_quotes(text, a)):
+        c = _list_item_start(text, region_start, a, list_left)
+        if c < a:
+            while c < a and text[c] in LEFT_EDGE_JUNK:
+                c += 1
+            m = LEAD_WORDS.match(text, c, a)
+            a = m.end() if m else c
     pieces, cur = [], a
     for m in _CLAUSE_SEP.finditer(text, a, span.end):
         left, right = text[cur:m.start()], text[m.end():span.end]

@@ -359,3 +359,22 @@ def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
     assert not keep_span(text, DecodedSpan(0, len(text), "PROBLEM", 0.9))
     text = "按照以下原则细化预算编制"
     assert keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
+
+
+@pytest.mark.parametrize("text,model_start,expected", [
+    # a 、-list of uncounted items is one activity: its start is the clause's
+    ("全年巡查维护桥梁、涵洞、隧道共计58处", "隧道", "巡查维护桥梁、涵洞、隧道共计58处"),
+    # a 、 inside a quoted name joins nothing: the activity runs to the clause's start
+    ("；组织“进企业、进农村、进校园”宣讲活动24场", "进校园", "组织“进企业、进农村、进校园”宣讲活动24场"),
+    ("，推出“扫码即办”“一窗受理”“帮办代办”等便民服务17项", "帮办代办", "推出“扫码即办”“一窗受理”“帮办代办”等便民服务17项"),
+    # an item before the 、 with a count of its own is another workload: the start stays
+    ("召开专题会议12次、业务培训班8期", "业务", "业务培训班8期"),
+])
+def test_a_workload_starts_where_its_list_of_items_or_its_quoted_name_starts(text, model_start, expected):
+    from pipeline.tag.span_rules import refine_workload
+    start = text.index(model_start)
+    p_o = np.full(len(text), 0.9)  # the model is sure the text before its start is O
+    out = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9), list_left=40)
+    assert [text[s.start:s.end] for s in out] == [expected]
+    off = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9), list_left=0)
+    assert [text[s.start:s.end] for s in off] == [text[start:]]  # switched off: as predicted
