@@ -460,10 +460,28 @@ def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> boo
     return span.score >= min_score and meets_spec(text, span)
 
 
+BROKEN_LINE_MIN_CHARS = 16  # PDF pages hold 25-40 characters a line; headings are shorter
+
+
+def continues_broken_line(text: str, start: int) -> bool:
+    """Whether ``start`` opens a line that goes on with the sentence of the line before, which
+    a PDF's extraction broke at the page width (「…组织实施“八五”普\n法规划。」): the line before
+    ends in a hanzi, a comma or a 、, not at a sentence's end, and is a full line (a heading or a
+    title line ending in a hanzi is short)."""
+    ls = text.rfind("\n", 0, start) + 1
+    if ls < 2 or text[ls:start].strip(" \u3000"):
+        return False
+    last = text[ls - 2]
+    prev = text[text.rfind("\n", 0, ls - 1) + 1:ls - 1].strip(" \u3000\t")
+    return len(prev) >= BROKEN_LINE_MIN_CHARS and (last in "，,、" or bool(_CJK.match(last)))
+
+
 def meets_spec(text: str, span: DecodedSpan) -> bool:
-    """The spec's hard constraints: a minimum length per label, no sentence that only announces
-    the list after it, a WORKLOAD holds a count (not an ordinal or a name)."""
-    if span.end - span.start < MIN_CHARS.get(span.label, 2):
+    """The spec's hard constraints: a minimum length per label (not for the rest of a span that a
+    broken line carries over, 「法规划」), no sentence that only announces the list after it, a
+    WORKLOAD holds a count (not an ordinal or a name)."""
+    n = span.end - span.start
+    if n < MIN_CHARS.get(span.label, 2) and not (n >= 2 and continues_broken_line(text, span.start)):
         return False
     if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False

@@ -378,3 +378,14 @@ def test_a_workload_starts_where_its_list_of_items_or_its_quoted_name_starts(tex
     assert [text[s.start:s.end] for s in out] == [expected]
     off = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9), list_left=0)
     assert [text[s.start:s.end] for s in off] == [text[start:]]  # switched off: as predicted
+
+
+def test_the_rest_of_a_span_on_a_line_the_pdf_broke_may_be_shorter_than_the_minimum():
+    from pipeline.tag.span_rules import meets_spec
+    text = "3.负责全区普法宣传，组织实施本地普\n法规划。\n（二）机构\n规划。"
+    rest = text.index("法规划")
+    assert meets_spec(text, DecodedSpan(rest, rest + 3, "FUNCTION", 0.9))
+    # after a sentence's end or a heading the line starts afresh: the minimum holds
+    alone = text.rindex("规划")
+    assert not meets_spec(text, DecodedSpan(alone, alone + 2, "FUNCTION", 0.9))
+    assert not meets_spec("各项工作。\n规划。", DecodedSpan(6, 8, "FUNCTION", 0.9))
