@@ -220,6 +220,14 @@ def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: 
         min_tagged, min_share, under_functions=under)
 
 
+@register("broken_lines", "document")
+def _broken_lines(ctx: DocumentContext, spans: list[DecodedSpan],
+                  labels: tuple[str, ...] = ("FUNCTION", "PROBLEM", "CAUSE", "MEASURE"),
+                  max_chars: int = 60) -> list[DecodedSpan]:
+    """The rest of a sentence a PDF broke at the page width, on the next line: a span of its own."""
+    return sr.carry_over_broken_lines(ctx.text, spans, tuple(labels), max_chars)
+
+
 @register("workload_clauses", "document")
 def _workload_clauses(ctx: DocumentContext, spans: list[DecodedSpan], min_unseeded: int = 3,
                       unseeded_score: float = 0.5) -> list[DecodedSpan]:

@@ -18,6 +18,7 @@ pipeline.tag.decode.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable
 
@@ -473,7 +474,8 @@ def continues_broken_line(text: str, start: int) -> bool:
         return False
     last = text[ls - 2]
     prev = text[text.rfind("\n", 0, ls - 1) + 1:ls - 1].strip(" \u3000\t")
-    return len(prev) >= BROKEN_LINE_MIN_CHARS and (last in "，,、" or bool(_CJK.match(last)))
+    return (len(prev) >= BROKEN_LINE_MIN_CHARS and "\t" not in prev  # prose, not a table's row
+            and (last in "，,、" or bool(_CJK.match(last))))
 
 
 def meets_spec(text: str, span: DecodedSpan) -> bool:
@@ -490,3 +492,40 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
                                                 QUANTITY.finditer(text, span.start, span.end))):
         return False
     return True
+
+
+ENUMERATOR_AT = re.compile(ENUMERATOR)
+_ITEM_OR_SENTENCE_END = re.compile(r"[。；;！!？?\n\t]")
+
+
+def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[str, ...] | list[str],
+                            max_chars: int = 60, score_factor: float = 0.9) -> list[DecodedSpan]:
+    """The rest of a sentence that a PDF's extraction broke at the page width: a span that runs
+    to its line's end goes on in the next line up to the sentence's end, as a span of its own (a
+    span never crosses a line break; labels.md). Only where the line before is a full line
+    (``continues_broken_line``), the next line opens no list item, and nothing is tagged there."""
+    out = list(spans)
+    taken = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in taken]
+    for s in sorted(spans, key=lambda x: x.start):
+        if s.label not in labels:
+            continue
+        le = text.find("\n", s.end)
+        if le < 0 or text[s.end:le].strip(" \u3000，,、"):
+            continue
+        p = le + 1
+        while p < len(text) and text[p] in " \u3000":
+            p += 1
+        if not continues_broken_line(text, p) or ENUMERATOR_AT.match(text, p):
+            continue
+        m = _ITEM_OR_SENTENCE_END.search(text, p)
+        e = m.start() if m else len(text)
+        while e > p and text[e - 1] in " \u3000，,、":
+            e -= 1
+        if not 2 <= e - p <= max_chars:
+            continue
+        i = bisect.bisect_left(starts, e)
+        if any(a < e and p < b for a, b in taken[max(0, i - 8):i]):
+            continue
+        out.append(DecodedSpan(p, e, s.label, round(s.score * score_factor, 4)))
+    return sorted(out, key=lambda x: (x.start, x.end))

@@ -389,3 +389,26 @@ def test_the_rest_of_a_span_on_a_line_the_pdf_broke_may_be_shorter_than_the_mini
     alone = text.rindex("规划")
     assert not meets_spec(text, DecodedSpan(alone, alone + 2, "FUNCTION", 0.9))
     assert not meets_spec("各项工作。\n规划。", DecodedSpan(6, 8, "FUNCTION", 0.9))
+
+
+def test_a_span_broken_at_a_pdf_line_end_goes_on_in_the_next_line():
+    from pipeline.tag.span_rules import carry_over_broken_lines
+    text = ("　　2.负责统筹推进全县规范性文件管理，承担县政府规范性文件\n合法性审查和备案工作。\n"
+            "　　3.负责普法宣传。\n（二）机构设置\n内设股室4个。\n"
+            "表\t部分指标覆盖不够全面的问题较为突出\n改进措施")
+    first = text.index("负责统筹")
+    line_end = text.index("\n")
+    spans = [DecodedSpan(first, line_end, "FUNCTION", 0.9)]
+    out = carry_over_broken_lines(text, spans, ("FUNCTION",))
+    assert [text[s.start:s.end] for s in out] == [text[first:line_end], "合法性审查和备案工作"]
+    # the next line opens a list item, follows a short heading line, or is already tagged: nothing
+    item = text.index("负责普法")
+    assert carry_over_broken_lines(text, [DecodedSpan(item, item + 6, "FUNCTION", 0.9)], ("FUNCTION",)) == \
+        [DecodedSpan(item, item + 6, "FUNCTION", 0.9)]
+    tagged = spans + [DecodedSpan(line_end + 1, line_end + 6, "FUNCTION", 0.9)]
+    assert len(carry_over_broken_lines(text, tagged, ("FUNCTION",))) == 2
+    # a table's row is no broken prose line; other labels than those given are left alone
+    cell = text.index("部分指标")
+    row = [DecodedSpan(cell, text.index("\n改进"), "PROBLEM", 0.9)]
+    assert carry_over_broken_lines(text, row, ("PROBLEM",)) == row
+    assert carry_over_broken_lines(text, spans, ("MEASURE",)) == spans
