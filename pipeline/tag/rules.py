@@ -220,6 +220,13 @@ def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: 
         min_tagged, min_share, under_functions=under)
 
 
+@register("causes_after_markers", "document")
+def _causes_after_markers(ctx: DocumentContext, spans: list[DecodedSpan], markers: tuple[str, ...] = (),
+                          not_after: tuple[str, ...] = (), explicit: str = "原因") -> list[DecodedSpan]:
+    """A PROBLEM (or MEASURE, after a marker naming the cause) right after a cause marker is a CAUSE."""
+    return sr.causes_after_markers(ctx.text, spans, list(markers), list(not_after), explicit)
+
+
 @register("broken_lines", "document")
 def _broken_lines(ctx: DocumentContext, spans: list[DecodedSpan],
                   labels: tuple[str, ...] = ("FUNCTION", "PROBLEM", "CAUSE", "MEASURE"),

@@ -529,3 +529,49 @@ def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[s
             continue
         out.append(DecodedSpan(p, e, s.label, round(s.score * score_factor, 4)))
     return sorted(out, key=lambda x: (x.start, x.end))
+
+
+_SENTENCE_START = re.compile(r"[。！!？?\n]")
+_ENUMERATOR_TAIL = re.compile(rf"(?:{ENUMERATOR})[\s\u3000]*$")
+_NEXT_ITEM = re.compile(rf"[；;][\s\u3000]*(?:{ENUMERATOR})?[\s\u3000]*")  # 「…；二是」 between two items
+
+
+def causes_after_markers(text: str, spans: list[DecodedSpan], markers: list[str] | tuple[str, ...],
+                         not_after: list[str] | tuple[str, ...] = (), explicit: str = "原因") -> list[DecodedSpan]:
+    """labels.md: after a cause marker (究其原因：, 主要原因是, 主要是 …) a statement is a CAUSE,
+    whatever its wording — its role in context decides. A PROBLEM right after a marker in its
+    sentence (a line a PDF broke inside the marker included) becomes a CAUSE, and so does the next
+    item of the same list (「究其原因：一是…；二是…」); a MEASURE only after a marker that names
+    the cause (``explicit``: 主要原因是, not 主要是). A marker right after ``not_after`` words
+    (存在的问题主要是：) introduces problems, not causes."""
+    if not markers:
+        return spans
+    alt = "|".join(sorted(map(re.escape, markers), key=len, reverse=True))
+    guard = "".join(f"(?<!{re.escape(w)})" for w in not_after)
+    marker_end = re.compile(rf"{guard}(?:{alt})[，,：:]?$")
+    out: list[DecodedSpan] = []
+    listed = False  # whether the last CAUSE was an enumerated item (「一是…」): its list goes on
+    for sp in sorted(spans, key=lambda x: x.start):
+        if sp.label in ("PROBLEM", "MEASURE", "CAUSE"):
+            a = sp.start
+            while a > 0 and not _SENTENCE_START.match(text[a - 1]):
+                a -= 1
+            if a > 0 and text[a - 1] == "\n":  # a line a PDF broke: the sentence goes on above
+                b = a - 1
+                while b > 0 and not _SENTENCE_START.match(text[b - 1]):
+                    b -= 1
+                a = b if continues_broken_line(text, a) else a
+            enumerated = bool(_ENUMERATOR_TAIL.search(text, a, sp.start))
+            prefix = re.sub(r"[\s\u3000]+", "", _ENUMERATOR_TAIL.sub("", text[a:sp.start]))
+            m = marker_end.search(prefix)
+            # the next item of a list of causes: after 「；」, enumerated like the cause before it
+            # (「1.…，主要是…；2.…」 starts the next problem, not another cause)
+            chained = (bool(out) and out[-1].label == "CAUSE" and enumerated == listed
+                       and bool(_NEXT_ITEM.fullmatch(text, out[-1].end, sp.start)))
+            if sp.label != "CAUSE" and ((m and (sp.label == "PROBLEM" or explicit in m.group(0)))
+                                        or (chained and sp.label == "PROBLEM")):
+                sp = DecodedSpan(sp.start, sp.end, "CAUSE", sp.score)
+            if sp.label == "CAUSE":
+                listed = enumerated
+        out.append(sp)
+    return out
