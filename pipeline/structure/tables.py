@@ -178,7 +178,10 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                     break
                 rows.append(cells)
                 j += 1
-            if width >= 4 and len(rows) >= 3:
+            # a table holds figures or empty cells; prose clauses joined by ASCII commas hold
+            # neither (「3)负责城区市政道路,桥梁,排水,路灯等…」 is a numbered duty, not a row)
+            with_figures = sum(any(_CSV_FIGURE.fullmatch(text, a, b) for a, b in r) for r in rows)
+            if width >= 4 and len(rows) >= 3 and 2 * with_figures >= len(rows):
                 tables.append(TextTable("csv", rows))
                 i = j
                 continue
@@ -364,6 +367,7 @@ def _fixed_cells(text: str, start: int, end: int, starts: list[int]) -> list[Cel
     return cells
 
 
+_CSV_FIGURE = re.compile(r"[ \u3000]*(?:[-+≥≤<>＞＜]?[\d.,，%％]*\d[\d.,%％]*[\u4e00-\u9fff%]{0,3})?[ \u3000]*")
 _CSV_FIELD = re.compile(r'"(?P<q>(?:[^"]|"")*)"|(?P<u>[^,]*)')
 
 

@@ -87,6 +87,16 @@ def test_csv_export_is_a_table_with_quoted_fields_and_key_value_pairs():
     assert_cells_are_text_slices(r)
 
 
+def test_numbered_duties_with_ascii_commas_are_prose_not_a_csv_table():
+    # a converter wrote 「,」 for 「，」: three numbered duties with three commas each are no rows
+    text = (HEAD.replace("三、绩效指标完成情况", "一、主要职能") +
+            "1)负责全县道路养护,桥梁检测,隧道巡查,涵洞疏通等工作。\n"
+            "2)负责公路路政管理,依法查处违法占道,超限运输,损坏路产等行为。\n"
+            "3)负责农村公路建设,组织项目申报,质量监督,竣工验收工作。\n")
+    r = structure_text(text)
+    assert not r.tables
+
+
 def test_money_unit_above_a_table_and_header_roles_by_position():
     text = ("2021年度项目支出绩效自评表\n\n金额单位：元\n"
             "项目名称\t农田水利维修\t农田水利维修\t农田水利维修\n"
