@@ -18,8 +18,8 @@ Scope, on purpose narrow:
 - a table cell's kind is that of its row label only: its label follows its row and column,
   not the heading above the table (自评表 cells under 偏差原因分析及改进措施 hold CAUSE and
   MEASURE whatever section the table sits in); a cell without a row label (a row's first
-  cell, a one-cell row such as a table's 注：… note) is read like a paragraph, by the
-  headings above it;
+  cell, a one-cell row such as a table's 注：… note), or whose row label is a row number,
+  is read like a paragraph, by the headings above it;
 - a heading of one of the label's ``home_sections`` anywhere above keeps it: 改进措施 /
   （一）加强资产管理 is still a measures section, and the section parser may read the
   numbered items of a 主要职能 list as headings (「2.受理……的投诉和意见建议」), which must not
@@ -35,6 +35,9 @@ from dataclasses import dataclass
 from pipeline.labels import LabelSet, load_labels
 from pipeline.lexicon import sentence_around
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
+
+
+_ROW_NUMBER = re.compile(r"[（(]?[\d一二三四五六七八九十]{1,3}[）).、．]?")
 
 
 def section_kind(titles: list[str], span_text: str = "") -> str | None:
@@ -78,7 +81,10 @@ class DocumentGate:
         """(kind of the span's section, kinds of every heading above it)."""
         if region.kind != "paragraph" and region.row_label:
             kind = title_kind(region.row_label)
-            return kind, {kind}
+            if not _ROW_NUMBER.fullmatch(region.row_label.strip()):
+                return kind, {kind}
+            # a row number (「6」) as the row's label says nothing of the row: the cell is read
+            # by the headings above the table, like a cell without a row label
         titles = self.headings_for(start) if self.headings_for else []
         if not titles and self.first_heading is not None and start < self.first_heading:
             return "preamble", {"preamble"}

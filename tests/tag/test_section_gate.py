@@ -56,6 +56,10 @@ def test_table_cells_follow_their_row_label_and_unlabelled_cells_their_headings(
     assert not gate.allows("MEASURE", start, start + 10, Region(start, start + 10, "cell", row_label=""))
     late = TEXT.index("完善资产台账，")
     assert gate.allows("MEASURE", late, late + 6, Region(late, late + 6, "cell", row_label=""))
+    # a row number as the row's label says nothing of the row: the headings above decide
+    assert not gate.allows("MEASURE", start, start + 10, Region(start, start + 10, "cell", row_label="6"))
+    assert not gate.allows("MEASURE", start, start + 10, Region(start, start + 10, "cell", row_label="（2）"))
+    assert gate.allows("MEASURE", late, late + 6, Region(late, late + 6, "cell", row_label="6"))
 
 
 def test_a_numbered_item_read_as_a_heading_does_not_decide_the_kind():
