@@ -227,6 +227,12 @@ def _causes_after_markers(ctx: DocumentContext, spans: list[DecodedSpan], marker
     return sr.causes_after_markers(ctx.text, spans, list(markers), list(not_after), explicit)
 
 
+@register("problems_open_items", "document")
+def _problems_open_items(ctx: DocumentContext, spans: list[DecodedSpan]) -> list[DecodedSpan]:
+    """A CAUSE that opens the next item of a list whose previous item opened with a PROBLEM is a PROBLEM."""
+    return sr.problems_open_items(ctx.text, spans)
+
+
 @register("broken_lines", "document")
 def _broken_lines(ctx: DocumentContext, spans: list[DecodedSpan],
                   labels: tuple[str, ...] = ("FUNCTION", "PROBLEM", "CAUSE", "MEASURE"),

@@ -575,3 +575,38 @@ def causes_after_markers(text: str, spans: list[DecodedSpan], markers: list[str]
                 listed = enumerated
         out.append(sp)
     return out
+
+
+_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+# the enumerator right before a span: 二是 / （二） / 2. 2、 (family, its text's number)
+_ITEM_ENUMERATOR = re.compile(r"(?:(?P<shi>[一二三四五六七八九十])是[、，,：:]?|[（(](?P<paren>[一二三四五六七八九十])[）)]"
+                              r"|(?P<digit>\d{1,2})[.、．])[\s\u3000]*$")
+
+
+def _item_number(text: str, start: int) -> tuple[str, int] | None:
+    m = _ITEM_ENUMERATOR.search(text, max(0, start - 8), start)
+    if not m:
+        return None
+    for family in ("shi", "paren", "digit"):
+        v = m.group(family)
+        if v:
+            return family, (int(v) if family == "digit" else _CN_VALUE[v])
+    return None
+
+
+def problems_open_items(text: str, spans: list[DecodedSpan]) -> list[DecodedSpan]:
+    """The mirror of ``causes_after_markers``: a list's position decides too. A CAUSE that opens
+    item N of an enumerated list (「三是…」) whose item N−1 opened with a PROBLEM is a PROBLEM:
+    the list goes on with the next problem (「二是…偏保守，主要是…。三是…不到位，…」); the
+    causes of a problem follow their marker inside its item."""
+    last: dict[str, tuple[int, str]] = {}
+    out: list[DecodedSpan] = []
+    for sp in sorted(spans, key=lambda x: x.start):
+        item = _item_number(text, sp.start)
+        if item is not None:
+            family, n = item
+            if sp.label == "CAUSE" and last.get(family) == (n - 1, "PROBLEM"):
+                sp = DecodedSpan(sp.start, sp.end, "PROBLEM", sp.score)
+            last[family] = (n, sp.label)
+        out.append(sp)
+    return out

@@ -446,3 +446,14 @@ def test_the_next_item_of_a_list_of_causes_is_a_cause_but_the_next_problem_is_no
     assert _labels_after_markers(text, [("预算编制不够精准", "PROBLEM"), ("临时任务难以预计", "CAUSE"),
                                         ("资金支付进度不均衡", "PROBLEM")]) == \
         [("预算编制不够精准", "PROBLEM"), ("临时任务难以预计", "CAUSE"), ("资金支付进度不均衡", "PROBLEM")]
+
+
+def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
+    from pipeline.tag.span_rules import problems_open_items
+    text = ("一是预算编制不够细化，主要是前期调研不足。二是资产管理基础较为薄弱，台账更新不及时。"
+            "究其原因：一是人员变动频繁；二是培训不够系统。")
+    pieces = [("预算编制不够细化", "PROBLEM"), ("前期调研不足", "CAUSE"), ("资产管理基础较为薄弱，台账更新不及时", "CAUSE"),
+              ("人员变动频繁", "CAUSE"), ("培训不够系统", "CAUSE")]
+    spans = [DecodedSpan(text.index(p), text.index(p) + len(p), label, 0.9) for p, label in pieces]
+    out = problems_open_items(text, spans)
+    assert [s.label for s in out] == ["PROBLEM", "CAUSE", "PROBLEM", "CAUSE", "CAUSE"]
