@@ -10,7 +10,8 @@ Absent facts are ``None`` or empty lists, never guessed values.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator, Literal, Optional
+import sys
+from typing import Any, Callable, ClassVar, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -71,8 +72,14 @@ class _Model(BaseModel):
       Instances built with the same names share one set; an assignment to a field not in it
       gives the instance its own copy first, so ``model_fields_set`` answers as before;
     - the instance's ``__dict__`` shares its keys with the other instances of its class
-      (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link."""
+      (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link;
+    - the texts of the fields named in ``_interned`` (those that repeat across a giant record's
+      hundreds of thousands of items: a table's cell texts, a span's text, a link's evidence)
+      are interned at construction (``sys.intern``): equal texts are then one object, whichever
+      item holds them. The values are the same strings; an interned string is freed with its
+      last holder."""
     model_config = ConfigDict(extra="forbid")
+    _interned: ClassVar[tuple[str, ...]] = ()
 
     def model_post_init(self, context: Any, /) -> None:
         names = self.__pydantic_fields_set__
@@ -81,7 +88,11 @@ class _Model(BaseModel):
         if shared is None:
             shared = _SHARED_FIELD_NAMES.setdefault(key, _SharedFieldNames(names))
         object.__setattr__(self, "__pydantic_fields_set__", shared)
-        object.__setattr__(self, "__dict__", _key_sharing_dict(type(self), self.__dict__))
+        values = self.__dict__
+        for name in self._interned:
+            if type(values[name]) is str:
+                values[name] = sys.intern(values[name])
+        object.__setattr__(self, "__dict__", _key_sharing_dict(type(self), values))
 
     def __setattr__(self, name: str, value: Any) -> None:
         names = self.__pydantic_fields_set__
@@ -141,6 +152,7 @@ class Section(_Model):
 
 
 class Cell(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("text",)
     text: str
     start: int
     end: int
@@ -240,6 +252,7 @@ class WorkloadAttrs(_Model):
 
 
 class Span(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("text",)
     id: str
     label: SpanLabel
     start: int
@@ -252,6 +265,7 @@ class Span(_Model):
 
 
 class Link(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("evidence",)
     id: str
     # "from" is a Python keyword: the field is from_ and serialises as "from".
     from_: str = Field(alias="from")
