@@ -30,6 +30,7 @@ from pipeline.record import Link, Record, Span
 CAUSED_BY = require_relation("caused_by")
 ADDRESSED_BY = require_relation("addressed_by")
 EXPLAINS = require_relation("explains")
+RELATIONS = (CAUSED_BY, ADDRESSED_BY, EXPLAINS)   # what predict emits (see Linker)
 
 
 def _spans(record: Record, label: str) -> list[Span]:
