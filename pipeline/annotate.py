@@ -107,6 +107,7 @@ def structure_text(text: str, record: Record | None = None,
         data = text.encode("utf-8")
         record = Record(doc_id=hashlib.sha256(data).hexdigest(),
                         source=Source(path="<text>", format="txt", encoding="utf-8", bytes=len(data)))
+        del data
     cleaned = clean_text(text)
     twin = to_simplified(cleaned.text)
     if twin is not None:
@@ -119,6 +120,9 @@ def structure_text(text: str, record: Record | None = None,
     mapped = []
     for layout, rows in explicit_tables or []:
         mapped.append((layout, [[cleaned.offsets.span_to_clean(s, e) for s, e in row] for row in rows]))
+    # the offset map (one source index a character: 8 bytes a character) is not read by the
+    # structure stage: handed back before it, with its runs kept in the record
+    cleaned = dataclasses.replace(cleaned, offsets=None)
     if not record.text.strip():
         record.errors.append(ErrorEntry(stage="clean", message="no text left after cleaning"))
     elif not is_report(record.text):

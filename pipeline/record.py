@@ -10,7 +10,8 @@ Absent facts are ``None`` or empty lists, never guessed values.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator, Literal, Optional
+import sys
+from typing import Any, Callable, ClassVar, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -48,6 +49,23 @@ _SHARED_FIELD_NAMES: dict[frozenset, _SharedFieldNames] = {}
 
 _KEY_HOLDERS: dict[type, type] = {}
 
+_FLOATS: dict[float, float] = {}
+_FLOATS_MAX = 20_000   # rounded scores (4 decimals) have at most 10,001 values in [0, 1]
+
+
+def _shared_float(value: float) -> float:
+    """An equal float already held (one object for the hundreds of thousands of equal scores of
+    a giant record), or ``value`` itself: zero (whose sign an equal float may not share) and
+    NaN are never shared, and the table stops growing at _FLOATS_MAX values."""
+    if value == 0.0 or value != value:
+        return value
+    shared = _FLOATS.get(value)
+    if shared is not None:
+        return shared
+    if len(_FLOATS) < _FLOATS_MAX:
+        _FLOATS[value] = value
+    return value
+
 
 def _key_sharing_dict(cls: type, values: dict) -> dict:
     """``values`` as a dict that shares its keys with every other instance of ``cls`` (CPython's
@@ -71,8 +89,15 @@ class _Model(BaseModel):
       Instances built with the same names share one set; an assignment to a field not in it
       gives the instance its own copy first, so ``model_fields_set`` answers as before;
     - the instance's ``__dict__`` shares its keys with the other instances of its class
-      (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link."""
+      (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link;
+    - the texts of the fields named in ``_interned`` (those that repeat across a giant record's
+      hundreds of thousands of items: a table's cell texts, a span's text, a link's evidence)
+      are interned at construction (``sys.intern``): equal texts are then one object, whichever
+      item holds them. The values are the same strings; an interned string is freed with its
+      last holder. A float there (a rounded score) is taken from a bounded table of equal
+      floats the same way (``_shared_float``)."""
     model_config = ConfigDict(extra="forbid")
+    _interned: ClassVar[tuple[str, ...]] = ()
 
     def model_post_init(self, context: Any, /) -> None:
         names = self.__pydantic_fields_set__
@@ -81,7 +106,14 @@ class _Model(BaseModel):
         if shared is None:
             shared = _SHARED_FIELD_NAMES.setdefault(key, _SharedFieldNames(names))
         object.__setattr__(self, "__pydantic_fields_set__", shared)
-        object.__setattr__(self, "__dict__", _key_sharing_dict(type(self), self.__dict__))
+        values = self.__dict__
+        for name in self._interned:
+            value = values[name]
+            if type(value) is str:
+                values[name] = sys.intern(value)
+            elif type(value) is float:
+                values[name] = _shared_float(value)
+        object.__setattr__(self, "__dict__", _key_sharing_dict(type(self), values))
 
     def __setattr__(self, name: str, value: Any) -> None:
         names = self.__pydantic_fields_set__
@@ -141,6 +173,7 @@ class Section(_Model):
 
 
 class Cell(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("text",)
     text: str
     start: int
     end: int
@@ -240,6 +273,7 @@ class WorkloadAttrs(_Model):
 
 
 class Span(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("text", "score")
     id: str
     label: SpanLabel
     start: int
@@ -252,6 +286,7 @@ class Span(_Model):
 
 
 class Link(_Model):
+    _interned: ClassVar[tuple[str, ...]] = ("evidence", "score")
     id: str
     # "from" is a Python keyword: the field is from_ and serialises as "from".
     from_: str = Field(alias="from")
@@ -365,6 +400,14 @@ class Record(_Model):
                     text = dump(item.model_dump(mode="json", by_alias=True), 2)
                     yield tuple(s + p + t for s, p, t in zip(item_sep, pad(2), text))
                 yield tuple(p + "]" for p in pad(1))
+            elif type(value) is str and len(value) > STRING_PIECE_CHARS and _all_encodable(value):
+                # a giant text in slices (JSON escapes character by character, so the slices'
+                # texts joined are the whole one's): never two or three copies of it at once
+                yield tuple('"' for _ in indents)
+                for at in range(0, len(value), STRING_PIECE_CHARS):
+                    piece = json.dumps(value[at:at + STRING_PIECE_CHARS], ensure_ascii=False)[1:-1]
+                    yield tuple(piece for _ in indents)
+                yield tuple('"' for _ in indents)
             else:
                 yield dump(self.model_dump(mode="json", by_alias=True, include={name})[name], 1)
         yield tuple(p + "}" for p in pad(0))
@@ -386,6 +429,13 @@ class Record(_Model):
             path.append(sec)
             sec = by_id.get(sec.parent) if sec.parent else None
         return list(reversed(path))
+
+
+STRING_PIECE_CHARS = 1 << 20   # a text field longer than this is written in slices of this many characters
+
+
+def _all_encodable(text: str) -> bool:
+    return all(_encodable(text[at:at + STRING_PIECE_CHARS]) for at in range(0, len(text), STRING_PIECE_CHARS))
 
 
 def _encodable(text: str) -> bool:

@@ -57,3 +57,17 @@ def test_freed_memory_is_handed_back_where_there_is_glibc():
     from pipeline.cpu import release_freed_memory
 
     assert release_freed_memory() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
+
+
+def test_equal_texts_and_scores_are_one_object_and_keep_their_values():
+    """Cell and span texts, link evidence and span and link scores are shared between equal
+    values (memory on giant records); the values, and a zero's sign, are unchanged."""
+    from pipeline.record import Cell
+
+    a, b = (Link(id="", from_="m1", to="i1", relation="explains", score=round(0.123456, 4),
+                 evidence="".join(["证据", str(n)])) for n in (1, 1))
+    assert a.evidence == "证据1" and a.evidence is b.evidence and a.score == 0.1235 and a.score is b.score
+    assert Cell(text="".join(["合", "计"]), start=0, end=2).text is Cell(text="".join(["合", "计"]), start=5, end=7).text
+    neg = Span(id="m1", label="PROBLEM", start=0, end=1, text="问", score=-0.0)
+    assert str(neg.score) == "-0.0" and str(Span(id="m2", label="PROBLEM", start=0, end=1, text="问", score=0.0).score) == "0.0"
+    assert Span(id="m3", label="PROBLEM", start=0, end=1, text="问", score=1).score == 1.0

@@ -60,3 +60,19 @@ def test_fix_rewrites_only_pieces_that_are_not_utf8():
     assert json.loads(compact)["source"]["path"] == "bad\\xff.txt"
     assert json.loads(compact)["text"] == "正文"
     assert fixed["calls"] == 1
+
+
+def test_a_long_text_in_slices_is_the_same_text(monkeypatch):
+    """A text field longer than STRING_PIECE_CHARS is written in slices; joined, the same JSON
+    (escapes at and around the slice edges included); one not valid as UTF-8 goes whole to fix."""
+    import pipeline.record as record_module
+
+    monkeypatch.setattr(record_module, "STRING_PIECE_CHARS", 4)
+    text = "一二\n三\"四\\\t五\x01六七八九十" * 3
+    rec = Record(doc_id="t", source=Source(path="a.txt", format="txt"), text=text)
+    pieces = list(rec.json_pieces((None, 1)))
+    assert sum(1 for p in pieces if p[0] and p[0] in text) >= 5   # really sliced
+    assert _joined(rec, (None, 1)) == [_expected(rec, None), _expected(rec, 1)]
+    bad = Record(doc_id="b", source=Source(path="a.txt", format="txt"), text="正文" + os.fsdecode(b"\xff") + "正文结束")
+    (compact,) = _joined(bad, (None,), lambda v: v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    assert json.loads(compact)["text"] == "正文\\xff正文结束"

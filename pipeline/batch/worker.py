@@ -75,9 +75,6 @@ def init(settings: Settings) -> None:
     from pipeline.annotate import load_components
     _SETTINGS = settings
     limit_threads(settings.threads, torch_too=settings.tag)
-    if settings.tag:
-        from transformers.utils import logging as hf_logging
-        hf_logging.disable_progress_bar()   # one "Loading weights" bar per worker would cover the progress bar
     _COMPONENTS = load_components(Path(settings.model) if settings.model else None, tag=settings.tag,
                                   link=settings.link, check=settings.check, threads=settings.threads,
                                   tagger_options={"disable": list(settings.disable_rules), "no_rules": settings.no_rules},

@@ -16,6 +16,7 @@ from pipeline.link.money import cell_number
 from pipeline.record import Link, Record, Span
 
 RELATION = require_relation("funded_by")
+RELATIONS = (RELATION,)   # what predict emits (Linker: its links are deduplicated per component)
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
 

@@ -23,6 +23,7 @@ from pipeline.link.similarity import KeywordWeights, phrase_similarity
 from pipeline.record import Link, Record
 
 RELATION = require_relation("states")
+RELATIONS = (RELATION,)   # what predict emits (Linker: its links are deduplicated per component)
 
 _NUMBER = r"[-−－]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−－]?\d+(?:\.\d+)?"
 _MONEY = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>亿元|万元|千元|元)")

@@ -30,6 +30,7 @@ from pipeline.record import Link, Record, Span
 CAUSED_BY = require_relation("caused_by")
 ADDRESSED_BY = require_relation("addressed_by")
 EXPLAINS = require_relation("explains")
+RELATIONS = (CAUSED_BY, ADDRESSED_BY, EXPLAINS)   # what predict emits (see Linker)
 
 
 def _spans(record: Record, label: str) -> list[Span]:
@@ -169,15 +170,23 @@ def _adjacent(text: str, pp: Place, pm: Place, between_spans: bool) -> bool:
     return len("".join(gap.split())) <= 40
 
 
-def _best_per(scores: dict[tuple[str, str], tuple[float, str]], side: int, skip_other: set[str]) -> dict[str, list]:
-    """For each problem (side 0) or measure (side 1): its scored pairs, best first, leaving out
-    pairs whose other end is in skip_other."""
+def _best_per(scores: dict[tuple[str, str], float], side: int, skip_other: set[str]) -> dict[str, list]:
+    """For each problem (side 0) or measure (side 1): its two best scored pairs as (score, pair),
+    best first (the first two of all its pairs sorted in reverse: only those two are read),
+    leaving out pairs whose other end is in skip_other."""
     out: dict[str, list] = {}
-    for k, (sc, _) in scores.items():
-        if k[1 - side] not in skip_other:
-            out.setdefault(k[side], []).append((sc, k))
-    for cands in out.values():
-        cands.sort(reverse=True)
+    for k, sc in scores.items():
+        if k[1 - side] in skip_other:
+            continue
+        item = (sc, k)
+        best = out.get(k[side])
+        if best is None:
+            out[k[side]] = [item]
+        elif item > best[0]:
+            best.insert(0, item)
+            del best[2:]
+        elif len(best) == 1 or item > best[1]:
+            best[1:] = [item]
     return out
 
 
@@ -194,36 +203,47 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in heads]) > 1
     starts = sorted(s.start for s in problems + measures)
     candidates = Candidates(problems, [p.start for p in problems], len(heads))   # bounded on giant inputs
-    scores: dict[tuple[str, str], tuple[float, str]] = {}
-    structural: set[tuple[str, str]] = set()
-    for m in heads:
+    # a pair's evidence text is written only for the pairs kept: a giant report scores hundreds
+    # of thousands of pairs, and their texts, held until the choice, were most of the linker's memory
+    def pair(p: Span, m: Span, pm: Place, para: str, marker_at: list[tuple[str, int]], with_why: bool):
+        """(score or None when the pair is not scored, structural, evidence text or None)."""
+        pp = places[p.id]
+        topic = kw.coverage(p.text, m.text)
+        numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
+        same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
+        # a span starting between the problem's paragraph and the measure's
+        between = pp.para_end < pm.para_start and bisect_left(starts, pp.para_end) < bisect_left(starts, pm.para_start)
+        adjacent = _adjacent(text, pp, pm, between)
+        marker = None
+        for mk, at in marker_at:
+            if kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
+                marker = mk
+        if not (same_item or adjacent) and topic < cfg["min_topic"] and not numbering:
+            return None, False, None
+        score = (w["topic"] * topic + w["numbering"] * numbering + w["same_table"] * (adjacent or same_item)
+                 + w["marker"] * bool(marker))
+        why = ", ".join(x for x in (
+            f"topic {topic:.2f} ({'/'.join(kw.shared(p.text, m.text)[:4])})" if topic else "",
+            f"list number {pp.ordinal}↔{pm.ordinal}" if numbering else "",
+            "same numbered item" if same_item else "", "the next block" if adjacent else "",
+            f"marker 「{marker}」" if marker else "") if x) if with_why else None
+        return (max(score, cfg["threshold"]) if (same_item or adjacent) else score), same_item or adjacent, why
+
+    def measure_context(m: Span) -> tuple[Place, str, list[tuple[str, int]]]:
         pm = places[m.id]
         para = text[pm.para_start:pm.para_end]
-        marker_at = [(mk, at) for mk in cfg["markers"] if (at := para.find(mk)) >= 0]
+        return pm, para, [(mk, at) for mk in cfg["markers"] if (at := para.find(mk)) >= 0]
+
+    scores: dict[tuple[str, str], float] = {}
+    structural: set[tuple[str, str]] = set()
+    for m in heads:
+        context = measure_context(m)
         for p in candidates(m.start):
-            pp = places[p.id]
-            topic = kw.coverage(p.text, m.text)
-            numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
-            same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
-            # a span starting between the problem's paragraph and the measure's
-            between = pp.para_end < pm.para_start and bisect_left(starts, pp.para_end) < bisect_left(starts, pm.para_start)
-            adjacent = _adjacent(text, pp, pm, between)
-            marker = None
-            for mk, at in marker_at:
-                if kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:
-                    marker = mk
-            if same_item or adjacent:
+            score, is_structural, _ = pair(p, m, *context, with_why=False)
+            if is_structural:
                 structural.add((p.id, m.id))
-            elif topic < cfg["min_topic"] and not numbering:
-                continue
-            score = (w["topic"] * topic + w["numbering"] * numbering + w["same_table"] * (adjacent or same_item)
-                     + w["marker"] * bool(marker))
-            why = ", ".join(x for x in (
-                f"topic {topic:.2f} ({'/'.join(kw.shared(p.text, m.text)[:4])})" if topic else "",
-                f"list number {pp.ordinal}↔{pm.ordinal}" if numbering else "",
-                "same numbered item" if same_item else "", "the next block" if adjacent else "",
-                f"marker 「{marker}」" if marker else "") if x)
-            scores[(p.id, m.id)] = (max(score, cfg["threshold"]) if (same_item or adjacent) else score, why)
+            if score is not None:
+                scores[(p.id, m.id)] = score
     # structure (same item, the next block) pairs every problem with every title it faces
     keep: set[tuple[str, str]] = set(structural)
     paired_p = {k[0] for k in structural}
@@ -235,6 +255,7 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
         cands = by_measure.get(m.id, [])
         if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
             keep.add(cands[0][1])
+    del by_measure
     by_problem = _best_per(scores, 0, paired_m)
     for p in problems:  # ... and each problem keeps its best measure, when it is clearly the best
         if p.id in paired_p:
@@ -242,8 +263,14 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
         cands = by_problem.get(p.id, [])
         if cands and cands[0][0] >= cfg["threshold"] and (len(cands) == 1 or cands[0][0] - cands[1][0] >= cfg["margin"]):
             keep.add(cands[0][1])
-    return [Link(id="", from_=pid, to=mid, relation=ADDRESSED_BY, score=round(min(scores[(pid, mid)][0], 1.0), 4),
-                 evidence=scores[(pid, mid)][1]) for pid, mid in sorted(keep, key=lambda k: (k[1], k[0]))]
+    by_id = {s.id: s for s in problems + heads}
+    links = []
+    for pid, mid in sorted(keep, key=lambda k: (k[1], k[0])):
+        m = by_id[mid]
+        _, _, why = pair(by_id[pid], m, *measure_context(m), with_why=True)
+        links.append(Link(id="", from_=pid, to=mid, relation=ADDRESSED_BY, score=round(min(scores[(pid, mid)], 1.0), 4),
+                          evidence=why))
+    return links
 
 
 # ---------------------------------------------------------------- explains

@@ -98,9 +98,13 @@ class KeywordWeights:
     """
 
     def __init__(self, texts: Iterable[str]):
-        docs = [set(bigrams(normalize(t))) for t in texts]
-        self.n = max(len(docs), 1)
-        self.df = Counter(g for d in docs for g in d)
+        # counted text by text: a giant report's bigram sets are never all held at once
+        self.df: Counter = Counter()
+        n = 0
+        for t in texts:
+            self.df.update(set(bigrams(normalize(t))))
+            n += 1
+        self.n = max(n, 1)
         # a text's bigram set and its summed weight, computed once per text (see CACHE_SIZE)
         self._grams = lru_cache(maxsize=CACHE_SIZE)(self._weighted_grams)
 

@@ -23,6 +23,7 @@ from pipeline.link.similarity import normalize, phrase_similarity
 from pipeline.record import Indicator, Link, Record
 
 RELATION = require_relation("reports_on")
+RELATIONS = (RELATION,)   # what predict emits (Linker: its links are deduplicated per component)
 _SPLIT = re.compile(r"[、，,/和及与]")
 
 

@@ -74,11 +74,13 @@ def _structure_into(record: Record, cleaned: Cleaned,
     all_tables = [(t.layout, t.rows) for t in found] + [(lay, rows) for lay, rows in explicit]
     all_tables.sort(key=lambda lr: min((s for r in lr[1] for s, _ in r), default=0))
     record.tables = [_make_table(text, f"t{i + 1}", lay, rows) for i, (lay, rows) in enumerate(all_tables)]
+    del found, all_tables   # every cell's offsets as tuples: tens of MB on a giant report, the record has its own
     # a table's rows span whole lines: headings are never looked for inside them
     table_ranges = sorted((t.start, t.end) for t in record.tables)
     line_ranges = _line_ranges(text, table_ranges)
 
     headings = find_headings(text, lines, line_ranges, dict(cleaned.heading_hints))
+    del lines   # one tuple a line: not read after this
     sections = build_sections(text, headings)
 
     facts = read_table_facts(text, record.tables)

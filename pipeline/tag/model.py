@@ -13,9 +13,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import yaml
-from transformers import BertConfig, BertForTokenClassification
+
+if TYPE_CHECKING:
+    from transformers import BertForTokenClassification
 
 from pipeline.labels import load_labels
 from pipeline.segment import BOUNDARY_TAGS
@@ -69,7 +73,10 @@ def tag_list() -> list[str]:
 
 
 def build_model(args: ModelArguments, vocab_size: int, tags: list[str] | None = None,
-                pad_id: int = 0) -> BertForTokenClassification:
+                pad_id: int = 0) -> "BertForTokenClassification":
+    # transformers only here (training): inference runs the saved model without it (pipeline.tag.bert)
+    from transformers import BertConfig, BertForTokenClassification
+
     tags = tags or tag_list()
     config = BertConfig(
         vocab_size=vocab_size, hidden_size=args.hidden_size, num_hidden_layers=args.num_hidden_layers,

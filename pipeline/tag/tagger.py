@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import torch
-from transformers import BertForTokenClassification
+from torch import nn
 
 from pipeline.cpu import native_bf16
 from pipeline.record import Record, SectionLookup, Span
@@ -41,7 +41,7 @@ from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_tex
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.rules import MIN_SCORE, DocumentContext, RegionContext, RulePipeline
 from pipeline.tag.section_gate import SectionGate
-from pipeline.tag.tokenizer import CharEncoder, load_tokenizer
+from pipeline.tag.tokenizer import CharEncoder, SavedVocab
 from pipeline.tag.workload import parse_workload
 
 
@@ -98,7 +98,7 @@ def auto_precision(model_dir: Path) -> str:
     return measured_precision(model_dir, "int8") or "fp32"
 
 
-def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassification:
+def quantize_int8(model: nn.Module) -> nn.Module:
     """Dynamic int8 quantisation of the encoder's linear layers (weights int8, activations
     quantised per batch); the classifier stays fp32. On this AVX2 CPU without bf16 units it
     measured a few per cent faster than fp32 (median of five runs, models/tagger/MODEL_CARD.md)."""
@@ -114,7 +114,7 @@ def quantize_int8(model: BertForTokenClassification) -> BertForTokenClassificati
 
 
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, encoder: CharEncoder, args: ModelArguments,
+    def __init__(self, model: nn.Module, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  min_score: float = MIN_SCORE, decoding: str = "span_first", structure_rules: bool = True,
                  disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None,
@@ -163,10 +163,13 @@ class Tagger:
         os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_KERNEL_CACHE))
         if threads:
             torch.set_num_threads(threads)
-        model = BertForTokenClassification.from_pretrained(str(model_dir), local_files_only=True)
+        # the saved BertForTokenClassification, computed without transformers (pipeline.tag.bert:
+        # the same logits, about 150 MB less per worker)
+        from pipeline.tag.bert import load_model
+        model = load_model(model_dir)
         if precision == "int8":
             model = quantize_int8(model)
-        encoder = CharEncoder(load_tokenizer(model_dir))
+        encoder = CharEncoder(SavedVocab(model_dir))
         args = ModelArguments.from_dict(getattr(model.config, "jixiao", None) or {})
         tags = [model.config.id2label[i] for i in range(len(model.config.id2label))]
         summary = model_dir / "train_summary.json"

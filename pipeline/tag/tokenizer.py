@@ -16,8 +16,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
-from transformers import PreTrainedTokenizerFast
+
+if TYPE_CHECKING:   # imported where used: inference (load_vocab) needs no transformers
+    from transformers import PreTrainedTokenizerFast
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 PAD, UNK, CLS, SEP, MASK = SPECIAL_TOKENS
@@ -57,8 +61,10 @@ def build_vocab() -> dict[str, int]:
     return vocab
 
 
-def build_tokenizer() -> PreTrainedTokenizerFast:
+def build_tokenizer() -> "PreTrainedTokenizerFast":
     """The wrapped fast tokenizer: isolates every character, WordLevel lookup, [UNK] otherwise."""
+    from transformers import PreTrainedTokenizerFast
+
     tok = Tokenizer(models.WordLevel(build_vocab(), unk_token=UNK))
     # [\s\S] matches any character including newlines: one pre-token per character.
     tok.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
@@ -73,8 +79,22 @@ def build_tokenizer() -> PreTrainedTokenizerFast:
     )
 
 
-def load_tokenizer(path: Path | str) -> PreTrainedTokenizerFast:
+def load_tokenizer(path: Path | str) -> "PreTrainedTokenizerFast":
+    from transformers import PreTrainedTokenizerFast
+
     return PreTrainedTokenizerFast.from_pretrained(str(path), local_files_only=True)
+
+
+class SavedVocab:
+    """The vocabulary of a saved tokenizer (its tokenizer.json, added tokens included), read with
+    the ``tokenizers`` library alone: all ``CharEncoder`` needs, without importing transformers
+    (inference). The same ids as ``load_tokenizer(path).get_vocab()`` (tests/tag/test_tokenizer.py)."""
+
+    def __init__(self, path: Path | str):
+        self._tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+
+    def get_vocab(self) -> dict[str, int]:
+        return self._tokenizer.get_vocab(with_added_tokens=True)
 
 
 class CharEncoder:
@@ -84,7 +104,7 @@ class CharEncoder:
     it avoids building Encoding objects for every window.
     """
 
-    def __init__(self, tokenizer: PreTrainedTokenizerFast):
+    def __init__(self, tokenizer: "PreTrainedTokenizerFast | SavedVocab"):
         self.vocab: dict[str, int] = dict(tokenizer.get_vocab())
         self.unk_id = self.vocab[UNK]
         self.pad_id = self.vocab[PAD]
