@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from pipeline.clean import clean_text
 from pipeline.cpu import release_freed_memory
-from pipeline.record import ErrorEntry, Record, Source, WarningEntry
+from pipeline.record import ErrorEntry, Record, Source, WarningEntry, compact_items
 from pipeline.script import restore_script, to_simplified
 from pipeline.structure import structure_into
 
@@ -156,11 +156,12 @@ def run_components(record: Record, comps: Components) -> Record:
 
 def annotate_text(text: str, tagger: Component | None = None, components: Components | None = None) -> Record:
     """Structure and tag a raw text (used by the Label Studio backend and tests)."""
-    record = structure_text(text, keep_twin=True)
-    comps = components or Components(tagger=tagger)
-    if tagger is not None:
-        comps.tagger = tagger
-    return run_components(record, comps)
+    with compact_items(len(text) >= _RELEASE_FROM_CHARS):
+        record = structure_text(text, keep_twin=True)
+        comps = components or Components(tagger=tagger)
+        if tagger is not None:
+            comps.tagger = tagger
+        return run_components(record, comps)
 
 
 def annotate_path(path: Path, components: Components | None = None, limits=None) -> Record:
@@ -193,11 +194,12 @@ def annotate_path(path: Path, components: Components | None = None, limits=None)
     explicit = [(result.format, tb.rows) for tb in result.tables]
     text = result.text
     del result   # the reader's text and tables: the record has its own from here
-    structure_text(text, record, explicit, keep_twin=True)
-    del text, explicit
-    if len(record.text) >= _RELEASE_FROM_CHARS:
-        release_freed_memory()
-    return run_components(record, components or Components())
+    with compact_items(len(text) >= _RELEASE_FROM_CHARS):  # a giant document's items share their texts
+        structure_text(text, record, explicit, keep_twin=True)
+        del text, explicit
+        if len(record.text) >= _RELEASE_FROM_CHARS:
+            release_freed_memory()
+        return run_components(record, components or Components())
 
 
 def _file_sha256(path: Path) -> str:

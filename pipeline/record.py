@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Callable, ClassVar, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -92,7 +94,8 @@ class _Model(BaseModel):
       (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link;
     - the texts of the fields named in ``_interned`` (those that repeat across a giant record's
       hundreds of thousands of items: a table's cell texts, a span's text, a link's evidence)
-      are interned at construction (``sys.intern``): equal texts are then one object, whichever
+      are interned at construction inside ``compact_items`` (pipeline.annotate turns it on for
+      documents of 200,000 characters and more) (``sys.intern``): equal texts are then one object, whichever
       item holds them. The values are the same strings; an interned string is freed with its
       last holder. A float there (a rounded score) is taken from a bounded table of equal
       floats the same way (``_shared_float``)."""
@@ -107,7 +110,7 @@ class _Model(BaseModel):
             shared = _SHARED_FIELD_NAMES.setdefault(key, _SharedFieldNames(names))
         object.__setattr__(self, "__pydantic_fields_set__", shared)
         values = self.__dict__
-        for name in self._interned:
+        for name in (self._interned if _COMPACT_ITEMS.get() else ()):
             value = values[name]
             if type(value) is str:
                 values[name] = sys.intern(value)
@@ -120,6 +123,22 @@ class _Model(BaseModel):
         if type(names) is _SharedFieldNames and name not in names:
             object.__setattr__(self, "__pydantic_fields_set__", set(names))
         super().__setattr__(name, value)
+
+
+# Interning pays where texts repeat across hundreds of thousands of items (a giant report) and
+# costs a few per cent of the structure stage's speed on ordinary ones: pipeline.annotate turns
+# it on per document, from a size (``compact_items``).
+_COMPACT_ITEMS: ContextVar[bool] = ContextVar("compact_items", default=False)
+
+
+@contextmanager
+def compact_items(enabled: bool = True) -> Iterator[None]:
+    """Within this block, new record items intern their repeating texts and share their scores."""
+    token = _COMPACT_ITEMS.set(enabled)
+    try:
+        yield
+    finally:
+        _COMPACT_ITEMS.reset(token)
 
 
 class Source(_Model):

@@ -61,9 +61,15 @@ def test_freed_memory_is_handed_back_where_there_is_glibc():
 
 def test_equal_texts_and_scores_are_one_object_and_keep_their_values():
     """Cell and span texts, link evidence and span and link scores are shared between equal
-    values (memory on giant records); the values, and a zero's sign, are unchanged."""
-    from pipeline.record import Cell
+    values (memory on giant records); the values, and a zero's sign, are unchanged — inside
+    ``compact_items``, which pipeline.annotate turns on for big documents."""
+    from pipeline.record import Cell, compact_items
 
+    with compact_items():
+        _equal_values_shared(Cell)
+
+
+def _equal_values_shared(Cell):
     a, b = (Link(id="", from_="m1", to="i1", relation="explains", score=round(0.123456, 4),
                  evidence="".join(["证据", str(n)])) for n in (1, 1))
     assert a.evidence == "证据1" and a.evidence is b.evidence and a.score == 0.1235 and a.score is b.score
@@ -71,3 +77,13 @@ def test_equal_texts_and_scores_are_one_object_and_keep_their_values():
     neg = Span(id="m1", label="PROBLEM", start=0, end=1, text="问", score=-0.0)
     assert str(neg.score) == "-0.0" and str(Span(id="m2", label="PROBLEM", start=0, end=1, text="问", score=0.0).score) == "0.0"
     assert Span(id="m3", label="PROBLEM", start=0, end=1, text="问", score=1).score == 1.0
+
+
+def test_repeating_texts_share_one_object_only_inside_compact_items():
+    from pipeline.record import Cell, compact_items
+    twin = lambda: "".join(["预算", "执行率"])  # noqa: E731 - a new, equal string each call
+    with compact_items():
+        a, b = Cell(text=twin(), start=0, end=5), Cell(text=twin(), start=9, end=14)
+    assert a.text is b.text and a.text == "预算执行率"
+    c, d = Cell(text=twin(), start=0, end=5), Cell(text=twin(), start=9, end=14)
+    assert c.text is not d.text and c.text == d.text   # ordinary documents skip the interning (speed)

@@ -127,6 +127,7 @@ def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
     from pipeline.bench import peak_rss_mb
     from pipeline.cpu import release_freed_memory
     from pipeline.read import ReadLimits, read_path
+    from pipeline.record import compact_items
 
     text = big_report(mb)
     comps = load_components(tag="tag" in stages, link="link" in stages, check="check" in stages, threads=threads)
@@ -147,16 +148,17 @@ def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
         result = timed("read", lambda: read_path(path, ReadLimits(max_bytes=10**9)))
     text = result.text
     del result
-    record = timed("clean+structure", lambda: structure_text(text))
-    del text
-    big = len(record.text) >= _RELEASE_FROM_CHARS
-    if big:
-        release_freed_memory()
-    for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
-        if comp is not None:
-            timed(name, lambda c=comp: c.set_annotations(record, c.predict(record)))
-            if big:
-                release_freed_memory()
+    big = len(text) >= _RELEASE_FROM_CHARS
+    with compact_items(big):  # as pipeline.annotate does for a big document
+        record = timed("clean+structure", lambda: structure_text(text))
+        del text
+        if big:
+            release_freed_memory()
+        for name, comp in (("tag", comps.tagger), ("link", comps.linker), ("check", comps.checker)):
+            if comp is not None:
+                timed(name, lambda c=comp: c.set_annotations(record, c.predict(record)))
+                if big:
+                    release_freed_memory()
     # written as a local worker writes it (streamed to files in the output folder), so that the
     # peak RSS is the whole worker's
     with tempfile.TemporaryDirectory() as out:
