@@ -27,7 +27,7 @@ import numpy as np
 from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
                               LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count)
 from pipeline.tag.decode import DecodedSpan
-from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
+from pipeline.tag.workload import LEAD_WORDS, QUANTITY, chinese_number, parse_workload
 
 
 # ---------------------------------------------------------------- snapping to the spec
@@ -577,7 +577,6 @@ def causes_after_markers(text: str, spans: list[DecodedSpan], markers: list[str]
     return out
 
 
-_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 # the enumerator right before a span: 二是 / （二） / 2. 2、 (family, its text's number)
 _ITEM_ENUMERATOR = re.compile(r"(?:(?P<shi>[一二三四五六七八九十])是[、，,：:]?|[（(](?P<paren>[一二三四五六七八九十])[）)]"
                               r"|(?P<digit>\d{1,2})[.、．])[\s\u3000]*$")
@@ -590,7 +589,7 @@ def _item_number(text: str, start: int) -> tuple[str, int] | None:
     for family in ("shi", "paren", "digit"):
         v = m.group(family)
         if v:
-            return family, (int(v) if family == "digit" else _CN_VALUE[v])
+            return family, int(v) if family == "digit" else int(chinese_number(v))
     return None
 
 
