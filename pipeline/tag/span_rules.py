@@ -18,7 +18,6 @@ pipeline.tag.decode.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Callable
 
@@ -27,6 +26,7 @@ import numpy as np
 from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
                               LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count)
 from pipeline.tag.decode import DecodedSpan
+from pipeline.tag.lists import Overlaps
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, chinese_number, parse_workload
 
 
@@ -505,9 +505,8 @@ def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[s
     span never crosses a line break; labels.md). Only where the line before is a full line
     (``continues_broken_line``), the next line opens no list item, and nothing is tagged there."""
     out = list(spans)
-    taken = sorted((s.start, s.end) for s in spans)
-    starts = [a for a, _ in taken]
-    for s in sorted(spans, key=lambda x: x.start):
+    overlapping = Overlaps(spans)
+    for s in overlapping.spans:
         if s.label not in labels:
             continue
         le = text.find("\n", s.end)
@@ -524,13 +523,14 @@ def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[s
             e -= 1
         if not 2 <= e - p <= max_chars:
             continue
-        i = bisect.bisect_left(starts, e)
-        if any(a < e and p < b for a, b in taken[max(0, i - 8):i]):
+        if overlapping(p, e):
             continue
         out.append(DecodedSpan(p, e, s.label, round(s.score * score_factor, 4)))
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
+# where the sentence that may hold a cause marker starts: not at 「；」, which separates the items
+# of one marker's list (「究其原因：一是…；二是…」), unlike pipeline.lexicon's sentence ends
 _SENTENCE_START = re.compile(r"[。！!？?\n]")
 _ENUMERATOR_TAIL = re.compile(rf"(?:{ENUMERATOR})[\s\u3000]*$")
 _NEXT_ITEM = re.compile(rf"[；;][\s\u3000]*(?:{ENUMERATOR})?[\s\u3000]*")  # 「…；二是」 between two items
