@@ -91,7 +91,7 @@ class Place:
         return self.province + self.city + self.county
 
 
-def _two_chars(rng: random.Random) -> str:
+def two_chars(rng: random.Random) -> str:
     p = phrases()
     while True:
         a, b = rng.choice(p["place_first"]), rng.choice(p["place_second"])
@@ -101,8 +101,8 @@ def _two_chars(rng: random.Random) -> str:
 
 def compose_place(rng: random.Random) -> Place:
     county_suffix = rng.choice(["县", "县", "区", "市"])
-    return Place(_two_chars(rng) + "省", _two_chars(rng) + "市", _two_chars(rng) + county_suffix,
-                 _two_chars(rng) + rng.choice(phrases()["town_suffix"]))
+    return Place(two_chars(rng) + "省", two_chars(rng) + "市", two_chars(rng) + county_suffix,
+                 two_chars(rng) + rng.choice(phrases()["town_suffix"]))
 
 
 def compose_person(rng: random.Random) -> str:
@@ -114,7 +114,7 @@ def compose_person(rng: random.Random) -> str:
 def unit_name(kind: UnitKind, place: Place, rng: random.Random) -> str:
     pattern = rng.choice(kind.name_patterns)
     return pattern.format(city=place.city, county=place.county, town=place.town,
-                          ordinal=rng.choice(phrases()["ordinals"]), place=_two_chars(rng))
+                          ordinal=rng.choice(phrases()["ordinals"]), place=two_chars(rng))
 
 
 def short_name(unit: str) -> str:

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Optional
 
-from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases
+from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases, two_chars
 from pipeline.corpus.synth.builder import Fragment, Piece
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -161,7 +161,46 @@ def _count_text(rng: random.Random, count: int) -> tuple[str, float, bool, str]:
     return str(count), count, False, ""
 
 
-def workload(rng: random.Random, item: WorkloadItem, key: str | None = None) -> Workload:
+def _place_list(rng: random.Random, kind: str) -> tuple[str, int]:
+    names, n = [], rng.randint(2, 3)
+    while len(names) < n:
+        name = two_chars(rng) + kind
+        if name not in names:
+            names.append(name)
+    return "、".join(names), len(names)
+
+
+def workload_object(rng: random.Random, item: WorkloadItem, siblings: tuple[WorkloadItem, ...] = ()) -> str:
+    """The object of a counted piece of work as reports write it: mostly the bank's noun, else a
+    list of its kinds closed by 等, a campaign's quoted name, the places it was done in, or a
+    qualifier no bank lists. The model has to learn a workload's shape (verb … count, measure
+    word) rather than the bank's nouns (issue 14: spans cut inside a list of places, inside a
+    quoted name, inside an unfamiliar object)."""
+    w = phrases()["workload_objects"]
+    obj, r = item.obj, rng.random()
+    if not obj:
+        return obj
+    # only objects of the same verb and measure word make a list that reads (开展A、B等活动)
+    peers = [s.obj for s in siblings if s.verb == item.verb and s.obj and s.obj != obj
+             and set(s.measure_words) & set(item.measure_words)]
+    if r < 0.08 and peers:
+        other = rng.choice(peers)
+        first, second = (other, obj) if rng.random() < 0.5 else (obj, other)
+        categories = w["list_categories"].get(item.verb, w["list_categories"]["其他"])
+        return f"{first}、{second}等{rng.choice(w['list_quantifiers'])}{rng.choice(categories)}"
+    if r < 0.16:
+        return rng.choice(w["campaign_shapes"]).format(name=rng.choice(w["campaigns"]), obj=obj)
+    if r < 0.22:
+        kind = rng.choice(w["place_kinds"])
+        places, n = _place_list(rng, kind)
+        return rng.choice(w["place_shapes"]).format(places=places, n="两" if n == 2 else cn_number(n), kind=kind, obj=obj)
+    if r < 0.30:
+        return rng.choice(w["modifiers"]) + obj
+    return obj
+
+
+def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
+             siblings: tuple[WorkloadItem, ...] = ()) -> Workload:
     mw = rng.choice(item.measure_words)
     low, high = item.low, item.high
     if mw.startswith("万"):  # "万人次": a 万-count of the base measure word
@@ -179,9 +218,10 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None) -> 
         return Workload([Piece(f"{activity}{numeral}{mw}{suffix}", "WORKLOAD", key)], activity, value, mw, approx, item)
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
-    activity = verb + item.obj
-    if item.object_after and suffix == "" and rng.random() < 0.4:
-        text = f"{verb}{numeral}{mw}{item.obj}"
+    obj = workload_object(rng, item, siblings)
+    activity = verb + obj
+    if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
+        text = f"{verb}{numeral}{mw}{obj}"
     else:
         text = f"{activity}{numeral}{mw}{suffix}"
     return Workload([Piece(text, "WORKLOAD", key)], activity, value, mw, approx, item)

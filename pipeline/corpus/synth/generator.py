@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.corpus.lsformat import Example, example_to_task, write_tasks
 from pipeline.corpus.synth import compose
-from pipeline.corpus.synth.banks import compose_person, compose_place, phrases, short_name, unit_kinds, unit_name
+from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, compose_person, compose_place, phrases, short_name, unit_kinds, unit_name
 from pipeline.corpus.synth.builder import Piece
 from pipeline.corpus.synth.facts import (
     BUDGET_FIELDS, GRADE_SCALES, Facts, finish_scores, make_assets, make_budget, make_goals, make_projects,
@@ -39,8 +39,9 @@ class SynthDoc:
 
 def _workloads(rng: random.Random, noise: Noise, kind, n: int) -> list[compose.Workload]:
     out = []
+    siblings = tuple(kind.workloads) + GENERIC_WORKLOADS
     for i, item in enumerate(compose.pick_workload_items(rng, kind, n)):
-        w = compose.workload(rng, item, key=f"W{i}")
+        w = compose.workload(rng, item, key=f"W{i}", siblings=siblings)
         w.frag = [Piece(noise.digits_in_span(w.frag[0].text), "WORKLOAD", f"W{i}")]
         out.append(w)
     return out
