@@ -241,7 +241,7 @@ def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     have = {g.name for g in record.score_groups}
     names = {n for i in record.indicators for n in (i.level1, i.level2) if n} - have
     out = []
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; ties by name, not hash order
         m = re.search(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分", text)
         if m:
             out.append(ScoreGroup(name=name, score=float(m.group("num"))))
