@@ -69,6 +69,24 @@ ENUMERATOR = (
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u2160-\u216b]"
 )
 
+# the number of the item a position opens: the enumerator right before it, by family (二是 / 第二，
+# / （二） (2) / 2. 2、 2) / 二、), with its numeral as written. The circled and Roman forms of
+# ENUMERATOR carry no numeral to compare and are left out.
+_ITEM_NUMBER_BEFORE = re.compile(
+    rf"(?:(?P<shi>[{CN_NUM}]{{1,3}})是[、，,：:]?|第(?P<di>[{CN_NUM}\d]{{1,3}})[、，,：:]"
+    rf"|[（(](?P<paren>[{CN_NUM}\d]{{1,3}})[）)][、.．，,]?|(?<![\d.．])(?P<digit>\d{{1,2}})(?:[、.．]|[)）])"
+    rf"|(?P<cn>[{CN_NUM}]{{1,3}})[、.．])[\s\u3000]*$")
+
+
+def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] | None:
+    """(family, numeral) of the enumerator that ends right before ``pos``, or None."""
+    m = _ITEM_NUMBER_BEFORE.search(text, max(0, pos - reach), pos)
+    if not m:
+        return None
+    family = m.lastgroup
+    return (family, m.group(family)) if family else None
+
+
 # ---------------------------------------------------------------- counts
 
 # a number (digits or Chinese numerals, 余/多 allowed) followed by a hanzi: a measure word may follow

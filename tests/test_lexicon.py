@@ -34,3 +34,15 @@ def test_counts_and_numbers_that_name():
 def test_imperative_openings_and_negative_states():
     assert IMPERATIVE_OPENING.match("进一步加强绩效管理") and not IMPERATIVE_OPENING.match("绩效管理不够规范")
     assert NEGATIVE_STATE.search("绩效管理不够规范") and not NEGATIVE_STATE.search("进一步加强绩效管理")
+
+
+def test_item_number_before_reads_each_enumerator_family_with_its_numeral():
+    from pipeline.lexicon import item_number_before
+    cases = {"二是预算": ("shi", "二"), "第三，预算": ("di", "三"), "（四）预算": ("paren", "四"), "(2)预算": ("paren", "2"),
+             "2. 预算": ("digit", "2"), "3、预算": ("digit", "3"), "五、预算": ("cn", "五")}
+    for text, want in cases.items():
+        assert item_number_before(text, text.index("预")) == want, text
+    # not right before the position, or no numeral to read
+    assert item_number_before("二是预算不足", 4) is None
+    assert item_number_before("①预算", 1) is None
+    assert item_number_before("2023.预算", 5) is None  # a year, not item 23

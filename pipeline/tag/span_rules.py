@@ -24,7 +24,8 @@ from typing import Callable
 import numpy as np
 
 from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
-                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count)
+                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count,
+                              item_number_before)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, chinese_number, parse_workload
@@ -577,20 +578,14 @@ def causes_after_markers(text: str, spans: list[DecodedSpan], markers: list[str]
     return out
 
 
-# the enumerator right before a span: 二是 / （二） / 2. 2、 (family, its text's number)
-_ITEM_ENUMERATOR = re.compile(r"(?:(?P<shi>[一二三四五六七八九十])是[、，,：:]?|[（(](?P<paren>[一二三四五六七八九十])[）)]"
-                              r"|(?P<digit>\d{1,2})[.、．])[\s\u3000]*$")
-
-
 def _item_number(text: str, start: int) -> tuple[str, int] | None:
-    m = _ITEM_ENUMERATOR.search(text, max(0, start - 8), start)
-    if not m:
+    """The enumerator before a span (pipeline.lexicon.item_number_before): its family and value."""
+    found = item_number_before(text, start)
+    if found is None:
         return None
-    for family in ("shi", "paren", "digit"):
-        v = m.group(family)
-        if v:
-            return family, int(v) if family == "digit" else int(chinese_number(v))
-    return None
+    family, numeral = found
+    value = int(numeral) if numeral.isdigit() else chinese_number(numeral)
+    return None if value is None else (family, int(value))
 
 
 def problems_open_items(text: str, spans: list[DecodedSpan]) -> list[DecodedSpan]:
