@@ -105,6 +105,19 @@ def write_agreement(model: str, result: dict) -> Path:
     return path
 
 
+def write_speeds(model: str, cpu: str, chars_per_s: dict[str, int]) -> Path:
+    """Store the measured speed of each precision (medians) with the CPU model they were
+    measured on; "auto" precision picks the fastest allowed one on a CPU of that model
+    (pipeline.tag.tagger.measured_fastest)."""
+    from pipeline.tag.tagger import PRECISION_FILE
+    from pipeline.tag.model import weights_digest
+    path = Path(model) / PRECISION_FILE
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data["speed"] = {"cpu": cpu, "chars_per_s": chars_per_s, "weights": weights_digest(Path(model))}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--system", choices=["tagger", "rules", "spacy"], default="tagger")

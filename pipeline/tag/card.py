@@ -102,7 +102,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                          f"(`python -m pipeline.tag.bench --agreement --low {low} --write --model {model_dir}`)")
         # one measurement on a shared machine swings by ±20%: interleave the precisions over
         # several rounds and report the median and the range
-        precs = ("fp32", *lows, "auto")
+        precs = ("fp32", *lows)
         runs: dict[str, list[dict]] = {p: [] for p in precs}
         for _ in range(rounds):
             for prec in precs:
@@ -114,10 +114,14 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                 f"failed: {runs[prec][0].get('error', '')[:200]}"
             lines.append(f"- {prec}: {speed}, peak RSS {rss} MB "
                          f"(`python -m pipeline.tag.bench --model {model_dir} --precision {prec}`)")
+        from pipeline.tag.bench import write_speeds
         from pipeline.tag.tagger import AGREEMENT_FLOOR, auto_precision
+        medians = {p: sorted(r["chars_per_s"] for r in runs[p] if "chars_per_s" in r) for p in precs}
+        write_speeds(str(model_dir), cpu["model"], {p: v[len(v) // 2] for p, v in medians.items() if v})
         lines.append(f"- `auto` (what `jixiao annotate` uses) runs {auto_precision(model_dir)} on this CPU: "
                      f"a reduced precision is used only when its measured agreement is at least {AGREEMENT_FLOOR}, "
-                     "bf16 only on CPUs with native bf16")
+                     "bf16 only on CPUs with native bf16, and of those the fastest above (medians stored in "
+                     "precision.json with the CPU's model name; on another CPU model: bf16, else int8, else fp32)")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))

@@ -89,13 +89,36 @@ def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
     return precision if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
 
 
+def measured_fastest(model_dir: Path, allowed: list[str]) -> str | None:
+    """The fastest of ``allowed`` by the speeds stored for these weights (precision.json
+    "speed", written by the model card's bench) when they were measured on a CPU of this
+    model; None when there is no such measurement."""
+    from pipeline.cpu import cpu_info
+    path = Path(model_dir) / PRECISION_FILE
+    try:
+        speed = json.loads(path.read_text(encoding="utf-8")).get("speed", {}) if path.exists() else {}
+    except (OSError, ValueError):
+        return None
+    if speed.get("weights") != weights_digest(Path(model_dir)) or speed.get("cpu") != cpu_info()["model"]:
+        return None
+    measured = {p: v for p, v in speed.get("chars_per_s", {}).items() if p in allowed and v}
+    return max(measured, key=measured.get) if measured else None
+
+
 def auto_precision(model_dir: Path) -> str:
     """What precision="auto" runs for this model on this CPU: a reduced precision only where
     its agreement with fp32 was measured for these weights and met the floor; bf16 only on
-    CPUs with native bf16 (emulated bf16 is slower than fp32)."""
-    if native_bf16() and measured_precision(model_dir, "bf16"):
+    CPUs with native bf16 (emulated bf16 is slower than fp32). Among those allowed, the fastest
+    as measured on a CPU of this model (which one wins differs between CPUs and encoders: on the
+    Xeon of 2026-12-03 bf16 was the slowest); without a measurement, bf16 before int8 before fp32."""
+    allowed = ["fp32"] + [p for p in ("int8", "bf16") if measured_precision(model_dir, p)
+                          and (p != "bf16" or native_bf16())]
+    fastest = measured_fastest(model_dir, allowed)
+    if fastest:
+        return fastest
+    if "bf16" in allowed:
         return "bf16"
-    return measured_precision(model_dir, "int8") or "fp32"
+    return "int8" if "int8" in allowed else "fp32"
 
 
 def quantize_int8(model: nn.Module) -> nn.Module:

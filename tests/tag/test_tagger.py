@@ -119,6 +119,30 @@ def test_auto_picks_bf16_only_with_native_bf16_and_a_passing_measurement(toy_mod
     assert tagger_mod.auto_precision(model_dir) == "fp32"          # emulated bf16 is never picked
 
 
+def test_auto_picks_the_fastest_allowed_precision_measured_on_this_cpu_model(toy_model, tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline import cpu
+    from pipeline.tag import tagger as tagger_mod
+    from pipeline.tag.bench import write_agreement, write_speeds
+    model_dir = tmp_path / "m"
+    shutil.copytree(toy_model[0], model_dir)
+    monkeypatch.setattr(tagger_mod, "native_bf16", lambda: True)
+    monkeypatch.setattr(cpu, "cpu_info", lambda: {"model": "CPU A", "cores": 2, "native_bf16": True})
+    for low in ("int8", "bf16"):
+        write_agreement(str(model_dir), {"precision": low, "char_tag_agreement": 0.999, "chars": 10, "span_jaccard": 1.0})
+    assert tagger_mod.auto_precision(model_dir) == "bf16"          # no speeds: bf16 first
+    write_speeds(str(model_dir), "CPU A", {"fp32": 76000, "int8": 80000, "bf16": 55000})
+    assert tagger_mod.auto_precision(model_dir) == "int8"          # measured fastest here
+    write_speeds(str(model_dir), "CPU A", {"fp32": 90000, "int8": 80000, "bf16": 55000})
+    assert tagger_mod.auto_precision(model_dir) == "fp32"
+    write_speeds(str(model_dir), "CPU B", {"fp32": 90000, "int8": 80000, "bf16": 55000})
+    assert tagger_mod.auto_precision(model_dir) == "bf16"          # measured on another CPU model
+    write_speeds(str(model_dir), "CPU A", {"fp32": 50000, "int8": 40000, "bf16": 99000})
+    write_agreement(str(model_dir), {"precision": "bf16", "char_tag_agreement": 0.9, "chars": 10, "span_jaccard": 1.0})
+    assert tagger_mod.auto_precision(model_dir) == "fp32"          # the fastest failed its agreement
+
+
 def test_a_cell_wrapped_over_columns_is_one_region():
     # a PDF reader spread one cell's wrapped lines over three columns
     row = "存在问题\t部分绩效指标设\t置不够细化，年\t度目标难以衡量。"
