@@ -57,7 +57,10 @@ train: install
 	$(JIXIAO) calibrate --model models/tagger
 
 # The evaluation protocol behind models/tagger/MODEL_CARD.md. Measured 2026-11-27 on a 2-core Xeon
-# with AVX-512/AMX: about 75 minutes (about 2.5-3 hours on the earlier AVX2-only EPYC).
+# with AVX-512/AMX: about 75 minutes (about 2.5-3 hours on the earlier AVX2-only EPYC), with the
+# config of that time. The config of 2026-12-03 (4,000 reports x 4 epochs, one thread) trains
+# longer: its (a) tagger+rules took 47 min and the tagger folds 43 min, run side by side; with
+# spaCy and the seed-14 run expect about two and a half hours (not timed).
 # (a)+(c)+(d): the shipped config without seed data, all three systems side by side (tagger
 # training ~8 min, spaCy 3 epochs ~15 min on one core); (b): leave-one-seed-out with the smaller
 # fold config, tagger (six trainings, ~14 min) and spaCy (~26 min); the shipped config's (a) again with
