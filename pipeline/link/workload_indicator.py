@@ -62,6 +62,15 @@ def activity_queries(activity: str) -> list[str]:
     return [activity] + (parts if len(parts) > 1 else [])
 
 
+def _open_list(activity: str, rcfg: dict) -> bool:
+    """「A、B等各项业务」: a list of kinds closed by 等 before a category (configs/linking.yaml
+    reports_on.open_list_closers)."""
+    if "、" not in activity:
+        return False
+    tail = activity[activity.rindex("、") + 1:]
+    return any(c in tail for c in rcfg.get("open_list_closers", ()))
+
+
 def _score(sim: float, unit: float, agree: Optional[bool], rcfg: dict) -> float:
     w = rcfg["weights"]
     # a contradicting count is weak evidence of a different activity, not proof: it lowers
@@ -105,6 +114,8 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             # two parts that name the same row are one activity cut at a 、 inside it
             # (「经验做法被省、市有关部门推广」): no list of parts, no sum
             parts = [activity] if activity in per_query else [max(parts, key=lambda q: max(x for x, _ in per_query[q]))]
+        if _open_list(activity, rcfg):
+            count = None  # 「A、B等各项业务898件」: a category's total, not one listed kind's
         if len(parts) >= 2:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}

@@ -52,6 +52,21 @@ def test_a_list_comma_inside_one_activity_is_no_list_of_rows():
     assert links and all(lk.agree is True and "sum over" not in lk.evidence for lk in links)
 
 
+def test_the_count_of_an_open_list_is_no_value_for_one_listed_kind():
+    """「办理A、B等各项业务898件」 counts a category, listed kinds and others: the row of A (9300件)
+    is linked without a value judgement, never contradicted; without 等 the count is judged."""
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "办理便民服务事项、政务服务热线工单等各项业务898件", "w"), "。")
+    b.indicator_table([("办理便民服务事项数量", 5, ">=7831件", "9300件", 5)])
+    links = workload_indicator.predict(b.build())
+    assert links and all(lk.agree is None for lk in links)
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "办理便民服务事项898件", "w"), "。")
+    b.indicator_table([("办理便民服务事项数量", 5, ">=7831件", "9300件", 5)])
+    links = workload_indicator.predict(b.build())
+    assert links and all(lk.agree is False for lk in links)
+
+
 def test_unrelated_activity_and_rate_rows_are_not_linked():
     b = RecordBuilder()
     b.para(S("WORKLOAD", "组织立法调研8次", "w1"), "，", S("WORKLOAD", "开展满意度测评2次", "w2"), "。")
