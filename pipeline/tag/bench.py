@@ -93,29 +93,28 @@ def precision_agreement(model: str, texts: list[str], threads: int = 2, low_prec
             "span_jaccard": round(span_same / max(span_total, 1), 4)}
 
 
-def write_agreement(model: str, result: dict) -> Path:
-    """Store an agreement measurement next to the weights it was made on; Tagger.load's
-    "auto" precision reads it (pipeline.tag.tagger.measured_precision)."""
+def _store_measurement(model: str, key: str, entry: dict) -> Path:
+    """Store a measurement under ``key`` of MODEL/precision.json, tied to the weights it was made on."""
     from pipeline.tag.tagger import PRECISION_FILE
     from pipeline.tag.model import weights_digest
     path = Path(model) / PRECISION_FILE
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data[result["precision"]] = {"texts": "cleaned seeds", **result, "weights": weights_digest(Path(model))}
+    data[key] = {**entry, "weights": weights_digest(Path(model))}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+def write_agreement(model: str, result: dict) -> Path:
+    """Store an agreement measurement next to the weights it was made on; Tagger.load's
+    "auto" precision reads it (pipeline.tag.tagger.measured_precision)."""
+    return _store_measurement(model, result["precision"], {"texts": "cleaned seeds", **result})
 
 
 def write_speeds(model: str, cpu: str, chars_per_s: dict[str, int]) -> Path:
     """Store the measured speed of each precision (medians) with the CPU model they were
     measured on; "auto" precision picks the fastest allowed one on a CPU of that model
     (pipeline.tag.tagger.measured_fastest)."""
-    from pipeline.tag.tagger import PRECISION_FILE
-    from pipeline.tag.model import weights_digest
-    path = Path(model) / PRECISION_FILE
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data["speed"] = {"cpu": cpu, "chars_per_s": chars_per_s, "weights": weights_digest(Path(model))}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    return _store_measurement(model, "speed", {"cpu": cpu, "chars_per_s": chars_per_s})
 
 
 def main(argv: list[str] | None = None) -> None:

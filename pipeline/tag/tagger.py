@@ -73,19 +73,22 @@ ONEDNN_KERNEL_CACHE = 32  # compiled oneDNN kernels kept (bf16 on CPUs with AMX;
 PROBS_CHUNK_CHARS = 200_000  # characters of regions whose probabilities are held at once (tens of MB)
 
 
+def _stored_measurement(model_dir: Path, key: str) -> dict:
+    """One entry of the model's precision.json when it was measured on these weights; {} when
+    there is none, the file is unreadable, or it was made on other weights."""
+    path = Path(model_dir) / PRECISION_FILE
+    try:
+        m = json.loads(path.read_text(encoding="utf-8")).get(key, {}) if path.exists() else {}
+    except (OSError, ValueError):
+        return {}
+    return m if m.get("weights") == weights_digest(Path(model_dir)) else {}
+
+
 def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
     """``precision`` when this model's stored agreement measurement says its tags match fp32
     tags on at least AGREEMENT_FLOOR of the characters; None otherwise (no measurement, a
     failed one, or one made on other weights)."""
-    path = Path(model_dir) / PRECISION_FILE
-    if not path.exists():
-        return None
-    try:
-        m = json.loads(path.read_text(encoding="utf-8")).get(precision, {})
-    except (OSError, ValueError):
-        return None
-    if m.get("weights") != weights_digest(Path(model_dir)):
-        return None  # measured on other weights
+    m = _stored_measurement(model_dir, precision)
     return precision if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
 
 
@@ -94,12 +97,8 @@ def measured_fastest(model_dir: Path, allowed: list[str]) -> str | None:
     "speed", written by the model card's bench) when they were measured on a CPU of this
     model; None when there is no such measurement."""
     from pipeline.cpu import cpu_info
-    path = Path(model_dir) / PRECISION_FILE
-    try:
-        speed = json.loads(path.read_text(encoding="utf-8")).get("speed", {}) if path.exists() else {}
-    except (OSError, ValueError):
-        return None
-    if speed.get("weights") != weights_digest(Path(model_dir)) or speed.get("cpu") != cpu_info()["model"]:
+    speed = _stored_measurement(model_dir, "speed")
+    if speed.get("cpu") != cpu_info()["model"]:
         return None
     measured = {p: v for p, v in speed.get("chars_per_s", {}).items() if p in allowed and v}
     return max(measured, key=measured.get) if measured else None
