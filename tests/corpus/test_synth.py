@@ -543,7 +543,12 @@ def test_functions_after_a_particulars_table_and_causes_after_zhuyaoshi(examples
             after_table += any(s.label == "FUNCTION" and 0 <= s.start - m.end() <= 8 for s in ex.spans)
         zhuyaoshi += sum(ex.text[max(0, s.start - 3):s.start] == "主要是" for s in ex.spans if s.label == "CAUSE"
                          and not re.search(r"[\t|,]|<t", _line_at(ex.text, s.start)))  # in prose, not a table's cell
-    assert after_table >= 2 and zhuyaoshi >= 36, (after_table, zhuyaoshi)  # 29 before 主要是 joined the prose markers
+    # 主要是 also leads causes in tables' deviation cells and after a comma (render.py), so the
+    # count alone cannot tell whether the prose markers carry it: 32 / 52 / 37 over corpus seeds
+    # 11-13 with it, 24 / 35 / 29 with it taken out of cause_markers. The bound says the
+    # phenomenon is there; the marker list says where it comes from.
+    assert "主要是" in phrases()["cause_markers"]
+    assert after_table >= 2 and zhuyaoshi >= 25, (after_table, zhuyaoshi)
 
 
 def test_workload_objects_beyond_the_banks_nouns(examples200):
@@ -559,3 +564,26 @@ def test_workload_objects_beyond_the_banks_nouns(examples200):
     # PDF line break ends early: one span per line)
     counted = [t for t in listed + quoted + places if re.search(r"[\d一二三四五六七八九十百千万]", t)]
     assert len(counted) >= 0.9 * len(listed + quoted + places)
+
+
+def test_phrases_before_a_workloads_verb_stay_outside_its_span(examples200):
+    """Who, where, how or for whom the work was done comes before the verb (为困难群众提供…,
+    依托…平台开展…, 会同…部门…): the span starts at the activity, so the generator writes such
+    frames outside it, and as often measures that open with a preposition (与…建立…, 把…纳入…,
+    对…实行…) and problems that open with whom they concern (本级…, 下属单位…), inside theirs."""
+    frames = phrases()["workload_frames"]
+    framed = 0
+    for ex in examples200:
+        for s in ex.spans:
+            if s.label != "WORKLOAD":
+                continue
+            before = ex.text[max(0, s.start - 14):s.start]
+            words = [w for k in ("beneficiary", "platform", "fund", "partner", "subunit") for w in frames[k]]
+            if any(before.endswith(w) or before.endswith(w + "全年") for w in words) or before.endswith("期间"):
+                framed += 1
+                assert not ex.text[s.start:s.end].startswith(("为", "依托", "会同", "配合", "利用")), ex.text[s.start:s.end]
+    assert framed >= 40, framed
+    measures = [ex.text[s.start:s.end] for ex in examples200 for s in ex.spans if s.label == "MEASURE"]
+    assert sum(m.startswith(("与", "把", "对", "以", "围绕", "从")) for m in measures) >= 30
+    problems = [ex.text[s.start:s.end] for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
+    assert sum(p.startswith(tuple(x for x in phrases()["domain"]["problem_scopes"] if x)) for p in problems) >= 20

@@ -355,7 +355,10 @@ def _fill(rng: random.Random, pattern: str, u: Unit, year: int) -> str:
     return pattern.format(activity=activity, mw=mw, object=rng.choice(u.kind.objects),
                           external=rng.choice(dom["externals"]), verb=rng.choice(dom["measure_verbs"]),
                           adverb=rng.choice(dom["measure_adverbs"]), next_year=year + 1,
-                          done=rng.randint(3, 900), target=rng.randint(5, 2000))
+                          done=rng.randint(3, 900), target=rng.randint(5, 2000),
+                          partner=rng.choice(phrases()["workload_frames"]["partner"]),
+                          campaign=rng.choice(phrases()["workload_objects"]["campaigns"]),
+                          scope=rng.choice(dom["problem_scopes"]))
 
 
 def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
@@ -364,7 +367,7 @@ def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
     if own and r < 0.5:
         text = rng.choice(own)
     elif r < 0.75:
-        text = rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
+        text = rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
     else:
         text = _fill(rng, rng.choice(dom["count_problems"]), u, year)
     if rng.random() < 0.25:
@@ -451,10 +454,19 @@ def media_outlet(rng: random.Random, u: Unit) -> str:
                        "单位门户网站", "政务微信公众号", "学习强国平台", f"{city}广播电视台"))
 
 
+def workload_frame(rng: random.Random, frames: dict) -> str:
+    """Who, where, how or for whom the work was done, written before its verb (为困难群众…,
+    依托…平台, 会同…部门, 汛期期间): outside the WORKLOAD span, which starts at the activity.
+    Without it the model learned that a span starts wherever a clause does, and took such
+    phrases in (issue 14)."""
+    shape = rng.choice(frames["shapes"])
+    return shape.format(**{k: rng.choice(frames[k]) for k in ("beneficiary", "platform", "fund", "partner", "period", "subunit")})
+
+
 def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: list[Workload]) -> Fragment:
     """Plain narrative about the year's work, carrying the given WORKLOAD spans and
     distractor numbers (money, rates, staff, dates) that are not WORKLOAD."""
-    a = phrases()["achievement"]
+    a, frames = phrases()["achievement"], phrases()["workload_frames"]
     kind, short, scope = u.kind, u.short, rng.choice(u.scopes)
     frag: Fragment = []
     if rng.random() < 0.65:  # reports as often open straight with the work under a theme's heading
@@ -472,6 +484,8 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
         for j, w in enumerate(take):
             if j:
                 frag.append(Piece(rng.choice(("，", "，", "；", "，共", "、", "、"))))
+            if frag[-1].text != "、" and "被" not in w.activity and rng.random() < frames["share"]:
+                frag.append(Piece(workload_frame(rng, frames)))
             text = w.frag[0].text
             if (j and (take[j - 1].item.verb == w.item.verb or rng.random() < 0.15) and w.item.obj
                     and w.activity == w.item.verb + w.item.obj and text.startswith(w.activity)
