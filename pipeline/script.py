@@ -104,11 +104,23 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
     return {chr(changed[k]): chr(b[differ[k]]) for k, p in zip(first.tolist(), printed.tolist()) if not p}
 
 
+class _Restoring:
+    """What a restoration maps with: the character table, and the twin and the original text,
+    for strings that are a slice of the text (a span's or a cell's text at its offsets): those
+    are cut from the original itself, so a character the table leaves out as ambiguous (制 for
+    製 in a text that also prints 制) still comes back as the document wrote it."""
+    __slots__ = ("table", "twin", "original")
+
+    def __init__(self, table: dict, twin: str, original: str):
+        self.table, self.twin, self.original = table, twin, original
+
+
 def restore_script(record: BaseModel, original: str) -> None:
     """Give the record back in the document's script (in place)."""
-    table = str.maketrans(back_map(record.text, original))
+    twin = record.text
+    ctx = _Restoring(str.maketrans(back_map(twin, original)), twin, original)
     record.text = original
-    _restore(record, table)
+    _restore(record, ctx)
 
 
 # per model class: the fields _restore visits (a record holds thousands of cells of a few classes)
@@ -138,51 +150,55 @@ def _may_hold_text(annotation: Any) -> bool:
     return annotation not in _SCALARS
 
 
-def _restore(node: Any, table: dict) -> Any:
+def _restore(node: Any, ctx: _Restoring) -> Any:
     """node with its strings mapped through table: models, lists and dicts in place, a string
     as a new string. Strings, numbers and models inside a model or a list are handled inline: a
     traditional-character report's record has tens of thousands of them (every cell, its start
     and its end)."""
     if isinstance(node, str):
-        return node.translate(table)
+        return node.translate(ctx.table)
     if isinstance(node, BaseModel):
-        _restore_model(node, table)
+        _restore_model(node, ctx)
         return node
     if isinstance(node, list):
         for i, x in enumerate(node):
             kind = type(x)
             if kind is str:
-                node[i] = x.translate(table)
+                node[i] = x.translate(ctx.table)
             elif kind in _SCALARS:
                 continue
             elif isinstance(x, BaseModel):
-                _restore_model(x, table)
+                _restore_model(x, ctx)
             else:
-                new = _restore(x, table)
+                new = _restore(x, ctx)
                 if new is not x:
                     node[i] = new
         return node
     if isinstance(node, dict):
         for k, v in list(node.items()):
-            new = _restore(v, table)
+            new = _restore(v, ctx)
             if new is not v:
                 node[k] = new
         return node
     return node
 
 
-def _restore_model(node: BaseModel, table: dict) -> None:
+def _restore_model(node: BaseModel, ctx: _Restoring) -> None:
     values = node.__dict__   # pydantic keeps a model's field values in its __dict__
+    start, end = values.get("start"), values.get("end")
+    sliced = type(start) is int and type(end) is int   # a text at offsets into the record's text
     for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
         value = values[name]
         kind = type(value)
-        if kind is str:
-            values[name] = value.translate(table)
+        if kind is str and sliced and name == "text" and ctx.twin[start:end] == value:
+            values[name] = ctx.original[start:end]
+        elif kind is str:
+            values[name] = value.translate(ctx.table)
         elif kind in _SCALARS:
             continue
         elif isinstance(value, BaseModel):
-            _restore_model(value, table)
+            _restore_model(value, ctx)
         else:
-            new = _restore(value, table)
+            new = _restore(value, ctx)
             if new is not value:
                 values[name] = new

@@ -104,3 +104,16 @@ def test_a_long_text_is_converted_piece_by_piece_as_a_whole():
         assert to_simplified("发放物资" * 3) is None
     finally:
         script._CHUNK = chunk
+
+
+def test_a_text_at_offsets_is_cut_from_the_original_even_where_the_table_is_ambiguous():
+    # the report prints 制 itself (制定) and 製 (製度): the character table leaves 制 out, but a
+    # cell's text lies at its offsets, so it comes back exactly as the document wrote it
+    text = ("青嶺縣圖書館2021年度部門整體支出績效自評報告\n\n"
+            "一級指標\t二級指標\t三級指標\t指標值\t實際完成值\t分值\t得分\n"
+            "產出指標\t數量指標\t修訂管理製度數量\t≥5項\t6項\t10\t10\n"
+            "產出指標\t數量指標\t制定工作方案數量\t≥2項\t2項\t10\t10\n")
+    record = structure_text(text)
+    cells = [c for t in record.tables for r in t.rows for c in r.cells]
+    assert "修訂管理製度數量" in [c.text for c in cells]
+    assert all(c.text == record.text[c.start:c.end] for c in cells)
