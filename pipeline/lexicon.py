@@ -51,6 +51,22 @@ BARE_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,4}[-—–\s]*")
 
 # ---------------------------------------------------------------- list numbering
 
+# a list's lead: the clause a line ends with when it introduces the lines below (「部门主要职责：」,
+# 「…，主要职能包括：」, 「存在的问题主要有：」). What those lines are is said there, not in them.
+LEAD_MAX_CHARS = 20
+_LEAD = re.compile(r"(?:^|[。；;，,！!？?\n\t])[ \u3000]*([^。；;，,！!？?\n\t]{2,%d}[：:])[ \t\u3000]*$" % LEAD_MAX_CHARS)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def list_lead(line: str) -> str | None:
+    """The lead clause a line ends with (its last clause, ending in a colon), or None."""
+    m = _LEAD.search(line)
+    if not m or len(_HAN.findall(m.group(1))) < 2:
+        return None
+    return m.group(1).strip()
+
+
+
 CN_NUM = "一二三四五六七八九十"
 # list numbering by level (一、 > （一） > 1. > （1））, used with .match at an item's start
 NUMBERING = [

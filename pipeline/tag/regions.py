@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol
 
-from pipeline.lexicon import NUMBERING
+from pipeline.lexicon import ENUMERATOR, NUMBERING, list_lead
 from pipeline.structure.sections import classify_title
 
 HeadingsFor = Callable[[int], list[str]]
+LEAD_REACH = 15   # paragraphs a list's lead reaches at most
+_ITEM_START = re.compile(ENUMERATOR)
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -39,6 +41,8 @@ class Region:
     kind: str  # "paragraph" or "cell"
     row_label: str = ""
     wrapped: bool = False  # one cell's text spread over several tab-separated cells
+    lead: str = ""         # the lead of the list the paragraph is an item of (「部门主要职责：」)
+    lead_start: int = -1   # where that lead's line starts
 
 
 class _TableLike(Protocol):
@@ -156,12 +160,19 @@ def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
         return k >= 0 and pos < merged[k][1]
 
     pos = 0
+    # a lead line (「部门主要职责：」) reaches the paragraphs below it while they keep the style of
+    # the first (numbered items or plain lines), up to LEAD_REACH of them; a table ends it
+    lead: list | None = None   # [lead, its line's start, numbered?, paragraphs left]
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        if start == end or in_table(start):
+        if start == end:
+            continue
+        if in_table(start):
+            lead = None
             continue
         if "\t" in line:
+            lead = None
             cells, s = [], start
             for i in range(start, end):
                 if text[i] == "\t":
@@ -172,7 +183,20 @@ def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
         else:
             s, e = _trimmed(text, start, end)
             if hanzi_count(text[s:e]) >= 2:
-                out.append(Region(s, e, "paragraph"))
+                if lead is not None:
+                    numbered = _ITEM_START.match(text, s) is not None
+                    if lead[2] is None:
+                        lead[2] = numbered
+                    if lead[2] != numbered or lead[3] <= 0:
+                        lead = None
+                if lead is not None:
+                    out.append(Region(s, e, "paragraph", lead=lead[0], lead_start=lead[1]))
+                    lead[3] -= 1
+                else:
+                    out.append(Region(s, e, "paragraph"))
+                own = list_lead(text[s:e])
+                if own:
+                    lead = [own, s, None, LEAD_REACH]
     return sorted(out, key=lambda r: r.start)
 
 
@@ -198,10 +222,13 @@ def rules_text(text: str) -> str:
 
 
 def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int) -> str:
-    """Heading path (outermost first) and row label, cut from the left to max_chars."""
+    """Heading path (outermost first), row label and list lead, cut from the left to max_chars."""
     parts = list(headings_for(region.start)) if headings_for else []
     if region.row_label:
         parts.append(region.row_label)
+    # a list's lead says what its items are, as a heading would, within the same section
+    if region.lead and (headings_for is None or list(headings_for(region.lead_start)) == parts):
+        parts.append(region.lead)
     ctx = "/".join(p.strip() for p in parts if p and p.strip())
     return ctx[-max_chars:] if max_chars > 0 else ""
 

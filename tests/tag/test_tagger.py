@@ -223,3 +223,17 @@ def test_regions_encoded_one_by_one_give_the_probabilities_of_the_whole_text_enc
     whole = tagger.region_probs(record.text, regions, headings, tagger.encoder.encode(record.text))
     alone = tagger.region_probs(record.text, regions, headings)
     assert len(regions) > 3 and all(np.array_equal(a, b) for a, b in zip(whole, alone))
+
+
+def test_a_lists_lead_line_is_context_for_its_items_within_its_section():
+    from pipeline.tag.regions import context_for
+    text = ("一、基本情况\n本局内设机构5个。\n部门主要职责：\n\n1.负责全县文化市场管理。\n2.承办县政府交办的其他事项。\n"
+            "本局在职人员20人。\n二、预算执行情况\n年初预算100万元。\n")
+    headings = simple_headings(text)
+    ctx = {text[r.start:r.end]: context_for(r, headings, 32) for r in find_regions(text)}
+    assert ctx["1.负责全县文化市场管理。"].endswith("基本情况/部门主要职责：")
+    assert ctx["2.承办县政府交办的其他事项。"].endswith("/部门主要职责：")
+    # a plain line after numbered items is no longer an item of the list; nor is another section
+    assert not ctx["本局在职人员20人。"].endswith("部门主要职责：")
+    assert not ctx["年初预算100万元。"].endswith("部门主要职责：")
+    assert not ctx["本局内设机构5个。"].endswith("部门主要职责：")
