@@ -66,7 +66,6 @@ def list_lead(line: str) -> str | None:
     return m.group(1).strip()
 
 
-
 CN_NUM = "一二三四五六七八九十"
 # list numbering by level (一、 > （一） > 1. > （1））, used with .match at an item's start
 NUMBERING = [

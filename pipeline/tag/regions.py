@@ -7,7 +7,8 @@ wrapped lines over several columns (「年初申报的绩效目\t标覆盖不\t�
 text-only cells on one line of a row without figures is read as one *wrapped*
 region whose tabs are not boundaries. Every region carries a context string: the
 path of section headings above it, plus, for a cell, its row's label cell
-(「改进措施及结果应用方案」 says what the long cell beside it is). The model reads
+(「改进措施及结果应用方案」 says what the long cell beside it is), and, for a paragraph
+below a list's lead line (「部门主要职责：」), that lead. The model reads
 that context as a prefix segment, so a paragraph far below 存在的问题 is still
 read as a problem.
 
