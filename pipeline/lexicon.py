@@ -49,19 +49,26 @@ PAGE_NUMBER = re.compile(r"[ \t\u3000]*(?:[-－—–]+[ \u3000]*\d{1,4}[ \u3000
 BARE_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,4}[-—–\s]*")
 
 
+_HANZI = re.compile(r"[\u3400-\u9fff]")
+
+
+def hanzi_count(s: str) -> int:
+    """Chinese characters in s (the basic block and extension A)."""
+    return len(_HANZI.findall(s))
+
+
 # ---------------------------------------------------------------- list numbering
 
 # a list's lead: the clause a line ends with when it introduces the lines below (「部门主要职责：」,
 # 「…，主要职能包括：」, 「存在的问题主要有：」). What those lines are is said there, not in them.
 LEAD_MAX_CHARS = 20
 _LEAD = re.compile(r"(?:^|[。；;，,！!？?\n\t])[ \u3000]*([^。；;，,！!？?\n\t]{2,%d}[：:])[ \t\u3000]*$" % LEAD_MAX_CHARS)
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def list_lead(line: str) -> str | None:
     """The lead clause a line ends with (its last clause, ending in a colon), or None."""
     m = _LEAD.search(line)
-    if not m or len(_HAN.findall(m.group(1))) < 2:
+    if not m or hanzi_count(m.group(1)) < 2:
         return None
     return m.group(1).strip()
 

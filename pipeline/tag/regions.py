@@ -26,13 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol
 
-from pipeline.lexicon import ENUMERATOR, NUMBERING, list_lead
+from pipeline.lexicon import ENUMERATOR, NUMBERING, hanzi_count, list_lead
 from pipeline.structure.sections import classify_title
 
 HeadingsFor = Callable[[int], list[str]]
 LEAD_REACH = 15   # paragraphs a list's lead reaches at most
 _ITEM_START = re.compile(ENUMERATOR)
-_HANZI = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,6 @@ class _TableLike(Protocol):
     end: int
     rows: list
 
-
-def hanzi_count(s: str) -> int:
-    return len(_HANZI.findall(s))
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
