@@ -218,6 +218,9 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
         return Workload([Piece(f"{activity}{numeral}{mw}{suffix}", "WORKLOAD", key)], activity, value, mw, approx, item)
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
+    coverbs = phrases()["workload_coverbs"]
+    if item.verb in coverbs["before"] and rng.random() < coverbs["share"]:
+        verb = rng.choice(coverbs["before"][item.verb]) + item.verb
     obj = workload_object(rng, item, siblings)
     activity = verb + obj
     if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
@@ -358,7 +361,9 @@ def _fill(rng: random.Random, pattern: str, u: Unit, year: int) -> str:
                           done=rng.randint(3, 900), target=rng.randint(5, 2000),
                           partner=rng.choice(phrases()["workload_frames"]["partner"]),
                           campaign=rng.choice(phrases()["workload_objects"]["campaigns"]),
-                          scope=rng.choice(dom["problem_scopes"]))
+                          scope=rng.choice(dom["problem_scopes"]), n=rng.randint(2, 30), few=rng.randint(1, 9),
+                          year=year, month=(m := rng.randint(1, 10)), month2=m + rng.randint(1, 2),
+                          amount=money(rng, 5, 300))
 
 
 def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
