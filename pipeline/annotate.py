@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from pipeline.clean import clean_text
 from pipeline.cpu import release_freed_memory
-from pipeline.record import ErrorEntry, Record, Source, WarningEntry, compact_items
+from pipeline.record import COMPACT_FROM_CHARS, ErrorEntry, Record, Source, WarningEntry, compact_items
 from pipeline.script import restore_script, to_simplified
 from pipeline.structure import structure_into
 
@@ -30,7 +30,7 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".ht
 
 # Texts from this many characters hand the memory their stages freed back to the system
 # after each stage (a few ms each time; an ordinary report is far below it)
-_RELEASE_FROM_CHARS = 200_000
+_RELEASE_FROM_CHARS = COMPACT_FROM_CHARS
 
 # A budget-performance report talks about at least two of these.
 _REPORT_WORDS = re.compile(r"绩效|预算|支出|自评|评价|指标|决算|资金|经费")

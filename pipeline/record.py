@@ -85,7 +85,10 @@ def _key_sharing_dict(cls: type, values: dict) -> dict:
 
 
 class _Model(BaseModel):
-    """Per-instance memory, for giant records (hundreds of thousands of links, spans and cells):
+    """Per-instance memory, for giant records (hundreds of thousands of links, spans and cells),
+    inside ``compact_items`` only (pipeline.annotate turns it on for documents of 200,000
+    characters and more; an ordinary report's few thousand items are left as pydantic builds
+    them, since the compaction costs the structure stage about a tenth of its time):
     - pydantic keeps, per instance, the set of the names of the fields given at construction
       (``model_fields_set``): 730 bytes for a Link, about half of a giant record's memory.
       Instances built with the same names share one set; an assignment to a field not in it
@@ -94,8 +97,7 @@ class _Model(BaseModel):
       (``_key_sharing_dict``): same keys, values and order, about 130 bytes less a Link;
     - the texts of the fields named in ``_interned`` (those that repeat across a giant record's
       hundreds of thousands of items: a table's cell texts, a span's text, a link's evidence)
-      are interned at construction inside ``compact_items`` (pipeline.annotate turns it on for
-      documents of 200,000 characters and more) (``sys.intern``): equal texts are then one object, whichever
+      are interned at construction (``sys.intern``): equal texts are then one object, whichever
       item holds them. The values are the same strings; an interned string is freed with its
       last holder. A float there (a rounded score) is taken from a bounded table of equal
       floats the same way (``_shared_float``)."""
@@ -103,6 +105,8 @@ class _Model(BaseModel):
     _interned: ClassVar[tuple[str, ...]] = ()
 
     def model_post_init(self, context: Any, /) -> None:
+        if not _COMPACT_ITEMS.get():
+            return   # an ordinary report's few thousand items: the compaction would cost time, not save memory
         names = self.__pydantic_fields_set__
         key = frozenset(names)
         shared = _SHARED_FIELD_NAMES.get(key)
@@ -110,7 +114,7 @@ class _Model(BaseModel):
             shared = _SHARED_FIELD_NAMES.setdefault(key, _SharedFieldNames(names))
         object.__setattr__(self, "__pydantic_fields_set__", shared)
         values = self.__dict__
-        for name in (self._interned if _COMPACT_ITEMS.get() else ()):
+        for name in self._interned:
             value = values[name]
             if type(value) is str:
                 values[name] = sys.intern(value)
@@ -125,15 +129,19 @@ class _Model(BaseModel):
         super().__setattr__(name, value)
 
 
-# Interning pays where texts repeat across hundreds of thousands of items (a giant report) and
-# costs a few per cent of the structure stage's speed on ordinary ones: pipeline.annotate turns
-# it on per document, from a size (``compact_items``).
+# Compaction (shared fields-sets and keys, interned texts) pays where hundreds of thousands of
+# items repeat (a giant report) and costs the structure stage time on ordinary ones:
+# pipeline.annotate turns it on per document, from a size (``compact_items``).
 _COMPACT_ITEMS: ContextVar[bool] = ContextVar("compact_items", default=False)
+
+# A text this long makes a giant record: its items are compacted, when annotated and when read back.
+COMPACT_FROM_CHARS = 200_000
 
 
 @contextmanager
 def compact_items(enabled: bool = True) -> Iterator[None]:
-    """Within this block, new record items intern their repeating texts and share their scores."""
+    """Within this block, new record items share their fields-sets and keys tables, intern their
+    repeating texts and share their scores."""
     token = _COMPACT_ITEMS.set(enabled)
     try:
         yield
@@ -383,6 +391,14 @@ class Record(_Model):
     # The cleaned text in the document's own script while the stages work on its simplified
     # twin (pipeline.script); None for a report written in simplified characters.
     _original_text: Optional[str] = PrivateAttr(default=None)
+
+    @classmethod
+    def from_data(cls, data: Any) -> "Record":
+        """A record read back from its JSON data (search, the site, the Label Studio push): a giant
+        one's items compacted as when it was annotated."""
+        text = data.get("text") if isinstance(data, dict) else None
+        with compact_items(isinstance(text, str) and len(text) >= COMPACT_FROM_CHARS):
+            return cls.model_validate(data)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

@@ -1,19 +1,30 @@
-"""Record models share one fields-set per set of names (memory), and still answer model_fields_set right."""
+"""Inside ``compact_items`` (a giant document's items), record models share one fields-set per
+set of names and a keys table per class (memory), and still answer model_fields_set right."""
 import copy
 import pickle
 
-from pipeline.record import Link, Span
+from pipeline.record import Link, Span, compact_items
 
 
 def _link(n: int) -> Link:
-    return Link(id="", from_=f"m{n}", to=f"i{n}", relation="explains")
+    with compact_items():
+        return Link(id="", from_=f"m{n}", to=f"i{n}", relation="explains")
+
+
+def test_ordinary_items_are_left_as_pydantic_builds_them():
+    """Outside compact_items the compaction would cost the structure stage time and save little."""
+    a, b = Link(id="", from_="m1", to="i1", relation="explains"), Link(id="", from_="m2", to="i2", relation="explains")
+    assert a.__pydantic_fields_set__ is not b.__pydantic_fields_set__
+    assert a.model_fields_set == {"id", "from_", "to", "relation"}
 
 
 def test_instances_built_with_the_same_fields_share_one_set():
     a, b = _link(1), _link(2)
     assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__
     assert a.model_fields_set == {"id", "from_", "to", "relation"}
-    assert Span(id="m1", label="PROBLEM", start=0, end=1, text="问").__pydantic_fields_set__ is not a.__pydantic_fields_set__
+    with compact_items():
+        span = Span(id="m1", label="PROBLEM", start=0, end=1, text="问")
+    assert span.__pydantic_fields_set__ is not a.__pydantic_fields_set__
 
 
 def test_assigning_a_new_field_does_not_change_the_other_instances():
@@ -87,3 +98,17 @@ def test_repeating_texts_share_one_object_only_inside_compact_items():
     assert a.text is b.text and a.text == "预算执行率"
     c, d = Cell(text=twin(), start=0, end=5), Cell(text=twin(), start=9, end=14)
     assert c.text is not d.text and c.text == d.text   # ordinary documents skip the interning (speed)
+
+
+def test_a_giant_record_read_back_is_compacted_as_when_it_was_annotated(monkeypatch):
+    import pipeline.record as record_module
+    from pipeline.record import Record
+
+    data = {"doc_id": "d", "source": {"path": "d.txt", "format": "txt"}, "text": "问题" * 10,
+            "spans": [{"id": f"m{i}", "label": "PROBLEM", "start": 0, "end": 2, "text": "问题"} for i in range(2)]}
+    small = Record.from_data(data)
+    assert small.spans[0].__pydantic_fields_set__ is not small.spans[1].__pydantic_fields_set__
+    monkeypatch.setattr(record_module, "COMPACT_FROM_CHARS", 10)
+    giant = Record.from_data(data)
+    assert giant.spans[0].__pydantic_fields_set__ is giant.spans[1].__pydantic_fields_set__
+    assert giant == small

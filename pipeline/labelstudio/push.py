@@ -45,7 +45,7 @@ def read_records(paths: Iterable[Path]) -> Iterator[Record]:
 
 def _parse(raw: str, where: str) -> Record:
     try:
-        return Record.model_validate(json.loads(raw))
+        return Record.from_data(json.loads(raw))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where} is not a record: {str(exc)[:300]}") from None
 

@@ -39,7 +39,7 @@ def validate(data: Any, where: str) -> Record:
     if not isinstance(data, dict):
         raise BadRecord(f"{where}: not a record (a JSON object), but {type(data).__name__}")
     try:
-        return Record.model_validate(data)
+        return Record.from_data(data)
     except ValidationError as exc:
         doc = data.get("doc_id", "?")
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])

@@ -31,7 +31,7 @@ class Loaded:
 
 def _parse(raw: str, where: str) -> Loaded:
     try:
-        return Loaded(where, Record.model_validate(json.loads(raw)))
+        return Loaded(where, Record.from_data(json.loads(raw)))
     except (ValueError, TypeError, ValidationError) as exc:
         return Loaded(where, error=f"not a record: {str(exc)[:300]}")
 
