@@ -618,3 +618,18 @@ def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     for total, n in ((6, 4), (7, 7), (3, 5), (30, 4)):
         weights = _split_weight(rng, total, n)
         assert sum(weights) == total and len(weights) == n and min(weights) >= 0
+
+
+def test_duties_listed_in_one_item_and_composed_campaign_names(examples200):
+    """A duty item often names several duties (负责A、B和C): one FUNCTION span over the list. A
+    campaign's quoted name is composed (a place and a theme, the places it visits), not drawn from
+    a closed list the model could learn by heart; a list of an activity's kinds has up to four."""
+    from pipeline.corpus.synth.compose import campaign_name
+
+    functions = [ex.text[s.start:s.end] for ex in examples200 for s in ex.spans if s.label == "FUNCTION"]
+    assert sum(bool(re.search(r"、[^，；。]*(和|及)", f)) for f in functions) >= 30
+    rng = random.Random(5)
+    names = {campaign_name(rng) for _ in range(300)}
+    listed = set(phrases()["workload_objects"]["campaigns"])
+    assert len(names - listed) >= 100 and names & listed
+    assert any(n.startswith("进") and n.count("、") >= 2 for n in names)
