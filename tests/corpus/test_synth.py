@@ -502,7 +502,13 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
     marker, not the wording, makes a CAUSE."""
     problems = [s.text for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
     assert sum(bool(re.search(r"，[^，]*\d+(?:\.\d+)?(?:%|万元|个百分点|个项目)", p)) for p in problems) >= 20
-    assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20
+    # 19 / 28 / 40 over corpus seeds 11-13 since problems are also worded as causes (below)
+    assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 12
+    # and a share of problems is worded exactly as a listed cause (compose.PROBLEM_WORDED_AS_CAUSE)
+    from pipeline.corpus.synth.banks import unit_kinds
+
+    causes = {c for t in phrases()["topics"].values() for c in t["causes"]} | {c for k in unit_kinds() for c in k.causes}
+    assert sum(p in causes for p in problems) >= 30
 
 
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):

@@ -282,8 +282,16 @@ def topic_names() -> list[str]:
     return list(phrases()["topics"])
 
 
+# labels.md: a statement's role decides its label, not its wording. Thin staffing, ageing equipment,
+# part-time staff are as often stated as the problem itself (under 存在的问题, as 一是…) as given as
+# its cause (after 主要原因是): this share of problems is worded like a cause.
+PROBLEM_WORDED_AS_CAUSE = 0.12
+
+
 def problem_text(rng: random.Random, topic: str) -> str:
     t = phrases()["topics"][topic]
+    if rng.random() < PROBLEM_WORDED_AS_CAUSE:
+        return rng.choice(t["causes"])
     subject = rng.choice(t["subjects"])
     # avoid "及时性不够及时": a predicate that repeats a word of its subject
     predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
@@ -388,6 +396,10 @@ def _fill(rng: random.Random, pattern: str, u: Unit, year: int) -> str:
 
 def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
     dom, own = phrases()["domain"], getattr(u.kind, "shortfalls", ())
+    if rng.random() < PROBLEM_WORDED_AS_CAUSE:
+        text = domain_cause_text(rng, u, year, inline=False)
+        if not text.startswith("受"):
+            return text
     r = rng.random()
     if own and r < 0.5:
         text = rng.choice(own)
