@@ -599,11 +599,13 @@ def test_phrases_before_a_workloads_verb_stay_outside_its_span(examples200):
 def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200):
     """A problem or cause opens with a count or a date as often as with a noun (3个项目未能…,
     6月下旬至7月中旬…), a function title with a hotline's number (12345热线管理), a workload with
-    two verbs (组织实施…, 更换维修…): the span starts at the figure or the first verb. Without them
+    two verbs (组织实施…, 更换维修…) or a pivot verb and whom it moves (指导企业开展…): the span starts
+    at the figure or the first verb. Without them
     the model read a leading figure as list numbering and cut it off (issue 14)."""
     opening = {label: 0 for label in ("PROBLEM", "CAUSE", "FUNCTION")}
     coverbs = phrases()["workload_coverbs"]["before"]
-    compound = 0
+    pivots, beneficiaries = phrases()["workload_coverbs"]["pivots"], phrases()["workload_frames"]["beneficiary"]
+    compound = pivoted = 0
     for ex in examples200:
         for s in ex.spans:
             text = ex.text[s.start:s.end]
@@ -613,6 +615,9 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
                 assert not re.match(r"\d+[.、．]\D", text), text
             if s.label == "WORKLOAD" and any(text.startswith(c + v) for v, cs in coverbs.items() for c in cs):
                 compound += 1
+            if s.label == "WORKLOAD" and text.startswith(tuple(p + b for p in pivots for b in beneficiaries)):
+                pivoted += 1
+    assert pivoted >= 20, pivoted
     # hotline titles belong to six kinds' title lists: rare in 200 documents
     assert opening["PROBLEM"] >= 10 and opening["CAUSE"] >= 10 and opening["FUNCTION"] >= 1, opening
     assert compound >= 20, compound

@@ -239,6 +239,8 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
     coverbs = phrases()["workload_coverbs"]
     if item.verb in coverbs["before"] and rng.random() < coverbs["share"]:
         verb = rng.choice(coverbs["before"][item.verb]) + item.verb
+    elif item.verb in coverbs["pivot_verbs"] and rng.random() < coverbs["pivot_share"]:
+        verb = rng.choice(coverbs["pivots"]) + rng.choice(phrases()["workload_frames"]["beneficiary"]) + item.verb
     obj = workload_object(rng, item, siblings)
     activity = verb + obj
     if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
