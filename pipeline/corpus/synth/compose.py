@@ -390,7 +390,7 @@ def _fill(rng: random.Random, pattern: str, u: Unit, year: int) -> str:
                           adverb=rng.choice(dom["measure_adverbs"]), next_year=year + 1,
                           done=rng.randint(3, 900), target=rng.randint(5, 2000),
                           partner=rng.choice(phrases()["workload_frames"]["partner"]),
-                          campaign=rng.choice(phrases()["workload_objects"]["campaigns"]),
+                          campaign=campaign_name(rng),
                           scope=rng.choice(dom["problem_scopes"]), n=rng.randint(2, 30), few=rng.randint(1, 9),
                           year=year, month=(m := rng.randint(1, 10)), month2=m + rng.randint(1, 2),
                           amount=money(rng, 5, 300))
