@@ -502,13 +502,7 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
     marker, not the wording, makes a CAUSE."""
     problems = [s.text for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
     assert sum(bool(re.search(r"，[^，]*\d+(?:\.\d+)?(?:%|万元|个百分点|个项目)", p)) for p in problems) >= 20
-    # 19 / 28 / 40 over corpus seeds 11-13 since problems are also worded as causes (below)
-    assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 12
-    # and a share of problems is worded exactly as a listed cause (compose.PROBLEM_WORDED_AS_CAUSE)
-    from pipeline.corpus.synth.banks import unit_kinds
-
-    causes = {c for t in phrases()["topics"].values() for c in t["causes"]} | {c for k in unit_kinds() for c in k.causes}
-    assert sum(p in causes for p in problems) >= 30
+    assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20
 
 
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
@@ -599,13 +593,11 @@ def test_phrases_before_a_workloads_verb_stay_outside_its_span(examples200):
 def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200):
     """A problem or cause opens with a count or a date as often as with a noun (3个项目未能…,
     6月下旬至7月中旬…), a function title with a hotline's number (12345热线管理), a workload with
-    two verbs (组织实施…, 更换维修…) or a pivot verb and whom it moves (指导企业开展…): the span starts
-    at the figure or the first verb. Without them
+    two verbs (组织实施…, 更换维修…): the span starts at the figure or the first verb. Without them
     the model read a leading figure as list numbering and cut it off (issue 14)."""
     opening = {label: 0 for label in ("PROBLEM", "CAUSE", "FUNCTION")}
     coverbs = phrases()["workload_coverbs"]["before"]
-    pivots, beneficiaries = phrases()["workload_coverbs"]["pivots"], phrases()["workload_frames"]["beneficiary"]
-    compound = pivoted = 0
+    compound = 0
     for ex in examples200:
         for s in ex.spans:
             text = ex.text[s.start:s.end]
@@ -615,9 +607,6 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
                 assert not re.match(r"\d+[.、．]\D", text), text
             if s.label == "WORKLOAD" and any(text.startswith(c + v) for v, cs in coverbs.items() for c in cs):
                 compound += 1
-            if s.label == "WORKLOAD" and text.startswith(tuple(p + b for p in pivots for b in beneficiaries)):
-                pivoted += 1
-    assert pivoted >= 20, pivoted
     # hotline titles belong to six kinds' title lists: rare in 200 documents
     assert opening["PROBLEM"] >= 10 and opening["CAUSE"] >= 10 and opening["FUNCTION"] >= 1, opening
     assert compound >= 20, compound
@@ -629,18 +618,3 @@ def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     for total, n in ((6, 4), (7, 7), (3, 5), (30, 4)):
         weights = _split_weight(rng, total, n)
         assert sum(weights) == total and len(weights) == n and min(weights) >= 0
-
-
-def test_duties_listed_in_one_item_and_composed_campaign_names(examples200):
-    """A duty item often names several duties (负责A、B和C): one FUNCTION span over the list. A
-    campaign's quoted name is composed (a place and a theme, the places it visits), not drawn from
-    a closed list the model could learn by heart; a list of an activity's kinds has up to four."""
-    from pipeline.corpus.synth.compose import campaign_name
-
-    functions = [ex.text[s.start:s.end] for ex in examples200 for s in ex.spans if s.label == "FUNCTION"]
-    assert sum(bool(re.search(r"、[^，；。]*(和|及)", f)) for f in functions) >= 30
-    rng = random.Random(5)
-    names = {campaign_name(rng) for _ in range(300)}
-    listed = set(phrases()["workload_objects"]["campaigns"])
-    assert len(names - listed) >= 100 and names & listed
-    assert any(n.startswith("进") and n.count("、") >= 2 for n in names)
