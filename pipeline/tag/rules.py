@@ -169,12 +169,6 @@ def _merge_pieces(ctx: RegionContext, spans: list[DecodedSpan],
     return sr.merge_pieces(ctx.text, spans, frozenset(labels), gap_o_prob, max_gap_o)
 
 
-@register("drop_countless_workload", "span")
-def _drop_countless_workload(ctx: RegionContext, spans: list[DecodedSpan]) -> list[DecodedSpan]:
-    """A WORKLOAD piece without a count dropped (before it stops a FUNCTION's widening)."""
-    return [sp for sp in spans if sp.label != "WORKLOAD" or sr.has_count(ctx.text, sp.start, sp.end)]
-
-
 @register("widen_function_items", "span")
 def _widen_function_items(ctx: RegionContext, spans: list[DecodedSpan], max_item: int = 160) -> list[DecodedSpan]:
     """A FUNCTION widened to its whole list item, pieces of one item joined."""
@@ -218,13 +212,6 @@ def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: 
     return spans + complete_function_lists(
         ctx.text, spans, lambda a, b, score: DecodedSpan(a, b, "FUNCTION", round(score, 4)),
         min_tagged, min_share, under_functions=under)
-
-
-@register("causes_after_markers", "document")
-def _causes_after_markers(ctx: DocumentContext, spans: list[DecodedSpan], markers: tuple[str, ...] = (),
-                          not_after: tuple[str, ...] = (), explicit: str = "原因") -> list[DecodedSpan]:
-    """A PROBLEM (or MEASURE, after a marker naming the cause) right after a cause marker is a CAUSE."""
-    return sr.causes_after_markers(ctx.text, spans, list(markers), list(not_after), explicit)
 
 
 @register("problems_open_items", "document")

@@ -530,54 +530,6 @@ def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[s
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
-# where the sentence that may hold a cause marker starts: not at 「；」, which separates the items
-# of one marker's list (「究其原因：一是…；二是…」), unlike pipeline.lexicon's sentence ends
-_SENTENCE_START = re.compile(r"[。！!？?\n]")
-_ENUMERATOR_TAIL = re.compile(rf"(?:{ENUMERATOR})[\s\u3000]*$")
-_NEXT_ITEM = re.compile(rf"[；;][\s\u3000]*(?:{ENUMERATOR})?[\s\u3000]*")  # 「…；二是」 between two items
-
-
-def causes_after_markers(text: str, spans: list[DecodedSpan], markers: list[str] | tuple[str, ...],
-                         not_after: list[str] | tuple[str, ...] = (), explicit: str = "原因") -> list[DecodedSpan]:
-    """labels.md: after a cause marker (究其原因：, 主要原因是, 主要是 …) a statement is a CAUSE,
-    whatever its wording — its role in context decides. A PROBLEM right after a marker in its
-    sentence (a line a PDF broke inside the marker included) becomes a CAUSE, and so does the next
-    item of the same list (「究其原因：一是…；二是…」); a MEASURE only after a marker that names
-    the cause (``explicit``: 主要原因是, not 主要是). A marker right after ``not_after`` words
-    (存在的问题主要是：) introduces problems, not causes."""
-    if not markers:
-        return spans
-    alt = "|".join(sorted(map(re.escape, markers), key=len, reverse=True))
-    guard = "".join(f"(?<!{re.escape(w)})" for w in not_after)
-    marker_end = re.compile(rf"{guard}(?:{alt})[，,：:]?$")
-    out: list[DecodedSpan] = []
-    listed = False  # whether the last CAUSE was an enumerated item (「一是…」): its list goes on
-    for sp in sorted(spans, key=lambda x: x.start):
-        if sp.label in ("PROBLEM", "MEASURE", "CAUSE"):
-            a = sp.start
-            while a > 0 and not _SENTENCE_START.match(text[a - 1]):
-                a -= 1
-            if a > 0 and text[a - 1] == "\n":  # a line a PDF broke: the sentence goes on above
-                b = a - 1
-                while b > 0 and not _SENTENCE_START.match(text[b - 1]):
-                    b -= 1
-                a = b if continues_broken_line(text, a) else a
-            enumerated = bool(_ENUMERATOR_TAIL.search(text, a, sp.start))
-            prefix = re.sub(r"[\s\u3000]+", "", _ENUMERATOR_TAIL.sub("", text[a:sp.start]))
-            m = marker_end.search(prefix)
-            # the next item of a list of causes: after 「；」, enumerated like the cause before it
-            # (「1.…，主要是…；2.…」 starts the next problem, not another cause)
-            chained = (bool(out) and out[-1].label == "CAUSE" and enumerated == listed
-                       and bool(_NEXT_ITEM.fullmatch(text, out[-1].end, sp.start)))
-            if sp.label != "CAUSE" and ((m and (sp.label == "PROBLEM" or explicit in m.group(0)))
-                                        or (chained and sp.label == "PROBLEM")):
-                sp = DecodedSpan(sp.start, sp.end, "CAUSE", sp.score)
-            if sp.label == "CAUSE":
-                listed = enumerated
-        out.append(sp)
-    return out
-
-
 def _item_number(text: str, start: int) -> tuple[str, int] | None:
     """The enumerator before a span (pipeline.lexicon.item_number_before): its family and value."""
     found = item_number_before(text, start)
@@ -589,7 +541,7 @@ def _item_number(text: str, start: int) -> tuple[str, int] | None:
 
 
 def problems_open_items(text: str, spans: list[DecodedSpan]) -> list[DecodedSpan]:
-    """The mirror of ``causes_after_markers``: a list's position decides too. A CAUSE that opens
+    """A list's position decides a label (labels.md: its role in context). A CAUSE that opens
     item N of an enumerated list (「三是…」) whose item N−1 opened with a PROBLEM is a PROBLEM:
     the list goes on with the next problem (「二是…偏保守，主要是…。三是…不到位，…」); the
     causes of a problem follow their marker inside its item."""

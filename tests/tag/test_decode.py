@@ -342,15 +342,6 @@ def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_
     assert [(text[s.start:s.end], s.label) for s in spans] == [("提前规划，合理安排评价时间", "MEASURE")]
 
 
-def test_a_workload_piece_without_a_count_does_not_stop_a_function_reaching_its_item_end():
-    text = "8、在主任因故不能履职时，从副职领导人员中决定代理人选。"
-    a, w = text.index("在主任"), text.index("从副职")
-    probs = _probs_for(text, [(a, text.index("，"), "FUNCTION"), (w, w + 6, "WORKLOAD")])
-    spans = decode_region(text, 0, probs, SpanFirstDecoder(TAGS))
-    assert [(text[s.start:s.end], s.label) for s in spans] == [
-        ("在主任因故不能履职时，从副职领导人员中决定代理人选", "FUNCTION")]
-
-
 def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
     from pipeline.tag.span_rules import keep_span
     text = "结合自评中发现的问题，提出以下几点建议"
@@ -412,40 +403,6 @@ def test_a_span_broken_at_a_pdf_line_end_goes_on_in_the_next_line():
     row = [DecodedSpan(cell, text.index("\n改进"), "PROBLEM", 0.9)]
     assert carry_over_broken_lines(text, row, ("PROBLEM",)) == row
     assert carry_over_broken_lines(text, spans, ("MEASURE",)) == spans
-
-
-def _labels_after_markers(text, pieces):
-    from pipeline.tag.rules import RulePipeline
-    from pipeline.tag.span_rules import causes_after_markers
-    step = next(s for s in RulePipeline.from_config().configured if s.name == "causes_after_markers")
-    spans = [DecodedSpan(text.index(p), text.index(p) + len(p), label, 0.9) for p, label in pieces]
-    return [(text[s.start:s.end], s.label) for s in causes_after_markers(text, spans, **step.params)]
-
-
-def test_a_statement_after_a_cause_marker_is_a_cause():
-    text = "项目执行率偏低。主要原因是前期论证不充分，开工较晚。"
-    assert _labels_after_markers(text, [("项目执行率偏低", "PROBLEM"), ("前期论证不充分，开工较晚", "PROBLEM")]) == \
-        [("项目执行率偏低", "PROBLEM"), ("前期论证不充分，开工较晚", "CAUSE")]
-    # the marker names the cause: a MEASURE read there is a CAUSE too; after a bare 主要是 it is not
-    text = "设备到货延迟，主要原因是招标出现流标。下一步主要是加快设备安装。"
-    assert _labels_after_markers(text, [("招标出现流标", "MEASURE"), ("加快设备安装", "MEASURE")]) == \
-        [("招标出现流标", "CAUSE"), ("加快设备安装", "MEASURE")]
-    # 存在的问题主要是： introduces problems
-    text = "存在的问题主要是：绩效目标设置不够细化。"
-    assert _labels_after_markers(text, [("绩效目标设置不够细化", "PROBLEM")]) == [("绩效目标设置不够细化", "PROBLEM")]
-    # a line a PDF broke inside the marker
-    text = "该项目全年执行率仅为九成，资金结余较多，主要\n原因是工程于年底才通过竣工验收。"
-    assert _labels_after_markers(text, [("工程于年底才通过竣工验收", "PROBLEM")]) == [("工程于年底才通过竣工验收", "CAUSE")]
-
-
-def test_the_next_item_of_a_list_of_causes_is_a_cause_but_the_next_problem_is_not():
-    text = "究其原因：一是人员变动频繁；二是培训不够系统。"
-    assert _labels_after_markers(text, [("人员变动频繁", "PROBLEM"), ("培训不够系统", "PROBLEM")]) == \
-        [("人员变动频繁", "CAUSE"), ("培训不够系统", "CAUSE")]
-    text = "1.预算编制不够精准，主要是临时任务难以预计；2.资金支付进度不均衡。"
-    assert _labels_after_markers(text, [("预算编制不够精准", "PROBLEM"), ("临时任务难以预计", "CAUSE"),
-                                        ("资金支付进度不均衡", "PROBLEM")]) == \
-        [("预算编制不够精准", "PROBLEM"), ("临时任务难以预计", "CAUSE"), ("资金支付进度不均衡", "PROBLEM")]
 
 
 def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
