@@ -120,14 +120,18 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}
             group = [ind for _, ind in picked.values()]
-            agree = count_agrees(count, approx, [i.actual for i in group]) if count is not None else None
+            judged = count is not None and not any(_open_list(i.name, rcfg) for i in group)
+            agree = count_agrees(count, approx, [i.actual for i in group]) if judged else None
             cands = [(ind, sim, q, agree) for q, (sim, ind) in picked.items()]
             multi = len(group)
         else:
             # one activity: tied rows (the same work in several project tables) are
             # alternatives, each compared with the count on its own
             q = parts[0] if parts else activity
-            cands = [(ind, sim, q, count_agrees(count, approx, [ind.actual]) if count is not None else None)
+            # a row that names an open list (「A、B等各类业务」) counts a category: one listed kind's
+            # count is no value for it, as the mirror of the span's open list above
+            cands = [(ind, sim, q, count_agrees(count, approx, [ind.actual])
+                      if count is not None and not _open_list(ind.name, rcfg) else None)
                      for sim, ind in per_query[q]]
             multi = 1
         scored = [(ind, sim, q, agree, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))

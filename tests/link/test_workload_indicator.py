@@ -67,6 +67,21 @@ def test_the_count_of_an_open_list_is_no_value_for_one_listed_kind():
     assert links and all(lk.agree is False for lk in links)
 
 
+def test_a_rows_open_list_is_no_value_for_one_listed_kinds_count():
+    """The mirror: a row 「办理A、B等各类业务」 counts a category; the narrative's count of A alone
+    (4391件 against the row's 18件) is linked without a value judgement, never contradicted."""
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "办理政务服务热线工单4391件", "w"), "。")
+    b.indicator_table([("办理政务服务热线工单、群众来信来访等各类业务", 5, "≥15件", "18件", 5)])
+    links = workload_indicator.predict(b.build())
+    assert links and all(lk.agree is None for lk in links)
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", "办理政务服务热线工单4391件", "w"), "。")
+    b.indicator_table([("办理政务服务热线工单", 5, "≥15件", "18件", 5)])
+    links = workload_indicator.predict(b.build())
+    assert links and all(lk.agree is False for lk in links)
+
+
 def test_unrelated_activity_and_rate_rows_are_not_linked():
     b = RecordBuilder()
     b.para(S("WORKLOAD", "组织立法调研8次", "w1"), "，", S("WORKLOAD", "开展满意度测评2次", "w2"), "。")
