@@ -52,34 +52,30 @@ def test_a_list_comma_inside_one_activity_is_no_list_of_rows():
     assert links and all(lk.agree is True and "sum over" not in lk.evidence for lk in links)
 
 
+def _agreements(workload: str, row: tuple) -> set:
+    """The agree flags of the links of one WORKLOAD to one indicator row (at least one link)."""
+    b = RecordBuilder()
+    b.para(S("WORKLOAD", workload, "w"), "。")
+    b.indicator_table([row])
+    links = workload_indicator.predict(b.build())
+    assert links
+    return {lk.agree for lk in links}
+
+
 def test_the_count_of_an_open_list_is_no_value_for_one_listed_kind():
     """「办理A、B等各项业务898件」 counts a category, listed kinds and others: the row of A (9300件)
     is linked without a value judgement, never contradicted; without 等 the count is judged."""
-    b = RecordBuilder()
-    b.para(S("WORKLOAD", "办理便民服务事项、政务服务热线工单等各项业务898件", "w"), "。")
-    b.indicator_table([("办理便民服务事项数量", 5, ">=7831件", "9300件", 5)])
-    links = workload_indicator.predict(b.build())
-    assert links and all(lk.agree is None for lk in links)
-    b = RecordBuilder()
-    b.para(S("WORKLOAD", "办理便民服务事项898件", "w"), "。")
-    b.indicator_table([("办理便民服务事项数量", 5, ">=7831件", "9300件", 5)])
-    links = workload_indicator.predict(b.build())
-    assert links and all(lk.agree is False for lk in links)
+    row = ("办理便民服务事项数量", 5, ">=7831件", "9300件", 5)
+    assert _agreements("办理便民服务事项、政务服务热线工单等各项业务898件", row) == {None}
+    assert _agreements("办理便民服务事项898件", row) == {False}
 
 
 def test_a_rows_open_list_is_no_value_for_one_listed_kinds_count():
     """The mirror: a row 「办理A、B等各类业务」 counts a category; the narrative's count of A alone
     (4391件 against the row's 18件) is linked without a value judgement, never contradicted."""
-    b = RecordBuilder()
-    b.para(S("WORKLOAD", "办理政务服务热线工单4391件", "w"), "。")
-    b.indicator_table([("办理政务服务热线工单、群众来信来访等各类业务", 5, "≥15件", "18件", 5)])
-    links = workload_indicator.predict(b.build())
-    assert links and all(lk.agree is None for lk in links)
-    b = RecordBuilder()
-    b.para(S("WORKLOAD", "办理政务服务热线工单4391件", "w"), "。")
-    b.indicator_table([("办理政务服务热线工单", 5, "≥15件", "18件", 5)])
-    links = workload_indicator.predict(b.build())
-    assert links and all(lk.agree is False for lk in links)
+    listed = ("办理政务服务热线工单、群众来信来访等各类业务", 5, "≥15件", "18件", 5)
+    assert _agreements("办理政务服务热线工单4391件", listed) == {None}
+    assert _agreements("办理政务服务热线工单4391件", ("办理政务服务热线工单", 5, "≥15件", "18件", 5)) == {False}
 
 
 def test_unrelated_activity_and_rate_rows_are_not_linked():
