@@ -71,6 +71,15 @@ def _open_list(activity: str, rcfg: dict) -> bool:
     return any(c in tail for c in rcfg.get("open_list_closers", ()))
 
 
+def _judged(count: Optional[float], approx: bool, rows: list[Indicator], rcfg: dict) -> Optional[bool]:
+    """Whether the count agrees with the rows' actual values (added up), or None where there is no
+    value to judge: no count, or a row that names an open list (「A、B等各类业务」), which counts a
+    category, so one listed kind's count is no value for it (the mirror of the span's open list)."""
+    if count is None or any(_open_list(r.name, rcfg) for r in rows):
+        return None
+    return count_agrees(count, approx, [r.actual for r in rows])
+
+
 def _score(sim: float, unit: float, agree: Optional[bool], rcfg: dict) -> float:
     w = rcfg["weights"]
     # a contradicting count is weak evidence of a different activity, not proof: it lowers
@@ -120,19 +129,14 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}
             group = [ind for _, ind in picked.values()]
-            judged = count is not None and not any(_open_list(i.name, rcfg) for i in group)
-            agree = count_agrees(count, approx, [i.actual for i in group]) if judged else None
+            agree = _judged(count, approx, group, rcfg)
             cands = [(ind, sim, q, agree) for q, (sim, ind) in picked.items()]
             multi = len(group)
         else:
             # one activity: tied rows (the same work in several project tables) are
             # alternatives, each compared with the count on its own
             q = parts[0] if parts else activity
-            # a row that names an open list (「A、B等各类业务」) counts a category: one listed kind's
-            # count is no value for it, as the mirror of the span's open list above
-            cands = [(ind, sim, q, count_agrees(count, approx, [ind.actual])
-                      if count is not None and not _open_list(ind.name, rcfg) else None)
-                     for sim, ind in per_query[q]]
+            cands = [(ind, sim, q, _judged(count, approx, [ind], rcfg)) for sim, ind in per_query[q]]
             multi = 1
         scored = [(ind, sim, q, agree, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
                   for ind, sim, q, agree in cands]

@@ -51,7 +51,6 @@ class _TableLike(Protocol):
     rows: list
 
 
-
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \u3000":
         start += 1

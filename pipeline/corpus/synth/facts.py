@@ -139,7 +139,7 @@ def make_staff(rng: random.Random, kind: UnitKind) -> dict[str, int]:
 # ---------------------------------------------------------------- indicators and scores
 def _split_weight(rng: random.Random, total: int, n: int, minimum: int = 2) -> list[int]:
     """n integer weights, each ≥ minimum where total allows it, summing to total."""
-    minimum = min(minimum, total // n)   # a small level with many rows: the sum, not the minimum, holds
+    minimum = min(minimum, total // max(n, 1))   # a small level with many rows: the sum, not the minimum, holds
     weights = [minimum] * n
     for _ in range(total - minimum * n):
         weights[rng.randrange(n)] += 1
