@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.lexicon import (BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
+from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
                               LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count,
                               item_number_before)
 from pipeline.tag.decode import DecodedSpan
@@ -372,7 +372,8 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
            and p_o[a - 1 - region_start] < o_threshold):
         a -= 1
     # the activity runs from the start of its clause (labels.md) when that start is near:
-    # 「导批示8篇次」 → 「市领导批示8篇次」; lead words (全年共, 累计 …) stay outside
+    # 「导批示8篇次」 → 「市领导批示8篇次」; lead words (全年共, 累计 …) and a frame the model
+    # left out (为困难群众, 向社会, 汛前, 春节期间) stay outside
     c = a
     while c > region_start and text[c - 1] not in _WL_EDGE and a - c < clause_left:
         c -= 1
@@ -380,7 +381,9 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
         while c < a and text[c] in LEFT_EDGE_JUNK:  # 「**（二）…。** 受理…」: the markup is no activity
             c += 1
         m = LEAD_WORDS.match(text, c, a)
-        a = m.end() if m else c
+        c = m.end() if m else c
+        if not ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
+            a = c
     if list_left and a > region_start and (text[a - 1] == "、" or inside_quotes(text, a)):
         c = _list_item_start(text, region_start, a, list_left)
         if c < a:

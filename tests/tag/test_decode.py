@@ -414,3 +414,25 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
     spans = [DecodedSpan(text.index(p), text.index(p) + len(p), label, 0.9) for p, label in pieces]
     out = problems_open_items(text, spans)
     assert [s.label for s in out] == ["PROBLEM", "CAUSE", "PROBLEM", "CAUSE", "CAUSE"]
+
+
+@pytest.mark.parametrize("text,model_start,expected", [
+    # the clause's start is near and nothing frames the activity: it runs from there (labels.md)
+    ("。完成取水许可审批41件", "水许可", "完成取水许可审批41件"),
+    ("，市领导批示8篇次", "批示", "市领导批示8篇次"),
+    # for whom, towards whom, how or when the work was done stays outside, where the model left it
+    ("。为困难群众提供法律咨询730人次", "提供", "提供法律咨询730人次"),
+    ("，对已完工的项目开展实地验收6次", "开展", "开展实地验收6次"),
+    ("，向社会开放学校体育场馆41所", "开放", "开放学校体育场馆41所"),
+    ("。汛前安全检查水库43座", "安全", "安全检查水库43座"),
+    ("、中秋期间走访困难群众三百余户", "走访", "走访困难群众三百余户"),
+    # 提前 is no time frame, and a lead word before a frame does not hide it
+    ("。全年共为老年人体检3.4万人", "体检", "体检3.4万人"),
+    ("。提前完成年度造林任务1.2万亩", "完成", "提前完成年度造林任务1.2万亩"),
+])
+def test_a_workload_starts_at_its_clause_unless_a_frame_stands_before_the_activity(text, model_start, expected):
+    from pipeline.tag.span_rules import refine_workload
+    start = text.index(model_start)
+    p_o = np.full(len(text), 0.9)  # the model is sure the text before its start is O
+    out = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9))
+    assert [text[s.start:s.end] for s in out] == [expected]
