@@ -43,3 +43,19 @@ def test_numbers():
 def test_attrs_fit_the_record_contract():
     attrs = parse_workload("开展执法检查8次").as_attrs()
     assert set(attrs) >= {"activity", "count", "unit", "approximate"}
+
+
+@pytest.mark.parametrize("text, count, unit", [
+    ("维修更换路灯灯具1,240盏", 1240, "盏"),
+    ("接种国家免疫规划疫苗5.82万剂次", 58200, "剂次"),
+    ("编印学习资料12册次", 12, "册次"),
+])
+def test_measure_words_of_work_done_are_counts(text, count, unit):
+    parts = parse_workload(text)
+    assert (parts.count, parts.unit) == (count, unit)
+
+
+@pytest.mark.parametrize("text", ["粮食总产量11.8万吨", "辖区面积9.6平方公里", "生猪存栏18.3万头"])
+def test_a_units_statistics_in_tonnes_areas_or_head_are_no_count(text):
+    # with these measure words the tagger kept statistics as WORKLOAD (pipeline.tag.workload)
+    assert parse_workload(text).count is None
