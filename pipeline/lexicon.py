@@ -109,6 +109,26 @@ def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] |
     return (family, m.group(family)) if family else None
 
 
+# ---------------------------------------------------------------- lines a PDF broke
+
+BROKEN_LINE_MIN_CHARS = 16  # PDF pages hold 25-40 characters a line; headings are shorter
+_BROKEN_LINE_LAST = re.compile(r"[\u4e00-\u9fff\d，,、]")
+
+
+def continues_broken_line(text: str, start: int) -> bool:
+    """Whether ``start`` opens a line that goes on with the sentence of the line before, which
+    a PDF's extraction broke at the page width (「…组织实施“八五”普\n法规划。」, 「…基本支出48,252.31\n
+    万元」): the line before ends in a hanzi, a digit, a comma or a 、, not at a sentence's end,
+    and is a full line (a heading or a title line ending in a hanzi is short)."""
+    ls = text.rfind("\n", 0, start) + 1
+    if ls < 2 or text[ls:start].strip(" \u3000"):
+        return False
+    last = text[ls - 2]
+    prev = text[text.rfind("\n", 0, ls - 1) + 1:ls - 1].strip(" \u3000\t")
+    return (len(prev) >= BROKEN_LINE_MIN_CHARS and "\t" not in prev  # prose, not a table's row
+            and bool(_BROKEN_LINE_LAST.match(last)))
+
+
 # ---------------------------------------------------------------- the frame before an activity
 
 # for whom, towards whom, how or when the counted work was done, written in front of its verb and

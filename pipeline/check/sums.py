@@ -14,6 +14,7 @@ import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding, is_percent, number
+from pipeline.lexicon import continues_broken_line
 from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
 from pipeline.structure.lexicon import load_lexicon
@@ -21,8 +22,15 @@ from pipeline.structure.lexicon import load_lexicon
 KIND = "sum_mismatch"
 _TOTAL_WORDS = ("合计", "总计", "小计", "总额")
 _NUMBER = r"[-−－]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−－]?\d+(?:\.\d+)?"
-_MONEY = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
+# a PDF's extraction may break the line inside the unit too (「113.61万\n元」)
+_MONEY = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>(?:亿|万|千)\s*元|元)")
 _TO_WAN = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
+
+
+def _unit(m: re.Match) -> str:
+    return "".join(m.group("unit").split())
+
+
 _BREAKDOWN = re.compile(r"[(（]?\s*(?:其中|主要用于|主要包括|包括)\s*[:：]?")
 _OPEN, _CLOSE = "(（", ")）"
 
@@ -110,7 +118,7 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
             m = _first_top_level_amount(text, cs, ce)
             if m is None:
                 continue
-            v = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[m.group("unit")]
+            v = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
             if negative is not None and negative.search(text[cs:m.start()]):
                 v = -v
             out.append((m.start(), m.end(), v))
@@ -172,6 +180,15 @@ def _clause_start(text: str, pos: int, window: int = 512) -> int:
     return at + 1
 
 
+def _listing_end(text: str, start: int, stop: re.Pattern) -> int:
+    """Where a listing that starts at ``start`` ends: at the first stop mark, passing over the
+    line breaks a PDF's extraction put inside a sentence (「其中基本支出48,252.31\n万元」)."""
+    for m in stop.finditer(text, start):
+        if not (m.group() == "\n" and continues_broken_line(text, m.end())):
+            return m.start()
+    return len(text)
+
+
 def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
     """「X万元，其中：A a万元、B b万元、其他 c万元」: the parts against the whole.
 
@@ -203,12 +220,11 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
             # 「其中：」 opens a list whose items may be separated by 「；」; a plain 「其中」/「包括」
             # is one item's detail and ends with it
             colon = any(ch in "：:" for ch in after[:m.end()])
-            stop = (_SENTENCE_END if colon else _ITEM_END).search(text, start)
-            end = stop.start() if stop else len(text)
+            end = _listing_end(text, start, _SENTENCE_END if colon else _ITEM_END)
         parts = _parts(text, start, end)
         if len(parts) < 2:
             continue
-        stated = float(total.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[total.group("unit")]
+        stated = float(total.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(total)]
         expected = sum(v for _, _, v in parts)
         if tol.printed_ok(stated, expected, [total.group("num")] + [text[s:e] for s, e, _ in parts]):
             continue

@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
+from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, continues_broken_line, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
                               LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count,
                               item_number_before)
 from pipeline.tag.decode import DecodedSpan
@@ -463,23 +463,6 @@ _ANNOUNCES_LIST = re.compile(r"(?:以下|如下)[^，,。；]{0,6}?(?:建议|措
 def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> bool:
     """The spec's hard constraints plus a confidence floor (mean tag probability)."""
     return span.score >= min_score and meets_spec(text, span)
-
-
-BROKEN_LINE_MIN_CHARS = 16  # PDF pages hold 25-40 characters a line; headings are shorter
-
-
-def continues_broken_line(text: str, start: int) -> bool:
-    """Whether ``start`` opens a line that goes on with the sentence of the line before, which
-    a PDF's extraction broke at the page width (「…组织实施“八五”普\n法规划。」): the line before
-    ends in a hanzi, a comma or a 、, not at a sentence's end, and is a full line (a heading or a
-    title line ending in a hanzi is short)."""
-    ls = text.rfind("\n", 0, start) + 1
-    if ls < 2 or text[ls:start].strip(" \u3000"):
-        return False
-    last = text[ls - 2]
-    prev = text[text.rfind("\n", 0, ls - 1) + 1:ls - 1].strip(" \u3000\t")
-    return (len(prev) >= BROKEN_LINE_MIN_CHARS and "\t" not in prev  # prose, not a table's row
-            and (last in "，,、" or bool(_CJK.match(last))))
 
 
 def meets_spec(text: str, span: DecodedSpan) -> bool:

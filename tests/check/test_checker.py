@@ -86,6 +86,25 @@ def test_breakdown_exceeding_its_total_is_an_error_and_nested_parts_are_not_doub
     assert f.expected == 110.0 and f.severity == "error"
 
 
+@pytest.mark.parametrize("broken,expected", [
+    # a PDF's extraction broke the line between an amount and its unit, or inside the unit
+    ("全年实际支出100.00万元，其中基本支出70.00\n万元，项目支出40.00万元。", 110.0),
+    ("全年实际支出100.00万元，其中基本支出70.00万\n元，项目支出30.00万元。", None),
+])
+def test_a_breakdown_goes_on_over_a_line_the_pdf_broke(broken, expected):
+    width = "本单位按照年度预算安排组织实施各项工作，全年"  # a full line of prose before the break
+    b = consistent_builder()
+    b.para(width + broken)
+    found = [f for f in Checker(min_confidence=0).predict(b.build()) if f.kind == "sum_mismatch"]
+    assert [f.expected for f in found] == ([expected] if expected else [])
+
+
+def test_a_breakdown_ends_at_a_heading_after_a_short_line():
+    b = consistent_builder()
+    b.para("支出100.00万元，其中基本支出70.00\n万元。")  # a short line: no PDF's page width
+    assert [f for f in Checker(min_confidence=0).predict(b.build()) if f.kind == "sum_mismatch"] == []
+
+
 def test_table_column_not_matching_its_total_row():
     b = consistent_builder()
     b.table("fund_use", [["任务", "预算数"], ["甲任务", "10.00"], ["乙任务", "5.00"], ["合计", "16.00"]])
