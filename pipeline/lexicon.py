@@ -133,10 +133,11 @@ def continues_broken_line(text: str, start: int) -> bool:
 
 # for whom, towards whom, how or when the counted work was done, written in front of its verb and
 # outside the WORKLOAD span (labels.md: 「为困难群众提供…咨询730人次」 → 「提供…咨询730人次」): a
-# clause head that opens with such a preposition, or ends in a time word (汛前, 春节期间, 年底).
+# clause head that opens with such a preposition, or ends in a time word (汛前, 春节期间, 年底; a doer
+# and then 全年: 网格员全年上报…).
 # 在 is not one: where a piece was published belongs to the activity (在《…》刊发稿件20篇).
 ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用|会同|配合|联合|协助)[\u4e00-\u9fff]"
-                            r"|[\u4e00-\u9fff](?:期间|(?<!提)前|以来|之际|上旬|中旬|下旬|年底|月底)$")
+                            r"|[\u4e00-\u9fff](?:期间|(?<!提)前|以来|之际|上旬|中旬|下旬|年底|月底|全年|年内)$")
 
 
 # ---------------------------------------------------------------- counts
