@@ -447,41 +447,6 @@ def achievement_heading(rng: random.Random, theme: str) -> str:
     return rng.choice(phrases()["achievement"]["headings"]).format(theme=theme)
 
 
-def agenda_title(rng: random.Random, theme: str) -> str:
-    a = phrases()["work_agenda"]
-    return rng.choice(a["titles"]).format(verb=rng.choice(a["verbs"]), theme=theme, area=rng.choice(a["areas"]),
-                                          gain=rng.choice(a["gains"]))
-
-
-def agenda_paragraph(rng: random.Random, theme: str) -> str:
-    """The year's agenda restated in the performance part: directives, sometimes the rhetoric of
-    challenges among them. O text (phrases.yaml work_agenda says why)."""
-    a = phrases()["work_agenda"]
-    clauses = [d.format(theme=theme) for d in rng.sample(a["directives"], rng.randint(2, 4))]
-    if rng.random() < 0.6:
-        clauses.insert(rng.randrange(len(clauses) + 1),
-                       "".join(r.format(theme=theme) + "，" for r in rng.sample(a["rhetoric"], rng.randint(1, 2)))[:-1])
-    sentences, out = [], ""
-    for c in clauses:  # sentences of one to three clauses
-        out += ("，" if out else "") + c
-        if rng.random() < 0.5:
-            sentences.append(out)
-            out = ""
-    if out:
-        sentences.append(out)
-    return "。".join(sentences) + "。"
-
-
-def project_goal_items(rng: random.Random, u: Unit, n: int) -> list[str]:
-    """The items of a project form's 项目绩效总目标 cell (phrases.yaml project_goals)."""
-    g = phrases()["project_goals"]
-    pool = [w.verb + w.obj for w in u.kind.workloads if w.obj] + \
-           [rng.choice(g["verbs"]) + o for o in u.kind.objects] + \
-           [rng.choice(g["costs"]).format(title=t, staff=rng.choice(g["staff"]), object=rng.choice(u.kind.objects))
-            for t in u.kind.titles]
-    return rng.sample(pool, min(n, len(pool)))
-
-
 MEDIA_VERBS = frozenset({"刊发", "制作播出"})
 # cases, complaints and disputes are counted twice: received, then closed
 CLOSABLE_UNITS = frozenset({"件", "起", "宗", "件次"})

@@ -82,12 +82,6 @@ def _project_form(d: Doc, project, problems, measures, fmt: str, ocr: bool) -> N
               ["", "年度财政资金总额", d.amount("", True, project.budgeted), d.amount("", True, project.executed),
                d.noise.number(f"{project.execution_rate:.2f}%"), f"{project.indicators[0].score:g}"]], fmt)
     d.stated_indicators.append(project.indicators[0])
-    if rng.random() < 0.6:  # the project's overall goal: its numbered activities and cost items, planned and done
-        style, sep = rng.choice(("1. ", "1.", "1、")), rng.choice(("; ", "；", "。 ", "。"))
-        items = compose.project_goal_items(rng, d.unit, rng.randint(2, 4))
-        listed = sep.join(style.replace("1", str(k + 1)) + item for k, item in enumerate(items))
-        table(d, [["", "年初设定目标", "全年实际完成情况"],
-                  [rng.choice(("项目绩效总目标", "年度总体目标", "总体目标")), listed, listed + rng.choice(("", "。"))]], fmt)
     table(d, indicator_rows(d, project.indicators[1:]), fmt)
     label_p = rng.choice(("偏差大或目标未完成原因分析", "偏差原因分析", "未完成原因分析"))
     label_m = rng.choice(("改进措施及结果应用方案", "改进措施", "整改措施"))
@@ -284,15 +278,6 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
                     continue
                 line(d, number_prefix(numbering, j) + title)
             paragraph(d, frag)
-        if rng.random() < 0.25:  # the year's agenda restated after what was done (compose.agenda_paragraph)
-            for j in range(len(frags), len(frags) + rng.randint(1, 2)):
-                theme = themes[j % len(themes)]
-                title, body = compose.agenda_title(rng, theme), compose.agenda_paragraph(rng, theme)
-                if rng.random() < 0.5:
-                    paragraph(d, [Piece(number_prefix(numbering, j) + title + "。" + body)])
-                else:
-                    line(d, number_prefix(numbering, j) + title)
-                    paragraph(d, [Piece(body)])
         if table_fmt:
             line(d, _h(d, "indicators"))
             table(d, indicator_rows(d, d.facts.indicators), table_fmt)
