@@ -362,13 +362,18 @@ def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
     ("召开专题会议12次、业务培训班8期", "业务", "业务培训班8期"),
 ])
 def test_a_workload_starts_where_its_list_of_items_or_its_quoted_name_starts(text, model_start, expected):
+    assert _refined_workload(text, model_start, list_left=40) == [expected]
+    # switched off: as predicted
+    assert _refined_workload(text, model_start, list_left=0) == [text[text.index(model_start):]]
+
+
+def _refined_workload(text: str, model_start: str, **params) -> list[str]:
+    """refine_workload on a WORKLOAD the model started at model_start and ran to the text's end,
+    the model sure that the text before its start is O."""
     from pipeline.tag.span_rules import refine_workload
-    start = text.index(model_start)
-    p_o = np.full(len(text), 0.9)  # the model is sure the text before its start is O
-    out = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9), list_left=40)
-    assert [text[s.start:s.end] for s in out] == [expected]
-    off = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9), list_left=0)
-    assert [text[s.start:s.end] for s in off] == [text[start:]]  # switched off: as predicted
+    p_o = np.full(len(text), 0.9)
+    out = refine_workload(text, 0, p_o, DecodedSpan(text.index(model_start), len(text), "WORKLOAD", 0.9), **params)
+    return [text[s.start:s.end] for s in out]
 
 
 def test_the_rest_of_a_span_on_a_line_the_pdf_broke_may_be_shorter_than_the_minimum():
@@ -432,8 +437,4 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
     ("。提前完成年度造林任务1.2万亩", "完成", "提前完成年度造林任务1.2万亩"),
 ])
 def test_a_workload_starts_at_its_clause_unless_a_frame_stands_before_the_activity(text, model_start, expected):
-    from pipeline.tag.span_rules import refine_workload
-    start = text.index(model_start)
-    p_o = np.full(len(text), 0.9)  # the model is sure the text before its start is O
-    out = refine_workload(text, 0, p_o, DecodedSpan(start, len(text), "WORKLOAD", 0.9))
-    assert [text[s.start:s.end] for s in out] == [expected]
+    assert _refined_workload(text, model_start) == [expected]
