@@ -23,9 +23,9 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, continues_broken_line, COUNT, ENUMERATOR, IMPERATIVE_OPENING, ITEM_END_CHARS,
-                              LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, has_count, inside_quotes, is_count,
-                              item_number_before)
+from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING,
+                              ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, continues_broken_line,
+                              has_count, inside_quotes, is_count, item_number_before)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, chinese_number, parse_workload
