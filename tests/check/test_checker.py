@@ -99,7 +99,7 @@ def test_a_breakdown_goes_on_over_a_line_the_pdf_broke(broken, expected):
     assert [f.expected for f in found] == ([expected] if expected else [])
 
 
-def test_a_breakdown_ends_at_a_heading_after_a_short_line():
+def test_a_breakdown_ends_at_a_line_break_after_a_short_line():
     b = consistent_builder()
     b.para("支出100.00万元，其中基本支出70.00\n万元。")  # a short line: no PDF's page width
     assert [f for f in Checker(min_confidence=0).predict(b.build()) if f.kind == "sum_mismatch"] == []
