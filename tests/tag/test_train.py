@@ -150,3 +150,37 @@ def test_word_boundaries_become_the_window_characters_token_types(tmp_path, tiny
     assert tagger.args.word_boundaries == "jieba" and tagger.model.config.type_vocab_size == 6
     spans = tagger.predict_text(tiny_examples[0].text)
     assert all(0 <= s.start < s.end <= len(tiny_examples[0].text) for s in spans)
+
+
+def test_a_time_limit_shortens_the_schedule_instead_of_cutting_it():
+    """A CPU too slow for the planned steps within the time limit trains fewer steps, with the
+    learning rate decayed to zero over them; a fast one trains the plan unchanged."""
+    from pipeline.tag.train import FITTED_STEPS_ROUND, fit_steps_to_time_limit
+
+    assert fit_steps_to_time_limit(36932, 300, 300 * 0.07, 3300) == 36932        # 2,585 s: fits
+    fitted = fit_steps_to_time_limit(36932, 300, 300 * 0.11, 3300)                # 4,063 s: does not
+    assert fitted < 36932 and fitted % FITTED_STEPS_ROUND == 0
+    assert fitted * 0.11 <= 3300 and (fitted + FITTED_STEPS_ROUND) * 0.11 > 3300 * 0.97
+
+
+def test_the_schedule_is_transformers_linear_warmup_and_decay():
+    """Same learning rates as get_linear_schedule_with_warmup for a fixed total (a fast machine's
+    weights do not change), and zero at the end of a shortened total."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+    from pipeline.tag.train import _linear_warmup_decay
+
+    def rates(make):
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        sched = make(opt)
+        out = []
+        for _ in range(100):
+            out.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return out
+
+    ref = rates(lambda o: get_linear_schedule_with_warmup(o, 7, 100))
+    ours = rates(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda k: _linear_warmup_decay(k, {"total": 100, "warmup": 7})))
+    assert ours == pytest.approx(ref)
+    assert _linear_warmup_decay(60, {"total": 60, "warmup": 4}) == 0.0
