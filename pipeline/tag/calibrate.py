@@ -8,7 +8,10 @@ correct when a gold span of its label overlaps it (IoU ≥ 0.5, pipeline.corpus.
 label (and "*" for all), an isotonic regression (scikit-learn) from raw score to share correct is
 written to MODEL/calibration.json as breakpoints. The development set is never fitted on: its
 expected calibration error before and after is measured and reported, as are the fitting
-set's (in-sample).
+set's (in-sample). A map that makes the development set's error larger than the raw scores'
+is written with ``"applied": false`` and not used (`should_apply`): synthetic reports are
+easier than real ones (about 98 % of the spans right against 93 % on the development set), and
+a map fitted on them can only move real scores the wrong way.
 """
 from __future__ import annotations
 
@@ -97,6 +100,14 @@ def _ece(points, calibration: Calibration | None = None) -> dict:
             "share_correct": round(sum(correct) / max(1, len(correct)), 4)}
 
 
+def should_apply(report: dict) -> bool:
+    """Whether the fitted map is used: not when it raises the calibration error on held-out real
+    reports above the raw scores' (a one-bit choice made on the development set, reported as
+    such); without such reports, yes."""
+    held = report.get("devset_held_out")
+    return held is None or held["calibrated"]["ece"] < held["raw"]["ece"]
+
+
 def calibrate(model: Path, n: int = 150, seed: int = 4243, devset: Path | None = None,
               say: Callable[[str], None] = print) -> dict:
     from pipeline.tag.tagger import Tagger
@@ -115,6 +126,7 @@ def calibrate(model: Path, n: int = 150, seed: int = 4243, devset: Path | None =
     if devset is not None and (Path(devset) / "gold").exists():
         dev = _devset_points(tagger, Path(devset))
         report["devset_held_out"] = {"raw": _ece(dev), "calibrated": _ece(dev, cal)}
+    report["applied"] = should_apply(report)
     (model / CALIBRATION_FILE).write_text(json.dumps({**report, "maps": maps}, ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     for part in ("synthetic_in_sample", "devset_held_out"):
@@ -122,4 +134,7 @@ def calibrate(model: Path, n: int = 150, seed: int = 4243, devset: Path | None =
             r = report[part]
             say(f"{part}: {r['raw']['spans']} spans, {r['raw']['share_correct']:.3f} correct; "
                 f"ECE raw {r['raw']['ece']:.4f}, calibrated {r['calibrated']['ece']:.4f}")
+    if not report["applied"]:
+        say("the map raises the development set's calibration error: written with \"applied\": false, "
+            "the tagger reports raw scores")
     return report

@@ -29,6 +29,8 @@ class Calibration:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("applied") is False:  # the fit made held-out real reports worse (pipeline.tag.calibrate)
+            return None
         return cls({label: (tuple(m["x"]), tuple(m["y"])) for label, m in data["maps"].items()})
 
     def __call__(self, label: str, score: float) -> float:

@@ -47,3 +47,19 @@ def test_a_tagger_reports_calibrated_scores_and_keeps_the_raw_one(toy_model, tmp
     calibrated = Tagger.load(model_dir).predict_text(text)
     assert [(p.start, p.end, p.label) for p in calibrated] == [(p.start, p.end, p.label) for p in raw]
     assert all(p.score == 0.25 and p.attrs["raw_score"] == r.score for p, r in zip(calibrated, raw))
+
+
+def test_a_map_that_worsens_held_out_reports_is_kept_but_not_applied(toy_model, tmp_path):
+    """Synthetic reports are easier than real ones: a map fitted on them that raises the
+    development set's calibration error is written for inspection with "applied": false, and
+    the tagger then reports raw scores."""
+    from pipeline.tag.calibrate import should_apply
+    from pipeline.tag.tagger import Tagger
+
+    held = lambda raw, cal: {"devset_held_out": {"raw": {"ece": raw}, "calibrated": {"ece": cal}}}
+    assert should_apply(held(0.05, 0.02)) and not should_apply(held(0.018, 0.056)) and should_apply({})
+    model_dir = tmp_path / "m"
+    shutil.copytree(toy_model[0], model_dir)
+    (model_dir / CALIBRATION_FILE).write_text(json.dumps(
+        {"applied": False, "maps": {"*": {"x": [0.0, 1.0], "y": [0.25, 0.25]}}}), encoding="utf-8")
+    assert Calibration.load(model_dir) is None and Tagger.load(model_dir).calibration is None
