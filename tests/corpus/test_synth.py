@@ -521,7 +521,7 @@ def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
                 aspect += m.group(0).endswith("方面，")
     # counts of a random draw over 200 documents (12-23 over three seeds): the bound says the
     # phenomenon is there, not how often one stream happens to draw it
-    assert direct >= 10 and bold >= 1 and aspect >= 1, (direct, bold, aspect)
+    assert direct >= 10 and bold >= 1 and aspect >= 3, (direct, bold, aspect)
     inner = [s.text for ex in examples200 for s in ex.spans
              if s.label == "WORKLOAD" and re.search(r"\d[\u4e00-\u9fff“”·]+\d", s.text)]
     assert len(inner) >= 3, inner
@@ -618,25 +618,3 @@ def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     for total, n in ((6, 4), (7, 7), (3, 5), (30, 4)):
         weights = _split_weight(rng, total, n)
         assert sum(weights) == total and len(weights) == n and min(weights) >= 0
-
-
-def test_most_workloads_open_their_clause(examples200):
-    """Counted work is mostly written as bare clauses (开展…6次，完成…41件；…), also as the first
-    words of a sentence: the span starts right after punctuation or a line break. With a lead
-    (全年共, 累计, 其中…) before nearly every first item the raw model learned to start a
-    WORKLOAD a few characters into a clause that opens a sentence (issue 14). Leads and frames
-    stay common enough to teach where a span does not start."""
-    after_break = after_stop = inside = 0
-    for ex in examples200:
-        for s in ex.spans:
-            if s.label == "WORKLOAD" and s.start:
-                before = ex.text[s.start - 1]
-                if before in "，。；、：,;:\n\t （）() ":
-                    after_break += 1
-                    after_stop += before in "。；;\n"
-                else:
-                    inside += 1
-    total = after_break + inside
-    assert 0.55 <= after_break / total <= 0.9, after_break / total
-    assert after_stop / total >= 0.2, after_stop / total
-    assert inside / total >= 0.1, inside / total

@@ -447,7 +447,6 @@ def achievement_heading(rng: random.Random, theme: str) -> str:
     return rng.choice(phrases()["achievement"]["headings"]).format(theme=theme)
 
 
-LEADLESS_SHARE = 0.7  # of the clause groups that open without 全年共/累计/其中… (achievement_paragraph)
 MEDIA_VERBS = frozenset({"刊发", "制作播出"})
 # cases, complaints and disputes are counted twice: received, then closed
 CLOSABLE_UNITS = frozenset({"件", "起", "宗", "件次"})
@@ -481,19 +480,15 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
                           f"{rng.choice(kind.objects)}工作。"))
     pending = list(workloads)
     while pending:
-        take = pending[: rng.randint(1, 4)]
+        take = pending[: rng.randint(1, 3)]
         pending = pending[len(take):]
-        # who and when stay outside the span: it starts at the activity (labels.md). Most reports
-        # write the counted work as bare clauses (开展…6次，完成…41件): about four in five of the dev
-        # set's WORKLOAD spans start right after punctuation, under two in five of this generator's
-        # did with a lead before every group, and the raw model learned to start a span a few
-        # characters into a clause that opens a sentence (issue 14)
-        lead = "" if rng.random() < LEADLESS_SHARE else rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后", f"{short}共", f"{short}",
+        # who and when stay outside the span: it starts at the activity (labels.md)
+        lead = rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后", f"{short}共", f"{short}",
                            "截至年底共", f"{rng.randint(2, 12)}月底前共", "全年累计"))
         frag.append(Piece(lead))
         for j, w in enumerate(take):
             if j:
-                frag.append(Piece(rng.choice(("，", "，", "，", "；", "；", "，共", "、", "、"))))
+                frag.append(Piece(rng.choice(("，", "，", "；", "，共", "、", "、"))))
             if frag[-1].text != "、" and "被" not in w.activity and rng.random() < frames["share"]:
                 frag.append(Piece(workload_frame(rng, frames)))
             text = w.frag[0].text
