@@ -58,6 +58,26 @@ def devset_section(path: Path) -> list[str]:
     return lines
 
 
+def calibration_section(model_dir: Path) -> list[str]:
+    """The score calibration's measured errors (calibration.json, written by `jixiao calibrate`)."""
+    path = Path(model_dir) / "calibration.json"
+    if not path.exists():
+        return ["\n## Span scores\n", "Raw scores (mean tag probability); no calibration fitted (`jixiao calibrate`)."]
+    c = json.loads(path.read_text(encoding="utf-8"))
+    lines = ["\n## Span scores: calibration (calibration.json)\n",
+             f"Fitted on {c.get('fitted_on', '?')} (`{c.get('command', 'jixiao calibrate')}`); "
+             "expected calibration error, 10 bins:"]
+    for part, what in (("synthetic_in_sample", "fitting reports (in-sample)"),
+                       ("devset_held_out", "development set (not fitted on; whether the map is applied is decided on it)")):
+        if part in c:
+            r = c[part]
+            lines.append(f"- {what}: {r['raw']['spans']} spans, {r['raw']['share_correct'] * 100:.1f} % correct; "
+                         f"ECE raw {r['raw']['ece']}, with the map {r['calibrated']['ece']}")
+    applied = c.get("applied", True)
+    lines.append(f"- the map is {'applied: `score` is the mapped value, `attrs.raw_score` the raw one' if applied else 'not applied (it raises the development set error): `score` is the raw score'}")
+    return lines
+
+
 def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] | None = None,
                      bf16: bool = False, rounds: int = 5, devset_ablation: Path | None = None) -> Path:
     model_dir = Path(model_dir)
@@ -77,7 +97,9 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         f"- encoder: {m['num_hidden_layers']} layers x {m['hidden_size']} hidden, {m['num_attention_heads']} heads, "
         f"FFN {m['intermediate_size']}; {s['parameters']:,} parameters; files {size_mb:.1f} MB",
         f"- windows of {m['window_chars']} chars, stride {m['stride']}, heading context up to {m['max_context_chars']} chars",
-        f"- {s['steps']} steps (planned {s['planned_steps']}{', stopped by time limit' if s['stopped_early'] else ''}), "
+        f"- {s['steps']} steps (planned {s['planned_steps']}"
+        f"{', scheduled ' + str(s['scheduled_steps']) + ' to fit the time limit' if s.get('scheduled_steps', s['planned_steps']) != s['planned_steps'] else ''}"
+        f"{', stopped by time limit' if s['stopped_early'] else ''}), "
         f"batch {t['batch_size']}, AdamW lr {t['learning_rate']}, warm-up {t['warmup_ratio']}, "
         f"{t['threads']} threads: {s['train_seconds']} s; final loss {s['final_loss']:.4f}\n",
         "## Vocabulary coverage\n",
@@ -123,6 +145,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                      "bf16 only on CPUs with native bf16, and of those the fastest above (medians stored in "
                      "precision.json with the CPU's model name; on another CPU model: bf16, else int8, else fp32)")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
+    lines += calibration_section(model_dir)
     for report_path in protocol or []:
         rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
         lines += [f"\n## Evaluation protocol: `{report_path}` (config `{Path(rep.get('config', '?')).name}`, "

@@ -63,3 +63,15 @@ def test_a_map_that_worsens_held_out_reports_is_kept_but_not_applied(toy_model, 
     (model_dir / CALIBRATION_FILE).write_text(json.dumps(
         {"applied": False, "maps": {"*": {"x": [0.0, 1.0], "y": [0.25, 0.25]}}}), encoding="utf-8")
     assert Calibration.load(model_dir) is None and Tagger.load(model_dir).calibration is None
+
+
+def test_the_model_card_states_the_calibration_errors_and_whether_the_map_is_applied(tmp_path):
+    from pipeline.tag.card import calibration_section
+
+    assert "no calibration fitted" in "\n".join(calibration_section(tmp_path))
+    part = lambda raw, cal: {"raw": {"ece": raw, "spans": 672, "share_correct": 0.933},  # noqa: E731
+                             "calibrated": {"ece": cal, "spans": 672, "share_correct": 0.933}}
+    (tmp_path / CALIBRATION_FILE).write_text(json.dumps(
+        {"fitted_on": "synthetic", "applied": False, "devset_held_out": part(0.02, 0.0455), "maps": {}}), encoding="utf-8")
+    text = "\n".join(calibration_section(tmp_path))
+    assert "ECE raw 0.02, with the map 0.0455" in text and "not applied" in text and "93.3 % correct" in text
