@@ -60,7 +60,9 @@ def devset_section(path: Path) -> list[str]:
 
 def calibration_section(model_dir: Path) -> list[str]:
     """The score calibration's measured errors (calibration.json, written by `jixiao calibrate`)."""
-    path = Path(model_dir) / "calibration.json"
+    from pipeline.tag.calibration import CALIBRATION_FILE
+
+    path = Path(model_dir) / CALIBRATION_FILE
     if not path.exists():
         return ["\n## Span scores\n", "Raw scores (mean tag probability); no calibration fitted (`jixiao calibrate`)."]
     c = json.loads(path.read_text(encoding="utf-8"))
