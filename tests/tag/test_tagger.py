@@ -198,13 +198,19 @@ def test_a_giant_document_is_tagged_in_chunks_with_the_same_spans(monkeypatch):
     import pipeline.tag.tagger as tagger_module
     from pipeline.annotate import structure_text
 
-    tagger = Tagger.load(MODELS_DIR / "tagger")
     record = structure_text((PROJECT_ROOT / "examples" / "city_health_commission_2021.txt").read_text(encoding="utf-8"))
-    whole = tagger.predict(record)
-    monkeypatch.setattr(tagger_module, "PROBS_CHUNK_CHARS", 300)
-    chunked = tagger.predict(record)
-    assert whole and [(p.start, p.end, p.label) for p in chunked] == [(p.start, p.end, p.label) for p in whole]
-    assert all(abs(a.score - b.score) <= 2e-3 for a, b in zip(chunked, whole))
+    # the default precision (int8 where measured fastest) gives the same spans; its scores move by
+    # a few thousandths with a batch's make-up (dynamic quantization scales activations per
+    # batch), so the scores are compared in fp32, where the batch does not enter
+    for precision, tolerance in (("auto", None), ("fp32", 1e-4)):
+        tagger = Tagger.load(MODELS_DIR / "tagger", precision=precision)
+        whole = tagger.predict(record)
+        monkeypatch.setattr(tagger_module, "PROBS_CHUNK_CHARS", 300)
+        chunked = tagger.predict(record)
+        monkeypatch.undo()  # the whole-document chunk size again for the next precision
+        assert whole and [(p.start, p.end, p.label) for p in chunked] == [(p.start, p.end, p.label) for p in whole]
+        if tolerance is not None:
+            assert all(abs(a.score - b.score) <= tolerance for a, b in zip(chunked, whole))
 
 
 @pytest.mark.skipif(not (MODELS_DIR / "tagger" / "config.json").exists(), reason="no shipped tagger model")
