@@ -60,7 +60,7 @@ def devset_section(path: Path) -> list[str]:
 
 def calibration_section(model_dir: Path) -> list[str]:
     """The score calibration's measured errors (calibration.json, written by `jixiao calibrate`)."""
-    from pipeline.tag.calibration import CALIBRATION_FILE
+    from pipeline.tag.calibration import CALIBRATION_FILE, Calibration
 
     path = Path(model_dir) / CALIBRATION_FILE
     if not path.exists():
@@ -75,7 +75,7 @@ def calibration_section(model_dir: Path) -> list[str]:
             r = c[part]
             lines.append(f"- {what}: {r['raw']['spans']} spans, {r['raw']['share_correct'] * 100:.1f} % correct; "
                          f"ECE raw {r['raw']['ece']}, with the map {r['calibrated']['ece']}")
-    applied = c.get("applied", True)
+    applied = Calibration.load(model_dir) is not None  # the tagger's own reading of the file
     lines.append(f"- the map is {'applied: `score` is the mapped value, `attrs.raw_score` the raw one' if applied else 'not applied (it raises the development set error): `score` is the raw score'}")
     return lines
 
