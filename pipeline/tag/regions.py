@@ -43,6 +43,7 @@ class Region:
     wrapped: bool = False  # one cell's text spread over several tab-separated cells
     lead: str = ""         # the lead of the list the paragraph is an item of (「部门主要职责：」)
     lead_start: int = -1   # where that lead's line starts
+    column_label: str = ""  # a cell's column header (预期目标, 实际完成情况), where a header row aligns
 
 
 class _TableLike(Protocol):
@@ -111,24 +112,43 @@ def narrative_row_kind(label: str) -> str | None:
     return kind if kind in NARRATIVE_ROW_KINDS else None
 
 
-def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int) -> list[Region]:
-    cells = [_trimmed(text, s, e) for s, e in cells]
-    cells = [(s, e) for s, e in cells if e > s]
-    if not cells:
+HEADER_CELL_MAX_CHARS = 12
+
+
+def header_labels(texts: list[str]) -> list[str] | None:
+    """A header row's cell texts (「年度总体目标 | 预期目标 | 实际完成情况」): at least two short
+    label cells, hanzi and no figure, the others empty; None for any other row."""
+    labels = [t.strip() for t in texts]
+    filled = [t for t in labels if t]
+    if len(filled) < 2 or any(len(t) > HEADER_CELL_MAX_CHARS or _DIGIT.search(t) or not hanzi_count(t)
+                              for t in filled):
+        return None
+    return labels
+
+
+def _cell_regions(text: str, cells: list[tuple[int, int]], min_cell_hanzi: int,
+                  column_labels: list[str] | None = None) -> list[Region]:
+    if column_labels is None or len(column_labels) != len(cells):
+        column_labels = [""] * len(cells)  # columns are named only where the header row aligns
+    kept = [(_trimmed(text, s, e), lab) for (s, e), lab in zip(cells, column_labels)]
+    kept = [(c, lab) for c, lab in kept if c[1] > c[0]]
+    if not kept:
         return []
+    cells = [c for c, _ in kept]
+    columns = [lab for _, lab in kept]
     texts = [text[s:e] for s, e in cells]
     hanzi = [hanzi_count(t) for t in texts]
     label = texts[0]
     out, covered = [], set()
     same_line = [text.find("\n", cells[k][1], cells[k + 1][0]) < 0 for k in range(len(cells) - 1)]
     for a, b in _wrapped_runs(texts, hanzi, same_line, min_cell_hanzi):
-        out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True))
+        out.append(Region(cells[a][0], cells[b][1], "cell", label, wrapped=True, column_label=columns[a]))
         covered.update(range(a, b + 1))
     # in a 偏差原因 / 改进措施 row every cell is narrative, however short (「绩效指标体系不够完善」)
     floor = NARRATIVE_ROW_MIN_HANZI if narrative_row_kind(label) else min_cell_hanzi
     for k, (s, e) in enumerate(cells):
         if k not in covered and (hanzi[k] >= min_cell_hanzi or (k > 0 and hanzi[k] >= floor)):
-            out.append(Region(s, e, "cell", label if k > 0 else ""))
+            out.append(Region(s, e, "cell", label if k > 0 else "", column_label=columns[k]))
     return sorted(out, key=lambda r: r.start)
 
 
@@ -140,8 +160,13 @@ def find_regions(text: str, tables: Iterable[_TableLike] | None = None,
     out: list[Region] = []
     for t in tables or ():
         table_ranges.append((t.start, t.end))
+        header: list[str] | None = None  # the last header row above: its labels name the columns
         for row in t.rows:
-            out.extend(_cell_regions(text, [(c.start, c.end) for c in row.cells], min_cell_hanzi))
+            cells = [(c.start, c.end) for c in row.cells]
+            labels = header_labels([text[s:e] for s, e in cells])
+            if labels is not None:
+                header = labels
+            out.extend(_cell_regions(text, cells, min_cell_hanzi, None if labels is not None else header))
     table_ranges.sort()
     merged: list[list[int]] = []   # their union, so that one bisection answers (linear in the lines)
     for s, e in table_ranges:

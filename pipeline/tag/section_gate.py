@@ -15,7 +15,12 @@ Scope, on purpose narrow:
   line (the section parser may read a numbered item 「1.研究提出……的意见建议」 as a heading);
   a paragraph above the first heading of a document that has headings is its "preamble"
   (为……，根据……，现将……报告如下);
-- a table cell's kind is that of its row label only: its label follows its row and column,
+- a table cell under a column of planned values (预期目标, 年度目标: the header row above names it) is
+  of kind "targets": it states what the year was to achieve, not what was done, so neither
+  work done nor a problem or a measure is written there (the form's 实际完成情况 column
+  beside it holds those). The column decides before the row label: a form's goal cell
+  often has an empty row label (「年度总体目标 | 预期目标 | 实际完成情况」 over 「 | … | …」);
+- otherwise a table cell's kind is that of its row label only: its label follows its row and column,
   not the heading above the table (自评表 cells under 偏差原因分析及改进措施 hold CAUSE and
   MEASURE whatever section the table sits in); a cell without a row label (a row's first
   cell, a one-cell row such as a table's 注：… note), or whose row label is a row number,
@@ -37,6 +42,12 @@ from pipeline.lexicon import sentence_around
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
 
 
+# The kind of a cell under a column of planned values (configs/labels.yaml names it like a
+# section kind), and those columns' names: the forms' 预期目标, 年度（绩效）目标, 年初设定目标,
+# 计划目标, 目标值 — the whole header cell, so that 目标完成情况 or a header-like row of a
+# PDF's broken prose (「年初申报的绩效目标的」) is none.
+TARGETS = "targets"
+TARGET_COLUMN = re.compile(r"(?:年度|年初|全年)?(?:设定|预期|计划)?(?:总体|绩效)?目标值?")
 _ROW_NUMBER = re.compile(r"[（(]?[\d一二三四五六七八九十]{1,3}[）).、．]?")
 
 
@@ -79,6 +90,8 @@ class DocumentGate:
 
     def kinds(self, start: int, end: int, region: Region) -> tuple[str | None, set[str]]:
         """(kind of the span's section, kinds of every heading above it)."""
+        if region.kind != "paragraph" and TARGET_COLUMN.fullmatch(re.sub(r"\s+", "", region.column_label)):
+            return TARGETS, {TARGETS}
         if region.kind != "paragraph" and region.row_label:
             kind = title_kind(region.row_label)
             if not _ROW_NUMBER.fullmatch(region.row_label.strip()):

@@ -42,7 +42,7 @@ def test_measures_are_kept_in_their_sections_and_with_a_forward_marker():
     assert _allows("MEASURE", "完善资产台账")            # 改进措施 / （一）加强资产管理: home kind above
     assert _allows("MEASURE", "完善资产台账管理")        # in 资产管理情况, but the sentence says 下一步
     assert _allows("PROBLEM", "预算编制不够细化")
-    assert _allows("WORKLOAD", "建立健全内部控制制度")   # WORKLOAD is never gated
+    assert _allows("WORKLOAD", "建立健全内部控制制度")   # WORKLOAD is gated in planned-value cells only
 
 
 def test_table_cells_follow_their_row_label_and_unlabelled_cells_their_headings():
@@ -77,4 +77,44 @@ def test_sentence_around_stops_at_sentence_ends():
 def test_the_gate_is_configured_in_the_label_file():
     defs = {d.name: d for d in load_labels().labels}
     assert "basic_info" in defs["MEASURE"].not_in_sections and "measures" in defs["MEASURE"].home_sections
-    assert not defs["WORKLOAD"].not_in_sections
+    assert defs["WORKLOAD"].not_in_sections == ("targets",)   # no section rules out work done
+
+
+# our own project form: the goal cell under 预期目标 states the plan, the cell beside it the year's work
+FORM = (
+    "项目支出绩效自评表\n"
+    "项目名称\t乡村道路养护\n"
+    "年度总体目标\t预期目标\t实际完成情况\n"
+    "\t完成乡村道路日常养护120公里，修复破损路面35处，确保道路通行安全。\t完成乡村道路日常养护126公里，修复破损路面38处，道路通行状况良好。\n"
+    "偏差大或[ 未完成原因\t\t年初申报的绩效目标的\t效益指标覆盖不够\t全面\n"
+    "改进措施及结果应用方案\t\t一是进一步细化年度绩效目标，合理设置指标值。\t二是加强过程监控。\t\n"
+)
+
+
+def _form_cell(phrase: str):
+    from pipeline.annotate import structure_text
+    from pipeline.tag.regions import headings_from_record
+
+    record = structure_text(FORM)
+    regions = find_regions(FORM, record.tables)
+    gate = SectionGate.from_labels().bind(FORM, regions, headings_from_record(record))
+    start = FORM.index(phrase)
+    return gate, next(r for r in regions if r.start <= start < r.end), start, start + len(phrase)
+
+
+def test_a_cell_under_a_column_of_planned_values_holds_no_work_done():
+    gate, region, a, b = _form_cell("修复破损路面35处")
+    assert region.column_label == "预期目标"
+    for label in ("WORKLOAD", "MEASURE", "PROBLEM", "CAUSE"):
+        assert not gate.allows(label, a, b, region)
+    gate, region, a, b = _form_cell("修复破损路面38处")
+    assert region.column_label == "实际完成情况"
+    assert gate.allows("WORKLOAD", a, b, region)
+
+
+def test_a_header_like_row_of_broken_prose_names_no_target_column():
+    # the row of short prose pieces above reads like a header; its 「年初申报的绩效目标的」 is no
+    # column of planned values, and the measures row keeps its MEASURE
+    gate, region, a, b = _form_cell("进一步细化年度绩效目标")
+    assert region.column_label == "年初申报的绩效目标的"   # aligned under it, but no target column
+    assert gate.allows("MEASURE", a, b, region)
