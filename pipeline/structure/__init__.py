@@ -17,9 +17,9 @@ from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup,
 from pipeline.structure.amounts import (Amount, ProseProject, RangeSet, add_printed_bare, find_assets, find_budget,
                                         find_prose_projects, in_ranges, read_amounts_of, read_cell_amounts)
 from pipeline.structure.lexicon import load_lexicon
-from pipeline.structure.prose_facts import (find_goals, find_indicator_lines, find_meta, find_rates, find_staff,
-                                            find_title_project, find_total_score, is_project_report, numbered_goals,
-                                            parse_date)
+from pipeline.structure.prose_facts import (GOAL_WORD_MARK, find_goals, find_indicator_lines, find_meta, find_rates,
+                                            find_staff, find_title_project, find_total_score, goals_numbered_by_word,
+                                            is_project_report, numbered_goals, parse_date)
 from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
 from pipeline.structure.table_facts import norm, quantity, read_table_facts
@@ -108,7 +108,9 @@ def _structure_into(record: Record, cleaned: Cleaned,
         record.assets.setdefault(field_name, sv)
     add_printed_bare(record.assets)
     _add_prose_projects(prose_projects, record)
-    record.goals = find_goals(text) or _goals_from_tables(text, record.tables)
+    # a goals cell of a form bounds its items (a CSV row's next cell is on the same line)
+    record.goals = (find_goals(text, by_word=False) or _goals_from_tables(text, record.tables)
+                    or goals_numbered_by_word(text))
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)
     record.score_groups += _group_scores_in_prose(text, record)
@@ -220,7 +222,9 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
                 below = [r.cells[col] for r in t.rows[ri + 1:] if col < len(r.cells) and r.cells[col].text.strip()]
                 if not below:
                     continue
-                items = numbered_goals(text, below[0].start, below[0].end, _GOAL_ITEM_MARK)
+                cell = below[0]
+                items = (numbered_goals(text, cell.start, cell.end, _GOAL_ITEM_MARK)
+                         or numbered_goals(text, cell.start, cell.end, GOAL_WORD_MARK))
                 if items:
                     return items
                 rows = []

@@ -408,9 +408,10 @@ _GOAL_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s\-—:：;；。]))(?P<n>\d{1,2})\s*[
 _GOAL_LINE = re.compile(r"^[ \t\u3000]*[-•·]?[ \u3000]*\d{1,2}\s*[、.．]")
 
 
-def find_goals(text: str) -> list[Goal]:
+def find_goals(text: str, by_word: bool = True) -> list[Goal]:
     """Numbered items after a 年度目标/总体目标 label: the label's line and the following item
-    lines (blank lines between them allowed), up to the first line that is not an item."""
+    lines (blank lines between them allowed), up to the first line that is not an item; else
+    (``by_word``) goals numbered by the word 目标 anywhere (goals_numbered_by_word)."""
     for hm in _GOAL_HEAD.finditer(text):
         line_end = text.find("\n", hm.end())
         end = len(text) if line_end < 0 else line_end
@@ -445,11 +446,17 @@ def find_goals(text: str) -> list[Goal]:
                 goals.append(Goal(id=f"g{len(goals) + 1}", text=body.strip(), start=s + lead, end=s + len(body)))
         if goals:
             return goals
-    return numbered_goals(text, 0, len(text), _GOAL_MARK)
+    return goals_numbered_by_word(text) if by_word else []
 
 
+def goals_numbered_by_word(text: str) -> list[Goal]:
+    """「目标1：…；目标2：…」 anywhere in the text, each running to the next mark or its line's end."""
+    return numbered_goals(text, 0, len(text), GOAL_WORD_MARK)
+
+
+CELL_OR_LINE_END = re.compile(r"[\n\t]")
 # 「目标1：…；目标2：…」: goals numbered by the word 目标 itself, anywhere in the report
-_GOAL_MARK = re.compile(r"目标\s*(?P<n>\d{1,2})\s*[：:]")
+GOAL_WORD_MARK = re.compile(r"目标\s*(?P<n>\d{1,2})\s*[：:]")
 
 
 def numbered_goals(text: str, start: int, end: int, mark: re.Pattern) -> list[Goal]:
@@ -469,9 +476,12 @@ def numbered_goals(text: str, start: int, end: int, mark: re.Pattern) -> list[Go
     for i, it in enumerate(kept):
         s = it.end()
         e = kept[i + 1].start() if i + 1 < len(kept) else end
-        line_end = text.find("\n", s, e)
-        if line_end >= 0 and i + 1 == len(kept):
-            e = line_end
+        if i + 1 == len(kept):
+            # the last item ends at its line's end or its table cell's (a form's 预期目标 cell
+            # has the 实际完成情况 cell beside it on the same line)
+            cut = CELL_OR_LINE_END.search(text, s, e)
+            if cut:
+                e = cut.start()
         body = text[s:e].rstrip(" \u3000\t\n-—;；。,，")
         lead = len(body) - len(body.lstrip())
         if body.strip():

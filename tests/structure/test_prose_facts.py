@@ -102,6 +102,22 @@ def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
     assert all(r.text[g.start:g.end] == g.text for g in r.goals)
 
 
+def test_the_last_goal_ends_at_its_cell_not_in_the_cell_beside_it():
+    from pipeline.annotate import structure_text
+    from pipeline.structure.prose_facts import find_goals
+    row = "\t目标1：完成河道清淤20公里。目标2：新建泵站2座。\t全年完成河道清淤22公里，建成泵站2座。\n"
+    goals = find_goals("年度总体目标\t预期目标\t实际完成情况\n" + row)
+    assert [g.text for g in goals] == ["完成河道清淤20公里", "新建泵站2座"]
+    # a CSV form (a spreadsheet's export pads every row to its width): the next cell is on the
+    # same line, after a comma; the goals cell bounds its items
+    csv = ("2022年度部门整体支出绩效自评表\n年度总体目标,预期目标,,实际完成情况,,,\n"
+           ",目标1：完成河道清淤20公里；目标2：新建泵站2座。,,\"全年完成河道清淤22公里，建成泵站2座。\",,,\n"
+           "一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分\n"
+           "产出指标,数量指标,清淤长度,≥20公里,22公里,10,10\n产出指标,数量指标,新建泵站,2座,2座,10,10\n")
+    r = structure_text(csv)
+    assert [g.text for g in r.goals] == ["完成河道清淤20公里", "新建泵站2座"]
+
+
 def test_report_total_of_a_several_project_report_is_its_prose_statement():
     from pipeline.annotate import structure_text
     table = "项目名称\t{name}\n一级指标\t二级指标\t三级指标\t分值\t得分\n产出指标\t数量指标\t{ind}\t100\t{score}\n总分\t\t\t100\t{score}\n"
