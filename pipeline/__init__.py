@@ -13,3 +13,12 @@ ANNOTATIONS_DIR = PROJECT_ROOT / "annotations"
 # The seeds are third-party text: read at run time, never copied into the project.
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 SEEDS_DIR = SHARED_DIR / "seeds"
+
+
+def project_relative(path) -> str:
+    """A path as shipped files and reports show it: relative to the project root where it lies
+    inside it (no machine's home folder in a committed file), unchanged otherwise."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)

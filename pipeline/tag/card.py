@@ -16,18 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipeline import project_relative
+
 
 def _bench(args: list[str]) -> dict:
     res = subprocess.run([sys.executable, "-m", "pipeline.tag.bench", *args], capture_output=True, text=True)
     return json.loads(res.stdout.strip().splitlines()[-1]) if res.returncode == 0 else {"error": res.stderr[-500:]}
-
-
-def _relative(path: str) -> str:
-    from pipeline import PROJECT_ROOT
-    try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return path
 
 
 def seed_unk_rates() -> dict[str, float]:
@@ -44,7 +38,7 @@ def devset_section(path: Path) -> list[str]:
     there with its rules and raw (`--no-rules`), per label; from a `jixiao eval-rules` report."""
     rep = json.loads(path.read_text(encoding="utf-8"))
     labels = list(rep["devset"]["all"]["overlap_per_label"])
-    lines = [f"\n## Evaluation (e): reports never seen in training, `../shared/devset` ({_relative(str(path))})\n",
+    lines = [f"\n## Evaluation (e): reports never seen in training, `../shared/devset` ({project_relative(str(path))})\n",
              f"The shipped model {rep['model_version']} (its training data: synthetic reports and the seeds' gold, "
              "nothing of the development set), scored by the development set's own `score.py`; `raw` is "
              f"`--no-rules` (model and decoder only). Command: `{rep['command']}`.\n",
@@ -94,7 +88,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         f"- commit {s['commit']}, seed {s['seed']}; command: `jixiao train --config configs/tagger.yaml --out {model_dir}`",
         f"- data: {s['examples']} examples ({', '.join(s['sources'])}); synthetic docs {d['synth_docs']} "
         f"(seed {d['synth_seed']}), seed gold {'included x' + str(d.get('gold_repeat', 1)) if d['use_gold'] else 'excluded'}, "
-        f"corrections from `{_relative(d['corrections_dir'])}`",
+        f"corrections from `{project_relative(d['corrections_dir'])}`",
         f"- {s['windows']} windows, {s['labelled_chars']} labelled characters",
         f"- encoder: {m['num_hidden_layers']} layers x {m['hidden_size']} hidden, {m['num_attention_heads']} heads, "
         f"FFN {m['intermediate_size']}; {s['parameters']:,} parameters; files {size_mb:.1f} MB",
@@ -165,7 +159,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                                  f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
         if rep.get("models"):
             lines.append(f"\nScored with the code of commit {rep.get('commit', '?')}; models: " + "; ".join(
-                f"`{_relative(w)}` {'reused, ' if m['reused'] else ''}trained {m['trained']}"
+                f"`{project_relative(w)}` {'reused, ' if m['reused'] else ''}trained {m['trained']}"
                 for w, m in rep["models"].items()))
         for system, r in rep.get("speed", {}).items():
             if "chars_per_s" in r:

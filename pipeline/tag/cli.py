@@ -67,7 +67,9 @@ def register(app: typer.Typer) -> None:
                        out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where the report goes"),
                        stem: str = typer.Option("rules-ablation", help="report file name: OUT/STEM.{json,md}")) -> None:
         """Each rule of configs/tagger.yaml switched off in turn: span scores on the dev set and the seeds."""
+        from pipeline import project_relative
         from pipeline.tag.ablation import run_ablation
         logging.basicConfig(level=logging.WARNING)
         run_ablation(model, devset, out, say=typer.echo, stem=stem,
-                     command=f"jixiao eval-rules --model {model} --devset {devset} --out {out} --stem {stem}")
+                     command=f"jixiao eval-rules --model {project_relative(model)} --devset {devset} "
+                             f"--out {project_relative(out)} --stem {stem}")
