@@ -81,9 +81,12 @@ NUMBERING = [
     (3, re.compile(r"\d{1,2}[、.．](?!\d)")),
     (4, re.compile(r"[（(]\d{1,2}[）)]")),
 ]
-# every form of an item's number, as a regex alternation: 一是、 第一， （1） (一) 1. 1、 1) 一、 ① ⑴ ⒈ ㈠ Ⅰ
+# every form of an item's number, as a regex alternation: 一是、 第一， （1） (一) 1. 1、 1) 一、 ① ⑴ ⒈ ㈠ Ⅰ,
+# and a report's section-numbered items 4.1 / 4.1.2 (a blank before words, or 、 after them: 「4.1 供餐
+# 天数…」, where 「96.7万元」 or 「12.5 %」 is a figure)
 ENUMERATOR = (
-    rf"[{CN_NUM}]+是[、，,：:]?"
+    r"\d{1,2}(?:[.．]\d{1,2}){1,3}(?:[ \u3000]+(?=[\u4e00-\u9fff“‘《（(])|[、.．](?!\d))"
+    rf"|[{CN_NUM}]+是[、，,：:]?"
     rf"|第[{CN_NUM}\d]+[、，,：:]"
     rf"|[（(][{CN_NUM}\d]{{1,3}}[）)][、.．，,]?"
     r"|\d{1,2}(?:[、.．](?!\d)|[)）])"

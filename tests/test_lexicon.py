@@ -21,6 +21,10 @@ def test_numbering_levels_and_every_enumerator_form():
     for s in ("一是", "第一，", "（1）", "(一)", "1.", "2、", "3)", "一、", "①"):
         assert enum.fullmatch(s), s
     assert not enum.match("2023年")  # a year is no item number
+    # section-numbered items: 「4.1 食堂…」, 「4.1.2、…」; a figure is none (「96.7%」, 「12.5 %」, 「1.65岁」)
+    assert enum.match("4.1 食堂从业人员").group() == "4.1 " and enum.match("4.1.2、完善").group() == "4.1.2、"
+    for figure in ("96.7%", "12.5 %", "3.2万亩", "1.65岁"):   # 「1.65岁」 may be 「1.」 + 「65岁」: left to the model
+        assert not enum.match(figure), figure
 
 
 def test_counts_and_numbers_that_name():
