@@ -33,12 +33,15 @@ def seed_unk_rates() -> dict[str, float]:
             for p in sorted(Path(SEEDS_DIR).glob("*.txt"))}
 
 
+DEVSET_HEADING = "\n## Evaluation (e):"
+
+
 def devset_section(path: Path) -> list[str]:
     """Protocol part (e): the shipped model, whose training never saw ../shared/devset, scored
     there with its rules and raw (`--no-rules`), per label; from a `jixiao eval-rules` report."""
     rep = json.loads(path.read_text(encoding="utf-8"))
     labels = list(rep["devset"]["all"]["overlap_per_label"])
-    lines = [f"\n## Evaluation (e): reports never seen in training, `../shared/devset` ({project_relative(str(path))})\n",
+    lines = [f"{DEVSET_HEADING} reports never seen in training, `../shared/devset` ({project_relative(str(path))})\n",
              f"The shipped model {rep['model_version']} (its training data: synthetic reports and the seeds' gold, "
              "nothing of the development set), scored by the development set's own `score.py`; `raw` is "
              f"`--no-rules` (model and decoder only). Command: `{rep['command']}`.\n",
@@ -50,6 +53,19 @@ def devset_section(path: Path) -> list[str]:
             lines.append(f"| {system} | {mode} | " + " | ".join(f"{r[mode + '_per_label'][lb]:.3f}" for lb in labels)
                          + f" | {r[mode]:.3f} |")
     return lines
+
+
+def refresh_devset_section(model_dir: Path, devset_ablation: Path) -> Path:
+    """Rewrite only part (e) of an existing card from a new `jixiao eval-rules` report: the rules
+    change more often than the model, and the other parts need the protocol's trainings (hours)."""
+    card = Path(model_dir) / "MODEL_CARD.md"
+    text = card.read_text(encoding="utf-8")
+    start = text.find(DEVSET_HEADING)
+    if start < 0:
+        raise ValueError(f"{card} has no part (e) to refresh: regenerate the whole card")
+    end = text.find("\n\n", text.index("| raw model | overlap", start))
+    card.write_text(text[:start] + "\n".join(devset_section(devset_ablation)) + text[end:], encoding="utf-8")
+    return card
 
 
 def calibration_section(model_dir: Path) -> list[str]:
@@ -197,7 +213,14 @@ def main() -> None:
     ap.add_argument("--bf16", action="store_true", help="with --bench: also time emulated bf16 and its agreement")
     ap.add_argument("--protocol", type=Path, action="append", help="a report.json of jixiao eval-protocol (repeatable)")
     ap.add_argument("--devset-ablation", type=Path, help="part (e): a rules-ablation.json of `jixiao eval-rules`")
+    ap.add_argument("--refresh-devset", action="store_true",
+                    help="with --devset-ablation: rewrite only part (e) of the existing card (after a rules change)")
     a = ap.parse_args()
+    if a.refresh_devset:
+        if not a.devset_ablation:
+            ap.error("--refresh-devset needs --devset-ablation")
+        print(refresh_devset_section(a.model_dir, a.devset_ablation))
+        return
     print(write_model_card(a.model_dir, a.bench, a.protocol, a.bf16, devset_ablation=a.devset_ablation))
 
 

@@ -63,3 +63,26 @@ def test_model_card_part_e_shows_the_development_set_per_label(tmp_path):
     assert table[0].endswith("| 0.700 | 0.710 | 0.720 | 0.730 | 0.740 | 0.700 |")
     assert table[3].startswith("| raw model | overlap | 0.600 |") and table[3].endswith("| 0.600 |")
     assert any("tagger-x" in ln for ln in lines)
+
+
+def test_a_rules_change_refreshes_part_e_of_the_card_and_nothing_else(tmp_path):
+    from pipeline.tag.card import devset_section, refresh_devset_section
+
+    def score(x: float) -> dict:
+        per = dict.fromkeys(("FUNCTION", "WORKLOAD", "PROBLEM", "CAUSE", "MEASURE"), x)
+        return {"exact": x, "overlap": x, "exact_per_label": per, "overlap_per_label": per}
+
+    def report(x: float):
+        path = tmp_path / f"ablation-{x}.json"
+        path.write_text(json.dumps({"model_version": "tagger-x", "command": "jixiao eval-rules",
+                                    "devset": {"all": score(x), "none": score(x - 0.1)}}), encoding="utf-8")
+        return path
+
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text("# card\n\n## Training\n\nsteps\n" + "\n".join(devset_section(report(0.7)))
+                    + "\n\n(a) and (b) note.\n", encoding="utf-8")
+    refresh_devset_section(tmp_path, report(0.8))
+    text = card.read_text(encoding="utf-8")
+    assert "| 0.800 |" in text and "| 0.700 |" in text and "| 0.600 |" not in text   # all 0.8, raw 0.7
+    assert text.startswith("# card\n\n## Training\n\nsteps\n") and text.endswith("\n\n(a) and (b) note.\n")
+    assert text.count("## Evaluation (e)") == 1
