@@ -1,6 +1,7 @@
 """Execution rates and the score formulas forms print (rate_mismatch, score_mismatch).
 
-- A stated execution rate against executed / budgeted (the budget and each project).
+- A stated execution rate against executed / budgeted (the budget and each project); a
+  rate equal to executed / initial budget (年初预算数) is another reading, not an error.
 - 「得分 (20 分*执行率)」: where a table prints the formula in a header cell, each row
   below it with a rate cell and a score cell after it must follow it (capped at the
   full points). A rate over 100% earns the full points.
@@ -36,7 +37,12 @@ def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
     b = record.budget
     if all(k in b for k in ("execution_rate", "executed", "budgeted")) and b["budgeted"].value:
         expected = b["executed"].value / b["budgeted"].value * 100
-        if not tol.rate_ok(b["execution_rate"].value, expected):
+        # some reports divide by the initial budget (年初预算数) instead of the adjusted one: a
+        # rate that reading explains is no evidence of an error
+        of_initial = (b["executed"].value / b["initial"].value * 100
+                      if "initial" in b and b["initial"].value else None)
+        if not tol.rate_ok(b["execution_rate"].value, expected) and not (
+                of_initial is not None and tol.rate_ok(b["execution_rate"].value, of_initial)):
             yield finding(RATE, f"execution rate {b['execution_rate'].value:g}% is not executed/budgeted = {expected:.2f}%",
                           ["budget.execution_rate", "budget.executed", "budget.budgeted"],
                           b["execution_rate"].value, expected,

@@ -164,15 +164,23 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: b
         rows = [br for br in facts.budget_rows if br.project == facts.projects[0].id]
     lex = load_lexicon()
     table_set: set[str] = set()
+    has_total_row = any(br.field_name is None for br in rows)
     for br in rows:
         if br.field_name is None:
             if any(f in table_set for f in ("budgeted", "executed")):
                 continue  # the first total row is the unit's
             picks = dict(_ROW_FIELDS)   # field → the row's column role
         else:
-            col = lex.budget_field(br.field_name).row_column
+            terms = lex.budget_field(br.field_name)
+            col = terms.row_column
             picks = {br.field_name: col if col in br.values else next(
                 (r for r in ("budgeted", "executed", "initial") if r in br.values), None)}
+            if terms.whole_budget_row and not has_total_row and "executed" in br.values and (
+                    "budgeted" in br.values or "initial" in br.values):
+                # 支出合计 with its budget and execution columns, and no 资金总额 row: the unit's
+                # budget, for the fields nothing else states (where prose states one too, the two
+                # are compared by the restated check, not overwritten by a row that may be the typo)
+                picks.update({f: role for f, role in _ROW_FIELDS.items() if f not in budget})
         for field_name, role in picks.items():
             if role is None or role not in br.values or field_name in table_set:
                 continue

@@ -29,6 +29,7 @@ class FieldTerms:
     also_full_year_budget: tuple[str, ...] = ()   # fields a full-year budget statement of this field states too
     only_in: Optional[str] = None  # a kind of report whose forms alone use the terms (one_project_report)
     terms: tuple[str, ...] = ()  # the terms pattern is made of, as configured
+    whole_budget_row: bool = False  # a budget table's row of this field states the unit's whole budget
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def _fields(block: dict) -> tuple[FieldTerms, ...]:
         out.append(FieldTerms(spec.get("field", key), re.compile(f"(?:{_alternation(spec['terms'])})"),
                               re.compile(_alternation(negative)) if negative else None, tuple(spec.get("also", ())),
                               spec.get("row_column", "budgeted"), bool(spec.get("standalone", False)), key,
-                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in"), tuple(spec["terms"])))
+                              tuple(spec.get("also_full_year_budget", ())), spec.get("only_in"), tuple(spec["terms"]),
+                              bool(spec.get("whole_budget_row", False))))
     return tuple(out)
 
 

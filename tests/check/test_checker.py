@@ -38,7 +38,8 @@ def test_balance_that_does_not_close():
 
 def test_rate_not_executed_over_budgeted():
     rec = _record()
-    rec.budget["execution_rate"] = rec.budget["execution_rate"].model_copy(update={"value": 95.0})
+    # 96%: neither 190/205 nor 190/200 (the initial budget's reading, 95%, is no error)
+    rec.budget["execution_rate"] = rec.budget["execution_rate"].model_copy(update={"value": 96.0})
     # rate, spend and budget stated in different places may differ in scope (年初 vs 全年): not raised
     assert _kinds(rec) == []
     (f,) = Checker(min_confidence=0).predict(rec)
@@ -51,6 +52,22 @@ def test_rate_stated_beside_both_amounts_is_an_error_with_its_evidence():
     assert (f.kind, f.relation, f.severity) == ("rate_mismatch", "rate_in_sentence", "error")
     assert [s.text for s in f.sides] == ["预算执行率95.00%", "全年支出90.00万元", "全年预算100.00万元"]
     assert all(rec.text[s.start:s.end] == s.text for s in f.sides)
+
+
+def test_a_rate_of_the_initial_budget_is_another_reading_not_an_error():
+    # our own budget table: 决算数 / 年初预算数 = 106.59%, the report's own reading of 执行率
+    table = ("2022年度部门整体支出绩效自评报告\n单位：万元\n项目\t年初预算数\t调整预算数\t决算数\t执行率\n"
+             "支出合计\t412.68\t458.32\t439.87\t{rate}\n其中：基本支出\t298.68\t310.24\t309.62\t99.80%\n"
+             "项目支出\t114.00\t148.08\t130.25\t87.96%\n")
+    rec = structure_text(table.format(rate="106.59%"))
+    # the spending total row states the unit's budget (configs/facts.yaml whole_budget_row)
+    assert [rec.budget[k].value for k in ("initial", "budgeted", "executed", "execution_rate")] == [
+        412.68, 458.32, 439.87, 106.59]
+    assert "rate_mismatch" not in _kinds(rec)
+    # a rate neither reading explains is still raised, with the row as its evidence
+    rec = structure_text(table.format(rate="93.50%"))
+    (f,) = [f for f in Checker().predict(rec) if f.kind == "rate_mismatch"]
+    assert f.relation == "rate_in_row" and f.stated == 93.5
 
 
 def test_prose_breakdown_that_does_not_add_up():
