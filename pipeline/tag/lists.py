@@ -51,9 +51,10 @@ def _style_at(text: str, pos: int) -> tuple[int, int] | None:
 
 
 def numbered_items(text: str) -> list[ListItem]:
-    """Numbered items in reading order: at a line start, or right after 。/； inside a line."""
+    """Numbered items in reading order: at a line start, or right after 。/； inside a line, or
+    after the colon of a lead that opens an inline list (「主要职能：1.…；2.…」)."""
     items: list[ListItem] = []
-    starts = [0] + [m.end() for m in re.finditer(r"\n|[。；;](?=\s*[（(]?[\d一二三四五六七八九十])", text)]
+    starts = [0] + [m.end() for m in re.finditer(r"\n|[。；;：:](?=\s*[（(]?[\d一二三四五六七八九十])", text)]
     for pos in starts:
         while pos < len(text) and text[pos] in " \u3000":
             pos += 1
@@ -61,6 +62,8 @@ def numbered_items(text: str) -> list[ListItem]:
         if not hit:
             continue
         style, body = hit
+        while body < len(text) and text[body] in " \u3000":  # 「1. 团结…」: a Markdown list's blank
+            body += 1
         m = ITEM_END.search(text, body)
         end = m.start() if m else len(text)
         if end - body >= 4:

@@ -206,9 +206,15 @@ def _section_gate(ctx: RegionContext, spans: list[DecodedSpan]) -> list[DecodedS
 @register("function_lists", "document")
 def _function_lists(ctx: DocumentContext, spans: list[DecodedSpan], min_tagged: int = 2,
                     min_share: float = 0.5) -> list[DecodedSpan]:
-    """Untagged items of a numbered list of duties whose other items are FUNCTION."""
+    """Untagged items of a numbered list of duties whose other items are FUNCTION (mostly; under a
+    职责/职能 heading or lead line, ``min_tagged`` of them)."""
     hf = ctx.headings_for
-    under = (lambda pos: any(title_kind(h) == "functions" for h in hf(pos))) if hf else None
+    # a list of duties: under a 职责/职能 heading, or below such a lead line (「部门主要职责：」)
+    leads = [(r.start, r.end) for r in ctx.regions if r.lead and title_kind(r.lead.rstrip("：:")) == "functions"]
+
+    def under_lead(pos: int) -> bool:
+        return any(a <= pos < b for a, b in leads)
+    under = (lambda pos: under_lead(pos) or any(title_kind(h) == "functions" for h in hf(pos))) if hf else None
     return spans + complete_function_lists(
         ctx.text, spans, lambda a, b, score: DecodedSpan(a, b, "FUNCTION", round(score, 4)),
         min_tagged, min_share, under_functions=under)

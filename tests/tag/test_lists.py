@@ -30,6 +30,14 @@ def test_items_are_found_at_line_starts_and_after_a_sentence_end():
             "承办县政府交办的其他事项", "人员情况"] in runs
 
 
+def test_an_inline_list_after_a_lead_colon_starts_at_its_first_item_and_markdown_blanks_stay_out():
+    text = "本局主要职责：1.负责全县水利工程建设管理；2.组织编制水资源保护规划；3.指导农村饮水安全工作。\n"
+    assert [text[i.start:i.end] for i in numbered_items(text)] == [
+        "负责全县水利工程建设管理", "组织编制水资源保护规划", "指导农村饮水安全工作"]
+    md = "1. 负责全县水利工程建设管理。\n2. 指导农村饮水安全工作。\n"
+    assert [md[i.start:i.end] for i in numbered_items(md)] == ["负责全县水利工程建设管理", "指导农村饮水安全工作"]
+
+
 def test_untagged_items_of_a_mostly_tagged_function_list_become_functions():
     spans = [_span("负责全县水利工程建设管理", score=0.9), _span("组织编制全县水资源保护规划，监督实施", score=0.7),
              _span("指导农村饮水安全工作", score=0.8)]

@@ -9,7 +9,7 @@ import yaml
 from pipeline import CONFIG_DIR
 from pipeline.labels import load_labels
 from pipeline.tag.decode import DecodedSpan, ViterbiDecoder
-from pipeline.tag.regions import Region
+from pipeline.tag.regions import Region, find_regions, simple_headings
 from pipeline.tag.rules import REGISTRY, DocumentContext, RegionContext, RulePipeline, decode_region, load_steps
 
 TAGS = load_labels().tags()
@@ -66,6 +66,21 @@ def test_a_span_a_rule_made_is_marked_made_and_disabling_the_rule_removes_it():
     assert all(not s.made and not s.rules for s in out if s in spans)
     off = RulePipeline.from_config(disable=["function_lists"]).run("document", ctx, spans)
     assert [(s.start, s.end) for s in off] == items[:2]
+
+
+def test_a_duties_lead_line_completes_its_list_like_a_duties_heading():
+    # 2 of 6 items tagged: not mostly, but below 「部门主要职责：」 the list is the list of duties
+    text = "一、部门基本情况\n部门主要职责：\n" + "".join(f"{i}. 负责全县第{i}类园林事项的审核。\n" for i in range(1, 7))
+    regions = find_regions(text)
+    spans = [DecodedSpan(text.index(f"负责全县第{i}类"), text.index("。", text.index(f"负责全县第{i}类")),
+                         "FUNCTION", 0.9) for i in (2, 5)]
+    ctx = DocumentContext(text, regions, simple_headings(text))
+    out = RulePipeline.from_config().run("document", ctx, spans)
+    assert len([s for s in out if s.label == "FUNCTION"]) == 6
+    # the same list below a lead of another kind (「主要工作：」) is left alone
+    other = text.replace("部门主要职责：", "主要工作成效：")
+    ctx = DocumentContext(other, find_regions(other), simple_headings(other))
+    assert len(RulePipeline.from_config().run("document", ctx, spans)) == 2
 
 
 def test_a_rule_runs_with_its_configured_parameters():
