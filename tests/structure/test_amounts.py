@@ -212,3 +212,9 @@ def test_amounts_read_once_for_two_field_sets_are_each_sets_own():
     assert budget == read_amounts(text, [], lex.budget) and assets == read_amounts(text, [], lex.assets)
     assert [a.field for a in budget if a.field] == ["initial", "fiscal_appropriation_income", "adjustment"]
     assert [a.field for a in assets if a.field] == ["total", "fixed_net"]
+
+
+def test_the_budget_funds_total_is_the_years_budget():
+    # 「部门预算资金总额…」: the budget, not an income or a spend
+    got = _prose("2023年部门预算资金总额3,680.25万元，实际支出3,512.40万元，预算执行率95.44%。")
+    assert got["budgeted"] == 3680.25 and got["executed"] == 3512.4
