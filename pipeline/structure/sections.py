@@ -83,7 +83,8 @@ def looks_like_heading(title: str) -> bool:
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("problems", re.compile(r"存在的?(?:主要)?问题|问题及|主要问题|问题和|偏差.{0,6}原因|未完成原因|不足之处|存在不足")),
     ("measures", re.compile(r"改进|措施|建议|下一步|工作打算|整改|努力方向|改进方向")),
-    ("functions", re.compile(r"职能|职责|主要任务|工作任务$")),
+    # 「年度主要任务完成情况」 reports the year's work: tasks followed by 完成情况 are no list of duties
+    ("functions", re.compile(r"职能|职责|主要任务(?!.*完成情况)|工作任务$")),
     ("organisation", re.compile(r"机构|组织架构|内设|组织框架")),
     ("staffing", re.compile(r"人员|编制")),
     ("assets", re.compile(r"资产")),

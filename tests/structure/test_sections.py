@@ -41,3 +41,10 @@ def test_a_section_ends_where_the_next_heading_at_its_level_or_above_begins():
     for i, sec in enumerate(secs):
         nxt = next((n for n in secs[i + 1:] if n.level <= sec.level), None)
         assert sec.end == (nxt.start if nxt else len(text)), sec.title
+
+
+def test_the_years_tasks_and_their_completion_are_no_list_of_duties():
+    from pipeline.structure.sections import classify_title
+    assert classify_title("年度主要任务完成情况") == "evaluation"
+    assert classify_title("（二）年度主要任务及完成情况") == "evaluation"
+    assert classify_title("部门主要任务") == "functions" and classify_title("主要职责及完成情况") == "functions"
