@@ -302,9 +302,10 @@ _BUDGET_FIGURES = ("initial", "adjustment", "budgeted", "executed", "expenditure
 _FUNDING_SOURCES = ("fiscal_appropriation_income", "other_income")
 
 
-def is_units_figure(a: Amount) -> bool:
-    """Whether a read amount states the reporting unit's own figure for its field this year."""
-    if a.field is None or a.scope in ("previous_year", "budget_of", "project"):
+def is_units_figure(a: Amount, one_project: bool = False) -> bool:
+    """Whether a read amount states the reporting unit's own figure for its field this year. In
+    a report on one project (one_project), the project's figures (「项目全年预算…」) are its own."""
+    if a.field is None or a.scope in ("previous_year", "budget_of") or (a.scope == "project" and not one_project):
         return False
     if a.scope == "part" and (a.field == a.whole or (a.whole in _BUDGET_FIGURES and a.field in _FUNDING_SOURCES)):
         # 「追加…（其中…调减…）」 breaks an adjustment into adjustments; 「年初预算…，其中财政拨款…」
@@ -331,7 +332,7 @@ def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = Fals
     for a in amounts:
         if a.field is None or a.field in out:
             continue
-        if not is_units_figure(a):
+        if not is_units_figure(a, one_project):
             continue
         out[a.field] = _stated(text, a)
         for other in a.also:

@@ -218,3 +218,14 @@ def test_the_budget_funds_total_is_the_years_budget():
     # 「部门预算资金总额…」: the budget, not an income or a spend
     got = _prose("2023年部门预算资金总额3,680.25万元，实际支出3,512.40万元，预算执行率95.44%。")
     assert got["budgeted"] == 3680.25 and got["executed"] == 3512.4
+
+
+def test_a_one_project_reports_project_figures_are_its_own():
+    from pipeline.annotate import structure_text
+    body = "项目年初预算资金560.00万元，年中追加40.00万元，全年预算600.00万元，实际支出571.30万元，预算执行率95.22%。\n"
+    one = structure_text("2023年度乡村道路养护项目支出绩效自评报告\n" + body)
+    assert {k: one.budget[k].value for k in ("initial", "adjustment", "budgeted", "executed")} == {
+        "initial": 560.0, "adjustment": 40.0, "budgeted": 600.0, "executed": 571.3}
+    # in a department's report the same sentence is one project's, not the unit's budget
+    dept = structure_text("2023年度交通运输局部门整体支出绩效自评报告\n" + body)
+    assert "budgeted" not in dept.budget and "executed" not in dept.budget
