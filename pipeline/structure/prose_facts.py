@@ -95,6 +95,8 @@ _UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UN
 _UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
+_TITLE_YEAR = r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?"   # 「2023年度」, 「二〇二一年」 in a title
+_YEAR_OPENING = re.compile(r"^[\s\u3000]*" + _TITLE_YEAR)
 # 「日期」 alone is left out: on a web page it is the publication date (发布日期), not the filing
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|填报时间|编制日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
 # the signature date: a line holding nothing but a date, in Arabic or Chinese numerals (二〇二一年三月二十二日)
@@ -150,7 +152,7 @@ def is_project_report(kind: Optional[str]) -> bool:
 # 「2020年度X项目支出绩效自评报告」: a one-project report's title names its project after the year
 _PROJECT_IN_TITLE = (r"(?P<name>[^\s，,。；;：:、“”\"《》]{2,40}?)项目(?:支出)?(?:绩效)?"
                      r"(?:自评表|自评报告|评价报告|评价表|自评价报告)")
-_TITLE_PROJECTS = (re.compile(r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?\s*" + _PROJECT_IN_TITLE),
+_TITLE_PROJECTS = (re.compile(_TITLE_YEAR + r"\s*" + _PROJECT_IN_TITLE),
                    re.compile(r"[ \t\u3000]*" + _PROJECT_IN_TITLE))   # a title without its year (matched at the line start)
 # what a title puts before 项目支出 when it names no project: the unit, a level, a kind of money
 _NOT_A_PROJECT = re.compile(rf"{UNIT_SUFFIX}(?:部门|单位|本级|整体)?$|"
@@ -185,7 +187,8 @@ def find_meta(text: str) -> MetaFacts:
         km = _title_in(text[titles[0][0]:titles[0][1]])
         meta.kind = km.group(0) if km else None
     meta.unit = _find_unit(text, titles)
-    src = meta.unit or (text[titles[0][0]:titles[0][1]] if titles else "")
+    # a title without a unit: its place, after the year that may open it (「2023年度青禾县…」)
+    src = meta.unit or (_YEAR_OPENING.sub("", text[titles[0][0]:titles[0][1]]) if titles else "")
     pm = _PLACE_RE.search(src.replace("政协", "", 1) if src.startswith("政协") else src) if src else None
     if pm:
         meta.region = pm.group("place")

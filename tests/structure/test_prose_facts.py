@@ -247,3 +247,9 @@ def test_authorized_staff_pattern_matches_its_compact_form():
         assert [(m.span(), m.groupdict()) for m in _STAFF_RES["authorized"].finditer(t)] == want, t
         hits += bool(want)
     assert hits > 100
+
+
+def test_a_titles_place_is_read_after_the_year_that_opens_it():
+    from pipeline.annotate import structure_text
+    r = structure_text("2023年度青禾县乡村道路养护项目支出绩效自评报告\n全年支出10.00万元。\n")
+    assert r.meta.region == "青禾县"
