@@ -34,10 +34,11 @@ def find_rates(text: str) -> dict[str, StatedValue]:
 # ---------------------------------------------------------------- staff
 # a count of people: 「3,905名」, or a bare number in the next cell of a table row (「编制人数 | 24」)
 _HEADCOUNT = r"(?:[:：为共是有]|总数)?\s*(?:(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s*[名人个]|[|\t]\s*(?P<cell>\d{1,3}(?:,\d{3})+|\d+)\s*(?=[|\t\n]|$))"
-# 「(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)」 (not 行政编制, 事业编制) with the check written
-# after each word's first character: the same matches, and a pattern that starts with characters is
-# skipped to, where one that starts with a lookbehind is tried at every character of the text
-_AUTHORIZED = "|".join(f"{w[0]}(?<![行政事业]{w[0]}){w[1:]}" for w in ("编制数", "人员编制", "核定编制", "编制人数", "编制"))
+# 「(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)」 (not 行政编制, 事业编制, nor the verb of
+# 预算编制, 计划编制/规划编制, 目标编制: to draw up, as in a score table's 「预算编制 | 10」) with the check
+# written after each word's first character: the same matches, and a pattern that starts with
+# characters is skipped to, where one that starts with a lookbehind is tried at every character
+_AUTHORIZED = "|".join(f"{w[0]}(?<![行政事业算划标]{w[0]}){w[1:]}" for w in ("编制数", "人员编制", "核定编制", "编制人数", "编制"))
 _STAFF_RES: dict[str, re.Pattern] = {
     "administrative": re.compile(rf"行政编制(?:数)?{_HEADCOUNT}"),
     "institutional": re.compile(rf"事业编制(?:数)?{_HEADCOUNT}"),

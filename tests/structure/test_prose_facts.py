@@ -237,8 +237,8 @@ def test_authorized_staff_pattern_matches_its_compact_form():
     import re
 
     from pipeline.structure.prose_facts import _HEADCOUNT, _STAFF_RES
-    compact = re.compile(rf"(?<![行政事业])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}")
-    pieces = ["编制", "人员", "核定", "行政", "事业", "数", "为", "人数", "12", "名", "\t", "3", "人", "，"]
+    compact = re.compile(rf"(?<![行政事业算划标])(?:编制数|人员编制|核定编制|编制人数|编制)(?:数)?(?:为|共|是|总数)?{_HEADCOUNT}")
+    pieces = ["编制", "人员", "核定", "行政", "事业", "数", "为", "人数", "12", "名", "\t", "3", "人", "，", "预算", "目标"]
     rnd = random.Random(5)
     hits = 0
     for _ in range(20000):
@@ -253,3 +253,11 @@ def test_a_titles_place_is_read_after_the_year_that_opens_it():
     from pipeline.annotate import structure_text
     r = structure_text("2023年度青禾县乡村道路养护项目支出绩效自评报告\n全年支出10.00万元。\n")
     assert r.meta.region == "青禾县"
+
+
+def test_drawing_up_a_budget_is_no_staff_establishment():
+    from pipeline.structure.prose_facts import find_staff
+    # a score table's 「预算编制 | 10」 (budget preparation, 10 points), 「规划编制」, 「目标编制」
+    assert find_staff("一级指标\t二级指标\t分值\t得分\n投入\t预算编制\t10\t9\n") == {}
+    assert find_staff("绩效目标编制12个，规划编制3个。") == {}
+    assert find_staff("核定编制38名。\n编制人数\t24\n") == {"authorized": 38}
