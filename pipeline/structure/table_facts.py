@@ -134,6 +134,7 @@ _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）
 
 _LEVEL_STEM = re.compile(r"指标|决策|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
 _TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|总分$|^合计|总计|得分合计")
+_SUBTOTAL_ROW = re.compile(r"小计")   # the whole name cell: a group's subtotal
 _LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
 _PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
 KV_KEYS = {"单位名称", "部门名称", "预算单位", "填报单位", "评价单位", "单位负责人", "主管部门", "项目实施单位",
@@ -578,6 +579,13 @@ class _Reader:
                 total = numbers[-1]
                 cell = next(c for c in reversed(cells) if NUMBER_RE.search(c.text))
                 self.facts.total_scores.append((total, cell, self.project.id if self.project else None))
+            return True
+        if _SUBTOTAL_ROW.fullmatch(norm(name)):
+            # 「 | 小计 | 20 | 18.6」: the subtotal of the group above, not an indicator
+            group = lvl2 or lvl1 or self.level2 or self.level1
+            if group and (weight is not None or score is not None) and \
+                    not any(g.name == group for g in self.facts.score_groups):
+                self.facts.score_groups.append(ScoreGroup(name=group, weight=weight, score=score, row=row.id))
             return True
         if _PAGE_HEADER.search(joined):
             return True

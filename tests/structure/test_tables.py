@@ -203,3 +203,17 @@ def test_score_groups_from_prose_come_in_the_same_order_whatever_the_hash_seed()
                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4, 5)}
     assert len(orders) == 1, orders
     assert "决策" in orders.pop()
+
+
+def test_a_groups_subtotal_row_is_its_score_not_an_indicator():
+    from pipeline.annotate import structure_text
+    from pipeline.check import Checker
+    rows = [("投入", "预算编制", 10, 9), ("", "预算执行", 10, 9.6), ("", "小计", 20, 18.6),
+            ("产出", "数量目标", 50, 47), ("", "质量目标", 30, 28), ("", "小计", 80, 75)]
+    text = ("2023年度部门整体支出绩效自评报告\n一级指标\t二级指标\t分值\t得分\n"
+            + "".join(f"{a}\t{b}\t{w}\t{s}\n" for a, b, w, s in rows) + "合计\t\t100\t93.6\n")
+    r = structure_text(text)
+    assert [i.name for i in r.indicators] == ["预算编制", "预算执行", "数量目标", "质量目标"]
+    assert [(g.name, g.score) for g in r.score_groups] == [("投入", 18.6), ("产出", 75.0)]
+    # the indicators' weights now make a whole scheme, and the total agrees with their scores
+    assert r.meta.total_score == 93.6 and not Checker().predict(r)
