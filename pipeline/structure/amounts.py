@@ -230,7 +230,9 @@ def _amount(text: str, fields: tuple[FieldTerms, ...], m: re.Match, value: float
     scope = "unit"
     if lex.previous_year.search(before_term) or lex.previous_year.search(left[:tm.start()]):
         scope = "previous_year"
-    elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split())):  # across wrapped lines
+    # across wrapped lines, and with the term itself: 「A项目全年预算…」 names its project right
+    # before the term (the lookahead of _PROJECT_SUBJECT reads the term)
+    elif _PROJECT_SUBJECT.search("".join(text[sentence_start:term_at].split()) + tm.group(0)):
         scope = "project"  # 「该项目全年预算…，实际支出…」: a project's figures, not the unit's
     elif lex.budget_of.match(gap):
         scope = "budget_of"

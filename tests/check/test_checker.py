@@ -290,3 +290,13 @@ def test_project_form_total_is_the_execution_score_plus_the_indicator_scores():
     assert Checker().predict(structure_text(text.format(total="98.6"))) == []
     (f,) = Checker().predict(structure_text(text.format(total="99.6")))
     assert (f.kind, f.relation, f.stated, f.expected) == ("total_mismatch", "indicator_sum", 99.6, 98.6)
+
+
+def test_a_projects_budget_named_before_its_term_is_no_restated_unit_budget():
+    # 「A项目全年预算…」: the project's figure, not the unit's budget stated again
+    text = ("2023年度部门整体支出绩效自评报告\n项目\t全年预算数\t全年执行数\t执行率\n合计\t2,865.30\t2,702.15\t94.31%\n"
+            "基本支出\t1,110.20\t1,106.80\t99.69%\n项目支出\t1,755.10\t1,595.35\t90.90%\n"
+            "登记项目全年预算320.00万元，实际支出298.60万元；耕地保护项目全年预算865.00万元，实际支出792.35万元。\n")
+    rec = structure_text(text)
+    assert rec.budget["budgeted"].value == 2865.3
+    assert [f.kind for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
