@@ -46,7 +46,10 @@ _LEADING = re.compile(
     r"|\*{1,3}|#{1,6}|[•·▪◆■□●○]"                  # markdown emphasis, headings and bullets: markup, never words
     # the marker that introduces a cause, and the lead of a plan (labels.md: markers stay outside)
     r"|(?:究其原因|分析原因|(?:主要|根本|偏差)?原因(?:主要)?(?:是|在于)|主要是)[，,：:]?"
-    r"|(?:下一步|下步|今后|下一阶段)[，,]?(?:我们|我局|我单位|我委|我院|我校|本单位|街道)?将"
+    # 「下一步（，我局）（将）…」: the next-step lead, 将 or not; 今后 only with 将 (guidelines §5
+    # keep 「今后提前下达评价通知」 whole after a dropped 建议)
+    r"|(?:下一步|下步|下一阶段)[，,]?(?:(?:我们|我局|我单位|我委|我院|我校|本单位|街道)?将)?"
+    r"|今后[，,]?(?:我们|我局|我单位|我委|我院|我校|本单位|街道)?将"
     r")"
 )
 _TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?*]|{_CONSEQUENCE})+$")

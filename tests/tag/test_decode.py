@@ -62,7 +62,9 @@ def test_snap_trims_numbering_connectives_and_final_punctuation():
         "究其原因，经办人员业务不熟悉": "经办人员业务不熟悉",   # the marker introduces the cause
         "主要是资金下达较晚。": "资金下达较晚",
         "下一步，我局将完善考核办法": "完善考核办法",
-        "下一步加快推进项目建设": "下一步加快推进项目建设",  # no lead: the plan's own words
+        "下一步加快推进项目建设": "加快推进项目建设",  # 下一步 leads the plan with or without 将
+        "下一阶段，严格执行采购程序": "严格执行采购程序",
+        "今后提前下达评价通知": "今后提前下达评价通知",   # 今后 without 将: the plan's own words (guidelines §5)
     }
     for raw, want in cases.items():
         a, b = snap(raw, 0, len(raw))
