@@ -53,6 +53,28 @@ def _top_level(rows):
     return rows
 
 
+def _without_breakdowns(values, k: int, tol: Tolerance):
+    """The column's values with every run of two or more rows that adds up to the row right
+    above it left out: such rows break that row down (基本支出 → 人员经费, 公用经费) where a
+    converter dropped the indentation or the 「其中」 that said so."""
+    out, i = [], 0
+    while i < len(values):
+        out.append(values[i])
+        head_row, head = values[i]
+        run_end = None
+        acc = 0.0
+        for j in range(i + 1, len(values)):
+            acc += values[j][1]
+            if j - i >= 2 and tol.printed_ok(head, acc, [head_row.cells[k].text] +
+                                             [r.cells[k].text for r, _ in values[i + 1:j + 1]]):
+                run_end = j
+                break
+            if acc > head + 1e-9 and head >= 0:
+                break
+        i = (run_end + 1) if run_end is not None else i + 1
+    return out
+
+
 def _column_values(parts, k: int):
     """(row, value) for column k over the rows, or None when a text cell says it is not an amount column."""
     values = []
@@ -85,12 +107,18 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if stated is None or is_percent(cell.text):
                 continue
             candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
+            # a reading that explains the total is no error: all rows, or the rows left when
+            # the runs that break a row down are taken out
+            readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates]
             if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
-                                     for v in candidates):
+                                     for v in readings):
                 continue
             values = candidates[0]
+            top = _without_breakdowns(values, k, tol)
+            note = f" ({len(values) - len(top)} rows read as the breakdown of a row above them)" if len(top) < len(values) else ""
+            values = top   # the reading closest to the form's own structure
             expected = sum(v for _, v in values)
-            yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}, total row states {stated:g}",
+            yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}{note}, total row states {stated:g}",
                           [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected, "total_row")
 
 

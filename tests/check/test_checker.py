@@ -249,6 +249,20 @@ def test_sub_items_after_qizhong_are_not_added_to_the_total_and_printed_decimals
     assert (f.stated, f.expected, f.relation, f.severity) == (97.1, 97.0, "total_row", "error")
 
 
+def test_rows_that_break_down_the_row_above_them_without_a_qizhong_are_not_added_again():
+    # a converter dropped the indentation of 人员经费 / 公用经费 under 基本支出
+    rows = [["项目", "决算数"], ["基本支出", "110.80"], ["人员经费", "98.20"], ["公用经费", "12.60"],
+            ["项目支出", "59.50"], ["合计", "{total}"]]
+
+    def sums(total):
+        b = consistent_builder()
+        b.table("budget", [[c.format(total=total) for c in r] for r in rows])
+        return [f for f in Checker().predict(b.build()) if f.kind == "sum_mismatch"]
+    assert sums("170.30") == []          # 110.80 + 59.50: the form's own reading
+    (f,) = sums("171.30")                # neither reading gives it: an error, against the form's reading
+    assert (f.stated, f.expected) == (171.3, 170.3) and "breakdown" in f.message
+
+
 def test_printed_rule_governs_only_rows_naming_its_subject():
     text = ("2022年度部门整体支出绩效自评报告\n评分规则：预算执行率得分=执行率×分值。\n"
             "一级指标\t二级指标\t三级指标\t分值\t得分\n"
