@@ -1,7 +1,8 @@
 """Execution rates and the score formulas forms print (rate_mismatch, score_mismatch).
 
 - A stated execution rate against executed / budgeted (the budget and each project); a
-  rate equal to executed / initial budget (年初预算数) is another reading, not an error.
+  rate equal to executed / initial budget (年初预算数) is another reading, not an error, and
+  100% printed for a spend above the budget is the form's cap.
 - 「得分 (20 分*执行率)」: where a table prints the formula in a header cell, each row
   below it with a rate cell and a score cell after it must follow it (capped at the
   full points). A rate over 100% earns the full points.
@@ -33,6 +34,12 @@ def colocation(text: str, values) -> str:
 _SENTENCE_END = re.compile(r"[。；;\n]")
 
 
+def _rate_explained(stated: float, expected: float, tol: Tolerance) -> bool:
+    """The stated rate is the computed one, or the 100% that forms print as the cap of a spend
+    above its budget (执行率 is scored up to 100%)."""
+    return tol.rate_ok(stated, expected) or (tol.rate_ok(stated, 100.0) and expected >= 100.0)
+
+
 def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
     b = record.budget
     if all(k in b for k in ("execution_rate", "executed", "budgeted")) and b["budgeted"].value:
@@ -41,7 +48,7 @@ def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
         # rate that reading explains is no evidence of an error
         of_initial = (b["executed"].value / b["initial"].value * 100
                       if "initial" in b and b["initial"].value else None)
-        if not tol.rate_ok(b["execution_rate"].value, expected) and not (
+        if not _rate_explained(b["execution_rate"].value, expected, tol) and not (
                 of_initial is not None and tol.rate_ok(b["execution_rate"].value, of_initial)):
             yield finding(RATE, f"execution rate {b['execution_rate'].value:g}% is not executed/budgeted = {expected:.2f}%",
                           ["budget.execution_rate", "budget.executed", "budget.budgeted"],
@@ -50,7 +57,7 @@ def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
     for p in record.projects:
         if p.execution_rate is not None and p.executed is not None and p.budgeted:
             expected = p.executed / p.budgeted * 100
-            if not tol.rate_ok(p.execution_rate, expected):
+            if not _rate_explained(p.execution_rate, expected, tol):
                 yield finding(RATE, f"project {p.name}: execution rate {p.execution_rate:g}% is not "
                                     f"{p.executed:g}/{p.budgeted:g} = {expected:.2f}%", [p.id], p.execution_rate, expected,
                               "rate_in_row")

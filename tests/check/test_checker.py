@@ -314,3 +314,13 @@ def test_a_projects_budget_named_before_its_term_is_no_restated_unit_budget():
     rec = structure_text(text)
     assert rec.budget["budgeted"].value == 2865.3
     assert [f.kind for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+
+
+def test_a_rate_capped_at_100_for_a_spend_above_the_budget_is_no_error():
+    form = ("2023年度部门整体支出绩效自评表\n项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "年度资金总额\t100.00\t120.00\t{executed}\t10\t100%\t10\n")
+    assert [f for f in Checker(min_confidence=0).predict(structure_text(form.format(executed="123.50")))
+            if f.kind == "rate_mismatch"] == []
+    # below the budget, 100% is not the cap: 110/120 = 91.67%
+    (f,) = [f for f in Checker().predict(structure_text(form.format(executed="110.00"))) if f.kind == "rate_mismatch"]
+    assert f.stated == 100.0
