@@ -219,6 +219,15 @@ def test_score_tolerance_boundary(total, flagged):
     assert (_kinds(_record(total=total)) == ["total_mismatch"]) == flagged
 
 
+@pytest.mark.parametrize("total,flagged", [(99.0, False), (98.0, True), (98.7, True)])
+def test_a_whole_number_total_is_the_sum_rounded_to_the_point(total, flagged):
+    # indicators add up to 98.6: 「得分99分」 is that sum rounded to the point; 98 is not, and
+    # 98.7, printed to a decimal, is no rounding of it
+    rows = [("会议保障", 40, "≥4次", "4次", 40), ("调研视察", 30, "≥3次", "3次", 28.6), ("群众满意度", 30, "≥90%", "95%", 30)]
+    rec = _record(total=total, rows=rows)
+    assert ("total_mismatch" in _kinds(rec)) == flagged
+
+
 def test_tolerance_is_configurable():
     rec = _record(total=99.0)
     assert Checker(Tolerance(score_abs=1.0)).predict(rec) == []
