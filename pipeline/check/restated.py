@@ -4,19 +4,34 @@ A table row labelled with a field (表1 项目支出 row, 实际支出 column) a
 same field in the same scope (「项目支出368.42万元」: not last year's, not a budget-of, not a
 breakdown) state one quantity. The lexicon (configs/facts.yaml) decides the field and scope of
 the prose amount; amounts that differ beyond the rounding of their printed decimals disagree.
-Only a table statement is compared with prose: two sentences may describe different moments.
+Only a table statement is compared with prose: two sentences may describe different moments, and
+a sentence that names another year (「2022年全年支出…」) states that year's figure.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding
+from pipeline.lexicon import sentence_around
 from pipeline.link.ends import text_id
 from pipeline.record import Finding, Record
 from pipeline.structure.amounts import in_ranges, is_units_figure, read_amounts
 from pipeline.structure.lexicon import load_lexicon
 
 KIND = "restated_mismatch"
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def _names_another_year(text: str, start: int, end: int, year: int | None) -> bool:
+    """Whether the amount's sentence, up to the amount, names a year other than the report's."""
+    if year is None:
+        return False
+    sentence = sentence_around(text, start, end)
+    upto = sentence[:sentence.find(text[start:end])] if text[start:end] in sentence else sentence
+    return any(int(y) != year for y in _YEAR.findall(upto))
 
 
 def _table_ranges(record: Record) -> list[tuple[int, int]]:
@@ -35,6 +50,8 @@ def _restated(record: Record, tol: Tolerance) -> Iterator[Finding]:
     for a in read_amounts(record.text, tables, load_lexicon().budget):
         if a.field not in in_table or not is_units_figure(a):
             continue
+        if _names_another_year(record.text, a.start, a.end, record.meta.year):
+            continue  # 「2022年全年支出…」 in a 2023 report: that year's figure, not this one's
         table_value = in_table[a.field]
         printed = record.text[a.start:a.end]
         if tol.printed_ok(a.value, table_value.value, [printed, table_value.text]):

@@ -333,3 +333,13 @@ def test_a_rate_capped_at_100_for_a_spend_above_the_budget_is_no_error():
     # below the budget, 100% is not the cap: 110/120 = 91.67%
     (f,) = [f for f in Checker().predict(structure_text(form.format(executed="110.00"))) if f.kind == "rate_mismatch"]
     assert f.stated == 100.0
+
+
+def test_a_sentence_about_another_year_restates_nothing():
+    table = ("2023年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算数\t全年执行数\t执行率\n"
+             "合计\t2,865.30\t2,702.15\t94.31%\n基本支出\t1,110.20\t1,106.80\t99.69%\n项目支出\t1,755.10\t1,595.35\t90.90%\n")
+    other = structure_text(table + "2022年全年支出2,486.30万元。\n")
+    assert [f for f in Checker(min_confidence=0).predict(other) if f.kind == "restated_mismatch"] == []
+    same = structure_text(table + "2023年全年支出2,486.30万元。\n")
+    (f,) = [f for f in Checker().predict(same) if f.kind == "restated_mismatch"]
+    assert f.stated == 2486.3
