@@ -128,17 +128,20 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
     Parts are the first amount of each clause outside parentheses. Where the listing uses
     「；」 between its parts, a part's own detail follows it in the same 「；」 item: from a
     clause that opens a breakdown of its own (「包括…」「全部为…」) to the item's end, amounts
-    are detail, not parts. An item that starts a new statement (「加上年结转…」「收入总计…」)
-    ends the listing."""
+    are detail, not parts. An item that starts a new statement (「加上年结转…」「收入总计…」),
+    or a clause on the year-end balance, ends the listing."""
     negative = load_lexicon().budget_field("adjustment").negative
     out: list[tuple[int, int, float]] = []
     for item_start, item_end in _top_level_pieces(text, start, end, "；;"):
         item = text[item_start:item_end]
         if _NEW_STATEMENT.match(item):
             break
-        nested = False
+        nested = ended = False
         for cs, ce in _top_level_pieces(text, item_start, item_end, _CLAUSE_SEPS):
             clause = text[cs:ce]
+            if _YEAR_END.match(clause):
+                ended = True   # 「…项目支出…，年末结余…」: the listing ended with the clause before
+                break
             if _NESTED.match(clause):
                 nested = True
             if nested:
@@ -150,6 +153,8 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
             if negative is not None and negative.search(text[cs:m.start()]):
                 v = -v
             out.append((m.start(), m.end(), v))
+        if ended:
+            break
     return out
 
 
@@ -189,6 +194,9 @@ _ITEM_END = re.compile(r"[。；;\n]|\.(?!\d)")
 _SENTENCE_END = re.compile(r"[。\n]|\.(?!\d)")   # an ASCII full stop too, never a decimal point
 _NESTED = re.compile(r"\s*(?:包括|其中|含|主要为|全部为|主要用于|均为)")
 _NEW_STATEMENT = re.compile(r"\s*(?:加上?|减去?|扣除|另有?|此外|收入总计|支出总计|总计|合计)")
+# the year-end balance ends a listing in any clause (「…项目支出…，年末结余163.15万元」): a stock,
+# never a part of the year's income or spending
+_YEAR_END = re.compile(r"\s*年末")
 _CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|节约|超支")
 _OTHER_PART = re.compile(r"其他|其余|剩余")
 _NON_EXHAUSTIVE = re.compile(r"等|主要|部分|包括")

@@ -343,3 +343,11 @@ def test_a_sentence_about_another_year_restates_nothing():
     same = structure_text(table + "2023年全年支出2,486.30万元。\n")
     (f,) = [f for f in Checker().predict(same) if f.kind == "restated_mismatch"]
     assert f.stated == 2486.3
+
+
+def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts():
+    text = ("2023年度部门整体支出绩效自评报告\n全年支出2,702.15万元，其中基本支出1,106.80万元，项目支出{p}万元，"
+            "年末结余163.15万元。\n")
+    assert [f for f in Checker().predict(structure_text(text.format(p="1,595.35"))) if f.kind == "sum_mismatch"] == []
+    (f,) = [f for f in Checker().predict(structure_text(text.format(p="1,695.35"))) if f.kind == "sum_mismatch"]
+    assert (f.stated, f.expected) == (2702.15, 2802.15)
