@@ -130,7 +130,8 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
     clause that opens a breakdown of its own (「包括…」「全部为…」) to the item's end, amounts
     are detail, not parts. An item that starts a new statement (「加上年结转…」「收入总计…」),
     or a clause on the year-end balance, ends the listing."""
-    negative = load_lexicon().budget_field("adjustment").negative
+    lex = load_lexicon()
+    negative, previous_year = lex.budget_field("adjustment").negative, lex.previous_year
     out: list[tuple[int, int, float]] = []
     for item_start, item_end in _top_level_pieces(text, start, end, "；;"):
         item = text[item_start:item_end]
@@ -149,6 +150,8 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
             m = _first_top_level_amount(text, cs, ce)
             if m is None:
                 continue
+            if _CHANGE.search(text, cs, m.start()) or previous_year.search(text, cs, m.start()):
+                continue   # 「比上年增加50.20万元」 between two parts: a change, not a part
             v = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
             if negative is not None and negative.search(text[cs:m.start()]):
                 v = -v
@@ -264,6 +267,8 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         expected = sum(v for _, _, v in parts)
         if tol.printed_ok(stated, expected, [total.group("num")] + [text[s:e] for s, e, _ in parts]):
             continue
+        if _an_earlier_whole(text, total.start(), expected, [text[s:e] for s, e, _ in parts], tol):
+            continue   # 「…2,702.15万元，其中本级…600.00万元；其中基本支出…」: the second 其中 is the head's
         last_clause = next(text[cs:ce] for cs, ce in _top_level_pieces(text, start, end, _CLAUSE_SEPS + "；;")
                            if cs <= parts[-1][0] < ce)
         listing = text[start:end]
@@ -279,6 +284,17 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         yield finding(KIND, f"breakdown of {stated:g}万元 lists {len(parts)} parts adding up to {expected:g}万元{note}",
                       [text_id(total.start(), total.end())] + [text_id(s, e) for s, e, _ in parts],
                       stated, expected, relation)
+
+
+def _an_earlier_whole(text: str, before: int, expected: float, printed: list[str], tol: Tolerance) -> bool:
+    """Whether an amount earlier in the sentence is what the parts add up to: the listing may
+    break down that figure rather than the one right before it, and which one is not said."""
+    start = max(text.rfind("。", 0, before), text.rfind("\n", 0, before)) + 1
+    for m in _MONEY.finditer(text, start, before):
+        value = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
+        if tol.printed_ok(value, expected, [m.group("num")] + printed):
+            return True
+    return False
 
 
 def _projects_vs_budget(record: Record, tol: Tolerance) -> Iterator[Finding]:

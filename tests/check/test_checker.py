@@ -351,3 +351,13 @@ def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts
     assert [f for f in Checker().predict(structure_text(text.format(p="1,595.35"))) if f.kind == "sum_mismatch"] == []
     (f,) = [f for f in Checker().predict(structure_text(text.format(p="1,695.35"))) if f.kind == "sum_mismatch"]
     assert (f.stated, f.expected) == (2702.15, 2802.15)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全年支出2,702.15万元，其中基本支出1,106.80万元，比上年增加50.20万元，项目支出1,595.35万元。",
+    "全年支出2,702.15万元，其中本级支出2,102.15万元，对下转移支付600.00万元；其中基本支出1,106.80万元，项目支出1,595.35万元。",
+])
+def test_a_change_between_parts_and_a_second_qizhong_of_the_head_figure_are_no_errors(sentence):
+    found = [f for f in Checker(min_confidence=0).predict(structure_text("2023年度部门整体支出绩效自评报告\n" + sentence + "\n"))
+             if f.kind == "sum_mismatch"]
+    assert found == []
