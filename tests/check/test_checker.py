@@ -361,3 +361,11 @@ def test_a_change_between_parts_and_a_second_qizhong_of_the_head_figure_are_no_e
     found = [f for f in Checker(min_confidence=0).predict(structure_text("2023年度部门整体支出绩效自评报告\n" + sentence + "\n"))
              if f.kind == "sum_mismatch"]
     assert found == []
+
+
+@pytest.mark.parametrize("score,raised", [("10", False), ("9.6", False), ("9", True), ("9.0", True)])
+def test_a_formula_score_printed_without_decimals_may_be_rounded_to_the_point(score, raised):
+    form = ("2023年度部门整体支出绩效自评表\n预算执行情况\t预算数\t执行数\t执行率\t得分（10分*执行率）\n"
+            f"年度资金总额\t120.00\t115.20\t96.00%\t{score}\n")
+    found = [f for f in Checker(min_confidence=0).predict(structure_text(form)) if f.kind == "score_mismatch"]
+    assert bool(found) == raised
