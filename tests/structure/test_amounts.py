@@ -229,3 +229,8 @@ def test_a_one_project_reports_project_figures_are_its_own():
     # in a department's report the same sentence is one project's, not the unit's budget
     dept = structure_text("2023年度交通运输局部门整体支出绩效自评报告\n" + body)
     assert "budgeted" not in dept.budget and "executed" not in dept.budget
+
+
+def test_final_accounts_and_paid_out_spending_are_the_years_spend():
+    for sentence in ("部门决算支出1,468.20万元。", "截至年底已支出1,468.20万元。", "全年实际支付1,468.20万元。"):
+        assert _prose(sentence)["executed"] == 1468.2, sentence
