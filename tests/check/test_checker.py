@@ -369,3 +369,9 @@ def test_a_formula_score_printed_without_decimals_may_be_rounded_to_the_point(sc
             f"年度资金总额\t120.00\t115.20\t96.00%\t{score}\n")
     found = [f for f in Checker(min_confidence=0).predict(structure_text(form)) if f.kind == "score_mismatch"]
     assert bool(found) == raised
+
+
+def test_a_rate_of_the_adjusted_budget_stated_after_the_plain_one_is_no_error():
+    text = ("2023年度部门整体支出绩效自评报告\n本年度预算批复1,380.00万元，年中追加140.36万元，调整后预算1,520.36万元，"
+            "实际支出1,468.20万元，预算执行率96.57%。\n")
+    assert Checker(min_confidence=0).predict(structure_text(text)) == []

@@ -234,3 +234,8 @@ def test_a_one_project_reports_project_figures_are_its_own():
 def test_final_accounts_and_paid_out_spending_are_the_years_spend():
     for sentence in ("部门决算支出1,468.20万元。", "截至年底已支出1,468.20万元。", "全年实际支付1,468.20万元。"):
         assert _prose(sentence)["executed"] == 1468.2, sentence
+
+
+def test_an_adjusted_budget_stated_after_a_plain_one_is_the_years_budget():
+    got = _prose("本年度预算批复1,380.00万元，年中追加140.36万元，调整后预算1,520.36万元，实际支出1,468.20万元。")
+    assert (got["budgeted"], got["initial"], got["adjustment"]) == (1520.36, 1380.0, 140.36)
