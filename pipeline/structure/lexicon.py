@@ -44,6 +44,7 @@ class Lexicon:
     budget_of: re.Pattern
     part: re.Pattern
     full_year: re.Pattern        # 全年/调整后: a budget statement of the whole (adjusted) year
+    rate_of_a_part: re.Pattern   # 项目支出/财政拨款/1-6月 before a rate's term: a part's or a period's rate
     whole_of: tuple[tuple[str, re.Pattern], ...]  # (field, 「全部为财政拨款收入」): the amount before is all that field
     column_roles: tuple[tuple[str, tuple[str, ...]], ...]
     unit_statement: re.Pattern
@@ -160,6 +161,7 @@ def load_lexicon() -> Lexicon:
         # a breakdown mark may be wrapped across lines (「其\n中」)
         part=re.compile(_alternation([r"\s*".join(t) for t in scope["part"]])),
         full_year=re.compile(_alternation(scope["full_year"])),
+        rate_of_a_part=re.compile(_alternation(scope["rate_of_a_part"])),
         whole_of=tuple((f, re.compile(_alternation(words))) for f, words in cfg["whole_of"].items()),
         column_roles=tuple((role, tuple(words)) for role, words in cfg["column_roles"]),
         unit_statement=re.compile(cfg["money_unit_statement"]),

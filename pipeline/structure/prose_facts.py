@@ -20,14 +20,26 @@ from pipeline.structure.numbers import NUMBER, to_float
 _RATE_GAP = r"[ \u3000:：为是达到了]{0,4}"
 
 
+_RATE_CLAUSE_START = re.compile(r"[，,；;。：:\n\t（(]")
+_RATE_BOUND_AFTER = re.compile(r"\s*(?:及?以上|及?以下|左右)")
+
+
 def find_rates(text: str) -> dict[str, StatedValue]:
-    """Rates stated in prose or table cells: the first statement of each rate field."""
+    """Rates stated in prose or table cells: the first statement of each rate field that is the
+    unit's own: not a part's or a period's (项目支出执行率, 1-6月预算执行率: the lexicon's
+    rate_of_a_part before the term in its clause), not a bound (「达到95%以上」)."""
+    lex = load_lexicon()
     out: dict[str, StatedValue] = {}
-    for f in load_lexicon().rates:
-        m = re.search(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text)
-        v = to_float(m.group("num")) if m else None
-        if v is not None:
-            out[f.name] = StatedValue(value=v, text=m.group(0), start=m.start(), end=m.end())
+    for f in lex.rates:
+        for m in re.finditer(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text):
+            clause = text[max(0, m.start() - 20):m.start()]
+            cut = max((c.end() for c in _RATE_CLAUSE_START.finditer(clause)), default=0)
+            if lex.rate_of_a_part.search(clause[cut:]) or _RATE_BOUND_AFTER.match(text, m.end()):
+                continue
+            v = to_float(m.group("num"))
+            if v is not None:
+                out[f.name] = StatedValue(value=v, text=m.group(0), start=m.start(), end=m.end())
+                break
     return out
 
 

@@ -375,3 +375,15 @@ def test_a_rate_of_the_adjusted_budget_stated_after_the_plain_one_is_no_error():
     text = ("2023年度部门整体支出绩效自评报告\n本年度预算批复1,380.00万元，年中追加140.36万元，调整后预算1,520.36万元，"
             "实际支出1,468.20万元，预算执行率96.57%。\n")
     assert Checker(min_confidence=0).predict(structure_text(text)) == []
+
+
+@pytest.mark.parametrize("rate_clause", ["其中财政拨款预算执行率97.50%", "项目支出预算执行率90.20%",
+                                         "基本支出执行率99.10%", "预算执行率达到95%以上", "1-6月预算执行率为48.20%"])
+def test_a_parts_a_periods_or_a_bounds_rate_is_not_the_units(rate_clause):
+    text = f"2023年度部门整体支出绩效自评报告\n全年预算1,520.36万元，实际支出1,468.20万元，{rate_clause}。\n"
+    rec = structure_text(text)
+    assert "execution_rate" not in rec.budget and Checker(min_confidence=0).predict(rec) == []
+    # the unit's own rate after them is read and checked
+    rec = structure_text(text.replace("。\n", "，部门整体预算执行率93.00%。\n"))
+    assert rec.budget["execution_rate"].value == 93.0
+    assert [f.kind for f in Checker().predict(rec)] == ["rate_mismatch"]
