@@ -125,8 +125,11 @@ def _wrappable(*words: str) -> str:
     return "|".join("\n?".join(map(re.escape, w)) for w in words)
 
 
-_TOTAL_SCORE = re.compile(rf"(?:{_wrappable('总分', '综合得分', '总得分', '自评得分', '自评总分', '评价得分', '综合评分', '整体支出绩效得分')})"
+_TOTAL_SCORE = re.compile(rf"(?:{_wrappable('总分', '综合得分', '总得分', '自评得分', '自评总分', '评价得分', '综合评分', '整体支出绩效得分', '自评结果')}"
+                          rf"|(?:我局|我单位|本单位|本部门|我委|我办|我院|我中心)(?:自评)?得分)"
                           rf"\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
+# a total statement about one project (「项目A自评得分95分」), in its clause before the score word
+_OF_A_PROJECT = re.compile(r"项目[^，,。；;：:\n]{0,6}$")
 _SCALE_BOUND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|至|到|[~～\-－—]|的为|为[\"“「]?(?:优|良|中|合格|差|不合格))")
 # 「总分100分，实际得分98.08分」: after a bound of 100, the score the same sentence goes on to state
 _SCORE_AFTER_BOUND = re.compile(rf"[^。；;\n]{{0,20}}?(?:得分|得|计)\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分")
@@ -234,7 +237,23 @@ def find_year(text: str) -> Optional[int]:
 
 
 def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[float]:
-    """The first total score stated outside the skipped ranges."""
+    """The report's total score: its first statement outside the skipped ranges that is not one
+    project's (「项目A自评得分95分」) and not the full marks of the scale (「总分100分，其中…」 when
+    a score below 100 is stated later); else the first statement."""
+    found = [(total, of_project) for total, of_project in _total_scores(text, skip)]
+    if not found:
+        return None
+    for total, of_project in found:
+        if of_project:
+            continue
+        if total == 100 and any(t < 100 and not p for t, p in found):
+            continue   # the scale's full marks; the score comes later
+        return total
+    return found[0][0]
+
+
+def _total_scores(text: str, skip: list[tuple[int, int]] = ()):
+    """(total, whether the clause names a project) for each total statement, in text order."""
     skip = RangeSet(skip)   # by bisection: every score word of a long report is asked
     for tm in _TOTAL_SCORE.finditer(text):
         if in_ranges(tm.start(), skip):
@@ -255,8 +274,7 @@ def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[fl
             # 「总分100分，实际得分98.08分」: the bound, then the score
             stated = to_float(after.group("num"))
             total = stated if stated is not None and stated <= 100 else total
-        return total
-    return None
+        yield total, bool(_OF_A_PROJECT.search(text, max(0, tm.start() - 12), tm.start()))
 
 
 def _cn_or_int(t: str) -> Optional[int]:

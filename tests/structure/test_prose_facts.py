@@ -261,3 +261,13 @@ def test_drawing_up_a_budget_is_no_staff_establishment():
     assert find_staff("一级指标\t二级指标\t分值\t得分\n投入\t预算编制\t10\t9\n") == {}
     assert find_staff("绩效目标编制12个，规划编制3个。") == {}
     assert find_staff("核定编制38名。\n编制人数\t24\n") == {"authorized": 38}
+
+
+def test_the_total_score_is_the_units_not_a_projects_nor_the_full_marks():
+    from pipeline.structure.prose_facts import find_total_score
+    assert find_total_score("项目A自评得分95分，项目B自评得分88分，部门整体自评得分91.2分。") == 91.2
+    assert find_total_score("本次评价总分100分，其中产出指标50分、效益指标50分。自评总得分为92.5分。") == 92.5
+    assert find_total_score("经自评，我局得分92分，等级为优。") == 92.0
+    assert find_total_score("部门整体支出绩效自评结果为92.5分。") == 92.5
+    assert find_total_score("经自评，总分100分，等级为优。") == 100.0     # a perfect score stays
+    assert find_total_score("项目自评得分95分。") == 95.0                   # a one-project report's own
