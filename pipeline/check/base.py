@@ -53,8 +53,14 @@ class Tolerance:
             slack += 0.5 * 10 ** -decimals * scale
         return abs(stated - expected) <= slack + 1e-9
 
-    def score_ok(self, stated: float, expected: float) -> bool:
-        return abs(stated - expected) <= self.score_abs + 1e-9
+    def score_ok(self, stated: float, expected: float, printed: str | None = None) -> bool:
+        """Within the score tolerance, or a score printed without decimals (「95分」, 「10」) within
+        half a point: the value rounded to the point. ``printed``: the score as printed, when
+        known (a float alone cannot tell 95 from 95.0)."""
+        if abs(stated - expected) <= self.score_abs + 1e-9:
+            return True
+        whole = float(stated).is_integer() and (printed is None or "." not in printed)
+        return whole and abs(stated - expected) < 0.5
 
     def rate_ok(self, stated: float, expected: float) -> bool:
         return abs(stated - expected) <= self.rate_abs + 1e-9

@@ -40,11 +40,6 @@ def _rate_explained(stated: float, expected: float, tol: Tolerance) -> bool:
     return tol.rate_ok(stated, expected) or (tol.rate_ok(stated, 100.0) and expected >= 100.0)
 
 
-def _rounded_to_the_point(printed: str, stated: float, expected: float) -> bool:
-    """A score printed without decimals (「10」 for 9.6) may be the formula's value rounded to the point."""
-    return "." not in printed and float(stated).is_integer() and abs(stated - expected) < 0.5
-
-
 def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
     b = record.budget
     if all(k in b for k in ("execution_rate", "executed", "budgeted")) and b["budgeted"].value:
@@ -89,7 +84,7 @@ def _formula_rows(table: Table, tol: Tolerance) -> Iterator[Finding]:
                 continue
             rate, stated = number(cells[k].text), number(cells[j].text)
             expected = min(points, points * rate / 100)
-            if not tol.score_ok(stated, expected) and not _rounded_to_the_point(cells[j].text, stated, expected):
+            if not tol.score_ok(stated, expected, cells[j].text):
                 yield finding(SCORE, f"table {table.id}: score {stated:g} does not follow the printed formula "
                                      f"{points:g}分×执行率 = {points:g}×{rate:g}% = {expected:.2f}",
                               [cell_id(row, j), cell_id(row, k)], stated, expected, "printed_formula")

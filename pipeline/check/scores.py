@@ -40,10 +40,8 @@ def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
         expected += b["execution_score"].value
         refs.append("budget.execution_score")
         what = f"the execution score {b['execution_score'].value:g} plus {len(inds)} indicator scores"
-    # a whole-number total (「自评得分95分」) may be the sum rounded to the point: only a
-    # difference beyond that rounding is evidence
-    whole_number = float(stated).is_integer() and not float(round(expected, 2)).is_integer()
-    if not tol.score_ok(stated, expected) and not (whole_number and abs(stated - expected) < 0.5):
+    # a whole-number total (「自评得分95分」) may be the sum rounded to the point (Tolerance.score_ok)
+    if not tol.score_ok(stated, expected):
         yield finding(TOTAL, f"total score {stated:g} is not {what} ({expected:.2f})", refs, stated, expected,
                       "indicator_sum")
 
@@ -75,7 +73,7 @@ def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
             if k is None or any(i.score is None for i in inds):
                 continue
             stated, expected = number(row.cells[k].text), sum(i.score for i in inds)
-            if not tol.score_ok(stated, expected):
+            if not tol.score_ok(stated, expected, row.cells[k].text):
                 yield finding(TOTAL, f"subtotal {level1} states {stated:g}, its {len(inds)} indicators score {expected:.2f}",
                               [cell_id(row, k)] + [i.id for i in inds], stated, expected, "level1_subtotal")
 

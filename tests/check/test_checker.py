@@ -160,6 +160,15 @@ def test_level1_subtotal_rows():
     assert f.stated == 97.0 and f.expected == 98.5
 
 
+@pytest.mark.parametrize("subtotal,raised", [("48", False), ("47.6", False), ("47", True), ("47.0", True)])
+def test_a_whole_number_subtotal_may_be_its_indicators_rounded_to_the_point(subtotal, raised):
+    text = ("2023年度部门整体支出绩效自评报告\n一级指标\t二级指标\t三级指标\t分值\t得分\n"
+            f"产出指标\t\t\t50\t{subtotal}\n\t数量指标\t培训次数\t25\t23.6\n\t质量指标\t合格率\t25\t24\n"
+            "效益指标\t\t\t50\t50\n\t社会效益\t覆盖率\t50\t50\n")
+    found = [f for f in Checker(min_confidence=0).predict(structure_text(text)) if f.kind == "total_mismatch"]
+    assert bool(found) == raised
+
+
 def test_score_above_weight():
     rows = indicator_rows()
     rows[0] = ("会议保障", 40, "≥4次", "4次", 41)
