@@ -396,3 +396,13 @@ def test_a_parts_a_periods_or_a_bounds_rate_is_not_the_units(rate_clause):
     rec = structure_text(text.replace("。\n", "，部门整体预算执行率93.00%。\n"))
     assert rec.budget["execution_rate"].value == 93.0
     assert [f.kind for f in Checker().predict(rec)] == ["rate_mismatch"]
+
+
+def test_a_prose_figure_equal_to_another_figure_of_the_table_restates_that_one():
+    table = ("2023年度部门整体支出绩效自评报告\n项目\t年初预算数\t全年预算数\t全年执行数\t执行率\n"
+             "合计\t1,380.00\t1,520.36\t1,468.20\t96.57%\n基本支出\t800.00\t820.00\t815.00\t99.39%\n"
+             "项目支出\t580.00\t700.36\t653.20\t93.27%\n")
+    for sentence in ("年度预算1,380.00万元。", "本年度预算批复1,380.00万元。"):
+        assert Checker(min_confidence=0).predict(structure_text(table + sentence + "\n")) == [], sentence
+    (f,) = Checker().predict(structure_text(table + "年度预算1,390.00万元。\n"))
+    assert f.kind == "restated_mismatch"
