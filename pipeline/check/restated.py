@@ -9,7 +9,6 @@ a sentence that names another year (「2022年全年支出…」) states that ye
 """
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding
@@ -17,12 +16,10 @@ from pipeline.lexicon import sentence_around
 from pipeline.link.ends import text_id
 from pipeline.record import Finding, Record
 from pipeline.structure.amounts import in_ranges, is_units_figure, read_amounts
+from pipeline.structure.prose_facts import YEAR_MENTION
 from pipeline.structure.lexicon import load_lexicon
 
 KIND = "restated_mismatch"
-
-
-_YEAR = re.compile(r"(20\d{2})\s*年")
 
 
 def _names_another_year(text: str, start: int, end: int, year: int | None) -> bool:
@@ -31,7 +28,7 @@ def _names_another_year(text: str, start: int, end: int, year: int | None) -> bo
         return False
     sentence = sentence_around(text, start, end)
     upto = sentence[:sentence.find(text[start:end])] if text[start:end] in sentence else sentence
-    return any(int(y) != year for y in _YEAR.findall(upto))
+    return any(int(y) != year for y in YEAR_MENTION.findall(upto))
 
 
 def _table_ranges(record: Record) -> list[tuple[int, int]]:

@@ -31,6 +31,11 @@ def _unit(m: re.Match) -> str:
     return "".join(m.group("unit").split())
 
 
+def _wan(m: re.Match) -> float:
+    """The value of a _MONEY match in 万元, its sign as printed."""
+    return float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
+
+
 _BREAKDOWN = re.compile(r"[(（]?\s*(?:其中|主要用于|主要包括|包括)\s*[:：]?")
 _OPEN, _CLOSE = "(（", ")）"
 
@@ -113,10 +118,11 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
                                      for v in readings):
                 continue
-            values = candidates[0]
-            top = _without_breakdowns(values, k, tol)
+            # stated against the first block read with its breakdowns out: the reading closest
+            # to the form's own structure
+            values, top = candidates[0], readings[len(candidates)]
             note = f" ({len(values) - len(top)} rows read as the breakdown of a row above them)" if len(top) < len(values) else ""
-            values = top   # the reading closest to the form's own structure
+            values = top
             expected = sum(v for _, v in values)
             yield finding(KIND, f"table {table.id} column {k}: rows add up to {expected:g}{note}, total row states {stated:g}",
                           [cell_id(total_row, k)] + [cell_id(r, k) for r, _ in values], stated, expected, "total_row")
@@ -152,7 +158,7 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
                 continue
             if _CHANGE.search(text, cs, m.start()) or previous_year.search(text, cs, m.start()):
                 continue   # 「比上年增加50.20万元」 between two parts: a change, not a part
-            v = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
+            v = _wan(m)
             if negative is not None and negative.search(text[cs:m.start()]):
                 v = -v
             out.append((m.start(), m.end(), v))
@@ -263,7 +269,7 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         parts = _parts(text, start, end)
         if len(parts) < 2:
             continue
-        stated = float(total.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(total)]
+        stated = _wan(total)
         expected = sum(v for _, _, v in parts)
         if tol.printed_ok(stated, expected, [total.group("num")] + [text[s:e] for s, e, _ in parts]):
             continue
@@ -291,8 +297,7 @@ def _an_earlier_whole(text: str, before: int, expected: float, printed: list[str
     break down that figure rather than the one right before it, and which one is not said."""
     start = max(text.rfind("。", 0, before), text.rfind("\n", 0, before)) + 1
     for m in _MONEY.finditer(text, start, before):
-        value = float(m.group("num").replace(",", "").replace("−", "-").replace("－", "-")) * _TO_WAN[_unit(m)]
-        if tol.printed_ok(value, expected, [m.group("num")] + printed):
+        if tol.printed_ok(_wan(m), expected, [m.group("num")] + printed):
             return True
     return False
 

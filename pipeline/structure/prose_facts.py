@@ -75,7 +75,7 @@ def find_staff(text: str) -> dict[str, int]:
 
 # ---------------------------------------------------------------- metadata
 _YEAR = re.compile(r"(20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度")
-_YEAR_LOOSE = re.compile(r"(20\d{2})\s*年")
+YEAR_MENTION = re.compile(r"(20\d{2})\s*年")   # any year named: 「2022年」
 # a line that dates the page or the filing, not the year reported on
 _DATE_LINE_WORDS = re.compile(r"发布|发文|印发|填报|填表|日期|时间|来源|浏览|点击")
 _TITLE_ENDINGS = "自评表|自评报告|评价报告|评价表|自评价报告|绩效报告"
@@ -227,7 +227,7 @@ def find_year(text: str) -> Optional[int]:
     lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
     titles = [ln for _, ln in lines if _title_in(ln)]
     usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
-    for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (_YEAR_LOOSE, usable)):
+    for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (YEAR_MENTION, usable)):
         for ln in pool:
             m = pattern.search(ln)
             if m:
