@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.lexicon import CLAUSE_END_CHARS
 from pipeline.record import Goal, StatedValue
 from pipeline.structure.amounts import RangeSet, in_ranges
 from pipeline.structure.lexicon import load_lexicon
@@ -20,7 +21,6 @@ from pipeline.structure.numbers import NUMBER, to_float
 _RATE_GAP = r"[ \u3000:：为是达到了]{0,4}"
 
 
-_RATE_CLAUSE_START = re.compile(r"[，,；;。：:\n\t（(]")
 _RATE_BOUND_AFTER = re.compile(r"\s*(?:及?以上|及?以下|左右)")
 
 
@@ -33,7 +33,7 @@ def find_rates(text: str) -> dict[str, StatedValue]:
     for f in lex.rates:
         for m in re.finditer(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text):
             clause = text[max(0, m.start() - 20):m.start()]
-            cut = max((c.end() for c in _RATE_CLAUSE_START.finditer(clause)), default=0)
+            cut = max((i + 1 for i, ch in enumerate(clause) if ch in CLAUSE_END_CHARS or ch in "（("), default=0)
             if lex.rate_of_a_part.search(clause[cut:]) or _RATE_BOUND_AFTER.match(text, m.end()):
                 continue
             v = to_float(m.group("num"))
@@ -240,7 +240,7 @@ def find_total_score(text: str, skip: list[tuple[int, int]] = ()) -> Optional[fl
     """The report's total score: its first statement outside the skipped ranges that is not one
     project's (「项目A自评得分95分」) and not the full marks of the scale (「总分100分，其中…」 when
     a score below 100 is stated later); else the first statement."""
-    found = [(total, of_project) for total, of_project in _total_scores(text, skip)]
+    found = list(_total_scores(text, skip))
     if not found:
         return None
     for total, of_project in found:
