@@ -54,10 +54,15 @@ def _rates(record: Record, tol: Tolerance) -> Iterator[Finding]:
                           ["budget.execution_rate", "budget.executed", "budget.budgeted"],
                           b["execution_rate"].value, expected,
                           colocation(record.text, [b["execution_rate"], b["executed"], b["budgeted"]]))
+    rows = {r.id: r for t in record.tables for r in t.rows}
     for p in record.projects:
         if p.execution_rate is not None and p.executed is not None and p.budgeted:
             expected = p.executed / p.budgeted * 100
-            if not _rate_explained(p.execution_rate, expected, tol):
+            # another amount of the project's own row (its 年初预算数) may be the rate's base
+            others = [v for c in (rows[p.row].cells if p.row in rows else [])
+                      if (v := number(c.text)) and not is_percent(c.text) and v != p.executed]
+            if not _rate_explained(p.execution_rate, expected, tol) and not any(
+                    tol.rate_ok(p.execution_rate, p.executed / v * 100) for v in others):
                 yield finding(RATE, f"project {p.name}: execution rate {p.execution_rate:g}% is not "
                                     f"{p.executed:g}/{p.budgeted:g} = {expected:.2f}%", [p.id], p.execution_rate, expected,
                               "rate_in_row")

@@ -406,3 +406,14 @@ def test_a_prose_figure_equal_to_another_figure_of_the_table_restates_that_one()
         assert Checker(min_confidence=0).predict(structure_text(table + sentence + "\n")) == [], sentence
     (f,) = Checker().predict(structure_text(table + "年度预算1,390.00万元。\n"))
     assert f.kind == "restated_mismatch"
+
+
+def test_a_projects_rate_of_another_amount_of_its_row_is_another_reading():
+    table = ("2023年度部门整体支出绩效自评报告\n表3 项目支出情况（单位：万元）\n项目名称\t年初预算数\t全年预算数\t执行数\t执行率\n"
+             "登记项目\t300.00\t320.00\t298.60\t93.31%\n保护项目\t800.00\t865.00\t792.35\t91.60%\n"
+             "防治项目\t500.00\t570.10\t504.40\t{rate}\n合计\t1,600.00\t1,755.10\t1,595.35\t90.90%\n")
+    # 504.40 / 500.00 (the row's 年初预算数) = 100.88%
+    assert [f for f in Checker(min_confidence=0).predict(structure_text(table.format(rate="100.88%")))
+            if f.kind == "rate_mismatch"] == []
+    (f,) = [f for f in Checker().predict(structure_text(table.format(rate="93.50%"))) if f.kind == "rate_mismatch"]
+    assert f.stated == 93.5
