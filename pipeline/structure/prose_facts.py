@@ -126,7 +126,7 @@ def _wrappable(*words: str) -> str:
 
 
 _TOTAL_SCORE = re.compile(rf"(?:{_wrappable('总分', '综合得分', '总得分', '自评得分', '自评总分', '评价得分', '综合评分', '整体支出绩效得分', '自评结果')}"
-                          rf"|(?:我局|我单位|本单位|本部门|我委|我办|我院|我中心)(?:自评)?得分)"
+                          rf"|(?:我局|我单位|本单位|本部门|我委|我办|我院|我中心|部门整体|单位整体)(?:自评)?得分)"
                           rf"\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 # a total statement about one project (「项目A自评得分95分」), in its clause before the score word
 _OF_A_PROJECT = re.compile(r"项目[^，,。；;：:\n]{0,6}$")

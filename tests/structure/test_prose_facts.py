@@ -268,6 +268,7 @@ def test_the_total_score_is_the_units_not_a_projects_nor_the_full_marks():
     assert find_total_score("项目A自评得分95分，项目B自评得分88分，部门整体自评得分91.2分。") == 91.2
     assert find_total_score("本次评价总分100分，其中产出指标50分、效益指标50分。自评总得分为92.5分。") == 92.5
     assert find_total_score("经自评，我局得分92分，等级为优。") == 92.0
+    assert find_total_score("经自评，部门整体得分89.5分，评价等级为良。") == 89.5
     assert find_total_score("部门整体支出绩效自评结果为92.5分。") == 92.5
     assert find_total_score("经自评，总分100分，等级为优。") == 100.0     # a perfect score stays
     assert find_total_score("项目自评得分95分。") == 95.0                   # a one-project report's own
