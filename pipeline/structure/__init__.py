@@ -109,7 +109,7 @@ def _structure_into(record: Record, cleaned: Cleaned,
     add_printed_bare(record.assets)
     _add_prose_projects(prose_projects, record)
     # a goals cell of a form bounds its items (a CSV row's next cell is on the same line)
-    record.goals = (find_goals(text, by_word=False) or _goals_from_tables(text, record.tables)
+    record.goals = (find_goals(text) or _goals_from_tables(text, record.tables)
                     or goals_numbered_by_word(text))
     if not record.indicators:
         record.indicators = _indicators_from_lines(text, line_ranges)

@@ -332,18 +332,18 @@ def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = Fals
         amounts = read_amounts(text, skip, lex.one_project_budget if one_project else lex.budget)
     out: dict[str, StatedValue] = {}
     also: dict[str, StatedValue] = {}
-    terms: dict[str, str] = {}
     for a in amounts:
         if a.field is None or not is_units_figure(a, one_project):
             continue
         if a.field in out:
-            if a.field == "budgeted" and _ADJUSTED.search(a.term) and not _ADJUSTED.search(terms["budgeted"]):
+            # (a statement's text runs from its term to its amount: its qualifiers are in it)
+            if a.field == "budgeted" and _ADJUSTED.search(text, a.start, a.end) and not _ADJUSTED.search(out["budgeted"].text):
                 # 「年度预算…，（年中追加…，）调整后预算…」: the adjusted figure is the year's budget,
                 # the one stated before it the initial budget
                 out.setdefault("initial", out["budgeted"])
-                out["budgeted"], terms["budgeted"] = _stated(text, a), a.term
+                out["budgeted"] = _stated(text, a)
             continue
-        out[a.field], terms[a.field] = _stated(text, a), a.term
+        out[a.field] = _stated(text, a)
         for other in a.also:
             also.setdefault(other, out[a.field])
     _sum_adjustments(text, amounts, out)

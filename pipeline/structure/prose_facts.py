@@ -442,10 +442,10 @@ _GOAL_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s\-—:：;；。]))(?P<n>\d{1,2})\s*[
 _GOAL_LINE = re.compile(r"^[ \t\u3000]*[-•·]?[ \u3000]*\d{1,2}\s*[、.．]")
 
 
-def find_goals(text: str, by_word: bool = True) -> list[Goal]:
+def find_goals(text: str) -> list[Goal]:
     """Numbered items after a 年度目标/总体目标 label: the label's line and the following item
-    lines (blank lines between them allowed), up to the first line that is not an item; else
-    (``by_word``) goals numbered by the word 目标 anywhere (goals_numbered_by_word)."""
+    lines (blank lines between them allowed), up to the first line that is not an item.
+    (Goals numbered by the word 目标 anywhere: goals_numbered_by_word.)"""
     for hm in _GOAL_HEAD.finditer(text):
         line_end = text.find("\n", hm.end())
         end = len(text) if line_end < 0 else line_end
@@ -480,7 +480,7 @@ def find_goals(text: str, by_word: bool = True) -> list[Goal]:
                 goals.append(Goal(id=f"g{len(goals) + 1}", text=body.strip(), start=s + lead, end=s + len(body)))
         if goals:
             return goals
-    return goals_numbered_by_word(text) if by_word else []
+    return []
 
 
 def goals_numbered_by_word(text: str) -> list[Goal]:

@@ -116,9 +116,9 @@ HEADER_CELL_MAX_CHARS = 12
 
 
 def header_labels(texts: list[str]) -> list[str] | None:
-    """A header row's cell texts (「年度总体目标 | 预期目标 | 实际完成情况」): at least two short
-    label cells, hanzi and no figure, the others empty; None for any other row."""
-    labels = [t.strip() for t in texts]
+    """A header row's cell texts without blanks (「年度总体目标 | 预期目标 | 实际完成情况」): at least
+    two short label cells, hanzi and no figure, the others empty; None for any other row."""
+    labels = ["".join(t.split()) for t in texts]   # 「预期 目标」 as the cell means it
     filled = [t for t in labels if t]
     if len(filled) < 2 or any(len(t) > HEADER_CELL_MAX_CHARS or _DIGIT.search(t) or not hanzi_count(t)
                               for t in filled):

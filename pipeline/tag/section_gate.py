@@ -45,7 +45,9 @@ from pipeline.tag.regions import HeadingsFor, Region, title_kind
 # The kind of a cell under a column of planned values (configs/labels.yaml names it like a
 # section kind), and those columns' names: the forms' 预期目标, 年度（绩效）目标, 年初设定目标,
 # 计划目标, 目标值 — the whole header cell, so that 目标完成情况 or a header-like row of a
-# PDF's broken prose (「年初申报的绩效目标的」) is none.
+# PDF's broken prose (「年初申报的绩效目标的」) is none. Broader on purpose than the structure
+# stage's annual-goals column (pipeline.structure: the department's goals, read as record.goals):
+# any column of planned values, a project's too.
 TARGETS = "targets"
 TARGET_COLUMN = re.compile(r"(?:年度|年初|全年)?(?:设定|预期|计划)?(?:总体|绩效)?目标值?")
 _ROW_NUMBER = re.compile(r"[（(]?[\d一二三四五六七八九十]{1,3}[）).、．]?")
@@ -90,7 +92,7 @@ class DocumentGate:
 
     def kinds(self, start: int, end: int, region: Region) -> tuple[str | None, set[str]]:
         """(kind of the span's section, kinds of every heading above it)."""
-        if region.kind != "paragraph" and TARGET_COLUMN.fullmatch(re.sub(r"\s+", "", region.column_label)):
+        if region.kind != "paragraph" and TARGET_COLUMN.fullmatch(region.column_label):
             return TARGETS, {TARGETS}
         if region.kind != "paragraph" and region.row_label:
             kind = title_kind(region.row_label)

@@ -92,8 +92,8 @@ def test_a_project_form_written_as_key_value_lines():
 
 def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
     from pipeline.annotate import structure_text
-    from pipeline.structure.prose_facts import find_goals
-    goals = find_goals("年度总体目标\t目标1：完成河道清淤20公里；目标2：新建泵站2座。目标3：群众满意度达到90%。\n")
+    from pipeline.structure.prose_facts import goals_numbered_by_word
+    goals = goals_numbered_by_word("年度总体目标\t目标1：完成河道清淤20公里；目标2：新建泵站2座。目标3：群众满意度达到90%。\n")
     assert [g.text for g in goals] == ["完成河道清淤20公里", "新建泵站2座", "群众满意度达到90%"]
     text = ("2022年度部门整体支出绩效自评表\n序号\t年度绩效目标\t实际完成情况\n1\t完成河道清淤20公里\t完成22公里\n"
             "2\t新建泵站2座\t建成2座\n")
@@ -104,9 +104,9 @@ def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
 
 def test_the_last_goal_ends_at_its_cell_not_in_the_cell_beside_it():
     from pipeline.annotate import structure_text
-    from pipeline.structure.prose_facts import find_goals
+    from pipeline.structure.prose_facts import goals_numbered_by_word
     row = "\t目标1：完成河道清淤20公里。目标2：新建泵站2座。\t全年完成河道清淤22公里，建成泵站2座。\n"
-    goals = find_goals("年度总体目标\t预期目标\t实际完成情况\n" + row)
+    goals = goals_numbered_by_word("年度总体目标\t预期目标\t实际完成情况\n" + row)
     assert [g.text for g in goals] == ["完成河道清淤20公里", "新建泵站2座"]
     # a CSV form (a spreadsheet's export pads every row to its width): the next cell is on the
     # same line, after a comma; the goals cell bounds its items
