@@ -264,12 +264,16 @@ def topic_names() -> list[str]:
     return list(phrases()["topics"])
 
 
+def _predicate(rng: random.Random, t: dict, subject: str) -> str:
+    # avoid "及时性不够及时": a predicate that repeats a word of its subject
+    predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
+    return rng.choice(predicates or t["predicates"])
+
+
 def problem_text(rng: random.Random, topic: str) -> str:
     t = phrases()["topics"][topic]
     subject = rng.choice(t["subjects"])
-    # avoid "及时性不够及时": a predicate that repeats a word of its subject
-    predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
-    text = subject + rng.choice(predicates or t["predicates"])
+    text = subject + _predicate(rng, t, subject)
     if rng.random() < 0.15:
         # 「存在…的问题」: the whole clause is the PROBLEM (labels.md)
         text = rng.choice(("存在", "仍存在", "一定程度上存在", "还存在", "往往存在")) + text + \
@@ -283,6 +287,18 @@ def problem_text(rng: random.Random, topic: str) -> str:
         text += "，" + rng.choice(phrases()["problem_evidence"]).format(
             pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
     return text
+
+
+def problem_elaboration(rng: random.Random, topic: str, problem: str) -> str:
+    """A second, unmarked sentence about a problem of the topic: another part of it and what
+    follows from it (「部分项目预算测算不够精准，导致年中追加调整较多」). Numbered problems are
+    often a title sentence and such an elaboration; the elaboration states the problem, it
+    gives no reason for it."""
+    t = phrases()["topics"][topic]
+    subjects = [x for x in t["subjects"] if x not in problem] or t["subjects"]
+    consequences = [x for x in t["consequences"] if x not in problem] or t["consequences"]
+    subject = rng.choice(subjects)
+    return subject + _predicate(rng, t, subject) + "，" + rng.choice(consequences)
 
 
 def missed_indicator_problem(rng: random.Random, name: str) -> str:

@@ -48,6 +48,7 @@ class ProblemItem:
     topic: str
     causes: list[CauseItem]
     measure: MeasureItem | None
+    elaboration: str = ""  # a sentence after the problem's own that says more about it: a PROBLEM too
 
 
 @dataclass
@@ -276,7 +277,19 @@ def evaluator_rows(d: Doc) -> list[list]:
 # ---------------------------------------------------------------- labelled blocks
 def function_block(d: Doc, style: str, lead: Fragment = ()) -> None:
     """Functions as numbered lines, as title lines with paragraphs (title-only spans),
-    or run together in one paragraph (``inline``: after the lead, in the lead's paragraph)."""
+    run together in one paragraph (``inline``: after the lead, in the lead's paragraph), or
+    ``bare``: one unnumbered paragraph of duties joined by 「；」 under the functions heading,
+    with no lead to say what they are (the heading alone does)."""
+    if style == "bare":
+        opening = d.rng.choice(("", "", "主要", d.unit.short + "主要"))
+        frag: Fragment = [Piece(opening)]
+        for i, f in enumerate(d.functions):
+            if i:
+                frag.append(Piece("；"))
+            frag.append(Piece(f, "FUNCTION"))
+        frag.append(Piece("。"))
+        paragraph(d, frag)
+        return
     if style == "titles":
         titles = d.rng.sample(d.unit.kind.titles, min(len(d.unit.kind.titles), d.rng.randint(3, 5)))
         numbering = d.rng.choice(("1、", "1.", "（1）", ""))
@@ -345,12 +358,16 @@ SAME_SENTENCE_CAUSE_MARKERS = ("主要是", "主要是", "原因是", "主要原
 
 def _problem_and_causes(d: Doc, p: ProblemItem) -> Fragment:
     """A problem and its causes: the causes in sentences of their own, or in the problem's
-    sentence after a comma (「…偏低，主要是…」)."""
+    sentence after a comma (「…偏低，主要是…」). An elaboration follows the problem's sentence
+    unmarked (no cause marker opens it), so it is a PROBLEM of its own (split at 。, labels.md)."""
+    if p.elaboration:
+        head = [Piece(p.text, "PROBLEM", p.key), Piece("。"), Piece(p.elaboration, "PROBLEM", p.key + "E")]
+    else:
+        head = [Piece(p.text, "PROBLEM", p.key)]
     if len(p.causes) == 1 and d.rng.random() < 0.35:
         c = p.causes[0]
-        return [Piece(p.text, "PROBLEM", p.key), Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)),
-                Piece(c.text, "CAUSE", c.key), Piece("。")]
-    return [Piece(p.text, "PROBLEM", p.key), Piece("。")] + _cause_frags(d, p)
+        return head + [Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)), Piece(c.text, "CAUSE", c.key), Piece("。")]
+    return head + [Piece("。")] + _cause_frags(d, p)
 
 
 def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
