@@ -371,7 +371,12 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     if span.label != "WORKLOAD":
         return [span]
     a = span.start
-    while (a > region_start and span.start - a < max_left and _CJK.match(text[a - 1])
+    # a count is never cut: 「来电31.87万个」 read as 「1.87万个」 starts at the number's first digit
+    while a > region_start and (text[a - 1].isdigit() or (text[a - 1] in ".," and a - 1 > region_start
+                                                           and text[a - 2].isdigit() and text[a].isdigit())):
+        a -= 1
+    origin = a
+    while (a > region_start and origin - a < max_left and _CJK.match(text[a - 1])
            and p_o[a - 1 - region_start] < o_threshold):
         a -= 1
     # the activity runs from the start of its clause (labels.md) when that start is near:
