@@ -289,18 +289,6 @@ def problem_text(rng: random.Random, topic: str) -> str:
     return text
 
 
-def problem_elaboration(rng: random.Random, topic: str, problem: str) -> str:
-    """A second, unmarked sentence about a problem of the topic: another part of it and what
-    follows from it (「部分项目预算测算不够精准，导致年中追加调整较多」). Numbered problems are
-    often a title sentence and such an elaboration; the elaboration states the problem, it
-    gives no reason for it."""
-    t = phrases()["topics"][topic]
-    subjects = [x for x in t["subjects"] if x not in problem] or t["subjects"]
-    consequences = [x for x in t["consequences"] if x not in problem] or t["consequences"]
-    subject = rng.choice(subjects)
-    return subject + _predicate(rng, t, subject) + "，" + rng.choice(consequences)
-
-
 def missed_indicator_problem(rng: random.Random, name: str) -> str:
     return name + rng.choice(("未达到年初目标值", "未完成年初设定目标", "完成情况低于预期", "与年初目标存在差距",
                               "实际完成值低于目标值"))

@@ -48,7 +48,6 @@ class ProblemItem:
     topic: str
     causes: list[CauseItem]
     measure: MeasureItem | None
-    elaboration: str = ""  # a sentence after the problem's own that says more about it: a PROBLEM too
 
 
 @dataclass
@@ -358,12 +357,8 @@ SAME_SENTENCE_CAUSE_MARKERS = ("主要是", "主要是", "原因是", "主要原
 
 def _problem_and_causes(d: Doc, p: ProblemItem) -> Fragment:
     """A problem and its causes: the causes in sentences of their own, or in the problem's
-    sentence after a comma (「…偏低，主要是…」). An elaboration follows the problem's sentence
-    unmarked (no cause marker opens it), so it is a PROBLEM of its own (split at 。, labels.md)."""
-    if p.elaboration:
-        head = [Piece(p.text, "PROBLEM", p.key), Piece("。"), Piece(p.elaboration, "PROBLEM", p.key + "E")]
-    else:
-        head = [Piece(p.text, "PROBLEM", p.key)]
+    sentence after a comma (「…偏低，主要是…」)."""
+    head = [Piece(p.text, "PROBLEM", p.key)]
     if len(p.causes) == 1 and d.rng.random() < 0.35:
         c = p.causes[0]
         return head + [Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)), Piece(c.text, "CAUSE", c.key), Piece("。")]
