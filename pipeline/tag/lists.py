@@ -2,8 +2,8 @@
 
 labels.md: a FUNCTION is one item of the unit's list of duties, one span per numbered item.
 The model reads each line on its own and misses some items of a list whose other items it
-tags (a long item, or wording unlike the synthetic phrase banks: 「依法任免本级人民法院副院长、
-庭长……」). When at least half of a numbered list's items (and at least ``min_tagged``) hold a
+tags (a long item, or wording unlike the synthetic phrase banks: 「依照规定审定本级所属单位的章程、
+编制方案……」). When at least half of a numbered list's items (and at least ``min_tagged``) hold a
 FUNCTION (any ``min_tagged`` of them under a 职责/职能 heading), every other item of that list
 without a span of its own becomes a FUNCTION too:
 the item's text without its number and final punctuation, scored with the lowest score of
@@ -143,7 +143,7 @@ _MAX_CLAUSE = 30
 
 def complete_workload_clauses(text: str, spans: list, make_span, min_unseeded: int = 3,
                               unseeded_score: float = 0.5) -> list:
-    """A sentence that lists the year's work (「学习篇目48篇，开展学习研讨6次，专题宣讲4次」)
+    """A sentence that lists the year's work (「编印学习资料12期，组织集中学习9次，专题辅导3次」)
     gives each counted clause the same role. In a sentence where the model tagged at least
     one WORKLOAD, every other clause that ends with a count and measure word, holds no span
     and is none of the spec's non-WORKLOAD numbers becomes a WORKLOAD (lead words such as

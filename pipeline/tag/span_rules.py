@@ -243,8 +243,8 @@ _WIDEN_RIGHT_AT = {"MEASURE": "，,", "PROBLEM": "，,、"}
 
 def widen_to_sentence(text: str, region_start: int, region_end: int, spans: list[DecodedSpan],
                       max_widen: int = 30) -> list[DecodedSpan]:
-    """A measure is its whole sentence: 「提高对预算绩效管理的认识，充分理解……」 and
-    「加强绩效执行监控，强化评价结果运用，提高财政资金的使用效率」 are one MEASURE each, but
+    """A measure is its whole sentence: 「增强各科室的绩效意识，明确……」 and
+    「完善资金拨付流程，加快项目验收，提高专项资金的使用效益」 are one MEASURE each, but
     the model often starts at the second clause or stops before the purpose clause. Every
     MEASURE of the seeds' gold starts its sentence (after numbering and lead-ins such as
     建议, 我单位将) and all but garbled ones end it, so a MEASURE edge at a comma is moved to
@@ -310,7 +310,7 @@ _CONSEQUENCE_RE = re.compile(_CONSEQUENCE)
 def split_leading_cause(text: str, span: DecodedSpan, min_chars: int = 4) -> list[DecodedSpan]:
     """labels.md: a clause's role decides its label. A PROBLEM (or a CAUSE whose later clauses
     state a shortcoming) that opens with a reason clause and a comma
-    (「由于财政支出的多样性和复杂性，绩效评价指标体系设置难度大」) is a CAUSE followed by the
+    (「由于业务类型多、差异大，部分指标难以量化」) is a CAUSE followed by the
     PROBLEM, the CAUSE running to a consequence word (导致, 造成 …) where one follows; a CAUSE that holds 「，由于……」 starts at 由于 (「除因政策因素外，由于临时性的……」)."""
     if span.label in ("PROBLEM", "CAUSE"):
         m = CAUSE_CLAUSE.match(text, span.start, span.end)
@@ -346,8 +346,8 @@ _WL_EDGE = CLAUSE_END_CHARS | {"、"}  # a WORKLOAD list item ends at 、 too
 
 def _list_item_start(text: str, region_start: int, a: int, reach: int) -> int:
     """Where the activity begins when a WORKLOAD starts inside a quoted name or after a 、 that
-    joins the uncounted items of one activity (「运行维护水文、雨量、水位站点126个」,
-    「开展“进机关、进学校、进社区”活动32场」): back over such items to the clause's start. A 、
+    joins the uncounted items of one activity (「巡查维护气象、墒情、水质监测点83个」,
+    「开展“进企业、进农村、进家庭”宣讲19场」): back over such items to the clause's start. A 、
     after an item with a count of its own separates two workloads, and stops the walk."""
     c = a
     while c > region_start and a - c < reach and text[c - 1] not in CLAUSE_END_CHARS:

@@ -46,8 +46,8 @@ def test_attrs_fit_the_record_contract():
 
 
 @pytest.mark.parametrize("text, count, unit", [
-    ("维修更换路灯灯具1,240盏", 1240, "盏"),
-    ("接种国家免疫规划疫苗5.82万剂次", 58200, "剂次"),
+    ("检修更换信号灯灯组2,315盏", 2315, "盏"),
+    ("接种流感疫苗3.47万剂次", 34700, "剂次"),
     ("编印学习资料12册次", 12, "册次"),
 ])
 def test_measure_words_of_work_done_are_counts(text, count, unit):
