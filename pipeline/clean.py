@@ -132,8 +132,8 @@ def _regex_edits(pattern: re.Pattern, text: str, repl) -> list[Edit]:
 _CRLF = re.compile(r"\r\n?")
 
 # --- pass 2: markup
-# HTML table cells pasted into a text file: 「<td>100</td><td>99.47</td>」 are two cells, not
-# 「10099.47」; the gap between two cells becomes a tab (table layout "tabs")
+# HTML table cells pasted into a text file: 「<td>100</td><td>87.65</td>」 are two cells, not
+# 「10087.65」; the gap between two cells becomes a tab (table layout "tabs")
 _CELL_GAP = re.compile(r"</t[dh]>[ \t]*<t[dh]\b[^<>\n]{0,200}?>", re.I)
 _TAG = re.compile(r"</?(?:p|b|i|u|em|strong|sup|sub|span|div|font|br|td|tr|th|table|tbody|thead|h[1-6]|li|ul|ol|a|img|hr|s|strike|del|ins|mark|small|big)\b[^<>\n]{0,200}?/?>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")

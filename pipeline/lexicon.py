@@ -135,7 +135,7 @@ def continues_broken_line(text: str, start: int) -> bool:
 # ---------------------------------------------------------------- the frame before an activity
 
 # for whom, towards whom, how or when the counted work was done, written in front of its verb and
-# outside the WORKLOAD span (labels.md: 「为残疾人提供…咨询415人次」 → 「提供…咨询415人次」): a
+# outside the WORKLOAD span (labels.md, 'from the activity': 「为残疾人提供…咨询415人次」 → 「提供…咨询415人次」): a
 # clause head that opens with such a preposition, ends in a time word (汛前, 春节期间, 年底; a doer
 # and then 全年: 网格员全年上报…) or is a season or part of the year (汛期, 暑期, 上半年, 四季度), or
 # is the reporting unit itself (我局, 本单位: as 「我市共建成…」 leaves it out; a named doer stays,

@@ -56,7 +56,7 @@ def test_a_list_lead_is_the_clause_a_line_ends_with_before_a_colon():
     assert list_lead("部门主要职责：") == "部门主要职责："
     assert list_lead("本局是县政府工作部门，主要职能包括: ") == "主要职能包括:"
     assert list_lead("加强管理，提高效率。") is None          # no colon at the end
-    assert list_lead("填报日期：2023年3月20日") is None       # a field's value follows the colon
+    assert list_lead("填报日期：2023年4月17日") is None       # a field's value follows the colon
     assert list_lead("A:") is None                           # not a clause of words
     assert list_lead("针对上述问题，下一步将从以下几个方面加以改进：") == "下一步将从以下几个方面加以改进："
     assert list_lead("本单位根据年初下达的预算批复和年度工作计划对全年工作情况总结如下：") is None  # no clause a lead

@@ -1,7 +1,7 @@
 """A budget figure the report states twice, differently (restated_mismatch).
 
 A table row labelled with a field (表1 项目支出 row, 实际支出 column) and a sentence naming the
-same field in the same scope (「项目支出368.42万元」: not last year's, not a budget-of, not a
+same field in the same scope (「项目支出251.73万元」: not last year's, not a budget-of, not a
 breakdown) state one quantity. The lexicon (configs/facts.yaml) decides the field and scope of
 the prose amount; amounts that differ beyond the rounding of their printed decimals disagree.
 Only a table statement is compared with prose: two sentences may describe different moments, and

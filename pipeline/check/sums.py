@@ -1,7 +1,7 @@
 """Things that should add up (sum_mismatch).
 
 - A table column above a total row (合计/总计/小计) against the total row's cell.
-- A breakdown in prose: 「项目支出353.5万元(其中: a万元, b万元 …)」, 「总收入X万元。其中：…」,
+- A breakdown in prose: 「项目支出418.6万元(其中: a万元, b万元 …)」, 「总收入X万元。其中：…」,
   「…万元。主要用于…」: the parts against the figure they break down. A listing that
   falls short may be partial (「其中」 sometimes names only some items), so a shortfall
   is a warning and an excess an error. One part alone is not a breakdown.

@@ -1,11 +1,11 @@
 """Money in the narrative → the budget field or table row it states (states, agree/disagree).
 
-An amount 「预算执行金额为1031.73万元」 is linked by the words just before it: a
+An amount 「预算执行金额为2046.18万元」 is linked by the words just before it: a
 keyword table (configs/linking.yaml, most specific first) names candidate budget
 fields, and the first candidate the record states is the target. The link says
 whether the two amounts agree. An amount without a budget keyword may state a
 fund-use or project row: it links when the row holds the same amount and shares a
-rare word with it (人大代表活动经费84.98万元 ↔ the 代表 row with 84.98), or when the
+rare word with it (妇女儿童维权经费36.40万元 ↔ the 维权 row with 36.40), or when the
 row's name matches the words before the amount closely (then agree may be False).
 
 The amount is not a span, so the link starts at ``text:START-END``. An amount that

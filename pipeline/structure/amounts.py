@@ -3,7 +3,7 @@
 An amount is a number with its money unit (元/千元/万元/亿元; a bare number in prose is never
 money). Its field is named by the nearest lexicon term before it in the same clause
 (configs/facts.yaml), with nothing but a few words between them: 「年中因…调整增加预算
-14,306,818.62元」 is an adjustment, 「全年预算数为92,735,418.62元」 the full-year budget.
+6,182,540.37元」 is an adjustment, 「全年预算数为47,903,266.15元」 the full-year budget.
 An amount is not the field's when its clause puts it in another scope: the previous year
 (「较上年支出…」), a budget rather than a spend (「基本支出预算…」), or a project
 (「A项目预算…万元、支出…万元」, read as a project instead).
@@ -36,7 +36,7 @@ from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
 # where a clause ends: a term before one of these never names an amount after it
 # A line break is no clause break (PDF text wraps clauses at the page width), nor is 「、」 inside
-# an enumeration between a term and its amount (「追加县…中心建设、法律援助等资金193.95万元」).
+# an enumeration between a term and its amount (「追加县…站点改造、信息平台等资金127.48万元」).
 # ASCII punctuation ends a clause as its full-width twin does, except inside a number (1,234.56)
 _CLAUSE_BREAK = re.compile(r"[，。；;：:（(）)]|(?<!\d),|,(?!\d{3})|\.(?!\d)|\n\s*\n")
 _MAX_CLAUSE = 60
@@ -211,7 +211,7 @@ def _amount(text: str, fields: tuple[FieldTerms, ...], m: re.Match, value: float
     left_start = breaks[-1].end() if breaks else clause_start
     hit = _term_before(text, fields, left_start, key_end)
     if hit is None:
-        # 「追加A建设,B改造等项目资金633.22万元」: an enumeration closed by 等 may be written with
+        # 「追加A建设,B改造等项目资金418.09万元」: an enumeration closed by 等 may be written with
         # commas; the term before its first item names the amount after it
         k = len(breaks) - 1
         while hit is None and k >= 0 and len(breaks) - k <= _MAX_ITEMS and breaks[k].group(0) in _ENUMERATION_COMMAS \
@@ -264,8 +264,8 @@ _MAX_ITEMS = 4
 
 def _join_key_to_value(text: str, breaks: list[re.Match], at: int) -> int:
     """Drop the clause breaks that join a key to its value rather than end a clause: a colon right
-    before the amount (「年初预算数：85.00万元」) and a scope qualifier or a money unit in brackets
-    after the key (「收入预算(调整后)8,323.22万元」「全年预算（万元）：」). Returns where the key
+    before the amount (「年初预算数：62.40万元」) and a scope qualifier or a money unit in brackets
+    after the key (「收入预算(调整后)5,417.86万元」「全年预算（万元）：」). Returns where the key
     ends: a term is looked for before its bracket (调整后 there is no adjustment)."""
     lex = load_lexicon()
     key_end = at
@@ -289,7 +289,7 @@ def _term_before(text: str, fields: tuple[FieldTerms, ...], start: int, at: int,
                  max_gap: int = _MAX_GAP) -> Optional[tuple[FieldTerms, re.Match]]:
     """The field term of text[start:at] that names the amount after at: the nearest one, with at
     most max_gap characters (whitespace aside) and no other figure between it and at; digits of
-    a name (「12345热线」) are no figure."""
+    a name (「96110专线」) are no figure."""
     left = text[start:at]
     hit = _nearest_term(fields, left, text[start - 1] if start else "")
     if hit is None:
@@ -350,7 +350,7 @@ def find_budget(text: str, skip: list[tuple[int, int]], one_project: bool = Fals
     _whole_of(text, skip, amounts, out)
     for other, sv in also.items():   # a full-year income budget is the budget where none is stated
         out.setdefault(other, sv)
-    # 「基本支出预算3,108.42万元，实际支出3,065.60万元」: a field named like a project, with its
+    # 「基本支出预算2,746.15万元，实际支出2,690.38万元」: a field named like a project, with its
     # budget and its spend; the spend is the field's
     for pp in _project_pairs(text):
         name = "".join(pp.name.split())
@@ -484,7 +484,7 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
 
 
 # ---------------------------------------------------------------- projects in prose
-# 「A项目预算486.00万元、支出486.00万元」: a name, its budget and its spend, in one clause list. A
+# 「A项目预算347.50万元、支出347.50万元」: a name, its budget and its spend, in one clause list. A
 # name may hold a short bracketed part (「服务中心（站）运行项目」). The figures are found first
 # (a literal 预算 to look for), then the name before them: a regex that starts with the name
 # would be tried at every character of the text. 「(?:全年预算|预算)」 is 「(?:全年)?预算」 (the same

@@ -67,7 +67,7 @@ def find_staff(text: str) -> dict[str, int]:
         m = pattern.search(text)
         if m:
             out[field_name] = int((m.group("num") or m.group("cell")).replace(",", ""))
-    # 「核定行政编制38名、事业编制6名」: the authorized total is the sum of its kinds
+    # 「核定行政编制27名、事业编制9名」: the authorized total is the sum of its kinds
     if "authorized" not in out and "administrative" in out and "institutional" in out:
         out["authorized"] = out["administrative"] + out["institutional"]
     return out
@@ -403,7 +403,7 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
 
 
 # ---------------------------------------------------------------- indicators stated as lines
-# 「产出指标—培训人次：目标值≥180人次，完成值186人次，分值5，得分5」: a key–value form without a grid
+# 「产出指标—巡查次数：目标值≥240次，完成值252次，分值6，得分6」: a key–value form without a grid
 _INDICATOR_LINE = re.compile(r"^[ \t\u3000]*(?:(?P<level>[^—\-–：:\n\t]{2,10}?)[—\-–]+)?(?P<name>[^：:\n\t]{2,40}?)[：:](?P<body>[^\n]+)$",
                              re.M)
 _INDICATOR_KEYS = [("target", re.compile(r"^(?:年度)?(?:目标|指标|计划|预期)值")), ("actual", re.compile(r"^(?:实际)?完成值|^实际值")),

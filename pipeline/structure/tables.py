@@ -152,7 +152,7 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("lines", rows))
                 i += sum(len(r) for r in rows)
                 continue
-        # words: 「项目 年初预算 全年预算 全年支出 执行率」 then 「基本支出 1,018.40 1,049.20 …」
+        # words: 「项目 年初预算 全年预算 全年支出 执行率」 then 「基本支出 2,305.60 2,371.15 …」
         header_cells = _word_header(text, s, e)
         if header_cells:
             rows = [header_cells]
@@ -179,7 +179,7 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 rows.append(cells)
                 j += 1
             # a table holds figures or empty cells; prose clauses joined by ASCII commas hold
-            # neither (「3)负责城区市政道路,桥梁,排水,路灯等…」 is a numbered duty, not a row)
+            # neither (「3)负责辖区公园绿地,广场,公厕,停车场等…」 is a numbered duty, not a row)
             with_figures = sum(any(_CSV_FIGURE.fullmatch(text, a, b) for a, b in r) for r in rows)
             if width >= 4 and len(rows) >= 3 and 2 * with_figures >= len(rows):
                 tables.append(TextTable("csv", rows))

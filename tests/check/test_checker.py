@@ -284,18 +284,18 @@ def test_rows_that_break_down_the_row_above_them_without_a_qizhong_are_not_added
 def test_printed_rule_governs_only_rows_naming_its_subject():
     text = ("2022年度部门整体支出绩效自评报告\n评分规则：预算执行率得分=执行率×分值。\n"
             "一级指标\t二级指标\t三级指标\t分值\t得分\n"
-            "过程\t预算执行\t基本支出预算执行率(98.00%)\t5\t4.90\n"
-            "\t\t项目支出预算执行率(90.00%)\t5\t4.80\n"
+            "过程\t预算执行\t基本支出预算执行率(96.00%)\t5\t4.80\n"
+            "\t\t项目支出预算执行率(88.00%)\t5\t4.70\n"
             "\t\t政府采购执行率(80.00%)\t5\t5\n")
     (f,) = Checker().predict(structure_text(text))
-    assert (f.kind, f.relation, f.stated, f.expected) == ("score_mismatch", "printed_formula", 4.8, 4.5)
+    assert (f.kind, f.relation, f.stated, f.expected) == ("score_mismatch", "printed_formula", 4.7, 4.4)
 
 
 def test_a_figure_restated_differently_in_prose_is_found_but_not_a_projects_figure():
     text = ("2021年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算\t实际支出\n基本支出\t80.00\t78.00\n"
             "项目支出\t50.00\t46.50\n合计\t130.00\t124.50\n\n"
             "全年实际支出124.50万元，其中基本支出78.00万元，项目支出45.60万元。\n"
-            "该项目全年预算20.00万元，实际支出18.00万元。\n")
+            "该项目全年预算30.00万元，实际支出27.00万元。\n")
     (f,) = Checker().predict(structure_text(text))
     assert (f.kind, f.relation, f.stated, f.expected) == ("restated_mismatch", "restated_figure", 45.6, 46.5)
     assert [s.text for s in f.sides] == ["项目支出45.60万元", "46.50"]
@@ -381,8 +381,8 @@ def test_a_formula_score_printed_without_decimals_may_be_rounded_to_the_point(sc
 
 
 def test_a_rate_of_the_adjusted_budget_stated_after_the_plain_one_is_no_error():
-    text = ("2023年度部门整体支出绩效自评报告\n本年度预算批复1,380.00万元，年中追加140.36万元，调整后预算1,520.36万元，"
-            "实际支出1,468.20万元，预算执行率96.57%。\n")
+    text = ("2023年度部门整体支出绩效自评报告\n本年度预算批复1,275.40万元，年中追加236.50万元，调整后预算1,511.90万元，"
+            "实际支出1,468.20万元，预算执行率97.11%。\n")
     assert Checker(min_confidence=0).predict(structure_text(text)) == []
 
 

@@ -73,13 +73,13 @@ def _prose(text: str, one_project: bool = False) -> dict[str, float]:
 
 
 def test_ascii_punctuation_separates_clauses_and_enumerations_as_full_width_does():
-    ascii_text = "年初预算500.00万元,年中追加校舍维修,食堂设备购置等项目资金80.00万元.调整后全年预算580.00万元."
-    full_width = "年初预算500.00万元，年中追加校舍维修，食堂设备购置等项目资金80.00万元。调整后全年预算580.00万元。"
+    ascii_text = "年初预算500.00万元,年中追加路灯更换,公厕改造等项目资金80.00万元.调整后全年预算580.00万元."
+    full_width = "年初预算500.00万元，年中追加路灯更换，公厕改造等项目资金80.00万元。调整后全年预算580.00万元。"
     for text in (ascii_text, full_width):
         got = _prose(text)
         assert (got["initial"], got["adjustment"], got["budgeted"]) == (500.0, 80.0, 580.0), text
     # a comma inside a number is no clause break: the term before it still names the amount
-    assert _prose("年中追加1,286名学生的膳食补助资金12.00万元。")["adjustment"] == 12.0
+    assert _prose("年中追加2,437名职工的体检补助资金12.00万元。")["adjustment"] == 12.0
     # an enumeration does not reach back past another amount
     from pipeline.structure.amounts import read_amounts
     amounts = read_amounts("追加资金30.00万元,办公设备,车辆维护等资金50.00万元。", [], load_lexicon().budget)
@@ -237,5 +237,5 @@ def test_final_accounts_and_paid_out_spending_are_the_years_spend():
 
 
 def test_an_adjusted_budget_stated_after_a_plain_one_is_the_years_budget():
-    got = _prose("本年度预算批复1,380.00万元，年中追加140.36万元，调整后预算1,520.36万元，实际支出1,468.20万元。")
-    assert (got["budgeted"], got["initial"], got["adjustment"]) == (1520.36, 1380.0, 140.36)
+    got = _prose("本年度预算批复1,275.40万元，年中追加236.50万元，调整后预算1,511.90万元，实际支出1,468.20万元。")
+    assert (got["budgeted"], got["initial"], got["adjustment"]) == (1511.9, 1275.4, 236.5)

@@ -433,7 +433,7 @@ def method_paragraph(rng: random.Random) -> str:
 def management_paragraph(rng: random.Random, workloads: tuple[Workload, ...] | list[Workload] = ()) -> Fragment:
     """Controls already in place, described: O text whose verbs (执行, 实行, 健全 …) look like
     a MEASURE's, so the model must read the section and tense, not the verb alone; the
-    housekeeping counted in the year (实施政府采购项目9个) is WORKLOAD there too."""
+    housekeeping counted in the year (实施政府采购项目14个) is WORKLOAD there too."""
     ph = phrases()
     items = rng.sample(ph["management_practices"], rng.randint(2, 4))
     sep = rng.choice(("；", "，", "。"))
