@@ -248,7 +248,7 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
 
 
 def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
-    """Level scores the conclusion states (「过程指标得分18.7分」, 「其中投入类10分」) for the groups
+    """Level scores the conclusion states (「过程指标得分21.4分」, 「其中投入类12分」) for the groups
     the indicator table names."""
     have = {g.name for g in record.score_groups}
     names = {n for i in record.indicators for n in (i.level1, i.level2) if n} - have

@@ -442,7 +442,7 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     # 「我市共建成…326个」, 「11月底前共办理…160件」, 「干部每人撰写…5篇」
     head = text[a:min(counts[-1].start(), a + _WL_SUBJECT_REACH)]
     for m in _WL_SUBJECT_END.finditer(head):
-        # a named doer stays (「代表共提出建议219件」, as the seed facts have it); the reporting
+        # a named doer stays (「委员共提交提案146件」: the seed facts keep such a doer); the reporting
         # unit (我市, 本单位), a time (11月底前, 截至年底) or 每人 does not
         if (len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2
                 and (m.group() == "每人" or _WL_WHO_OR_WHEN.search(head[:m.start()]))):
