@@ -264,16 +264,12 @@ def topic_names() -> list[str]:
     return list(phrases()["topics"])
 
 
-def _predicate(rng: random.Random, t: dict, subject: str) -> str:
-    # avoid "及时性不够及时": a predicate that repeats a word of its subject
-    predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
-    return rng.choice(predicates or t["predicates"])
-
-
 def problem_text(rng: random.Random, topic: str) -> str:
     t = phrases()["topics"][topic]
     subject = rng.choice(t["subjects"])
-    text = subject + _predicate(rng, t, subject)
+    # avoid "及时性不够及时": a predicate that repeats a word of its subject
+    predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
+    text = subject + rng.choice(predicates or t["predicates"])
     if rng.random() < 0.15:
         # 「存在…的问题」: the whole clause is the PROBLEM (labels.md)
         text = rng.choice(("存在", "仍存在", "一定程度上存在", "还存在", "往往存在")) + text + \

@@ -217,7 +217,7 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
                 subsection(j, _h(d, name))
                 fn()
             return
-        subs = [("functions", lambda: function_block(d, rng.choice(("numbered", "numbered", "titles", "bare")))),
+        subs = [("functions", lambda: function_block(d, rng.choice(("numbered", "numbered", "titles")))),
                 ("organisation", lambda: paragraph(d, [Piece(org_sentence(d))])),
                 ("staffing", lambda: paragraph(d, [Piece(staff_sentence(d))])),
                 ("assets", lambda: paragraph(d, [Piece(assets_sentence(d))]))]

@@ -276,19 +276,7 @@ def evaluator_rows(d: Doc) -> list[list]:
 # ---------------------------------------------------------------- labelled blocks
 def function_block(d: Doc, style: str, lead: Fragment = ()) -> None:
     """Functions as numbered lines, as title lines with paragraphs (title-only spans),
-    run together in one paragraph (``inline``: after the lead, in the lead's paragraph), or
-    ``bare``: one unnumbered paragraph of duties joined by 「；」 under the functions heading,
-    with no lead to say what they are (the heading alone does)."""
-    if style == "bare":
-        opening = d.rng.choice(("", "", "主要", d.unit.short + "主要"))
-        frag: Fragment = [Piece(opening)]
-        for i, f in enumerate(d.functions):
-            if i:
-                frag.append(Piece("；"))
-            frag.append(Piece(f, "FUNCTION"))
-        frag.append(Piece("。"))
-        paragraph(d, frag)
-        return
+    or run together in one paragraph (``inline``: after the lead, in the lead's paragraph)."""
     if style == "titles":
         titles = d.rng.sample(d.unit.kind.titles, min(len(d.unit.kind.titles), d.rng.randint(3, 5)))
         numbering = d.rng.choice(("1、", "1.", "（1）", ""))
@@ -358,11 +346,11 @@ SAME_SENTENCE_CAUSE_MARKERS = ("主要是", "主要是", "原因是", "主要原
 def _problem_and_causes(d: Doc, p: ProblemItem) -> Fragment:
     """A problem and its causes: the causes in sentences of their own, or in the problem's
     sentence after a comma (「…偏低，主要是…」)."""
-    head = [Piece(p.text, "PROBLEM", p.key)]
     if len(p.causes) == 1 and d.rng.random() < 0.35:
         c = p.causes[0]
-        return head + [Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)), Piece(c.text, "CAUSE", c.key), Piece("。")]
-    return head + [Piece("。")] + _cause_frags(d, p)
+        return [Piece(p.text, "PROBLEM", p.key), Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)),
+                Piece(c.text, "CAUSE", c.key), Piece("。")]
+    return [Piece(p.text, "PROBLEM", p.key), Piece("。")] + _cause_frags(d, p)
 
 
 def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
