@@ -1,8 +1,8 @@
 """The development set and the seeds are read at run time, never copied into the project
 (../shared/devset/README.md: no sentence, name or number of it in rules, the generator, fixtures
 or tests). A copied example shows as a phrase with the document's own figure: four or more
-hanzi followed by a number that is not a year or a small round one (「辖区面积9.6」,
-「全年预算数为92,735」). Such a pair in a tracked file is a copy, not a coincidence."""
+hanzi followed by a number that is not a year or a small round one (「辖区面积12.7」,
+「全年预算数为47,903」). Such a pair in a tracked file is a copy, not a coincidence."""
 from __future__ import annotations
 
 import re
