@@ -340,6 +340,8 @@ DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# lead words that end where an activity begins whatever stands before them (not 共 or 并: 公共, 合并)
+_LEAD_IN_REACH = re.compile(r"全年|本年度|今年以来|一年来|年内|累计|共计")
 _CLAUSE_SEP = re.compile(r"[,，;；、]")
 _WL_EDGE = CLAUSE_END_CHARS | {"、"}  # a WORKLOAD list item ends at 、 too
 
@@ -392,6 +394,14 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
         c = m.end() if m else c
         if not ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
             a = c
+    elif c < a:
+        # the clause starts beyond reach (「12345热线全年接听…」): a time or total lead within reach
+        # still ends where the activity begins
+        lead = None
+        for lead in _LEAD_IN_REACH.finditer(text, c, a):
+            pass
+        if lead and lead.end() < a and all(_CJK.match(ch) for ch in text[lead.end():a]):
+            a = lead.end()
     if list_left and a > region_start and (text[a - 1] == "、" or inside_quotes(text, a)):
         c = _list_item_start(text, region_start, a, list_left)
         if c < a:

@@ -458,6 +458,9 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
     ("。下半年开放阅览室12个", "开放", "开放阅览室12个"),
     ("，我局组织应急演练6场", "组织", "组织应急演练6场"),
     ("；本单位印发工作简报24期", "印发", "印发工作简报24期"),
+    # a clause that starts beyond reach: a time or total lead within reach marks the activity's start
+    ("。96110反诈专线全年受理群众咨询电话18.42万个", "话", "受理群众咨询电话18.42万个"),
+    ("。县政务服务中心综合窗口全年办理公共资源交易项目326宗", "交易", "办理公共资源交易项目326宗"),  # 公共 is no lead
     # a doer that is not the reporting unit stays, and so does a time word inside the activity
     ("；我局干部撰写调研报告5篇", "撰写", "我局干部撰写调研报告5篇"),
     ("，防汛期物资储备点新建7个", "新建", "防汛期物资储备点新建7个"),
