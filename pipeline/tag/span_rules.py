@@ -373,7 +373,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     if span.label != "WORKLOAD":
         return [span]
     a = span.start
-    # a count is never cut: 「来电31.87万个」 read as 「1.87万个」 starts at the number's first digit
+    # a count is never cut: 「来电24.65万个」 read as 「4.65万个」 starts at the number's first digit
     while a > region_start and (text[a - 1].isdigit() or (text[a - 1] in ".," and a - 1 > region_start
                                                            and text[a - 2].isdigit() and text[a].isdigit())):
         a -= 1
@@ -395,7 +395,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
         if not ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
             a = c
     elif c < a:
-        # the clause starts beyond reach (「12345热线全年接听…」): a time or total lead within reach
+        # the clause starts beyond reach (「96110专线全年受理…」): a time or total lead within reach
         # still ends where the activity begins
         lead = None
         for lead in _LEAD_IN_REACH.finditer(text, c, a):
