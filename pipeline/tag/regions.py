@@ -236,7 +236,7 @@ _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 def rules_text(text: str) -> str:
     """The text decoding and the structure rules cut clauses in: a thousands comma is no
-    clause break (「完成交易项目1,126宗」 is one WORKLOAD, not 「126宗」), so it reads as a
+    clause break (「完成交易项目2,317宗」 is one WORKLOAD, not 「126宗」), so it reads as a
     digit there. Same length, so offsets are unchanged; span texts and counts are always
     taken from the real text."""
     return _THOUSANDS_COMMA.sub("0", text)

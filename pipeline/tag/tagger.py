@@ -261,7 +261,7 @@ class Tagger:
         """Spans from the model's output: the decoder, then the rules (default: this tagger's)."""
         rules = rules if rules is not None else self.rules
         # the rules cut clauses in rules_text (a thousands comma reads as a digit there, same
-        # length: 「完成交易项目1,126宗」 stays one WORKLOAD); span texts and counts come from the real text
+        # length: 「完成交易项目2,317宗」 stays one WORKLOAD); span texts and counts come from the real text
         source, text = out.text, rules_text(out.text)
         gate = self.section_gate.bind(text, out.regions, out.headings_for)
         spans: list[DecodedSpan] = []

@@ -29,7 +29,7 @@ def test_amounts_are_in_wan_yuan():
     assert parse_amount("1,031.73万元") == 1031.73
     assert parse_amount("5,000元") == 0.5
     assert parse_amount("-64.60") == -64.6
-    assert [v for _, _, v in find_money("支出859.16万元，其中基本支出753.83万元")] == [859.16, 753.83]
+    assert [v for _, _, v in find_money("支出947.26万元，其中基本支出812.49万元")] == [947.26, 812.49]
 
 
 def test_quantities():
