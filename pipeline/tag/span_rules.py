@@ -28,7 +28,7 @@ from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, EN
                               has_count, inside_quotes, is_count, item_number_before)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.lists import Overlaps
-from pipeline.tag.workload import LEAD_WORDS, QUANTITY, chinese_number, parse_workload
+from pipeline.tag.workload import LEAD_WORDS, QUANTITY, TIME_AND_TOTAL_LEADS, chinese_number, parse_workload
 
 
 # ---------------------------------------------------------------- snapping to the spec
@@ -340,8 +340,7 @@ DEFAULT_MERGE_LABELS = frozenset({"PROBLEM", "CAUSE", "MEASURE", "FUNCTION"})
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# lead words that end where an activity begins whatever stands before them (not 共 or 并: 公共, 合并)
-_LEAD_IN_REACH = re.compile(r"全年|本年度|今年以来|一年来|年内|累计|共计")
+_LEAD_IN_REACH = re.compile("|".join(TIME_AND_TOTAL_LEADS))
 _CLAUSE_SEP = re.compile(r"[,，;；、]")
 _WL_EDGE = CLAUSE_END_CHARS | {"、"}  # a WORKLOAD list item ends at 、 too
 
@@ -397,9 +396,8 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     elif c < a:
         # the clause starts beyond reach (「96110专线全年受理…」): a time or total lead within reach
         # still ends where the activity begins
-        lead = None
-        for lead in _LEAD_IN_REACH.finditer(text, c, a):
-            pass
+        leads = list(_LEAD_IN_REACH.finditer(text, c, a))
+        lead = leads[-1] if leads else None
         if lead and lead.end() < a and all(_CJK.match(ch) for ch in text[lead.end():a]):
             a = lead.end()
     if list_left and a > region_start and (text[a - 1] == "、" or inside_quotes(text, a)):

@@ -89,7 +89,11 @@ _TRIM_ACTIVITY = re.compile(r"(?:共计|累计|合计|总计|共|计|达到|达|
 _TRIM_LEAD = re.compile(r"^[，,、。；;：:\s]+")
 # words before a WORKLOAD's activity that say "in all", "this year" or "also", not what was
 # done; kept out of the activity here and out of the span by pipeline.tag.decode
-LEAD_WORDS = re.compile(r"(?:全年|本年度|今年以来|一年来|今年|本年|年内|累计|先后|其中|共计|合计|总计|共|另外|同时|此外|并|还)+")
+# Of them, those that say when or how much in all end where the activity begins whatever stands
+# before them (not 共 or 并, which stand inside 公共, 合并). A longer word comes before its prefix.
+TIME_AND_TOTAL_LEADS = ("全年", "本年度", "今年以来", "一年来", "年内", "累计", "共计")
+LEAD_WORDS = re.compile("(?:" + "|".join(TIME_AND_TOTAL_LEADS + (
+    "今年", "本年", "先后", "其中", "合计", "总计", "共", "另外", "同时", "此外", "并", "还")) + ")+")
 
 
 def parse_workload(text: str) -> WorkloadParts:
