@@ -25,7 +25,8 @@ from pipeline.corpus.synth.layouts import LAYOUTS
 from pipeline.corpus.synth.stats import corpus_stats
 from pipeline.labels import load_labels
 
-LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+[、.．)]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
+# a decimal figure that opens a span (65.47%的…) is not numbering
+LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+(?:[、)]|[.．](?!\d))|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
 CONNECTIVES = ("同时", "另外", "此外", "与此同时", "另一方面", "其次", "再者", "但")
 FINAL_PUNCT = "。；;，,、！？!?：:. "
 MEASURE_WORDS = ("次", "件", "篇", "期", "项", "个", "场", "场次", "人次", "名", "册", "条", "所", "户", "家", "批",
@@ -611,6 +612,27 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
     assert opening["PROBLEM"] >= 10 and opening["CAUSE"] >= 10 and opening["FUNCTION"] >= 1, opening
     assert compound >= 20, compound
 
+
+
+def test_workloads_opened_by_a_manner_word_or_a_general_verb_keep_it_inside(examples200):
+    """How the work was done (规范设置…, 强制检定…) and a general verb before the work named as a
+    noun (完成…审批27件) belong to the activity: the span starts there, while a frame (为…,
+    依托…) stays outside. Without them the model cut unfamiliar openings mid-word (issue 14)."""
+    cov = phrases()["workload_coverbs"]
+    manner, nominal = tuple(cov["manner"]), cov["nominal"]
+    n_manner = n_nominal = 0
+    for ex in examples200:
+        for s in ex.spans:
+            if s.label != "WORKLOAD":
+                continue
+            text = ex.text[s.start:s.end]
+            before = ex.text[max(0, s.start - 2):s.start]
+            # the span never starts just after a manner word: the word is inside
+            assert not before.endswith(manner), (before, text)
+            n_manner += text.startswith(manner)
+            n_nominal += text.startswith(tuple(nominal["heads"])) and any(
+                re.search(v + r"[\d一二三四五六七八九十两近]", text) for v in nominal["verbs"])
+    assert n_manner >= 30 and n_nominal >= 15, (n_manner, n_nominal)
 
 def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     from pipeline.corpus.synth.facts import _split_weight

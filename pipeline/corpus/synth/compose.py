@@ -221,8 +221,15 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
     coverbs = phrases()["workload_coverbs"]
     if item.verb in coverbs["before"] and rng.random() < coverbs["share"]:
         verb = rng.choice(coverbs["before"][item.verb]) + item.verb
+    elif len(item.verb) == 2 and rng.random() < coverbs["manner_share"]:
+        verb = rng.choice(coverbs["manner"]) + verb
     obj = workload_object(rng, item, siblings)
     activity = verb + obj
+    nominal = coverbs["nominal"]
+    if item.verb in nominal["verbs"] and obj and rng.random() < nominal["share"]:
+        # the work as a noun after a general verb: 完成…审批27件
+        activity = verb = rng.choice(nominal["heads"]) + obj + item.verb
+        obj = ""
     if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
         text = f"{verb}{numeral}{mw}{obj}"
     else:
