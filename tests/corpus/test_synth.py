@@ -634,6 +634,19 @@ def test_workloads_opened_by_a_manner_word_or_a_general_verb_keep_it_inside(exam
                 re.search(v + r"[\d一二三四五六七八九十两近]", text) for v in nominal["verbs"])
     assert n_manner >= 30 and n_nominal >= 15, (n_manner, n_nominal)
 
+
+def test_duties_worded_like_measures_are_functions(examples200):
+    """A duty may open with a measure's verb (做好…, 加强…, 推动…) and join a second duty after a
+    comma: in a list of duties it is FUNCTION, so the model has to read the list, not the verb
+    (issue 14: 「开展…建设，推动…」 under 主要职责 was read as MEASURE or nothing)."""
+    from pipeline.corpus.synth.compose import FUNCTION_SECOND_VERBS
+    openers = ("做好", "抓好", "开展", "推动", "加强")
+    functions = [ex.text[s.start:s.end] for ex in examples200 for s in ex.spans if s.label == "FUNCTION"]
+    assert sum(f.startswith(openers) for f in functions) >= 40, sum(f.startswith(openers) for f in functions)
+    objects = tuple(o for k in unit_kinds() for o in k.objects)
+    second = [f for f in functions if any(f"，{v}{o}" in f for v in FUNCTION_SECOND_VERBS for o in objects)]
+    assert len(second) >= 40, len(second)
+
 def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     from pipeline.corpus.synth.facts import _split_weight
     rng = random.Random(3)

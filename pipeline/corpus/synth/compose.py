@@ -74,8 +74,14 @@ FUNCTION_PATTERNS = (
     "领导和组织{scope}{obj}", "依法监督{scope}{obj}的实施", "审查和决定{obj}有关重大事项",
     "受理{obj}方面的投诉和意见建议", "根据有关规定，组织做好{scope}{obj}", "研究提出{scope}{obj}的意见建议",
     "负责{obj}的服务和组织工作",
+    # duties worded like improvement measures (做好…, 加强…, 推动…): in a list of duties the
+    # list, not the verb, makes them FUNCTION (labels.md: role in context)
+    "做好{scope}{obj}工作", "抓好{scope}{obj}", "开展{scope}{obj}工作", "推动{scope}{obj}", "加强{scope}{obj}",
+    "指导{scope}{obj}", "组织实施{scope}{obj}",
 )
 FUNCTION_TAILS = ("", "", "", "，并组织检查落实", "，协调解决有关重大问题", "，指导基层开展相关工作")
+# a second duty joined to the first by a comma, with another of the unit's objects (…，推动…)
+FUNCTION_SECOND_VERBS = ("推动", "促进", "组织开展", "加强", "做好", "参与", "指导")
 
 
 def function_items(rng: random.Random, u: Unit, n: int) -> list[str]:
@@ -86,7 +92,12 @@ def function_items(rng: random.Random, u: Unit, n: int) -> list[str]:
     items, used = [], set()
     for obj in objs:
         for _ in range(4):
-            text = rng.choice(FUNCTION_PATTERNS).format(scope=rng.choice(scopes), obj=obj) + rng.choice(FUNCTION_TAILS)
+            text = rng.choice(FUNCTION_PATTERNS).format(scope=rng.choice(scopes), obj=obj)
+            others = [o for o in kind.objects if o != obj]
+            if others and rng.random() < 0.25:
+                text += f"，{rng.choice(FUNCTION_SECOND_VERBS)}{rng.choice(others)}"
+            else:
+                text += rng.choice(FUNCTION_TAILS)
             if text not in used:
                 break
         used.add(text)
