@@ -615,7 +615,7 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
 
 
 def test_workloads_opened_by_a_manner_word_or_a_general_verb_keep_it_inside(examples200):
-    """How the work was done (规范设置…, 强制检定…) and a general verb before the work named as a
+    """How the work was done (集中清理…, 依法查处…) and a general verb before the work named as a
     noun (完成…审批27件) belong to the activity: the span starts there, while a frame (为…,
     依托…) stays outside. Without them the model cut unfamiliar openings mid-word (issue 14)."""
     cov = phrases()["workload_coverbs"]
