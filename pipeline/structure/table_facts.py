@@ -326,6 +326,7 @@ class _Reader:
         self.facts = TableFacts()
         self.mode: Optional[str] = None
         self.plan: dict = {}
+        self.header_width: Optional[int] = None   # cells of the indicator header row
         self.level1: Optional[str] = None
         self.level2: Optional[str] = None
         self.project: Optional[Project] = None
@@ -429,6 +430,7 @@ class _Reader:
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
             self.mode, self.plan = "indicators", _column_plan(texts, roles)
+            self.header_width = len(texts)
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
             return True
@@ -619,6 +621,17 @@ class _Reader:
         if not scored:
             # placeholders (「经济效益指标 _」) are rows of the table; long text without a score is not
             return not any(len(n) >= _NARRATIVE_MIN for n in ntexts)
+        if self.header_width and table.layout in ("tabs", "pipes") and \
+                any(n not in PLACEHOLDER for n in ntexts[self.header_width:]):
+            # more filled cells than the header has columns: a cell broken in two by the reader
+            # (「≥11 | 18件」) shifted the columns after it, so which figure is the score, the target
+            # or the actual cannot be told. The row stays an indicator; its shifted figures are not
+            # read, and no check judges them (a finding must rest on unambiguous evidence).
+            ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
+                            project=self.project.id if self.project else None,
+                            level1=self.level1, level2=self.level2, name=name, weight=weight, row=row.id)
+            self.facts.indicators.append(ind)
+            return True
         ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
                         project=self.project.id if self.project else None,
                         level1=self.level1, level2=self.level2, name=name, weight=weight,

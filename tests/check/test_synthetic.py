@@ -78,34 +78,40 @@ def outcomes():
         rec = _structured(doc)
         Linker()(rec)
         # the check logic's recall on planted errors, whatever their confidence
-        kinds = {f.kind for f in Checker(min_confidence=0).predict(rec)}
-        out.append((doc.facts, _faithful(rec, doc.facts), kinds))
+        found = Checker(min_confidence=0).predict(rec)
+        kinds = {f.kind for f in found}
+        # what a record reports: the findings at the configured confidence (configs/checking.yaml)
+        reported = {f.kind for f in found if f.confidence >= Checker().min_confidence}
+        out.append((doc.facts, _faithful(rec, doc.facts), kinds, reported))
     return out
 
 
 def test_enough_faithful_documents(outcomes):
-    faithful = sum(1 for _, ok, _ in outcomes if ok)
+    faithful = sum(1 for _, ok, _, _ in outcomes if ok)
     # guards the other tests against judging nothing; the share itself measures the structure stage
     assert faithful >= N_DOCS // 4, f"only {faithful}/{N_DOCS} documents structured faithfully"
 
 
 def test_planted_inconsistencies_are_found(outcomes):
-    judged = [(f, kinds) for f, ok, kinds in outcomes if ok and f["planted"]]
+    judged = [(f, kinds) for f, ok, kinds, _ in outcomes if ok and f["planted"]]
     assert len(judged) >= 10
     missed = [(f["layout"], p["kind"]) for f, kinds in judged for p in f["planted"] if p["kind"] not in kinds]
     assert missed == []
 
 
 def test_consistent_documents_yield_no_findings(outcomes):
-    judged = [(f, kinds) for f, ok, kinds in outcomes if ok and not f["planted"]]
+    judged = [(f, kinds) for f, ok, kinds, _ in outcomes if ok and not f["planted"]]
     assert len(judged) >= 5
     noisy = [(f["layout"], sorted(kinds)) for f, kinds in judged if kinds]
     assert noisy == []
 
 
 def test_no_unrelated_findings_next_to_a_planted_one(outcomes):
+    """No reported finding beside a planted one that the planted error does not explain. Judged
+    at the reporting confidence: a weak narrative link (two workloads that share a verb and a
+    noun) may score a finding below it, which no record shows."""
     extra = []
-    for f, ok, kinds in outcomes:
+    for f, ok, _, kinds in outcomes:
         if not ok or not f["planted"]:
             continue
         allowed = {p["kind"] for p in f["planted"]}

@@ -217,3 +217,17 @@ def test_a_groups_subtotal_row_is_its_score_not_an_indicator():
     assert [(g.name, g.score) for g in r.score_groups] == [("投入", 18.6), ("产出", 75.0)]
     # the indicators' weights now make a whole scheme, and the total agrees with their scores
     assert r.meta.total_score == 93.6 and not Checker().predict(r)
+
+
+def test_an_indicator_row_with_more_cells_than_its_header_keeps_no_figures():
+    """A reader that broke one cell in two (「≥120 | 0件」 for 「≥1200件」) shifts every column after
+    it: the row is still an indicator, but its score, target and actual cannot be told apart, so
+    none is read and no check judges them (invented figures)."""
+    header = "一级指标\t二级指标\t指标名称\t分值\t年初目标值\t实际完成值\t评价得分"
+    rows = ["产出\t数量指标\t办理信访事项数\t5\t≥1200件\t1150件\t4.79",
+            "\t\t开展业务培训次数\t5\t≥120\t0件\t915件\t3.81"]
+    r = structure_text("2023年度部门整体支出绩效自评表\n" + "\n".join([header, *rows]) + "\n")
+    first, broken = r.indicators
+    assert (first.score, first.actual.value) == (4.79, 1150)
+    assert broken.name == "开展业务培训次数" and broken.weight == 5
+    assert broken.score is None and broken.target is None and broken.actual is None
