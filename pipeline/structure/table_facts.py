@@ -350,6 +350,7 @@ class _Reader:
 
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
+        self.header_width = None
         self.budget_cols, self.budget_header, self.budget_scale = [], [], self.region_scale or 1.0
 
     def row(self, table: Table, row: Row) -> None:
@@ -621,25 +622,21 @@ class _Reader:
         if not scored:
             # placeholders (「经济效益指标 _」) are rows of the table; long text without a score is not
             return not any(len(n) >= _NARRATIVE_MIN for n in ntexts)
-        if self.header_width and table.layout in ("tabs", "pipes") and \
-                any(n not in PLACEHOLDER for n in ntexts[self.header_width:]):
-            # more filled cells than the header has columns: a cell broken in two by the reader
-            # (「≥11 | 18件」) shifted the columns after it, so which figure is the score, the target
-            # or the actual cannot be told. The row stays an indicator; its shifted figures are not
-            # read, and no check judges them (a finding must rest on unambiguous evidence).
-            ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
-                            project=self.project.id if self.project else None,
-                            level1=self.level1, level2=self.level2, name=name, weight=weight, row=row.id)
-            self.facts.indicators.append(ind)
-            return True
+        # more filled cells than the header has columns: a cell broken in two by the reader
+        # (「≥11 | 18件」) shifted the columns after it, so which figure is the score, the target
+        # or the actual cannot be told. The row stays an indicator; its shifted figures are not
+        # read, and no check judges them (a finding must rest on unambiguous evidence).
+        shifted = bool(self.header_width) and table.layout in ("tabs", "pipes") and \
+            any(n not in PLACEHOLDER for n in ntexts[self.header_width:])
         ind = Indicator(id=f"i{len(self.facts.indicators) + 1}",
                         project=self.project.id if self.project else None,
                         level1=self.level1, level2=self.level2, name=name, weight=weight,
-                        target=target(), actual=actual(), score=score, row=row.id)
-        dev = _joined(_cells_at(cells, plan.get("deviation")))
+                        target=None if shifted else target(), actual=None if shifted else actual(),
+                        score=None if shifted else score, row=row.id)
+        dev = "" if shifted else _joined(_cells_at(cells, plan.get("deviation")))
         if dev:
             ind.deviation = dev
-        mea = _joined(_cells_at(cells, plan.get("measure")))
+        mea = "" if shifted else _joined(_cells_at(cells, plan.get("measure")))
         if mea:
             ind.measure = mea
         self.facts.indicators.append(ind)

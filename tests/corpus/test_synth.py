@@ -613,7 +613,6 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
     assert compound >= 20, compound
 
 
-
 def test_workloads_opened_by_a_manner_word_or_a_general_verb_keep_it_inside(examples200):
     """How the work was done (集中清理…, 依法查处…) and a general verb before the work named as a
     noun (完成…审批27件) belong to the activity: the span starts there, while a frame (为…,
@@ -649,6 +648,7 @@ def test_duties_worded_like_measures_are_functions(examples200):
     objects = tuple(o for k in unit_kinds() for o in k.objects)
     second = [f for f in functions if any(f"，{v}{o}" in f for v in FUNCTION_SECOND_VERBS for o in objects)]
     assert len(second) >= 40, len(second)
+
 
 def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     from pipeline.corpus.synth.facts import _split_weight
