@@ -16,7 +16,10 @@ def register(app: typer.Typer) -> None:
     def train_cmd(config: Path = typer.Option(CONFIG_DIR / "tagger.yaml", help="tagger YAML (model/data/training)"),
                   out: Path = typer.Option(MODELS_DIR / "tagger", help="model directory to write"),
                   no_gold: bool = typer.Option(False, "--no-gold", help="leave the seed gold out of training"),
-                  max_steps: int = typer.Option(0, help="override training.max_steps (smoke runs)")) -> None:
+                  max_steps: int = typer.Option(0, help="override training.max_steps (smoke runs)"),
+                  seed: Optional[int] = typer.Option(None, help="override training.seed (another draw of the same config)"),
+                  device: Optional[str] = typer.Option(None, help="override training.device: cpu, cuda or auto"),
+                  time_limit: Optional[float] = typer.Option(None, help="override training.time_limit_s (seconds)")) -> None:
         """Train the character tagger and save it (weights, tokenizer, config, label map)."""
         from dataclasses import replace
         from pipeline.tag.train import load_config, train
@@ -26,6 +29,8 @@ def register(app: typer.Typer) -> None:
             d = replace(d, use_gold=False)
         if max_steps:
             t = replace(t, max_steps=max_steps)
+        overrides = {"seed": seed, "device": device, "time_limit_s": time_limit}
+        t = replace(t, **{k: v for k, v in overrides.items() if v is not None})
         summary = train(m, d, t, out, progress=typer.echo)
         from pipeline.tag.card import write_model_card
         typer.echo(f"model card: {write_model_card(out)} (add speed: python -m pipeline.tag.card {out} --bench)")

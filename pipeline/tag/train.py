@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import random
 import subprocess
 import time
@@ -60,6 +61,7 @@ class TrainingArguments:
     context_dropout: float = 0.0     # share of regions trained without their heading context (see featurize)
     log_every: int = 50
     time_limit_s: float = 0          # > 0: stop (and save) after this long
+    device: str = "cpu"              # "cpu", "cuda" or "auto" (cuda when torch sees one); the weights are saved on the CPU
 
 
 def _from_dict(cls, d: dict | None):
@@ -197,6 +199,9 @@ def git_commit() -> str:
                               timeout=10).stdout.strip()
     try:
         head = git("rev-parse", "--short", "HEAD") or "unknown"
+        if head == "unknown" and os.environ.get("JIXIAO_TRAIN_COMMIT"):
+            # a copy of the tree without its git directory (an accelerator machine): the caller names the commit
+            return os.environ["JIXIAO_TRAIN_COMMIT"]
         if head != "unknown" and git("status", "--porcelain", "--", "pipeline", "configs", "annotations"):
             head += "+dirty"
         return head
@@ -220,6 +225,15 @@ def fit_steps_to_time_limit(total: int, done: int, elapsed_s: float, limit_s: fl
         return total
     fitted = int(limit_s * TIME_LIMIT_MARGIN / per_step) // FITTED_STEPS_ROUND * FITTED_STEPS_ROUND
     return max(done + 1, min(total, fitted))
+
+
+def training_device(name: str) -> torch.device:
+    """The torch device of TrainingArguments.device; "auto" takes cuda when torch sees one."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"training device {name!r} asked for, but torch sees no CUDA device")
+    return torch.device(name)
 
 
 def _linear_warmup_decay(k: int, schedule: dict) -> float:
@@ -261,7 +275,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     say(f"{len(examples)} examples, {len(features)} windows, {n_chars} labelled chars "
         f"(featurised in {time.perf_counter() - t0:.1f}s)")
 
-    model = build_model(model_args, encoder.size, tags, encoder.pad_id)
+    device = training_device(train_args.device)
+    model = build_model(model_args, encoder.size, tags, encoder.pad_id).to(device)
     model.train()
     steps_per_epoch = math.ceil(len(features) / train_args.batch_size)
     total = train_args.max_steps or max(1, math.ceil(steps_per_epoch * train_args.epochs))
@@ -284,6 +299,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     while step < total:
         for batch in _batches(features, train_args.batch_size, rng):
             inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
+            inputs = {k: v.to(device) for k, v in inputs.items()}
             loss = model(**inputs).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), train_args.max_grad_norm)
@@ -314,6 +330,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.eval()
+    model.to("cpu")
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)
     (out_dir / "label_map.json").write_text(json.dumps({"scheme": labels.scheme, "tags": tags},
@@ -325,6 +342,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         "steps": step, "planned_steps": planned, "scheduled_steps": total, "stopped_early": stopped_early,
         "train_seconds": round(train_s, 1), "final_loss": float(np.mean(losses[-20:])) if losses else None,
         "parameters": sum(p.numel() for p in model.parameters()),
+        "trained_on": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
         "model": asdict(model_args), "data": asdict(data_args), "training": asdict(train_args),
         "sources": sorted({str(ex.data.get("source", "unknown")) for ex in examples}),
     }

@@ -122,6 +122,44 @@ def test_git_commit_says_when_the_model_is_not_heads(tmp_path, monkeypatch):
     assert re.fullmatch(r"[0-9a-f]{4,}\+dirty", train_mod.git_commit())
 
 
+def test_a_tree_copy_without_git_takes_the_commit_its_caller_names(tmp_path, monkeypatch):
+    from pipeline.tag import train as train_mod
+    monkeypatch.setattr(train_mod, "PROJECT_ROOT", tmp_path)          # no .git here
+    monkeypatch.delenv("JIXIAO_TRAIN_COMMIT", raising=False)
+    assert train_mod.git_commit() == "unknown"
+    monkeypatch.setenv("JIXIAO_TRAIN_COMMIT", "abc1234")
+    assert train_mod.git_commit() == "abc1234"
+
+
+def test_the_training_device_is_cpu_unless_cuda_is_asked_for_and_present(monkeypatch):
+    import torch
+
+    from pipeline.tag.train import TrainingArguments, training_device
+    assert TrainingArguments().device == "cpu"
+    assert training_device("cpu").type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert training_device("auto").type == "cpu"
+    with pytest.raises(ValueError, match="no CUDA device"):
+        training_device("cuda")
+
+
+def test_the_train_command_overrides_seed_device_and_time_limit(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline import CONFIG_DIR
+    from pipeline.cli import app
+    from pipeline.tag import train as train_mod
+    seen = {}
+
+    def fake_train(m, d, t, out, progress=None):
+        seen.update(seed=t.seed, device=t.device, time_limit_s=t.time_limit_s)
+        raise SystemExit(0)
+    monkeypatch.setattr(train_mod, "train", fake_train)
+    CliRunner().invoke(app, ["train", "--config", str(CONFIG_DIR / "tagger-toy.yaml"), "--out", str(tmp_path),
+                             "--seed", "15", "--device", "auto", "--time-limit", "60"])
+    assert seen == {"seed": 15, "device": "auto", "time_limit_s": 60.0}
+
+
 def test_word_boundaries_become_the_window_characters_token_types(tmp_path, tiny_examples):
     """With word_boundaries: jieba, a window character's token type is 2..5 (B/M/E/S of its jieba
     word), the context stays 0; a toy model with them trains, saves, reloads and tags."""
