@@ -298,24 +298,9 @@ def problem_text(rng: random.Random, topic: str) -> str:
     elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
     elif r < 0.65:
-        text += "，" + problem_evidence(rng)
-    elif r < 0.65 + PROBLEM_SECOND_SHORTFALL_SHARE:
-        # a second shortfall of the same area after a comma, at times after the first one's
-        # figures: one statement, one span (a PROBLEM ends at 。 or ；, not at a comma). Without it
-        # the model took every clause that reads like a problem for a new span's start
-        other = [x for x in t["subjects"] if x != subject]
-        second = rng.choice(other) + rng.choice(t["predicates"])
-        text += "，" + (problem_evidence(rng) + "，" if rng.random() < 0.4 else "") + second
+        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
+            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
     return text
-
-
-PROBLEM_SECOND_SHORTFALL_SHARE = 0.15   # of problem statements (problem_text, domain_problem_text)
-
-
-def problem_evidence(rng: random.Random) -> str:
-    """The figures a problem cites (phrases.yaml problem_evidence), filled in."""
-    return rng.choice(phrases()["problem_evidence"]).format(
-        pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
 
 
 def missed_indicator_problem(rng: random.Random, name: str) -> str:
@@ -408,15 +393,9 @@ def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
         text = rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
     else:
         text = _fill(rng, rng.choice(dom["count_problems"]), u, year)
-    r = rng.random()
-    if r < 0.25:
+    if rng.random() < 0.25:
         text += "，" + rng.choice(phrases()["topics"]["project_management"]["consequences"] +
                                  phrases()["topics"]["budget_execution"]["consequences"])
-    elif r < 0.35:
-        text += "，" + problem_evidence(rng)
-    elif r < 0.35 + PROBLEM_SECOND_SHORTFALL_SHARE and len(own) > 1:
-        # the unit's own shortfalls, two in one statement (see problem_text)
-        text += "，" + rng.choice([x for x in own if x != text] or own)
     return text
 
 
