@@ -99,7 +99,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
     lines = [
         f"# Tagger model card — {s['model_version']}\n",
         "Character-level BERT-style token classifier (BIOES over FUNCTION, WORKLOAD, PROBLEM, CAUSE, MEASURE),",
-        "randomly initialised from a BertConfig and trained on CPU; no pretrained weights.\n",
+        f"randomly initialised from a BertConfig and trained on {s.get('trained_on', 'cpu').replace('cpu', 'the CPU')}; "
+        "no pretrained weights.\n",
         "## Training (from train_summary.json)\n",
         f"- commit {s['commit']}, seed {s['seed']}; command: `jixiao train --config configs/tagger.yaml --out {model_dir}`",
         f"- data: {s['examples']} examples ({', '.join(s['sources'])}); synthetic docs {d['synth_docs']} "
