@@ -132,8 +132,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         lows = ("int8", "bf16") if (bf16 or cpu["native_bf16"]) else ("int8",)
         for low in lows:
             a = _bench(["--agreement", "--low", low, "--write", "--model", str(model_dir)])
-            lines.append(f"- {low} vs fp32: {a.get('char_tag_agreement')} of {a.get('chars')} characters get the same "
-                         f"tag, span Jaccard {a.get('span_jaccard')} "
+            lines.append(f"- {low} vs fp32 on the {a.get('texts')}: {a.get('char_tag_agreement')} of {a.get('chars')} "
+                         f"characters get the same tag, span Jaccard {a.get('span_jaccard')} "
                          f"(`python -m pipeline.tag.bench --agreement --low {low} --write --model {model_dir}`)")
         # one measurement on a shared machine swings by ±20%: interleave the precisions over
         # several rounds and report the median and the range

@@ -86,10 +86,12 @@ def _stored_measurement(model_dir: Path, key: str) -> dict:
 
 def measured_precision(model_dir: Path, precision: str = "int8") -> str | None:
     """``precision`` when this model's stored agreement measurement says its tags match fp32
-    tags on at least AGREEMENT_FLOOR of the characters; None otherwise (no measurement, a
-    failed one, or one made on other weights)."""
+    tags on at least AGREEMENT_FLOOR of the characters and its spans on at least as large a
+    share (Jaccard: spans are what a record carries, and a few changed characters at span edges
+    change whole spans); None otherwise (no measurement, a failed one, or one made on other weights)."""
     m = _stored_measurement(model_dir, precision)
-    return precision if m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR else None
+    ok = m.get("char_tag_agreement", 0.0) >= AGREEMENT_FLOOR and m.get("span_jaccard", 0.0) >= AGREEMENT_FLOOR
+    return precision if ok else None
 
 
 def measured_fastest(model_dir: Path, allowed: list[str]) -> str | None:

@@ -84,7 +84,7 @@ def test_int8_is_used_only_after_a_passing_agreement_measurement(toy_model, tiny
     result = precision_agreement(str(model_dir), texts, threads=1, low_precision="int8")
     assert result["precision"] == "int8" and result["chars"] > 0
     assert 0.0 <= result["char_tag_agreement"] <= 1.0
-    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999})
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999, "span_jaccard": 0.999})
     assert measured_precision(model_dir) == "int8"
     tagger = Tagger.load(model_dir, precision="auto", threads=1)
     if tagger.precision == "int8":                            # (bf16 wins on CPUs with native bf16)
@@ -93,7 +93,9 @@ def test_int8_is_used_only_after_a_passing_agreement_measurement(toy_model, tiny
         assert isinstance(tagger.predict_text(texts[0]), list)
     write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.99})
     assert measured_precision(model_dir) is None            # below the floor
-    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999})
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999, "span_jaccard": 0.98})
+    assert measured_precision(model_dir) is None            # characters agree, but spans changed
+    write_agreement(str(model_dir), {**result, "char_tag_agreement": 0.999, "span_jaccard": 0.999})
     data = json.loads((model_dir / PRECISION_FILE).read_text(encoding="utf-8"))
     data["int8"]["weights"] = "0000000000"                    # measured on other weights
     (model_dir / PRECISION_FILE).write_text(json.dumps(data), encoding="utf-8")
@@ -243,3 +245,15 @@ def test_a_lists_lead_line_is_context_for_its_items_within_its_section():
     assert not ctx["本局在职人员20人。"].endswith("部门主要职责：")
     assert not ctx["年初预算100万元。"].endswith("部门主要职责：")
     assert not ctx["本局内设机构5个。"].endswith("部门主要职责：")
+
+
+def test_a_reduced_precision_is_checked_on_the_seeds_and_the_development_set_texts(monkeypatch, tmp_path):
+    import pipeline
+    from pipeline.tag import bench
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "devset" / "docs").mkdir(parents=True)
+    (tmp_path / "seeds" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "devset" / "docs" / "d1.txt").write_text("y", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "SEEDS_DIR", tmp_path / "seeds")
+    monkeypatch.setattr(pipeline, "SHARED_DIR", tmp_path)
+    assert [p.rsplit("/", 1)[-1] for p in bench.agreement_files()] == ["a.txt", "d1.txt"]
