@@ -154,7 +154,7 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         medians = {p: sorted(r["chars_per_s"] for r in runs[p] if "chars_per_s" in r) for p in precs}
         write_speeds(str(model_dir), cpu["model"], {p: v[len(v) // 2] for p, v in medians.items() if v})
         lines.append(f"- `auto` (what `jixiao annotate` uses) runs {auto_precision(model_dir)} on this CPU: "
-                     f"a reduced precision is used only when its measured agreement is at least {AGREEMENT_FLOOR}, "
+                     f"a reduced precision is used only when its measured agreement (characters and spans) is at least {AGREEMENT_FLOOR}, "
                      "bf16 only on CPUs with native bf16, and of those the fastest above (medians stored in "
                      "precision.json with the CPU's model name; on another CPU model: bf16, else int8, else fp32)")
         lines.append("- Measured on a shared 2-core machine: the load average at the time changes these numbers several-fold.")
