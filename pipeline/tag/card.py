@@ -96,10 +96,11 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
     s = json.loads((model_dir / "train_summary.json").read_text(encoding="utf-8"))
     size_mb = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 2**20
     m, d, t = s["model"], s["data"], s["training"]
+    trained_on = "the CPU" if s.get("trained_on", "cpu") == "cpu" else s["trained_on"]
     lines = [
         f"# Tagger model card — {s['model_version']}\n",
         "Character-level BERT-style token classifier (BIOES over FUNCTION, WORKLOAD, PROBLEM, CAUSE, MEASURE),",
-        f"randomly initialised from a BertConfig and trained on {s.get('trained_on', 'cpu').replace('cpu', 'the CPU')}; "
+        f"randomly initialised from a BertConfig and trained on {trained_on}; "
         "no pretrained weights.\n",
         "## Training (from train_summary.json)\n",
         f"- commit {s['commit']}, seed {s['seed']}; command: `jixiao train --config configs/tagger.yaml --out {model_dir}`",

@@ -222,3 +222,15 @@ def test_the_schedule_is_transformers_linear_warmup_and_decay():
     ours = rates(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda k: _linear_warmup_decay(k, {"total": 100, "warmup": 7})))
     assert ours == pytest.approx(ref)
     assert _linear_warmup_decay(60, {"total": 60, "warmup": 4}) == 0.0
+
+
+def test_the_model_card_says_where_the_model_was_trained(toy_model, tmp_path):
+    import shutil
+
+    from pipeline.tag.card import write_model_card
+    model_dir = tmp_path / "m"
+    shutil.copytree(toy_model[0], model_dir)
+    assert "trained on the CPU;" in write_model_card(model_dir).read_text(encoding="utf-8")
+    summary = json.loads((model_dir / "train_summary.json").read_text())
+    (model_dir / "train_summary.json").write_text(json.dumps({**summary, "trained_on": "NVIDIA H200"}))
+    assert "trained on NVIDIA H200;" in write_model_card(model_dir).read_text(encoding="utf-8")
