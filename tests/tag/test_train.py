@@ -122,15 +122,6 @@ def test_git_commit_says_when_the_model_is_not_heads(tmp_path, monkeypatch):
     assert re.fullmatch(r"[0-9a-f]{4,}\+dirty", train_mod.git_commit())
 
 
-def test_a_tree_copy_without_git_takes_the_commit_its_caller_names(tmp_path, monkeypatch):
-    from pipeline.tag import train as train_mod
-    monkeypatch.setattr(train_mod, "PROJECT_ROOT", tmp_path)          # no .git here
-    monkeypatch.delenv("JIXIAO_TRAIN_COMMIT", raising=False)
-    assert train_mod.git_commit() == "unknown"
-    monkeypatch.setenv("JIXIAO_TRAIN_COMMIT", "abc1234")
-    assert train_mod.git_commit() == "abc1234"
-
-
 def test_the_training_device_is_cpu_unless_cuda_is_asked_for_and_present(monkeypatch):
     import torch
 
