@@ -1,4 +1,4 @@
-"""Commands of the tagger area: train, eval-protocol, eval-rules, export."""
+"""Commands of the tagger area: train, eval-protocol, calibrate, fit-floors, eval-rules, export."""
 from __future__ import annotations
 
 import json
@@ -65,6 +65,20 @@ def register(app: typer.Typer) -> None:
         from pipeline.tag.calibrate import calibrate
         logging.basicConfig(level=logging.WARNING)
         calibrate(model, n, seed, devset if devset and devset.exists() else None, say=typer.echo)
+
+    @app.command("fit-floors")
+    def fit_floors_cmd(model: list[Path] = typer.Option(..., help="a model of the config trained without the seeds' "
+                                                                   "gold (protocol (a): runs/eval-full/a/tagger); repeat"),
+                       out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where the report goes")) -> None:
+        """Fit the decoder's per-label score floors on the seeds as models that never trained on them read them."""
+        from pipeline import project_relative
+        from pipeline.tag.fit_floors import fit_floors, write_report
+        logging.basicConfig(level=logging.WARNING)
+        report = fit_floors(model, say=typer.echo)
+        command = "jixiao fit-floors " + " ".join(f"--model {project_relative(m)}" for m in model) + \
+            f" --out {project_relative(out)}"
+        typer.echo(f"wrote {write_report(report, out, command)}")
+        typer.echo("score_floors: " + json.dumps(report["fitted"]))
 
     @app.command("eval-rules")
     def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),

@@ -48,7 +48,6 @@ from pipeline.tag import span_rules as sr
 from pipeline.tag.section_gate import DocumentGate
 
 STAGES = ("span", "region", "document")
-MIN_SCORE = sr.MIN_SCORE
 
 
 @dataclass

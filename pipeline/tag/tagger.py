@@ -39,7 +39,8 @@ from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   rules_text)
 from pipeline.tag.lists import Overlaps
-from pipeline.tag.rules import MIN_SCORE, DocumentContext, RegionContext, RulePipeline
+from pipeline.tag.floors import ScoreFloors
+from pipeline.tag.rules import DocumentContext, RegionContext, RulePipeline
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, SavedVocab
 from pipeline.tag.workload import parse_workload
@@ -140,7 +141,8 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 class Tagger:
     def __init__(self, model: nn.Module, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
-                 min_score: float = MIN_SCORE, decoding: str = "span_first", structure_rules: bool = True,
+                 score_floors: ScoreFloors | float | dict | None = None, decoding: str = "span_first",
+                 structure_rules: bool = True,
                  disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None,
                  calibration: Calibration | None = None):
         self.model = model.eval()
@@ -155,7 +157,11 @@ class Tagger:
         if decoding not in DECODINGS:
             raise ValueError(f"decoding must be one of {DECODINGS}, not {decoding!r}")
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
-        self.min_score = min_score
+        # the decoder's score floor per label (pipeline.tag.floors): the config's ``score_floors:``
+        # unless given (one number floors every label alike)
+        self.score_floors = ScoreFloors.coerce(
+            score_floors if score_floors is not None else
+            ScoreFloors.from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None))
         # the language rules of configs/tagger.yaml (``rules:``), minus ``disable``;
         # structure_rules=False switches off the region- and document-stage rules (section
         # gate, row/list/section completion), no_rules every rule: the model and its decoder
@@ -212,7 +218,7 @@ class Tagger:
         bounds = text_boundaries(text, self.args) if regions else None
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
-            ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
+            ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars, self.args.column_context))
             region_ids = ids[r.start:r.end] if ids is not None else self.encoder.encode(text[r.start:r.end])
             windows += build_inputs(region_ids, ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
                                     None if bounds is None else bounds[r.start:r.end])
@@ -259,9 +265,12 @@ class Tagger:
         probs = [p for _, p in self._region_probs_in_chunks(text, regions, headings_for)]
         return ModelOutput(text, regions, probs, headings_for)
 
-    def decode(self, out: ModelOutput, rules: RulePipeline | None = None) -> list[SpanPrediction]:
-        """Spans from the model's output: the decoder, then the rules (default: this tagger's)."""
+    def decode(self, out: ModelOutput, rules: RulePipeline | None = None,
+               score_floors: ScoreFloors | None = None) -> list[SpanPrediction]:
+        """Spans from the model's output: the decoder, then the rules (default: this tagger's
+        rules and score floors)."""
         rules = rules if rules is not None else self.rules
+        floors = score_floors if score_floors is not None else self.score_floors
         # the rules cut clauses in rules_text (a thousands comma reads as a digit there, same
         # length: 「完成交易项目2,317宗」 stays one WORKLOAD); span texts and counts come from the real text
         source, text = out.text, rules_text(out.text)
@@ -270,8 +279,8 @@ class Tagger:
         for r, probs in zip(out.regions, out.probs):
             ctx = RegionContext(decoding_text(text, r), text, r, probs, self.decoder.o_id, gate)
             found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder))
-            # the score floor (mean tag probability): part of decoding, not a rule
-            found = [replace(sp, score=round(sp.score, 4)) for sp in found if sp.score >= self.min_score]
+            # the score floor (mean tag probability, per label): part of decoding, not a rule
+            found = [replace(sp, score=round(sp.score, 4)) for sp in found if floors.keeps(sp.label, sp.score)]
             spans += rules.run("region", ctx, found)
         spans = rules.run("document", DocumentContext(text, out.regions, out.headings_for, gate), spans)
         return sorted((self._prediction(source, sp) for sp in spans), key=lambda p: (p.start, p.end))

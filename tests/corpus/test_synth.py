@@ -126,7 +126,9 @@ def test_workload_spans_and_their_facts(examples200, facts200):
     money_rate = re.compile(r"万元|元|%|％")
     for ex, f in zip(examples200, facts200):
         spans = {s.id: s for s in ex.spans if s.label == "WORKLOAD"}
-        if "pdf_lines" in f["noise"]:  # a workload broken over two lines is two spans and no fact
+        if "pdf_lines" in f["noise"] or "wrapped_cells" in f["noise"]:
+            # a workload broken over two lines is two spans and no fact; one wrapped inside a form's
+            # cell (实际完成情况) carries a tab and no fact
             assert len(f["workloads"]) <= len(spans)
         else:
             assert len(f["workloads"]) == len(spans)

@@ -1,0 +1,129 @@
+"""Fit the decoder's per-label score floors (`jixiao fit-floors`); evaluation side.
+
+    jixiao fit-floors --model runs/eval-full/a/tagger --model runs/eval-seed13/a/tagger
+
+Fitting data: the seeds' gold, read by models of the shipped config trained *without* it
+(the protocol's part (a) models, `make eval`): their scores on the seeds are scores on text they
+never saw, as the shipped model's are on an archive. The shipped model itself trained on the
+seeds, so its seed scores say nothing about its errors; the development set is never fitted on.
+
+Search: coordinate ascent over the labels (two passes), each label's floor from ``GRID`` with
+the others held; the objective is the mean of exact and overlap micro F1 over every model's
+predictions pooled, decoded as the shipped tagger decodes (its rules on). On a tie the lower
+floor wins: a floor is raised only for a measured gain. The models run once per document
+(``Tagger.forward``); each candidate re-decodes the same probabilities.
+
+Writes OUT/score-floors.json and .md: the fitted floors (copy them into ``score_floors:`` of
+configs/tagger.yaml; a test holds the two equal) and every candidate's scores.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from pipeline.tag.floors import DEFAULT_FLOOR, ScoreFloors
+
+GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+PASSES = 2
+STEM = "score-floors"
+
+
+def objective(scores: dict) -> float:
+    return round((scores["exact"] + scores["overlap"]) / 2, 4)
+
+
+def coordinate_ascent(score: Callable[[ScoreFloors], dict], labels: list[str], grid: tuple[float, ...] = GRID,
+                      passes: int = PASSES, start: ScoreFloors | None = None,
+                      say: Callable[[str], None] = print) -> tuple[ScoreFloors, list[dict]]:
+    """The floors that maximise ``objective(score(floors))``, one label at a time; returns them and
+    every candidate tried ({"pass", "label", "floor", scores…})."""
+    floors = start or ScoreFloors(DEFAULT_FLOOR)
+    trials: list[dict] = []
+    cache: dict[tuple, dict] = {}
+
+    def measured(f: ScoreFloors) -> dict:
+        key = tuple(sorted(f.as_dict().items()))
+        if key not in cache:
+            cache[key] = score(f)
+        return cache[key]
+
+    for p in range(1, passes + 1):
+        for label in labels:
+            best, best_value = floors.floor(label), None
+            for value in sorted(grid):  # ascending: a tie keeps the lower floor
+                s = measured(floors.with_floor(label, value))
+                trials.append({"pass": p, "label": label, "floor": value, **s})
+                if best_value is None or objective(s) > best_value:
+                    best, best_value = value, objective(s)
+            floors = floors.with_floor(label, best)
+            say(f"pass {p} {label}: floor {best} (objective {best_value:.4f})")
+    return floors, trials
+
+
+def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, ...] = GRID,
+               passes: int = PASSES, say: Callable[[str], None] = print) -> dict:
+    from pipeline.corpus.evaluate import doc_from_example
+    from pipeline.tag.evaluation import predicted_doc, score_docs
+    from pipeline.tag.structured import structure_for
+    from pipeline.tag.tagger import Tagger
+    from pipeline.tag.train import gold_examples
+
+    gold = gold if gold is not None else gold_examples()
+    if not gold:
+        raise ValueError("no seed gold to fit on (../shared/seeds absent?)")
+    prepared = []
+    versions = []
+    for k, model in enumerate(models):
+        # fp32: the floors are fitted on the scores the reference precision gives
+        tagger = Tagger.load(model, precision="fp32")
+        versions.append(tagger.model_version)
+        for i, ex in enumerate(gold):
+            g = doc_from_example(ex, source=str(ex.data.get("file", i)))
+            g.key = f"{g.key}#{k}.{i}"
+            prepared.append((tagger, g, tagger.forward(ex.text, *structure_for(ex.text))))
+    say(f"{len(gold)} gold documents read by {len(models)} models")
+
+    def score(floors: ScoreFloors, raw: bool = False) -> dict:
+        preds = [predicted_doc(g, t.decode(out, t.rules.without(*t.rules.names) if raw else None, floors))
+                 for t, g, out in prepared]
+        spans = score_docs([g for _, g, _ in prepared], preds)["spans"]
+        return {"exact": round(spans["exact"]["micro"]["f1"], 4), "overlap": round(spans["overlap"]["micro"]["f1"], 4)}
+
+    labels = sorted({s.label for ex in gold for s in ex.spans})
+    base = ScoreFloors(DEFAULT_FLOOR)
+    fitted, trials = coordinate_ascent(score, labels, grid, passes, base, say)
+    return {"models": [str(m) for m in models], "model_versions": versions, "documents": len(gold),
+            "grid": list(grid), "passes": passes, "labels": labels,
+            "fitted": fitted.as_dict(),
+            "before": {"with_rules": score(base), "raw": score(base, raw=True)},
+            "after": {"with_rules": score(fitted), "raw": score(fitted, raw=True)},
+            "trials": trials}
+
+
+def write_report(report: dict, out: Path, command: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    report = {"command": command, **report}
+    (out / f"{STEM}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    b, a = report["before"], report["after"]
+    lines = [f"# Decoder score floors ({', '.join(report['model_versions'])})", "",
+             f"Command: `{command}`. Fitted on the {report['documents']} seeds' gold as read by models "
+             "trained without it (the protocol's (a) models); never on the development set. "
+             "Objective: the mean of exact and overlap micro F1 with the rules on, all models pooled; "
+             "coordinate ascent over the labels, a tie keeps the lower floor.", "",
+             f"Fitted (configs/tagger.yaml `score_floors:`): `{json.dumps(report['fitted'])}`", "",
+             "| floors | with rules exact | with rules overlap | raw exact | raw overlap |", "|---|---|---|---|---|",
+             f"| all {DEFAULT_FLOOR} | {b['with_rules']['exact']:.3f} | {b['with_rules']['overlap']:.3f} | "
+             f"{b['raw']['exact']:.3f} | {b['raw']['overlap']:.3f} |",
+             f"| fitted | {a['with_rules']['exact']:.3f} | {a['with_rules']['overlap']:.3f} | "
+             f"{a['raw']['exact']:.3f} | {a['raw']['overlap']:.3f} |", "",
+             f"Last pass, each label's candidates (the other labels at their fitted floors), with rules:", "",
+             "| label | " + " | ".join(str(v) for v in report["grid"]) + " |", "|---|" + "---|" * len(report["grid"])]
+    last = report["passes"]
+    for label in report["labels"]:
+        row = {t["floor"]: t for t in report["trials"] if t["pass"] == last and t["label"] == label}
+        lines.append(f"| {label} | " + " | ".join(
+            f"{row[v]['exact']:.3f} / {row[v]['overlap']:.3f}" if v in row else "–" for v in report["grid"]) + " |")
+    path = out / f"{STEM}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
