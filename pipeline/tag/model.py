@@ -41,9 +41,6 @@ class ModelArguments:
     # "jieba": each window character's token type also says where it sits in its jieba word
     # (B/M/E/S, pipeline.segment); "none": the characters alone
     word_boundaries: str = "none"
-    # the context segment of a table cell also names its column (预期目标, 实际完成情况) where a
-    # header row aligns (pipeline.tag.regions.context_for); models saved before it read without
-    column_context: bool = False
 
     @property
     def type_vocab_size(self) -> int:

@@ -4,7 +4,6 @@ from pipeline import MODELS_DIR, PROJECT_ROOT
 from pipeline.record import Record, Section, Source, Span
 from pipeline.tag.regions import find_regions, simple_headings
 from pipeline.tag.tagger import SpanPrediction, Tagger
-from pipeline.tag.model import ModelArguments
 
 
 def _record(text):
@@ -247,18 +246,6 @@ def test_a_lists_lead_line_is_context_for_its_items_within_its_section():
     assert not ctx["年初预算100万元。"].endswith("部门主要职责：")
     assert not ctx["本局内设机构5个。"].endswith("部门主要职责：")
 
-
-
-def test_a_cells_column_header_is_context_only_for_models_that_read_it():
-    from pipeline.tag.regions import Region, context_for
-    goals = Region(0, 30, "cell", column_label="预期目标")
-    done = Region(31, 60, "cell", row_label="项目一", column_label="实际完成情况")
-    assert context_for(goals, None, 32, column=True) == "预期目标"
-    assert context_for(done, None, 32, column=True) == "项目一/实际完成情况"
-    assert context_for(goals, None, 32) == ""           # models saved before column_context
-    assert context_for(done, None, 32) == "项目一"
-    assert ModelArguments().column_context is False
-    assert ModelArguments.from_dict({"column_context": True}).column_context is True
 
 def test_a_reduced_precision_is_checked_on_the_seeds_and_the_development_set_texts(monkeypatch, tmp_path):
     import pipeline

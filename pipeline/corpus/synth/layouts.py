@@ -18,7 +18,7 @@ from pipeline.corpus.synth import compose
 from pipeline.corpus.synth.builder import Piece
 from pipeline.corpus.synth.render import (
     Doc, achievements, all_measures, assets_sentence, blank, budget_column_rows, budget_kv_rows, budget_narrative,
-    conclusion_text, evaluator_rows, function_block, goal_row, goals_lines, heading, income_rows, indicator_rows, line,
+    conclusion_text, evaluator_rows, function_block, goals_lines, heading, income_rows, indicator_rows, line,
     measure_block, measure_cell, number, org_sentence, paragraph, problem_block, problem_cell, project_rows, score_rows,
     staff_sentence, table,
 )
@@ -56,8 +56,6 @@ def kv_form(d: Doc) -> None:
     d.b.frag(budget_narrative(d))
     d.b.write(q + "\n")
     blank(d)
-    if rng.random() < 0.5:
-        table(d, goal_row(d, "goal-overall"), "tab")
     d.b.write(rng.choice(("部门整体支出绩效评价分析", "绩效目标完成情况", "履职情况分析")) + "\t" + p)
     for frag in achievements(d, rng.randint(1, 3)):
         d.b.frag(frag)
@@ -84,8 +82,6 @@ def _project_form(d: Doc, project, problems, measures, fmt: str, ocr: bool) -> N
               ["", "年度财政资金总额", d.amount("", True, project.budgeted), d.amount("", True, project.executed),
                d.noise.number(f"{project.execution_rate:.2f}%"), f"{project.indicators[0].score:g}"]], fmt)
     d.stated_indicators.append(project.indicators[0])
-    if rng.random() < 0.6:
-        table(d, goal_row(d, f"goal-{project.name}"), fmt)
     table(d, indicator_rows(d, project.indicators[1:]), fmt)
     label_p = rng.choice(("偏差大或目标未完成原因分析", "偏差原因分析", "未完成原因分析"))
     label_m = rng.choice(("改进措施及结果应用方案", "改进措施", "整改措施"))
@@ -120,8 +116,6 @@ def _multi_project(d: Doc, ocr: bool) -> None:
     for g in goals[1:]:
         line(d, ("- " if ocr and rng.random() < 0.5 else "") + g)
     blank(d)
-    if rng.random() < 0.4:
-        table(d, goal_row(d, "goal-overall"), fmt)
     d.stated_indicators.append(d.facts.indicators[0])
     table(d, indicator_rows(d, d.facts.indicators[1:]), fmt)
     table(d, score_rows(d), fmt)

@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass, field
 
 from pipeline.corpus.synth import compose
-from pipeline.corpus.synth.banks import GENERIC_WORKLOADS
 from pipeline.corpus.synth.builder import DocBuilder, Fragment, Piece
 from pipeline.corpus.synth.compose import Unit, Workload
 from pipeline.corpus.synth.facts import Facts, wan
@@ -547,49 +546,6 @@ def achievements(d: Doc, n_paragraphs: int) -> list[Fragment]:
         d.workload_rendered += chunk
     return out
 
-
-
-def _planned(rng: random.Random, done: float) -> str:
-    """The count a plan set for work that reached ``done``: a round figure at or a little below it."""
-    target = max(1, int(done * rng.uniform(0.8, 1.0)))
-    digits = len(str(target))
-    if digits > 2:
-        step = 10 ** (digits - 2)
-        target = max(step, target // step * step)
-    if target >= 10000 and rng.random() < 0.6:
-        return f"{target / 10000:g}万"
-    return f"{target:,}" if target >= 1000 and rng.random() < 0.4 else str(target)
-
-
-def goal_row(d: Doc, key: str) -> list[list]:
-    """The standard form's 年度总体目标 row: what the year was to reach (预期目标: counted targets,
-    rates and aims, no spans: a planned count is no work done, labels.md) beside what was done
-    (实际完成情况: the work as WORKLOAD spans). The same activities, counted in both cells: only
-    the column and the plan's wording (以上, 不少于, 力争) tell a target from a workload."""
-    rng, g, kind = d.rng, compose.phrases()["goal_row"], d.unit.kind
-    siblings = tuple(kind.workloads) + GENERIC_WORKLOADS
-    done: list[Workload] = []
-    for i, item in enumerate(compose.pick_workload_items(rng, kind, rng.randint(1, 3))):
-        w = compose.workload(rng, item, key=f"{key}W{i}", siblings=siblings)
-        w.frag = [Piece(d.noise.digits_in_span(w.frag[0].text), "WORKLOAD", w.frag[0].key)]
-        done.append(w)
-    objects = list(kind.objects)
-    targets = []
-    for w in done:
-        activity = w.item.verb + w.item.obj if "被" in w.activity or not w.item.obj else w.activity
-        targets.append(rng.choice(g["counted"]).format(activity=activity, n=_planned(rng, w.count), mw=w.unit))
-    if rng.random() < 0.5:
-        targets.append(rng.choice(g["rated"]).format(object=rng.choice(objects), pct=rng.choice((85, 90, 95, 98, 100))))
-    for _ in range(rng.randint(1, 3)):
-        targets.insert(rng.randrange(len(targets) + 1), rng.choice(g["aims"]).format(
-            verb=rng.choice(g["verbs"]), verb2=rng.choice(g["verbs"]), object=rng.choice(objects),
-            object2=rng.choice(objects), effect=rng.choice(g["effects"]).format(object=rng.choice(objects))))
-    style = rng.choice(g["numbering"])
-    sep = rng.choice(("；", "。", "；", "，")) if style else "，"
-    goals = sep.join(style.format(n=i + 1) + t for i, t in enumerate(targets)) + "。"
-    actual = compose.achievement_paragraph(rng, d.unit, d.year, done)  # adds the closed-case spans to done
-    d.workload_rendered += done
-    return [rng.choice(g["headers"]), ["", goals, actual]]
 
 def budget_narrative(d: Doc) -> Fragment:
     """Money stated in prose (not spans). Uses the narrative's executed amount, which
