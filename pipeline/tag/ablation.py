@@ -50,7 +50,10 @@ def variants(tagger: Tagger) -> dict[str, object]:
     return out
 
 
-def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = print) -> dict[str, dict]:
+def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = print,
+                 decodings: dict[str, tuple] | None = None) -> dict[str, dict]:
+    """Each variant's dev-set scores. decodings: name → (rule pipeline, score floors or None for the
+    tagger's); default: ``variants(tagger)`` with the tagger's floors."""
     docs, gold, scorer = devset / "docs", devset / "gold", devset / "score.py"
     records = [annotate_path(p, Components()) for p in expand_inputs([docs])]
     outputs: list[tuple[Record, ModelOutput | None]] = []
@@ -63,13 +66,15 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
     say(f"devset: {len(records)} documents structured and read by the model")
     scores = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, rules in variants(tagger).items():
-            folder = Path(tmp) / name.strip("-")
+        if decodings is None:
+            decodings = {name: (rules, None) for name, rules in variants(tagger).items()}
+        for name, (rules, floors) in decodings.items():
+            folder = Path(tmp) / name.strip("-").replace(" ", "_")
             folder.mkdir()
             for rec, out in outputs:
                 # the spans a record gets from these predictions, as `jixiao annotate` writes them
                 # (set_annotations: a table's spans stay, a prediction repeating one is dropped)
-                preds = tagger.decode(out, rules) if out is not None else []
+                preds = tagger.decode(out, rules, floors) if out is not None else []
                 tagged = tagger.set_annotations(rec.model_copy(update={"spans": list(rec.spans)}), preds)
                 spans = [{"label": s.label, "start": s.start, "end": s.end, "text": s.text} for s in tagged.spans]
                 stem = Path(rec.source.path).name.split(".")[0]
@@ -79,8 +84,11 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
             res = subprocess.run([sys.executable, str(scorer), str(folder), str(gold), "--json"],
                                  capture_output=True, text=True, check=True)
             data = json.loads(res.stdout[:res.stdout.rindex("}") + 1])
+            # facts: of the records' spans alone (no budget, table or check fields are written here),
+            # so only the facts that count spans (「PROBLEM>=3」) differ between variants
             scores[name] = {"exact": data["exact_micro_f1"], "overlap": data["overlap_micro_f1"],
-                            "exact_per_label": data["exact_f1"], "overlap_per_label": data["overlap_f1"]}
+                            "exact_per_label": data["exact_f1"], "overlap_per_label": data["overlap_f1"],
+                            "span_facts": data["facts"][0]}
     return scores
 
 

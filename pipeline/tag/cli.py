@@ -69,16 +69,22 @@ def register(app: typer.Typer) -> None:
     @app.command("fit-floors")
     def fit_floors_cmd(model: list[Path] = typer.Option(..., help="a model of the config trained without the seeds' "
                                                                    "gold (protocol (a): runs/eval-full/a/tagger); repeat"),
+                       shipped: Path = typer.Option(MODELS_DIR / "tagger", help="the shipped model, measured on the dev set"),
+                       devset: Path = typer.Option(Path("../shared/devset"), help="development set: measured, never fitted on"),
                        out: Path = typer.Option(MODELS_DIR / "tagger" / "eval", help="where the report goes")) -> None:
-        """Fit the decoder's per-label score floors on the seeds as models that never trained on them read them."""
+        """Fit the decoder's per-label score floors on the seeds as models that never trained on them read them;
+        measure the fit on the development set (adopted only where it does not lower the score there)."""
         from pipeline import project_relative
         from pipeline.tag.fit_floors import fit_floors, write_report
         logging.basicConfig(level=logging.WARNING)
-        report = fit_floors(model, say=typer.echo)
+        report = fit_floors(model, say=typer.echo, shipped=shipped, devset=devset)
         command = "jixiao fit-floors " + " ".join(f"--model {project_relative(m)}" for m in model) + \
-            f" --out {project_relative(out)}"
+            f" --shipped {project_relative(shipped)} --devset {devset} --out {project_relative(out)}"
         typer.echo(f"wrote {write_report(report, out, command)}")
-        typer.echo("score_floors: " + json.dumps(report["fitted"]))
+        dev = report["devset"]
+        verdict = ("adopted: put it in configs/tagger.yaml" if dev and dev["adopted"] else
+                   "not adopted: configs/tagger.yaml keeps its floors")
+        typer.echo("score_floors: " + json.dumps(report["fitted"]) + f" ({verdict})")
 
     @app.command("eval-rules")
     def eval_rules_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),

@@ -57,3 +57,26 @@ def test_coordinate_ascent_picks_each_labels_best_floor_and_keeps_the_lower_on_a
     fitted, trials = coordinate_ascent(score, ["A", "B"], grid=(0.5, 0.6, 0.7, 0.8), passes=2, say=lambda _: None)
     assert fitted.as_dict() == {"default": DEFAULT_FLOOR, "A": 0.7, "B": 0.5}
     assert len(trials) == 2 * 2 * 4 and objective(trials[0]) == pytest.approx(0.7)
+
+
+def test_a_fit_is_adopted_only_when_the_development_set_loses_nothing():
+    from pipeline.tag.fit_floors import adopts
+    base = {"exact": 0.90, "overlap": 0.94, "span_facts": 120}
+    assert adopts(base, {"exact": 0.91, "overlap": 0.94, "span_facts": 120})
+    assert not adopts(base, {"exact": 0.91, "overlap": 0.95, "span_facts": 115})   # counts lost
+    assert not adopts(base, {"exact": 0.89, "overlap": 0.95, "span_facts": 121})
+
+
+def test_the_config_holds_the_floors_the_last_fit_decided():
+    """configs/tagger.yaml's floors are the fit's where it was adopted, and left as they were where not."""
+    import json
+
+    from pipeline import MODELS_DIR
+    report = MODELS_DIR / "tagger" / "eval" / "score-floors.json"
+    if not report.exists():
+        pytest.skip("no score-floors report (jixiao fit-floors) shipped")
+    r = json.loads(report.read_text(encoding="utf-8"))
+    if not r["devset"]:
+        pytest.skip("the shipped fit was not measured on a development set, so it decided nothing")
+    expected = r["fitted"] if r["devset"] and r["devset"]["adopted"] else r["devset"]["configured_floors"]
+    assert ScoreFloors.from_config().as_dict() == ScoreFloors.coerce(expected).as_dict()
