@@ -126,9 +126,7 @@ def test_workload_spans_and_their_facts(examples200, facts200):
     money_rate = re.compile(r"万元|元|%|％")
     for ex, f in zip(examples200, facts200):
         spans = {s.id: s for s in ex.spans if s.label == "WORKLOAD"}
-        if "pdf_lines" in f["noise"] or "glyph_spaces" in f["noise"]:
-            # a workload broken over two lines is two spans and no fact; one with letter-spaced
-            # digits (「6 1 8人」) is a span and no fact
+        if "pdf_lines" in f["noise"]:  # a workload broken over two lines is two spans and no fact
             assert len(f["workloads"]) <= len(spans)
         else:
             assert len(f["workloads"]) == len(spans)
@@ -658,23 +656,3 @@ def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     for total, n in ((6, 4), (7, 7), (3, 5), (30, 4)):
         weights = _split_weight(rng, total, n)
         assert sum(weights) == total and len(weights) == n and min(weights) >= 0
-
-
-def test_letter_spaced_text_keeps_spans_whole_and_labelled():
-    """PDF letter-spacing: spaces between hanzi anywhere and between a span's digits, never at a
-    piece's edge; the pieces keep their labels and keys, and other figures stay whole."""
-    import random
-
-    from pipeline.corpus.synth.builder import Piece
-    from pipeline.corpus.synth.noise import Noise
-    noise = Noise(random.Random(3), glyph_spaces=0.5)
-    frag = [Piece("全年支出2461.35万元，"), Piece("受理群众来信来访612件", "WORKLOAD", "W0"), Piece("。")]
-    spaced = [noise.spaced_glyphs(frag) for _ in range(40)]
-    for out in spaced:
-        assert [(p.label, p.key) for p in out] == [(p.label, p.key) for p in frag]
-        assert all(p.text == p.text.strip() for p in out)
-        assert "2461.35" in out[0].text                       # an amount stays readable
-        assert out[1].text.replace(" ", "") == frag[1].text
-    assert any(" " in out[1].text[:-4] for out in spaced)      # between hanzi
-    assert any("6 1 2" in out[1].text for out in spaced)       # between a span's digits
-    assert Noise(random.Random(3)).spaced_glyphs(frag) == frag  # off: unchanged

@@ -206,7 +206,7 @@ def workload_object(rng: random.Random, item: WorkloadItem, siblings: tuple[Work
         places, n = _place_list(rng, kind)
         return rng.choice(w["place_shapes"]).format(places=places, n="两" if n == 2 else cn_number(n), kind=kind, obj=obj)
     if r < 0.30:
-        return (rng.choice(w["levels"]) if rng.random() < 0.4 else "") + rng.choice(w["modifiers"]) + obj
+        return rng.choice(w["modifiers"]) + obj
     return obj
 
 

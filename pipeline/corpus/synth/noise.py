@@ -2,10 +2,9 @@
 
 Noise is applied while a layout writes plain text and table cells, never inside
 a span's boundaries (spans may only see full-width digits, which the cleaner maps
-one for one), so span offsets stay exact and survive pipeline.clean. Two exceptions,
-as real PDF conversions have them: a long cell whose wrapped lines a reader spread
-over several columns carries tabs inside its spans (``wrap_cell``), and letter-spaced
-text carries spaces between characters, spans included (``spaced_glyphs``).
+one for one), so span offsets stay exact and survive pipeline.clean. One exception,
+as real PDF conversions have it: a long cell whose wrapped lines a reader spread
+over several columns carries tabs inside its spans (``wrap_cell``).
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ _HEBREW = [chr(c) for c in range(0x05D0, 0x05EA)]
 _SYMBOLS = ["•", "·", "■", "□", "_", "—", "~", "*", "※", "▲", "◆", "…", "¬", "°"]
 _FULLWIDTH = {str(i): chr(0xFF10 + i) for i in range(10)}
 _DECIMAL = re.compile(r"(\d)\.(\d)")
-_HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -39,7 +37,6 @@ class Noise:
     halfwidth_punct: int = 0       # 1: narrative commas and semicolons as ASCII (「,」「;」), as some converters write
                                    # them; 2: full stops, colons and brackets too (「.」「:」「()」)
     pdf_lines: int = 0             # paragraphs broken into lines of this many characters, as PDF text extraction leaves them
-    glyph_spaces: float = 0.0      # letter-spaced PDF text: the chance of a space between two hanzi (困 难), spans included
 
     @classmethod
     def draw(cls, rng: random.Random, level: float = 1.0) -> "Noise":
@@ -47,13 +44,11 @@ class Noise:
         return cls(rng, ocr_spaces=p(0.25), fullwidth=p(0.15), garbage=p(0.3), html=p(0.25), yuan_tables=p(0.12),
                    broken_cells=p(0.3), heading_typos=p(0.2), bookmark=p(0.2),
                    wrapped_cells=p(0.2), halfwidth_punct=rng.choice((1, 1, 2)) if p(0.15) else 0,
-                   pdf_lines=rng.randint(24, 40) if p(0.15) else 0,
-                   glyph_spaces=rng.uniform(0.01, 0.05) if p(0.1) else 0.0)
+                   pdf_lines=rng.randint(24, 40) if p(0.15) else 0)
 
     def active(self) -> list[str]:
         return [k for k in ("ocr_spaces", "fullwidth", "garbage", "html", "yuan_tables", "broken_cells",
-                            "heading_typos", "bookmark", "wrapped_cells", "halfwidth_punct", "pdf_lines",
-                            "glyph_spaces")
+                            "heading_typos", "bookmark", "wrapped_cells", "halfwidth_punct", "pdf_lines")
                 if getattr(self, k)]
 
     def number(self, text: str) -> str:
@@ -110,27 +105,6 @@ class Noise:
         return [Piece(p.text.translate(table).replace(";", semi if p.label is None else ";"), p.label, p.key)
                 for p in frag]
 
-    def spaced_glyphs(self, frag: Fragment) -> Fragment:
-        """Narrative as a reader leaves letter-spaced PDF text: now and then a space between two hanzi,
-        and in some of a span's numbers one between every digit (「6 1 8人」): the span keeps its
-        words with the spaces, as the development set's gold writes them. Never at a piece's edge,
-        never beside markup or a line break."""
-        if not self.glyph_spaces:
-            return frag
-        out: Fragment = []
-        for piece in frag:
-            t, chars, spaced_number = piece.text, [], False
-            for i, ch in enumerate(t):
-                if ch.isdigit() and (i == 0 or not t[i - 1].isdigit()):
-                    # only a span's figures: the amounts a record's facts are read from stay whole
-                    spaced_number = piece.label is not None and self.rng.random() < 0.3
-                if i and ((_HANZI.match(t[i - 1]) and _HANZI.match(ch) and self.rng.random() < self.glyph_spaces)
-                          or (spaced_number and t[i - 1].isdigit() and ch.isdigit())):
-                    chars.append(" ")
-                chars.append(ch)
-            out.append(Piece("".join(chars), piece.label, piece.key))
-        return out
-
     def split_cell(self, text: str) -> list[str]:
         """A plain cell broken in two, as OCR'd forms do."""
         if self.broken_cells and len(text) >= 6 and self.rng.random() < 0.12:
@@ -174,7 +148,7 @@ _NO_LINE_START = set("，。；：、,;:！？）”》")
 
 def _labelled(text: str, label: str | None, key: str | None) -> Fragment:
     """One line's piece of a span: punctuation at its edges stays outside (labels.md)."""
-    core = text.strip(_EDGE_PUNCT + " ")  # a letter-spaced line may end on its space
+    core = text.strip(_EDGE_PUNCT)
     if label is None or not core:
         return [Piece(text)] if text else []
     i = text.index(core)

@@ -115,7 +115,7 @@ def heading(d: Doc, style: str, i: int, text: str, indent: str = "") -> None:
 
 def paragraph(d: Doc, frag: Fragment, indent: str = "") -> None:
     pre, post = d.noise.paragraph_wrap()
-    frag = d.noise.spaced_glyphs(d.noise.punctuation(frag))
+    frag = d.noise.punctuation(frag)
     if d.noise.pdf_lines:  # a PDF's text: a full-width first-line indent, lines cut at the page width
         indent = "\u3000\u3000" if d.rng.random() < 0.7 else ""
         frag = break_lines(frag, d.noise.pdf_lines, len(indent))
@@ -143,7 +143,7 @@ def table(d: Doc, rows: list[list], fmt: str, header: bool = True) -> None:
             if isinstance(cell, str):
                 cells.extend(d.noise.split_cell(cell) if fmt in ("tab", "cells") else [cell])
             else:
-                cell = d.noise.spaced_glyphs(d.noise.punctuation(cell))
+                cell = d.noise.punctuation(cell)
                 cells.append(d.noise.wrap_cell(cell) if fmt == "tab" else cell)
         if fmt == "cells":
             for cell in cells:
