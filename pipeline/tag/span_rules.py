@@ -468,17 +468,11 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
 # count and measure word (labels.md), and PROBLEM/CAUSE/MEASURE/FUNCTION are clauses,
 # so a two-character fragment is a decoding accident, not an item.
 MIN_CHARS = {"WORKLOAD": 3, "FUNCTION": 4, "PROBLEM": 4, "CAUSE": 4, "MEASURE": 4}
-MIN_SCORE = 0.5
 
 
 # a sentence that announces the list after it (「……，提出以下几点建议」, 「主要存在以下问题」)
 # states no measure or problem of its own
 _ANNOUNCES_LIST = re.compile(r"(?:以下|如下)[^，,。；]{0,6}?(?:建议|措施|意见|问题|工作|方面|不足)$")
-
-
-def keep_span(text: str, span: DecodedSpan, min_score: float = MIN_SCORE) -> bool:
-    """The spec's hard constraints plus a confidence floor (mean tag probability)."""
-    return span.score >= min_score and meets_spec(text, span)
 
 
 def meets_spec(text: str, span: DecodedSpan) -> bool:

@@ -159,9 +159,8 @@ class Tagger:
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
         # the decoder's score floor per label (pipeline.tag.floors): the config's ``score_floors:``
         # unless given (one number floors every label alike)
-        self.score_floors = ScoreFloors.coerce(
-            score_floors if score_floors is not None else
-            ScoreFloors.from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None))
+        self.score_floors = (ScoreFloors.coerce(score_floors) if score_floors is not None else
+                             ScoreFloors.from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None))
         # the language rules of configs/tagger.yaml (``rules:``), minus ``disable``;
         # structure_rules=False switches off the region- and document-stage rules (section
         # gate, row/list/section completion), no_rules every rule: the model and its decoder

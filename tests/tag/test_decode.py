@@ -331,8 +331,8 @@ def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_th
     ("学习《关于加强三项工作的意见》5次", True),  # the count after the closed title counts
 ])
 def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
-    from pipeline.tag.span_rules import keep_span
-    assert keep_span(span_text, DecodedSpan(0, len(span_text), "WORKLOAD", 0.9)) is kept
+    from pipeline.tag.span_rules import meets_spec
+    assert meets_spec(span_text, DecodedSpan(0, len(span_text), "WORKLOAD", 0.9)) is kept
 
 
 
@@ -345,13 +345,13 @@ def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_
 
 
 def test_a_sentence_announcing_a_list_is_no_measure_or_problem():
-    from pipeline.tag.span_rules import keep_span
+    from pipeline.tag.span_rules import meets_spec
     text = "结合自评中发现的问题，提出以下几点建议"
-    assert not keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
+    assert not meets_spec(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
     text = "主要存在以下问题"
-    assert not keep_span(text, DecodedSpan(0, len(text), "PROBLEM", 0.9))
+    assert not meets_spec(text, DecodedSpan(0, len(text), "PROBLEM", 0.9))
     text = "按照以下原则细化预算编制"
-    assert keep_span(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
+    assert meets_spec(text, DecodedSpan(0, len(text), "MEASURE", 0.9))
 
 
 @pytest.mark.parametrize("text,model_start,expected", [
