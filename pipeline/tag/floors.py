@@ -42,21 +42,21 @@ class ScoreFloors:
         return {"default": self.default, **dict(sorted(self.per_label.items()))}
 
     @classmethod
-    def coerce(cls, value: "ScoreFloors | float | dict | None", labels: tuple[str, ...] | None = None) -> "ScoreFloors":
-        """A ScoreFloors from one number (every label), a mapping (the config's form) or None
-        (the shipped config's floors)."""
-        if value is None:
-            return cls.from_config(None, labels)
+    def coerce(cls, value: "ScoreFloors | float | dict", labels: tuple[str, ...] | None = None) -> "ScoreFloors":
+        """A ScoreFloors from one number (every label) or a mapping (the config's form), whose labels
+        must be among ``labels`` (default: configs/labels.yaml's)."""
         if isinstance(value, ScoreFloors):
             return value
         if isinstance(value, (int, float)):
             return cls(float(value))
         d = dict(value)
         default = float(d.pop("default", DEFAULT_FLOOR))
-        if labels is not None:
-            unknown = set(d) - set(labels)
-            if unknown:
-                raise ValueError(f"score floors for unknown labels: {sorted(unknown)}; labels: {list(labels)}")
+        if labels is None:
+            from pipeline.labels import load_labels
+            labels = tuple(load_labels().names)
+        unknown = set(d) - set(labels)
+        if unknown:
+            raise ValueError(f"score floors for unknown labels: {sorted(unknown)}; labels: {list(labels)}")
         return cls(default, {k: float(v) for k, v in d.items()})
 
     @classmethod
@@ -70,7 +70,4 @@ class ScoreFloors:
         if isinstance(config, (str, Path)):
             config = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
         block = config.get("score_floors") if isinstance(config, dict) else None
-        if labels is None:
-            from pipeline.labels import load_labels
-            labels = tuple(load_labels().names)
         return cls.coerce(block or {}, labels)

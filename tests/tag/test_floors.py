@@ -24,6 +24,8 @@ def test_floors_from_a_number_a_mapping_or_a_config(tmp_path):
 def test_floors_refuse_unknown_labels_and_values_outside_0_1():
     with pytest.raises(ValueError, match="unknown labels"):
         ScoreFloors.coerce({"WORKLOADS": 0.8}, LABELS)
+    with pytest.raises(ValueError, match="unknown labels"):  # default: configs/labels.yaml's labels
+        ScoreFloors.coerce({"WORKLOADS": 0.8})
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         ScoreFloors.coerce({"WORKLOAD": 1.5}, LABELS)
 
