@@ -506,23 +506,6 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
     assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20
 
 
-def test_statements_of_several_comma_clauses_are_one_span(examples200):
-    """labels.md: one span per statement, split at 。 and ；, not at commas. Problems carry two
-    clauses after their shortfall (two figures, or a second shortfall), causes two factors,
-    duties two or three clauses; and no span repeats one of its own clauses."""
-    chains = Counter()
-    for ex in examples200:
-        for s in ex.spans:
-            clauses = re.split("[，,]", s.text)
-            assert len(clauses) == len(set(clauses)) or s.label in ("MEASURE", "WORKLOAD"), s.text
-            if len(clauses) >= 3:
-                chains[s.label] += 1
-            if s.label == "PROBLEM" and len(re.findall(r"\d+(?:\.\d+)?%", s.text)) >= 2:
-                chains["problem_two_figures"] += 1
-    assert chains["PROBLEM"] >= 30 and chains["CAUSE"] >= 20 and chains["FUNCTION"] >= 20, chains
-    assert chains["problem_two_figures"] >= 10, chains
-
-
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
     """A paragraph of the year's work often starts straight with a WORKLOAD after its theme's
     title in the same line: 「（五）…。」, bold in Markdown 「**（五）…。**」, or 「2.…方面，」;

@@ -94,10 +94,8 @@ def function_items(rng: random.Random, u: Unit, n: int) -> list[str]:
         for _ in range(4):
             text = rng.choice(FUNCTION_PATTERNS).format(scope=rng.choice(scopes), obj=obj)
             others = [o for o in kind.objects if o != obj]
-            if others and rng.random() < 0.35:
-                # duties of several comma clauses are one item, one span (labels.md: one span per item)
-                for other in rng.sample(others, min(len(others), 2 if rng.random() < 0.3 else 1)):
-                    text += f"，{rng.choice(FUNCTION_SECOND_VERBS)}{other}"
+            if others and rng.random() < 0.25:
+                text += f"，{rng.choice(FUNCTION_SECOND_VERBS)}{rng.choice(others)}"
             else:
                 text += rng.choice(FUNCTION_TAILS)
             if text not in used:
@@ -284,46 +282,24 @@ def topic_names() -> list[str]:
     return list(phrases()["topics"])
 
 
-def _shortfall(rng: random.Random, t: dict, avoid: str = "") -> str:
-    subject = rng.choice([s for s in t["subjects"] if s != avoid] or t["subjects"])
+def problem_text(rng: random.Random, topic: str) -> str:
+    t = phrases()["topics"][topic]
+    subject = rng.choice(t["subjects"])
     # avoid "及时性不够及时": a predicate that repeats a word of its subject
     predicates = [p for p in t["predicates"] if not any(p[k:k + 2] in subject for k in range(len(p) - 1))]
-    return subject + rng.choice(predicates or t["predicates"])
-
-
-def _evidence(rng: random.Random, names: tuple[str, ...] = ()) -> str:
-    bank = phrases()["problem_evidence"] + (phrases()["problem_evidence_named"] if names else [])
-    return rng.choice(bank).format(pct=f"{rng.uniform(55, 96):.2f}", x=f"{rng.uniform(0.5, 9):.1f}",
-                                   n=rng.randint(2, 9), name=rng.choice(names) if names else "")
-
-
-def problem_text(rng: random.Random, topic: str, names: tuple[str, ...] = ()) -> str:
-    """A problem statement. names: the document's projects or indicators, which its evidence
-    clauses may cite (「…偏慢，X项目执行率为…%，Y项目执行率为…%」)."""
-    t = phrases()["topics"][topic]
-    text = _shortfall(rng, t)
+    text = subject + rng.choice(predicates or t["predicates"])
     if rng.random() < 0.15:
         # 「存在…的问题」: the whole clause is the PROBLEM (labels.md)
         text = rng.choice(("存在", "仍存在", "一定程度上存在", "还存在", "往往存在")) + text + \
             rng.choice(("的问题", "的情况", "的现象"))
     r = rng.random()
-    if r < 0.25:
+    if r < 0.3:
         text += "，" + rng.choice(t["consequences"])
-    elif r < 0.4:
+    elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
-    elif r < 0.52:
-        text += "，" + _evidence(rng, names)
-    elif r < 0.72:
-        # one problem statement of several comma clauses, one span (labels.md: split at 。 and ；, not
-        # at commas): a second shortfall, or the figures that show it, or figures and what they cost
-        q = rng.random()
-        if q < 0.3:
-            text += "，" + _shortfall(rng, t, avoid=text)
-        elif q < 0.7:
-            first = _evidence(rng, names)
-            text += "，" + first + "，" + _evidence(rng, names)
-        else:
-            text += "，" + _evidence(rng, names) + "，" + rng.choice(t["consequences"])
+    elif r < 0.65:
+        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
+            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
     return text
 
 
@@ -346,9 +322,6 @@ def cause_text(rng: random.Random, topic: str, inline: bool) -> str:
     if not inline and rng.random() < 0.25:
         sf = phrases()["cause_shortfalls"]
         base = rng.choice(sf["subjects"]) + rng.choice(sf["predicates"])
-    if rng.random() < 0.2:
-        # several factors in one clause chain, one span: 「A，B，导致…」
-        base += "，" + rng.choice([c for c in t["causes"] if c != base] or t["causes"])
     if inline:
         text = rng.choice(phrases()["cause_inline_heads"]) + base
     else:
@@ -420,25 +393,15 @@ def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
         text = rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
     else:
         text = _fill(rng, rng.choice(dom["count_problems"]), u, year)
-    r = rng.random()
-    if r < 0.25:
+    if rng.random() < 0.25:
         text += "，" + rng.choice(phrases()["topics"]["project_management"]["consequences"] +
                                  phrases()["topics"]["budget_execution"]["consequences"])
-    elif r < 0.4:
-        # the shortfall with the count that shows it, in the same span
-        text += "，" + _fill(rng, rng.choice(dom["count_evidence"]), u, year)
     return text
 
 
 def domain_cause_text(rng: random.Random, u: Unit, year: int, inline: bool) -> str:
     own = getattr(u.kind, "causes", ())
-    def draw() -> str:
-        return rng.choice(own) if own and rng.random() < 0.5 else _fill(rng, rng.choice(phrases()["domain"]["causes"]), u, year)
-    text = draw()
-    if rng.random() < 0.2:
-        # a second factor in the same clause chain, one span
-        second = next((c for c in (draw() for _ in range(4)) if c != text), "")
-        text += ("，" + second) if second else ""
+    text = rng.choice(own) if own and rng.random() < 0.5 else _fill(rng, rng.choice(phrases()["domain"]["causes"]), u, year)
     if inline and not text.startswith("受"):
         text = rng.choice(phrases()["cause_inline_heads"]) + text
     return text

@@ -72,8 +72,7 @@ def _problems(rng: random.Random, facts: Facts, unit: compose.Unit, year: int
                 actions = rng.sample(compose.phrases()["topics"][topic]["actions"], rng.randint(0, 3))
                 title = compose.measure_title(rng, topic)
             measure = MeasureItem(f"P{i}M", title, [(f"P{i}M{j}", a) for j, a in enumerate(actions)])
-        text = (compose.domain_problem_text(rng, unit, year) if own else
-                compose.problem_text(rng, topic, tuple(p.name for p in facts.projects)))
+        text = compose.domain_problem_text(rng, unit, year) if own else compose.problem_text(rng, topic)
         problems.append(ProblemItem(f"P{i}", text, topic, causes, measure))
     missed = [ind for ind in facts.indicators if ind.missed and "执行" not in ind.level2]
     if missed and rng.random() < 0.6:  # a deviation explained in the problems section

@@ -143,7 +143,7 @@ class Noise:
 
 _EDGE_PUNCT = "，。；：、,;:"
 _NUMBER_CHARS = set("0123456789.,０１２３４５６７８９")
-_NO_LINE_START = set("，。；：、,;:！？）”》%％")  # a percent sign stays with its figure, as closing marks do
+_NO_LINE_START = set("，。；：、,;:！？）”》")
 
 
 def _labelled(text: str, label: str | None, key: str | None) -> Fragment:

@@ -560,11 +560,6 @@ def budget_narrative(d: Doc) -> Fragment:
              f"其中基本支出{d.amount('basic_expenditure')}万元，项目支出{d.amount('project_expenditure')}万元"]
     if rng.random() < 0.6:
         parts.append(f"预算执行率为{d.rate()}")
-    if d.facts.projects and rng.random() < 0.35:
-        # projects' rates stated as achievement, O: the same figures a problem cites as its evidence
-        # are a PROBLEM only after a stated shortfall (…偏慢，X执行率为…%)
-        for proj in rng.sample(d.facts.projects, min(len(d.facts.projects), rng.randint(1, 2))):
-            parts.append(f"{proj.name}执行率为{d.noise.number(f'{proj.execution_rate:.2f}')}%")
     if rng.random() < 0.4 and d.facts.budget["carryover"]:
         parts.insert(1, f"上年结转{d.amount('carryover')}万元")
     return [Piece("。".join(parts[:2]) + "，" + "，".join(parts[2:]) + "。")]
