@@ -225,3 +225,44 @@ def test_the_model_card_says_where_the_model_was_trained(toy_model, tmp_path):
     summary = json.loads((model_dir / "train_summary.json").read_text())
     (model_dir / "train_summary.json").write_text(json.dumps({**summary, "trained_on": "NVIDIA H200"}))
     assert "trained on NVIDIA H200;" in write_model_card(model_dir).read_text(encoding="utf-8")
+
+
+def test_weight_average_is_the_exponential_moving_average_of_the_updates():
+    import torch
+
+    from pipeline.tag.train import WeightAverage
+    model = torch.nn.Linear(1, 1, bias=False)
+    steps = [1.0, 3.0, -2.0]
+    with torch.no_grad():
+        model.weight.fill_(steps[0])
+    average = WeightAverage(model, 0.9)
+    expected = None
+    for w in steps:
+        with torch.no_grad():
+            model.weight.fill_(w)
+        average.update(model)
+        expected = w if expected is None else 0.9 * expected + 0.1 * w   # the first update copies
+    with torch.no_grad():
+        model.weight.fill_(100.0)
+    average.copy_to(model)
+    assert model.weight.item() == pytest.approx(expected)
+    with pytest.raises(ValueError):
+        WeightAverage(model, 1.0)
+
+
+def test_a_toy_trained_with_a_weight_average_saves_the_average(tmp_path, toy_model, tiny_examples):
+    from dataclasses import replace
+
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.train import train
+    from conftest import FIXTURE_TASKS
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    d = replace(d, task_files=[str(FIXTURE_TASKS)], corrections_dir="/nonexistent")
+    summary = train(m, d, replace(t, ema_decay=0.9, ema_start=0.5), tmp_path)
+    assert summary["weights"].startswith("exponential moving average (decay 0.9)")
+    _, plain, _ = toy_model
+    assert plain["weights"] == "last step"
+    # same seed and data, other weights: the average, not the last step, was saved
+    assert summary["model_version"].split("-")[-1] != plain["model_version"].split("-")[-1]
+    report = score_examples(Tagger.load(tmp_path, precision="fp32"), tiny_examples)
+    assert report["spans"]["overlap"]["micro"]["f1"] > 0.5
