@@ -67,16 +67,15 @@ class TrainingArguments:
 
 class WeightAverage:
     """An exponential moving average of a model's parameters (torch.optim.swa_utils), updated
-    after optimiser steps and copied into the model before it is saved. Why: two draws of the
-    shipped config averaged in probability tagged the development set better than either, the
-    raw model most (README, round of 2026-12-04 late); an average of one run's weights is the
-    version of that which costs nothing at inference."""
+    after optimiser steps and copied into the model before it is saved. Why: two draws of one
+    config averaged in probability tagged the development set better than either, the raw model
+    most (README, round of 2026-12-04 late); an average of one run's weights is the version of
+    that which costs nothing at inference."""
 
     def __init__(self, model: torch.nn.Module, decay: float):
         from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
         if not 0.0 < decay < 1.0:
             raise ValueError(f"ema_decay must lie in (0, 1), not {decay}")
-        self.decay = decay
         self.averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))
 
     def update(self, model: torch.nn.Module) -> None:
@@ -318,6 +317,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
 
     step, t_train, losses, stopped_early = 0, time.perf_counter(), [], False
     average: WeightAverage | None = None
+    averaged_from = 0
     while step < total:
         for batch in _batches(features, train_args.batch_size, rng):
             inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
@@ -331,7 +331,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
             losses.append(loss.item())
             step += 1
             if train_args.ema_decay and step >= train_args.ema_start * total:
-                average = average or WeightAverage(model, train_args.ema_decay)
+                if average is None:
+                    average, averaged_from = WeightAverage(model, train_args.ema_decay), step
                 average.update(model)
             if step % train_args.log_every == 0 or step == total:
                 say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
@@ -370,8 +371,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         "train_seconds": round(train_s, 1), "final_loss": float(np.mean(losses[-20:])) if losses else None,
         "parameters": sum(p.numel() for p in model.parameters()),
         "trained_on": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
-        "weights": (f"exponential moving average (decay {train_args.ema_decay}) of steps {int(train_args.ema_start * total)}"
-                    f"-{step}" if average is not None else "last step"),
+        "weights": (f"exponential moving average (decay {train_args.ema_decay}) of steps {averaged_from}-{step}"
+                    if average is not None else "last step"),
         "model": asdict(model_args), "data": asdict(data_args), "training": asdict(train_args),
         "sources": sorted({str(ex.data.get("source", "unknown")) for ex in examples}),
     }
