@@ -63,17 +63,25 @@ class TrainingArguments:
     device: str = "cpu"              # "cpu", "cuda" or "auto" (cuda when torch sees one); the weights are saved on the CPU
     ema_decay: float = 0.0           # > 0: save an exponential moving average of the weights (WeightAverage), not the last step's
     ema_start: float = 0.5           # share of the schedule after which the average starts
+    swa_start: float = 0.0           # > 0: stochastic weight averaging from this share of the schedule on: the learning
+                                     # rate is held at swa_lr and the plain mean of the weights every swa_every steps is saved
+    swa_lr: float = 2.5e-4
+    swa_every: int = 200
 
 
 class WeightAverage:
-    """An exponential moving average of a model's parameters (torch.optim.swa_utils), updated
+    """An average of a model's parameters (torch.optim.swa_utils): exponential with ``decay``, or
+    the plain mean of every update (stochastic weight averaging) when ``decay`` is None; updated
     after optimiser steps and copied into the model before it is saved. Why: two draws of one
     config averaged in probability tagged the development set better than either, the raw model
     most (README, round of 2026-12-04 late); an average of one run's weights is the version of
     that which costs nothing at inference."""
 
-    def __init__(self, model: torch.nn.Module, decay: float):
+    def __init__(self, model: torch.nn.Module, decay: float | None):
         from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+        if decay is None:
+            self.averaged = AveragedModel(model)
+            return
         if not 0.0 < decay < 1.0:
             raise ValueError(f"ema_decay must lie in (0, 1), not {decay}")
         self.averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))
@@ -257,8 +265,11 @@ def training_device(name: str) -> torch.device:
 
 
 def _linear_warmup_decay(k: int, schedule: dict) -> float:
-    """transformers' get_linear_schedule_with_warmup, over a total that may change during the run."""
+    """transformers' get_linear_schedule_with_warmup, over a total that may change during the run;
+    from schedule["hold_from"] on (stochastic weight averaging) the rate is held at schedule["hold"]."""
     warmup, total = schedule["warmup"], schedule["total"]
+    if schedule.get("hold_from") is not None and k >= schedule["hold_from"]:
+        return schedule["hold"]
     if k < warmup:
         return k / max(1, warmup)
     return max(0.0, (total - k) / max(1, total - warmup))
@@ -309,7 +320,16 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     ]
     optim = torch.optim.AdamW(groups, lr=train_args.learning_rate)
     planned = total
+    if train_args.ema_decay and train_args.swa_start:
+        raise ValueError("ema_decay and swa_start are two ways of averaging the weights: set one")
     schedule = {"total": total, "warmup": int(total * train_args.warmup_ratio)}
+
+    def hold_rate_for_averaging() -> None:
+        # stochastic weight averaging: a constant rate over the averaged tail, not a decay to zero
+        if train_args.swa_start:
+            schedule.update(hold_from=int(train_args.swa_start * schedule["total"]),
+                            hold=train_args.swa_lr / train_args.learning_rate)
+    hold_rate_for_averaging()
     # linear warm-up and decay to zero over schedule["total"], which a time limit may shorten
     # once the step time is measured (fit_steps_to_time_limit): the run then ends annealed
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda k: _linear_warmup_decay(k, schedule))
@@ -334,6 +354,10 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                 if average is None:
                     average, averaged_from = WeightAverage(model, train_args.ema_decay), step
                 average.update(model)
+            if train_args.swa_start and step >= schedule["hold_from"] and (step - schedule["hold_from"]) % train_args.swa_every == 0:
+                if average is None:
+                    average, averaged_from = WeightAverage(model, None), step
+                average.update(model)
             if step % train_args.log_every == 0 or step == total:
                 say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
                     f"({time.perf_counter() - t_train:.0f}s)")
@@ -344,6 +368,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                         f"time limit of {train_args.time_limit_s:.0f}s: training {fitted} steps, annealed over them")
                     total = fitted
                     schedule.update(total=total, warmup=int(total * train_args.warmup_ratio))
+                    hold_rate_for_averaging()
             if train_args.time_limit_s and time.perf_counter() - t_train > train_args.time_limit_s:
                 stopped_early = True
                 break
@@ -371,8 +396,11 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         "train_seconds": round(train_s, 1), "final_loss": float(np.mean(losses[-20:])) if losses else None,
         "parameters": sum(p.numel() for p in model.parameters()),
         "trained_on": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
-        "weights": (f"exponential moving average (decay {train_args.ema_decay}) of steps {averaged_from}-{step}"
-                    if average is not None else "last step"),
+        "weights": ("last step" if average is None else
+                    f"exponential moving average (decay {train_args.ema_decay}) of steps {averaged_from}-{step}"
+                    if train_args.ema_decay else
+                    f"mean of the weights every {train_args.swa_every} steps from step {averaged_from} to {step} "
+                    f"(stochastic weight averaging at learning rate {train_args.swa_lr:g})"),
         "model": asdict(model_args), "data": asdict(data_args), "training": asdict(train_args),
         "sources": sorted({str(ex.data.get("source", "unknown")) for ex in examples}),
     }

@@ -266,3 +266,30 @@ def test_a_toy_trained_with_a_weight_average_saves_the_average(tmp_path, toy_mod
     assert summary["model_version"].split("-")[-1] != plain["model_version"].split("-")[-1]
     report = score_examples(Tagger.load(tmp_path, precision="fp32"), tiny_examples)
     assert report["spans"]["overlap"]["micro"]["f1"] > 0.5
+
+
+def test_a_toy_trained_with_stochastic_weight_averaging_saves_the_mean(tmp_path, toy_model, tiny_examples):
+    """swa_start holds the learning rate over the schedule's tail and saves the plain mean of the
+    weights taken every swa_every steps there; it and ema_decay exclude each other."""
+    from dataclasses import replace
+
+    import pytest
+
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.train import _linear_warmup_decay, train
+    from conftest import FIXTURE_TASKS
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    d = replace(d, task_files=[str(FIXTURE_TASKS)], corrections_dir="/nonexistent")
+    # the rate decays linearly until the hold, and stays at the held share after it
+    schedule = {"total": 100, "warmup": 0, "hold_from": 50, "hold": 0.25}
+    assert _linear_warmup_decay(40, schedule) == pytest.approx(0.6)
+    assert _linear_warmup_decay(50, schedule) == _linear_warmup_decay(99, schedule) == 0.25
+    swa = replace(t, swa_start=0.5, swa_lr=t.learning_rate / 4, swa_every=2)
+    summary = train(m, d, swa, tmp_path)
+    assert summary["weights"].startswith("mean of the weights every 2 steps from step ")
+    _, plain, _ = toy_model
+    assert summary["model_version"].split("-")[-1] != plain["model_version"].split("-")[-1]
+    report = score_examples(Tagger.load(tmp_path, precision="fp32"), tiny_examples)
+    assert report["spans"]["overlap"]["micro"]["f1"] > 0.5
+    with pytest.raises(ValueError, match="set one"):
+        train(m, d, replace(swa, ema_decay=0.9), tmp_path / "both")
