@@ -337,7 +337,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
 
     step, t_train, losses, stopped_early = 0, time.perf_counter(), [], False
     average: WeightAverage | None = None
-    averaged_from = 0
+    averaged_from = averaged_to = 0
     while step < total:
         for batch in _batches(features, train_args.batch_size, rng):
             inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
@@ -358,6 +358,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                 if average is None:
                     average, averaged_from = WeightAverage(model, None), step
                 average.update(model)
+                averaged_to = step
             if step % train_args.log_every == 0 or step == total:
                 say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
                     f"({time.perf_counter() - t_train:.0f}s)")
@@ -399,7 +400,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         "weights": ("last step" if average is None else
                     f"exponential moving average (decay {train_args.ema_decay}) of steps {averaged_from}-{step}"
                     if train_args.ema_decay else
-                    f"mean of the weights every {train_args.swa_every} steps from step {averaged_from} to {step} "
+                    f"mean of the weights every {train_args.swa_every} steps from step {averaged_from} to {averaged_to} "
                     f"(stochastic weight averaging at learning rate {train_args.swa_lr:g})"),
         "model": asdict(model_args), "data": asdict(data_args), "training": asdict(train_args),
         "sources": sorted({str(ex.data.get("source", "unknown")) for ex in examples}),

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -287,6 +288,9 @@ def test_a_toy_trained_with_stochastic_weight_averaging_saves_the_mean(tmp_path,
     swa = replace(t, swa_start=0.5, swa_lr=t.learning_rate / 4, swa_every=2)
     summary = train(m, d, swa, tmp_path)
     assert summary["weights"].startswith("mean of the weights every 2 steps from step ")
+    # the summary names the first and the last step averaged: swa_every apart, at most that before the end
+    first, last = (int(x) for x in re.search(r"from step (\d+) to (\d+)", summary["weights"]).groups())
+    assert (last - first) % 2 == 0 and 0 <= summary["steps"] - last < 2 and first < last
     _, plain, _ = toy_model
     assert summary["model_version"].split("-")[-1] != plain["model_version"].split("-")[-1]
     report = score_examples(Tagger.load(tmp_path, precision="fp32"), tiny_examples)
