@@ -331,7 +331,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                             hold=train_args.swa_lr / train_args.learning_rate)
     hold_rate_for_averaging()
     # linear warm-up and decay to zero over schedule["total"], which a time limit may shorten
-    # once the step time is measured (fit_steps_to_time_limit): the run then ends annealed
+    # once the step time is measured (fit_steps_to_time_limit): the run then ends annealed (or,
+    # with swa_start, held at swa_lr over the averaged tail)
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda k: _linear_warmup_decay(k, schedule))
     rng = random.Random(train_args.seed)
 
