@@ -21,12 +21,14 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from pipeline.annotate import Components, annotate_path, expand_inputs
 from pipeline.record import Record
 from pipeline.script import to_simplified
+from pipeline.tag.devset import gold_spans, scorer_text
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
 from pipeline.tag.structured import structure_for
@@ -65,6 +67,7 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
         outputs.append((rec, out))
     say(f"devset: {len(records)} documents structured and read by the model")
     scores = {}
+    kept: dict[str, dict[str, list[TaggedSpan]]] = {"all": {}, "none": {}}  # for gap_attribution
     with tempfile.TemporaryDirectory() as tmp:
         if decodings is None:
             decodings = {name: (rules, None) for name, rules in variants(tagger).items()}
@@ -78,6 +81,9 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
                 tagged = tagger.set_annotations(rec.model_copy(update={"spans": list(rec.spans)}), preds)
                 spans = [{"label": s.label, "start": s.start, "end": s.end, "text": s.text} for s in tagged.spans]
                 stem = Path(rec.source.path).name.split(".")[0]
+                if name in kept:
+                    kept[name][stem] = [TaggedSpan(s.label, s.start, s.end, scorer_text(s.text),
+                                                   tuple(s.attrs.get("rules") or ())) for s in tagged.spans]
                 (folder / f"{stem}.json").write_text(json.dumps(
                     {"source": {"path": rec.source.path}, "text": rec.text, "spans": spans}, ensure_ascii=False),
                     encoding="utf-8")
@@ -89,7 +95,56 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
             scores[name] = {"exact": data["exact_micro_f1"], "overlap": data["overlap_micro_f1"],
                             "exact_per_label": data["exact_f1"], "overlap_per_label": data["overlap_f1"],
                             "span_facts": data["facts"][0]}
+    if kept["all"] and kept["none"]:
+        gold = {stem: gold_spans(devset, stem) for stem in kept["all"]}
+        scores["all"]["gap"] = gap_attribution(gold, kept["all"], kept["none"])
     return scores
+
+
+class TaggedSpan(NamedTuple):
+    label: str
+    start: int
+    end: int
+    text: str          # as the scorer compares it (pipeline.tag.devset.scorer_text)
+    rules: tuple[str, ...]  # attrs.rules: the rules that made or changed the span, in order
+
+
+def _exact_hits(gold: list[tuple[str, str]], spans: list[TaggedSpan]) -> dict[int, TaggedSpan]:
+    """gold index → the span that matches it exactly, one span per gold span, in score.py's order."""
+    used, hits = set(), {}
+    for gi, (label, text) in enumerate(gold):
+        for si, s in enumerate(spans):
+            if si not in used and s.label == label and s.text == text:
+                used.add(si)
+                hits[gi] = s
+                break
+    return hits
+
+
+def gap_attribution(gold: dict[str, list[tuple[str, str]]], full: dict[str, list[TaggedSpan]],
+                    raw: dict[str, list[TaggedSpan]]) -> dict:
+    """What the raw model's gap to the full tagger is made of, by exact match on the dev set.
+    gained: gold spans the full tagger gets and the raw model does not, by label and by the rules
+    that made or changed the full tagger's span (its attrs.rules, in order); lost: gold spans the
+    raw model gets and the full tagger does not, by the rules of the full tagger's spans over it
+    ("removed" when none is left there). Per document, then summed."""
+    gained: Counter = Counter()
+    lost: Counter = Counter()
+    for stem, gs in gold.items():
+        f_hits, r_hits = _exact_hits(gs, full.get(stem, [])), _exact_hits(gs, raw.get(stem, []))
+        for gi in f_hits.keys() - r_hits.keys():
+            gained[(gs[gi][0], f_hits[gi].rules or ("model",))] += 1
+        for gi in r_hits.keys() - f_hits.keys():
+            r = r_hits[gi]
+            over = [s for s in full.get(stem, []) if s.start < r.end and s.end > r.start and s.label in LABELS]
+            rules = tuple(dict.fromkeys(x for s in over for x in (s.rules or ("model",)))) or ("removed",)
+            lost[(gs[gi][0], rules)] += 1
+
+    def rows(counter: Counter) -> list[dict]:
+        return [{"label": label, "rules": list(rules), "spans": n}
+                for (label, rules), n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"gained": rows(gained), "lost": rows(lost),
+            "gained_total": sum(gained.values()), "lost_total": sum(lost.values())}
 
 
 def score_seeds(tagger: Tagger, say: Callable[[str], None] = print, gold: list | None = None) -> dict[str, dict]:
@@ -150,6 +205,15 @@ def write_report(report: dict, out: Path, stem: str = "rules-ablation") -> Path:
               "|---|" + "---|" * len(LABELS)]
     for name in ("all", "none"):
         lines.append(f"| {name} | " + " | ".join(f"{dev[name]['exact_per_label'][lab]:.3f}" for lab in LABELS) + " |")
+    gap = dev.get("all", {}).get("gap")
+    if gap:
+        lines += ["", "Where the raw model trails (dev set, exact match): gold spans the full tagger gets and the raw "
+                  f"model does not ({gap['gained_total']}), by the rules that made or changed the full tagger's span, "
+                  f"in order; and gold spans the raw model gets that the rules change or remove ({gap['lost_total']}).",
+                  "", "| | label | rules | gold spans |", "|---|---|---|---|"]
+        for kind in ("gained", "lost"):
+            for row in gap[kind]:
+                lines.append(f"| {kind} | {row['label']} | {' > '.join(row['rules'])} | {row['spans']} |")
     path = out / f"{stem}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

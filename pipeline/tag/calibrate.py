@@ -16,13 +16,12 @@ a map fitted on them can only move real scores the wrong way.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Callable
 
 from pipeline.tag.calibration import CALIBRATION_FILE, Calibration, expected_calibration_error
+from pipeline.tag.devset import gold_spans, overlaps, scorer_text
 
 MIN_PER_LABEL = 50  # fewer spans of a label than this: the label uses the all-labels map
 
@@ -43,19 +42,6 @@ def _synthetic_points(tagger, n: int, seed: int) -> list[tuple[str, float, bool]
     return points
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
-def _overlaps(a: str, b: str) -> bool:
-    """The development set's overlap rule (its score.py): at least half of the longer span's
-    characters in common, whitespace ignored."""
-    if not a or not b:
-        return False
-    common = sum(m.size for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return common >= 0.5 * max(len(a), len(b))
-
-
 def _devset_points(tagger, devset: Path) -> list[tuple[str, float, bool]]:
     """(label, raw score, correct) of every span the tagger gives the development set's documents."""
     from pipeline.annotate import Components, annotate_path, expand_inputs
@@ -63,15 +49,11 @@ def _devset_points(tagger, devset: Path) -> list[tuple[str, float, bool]]:
     points = []
     for path in expand_inputs([devset / "docs"]):
         rec = annotate_path(path, Components(tagger=tagger))
-        stem = Path(rec.source.path).name.split(".")[0]
-        task = json.loads((devset / "gold" / f"{stem}.ls.json").read_text(encoding="utf-8"))[0]
-        text = task["data"]["text"]
-        gold = [(r["value"]["labels"][0], _norm(text[r["value"]["start"]:r["value"]["end"]]))
-                for r in task["annotations"][0]["result"] if r.get("type") == "labels"]
+        gold = gold_spans(devset, Path(rec.source.path).name.split(".")[0])
         for s in rec.spans:
             if s.source in ("model", "rule"):
                 raw = s.attrs.get("raw_score", s.score)
-                points.append((s.label, raw, any(gl == s.label and _overlaps(gt, _norm(s.text)) for gl, gt in gold)))
+                points.append((s.label, raw, any(gl == s.label and overlaps(gt, scorer_text(s.text)) for gl, gt in gold)))
     return points
 
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from pipeline import SHARED_DIR
-from pipeline.tag.ablation import run_ablation, variants
+from pipeline.tag.ablation import TaggedSpan, gap_attribution, run_ablation, variants
 
 SCORER = SHARED_DIR / "devset" / "score.py"
 DOC = ("2023年度部门整体支出绩效自评报告\n一、部门职能\n1.负责全区园林绿化规划工作；\n2.负责公园日常管理；\n"
@@ -43,6 +43,32 @@ def test_eval_rules_scores_every_variant(toy_model, tmp_path, monkeypatch):
         assert 0.0 <= s["exact"] <= s["overlap"] <= 1.0
     md = (tmp_path / "out" / "rules-ablation.md").read_text(encoding="utf-8")
     assert "| -snap |" in md and "| none |" in md
+    gap = report["devset"]["all"]["gap"]
+    assert gap["gained_total"] == sum(r["spans"] for r in gap["gained"])
+    assert gap["lost_total"] == sum(r["spans"] for r in gap["lost"])
+    assert "Where the raw model trails" in md
+
+
+def test_gap_attribution_counts_gold_spans_by_the_rules_that_made_them():
+    """A gold span the full tagger gets and the raw model does not counts under the rules that made
+    the full span; one the raw model gets and the rules changed counts as lost, under the rules of
+    the full span over it, or as removed when no span is left there."""
+    gold = {"d1": [("WORKLOAD", "开展巡查12次"), ("PROBLEM", "预算编制不够细化,执行率偏低"), ("MEASURE", "加强管理"),
+                   ("FUNCTION", "负责规划")]}
+    full = {"d1": [TaggedSpan("WORKLOAD", 0, 7, "开展巡查12次", ("refine_workload",)),
+                   TaggedSpan("PROBLEM", 10, 24, "预算编制不够细化,执行率偏低", ("merge_pieces",)),
+                   TaggedSpan("MEASURE", 30, 36, "加强管理工作", ("widen_to_sentence",)),
+                   TaggedSpan("FUNCTION", 40, 44, "负责规划", ())]}
+    raw = {"d1": [TaggedSpan("WORKLOAD", 2, 7, "巡查12次", ()), TaggedSpan("PROBLEM", 10, 18, "预算编制不够细化", ()),
+                  TaggedSpan("MEASURE", 30, 34, "加强管理", ()), TaggedSpan("FUNCTION", 40, 44, "负责规划", ())]}
+    gap = gap_attribution(gold, full, raw)
+    assert gap["gained_total"] == 2 and gap["lost_total"] == 1
+    assert {(r["label"], tuple(r["rules"]), r["spans"]) for r in gap["gained"]} == {
+        ("WORKLOAD", ("refine_workload",), 1), ("PROBLEM", ("merge_pieces",), 1)}
+    assert gap["lost"] == [{"label": "MEASURE", "rules": ["widen_to_sentence"], "spans": 1}]
+    # a rule that drops the raw model's right span leaves nothing over it
+    gap = gap_attribution(gold, {"d1": full["d1"][:2]}, raw)
+    assert {(r["label"], tuple(r["rules"])) for r in gap["lost"]} == {("MEASURE", ("removed",)), ("FUNCTION", ("removed",))}
 
 
 def test_model_card_part_e_shows_the_development_set_per_label(tmp_path):
