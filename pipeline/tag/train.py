@@ -9,6 +9,7 @@ A plain loop: AdamW, linear warm-up then linear decay, fixed seeds, 2 threads.
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
@@ -17,7 +18,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -67,6 +68,9 @@ class TrainingArguments:
                                      # rate is held at swa_lr and the plain mean of the weights every swa_every steps is saved
     swa_lr: float = 2.5e-4
     swa_every: int = 200
+    fork_at: float = 0.0             # > 0: at this share of the schedule the run forks into `forks` runs (each its own data
+    forks: int = 2                   # order and dropout) that all finish the schedule; the plain mean of their last weights is saved
+    save_forks: bool = False         # also save each fork's last weights (OUT/forks/K) to score them alone or as an ensemble
 
 
 class WeightAverage:
@@ -237,6 +241,7 @@ def git_commit() -> str:
         return "unknown"
 
 
+FORK_SEED_STRIDE = 7919    # fork k's data order and dropout: seed + k * this (fork 0 goes on with the run's own)
 TIME_PROBE_STEPS = 300      # steps timed before a time limit may shorten the schedule
 TIME_LIMIT_MARGIN = 0.97    # share of the time limit the fitted schedule plans to use
 FITTED_STEPS_ROUND = 500    # fitted step counts are rounded down to this, so small timing jitter changes them less often
@@ -320,8 +325,12 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     ]
     optim = torch.optim.AdamW(groups, lr=train_args.learning_rate)
     planned = total
-    if train_args.ema_decay and train_args.swa_start:
-        raise ValueError("ema_decay and swa_start are two ways of averaging the weights: set one")
+    if sum(bool(x) for x in (train_args.ema_decay, train_args.swa_start, train_args.fork_at)) > 1:
+        raise ValueError("ema_decay, swa_start and fork_at are three ways of averaging the weights: set one")
+    if train_args.fork_at and (not 0.0 < train_args.fork_at < 1.0 or train_args.forks < 2):
+        raise ValueError(f"fork_at must lie in (0, 1) and forks be at least 2, not {train_args.fork_at}, {train_args.forks}")
+    # the share of one schedule's steps a run costs: forks repeat the part after the fork
+    cost = 1.0 + (train_args.forks - 1) * (1.0 - train_args.fork_at) if train_args.fork_at else 1.0
     schedule = {"total": total, "warmup": int(total * train_args.warmup_ratio)}
 
     def hold_rate_for_averaging() -> None:
@@ -339,45 +348,85 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     step, t_train, losses, stopped_early = 0, time.perf_counter(), [], False
     average: WeightAverage | None = None
     averaged_from = averaged_to = 0
-    while step < total:
-        for batch in _batches(features, train_args.batch_size, rng):
-            inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
-            inputs = {k: v.to(device) for k, v in inputs.items()}
-            loss = model(**inputs).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), train_args.max_grad_norm)
-            optim.step()
-            sched.step()
-            optim.zero_grad(set_to_none=True)
-            losses.append(loss.item())
-            step += 1
-            if train_args.ema_decay and step >= train_args.ema_start * total:
-                if average is None:
-                    average, averaged_from = WeightAverage(model, train_args.ema_decay), step
-                average.update(model)
-            if train_args.swa_start and step >= schedule["hold_from"] and (step - schedule["hold_from"]) % train_args.swa_every == 0:
-                if average is None:
-                    average, averaged_from = WeightAverage(model, None), step
-                average.update(model)
-                averaged_to = step
-            if step % train_args.log_every == 0 or step == total:
-                say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
-                    f"({time.perf_counter() - t_train:.0f}s)")
-            if train_args.time_limit_s and step == TIME_PROBE_STEPS and total > step:
-                fitted = fit_steps_to_time_limit(total, step, time.perf_counter() - t_train, train_args.time_limit_s)
-                if fitted < total:
-                    say(f"at {(time.perf_counter() - t_train) / step:.3f}s a step, {total} steps would pass the "
-                        f"time limit of {train_args.time_limit_s:.0f}s: training {fitted} steps, annealed over them")
-                    total = fitted
-                    schedule.update(total=total, warmup=int(total * train_args.warmup_ratio))
-                    hold_rate_for_averaging()
-            if train_args.time_limit_s and time.perf_counter() - t_train > train_args.time_limit_s:
-                stopped_early = True
+
+    def batch_stream(rng: random.Random) -> Iterator[list[Feature]]:
+        """Epoch after epoch of shuffled batches: a fork that goes on with it sees what the run would."""
+        while True:
+            yield from _batches(features, train_args.batch_size, rng)
+
+    def run_to(stop: Callable[[], int], stream: Iterator[list[Feature]], rng: random.Random) -> None:
+        """Train from the current step to stop() (the schedule's end may move under a time limit)."""
+        while step < stop() and not _one_step(next(stream), rng):
+            pass
+
+    def _one_step(batch: list[Feature], rng: random.Random) -> bool:
+        """One optimiser step; True when the time limit has passed."""
+        nonlocal step, total, stopped_early, average, averaged_from, averaged_to
+        inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
+        inputs = {k: v.to(device) for k, v in inputs.items()}
+        loss = model(**inputs).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), train_args.max_grad_norm)
+        optim.step()
+        sched.step()
+        optim.zero_grad(set_to_none=True)
+        losses.append(loss.item())
+        step += 1
+        if train_args.ema_decay and step >= train_args.ema_start * total:
+            if average is None:
+                average, averaged_from = WeightAverage(model, train_args.ema_decay), step
+            average.update(model)
+        if train_args.swa_start and step >= schedule["hold_from"] and (step - schedule["hold_from"]) % train_args.swa_every == 0:
+            if average is None:
+                average, averaged_from = WeightAverage(model, None), step
+            average.update(model)
+            averaged_to = step
+        if step % train_args.log_every == 0 or step == total:
+            say(f"step {step}/{total} loss {np.mean(losses[-train_args.log_every:]):.4f} "
+                f"({time.perf_counter() - t_train:.0f}s)")
+        if train_args.time_limit_s and step == TIME_PROBE_STEPS and total > step:
+            fitted = fit_steps_to_time_limit(total, step, time.perf_counter() - t_train,
+                                             train_args.time_limit_s / cost)
+            if fitted < total:
+                say(f"at {(time.perf_counter() - t_train) / step:.3f}s a step, {total} steps would pass the "
+                    f"time limit of {train_args.time_limit_s:.0f}s: training {fitted} steps, annealed over them")
+                total = fitted
+                schedule.update(total=total, warmup=int(total * train_args.warmup_ratio))
+                hold_rate_for_averaging()
+        if train_args.time_limit_s and time.perf_counter() - t_train > train_args.time_limit_s:
+            stopped_early = True
+            return True
+        return False
+
+    fork_ends: list[dict[str, torch.Tensor]] = []
+    fork_step = 0
+    stream = batch_stream(rng)
+    if not train_args.fork_at:
+        run_to(lambda: total, stream, rng)
+    else:
+        # forks of one run share its first part and finish the schedule each with its own data
+        # order and dropout; the mean of their weights stands for the mean of their predictions,
+        # which tagged the development set better than either draw (README, the ensemble of draws)
+        run_to(lambda: int(train_args.fork_at * total), stream, rng)
+        fork_step = step
+        trunk = copy.deepcopy({"model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict()})
+        for k in range(train_args.forks):
+            if k:
+                model.load_state_dict(trunk["model"])
+                optim.load_state_dict(trunk["optim"])
+                sched.load_state_dict(trunk["sched"])
+                step = fork_step
+                rng = random.Random(train_args.seed + FORK_SEED_STRIDE * k)
+                stream = batch_stream(rng)
+                torch.manual_seed(train_args.seed + FORK_SEED_STRIDE * k)
+            say(f"fork {k + 1}/{train_args.forks} from step {fork_step}")
+            run_to(lambda: total, stream, rng)
+            fork_ends.append({n: t.detach().clone() for n, t in model.state_dict().items()})
+            if stopped_early:
                 break
-            if step >= total:
-                break
-        if stopped_early:
-            break
+        with torch.no_grad():  # buffers that are not weights (position ids) are the same in every fork
+            model.load_state_dict({n: sum(end[n] for end in fork_ends) / len(fork_ends) if t.is_floating_point() else t
+                                   for n, t in fork_ends[0].items()})
     train_s = time.perf_counter() - t_train
 
     out_dir = Path(out_dir)
@@ -386,11 +435,18 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         average.copy_to(model)
     model.eval()
     model.to("cpu")
-    model.save_pretrained(out_dir, safe_serialization=True)
-    tokenizer.save_pretrained(out_dir)
-    (out_dir / "label_map.json").write_text(json.dumps({"scheme": labels.scheme, "tags": tags},
-                                                       ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def save(folder: Path) -> None:
+        model.save_pretrained(folder, safe_serialization=True)
+        tokenizer.save_pretrained(folder)
+        (folder / "label_map.json").write_text(json.dumps({"scheme": labels.scheme, "tags": tags},
+                                                          ensure_ascii=False, indent=1), encoding="utf-8")
+    save(out_dir)
     version = f"tagger-{commit}-{weights_digest(out_dir)}"
+    if train_args.save_forks:
+        for k, end in enumerate(fork_ends):
+            model.load_state_dict(end)
+            save(out_dir / "forks" / str(k))
     summary = {
         "model_version": version, "commit": commit, "seed": train_args.seed,
         "examples": len(examples), "windows": len(features), "labelled_chars": n_chars,
@@ -398,7 +454,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         "train_seconds": round(train_s, 1), "final_loss": float(np.mean(losses[-20:])) if losses else None,
         "parameters": sum(p.numel() for p in model.parameters()),
         "trained_on": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
-        "weights": ("last step" if average is None else
+        "weights": (f"mean of the last weights of {len(fork_ends)} forks of the run from step {fork_step}" if fork_ends else
+                    "last step" if average is None else
                     f"exponential moving average (decay {train_args.ema_decay}) of steps {averaged_from}-{step}"
                     if train_args.ema_decay else
                     f"mean of the weights every {train_args.swa_every} steps from step {averaged_from} to {averaged_to} "

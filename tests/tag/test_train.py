@@ -297,3 +297,34 @@ def test_a_toy_trained_with_stochastic_weight_averaging_saves_the_mean(tmp_path,
     assert report["spans"]["overlap"]["micro"]["f1"] > 0.5
     with pytest.raises(ValueError, match="set one"):
         train(m, d, replace(swa, ema_decay=0.9), tmp_path / "both")
+
+
+def test_a_toy_trained_in_forks_saves_the_mean_of_their_last_weights(tmp_path, toy_model):
+    """fork_at splits the run at that share of the schedule into `forks` runs that each finish it:
+    the first goes on as the run would have (its weights are the plain run's), the others with their
+    own data order; the saved weights are the mean of theirs."""
+    from dataclasses import replace
+
+    import pytest
+    import torch
+    from safetensors.torch import load_file
+
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.train import train
+    from conftest import FIXTURE_TASKS
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    d = replace(d, task_files=[str(FIXTURE_TASKS)], corrections_dir="/nonexistent")
+    summary = train(m, d, replace(t, fork_at=0.5, forks=2, save_forks=True), tmp_path)
+    assert summary["weights"].startswith("mean of the last weights of 2 forks of the run from step ")
+    mean, first, second = (load_file(str(p / "model.safetensors")) for p in (tmp_path, tmp_path / "forks" / "0",
+                                                                             tmp_path / "forks" / "1"))
+    plain_dir, plain, _ = toy_model
+    plain_w = load_file(str(plain_dir / "model.safetensors"))
+    assert all(torch.equal(first[n], plain_w[n]) for n in plain_w)
+    weights = [n for n, x in first.items() if x.is_floating_point()]
+    assert any(not torch.equal(first[n], second[n]) for n in weights)
+    assert all(torch.allclose(mean[n], (first[n] + second[n]) / 2, atol=1e-6) for n in weights)
+    with pytest.raises(ValueError, match="set one"):
+        train(m, d, replace(t, fork_at=0.5, swa_start=0.5), tmp_path / "both")
+    with pytest.raises(ValueError, match="forks be at least 2"):
+        train(m, d, replace(t, fork_at=0.5, forks=1), tmp_path / "one")
