@@ -52,6 +52,12 @@ def devset_section(path: Path) -> list[str]:
         for mode in ("exact", "overlap"):
             lines.append(f"| {system} | {mode} | " + " | ".join(f"{r[mode + '_per_label'][lb]:.3f}" for lb in labels)
                          + f" | {r[mode]:.3f} |")
+    gap = rep["devset"]["all"].get("gap")
+    if gap:
+        top = ", ".join(f"{row['label']} by {' > '.join(row['rules'])} {row['spans']}" for row in gap["gained"][:4])
+        lines.append(f"\nWhere the raw model trails (exact match): {gap['gained_total']} gold spans the tagger gets and "
+                     f"the raw model does not (most: {top}); {gap['lost_total']} the raw model gets and the rules "
+                     "change or remove. The whole table is in the report named above.")
     return lines
 
 

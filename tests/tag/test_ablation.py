@@ -89,6 +89,15 @@ def test_model_card_part_e_shows_the_development_set_per_label(tmp_path):
     assert table[0].endswith("| 0.700 | 0.710 | 0.720 | 0.730 | 0.740 | 0.700 |")
     assert table[3].startswith("| raw model | overlap | 0.600 |") and table[3].endswith("| 0.600 |")
     assert any("tagger-x" in ln for ln in lines)
+    assert not any("Where the raw model trails" in ln for ln in lines)  # an older report without the breakdown
+    rep = json.loads(report.read_text(encoding="utf-8"))
+    rep["devset"]["all"]["gap"] = {"gained": [{"label": "WORKLOAD", "rules": ["refine_workload"], "spans": 7},
+                                              {"label": "PROBLEM", "rules": ["widen_to_clauses", "merge_pieces"], "spans": 2}],
+                                   "lost": [], "gained_total": 9, "lost_total": 0}
+    report.write_text(json.dumps(rep), encoding="utf-8")
+    gap = [ln for ln in devset_section(report) if "Where the raw model trails" in ln]
+    assert len(gap) == 1 and "9 gold spans" in gap[0]
+    assert "WORKLOAD by refine_workload 7, PROBLEM by widen_to_clauses > merge_pieces 2" in gap[0]
 
 
 def test_a_rules_change_refreshes_part_e_of_the_card_and_nothing_else(tmp_path):
