@@ -405,8 +405,9 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         run_to(lambda: total, stream, rng)
     else:
         # forks of one run share its first part and finish the schedule each with its own data
-        # order and dropout; the mean of their weights stands for the mean of their predictions,
-        # which tagged the development set better than either draw (README, the ensemble of draws)
+        # order and dropout; the mean of their weights is meant to stand for the mean of their
+        # predictions, as independent draws averaged tag unseen reports better than either (README:
+        # forks from the middle of the run barely disagree, so their mean gains nothing)
         run_to(lambda: int(train_args.fork_at * total), stream, rng)
         fork_step = step
         trunk = copy.deepcopy({"model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict()})
