@@ -388,7 +388,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
             fitted = fit_steps_to_time_limit(total, step, time.perf_counter() - t_train,
                                              train_args.time_limit_s / cost)
             if fitted < total:
-                say(f"at {(time.perf_counter() - t_train) / step:.3f}s a step, {total} steps would pass the "
+                forked = f" (and the forks' repeated {cost - 1:.0%} of them)" if train_args.fork_at else ""
+                say(f"at {(time.perf_counter() - t_train) / step:.3f}s a step, {total} steps{forked} would pass the "
                     f"time limit of {train_args.time_limit_s:.0f}s: training {fitted} steps, annealed over them")
                 total = fitted
                 schedule.update(total=total, warmup=int(total * train_args.warmup_ratio))
