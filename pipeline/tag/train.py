@@ -26,6 +26,7 @@ import torch
 from pipeline import ANNOTATIONS_DIR, PROJECT_ROOT
 from pipeline.corpus.lsformat import Example
 from pipeline.labels import load_labels
+from pipeline.lexicon import hanzi_count
 from pipeline.tag.data import IGNORE, Feature, featurize, read_task_files, to_cleaned
 from pipeline.tag.model import ModelArguments, build_model, load_yaml, weights_digest
 from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
@@ -58,6 +59,8 @@ class TrainingArguments:
     max_grad_norm: float = 1.0
     threads: int = 2
     unk_replace_prob: float = 0.01   # random chars → [UNK] so the [UNK] embedding is trained
+    char_noise_prob: float = 0.0     # > 0: window hanzi swapped for hanzi drawn from the same batch (labels kept), so a
+                                     # span's edges must rest on its frame (clause edges, counts), not on the banks' words
     context_dropout: float = 0.0     # share of regions trained without their heading context (see featurize)
     log_every: int = 50
     time_limit_s: float = 0          # > 0: stop (and save) after this long
@@ -207,7 +210,11 @@ def _batches(features: list[Feature], batch_size: int, rng: random.Random) -> li
 
 
 def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float = 0.0,
-            rng: random.Random | None = None) -> dict[str, torch.Tensor]:
+            rng: random.Random | None = None, noise_prob: float = 0.0,
+            hanzi: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    """A padded batch; with ``unk_prob`` window characters become [UNK], with ``noise_prob`` a window
+    character that is a hanzi (``hanzi``: a bool per vocabulary id) becomes another of the batch's
+    window hanzi, drawn at random (so drawn by frequency)."""
     n = max(len(f.input_ids) for f in batch)
     ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
     types = torch.zeros((len(batch), n), dtype=torch.long)
@@ -223,6 +230,13 @@ def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float
         g = torch.Generator().manual_seed(rng.randrange(2**31))
         flip = (torch.rand(ids.shape, generator=g) < unk_prob) & (labels != IGNORE)
         ids[flip] = unk_id
+        if noise_prob > 0 and hanzi is not None:
+            pool = (labels != IGNORE) & hanzi[ids]
+            swap = pool & (torch.rand(ids.shape, generator=g) < noise_prob)
+            n_swap = int(swap.sum())
+            if n_swap:
+                drawn = ids[pool]
+                ids[swap] = drawn[torch.randint(len(drawn), (n_swap,), generator=g)]
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "labels": labels}
 
 
@@ -292,6 +306,9 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     tag2id = {t: i for i, t in enumerate(tags)}
     tokenizer = build_tokenizer()
     encoder = CharEncoder(tokenizer)
+    hanzi = torch.zeros(encoder.size, dtype=torch.bool)  # which vocabulary ids char_noise_prob may swap
+    for ch, i in encoder.vocab.items():
+        hanzi[i] = len(ch) == 1 and hanzi_count(ch) == 1
 
     # the commit whose generator and data made this model: taken before training, since the
     # working tree may move on during a long run
@@ -362,7 +379,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     def _one_step(batch: list[Feature], rng: random.Random) -> bool:
         """One optimiser step; True when the time limit has passed."""
         nonlocal step, total, stopped_early, average, averaged_from, averaged_to
-        inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng)
+        inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng,
+                         train_args.char_noise_prob, hanzi)
         inputs = {k: v.to(device) for k, v in inputs.items()}
         loss = model(**inputs).loss
         loss.backward()
