@@ -226,7 +226,7 @@ def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float
         types[i, :k] = torch.tensor(f.token_type_ids)
         mask[i, :k] = 1
         labels[i, :k] = torch.tensor(f.labels)
-    if unk_prob > 0 and rng is not None:
+    if (unk_prob > 0 or noise_prob > 0) and rng is not None:
         g = torch.Generator().manual_seed(rng.randrange(2**31))
         flip = (torch.rand(ids.shape, generator=g) < unk_prob) & (labels != IGNORE)
         ids[flip] = unk_id

@@ -328,3 +328,33 @@ def test_a_toy_trained_in_forks_saves_the_mean_of_their_last_weights(tmp_path, t
         train(m, d, replace(t, fork_at=0.5, swa_start=0.5), tmp_path / "both")
     with pytest.raises(ValueError, match="forks be at least 2"):
         train(m, d, replace(t, fork_at=0.5, forks=1), tmp_path / "one")
+
+
+def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
+    import random
+
+    import torch
+
+    from pipeline.lexicon import hanzi_count
+    from pipeline.tag.data import IGNORE, Feature
+    from pipeline.tag.train import collate
+
+    enc = CharEncoder(build_tokenizer())
+    hanzi = torch.tensor([len(ch) == 1 and hanzi_count(ch) == 1 for ch, _ in
+                          sorted(enc.vocab.items(), key=lambda kv: kv[1])])
+    context, window = enc.encode("工作任务"), enc.encode("完成检查12次，覆盖率100%。")
+    ids = [enc.cls_id, *context, enc.sep_id, *window, enc.sep_id]
+    labels = [IGNORE] * (len(context) + 2) + list(range(len(window))) + [IGNORE]
+    feature = Feature(ids, [0] * len(ids), labels)
+    plain = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(3))
+    noisy = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(3), 0.5, hanzi)
+    before, after = plain["input_ids"][0], noisy["input_ids"][0]
+    changed = (before != after).nonzero().flatten().tolist()
+    assert changed, "half the window's hanzi should have been swapped"
+    window_hanzi = {i for i, t in enumerate(ids) if labels[i] != IGNORE and bool(hanzi[t])}
+    assert set(changed) <= window_hanzi          # never the context, the markers, digits or punctuation
+    assert {int(after[i]) for i in changed} <= {ids[i] for i in window_hanzi}
+    assert torch.equal(noisy["labels"], plain["labels"])
+    # off by default: the same rng gives the same batch as before the option existed
+    again = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(3), 0.0, hanzi)
+    assert torch.equal(again["input_ids"][0], before)
