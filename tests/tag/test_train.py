@@ -358,3 +358,25 @@ def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
     # off by default: the same rng gives the same batch as before the option existed
     again = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(3), 0.0, hanzi)
     assert torch.equal(again["input_ids"][0], before)
+
+
+def test_char_noise_in_spans_leaves_outside_characters_alone():
+    import random
+
+    import torch
+
+    from pipeline.lexicon import hanzi_count
+    from pipeline.tag.data import IGNORE, Feature
+    from pipeline.tag.train import collate
+
+    enc = CharEncoder(build_tokenizer())
+    hanzi = torch.tensor([len(ch) == 1 and hanzi_count(ch) == 1 for ch, _ in
+                          sorted(enc.vocab.items(), key=lambda kv: kv[1])])
+    outside, inside = enc.encode("全年共计"), enc.encode("完成检查工作十二次")
+    ids = [enc.cls_id, enc.sep_id, *outside, *inside, enc.sep_id]
+    o_id, span_id = 0, 1
+    labels = [IGNORE, IGNORE] + [o_id] * len(outside) + [span_id] * len(inside) + [IGNORE]
+    feature = Feature(ids, [0] * len(ids), labels)
+    noisy = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(5), 0.9, hanzi, o_id)
+    changed = (torch.tensor(ids) != noisy["input_ids"][0]).nonzero().flatten().tolist()
+    assert changed and all(labels[i] == span_id for i in changed)
