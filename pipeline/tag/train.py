@@ -61,7 +61,8 @@ class TrainingArguments:
     unk_replace_prob: float = 0.01   # random chars → [UNK] so the [UNK] embedding is trained
     char_noise_prob: float = 0.0     # > 0: window hanzi swapped for hanzi drawn from the same batch (labels kept), so a
                                      # span's edges must rest on its frame (clause edges, counts), not on the banks' words
-    char_noise_in: str = "window"    # "window": any window hanzi; "spans": only hanzi inside a labelled span
+    char_noise_labels: list[str] = field(default_factory=list)  # empty: any window hanzi; else only hanzi inside spans
+                                     # of these labels
     context_dropout: float = 0.0     # share of regions trained without their heading context (see featurize)
     log_every: int = 50
     time_limit_s: float = 0          # > 0: stop (and save) after this long
@@ -212,11 +213,11 @@ def _batches(features: list[Feature], batch_size: int, rng: random.Random) -> li
 
 def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float = 0.0,
             rng: random.Random | None = None, noise_prob: float = 0.0,
-            hanzi: torch.Tensor | None = None, noise_outside_id: int | None = None) -> dict[str, torch.Tensor]:
+            hanzi: torch.Tensor | None = None, noise_tags: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """A padded batch; with ``unk_prob`` window characters become [UNK], with ``noise_prob`` a window
     character that is a hanzi (``hanzi``: a bool per vocabulary id) becomes another of the batch's
-    window hanzi, drawn at random (so drawn by frequency); with ``noise_outside_id`` (the O tag's id)
-    only hanzi inside spans are swapped."""
+    window hanzi, drawn at random (so drawn by frequency); with ``noise_tags`` (a bool per tag id)
+    only hanzi whose tag is one of them."""
     n = max(len(f.input_ids) for f in batch)
     ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
     types = torch.zeros((len(batch), n), dtype=torch.long)
@@ -235,8 +236,8 @@ def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float
         if noise_prob > 0 and hanzi is not None:
             pool = (labels != IGNORE) & hanzi[ids]
             swap = pool & (torch.rand(ids.shape, generator=g) < noise_prob)
-            if noise_outside_id is not None:
-                swap &= labels != noise_outside_id
+            if noise_tags is not None:
+                swap &= noise_tags[labels.clamp(min=0)]
             n_swap = int(swap.sum())
             if n_swap:
                 drawn = ids[pool]
@@ -348,8 +349,11 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     planned = total
     if sum(bool(x) for x in (train_args.ema_decay, train_args.swa_start, train_args.fork_at)) > 1:
         raise ValueError("ema_decay, swa_start and fork_at are three ways of averaging the weights: set one")
-    if train_args.char_noise_in not in ("window", "spans"):
-        raise ValueError(f"char_noise_in must be 'window' or 'spans', not {train_args.char_noise_in!r}")
+    unknown = set(train_args.char_noise_labels) - set(labels.names)
+    if unknown:
+        raise ValueError(f"char_noise_labels names unknown labels {sorted(unknown)}; labels: {labels.names}")
+    noise_tags = (torch.tensor([t != "O" and t.split("-", 1)[1] in train_args.char_noise_labels for t in tags])
+                  if train_args.char_noise_labels else None)
     if train_args.fork_at and (not 0.0 < train_args.fork_at < 1.0 or train_args.forks < 2):
         raise ValueError(f"fork_at must lie in (0, 1) and forks be at least 2, not {train_args.fork_at}, {train_args.forks}")
     # the share of one schedule's steps a run costs: forks repeat the part after the fork
@@ -387,7 +391,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         nonlocal step, total, stopped_early, average, averaged_from, averaged_to
         inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng,
                          train_args.char_noise_prob, hanzi,
-                         tag2id["O"] if train_args.char_noise_in == "spans" else None)
+                         noise_tags)
         inputs = {k: v.to(device) for k, v in inputs.items()}
         loss = model(**inputs).loss
         loss.backward()

@@ -360,7 +360,7 @@ def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
     assert torch.equal(again["input_ids"][0], before)
 
 
-def test_char_noise_in_spans_leaves_outside_characters_alone():
+def test_char_noise_by_label_leaves_other_characters_alone():
     import random
 
     import torch
@@ -377,6 +377,7 @@ def test_char_noise_in_spans_leaves_outside_characters_alone():
     o_id, span_id = 0, 1
     labels = [IGNORE, IGNORE] + [o_id] * len(outside) + [span_id] * len(inside) + [IGNORE]
     feature = Feature(ids, [0] * len(ids), labels)
-    noisy = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(5), 0.9, hanzi, o_id)
+    only_spans = torch.tensor([False, True])   # per tag id: O no, the span's tag yes
+    noisy = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(5), 0.9, hanzi, only_spans)
     changed = (torch.tensor(ids) != noisy["input_ids"][0]).nonzero().flatten().tolist()
     assert changed and all(labels[i] == span_id for i in changed)
