@@ -211,6 +211,14 @@ def _batches(features: list[Feature], batch_size: int, rng: random.Random) -> li
     return batches
 
 
+def hanzi_ids(encoder: CharEncoder) -> torch.Tensor:
+    """A bool per vocabulary id: the ids of single hanzi, which ``char_noise_prob`` may swap."""
+    mask = torch.zeros(encoder.size, dtype=torch.bool)
+    for ch, i in encoder.vocab.items():
+        mask[i] = len(ch) == 1 and hanzi_count(ch) == 1
+    return mask
+
+
 def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float = 0.0,
             rng: random.Random | None = None, noise_prob: float = 0.0,
             hanzi: torch.Tensor | None = None, noise_tags: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
@@ -311,9 +319,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     tag2id = {t: i for i, t in enumerate(tags)}
     tokenizer = build_tokenizer()
     encoder = CharEncoder(tokenizer)
-    hanzi = torch.zeros(encoder.size, dtype=torch.bool)  # which vocabulary ids char_noise_prob may swap
-    for ch, i in encoder.vocab.items():
-        hanzi[i] = len(ch) == 1 and hanzi_count(ch) == 1
+    hanzi = hanzi_ids(encoder)
 
     # the commit whose generator and data made this model: taken before training, since the
     # working tree may move on during a long run

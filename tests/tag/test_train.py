@@ -335,13 +335,12 @@ def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
 
     import torch
 
-    from pipeline.lexicon import hanzi_count
     from pipeline.tag.data import IGNORE, Feature
-    from pipeline.tag.train import collate
+    from pipeline.tag.train import collate, hanzi_ids
 
     enc = CharEncoder(build_tokenizer())
-    hanzi = torch.tensor([len(ch) == 1 and hanzi_count(ch) == 1 for ch, _ in
-                          sorted(enc.vocab.items(), key=lambda kv: kv[1])])
+    hanzi = hanzi_ids(enc)
+    assert hanzi[enc.vocab["完"]] and not hanzi[enc.vocab["1"]] and not hanzi[enc.vocab["，"]]
     context, window = enc.encode("工作任务"), enc.encode("完成检查12次，覆盖率100%。")
     ids = [enc.cls_id, *context, enc.sep_id, *window, enc.sep_id]
     labels = [IGNORE] * (len(context) + 2) + list(range(len(window))) + [IGNORE]
@@ -365,13 +364,11 @@ def test_char_noise_by_label_leaves_other_characters_alone():
 
     import torch
 
-    from pipeline.lexicon import hanzi_count
     from pipeline.tag.data import IGNORE, Feature
-    from pipeline.tag.train import collate
+    from pipeline.tag.train import collate, hanzi_ids
 
     enc = CharEncoder(build_tokenizer())
-    hanzi = torch.tensor([len(ch) == 1 and hanzi_count(ch) == 1 for ch, _ in
-                          sorted(enc.vocab.items(), key=lambda kv: kv[1])])
+    hanzi = hanzi_ids(enc)
     outside, inside = enc.encode("全年共计"), enc.encode("完成检查工作十二次")
     ids = [enc.cls_id, enc.sep_id, *outside, *inside, enc.sep_id]
     o_id, span_id = 0, 1
