@@ -396,8 +396,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         """One optimiser step; True when the time limit has passed."""
         nonlocal step, total, stopped_early, average, averaged_from, averaged_to
         inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng,
-                         train_args.char_noise_prob, hanzi,
-                         noise_tags)
+                         train_args.char_noise_prob, hanzi, noise_tags)
         inputs = {k: v.to(device) for k, v in inputs.items()}
         loss = model(**inputs).loss
         loss.backward()

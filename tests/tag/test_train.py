@@ -328,6 +328,8 @@ def test_a_toy_trained_in_forks_saves_the_mean_of_their_last_weights(tmp_path, t
         train(m, d, replace(t, fork_at=0.5, swa_start=0.5), tmp_path / "both")
     with pytest.raises(ValueError, match="forks be at least 2"):
         train(m, d, replace(t, fork_at=0.5, forks=1), tmp_path / "one")
+    with pytest.raises(ValueError, match="char_noise_labels"):
+        train(m, d, replace(t, char_noise_labels=["NOT_A_LABEL"]), tmp_path / "noise")
 
 
 def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
