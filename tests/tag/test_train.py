@@ -356,7 +356,7 @@ def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
     assert set(changed) <= window_hanzi          # never the context, the markers, digits or punctuation
     assert {int(after[i]) for i in changed} <= {ids[i] for i in window_hanzi}
     assert torch.equal(noisy["labels"], plain["labels"])
-    # off by default: the same rng gives the same batch as before the option existed
+    # a zero share swaps nothing, even with the hanzi table given
     again = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(3), 0.0, hanzi)
     assert torch.equal(again["input_ids"][0], before)
 
