@@ -34,14 +34,15 @@ class DecodedSpan:
 
 # ---------------------------------------------------------------- transitions
 
-def _parse(tag: str) -> tuple[str, str]:
+def parse_tag(tag: str) -> tuple[str, str]:
+    """A tag's position class and label: "B-WORKLOAD" → ("B", "WORKLOAD"), "O" → ("O", "")."""
     return ("O", "") if tag == "O" else (tag[0], tag[2:])
 
 
 def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(start_ok[T], trans_ok[T, T], end_ok[T]) boolean masks for a BIOES (or BIO) tag list."""
     n = len(tags)
-    parsed = [_parse(t) for t in tags]
+    parsed = [parse_tag(t) for t in tags]
     bioes = any(p == "E" or p == "S" for p, _ in parsed)
     start = np.zeros(n, bool)
     end = np.zeros(n, bool)
@@ -134,12 +135,12 @@ class SpanFirstDecoder:
     def __init__(self, tags: list[str]):
         self.tags = tags
         self.o_id = tags.index("O")
-        self.labels = sorted({_parse(t)[1] for t in tags if t != "O"})
+        self.labels = sorted({parse_tag(t)[1] for t in tags if t != "O"})
         self.inner = ViterbiDecoder(["O", "B-X", "I-X", "E-X", "S-X"])
         # one-hot maps from the full tag set: to its position class (O, B, I, E, S) and to its label
-        self.class_of = np.array(["OBIES".index(_parse(t)[0]) for t in tags])
+        self.class_of = np.array(["OBIES".index(parse_tag(t)[0]) for t in tags])
         self.to_class = np.eye(5)[self.class_of]                                  # [T, 5]
-        self.to_label = np.array([[float(_parse(t)[1] == lab) for lab in self.labels] for t in tags])  # [T, L]
+        self.to_label = np.array([[float(parse_tag(t)[1] == lab) for lab in self.labels] for t in tags])  # [T, L]
         self.tag_id = {t: i for i, t in enumerate(tags)}
 
     def decode(self, probs: np.ndarray) -> np.ndarray:
@@ -162,7 +163,7 @@ def tags_to_spans(tag_ids: np.ndarray, tags: list[str]) -> list[tuple[int, int, 
     """(start, end, label) of the spans in a valid BIOES/BIO tag-id sequence."""
     spans, open_start, open_label = [], None, None
     for i, tid in enumerate(tag_ids):
-        p, lab = _parse(tags[int(tid)])
+        p, lab = parse_tag(tags[int(tid)])
         if p in ("B", "S") or p == "O" or (p == "I" and open_label != lab):
             if open_start is not None:
                 spans.append((open_start, i, open_label))

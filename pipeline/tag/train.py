@@ -28,6 +28,7 @@ from pipeline.corpus.lsformat import Example
 from pipeline.labels import load_labels
 from pipeline.lexicon import hanzi_count
 from pipeline.tag.data import IGNORE, Feature, featurize, read_task_files, to_cleaned
+from pipeline.tag.decode import parse_tag
 from pipeline.tag.model import ModelArguments, build_model, load_yaml, weights_digest
 from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
 
@@ -245,7 +246,7 @@ def collate(batch: list[Feature], pad_id: int, unk_id: int = -1, unk_prob: float
             pool = (labels != IGNORE) & hanzi[ids]
             swap = pool & (torch.rand(ids.shape, generator=g) < noise_prob)
             if noise_tags is not None:
-                swap &= noise_tags[labels.clamp(min=0)]
+                swap &= noise_tags[labels.clamp(min=0)]  # IGNORE rows are outside the pool already
             n_swap = int(swap.sum())
             if n_swap:
                 drawn = ids[pool]
@@ -319,7 +320,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     tag2id = {t: i for i, t in enumerate(tags)}
     tokenizer = build_tokenizer()
     encoder = CharEncoder(tokenizer)
-    hanzi = hanzi_ids(encoder)
+    hanzi = hanzi_ids(encoder) if train_args.char_noise_prob else None
 
     # the commit whose generator and data made this model: taken before training, since the
     # working tree may move on during a long run
@@ -358,7 +359,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     unknown = set(train_args.char_noise_labels) - set(labels.names)
     if unknown:
         raise ValueError(f"char_noise_labels names unknown labels {sorted(unknown)}; labels: {labels.names}")
-    noise_tags = (torch.tensor([t != "O" and t.split("-", 1)[1] in train_args.char_noise_labels for t in tags])
+    noise_tags = (torch.tensor([parse_tag(t)[1] in train_args.char_noise_labels for t in tags])
                   if train_args.char_noise_labels else None)
     if train_args.fork_at and (not 0.0 < train_args.fork_at < 1.0 or train_args.forks < 2):
         raise ValueError(f"fork_at must lie in (0, 1) and forks be at least 2, not {train_args.fork_at}, {train_args.forks}")
