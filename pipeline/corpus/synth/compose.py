@@ -268,7 +268,7 @@ def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
 def distractor(rng: random.Random, kind: UnitKind, group: Optional[str] = None) -> str:
     d = phrases()["distractors"]
     group = group or rng.choice(("money", "money", "rate", "staff", "org", "circumstance", "date", "ordinal", "ordinal",
-                                 "clean_record", "target"))
+                                 "clean_record", "target", "outcome"))
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
     return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
@@ -298,8 +298,33 @@ def problem_text(rng: random.Random, topic: str) -> str:
     elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
     elif r < 0.65:
-        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
-            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
+        text += "，" + _problem_evidence(rng, "problem_evidence")
+    return _more_clauses(rng, text, lambda: _second_shortfall(rng, t, subject))
+
+
+def _problem_evidence(rng: random.Random, bank: str) -> str:
+    """A figure a problem cites (phrases.yaml problem_evidence, problem_more.more_evidence)."""
+    source = phrases()[bank] if bank == "problem_evidence" else phrases()["problem_more"][bank]
+    return rng.choice(source).format(pct=f"{rng.uniform(55, 96):.2f}", x=f"{rng.uniform(0.5, 9):.1f}",
+                                     n=rng.randint(2, 9))
+
+
+def _second_shortfall(rng: random.Random, t: dict, subject: str) -> str:
+    """Another shortfall of the same topic, with a subject other than the first one's."""
+    others = [s for s in t["subjects"] if s != subject] or t["subjects"]
+    return rng.choice(others) + rng.choice(t["predicates"])
+
+
+def _more_clauses(rng: random.Random, text: str, second_shortfall) -> str:
+    """Problems of more than one clause (phrases.yaml problem_more): a second shortfall, or one or
+    two more figures, joined by a comma; the whole stays one PROBLEM span."""
+    more = phrases()["problem_more"]
+    if rng.random() >= more["share"] or text.endswith(tuple(phrases()["problem_tails"])):
+        return text  # a tail (需进一步加强) closes a problem: nothing follows it
+    if rng.random() < more["second_shortfall"]:
+        return text + rng.choice(more["joiners"]) + second_shortfall()
+    for _ in range(rng.choice((1, 1, 2))):
+        text += "，" + _problem_evidence(rng, "more_evidence")
     return text
 
 
@@ -396,7 +421,8 @@ def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
     if rng.random() < 0.25:
         text += "，" + rng.choice(phrases()["topics"]["project_management"]["consequences"] +
                                  phrases()["topics"]["budget_execution"]["consequences"])
-    return text
+    return _more_clauses(rng, text, lambda: (rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects)
+                                             + rng.choice(dom["problem_predicates"])))
 
 
 def domain_cause_text(rng: random.Random, u: Unit, year: int, inline: bool) -> str:
