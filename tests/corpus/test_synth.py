@@ -150,19 +150,15 @@ def test_workload_phrasings_vary(facts200):
 
 
 def test_distractor_numbers_are_left_unlabelled(examples200):
-    """Money, rates, staff counts and what the sector produced (产量, 接待量, 存栏量 …) occur in
-    narrative and are never WORKLOAD."""
-    distractor = re.compile(r"\d+(?:\.\d+)?万元|\d+(?:\.\d+)?%|在职人员\d+人|内设机构\d+个|编制\d+名|"
-                            r"(?:产量|接待量|存栏量|客运量|访问量|日处理量)(?:达到)?\d+(?:\.\d+)?万?(?:吨|人次|头)")
-    found = outcomes = 0
+    """Money, rates and staff counts occur in narrative and are never WORKLOAD."""
+    distractor = re.compile(r"\d+(?:\.\d+)?万元|\d+(?:\.\d+)?%|在职人员\d+人|内设机构\d+个|编制\d+名")
+    found = 0
     for ex in examples200:
         covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
         for m in distractor.finditer(ex.text):
             found += 1
             assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
-            outcomes += m.group(0).endswith(("吨", "人次", "头")) and not m.group(0).endswith("万元")
     assert found > 1000
-    assert outcomes >= 20
 
 
 def test_relations_link_problems_to_causes_and_measures(examples200):
@@ -510,14 +506,48 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
     assert sum(bool(re.search(r"较为薄弱|较为单一|偏重工作量|效益类指标偏少", p)) for p in problems) >= 20
 
 
-def test_problems_of_more_than_one_clause_are_one_span(examples200):
+@pytest.fixture(scope="module")
+def examples_switched_on(tmp_path_factory) -> list:
+    """A small corpus with the generator's options that the shipped model's data predates switched
+    on (phrases.yaml: problem_more.share, `outcome` in distractor_draw), as a next model would."""
+    more, draw = phrases()["problem_more"], phrases()["distractor_draw"]
+    saved = (more["share"], list(draw))
+    more["share"] = 0.3
+    draw.append("outcome")
+    try:
+        out = tmp_path_factory.mktemp("synth_on")
+        write_corpus(out, 80, 5)
+    finally:
+        more["share"], draw[:] = saved
+    return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
+
+
+def test_problems_of_more_than_one_clause_are_one_span(examples_switched_on, examples200):
     """A problem may run over three or more comma clauses (a shortfall and two figures, or two
     shortfalls of one topic) and still be one PROBLEM span up to its 。 or ； (phrases.yaml
-    problem_more)."""
-    problems = [s.text for ex in examples200 for s in ex.spans if s.label == "PROBLEM"]
-    clauses = [len(re.split(r"[，,]", p)) for p in problems]
-    assert sum(n >= 3 for n in clauses) >= 0.08 * len(problems)
-    assert not [p for p in problems if re.search(r"[。；;]", p)]
+    problem_more); switched off (share 0), far fewer problems do."""
+    def problems(examples):
+        return [s.text for ex in examples for s in ex.spans if s.label == "PROBLEM"]
+
+    def many_clauses(texts):
+        return sum(len(re.split(r"[，,]", p)) >= 3 for p in texts) / len(texts)
+
+    on, off = problems(examples_switched_on), problems(examples200)
+    assert many_clauses(on) >= 0.08 and many_clauses(on) >= many_clauses(off) + 0.05
+    assert not [p for p in on if re.search(r"[。；;]", p)]
+
+
+def test_what_the_sector_produced_is_no_workload(examples_switched_on):
+    """What the sector or the area produced over the year (产量, 接待量, 存栏量 …: distractors.outcome)
+    is cited in narrative and never WORKLOAD."""
+    outcome = re.compile(r"(?:产量|接待量|存栏量|客运量|访问量|日处理量)(?:达到)?\d+(?:\.\d+)?万?(?:吨|人次|头)")
+    found = 0
+    for ex in examples_switched_on:
+        covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
+        for m in outcome.finditer(ex.text):
+            found += 1
+            assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
+    assert found >= 10
 
 
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):

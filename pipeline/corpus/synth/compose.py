@@ -267,8 +267,7 @@ def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
 
 def distractor(rng: random.Random, kind: UnitKind, group: Optional[str] = None) -> str:
     d = phrases()["distractors"]
-    group = group or rng.choice(("money", "money", "rate", "staff", "org", "circumstance", "date", "ordinal", "ordinal",
-                                 "clean_record", "target", "outcome"))
+    group = group or rng.choice(phrases()["distractor_draw"])
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
     return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
@@ -298,15 +297,15 @@ def problem_text(rng: random.Random, topic: str) -> str:
     elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
     elif r < 0.65:
-        text += "，" + _problem_evidence(rng, "problem_evidence")
+        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
+            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
     return _more_clauses(rng, text, lambda: _second_shortfall(rng, t, subject))
 
 
-def _problem_evidence(rng: random.Random, bank: str) -> str:
-    """A figure a problem cites (phrases.yaml problem_evidence, problem_more.more_evidence)."""
-    source = phrases()[bank] if bank == "problem_evidence" else phrases()["problem_more"][bank]
-    return rng.choice(source).format(pct=f"{rng.uniform(55, 96):.2f}", x=f"{rng.uniform(0.5, 9):.1f}",
-                                     n=rng.randint(2, 9))
+def _more_evidence(rng: random.Random) -> str:
+    """One more figure a problem cites (phrases.yaml problem_more.more_evidence)."""
+    return rng.choice(phrases()["problem_more"]["more_evidence"]).format(
+        pct=f"{rng.uniform(55, 96):.2f}", x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
 
 
 def _second_shortfall(rng: random.Random, t: dict, subject: str) -> str:
@@ -319,12 +318,13 @@ def _more_clauses(rng: random.Random, text: str, second_shortfall) -> str:
     """Problems of more than one clause (phrases.yaml problem_more): a second shortfall, or one or
     two more figures, joined by a comma; the whole stays one PROBLEM span."""
     more = phrases()["problem_more"]
-    if rng.random() >= more["share"] or text.endswith(tuple(phrases()["problem_tails"])):
+    # share 0 draws nothing, so the documents are those of a generator without problem_more
+    if more["share"] <= 0 or rng.random() >= more["share"] or text.endswith(tuple(phrases()["problem_tails"])):
         return text  # a tail (需进一步加强) closes a problem: nothing follows it
     if rng.random() < more["second_shortfall"]:
         return text + rng.choice(more["joiners"]) + second_shortfall()
     for _ in range(rng.choice((1, 1, 2))):
-        text += "，" + _problem_evidence(rng, "more_evidence")
+        text += "，" + _more_evidence(rng)
     return text
 
 
