@@ -149,16 +149,22 @@ def test_workload_phrasings_vary(facts200):
     assert sum(len(a) > 2 and a[2] == "了" for a in acts) >= 10
 
 
+def outside_workloads(examples, pattern: re.Pattern) -> int:
+    """How often ``pattern`` occurs in the examples' texts; asserts that no occurrence overlaps a
+    WORKLOAD span."""
+    found = 0
+    for ex in examples:
+        covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
+        for m in pattern.finditer(ex.text):
+            found += 1
+            assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
+    return found
+
+
 def test_distractor_numbers_are_left_unlabelled(examples200):
     """Money, rates and staff counts occur in narrative and are never WORKLOAD."""
     distractor = re.compile(r"\d+(?:\.\d+)?万元|\d+(?:\.\d+)?%|在职人员\d+人|内设机构\d+个|编制\d+名")
-    found = 0
-    for ex in examples200:
-        covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
-        for m in distractor.finditer(ex.text):
-            found += 1
-            assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
-    assert found > 1000
+    assert outside_workloads(examples200, distractor) > 1000
 
 
 def test_relations_link_problems_to_causes_and_measures(examples200):
@@ -541,13 +547,7 @@ def test_what_the_sector_produced_is_no_workload(examples_switched_on):
     """What the sector or the area produced over the year (产量, 接待量, 存栏量 …: distractors.outcome)
     is cited in narrative and never WORKLOAD."""
     outcome = re.compile(r"(?:产量|接待量|存栏量|客运量|访问量|日处理量)(?:达到)?\d+(?:\.\d+)?万?(?:吨|人次|头)")
-    found = 0
-    for ex in examples_switched_on:
-        covered = [(s.start, s.end) for s in ex.spans if s.label == "WORKLOAD"]
-        for m in outcome.finditer(ex.text):
-            found += 1
-            assert not any(a < m.end() and m.start() < b for a, b in covered), m.group(0)
-    assert found >= 10
+    assert outside_workloads(examples_switched_on, outcome) >= 10
 
 
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
