@@ -318,8 +318,9 @@ def _more_clauses(rng: random.Random, text: str, second_shortfall) -> str:
     """Problems of more than one clause (phrases.yaml problem_more): a second shortfall, or one or
     two more figures, joined by a comma; the whole stays one PROBLEM span."""
     more = phrases()["problem_more"]
-    # share 0 draws nothing, so the documents are those of a generator without problem_more
-    if more["share"] <= 0 or rng.random() >= more["share"] or text.endswith(tuple(phrases()["problem_tails"])):
+    if more["share"] <= 0:
+        return text  # draws nothing: the documents are those of a generator without problem_more
+    if rng.random() >= more["share"] or text.endswith(tuple(phrases()["problem_tails"])):
         return text  # a tail (需进一步加强) closes a problem: nothing follows it
     if rng.random() < more["second_shortfall"]:
         return text + rng.choice(more["joiners"]) + second_shortfall()
@@ -415,14 +416,19 @@ def domain_problem_text(rng: random.Random, u: Unit, year: int) -> str:
     if own and r < 0.5:
         text = rng.choice(own)
     elif r < 0.75:
-        text = rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
+        text = _domain_shortfall(rng, u)
     else:
         text = _fill(rng, rng.choice(dom["count_problems"]), u, year)
     if rng.random() < 0.25:
         text += "，" + rng.choice(phrases()["topics"]["project_management"]["consequences"] +
                                  phrases()["topics"]["budget_execution"]["consequences"])
-    return _more_clauses(rng, text, lambda: (rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects)
-                                             + rng.choice(dom["problem_predicates"])))
+    return _more_clauses(rng, text, lambda: _domain_shortfall(rng, u))
+
+
+def _domain_shortfall(rng: random.Random, u: Unit) -> str:
+    """A shortcoming of the unit's line of work: scope + one of its objects + a predicate."""
+    dom = phrases()["domain"]
+    return rng.choice(dom["problem_scopes"]) + rng.choice(u.kind.objects) + rng.choice(dom["problem_predicates"])
 
 
 def domain_cause_text(rng: random.Random, u: Unit, year: int, inline: bool) -> str:
