@@ -19,7 +19,8 @@ The passes, in order, and why:
    ends a sentence of Chinese prose becomes 「。」 (so sentences end where the tagger's rules and
    the linker look for an end);
 4. OCR spacing inside numbers: ``1609. 99`` → ``1609.99``, ``1 286. 4`` → ``1286.4``,
-   ``5 ,2 8 1 . 0 5`` → ``5,281.05``, ``9 8 . 2 5`` → ``98.25``; the letter O inside a number
+   ``5 ,2 8 1 . 0 5`` → ``5,281.05``, ``9 8 . 2 5`` → ``98.25``, a letter-spaced count before its
+   measure word ``受理6 1 2件`` → ``受理612件`` (not after 第: items); the letter O inside a number
    → 0 (``2O24``);
 5. OCR garbage: runs of letters from scripts a Chinese report never uses
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
@@ -245,6 +246,17 @@ def _page_furniture(text: str) -> list[Edit]:
 _TRAILING = re.compile(r"[ \u3000][ \u3000]*$", re.M)   # 「[ \u3000]+$」 starting with its character set
 
 
+# a letter-spaced whole number inside a sentence: one digit a group, a word before it that is no
+# ordinal (第1 2 3 4项 may be four items) and its measure word right after it (受理6 1 2件)
+_HANZI_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _letter_spaced_count(text: str, m: re.Match) -> bool:
+    before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+    return (all(len(g) == 1 for g in m.group(0).split(" ")) and bool(_HANZI_CHAR.fullmatch(before))
+            and before != "第" and bool(_HANZI_CHAR.fullmatch(after)))
+
+
 def _spaced_digit_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for m in _SPACED_DIGITS.finditer(text):
@@ -252,7 +264,8 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
         # digits without a separator stay apart (「第1 2 3 4项」 may be four items)
-        if spaces >= max(2, digits - 1) and any(c in joined for c in ",.") and _WELL_FORMED.fullmatch(joined):
+        if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or _letter_spaced_count(text, m)) \
+                and _WELL_FORMED.fullmatch(joined):
             edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")
     return edits
 

@@ -61,7 +61,10 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
 @pytest.mark.parametrize("raw,clean", [
     ("收入4 ,7 3 6 . 2 8万元", "收入4,736.28万元"),     # letter-spaced OCR of one number
     ("接待8 . 6万人次", "接待8.6万人次"),
-    ("受理6 1 2件", "受理6 1 2件"),                     # no separator: maybe items of a list
+    ("受理6 1 2件", "受理612件"),                       # letter-spaced count before its measure word
+    ("第1 2 3 4项", "第1 2 3 4项"),                     # after 第: maybe items of a list
+    ("受理6 12件", "受理6 12件"),                       # groups of more than one digit: two figures
+    ("受理6 1 2 件", "受理6 1 2 件"),                   # no measure word right after it
     ("2O24年度", "2024年度"),                          # the letter O read for a zero
     ("得分 5 5 10", "得分 5 5 10"),                    # separate figures of a row stay apart
     ("1.5 2.5", "1.5 2.5"),
