@@ -27,7 +27,7 @@ from typing import Callable, NamedTuple
 
 from pipeline.annotate import Components, annotate_path, expand_inputs
 from pipeline.record import Record
-from pipeline.script import to_simplified
+from pipeline.script import restore_script, to_simplified
 from pipeline.tag.devset import gold_spans, scorer_text
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
@@ -52,6 +52,19 @@ def variants(tagger: Tagger) -> dict[str, object]:
     return out
 
 
+def as_the_tagger_reads(rec: Record) -> Record:
+    """The record as `jixiao annotate`'s tagger reads it: a traditional-character report as its
+    simplified twin, headings and tables included (pipeline.script: same length, so the offsets
+    hold for both); the record itself when it has no traditional character. With the document's
+    own headings the section gate could not classify them (改進措施 is no title it knows)."""
+    twin = to_simplified(rec.text)
+    if twin is None:
+        return rec
+    read = rec.model_copy(deep=True)
+    restore_script(read, twin)
+    return read
+
+
 def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = print,
                  decodings: dict[str, tuple] | None = None) -> dict[str, dict]:
     """Each variant's dev-set scores. decodings: name → (rule pipeline, score floors or None for the
@@ -60,10 +73,8 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
     records = [annotate_path(p, Components()) for p in expand_inputs([docs])]
     outputs: list[tuple[Record, ModelOutput | None]] = []
     for rec in records:
-        # the model reads a traditional-character report through its simplified twin, as in
-        # `jixiao annotate` (pipeline.script: same length, so the offsets hold for both)
-        text = to_simplified(rec.text) or rec.text
-        out = (tagger.forward(text, headings_from_record(rec), rec.tables or None) if _taggable(rec) else None)
+        read = as_the_tagger_reads(rec)
+        out = (tagger.forward(read.text, headings_from_record(read), read.tables or None) if _taggable(rec) else None)
         outputs.append((rec, out))
     say(f"devset: {len(records)} documents structured and read by the model")
     scores = {}

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from pipeline import SHARED_DIR
-from pipeline.tag.ablation import TaggedSpan, gap_attribution, run_ablation, variants
+from pipeline.tag.ablation import TaggedSpan, as_the_tagger_reads, gap_attribution, run_ablation, variants
 
 SCORER = SHARED_DIR / "devset" / "score.py"
 DOC = ("2023年度部门整体支出绩效自评报告\n一、部门职能\n1.负责全区园林绿化规划工作；\n2.负责公园日常管理；\n"
@@ -47,6 +47,31 @@ def test_eval_rules_scores_every_variant(toy_model, tmp_path, monkeypatch):
     assert gap["gained_total"] == sum(r["spans"] for r in gap["gained"])
     assert gap["lost_total"] == sum(r["spans"] for r in gap["lost"])
     assert "Where the raw model trails" in md
+
+
+def test_eval_rules_reads_a_traditional_report_as_annotate_does(tmp_path):
+    """A report in traditional characters: the tagger of `jixiao annotate` reads its simplified
+    twin, headings included (the section gate classifies 改进措施, not 改進措施); eval-rules must
+    read the same, or it scores spans that annotate never writes."""
+    from pipeline.annotate import annotate_path
+    from pipeline.tag.regions import headings_from_record
+    from pipeline.tag.section_gate import section_kind
+
+    traditional = DOC.replace("进", "進").replace("规划", "規劃").replace("负责", "負責").replace("预算", "預算")
+    path = tmp_path / "t.txt"
+    path.write_text(traditional, encoding="utf-8")
+    rec = annotate_path(path)
+    assert rec.text == traditional                      # the record keeps the document's script
+    read = as_the_tagger_reads(rec)
+    assert read.text == DOC and rec.text == traditional  # a copy: the record is not changed
+    titles = [s.title for s in read.sections]
+    assert "改进措施" in "".join(titles) and section_kind(["三、改进措施"]) == "measures"
+    assert any("改进措施" in t for t in headings_from_record(read)(DOC.index("进一步")))
+    assert not any("改进措施" in t for t in headings_from_record(rec)(DOC.index("进一步")))
+    simplified = tmp_path / "s.txt"
+    simplified.write_text(DOC, encoding="utf-8")
+    plain = annotate_path(simplified)
+    assert as_the_tagger_reads(plain) is plain
 
 
 def test_gap_attribution_counts_gold_spans_by_the_rules_that_made_them():
