@@ -263,7 +263,8 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         joined = m.group(0).replace(" ", "").replace("．", ".")
         spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
-        # digits without a separator stay apart (「第1 2 3 4项」 may be four items)
+        # digits without a separator stay apart (「第1 2 3 4项」 may be four items) unless they stand
+        # between a word and its measure word (_letter_spaced_count)
         if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or _letter_spaced_count(text, m)) \
                 and _WELL_FORMED.fullmatch(joined):
             edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")

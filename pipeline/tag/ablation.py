@@ -56,7 +56,8 @@ def as_the_tagger_reads(rec: Record) -> Record:
     """The record as `jixiao annotate`'s tagger reads it: a traditional-character report as its
     simplified twin, headings and tables included (pipeline.script: same length, so the offsets
     hold for both); the record itself when it has no traditional character. With the document's
-    own headings the section gate could not classify them (改進措施 is no title it knows)."""
+    own headings the section gate could not classify some of them (主要工作完成情況 is no title it
+    knows, 主要工作完成情况 is an evaluation section, where no MEASURE stands)."""
     twin = to_simplified(rec.text)
     if twin is None:
         return rec

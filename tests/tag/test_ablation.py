@@ -51,26 +51,27 @@ def test_eval_rules_scores_every_variant(toy_model, tmp_path, monkeypatch):
 
 def test_eval_rules_reads_a_traditional_report_as_annotate_does(tmp_path):
     """A report in traditional characters: the tagger of `jixiao annotate` reads its simplified
-    twin, headings included (the section gate classifies 改进措施, not 改進措施); eval-rules must
-    read the same, or it scores spans that annotate never writes."""
+    twin, headings included (the section gate knows 主要工作完成情况 as an evaluation section, not
+    主要工作完成情況); eval-rules must read the same, or it scores spans that annotate never writes."""
     from pipeline.annotate import annotate_path
     from pipeline.tag.regions import headings_from_record
     from pipeline.tag.section_gate import section_kind
 
-    traditional = DOC.replace("进", "進").replace("规划", "規劃").replace("负责", "負責").replace("预算", "預算")
+    simplified = DOC + "四、主要工作完成情况\n全年开展巡查12次，加强日常监管。\n"
+    traditional = (simplified.replace("进", "進").replace("规划", "規劃").replace("负责", "負責")
+                   .replace("预算", "預算").replace("情况", "情況").replace("监管", "監管"))
     path = tmp_path / "t.txt"
     path.write_text(traditional, encoding="utf-8")
     rec = annotate_path(path)
-    assert rec.text == traditional                      # the record keeps the document's script
+    assert rec.text == traditional                             # the record keeps the document's script
     read = as_the_tagger_reads(rec)
-    assert read.text == DOC and rec.text == traditional  # a copy: the record is not changed
-    titles = [s.title for s in read.sections]
-    assert "改进措施" in "".join(titles) and section_kind(["三、改进措施"]) == "measures"
-    assert any("改进措施" in t for t in headings_from_record(read)(DOC.index("进一步")))
-    assert not any("改进措施" in t for t in headings_from_record(rec)(DOC.index("进一步")))
-    simplified = tmp_path / "s.txt"
-    simplified.write_text(DOC, encoding="utf-8")
-    plain = annotate_path(simplified)
+    assert read.text == simplified and rec.text == traditional  # a copy: the record is not changed
+    at = simplified.index("加强日常监管")
+    assert section_kind(headings_from_record(read)(at)) == "evaluation"
+    assert section_kind(headings_from_record(rec)(at)) != "evaluation"
+    plain_path = tmp_path / "s.txt"
+    plain_path.write_text(simplified, encoding="utf-8")
+    plain = annotate_path(plain_path)
     assert as_the_tagger_reads(plain) is plain
 
 
