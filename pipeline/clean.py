@@ -246,15 +246,14 @@ def _page_furniture(text: str) -> list[Edit]:
 _TRAILING = re.compile(r"[ \u3000][ \u3000]*$", re.M)   # 「[ \u3000]+$」 starting with its character set
 
 
-# a letter-spaced whole number inside a sentence: one digit a group, a word before it that is no
-# ordinal (第1 2 3 4项 may be four items) and its measure word right after it (受理6 1 2件)
 _HANZI_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _letter_spaced_count(text: str, m: re.Match) -> bool:
+def _between_word_and_measure(text: str, m: re.Match) -> bool:
+    """A word before the number that is no ordinal (第1 2 3 4项 may be four items) and its
+    measure word right after it (受理6 1 2件)."""
     before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
-    return (all(len(g) == 1 for g in m.group(0).split(" ")) and bool(_HANZI_CHAR.fullmatch(before))
-            and before != "第" and bool(_HANZI_CHAR.fullmatch(after)))
+    return before != "第" and bool(_HANZI_CHAR.fullmatch(before)) and bool(_HANZI_CHAR.fullmatch(after))
 
 
 def _spaced_digit_edits(text: str) -> list[Edit]:
@@ -263,9 +262,9 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         joined = m.group(0).replace(" ", "").replace("．", ".")
         spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
-        # digits without a separator stay apart (「第1 2 3 4项」 may be four items) unless they stand
-        # between a word and its measure word (_letter_spaced_count)
-        if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or _letter_spaced_count(text, m)) \
+        # digits without a separator (then one digit a group: spaces >= digits - 1) stay apart unless
+        # they stand between a word and its measure word
+        if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or _between_word_and_measure(text, m)) \
                 and _WELL_FORMED.fullmatch(joined):
             edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")
     return edits

@@ -297,15 +297,18 @@ def problem_text(rng: random.Random, topic: str) -> str:
     elif r < 0.5:
         text += "，" + rng.choice(phrases()["problem_tails"])
     elif r < 0.65:
-        text += "，" + rng.choice(phrases()["problem_evidence"]).format(
-            pct=f"{rng.uniform(55, 96):.2f}", money=money(rng, 5, 300), x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
+        text += "，" + _evidence(rng, phrases()["problem_evidence"], draw_money=True)
     return _more_clauses(rng, text, lambda: _second_shortfall(rng, t, subject))
 
 
-def _more_evidence(rng: random.Random) -> str:
-    """One more figure a problem cites (phrases.yaml problem_more.more_evidence)."""
-    return rng.choice(phrases()["problem_more"]["more_evidence"]).format(
-        pct=f"{rng.uniform(55, 96):.2f}", x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
+def _evidence(rng: random.Random, patterns: list[str], draw_money: bool = False) -> str:
+    """A figure a problem cites (phrases.yaml problem_evidence, problem_more.more_evidence).
+    draw_money: draw a sum no pattern uses, after the share, as problem_evidence always has: the
+    draws, and so the shipped model's documents, stay as they were."""
+    pattern, pct = rng.choice(patterns), f"{rng.uniform(55, 96):.2f}"
+    if draw_money:
+        money(rng, 5, 300)
+    return pattern.format(pct=pct, x=f"{rng.uniform(0.5, 9):.1f}", n=rng.randint(2, 9))
 
 
 def _second_shortfall(rng: random.Random, t: dict, subject: str) -> str:
@@ -325,7 +328,7 @@ def _more_clauses(rng: random.Random, text: str, second_shortfall) -> str:
     if rng.random() < more["second_shortfall"]:
         return text + rng.choice(more["joiners"]) + second_shortfall()
     for _ in range(rng.choice((1, 1, 2))):
-        text += "，" + _more_evidence(rng)
+        text += "，" + _evidence(rng, more["more_evidence"])
     return text
 
 
