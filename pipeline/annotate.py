@@ -97,18 +97,22 @@ def is_report(text: str) -> bool:
 
 def structure_text(text: str, record: Record | None = None,
                    explicit_tables: list[tuple[str, list[list[tuple[int, int]]]]] | None = None,
-                   keep_twin: bool = False) -> Record:
+                   keep_twin: bool = False, heading_hints: list[tuple[int, int]] | None = None) -> Record:
     """Clean and structure a raw text (no tagger): the record every later stage starts from.
 
     A report in traditional characters is structured through its simplified twin; the record
     comes back in the document's script unless keep_twin (run_components then gives it back
-    after the tagger, linker and checker, which read the twin too)."""
+    after the tagger, linker and checker, which read the twin too). heading_hints: the
+    cleaner's markdown heading marks (``Cleaned.heading_hints``) of a text that was cleaned
+    before; cleaning it again cannot find them, its ``#`` being gone."""
     if record is None:
         data = text.encode("utf-8")
         record = Record(doc_id=hashlib.sha256(data).hexdigest(),
                         source=Source(path="<text>", format="txt", encoding="utf-8", bytes=len(data)))
         del data
     cleaned = clean_text(text)
+    if heading_hints and cleaned.text == text:
+        cleaned = dataclasses.replace(cleaned, heading_hints=[tuple(h) for h in heading_hints])
     twin = to_simplified(cleaned.text)
     if twin is not None:
         # stages read the simplified twin (same length, same offsets); run_components gives

@@ -44,6 +44,12 @@ class RelationAnn:
     label: str
 
 
+# Example.data key: the markdown heading marks (offset, level) that cleaning removed from an example
+# now in cleaned coordinates (pipeline.clean.Cleaned.heading_hints); the structure stage reads them
+# as `jixiao annotate` does (pipeline.tag.structured.structure_for_example)
+HEADING_HINTS = "heading_hints"
+
+
 @dataclass
 class Example:
     """A labelled text: the unit the trainer, the evaluator and the converters share."""

@@ -31,7 +31,7 @@ from pipeline.script import restore_script, to_simplified
 from pipeline.tag.devset import gold_spans, scorer_text
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
-from pipeline.tag.structured import structure_for
+from pipeline.tag.structured import structure_for_example
 from pipeline.tag.tagger import ModelOutput, Tagger
 
 LABELS = ("FUNCTION", "WORKLOAD", "PROBLEM", "CAUSE", "MEASURE")
@@ -172,7 +172,7 @@ def score_seeds(tagger: Tagger, say: Callable[[str], None] = print, gold: list |
     for i, ex in enumerate(gold):
         g = doc_from_example(ex, source=str(ex.data.get("file", i)))
         g.key = f"{g.key}#{i}"
-        prepared.append((g, tagger.forward(ex.text, *structure_for(ex.text))))
+        prepared.append((g, tagger.forward(ex.text, *structure_for_example(ex))))
     say(f"seeds: {len(gold)} gold documents read by the model")
     scores = {}
     for name, rules in variants(tagger).items():

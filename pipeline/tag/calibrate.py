@@ -30,13 +30,13 @@ def _synthetic_points(tagger, n: int, seed: int) -> list[tuple[str, float, bool]
     from pipeline.corpus.evaluate import iou
     from pipeline.corpus.synth.generator import generate_corpus
     from pipeline.tag.data import to_cleaned
-    from pipeline.tag.structured import structure_for
+    from pipeline.tag.structured import structure_for_example
 
     points = []
     for doc in generate_corpus(n, seed):
         ex = to_cleaned(doc.example)
         gold = [(s.start, s.end, s.label) for s in ex.spans]
-        for p in tagger.predict_text(ex.text, *structure_for(ex.text)):
+        for p in tagger.predict_text(ex.text, *structure_for_example(ex)):
             ok = any(label == p.label and iou((a, b), (p.start, p.end)) >= 0.5 for a, b, label in gold)
             points.append((p.label, p.score, ok))
     return points

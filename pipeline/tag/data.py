@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.clean import clean_text
-from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples
+from pipeline.corpus.lsformat import HEADING_HINTS, Example, SpanAnn, iter_examples
 from pipeline.tag.decode import spans_to_tags
 from pipeline.tag.model import ModelArguments, build_inputs, text_boundaries
 from pipeline.tag.regions import HeadingsFor, context_for, find_regions
-from pipeline.tag.structured import structure_for
+from pipeline.tag.structured import structure_for_example
 from pipeline.tag.tokenizer import CharEncoder
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,9 @@ IGNORE = -100
 def to_cleaned(ex: Example) -> Example:
     """The example with its text cleaned and its spans mapped into cleaned coordinates.
 
-    The cleaner is idempotent, so an already clean text maps to itself.
+    The cleaner is idempotent, so an already clean text maps to itself. The markdown heading
+    marks it removed are kept in ``data[HEADING_HINTS]``: the structure stage reads them as
+    `jixiao annotate` does (pipeline.tag.structured.structure_for_example).
     """
     cleaned = clean_text(ex.text)
     if cleaned.text == ex.text:
@@ -42,7 +44,8 @@ def to_cleaned(ex: Example) -> Example:
             spans.append(SpanAnn(cs, ce, s.label, id=s.id, text=cleaned.text[cs:ce], score=s.score))
         else:
             log.warning("span %s %s vanished in cleaning", s.id, s.label)
-    return Example(cleaned.text, spans, ex.relations, ex.data, ex.task_id)
+    data = {**ex.data, HEADING_HINTS: list(cleaned.heading_hints)} if cleaned.heading_hints else ex.data
+    return Example(cleaned.text, spans, ex.relations, data, ex.task_id)
 
 
 def read_task_files(paths: Iterable[Path], labels: set[str]) -> list[Example]:
@@ -74,7 +77,7 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
     Dropping the context now and then makes the words of the sentence carry the label."""
     text = ex.text
     if headings_for is None:
-        headings_for, tables = structure_for(text)
+        headings_for, tables = structure_for_example(ex)
     tags = spans_to_tags(len(text), [(s.start, s.end, s.label) for s in ex.spans], scheme)
     ids = encoder.encode(text)
     bounds = text_boundaries(text, args)

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from pipeline.corpus.evaluate import Doc, Span, doc_from_example, evaluate_docs
 from pipeline.corpus.lsformat import Example
-from pipeline.tag.structured import structure_for
+from pipeline.tag.structured import structure_for_example
 
 
 class TextTagger(Protocol):
@@ -29,7 +29,7 @@ def predict_docs(tagger: TextTagger, gold: list[Example], tag: str = "") -> tupl
         g = doc_from_example(ex, source=str(ex.data.get("file", i)))
         g.key = f"{g.key}#{tag}{i}"
         gold_docs.append(g)
-        pred_docs.append(predicted_doc(g, tagger.predict_text(ex.text, *structure_for(ex.text))))
+        pred_docs.append(predicted_doc(g, tagger.predict_text(ex.text, *structure_for_example(ex))))
     return gold_docs, pred_docs
 
 

@@ -96,7 +96,7 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
                shipped: Path | None = None, devset: Path | None = None) -> dict:
     from pipeline.corpus.evaluate import doc_from_example
     from pipeline.tag.evaluation import predicted_doc, score_docs
-    from pipeline.tag.structured import structure_for
+    from pipeline.tag.structured import structure_for_example
     from pipeline.tag.tagger import Tagger
     from pipeline.tag.train import gold_examples
 
@@ -112,7 +112,7 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
         for i, ex in enumerate(gold):
             g = doc_from_example(ex, source=str(ex.data.get("file", i)))
             g.key = f"{g.key}#{k}.{i}"
-            prepared.append((tagger, g, tagger.forward(ex.text, *structure_for(ex.text))))
+            prepared.append((tagger, g, tagger.forward(ex.text, *structure_for_example(ex))))
     say(f"{len(gold)} gold documents read by {len(models)} models")
 
     def score(floors: ScoreFloors, raw: bool = False) -> dict:

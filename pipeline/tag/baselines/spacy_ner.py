@@ -20,7 +20,7 @@ from pipeline.corpus.lsformat import Example
 from pipeline.labels import load_labels
 from pipeline.tag.span_rules import snap
 from pipeline.tag.regions import HeadingsFor, find_regions
-from pipeline.tag.structured import structure_for
+from pipeline.tag.structured import structure_for, structure_for_example
 from pipeline.tag.tagger import SpanPrediction
 from pipeline.tag.workload import parse_workload
 
@@ -31,7 +31,7 @@ def blank_nlp():
 
 def region_docs(nlp, ex: Example, min_cell_hanzi: int = 15) -> list[Doc]:
     """One training Doc per region of a cleaned example, its gold spans as entities."""
-    _, tables = structure_for(ex.text)
+    _, tables = structure_for_example(ex)
     docs = []
     for r in find_regions(ex.text, tables, min_cell_hanzi):
         doc = nlp.make_doc(ex.text[r.start:r.end])
