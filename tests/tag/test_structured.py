@@ -36,3 +36,21 @@ def test_an_example_without_heading_marks_is_read_as_before():
     path = structure_for_example(clean)[0](at)
     assert path == structure_for(clean.text)[0](at)
     assert path[-1] == "存在问题"
+
+
+def test_training_windows_carry_the_headings_of_the_marks():
+    """featurize reads a cleaned example's headings as annotate reads the report: the problem's
+    window has the 存在问题 heading as context (without the marks it would have none)."""
+    from pipeline.labels import load_labels
+    from pipeline.tag.data import featurize
+    from pipeline.tag.model import ModelArguments
+    from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
+    enc = CharEncoder(build_tokenizer())
+    tags = load_labels().tags()
+    tag2id = {t: i for i, t in enumerate(tags)}
+    clean = to_cleaned(parse_markup(MARKDOWN))
+    args = ModelArguments(window_chars=64, stride=60, max_context_chars=8)
+    problem_window = next(f for f in featurize(clean, enc, args, tag2id, "BIOES")
+                          if tag2id["B-PROBLEM"] in f.labels)
+    context = problem_window.input_ids[1:problem_window.token_type_ids.count(0) - 1]  # between [CLS] and [SEP]
+    assert context[-4:] == enc.encode("存在问题")   # the heading path, cut from the left to 8 characters
