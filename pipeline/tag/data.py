@@ -44,7 +44,7 @@ def to_cleaned(ex: Example) -> Example:
             spans.append(SpanAnn(cs, ce, s.label, id=s.id, text=cleaned.text[cs:ce], score=s.score))
         else:
             log.warning("span %s %s vanished in cleaning", s.id, s.label)
-    data = {**ex.data, HEADING_HINTS: list(cleaned.heading_hints)} if cleaned.heading_hints else ex.data
+    data = {**ex.data, HEADING_HINTS: [list(h) for h in cleaned.heading_hints]} if cleaned.heading_hints else ex.data
     return Example(cleaned.text, spans, ex.relations, data, ex.task_id)
 
 
