@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.lexicon import PAGE_NUMBER
+from pipeline.lexicon import PAGE_NUMBER, hanzi_count
 
 Edit = tuple[int, int, str]
 
@@ -246,14 +246,11 @@ def _page_furniture(text: str) -> list[Edit]:
 _TRAILING = re.compile(r"[ \u3000][ \u3000]*$", re.M)   # 「[ \u3000]+$」 starting with its character set
 
 
-_HANZI_CHAR = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _between_word_and_measure(text: str, m: re.Match) -> bool:
     """A word before the number that is no ordinal (第1 2 3 4项 may be four items) and its
     measure word right after it (受理6 1 2件)."""
     before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
-    return before != "第" and bool(_HANZI_CHAR.fullmatch(before)) and bool(_HANZI_CHAR.fullmatch(after))
+    return before != "第" and hanzi_count(before) == 1 and hanzi_count(after) == 1
 
 
 def _spaced_digit_edits(text: str) -> list[Edit]:
