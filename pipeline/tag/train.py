@@ -30,6 +30,7 @@ from pipeline.lexicon import hanzi_count
 from pipeline.tag.data import IGNORE, Feature, featurize, read_task_files, to_cleaned
 from pipeline.tag.decode import parse_tag
 from pipeline.tag.model import ModelArguments, build_model, load_yaml, weights_digest
+from pipeline.tag.sequence_loss import class_maps, sequence_loss
 from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class TrainingArguments:
     fork_at: float = 0.0             # > 0: at this share of the schedule the run forks into `forks` runs (each its own data
     forks: int = 2                   # order and dropout) that all finish the schedule; the plain mean of their last weights is saved
     save_forks: bool = False         # also save each fork's last weights (OUT/forks/K) to score them alone or as an ensemble
+    sequence_loss_weight: float = 0.0  # > 0: add this times the decoder's path loss (pipeline.tag.sequence_loss: -log P of
+                                     # the gold O/B/I/E/S path among the valid ones) to the characters' cross-entropy
 
 
 class WeightAverage:
@@ -366,6 +369,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     # the share of one schedule's steps a run costs: forks repeat the part after the fork
     cost = 1.0 + (train_args.forks - 1) * (1.0 - train_args.fork_at) if train_args.fork_at else 1.0
     schedule = {"total": total, "warmup": int(total * train_args.warmup_ratio)}
+    class_of, class_trans = class_maps(tags)
 
     def hold_rate_for_averaging() -> None:
         # stochastic weight averaging: a constant rate over the averaged tail, not a decay to zero
@@ -399,7 +403,11 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         inputs = collate(batch, encoder.pad_id, encoder.unk_id, train_args.unk_replace_prob, rng,
                          train_args.char_noise_prob, hanzi, noise_tags)
         inputs = {k: v.to(device) for k, v in inputs.items()}
-        loss = model(**inputs).loss
+        out = model(**inputs)
+        loss = out.loss
+        if train_args.sequence_loss_weight:
+            loss = loss + train_args.sequence_loss_weight * sequence_loss(
+                out.logits, inputs["labels"], class_of.to(device), class_trans, IGNORE)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), train_args.max_grad_norm)
         optim.step()
