@@ -34,6 +34,17 @@ class DecodedSpan:
 
 # ---------------------------------------------------------------- transitions
 
+# the label-free position classes the span-first decoder (and the training's path loss) read,
+# and a tag list of one label over them
+POSITION_CLASSES = "OBIES"
+CLASS_TAGS = ["O", "B-X", "I-X", "E-X", "S-X"]
+
+
+def position_class(tag: str) -> int:
+    """A tag's position class as an index into POSITION_CLASSES: "I-CAUSE" → 2."""
+    return POSITION_CLASSES.index(parse_tag(tag)[0])
+
+
 def parse_tag(tag: str) -> tuple[str, str]:
     """A tag's position class and label: "B-WORKLOAD" → ("B", "WORKLOAD"), "O" → ("O", "")."""
     return ("O", "") if tag == "O" else (tag[0], tag[2:])
@@ -136,9 +147,9 @@ class SpanFirstDecoder:
         self.tags = tags
         self.o_id = tags.index("O")
         self.labels = sorted({parse_tag(t)[1] for t in tags if t != "O"})
-        self.inner = ViterbiDecoder(["O", "B-X", "I-X", "E-X", "S-X"])
+        self.inner = ViterbiDecoder(CLASS_TAGS)
         # one-hot maps from the full tag set: to its position class (O, B, I, E, S) and to its label
-        self.class_of = np.array(["OBIES".index(parse_tag(t)[0]) for t in tags])
+        self.class_of = np.array([position_class(t) for t in tags])
         self.to_class = np.eye(5)[self.class_of]                                  # [T, 5]
         self.to_label = np.array([[float(parse_tag(t)[1] == lab) for lab in self.labels] for t in tags])  # [T, L]
         self.tag_id = {t: i for i, t in enumerate(tags)}

@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import torch
 
-from pipeline.tag.decode import allowed_transitions, parse_tag
-
-CLASSES = "OBIES"
+from pipeline.tag.decode import CLASS_TAGS, POSITION_CLASSES, allowed_transitions, position_class
 
 
 def class_maps(tags: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """(class_of[T]: each tag's position class index, trans[5, 5]: 0 where the BIOES class
     transition is valid, -inf where not)."""
-    class_of = torch.tensor([CLASSES.index(parse_tag(t)[0]) for t in tags])
-    _, ok, _ = allowed_transitions(["O", "B-X", "I-X", "E-X", "S-X"])
+    class_of = torch.tensor([position_class(t) for t in tags])
+    _, ok, _ = allowed_transitions(CLASS_TAGS)
     trans = torch.full((5, 5), float("-inf"))
     trans[torch.as_tensor(ok)] = 0.0
     return class_of, trans
@@ -39,8 +37,8 @@ def class_maps(tags: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
 def class_log_probs(logits: torch.Tensor, class_of: torch.Tensor) -> torch.Tensor:
     """[..., T] tag logits → [..., 5] log probabilities of the position classes (summed over labels)."""
     logp = torch.log_softmax(logits, dim=-1)
-    out = torch.full((*logp.shape[:-1], len(CLASSES)), float("-inf"), dtype=logp.dtype, device=logp.device)
-    for c in range(len(CLASSES)):
+    out = torch.full((*logp.shape[:-1], len(POSITION_CLASSES)), float("-inf"), dtype=logp.dtype, device=logp.device)
+    for c in range(len(POSITION_CLASSES)):
         sel = (class_of == c).nonzero().flatten().to(logp.device)
         if len(sel):
             out[..., c] = torch.logsumexp(logp[..., sel], dim=-1)

@@ -6,8 +6,8 @@ import torch
 
 from pipeline.labels import load_labels
 from pipeline.tag.data import IGNORE
-from pipeline.tag.decode import SpanFirstDecoder
-from pipeline.tag.sequence_loss import CLASSES, class_log_probs, class_maps, path_nll, sequence_loss
+from pipeline.tag.decode import POSITION_CLASSES as CLASSES, SpanFirstDecoder
+from pipeline.tag.sequence_loss import class_log_probs, class_maps, path_nll, sequence_loss
 
 TAGS = load_labels().tags()
 
