@@ -40,7 +40,7 @@ from typing import Any
 
 from pipeline import ANNOTATIONS_DIR, SEEDS_DIR
 from pipeline.clean import OffsetMap, clean_text
-from pipeline.corpus.lsformat import HEADING_HINTS, Example, RelationAnn, SpanAnn
+from pipeline.corpus.lsformat import Example, RelationAnn, SpanAnn, with_heading_hints
 
 GOLD_DIR = ANNOTATIONS_DIR / "gold"
 BASIS = "decoded source: the file's bytes decoded as UTF-8 with any BOM removed, nothing else changed"
@@ -186,9 +186,8 @@ def gold_in_clean_coords(example: Example) -> Example:
                 m0, m1 = _map_interval(offsets, end["start"], end["end"])
                 end["start"], end["end"], end["text"] = m0, m1, cleaned.text[m0:m1]
     data["coords"] = "clean"
-    if cleaned.heading_hints:
-        data[HEADING_HINTS] = [list(h) for h in cleaned.heading_hints]
-    return Example(cleaned.text, spans, list(example.relations), data, example.task_id)
+    return Example(cleaned.text, spans, list(example.relations), with_heading_hints(data, cleaned.heading_hints),
+                   example.task_id)
 
 
 def gold_stats(examples: list[Example], labels: list[str], relations: list[str]) -> list[dict]:

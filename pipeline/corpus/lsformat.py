@@ -50,6 +50,12 @@ class RelationAnn:
 HEADING_HINTS = "heading_hints"
 
 
+def with_heading_hints(data: dict, hints) -> dict:
+    """``data`` with the heading marks a cleaning removed (as JSON-shaped lists), or ``data`` itself
+    when it removed none: the one way a cleaned example keeps them."""
+    return {**data, HEADING_HINTS: [list(h) for h in hints]} if hints else data
+
+
 @dataclass
 class Example:
     """A labelled text: the unit the trainer, the evaluator and the converters share."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.clean import clean_text
-from pipeline.corpus.lsformat import HEADING_HINTS, Example, SpanAnn, iter_examples
+from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples, with_heading_hints
 from pipeline.tag.decode import spans_to_tags
 from pipeline.tag.model import ModelArguments, build_inputs, text_boundaries
 from pipeline.tag.regions import HeadingsFor, context_for, find_regions
@@ -31,7 +31,7 @@ def to_cleaned(ex: Example) -> Example:
     """The example with its text cleaned and its spans mapped into cleaned coordinates.
 
     The cleaner is idempotent, so an already clean text maps to itself. The markdown heading
-    marks it removed are kept in ``data[HEADING_HINTS]``: the structure stage reads them as
+    marks it removed are kept in its data (``with_heading_hints``): the structure stage reads them as
     `jixiao annotate` does (pipeline.tag.structured.structure_for_example).
     """
     cleaned = clean_text(ex.text)
@@ -44,8 +44,7 @@ def to_cleaned(ex: Example) -> Example:
             spans.append(SpanAnn(cs, ce, s.label, id=s.id, text=cleaned.text[cs:ce], score=s.score))
         else:
             log.warning("span %s %s vanished in cleaning", s.id, s.label)
-    data = {**ex.data, HEADING_HINTS: [list(h) for h in cleaned.heading_hints]} if cleaned.heading_hints else ex.data
-    return Example(cleaned.text, spans, ex.relations, data, ex.task_id)
+    return Example(cleaned.text, spans, ex.relations, with_heading_hints(ex.data, cleaned.heading_hints), ex.task_id)
 
 
 def read_task_files(paths: Iterable[Path], labels: set[str]) -> list[Example]:
