@@ -267,6 +267,24 @@ def test_wrapped_cells_keep_span_words_and_labels():
     assert Noise(random.Random(0)).wrap_cell(frag) == frag     # off unless drawn
 
 
+def test_a_wrapped_cells_tab_never_falls_inside_a_number():
+    """The cleaner joins a number a tab cut (「89\t.79%」 → 「89.79%」), so a span's words would
+    not be the words trained on: the tab waits for the number's end, as break_lines does."""
+    import random
+
+    from pipeline.corpus.synth.builder import DocBuilder, Piece
+    from pipeline.corpus.synth.noise import Noise
+    frag = [Piece("全年完成率为89.79%，其中12,345个项目尚未完工", "PROBLEM", "p"), Piece("。")]
+    for seed in range(40):
+        b = DocBuilder()
+        b.frag(Noise(random.Random(seed), wrapped_cells=True).wrap_cell(frag))
+        assert not re.search(r"[\d.,]\t[\d.,]", b.text), b.text
+        (s,) = b.spans
+        cleaned = clean_text(b.text)
+        cs, ce = cleaned.offsets.span_to_clean(s.start, s.end)
+        assert cleaned.text[cs:ce] == s.text
+
+
 def test_halfwidth_punctuation_noise_keeps_spans_and_their_extent():
     import random
 

@@ -198,7 +198,8 @@ def _facts(doc: Doc) -> dict:
     workloads = []
     for w in doc.workload_rendered:
         sid = doc.b.key_to_id.get(w.frag[0].key or "")
-        if sid and spans[sid].text.endswith(w.frag[0].text):  # not the first piece of a line-broken span
+        # not the first piece of a line-broken span; a wrapped cell's tabs (Noise.wrap_cell) are in the span
+        if sid and spans[sid].text.replace("\t", "").endswith(w.frag[0].text):
             sp = spans[sid]
             workloads.append({"span_id": sid, "start": sp.start, "end": sp.end, "text": sp.text,
                               "activity": w.activity, "count": w.count, "unit": w.unit, "approximate": w.approximate})

@@ -120,7 +120,9 @@ class Noise:
     def wrap_cell(self, frag: Fragment) -> Fragment:
         """A narrative cell as a PDF reader spreads its wrapped lines: a tab after every
         ``width`` characters (the column width), inside spans too; the spans keep their labels.
-        A tab that falls at a piece's end goes between pieces, so no span ends with one."""
+        A tab that falls at a piece's end goes between pieces, so no span ends with one; one that
+        falls inside a number waits for its end, as break_lines does (the cleaner would join
+        「72\t.31%」 back, and the span's words would not be the words trained on)."""
         if not self.wrapped_cells or self.rng.random() > 0.6:
             return frag
         width = self.rng.randint(6, 12)
@@ -131,11 +133,12 @@ class Noise:
             for i, ch in enumerate(piece.text):
                 chars.append(ch)
                 col += 1
-                if col == width and i + 1 < len(piece.text):
+                if (col >= width and i + 1 < len(piece.text)
+                        and not (ch in _NUMBER_CHARS and piece.text[i + 1] in _NUMBER_CHARS)):
                     chars.append("\t")
                     col = 0
             out.append(Piece("".join(chars), piece.label, piece.key))
-            if col == width:
+            if col >= width:
                 out.append(Piece("\t"))
                 col = 0
         return out
