@@ -116,7 +116,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
         f"- {s['windows']} windows, {s['labelled_chars']} labelled characters",
         f"- encoder: {m['num_hidden_layers']} layers x {m['hidden_size']} hidden, {m['num_attention_heads']} heads, "
         f"FFN {m['intermediate_size']}; {s['parameters']:,} parameters; files {size_mb:.1f} MB",
-        f"- windows of {m['window_chars']} chars, stride {m['stride']}, heading context up to {m['max_context_chars']} chars",
+        f"- windows of {m['window_chars']} chars, stride {m['stride']}, heading context up to {m['max_context_chars']} chars"
+        f"{' (a cell also names its column header)' if m.get('column_context') else ''}",
         f"- {s['steps']} steps (planned {s['planned_steps']}"
         f"{', scheduled ' + str(s['scheduled_steps']) + ' to fit the time limit' if s.get('scheduled_steps', s['planned_steps']) != s['planned_steps'] else ''}"
         f"{', stopped by time limit' if s['stopped_early'] else ''}), "

@@ -85,7 +85,7 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
         if context_dropout > 0 and rng is not None and rng.random() < context_dropout:
             ctx = []
         else:
-            ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars))
+            ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars, args.column_context))
         region_tags = [tag2id[t] for t in tags[region.start:region.end]]
         for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id,
                               None if bounds is None else bounds[region.start:region.end]):

@@ -41,6 +41,9 @@ class ModelArguments:
     # "jieba": each window character's token type also says where it sits in its jieba word
     # (B/M/E/S, pipeline.segment); "none": the characters alone
     word_boundaries: str = "none"
+    # a table cell's context also names its column (预期目标, 实际完成情况) where a header row
+    # aligns: a form's planned-goal cell and its actual-result cell often share the row label
+    column_context: bool = False
 
     @property
     def type_vocab_size(self) -> int:

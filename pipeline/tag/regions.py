@@ -242,11 +242,14 @@ def rules_text(text: str) -> str:
     return _THOUSANDS_COMMA.sub("0", text)
 
 
-def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int) -> str:
-    """Heading path (outermost first), row label and list lead, cut from the left to max_chars."""
+def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int, column: bool = False) -> str:
+    """Heading path (outermost first), row label, column header (``column``: where the table's
+    header row aligns) and list lead, cut from the left to max_chars."""
     parts = list(headings_for(region.start)) if headings_for else []
     if region.row_label:
         parts.append(region.row_label)
+    if column and region.column_label:
+        parts.append(region.column_label)
     # a list's lead says what its items are, as a heading would, within the same section
     if region.lead and (headings_for is None or list(headings_for(region.lead_start)) == parts):
         parts.append(region.lead)

@@ -217,7 +217,7 @@ class Tagger:
         bounds = text_boundaries(text, self.args) if regions else None
         windows: list[WindowInput] = []
         for k, r in enumerate(regions):
-            ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars))
+            ctx = self.encoder.encode(context_for(r, headings_for, self.args.max_context_chars, self.args.column_context))
             region_ids = ids[r.start:r.end] if ids is not None else self.encoder.encode(text[r.start:r.end])
             windows += build_inputs(region_ids, ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
                                     None if bounds is None else bounds[r.start:r.end])

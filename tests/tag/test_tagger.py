@@ -247,6 +247,27 @@ def test_a_lists_lead_line_is_context_for_its_items_within_its_section():
     assert not ctx["本局内设机构5个。"].endswith("部门主要职责：")
 
 
+def test_a_cells_column_header_is_context_only_where_the_model_was_trained_with_it():
+    """ModelArguments.column_context: a form's planned cell and its actual cell share the row; only
+    the column header above tells 预期目标 (a plan) from 实际完成情况 (work done)."""
+    from pipeline.annotate import structure_text
+    from pipeline.tag.regions import context_for, headings_from_record
+    text = ("项目支出绩效自评表\n项目名称\t业务培训经费\n主管部门\t县人社局\t实施单位\t县人社局\n"
+            "年度总体目标\t预期目标\t实际完成情况\n"
+            "\t全年开展业务培训不少于20期，培训人员800人次以上。\t全年开展业务培训24期，培训人员916人次，完成了年度任务。\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t培训期数\t≥20期\t24期\t20\t20\n")
+    record = structure_text(text)
+    regions = {record.text[r.start:r.end]: r for r in find_regions(record.text, record.tables, 15)}
+    planned = regions["全年开展业务培训不少于20期，培训人员800人次以上。"]
+    actual = regions["全年开展业务培训24期，培训人员916人次，完成了年度任务。"]
+    headings = headings_from_record(record)
+    assert context_for(planned, headings, 64, column=True).endswith("预期目标")
+    assert context_for(actual, headings, 64, column=True).endswith("实际完成情况")
+    assert not context_for(planned, headings, 64).endswith("预期目标")   # the models trained before it
+    assert not context_for(actual, headings, 64).endswith("实际完成情况")
+
+
 def test_a_reduced_precision_is_checked_on_the_seeds_and_the_development_set_texts(monkeypatch, tmp_path):
     import pipeline
     from pipeline.tag import bench

@@ -87,6 +87,28 @@ def test_context_dropout_blanks_the_heading_context_of_some_regions_only():
     assert [[x for x in f.labels if x != -100] for f in a] == [[x for x in f.labels if x != -100] for f in b]
 
 
+def test_training_windows_carry_a_cells_column_header_when_the_model_reads_it():
+    """model.column_context: the training windows of a form's planned cell end their context with its
+    column header (预期目标), as the tagger's windows do at inference (context_for in both)."""
+    from pipeline.corpus.lsformat import Example
+    text = ("项目支出绩效自评表\n项目名称\t业务培训经费\n主管部门\t县人社局\t实施单位\t县人社局\n"
+            "年度总体目标\t预期目标\t实际完成情况\n"
+            "\t全年开展业务培训不少于20期，培训人员800人次以上。\t全年开展业务培训24期，培训人员916人次，完成了年度任务。\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t培训期数\t≥20期\t24期\t20\t20\n")
+    ex = to_cleaned(Example(text=text, spans=[]))
+    enc = CharEncoder(build_tokenizer())
+    tag2id = {t: i for i, t in enumerate(load_labels().tags())}
+
+    def contexts(column: bool) -> list[str]:
+        args = ModelArguments(window_chars=64, stride=60, max_context_chars=16, column_context=column)
+        chars = {i: c for c, i in enc.vocab.items()}
+        return ["".join(chars[i] for i in f.input_ids[1:f.token_type_ids.count(0) - 1])
+                for f in featurize(ex, enc, args, tag2id, "BIOES")]
+    assert any(c.endswith("预期目标") for c in contexts(True)) and any(c.endswith("实际完成情况") for c in contexts(True))
+    assert not any(c.endswith(("预期目标", "实际完成情况")) for c in contexts(False))
+
+
 def test_merge_windows_prefers_the_most_central_window():
     import numpy as np
     a = np.zeros((10, 2)); a[:, 0] = 1
