@@ -532,18 +532,18 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
-    """A small corpus with problems of more than one clause and the sector's results switched off
-    (phrases.yaml: problem_more.share 0, `outcome` left out of distractor_draw), as the data of the
-    models before them: the phenomena's tests compare the default corpus with it."""
-    more, draw = phrases()["problem_more"], phrases()["distractor_draw"]
-    saved = (more["share"], list(draw))
-    more["share"] = 0.0
+    """A small corpus with problems of more than one clause, the sector's results and the project
+    forms' goal rows switched off (phrases.yaml: problem_more.share 0, `outcome` left out of
+    distractor_draw, goal_form.share 0), as the data of the models before them: the phenomena's tests compare the default corpus with it."""
+    more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
+    saved = (more["share"], list(draw), goal["share"])
+    more["share"] = goal["share"] = 0.0
     draw[:] = [g for g in draw if g != "outcome"]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
     finally:
-        more["share"], draw[:] = saved
+        more["share"], draw[:], goal["share"] = saved
     return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
 
 
@@ -720,3 +720,51 @@ def test_indicator_weights_sum_to_their_level_when_rows_outnumber_the_minimum():
     for total, n in ((6, 4), (7, 7), (3, 5), (30, 4)):
         weights = _split_weight(rng, total, n)
         assert sum(weights) == total and len(weights) == n and min(weights) >= 0
+
+
+def _goal_rows(ex) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(planned cell, actual cell) of every project form's goal rows: a header line naming a planned
+    and an actual column (phrases.yaml goal_form), the next line's two filled cells."""
+    g = phrases()["goal_form"]
+    header = re.compile(r"(?m)^(?:%s)\t(?:%s)\t(?:%s)$" % tuple("|".join(map(re.escape, g[k])) for k in
+                                                           ("row_labels", "planned_columns", "actual_columns")))
+    out = []
+    for m in header.finditer(ex.text):
+        start = m.end() + 1
+        end = ex.text.find("\n", start)
+        cells, pos = [], start
+        for cell in ex.text[start:end].split("\t"):
+            if cell.strip():
+                cells.append((pos, pos + len(cell)))
+            pos += len(cell) + 1
+        if len(cells) == 2:  # noise may break a cell over several: those rows are left out here
+            out.append((cells[0], cells[1]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def examples_goal_rows(tmp_path_factory) -> list:
+    """A small corpus with the project forms' goal rows switched on (phrases.yaml goal_form.share,
+    0 by default: README, round of 2026-12-06)."""
+    goal = phrases()["goal_form"]
+    saved, goal["share"] = goal["share"], 0.5
+    try:
+        out = tmp_path_factory.mktemp("synth_goal_rows")
+        write_corpus(out, 120, 5)
+    finally:
+        goal["share"] = saved
+    return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
+
+
+def test_a_project_forms_planned_counts_are_no_workload(examples_goal_rows, examples200):
+    """A project form's goal rows (「年度总体目标 | 预期目标 | 实际完成情况」, phrases.yaml goal_form) state the
+    year's counts twice: as planned (no span: labels.md, a WORKLOAD is work done) and as done (WORKLOAD
+    spans in the actual cell). Switched off (share 0, the default), no document has them."""
+    rows = [(ex, planned, actual) for ex in examples_goal_rows for planned, actual in _goal_rows(ex)]
+    assert len({id(ex) for ex, _, _ in rows}) >= 5
+    counted = re.compile(r"\d+(?:\.\d+)?万?[^\d\s，。；]{1,2}")
+    for ex, (ps, pe), (as_, ae) in rows:
+        assert counted.search(ex.text[ps:pe]), ex.text[ps:pe]
+        assert not [s for s in ex.spans if s.start < pe and ps < s.end]
+        assert [s for s in ex.spans if s.label == "WORKLOAD" and as_ <= s.start and s.end <= ae]
+    assert not [r for ex in examples200 for r in _goal_rows(ex)]

@@ -18,7 +18,7 @@ from pipeline.corpus.synth import compose
 from pipeline.corpus.synth.builder import Piece
 from pipeline.corpus.synth.render import (
     Doc, achievements, all_measures, assets_sentence, blank, budget_column_rows, budget_kv_rows, budget_narrative,
-    conclusion_text, evaluator_rows, function_block, goals_lines, heading, income_rows, indicator_rows, line,
+    conclusion_text, evaluator_rows, function_block, goal_rows, goals_lines, heading, income_rows, indicator_rows, line,
     measure_block, measure_cell, number, org_sentence, paragraph, problem_block, problem_cell, project_rows, score_rows,
     staff_sentence, table,
 )
@@ -72,7 +72,8 @@ def kv_form(d: Doc) -> None:
 
 
 # ---------------------------------------------------------------- (b)/(h) multi-project forms
-def _project_form(d: Doc, project, problems, measures, fmt: str, ocr: bool) -> None:
+def _project_form(d: Doc, project, problems, measures, fmt: str, ocr: bool,
+                  goal_workloads: list | None = None) -> None:
     rng, u = d.rng, d.money_unit
     if ocr and rng.random() < 0.6:  # a garbled running page header
         line(d, "\t".join(("<u> </u>" if d.noise.html else "_", d.unit.name[: rng.randint(2, 6)], "填报日期:",
@@ -82,6 +83,8 @@ def _project_form(d: Doc, project, problems, measures, fmt: str, ocr: bool) -> N
               ["", "年度财政资金总额", d.amount("", True, project.budgeted), d.amount("", True, project.executed),
                d.noise.number(f"{project.execution_rate:.2f}%"), f"{project.indicators[0].score:g}"]], fmt)
     d.stated_indicators.append(project.indicators[0])
+    if goal_workloads:
+        table(d, goal_rows(d, goal_workloads), fmt)
     table(d, indicator_rows(d, project.indicators[1:]), fmt)
     label_p = rng.choice(("偏差大或目标未完成原因分析", "偏差原因分析", "未完成原因分析"))
     label_m = rng.choice(("改进措施及结果应用方案", "改进措施", "整改措施"))
@@ -135,14 +138,33 @@ def _multi_project(d: Doc, ocr: bool) -> None:
     if per_slot_m[0]:
         rows.append([rng.choice(("改进措施及结果应用方案", "改进措施")), measure_cell(d, per_slot_m[0])])
     table(d, rows, fmt)
+    goal_workloads = _goal_workloads(d, len(projects))
     if rng.random() < 0.7:
         blank(d)
         for frag in achievements(d, rng.randint(1, 2)):
             paragraph(d, frag)
     blank(d)
     for k, project in enumerate(projects):
-        _project_form(d, project, per_slot_p[k + 1], per_slot_m[k + 1], fmt, ocr)
+        _project_form(d, project, per_slot_p[k + 1], per_slot_m[k + 1], fmt, ocr, goal_workloads[k])
     d.stated_projects = True
+
+
+def _goal_workloads(d: Doc, n_projects: int) -> list[list]:
+    """Per project, the workloads its form's goal rows report (phrases.yaml goal_form), taken out
+    of those the narrative carries; at least one stays for the narrative. Draws nothing when the
+    share is 0."""
+    share = compose.phrases()["goal_form"]["share"]
+    out: list[list] = [[] for _ in range(n_projects)]
+    if share <= 0 or not n_projects or d.rng.random() >= share:
+        return out
+    pool = list(d.workloads)
+    for k in range(n_projects):
+        take = min(d.rng.randint(1, 3), len(pool) - 1)
+        if take <= 0:
+            break
+        out[k], pool = pool[-take:], pool[:-take]
+    d.workloads = pool
+    return out
 
 
 def ocr_project_form(d: Doc) -> None:

@@ -7,6 +7,7 @@ may hold a Fragment so narrative spans inside cells keep exact offsets.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from pipeline.corpus.synth import compose
@@ -583,6 +584,40 @@ def assets_sentence(d: Doc) -> str:
 def org_sentence(d: Doc) -> str:
     n = d.rng.randint(3, 14)
     return f"{d.unit.name}内设机构{n}个，下属单位{d.rng.randint(0, 6)}个，{d.rng.choice(('为正科级', '为行政单位', '为全额拨款事业单位', '经费形式为全额拨款'))}。"
+
+
+_PERFECTIVE = re.compile(r"^(.{1,4}?[\u4e00-\u9fff])了")
+
+
+def _planned_count(rng: random.Random, w: Workload) -> str:
+    """The year's planned count for a piece of work, near what was done (a plan is rounder)."""
+    n = max(1, int(w.count * rng.uniform(0.8, 1.15)))
+    if n >= 10000:
+        return f"{round(n / 10000, 1):g}万"
+    if n >= 100 and rng.random() < 0.6:
+        return str(n // 10 * 10)
+    return str(n)
+
+
+def goal_rows(d: Doc, workloads: list[Workload]) -> list[list]:
+    """A project form's goal rows (phrases.yaml goal_form): the planned cell (O) states the given
+    workloads' counts as a plan, the actual cell reports them as done (WORKLOAD spans)."""
+    rng, g = d.rng, compose.phrases()["goal_form"]
+    # a plan has no perfective: 召开了… is what was done
+    planned = [rng.choice(g["planned"]).format(activity=_PERFECTIVE.sub(r"\1", w.activity, count=1),
+                                               n=_planned_count(rng, w), mw=w.unit)
+               for w in workloads]
+    if d.facts.goals and rng.random() < g["goals_share"]:
+        planned.insert(rng.randint(0, len(planned)), rng.choice(d.facts.goals))
+    if rng.random() < g["target_share"]:
+        planned.append(compose.distractor(rng, d.unit.kind, "target"))
+    joiner = rng.choice(g["joiners"])
+    actual = compose.achievement_paragraph(rng, d.unit, d.year, workloads)
+    d.workload_rendered += workloads
+    row_label = rng.choice(g["row_labels"])
+    column = rng.choice([c for c in g["planned_columns"] if c != row_label])
+    return [[row_label, column, rng.choice(g["actual_columns"])],
+            ["", joiner.join(planned) + "。", actual]]
 
 
 def goals_lines(d: Doc, numbering: str) -> list[str]:
