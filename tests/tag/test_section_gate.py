@@ -4,6 +4,8 @@ from pipeline.tag.regions import Region, find_regions, simple_headings
 from pipeline.lexicon import sentence_around
 from pipeline.tag.section_gate import SectionGate, section_kind
 
+from tag_markup import PROJECT_FORM
+
 # our own report skeleton: overview, assets, problems, measures
 TEXT = (
     "为做好年度自评工作，现将有关情况报告如下。\n"
@@ -80,25 +82,14 @@ def test_the_gate_is_configured_in_the_label_file():
     assert defs["WORKLOAD"].not_in_sections == ("targets",)   # no section rules out work done
 
 
-# our own project form: the goal cell under 预期目标 states the plan, the cell beside it the year's work
-FORM = (
-    "项目支出绩效自评表\n"
-    "项目名称\t乡村道路养护\n"
-    "年度总体目标\t预期目标\t实际完成情况\n"
-    "\t完成乡村道路日常养护120公里，修复破损路面35处，确保道路通行安全。\t完成乡村道路日常养护126公里，修复破损路面38处，道路通行状况良好。\n"
-    "偏差大或[ 未完成原因\t\t年初申报的绩效目标的\t效益指标覆盖不够\t全面\n"
-    "改进措施及结果应用方案\t\t一是进一步细化年度绩效目标，合理设置指标值。\t二是加强过程监控。\t\n"
-)
-
-
 def _form_cell(phrase: str):
     from pipeline.annotate import structure_text
     from pipeline.tag.regions import headings_from_record
 
-    record = structure_text(FORM)
-    regions = find_regions(FORM, record.tables)
-    gate = SectionGate.from_labels().bind(FORM, regions, headings_from_record(record))
-    start = FORM.index(phrase)
+    record = structure_text(PROJECT_FORM)
+    regions = find_regions(PROJECT_FORM, record.tables)
+    gate = SectionGate.from_labels().bind(PROJECT_FORM, regions, headings_from_record(record))
+    start = PROJECT_FORM.index(phrase)
     return gate, next(r for r in regions if r.start <= start < r.end), start, start + len(phrase)
 
 

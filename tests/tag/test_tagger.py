@@ -5,6 +5,8 @@ from pipeline.record import Record, Section, Source, Span
 from pipeline.tag.regions import find_regions, simple_headings
 from pipeline.tag.tagger import SpanPrediction, Tagger
 
+from tag_markup import ACTUAL_CELL, PLANNED_CELL, PROJECT_FORM
+
 
 def _record(text):
     return Record(doc_id="t", source=Source(path="x.txt", format="txt"), text=text)
@@ -252,15 +254,9 @@ def test_a_cells_column_header_is_context_only_where_the_model_was_trained_with_
     the column header above tells 预期目标 (a plan) from 实际完成情况 (work done)."""
     from pipeline.annotate import structure_text
     from pipeline.tag.regions import context_for, headings_from_record
-    text = ("项目支出绩效自评表\n项目名称\t业务培训经费\n主管部门\t县人社局\t实施单位\t县人社局\n"
-            "年度总体目标\t预期目标\t实际完成情况\n"
-            "\t全年开展业务培训不少于20期，培训人员800人次以上。\t全年开展业务培训24期，培训人员916人次，完成了年度任务。\n"
-            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
-            "产出指标\t数量指标\t培训期数\t≥20期\t24期\t20\t20\n")
-    record = structure_text(text)
+    record = structure_text(PROJECT_FORM)
     regions = {record.text[r.start:r.end]: r for r in find_regions(record.text, record.tables, 15)}
-    planned = regions["全年开展业务培训不少于20期，培训人员800人次以上。"]
-    actual = regions["全年开展业务培训24期，培训人员916人次，完成了年度任务。"]
+    planned, actual = regions[PLANNED_CELL], regions[ACTUAL_CELL]
     headings = headings_from_record(record)
     assert context_for(planned, headings, 64, column=True).endswith("预期目标")
     assert context_for(actual, headings, 64, column=True).endswith("实际完成情况")

@@ -11,7 +11,7 @@ from pipeline.tag.tokenizer import CharEncoder, build_tokenizer
 from pipeline.tag.train import load_config
 from pipeline.labels import load_labels
 
-from tag_markup import parse_markup
+from tag_markup import PROJECT_FORM, parse_markup
 
 
 def test_toy_config_overfits_the_tiny_set(toy_model, tiny_examples):
@@ -91,12 +91,7 @@ def test_training_windows_carry_a_cells_column_header_when_the_model_reads_it():
     """model.column_context: the training windows of a form's planned cell end their context with its
     column header (预期目标), as the tagger's windows do at inference (context_for in both)."""
     from pipeline.corpus.lsformat import Example
-    text = ("项目支出绩效自评表\n项目名称\t业务培训经费\n主管部门\t县人社局\t实施单位\t县人社局\n"
-            "年度总体目标\t预期目标\t实际完成情况\n"
-            "\t全年开展业务培训不少于20期，培训人员800人次以上。\t全年开展业务培训24期，培训人员916人次，完成了年度任务。\n"
-            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
-            "产出指标\t数量指标\t培训期数\t≥20期\t24期\t20\t20\n")
-    ex = to_cleaned(Example(text=text, spans=[]))
+    ex = to_cleaned(Example(text=PROJECT_FORM, spans=[]))
     enc = CharEncoder(build_tokenizer())
     tag2id = {t: i for i, t in enumerate(load_labels().tags())}
 
