@@ -147,6 +147,50 @@ _ROW_FIELDS = {"initial": "initial", "budgeted": "budgeted", "executed": "execut
                "execution_score": "execution_score", "balance": "balance", "execution_weight": "weight"}
 
 
+def _table_of(row_id: str) -> str:
+    return row_id.split(".", 1)[0]
+
+
+def _unit_scope(br, rows) -> bool:
+    """Whether a budget row states the unit's figures. A project list's total row totals the
+    projects listed (项目支出情况: often only the main ones), not the unit's budget, unless the
+    same list also has a row for a field of the unit's own spending (基本支出 beside the projects)."""
+    if not br.of_project_list:
+        return True
+    return any(o.field_name is not None and _table_of(o.row) == _table_of(br.row) for o in rows)
+
+
+_MONEY_ROLES = ("initial", "budgeted", "executed", "balance")
+
+
+def _row_statements(br) -> list[tuple[str, float]]:
+    """(field, value) for the money a budget row states: a total row in each column, a field's
+    row in its lexicon column."""
+    if br.field_name is None:
+        return [(f, br.values[r]) for f, r in _ROW_FIELDS.items() if r in _MONEY_ROLES and r in br.values]
+    col = load_lexicon().budget_field(br.field_name).row_column
+    return [(br.field_name, br.values[col])] if col in br.values and col in _MONEY_ROLES else []
+
+
+def _unstated_unit_scales(rows, prose: dict[str, StatedValue]) -> dict[str, float]:
+    """table id → the money scale of a table that states no unit, where the prose states the same
+    fields with theirs: a table in 元 beside prose in 万元 (3,500,000.00 and 350.00万元) agrees at
+    one of the lexicon's unit factors, and at no other, for every field both state."""
+    found: dict[str, set[float]] = {}
+    factors = sorted(set(load_lexicon().unit_scale.values()))
+    for br in rows:
+        if br.unit_stated:
+            continue
+        for field_name, value in _row_statements(br):
+            stated = prose.get(field_name)
+            if stated is None or not stated.value or not value:
+                continue
+            fits = {f for f in factors if abs(value * f - stated.value) <= 0.005 * abs(stated.value)}
+            found.setdefault(_table_of(br.row), set()).update(fits or {0.0})
+    # one factor only, and not 1: the figures agree once read in that unit, and only then
+    return {tid: next(iter(fs)) for tid, fs in found.items() if len(fs) == 1 and 1.0 not in fs and 0.0 not in fs}
+
+
 def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: bool,
             cells: dict[str, StatedValue], amounts: list[Amount]) -> dict[str, StatedValue]:
     """Budget fields: the prose grammar (amounts: read_amounts' for the budget fields), key–value
@@ -159,10 +203,11 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: b
     budget = find_budget(text, line_ranges, one_project, amounts)
     for field_name, sv in cells.items():
         budget.setdefault(field_name, sv)
-    rows = [br for br in facts.budget_rows if br.project is None]
+    rows = [br for br in facts.budget_rows if br.project is None and _unit_scope(br, facts.budget_rows)]
     if not any(br.field_name is None for br in rows) and len(facts.projects) == 1:
         rows = [br for br in facts.budget_rows if br.project == facts.projects[0].id]
     lex = load_lexicon()
+    scales = _unstated_unit_scales(rows, budget)
     table_set: set[str] = set()
     has_total_row = any(br.field_name is None for br in rows)
     for br in rows:
@@ -185,7 +230,10 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: b
             if role is None or role not in br.values or field_name in table_set:
                 continue
             cell = br.cells[role]
-            budget[field_name] = StatedValue(value=br.values[role], text=cell.text, start=cell.start, end=cell.end)
+            value = br.values[role]
+            if role in _MONEY_ROLES and _table_of(br.row) in scales:
+                value = round(value * scales[_table_of(br.row)], 6)
+            budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
             table_set.add(field_name)
     for field_name, sv in find_rates(text).items():
         budget.setdefault(field_name, sv)

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.lexicon import ENUMERATOR
 from pipeline.record import StatedValue
 from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_before, top_level_alternatives
 from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
@@ -184,6 +185,8 @@ def read_amounts_of(text: str, skip: list[tuple[int, int]], *field_sets: tuple[F
     lex = load_lexicon()
     skip = skip if isinstance(skip, RangeSet) else RangeSet(skip)
     outs: list[list[Amount]] = [[] for _ in field_sets]
+    # 「A项目预算…万元，实际支出…万元」: the clause pair states a listed project's figures
+    projects = prose_project_ranges(text, skip)
     prev_end = 0
     for m in MONEY.finditer(text):
         if in_ranges(m.start(), skip):
@@ -198,8 +201,12 @@ def read_amounts_of(text: str, skip: list[tuple[int, int]], *field_sets: tuple[F
         breaks = [b for b in _CLAUSE_BREAK.finditer(text, clause_start, m.start())]
         key_end = _join_key_to_value(text, breaks, m.start())
         prev_end = m.end()
+        of_project = in_ranges(m.start(), projects)
         for fields, out in zip(field_sets, outs):
-            out.append(_amount(text, fields, m, value, clause_start, breaks, key_end, out))
+            a = _amount(text, fields, m, value, clause_start, breaks, key_end, out)
+            if of_project and a.field is not None and a.scope == "unit":
+                a.scope = "project"
+            out.append(a)
     return outs
 
 
@@ -490,7 +497,7 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
 # would be tried at every character of the text. 「(?:全年预算|预算)」 is 「(?:全年)?预算」 (the same
 # tries, in the same order) written to start with literals, which re skips to.
 _PROJECT_FIGURES = re.compile(
-    rf"(?:全年预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+    rf"(?:全年预算|年初预算|年度预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
 _NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
 _NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+$")
@@ -510,18 +517,34 @@ def _project_pairs(text: str) -> list[_ProjectPair]:
     out = []
     for m in _PROJECT_FIGURES.finditer(text):
         window_start = max(0, m.start() - _MAX_NAME - 8)
-        nm = _NAME_BEFORE.search(text, window_start, m.start())
+        # 「（一）A项目：全年预算…」: the name may stand as the item's label, before a colon
+        name_end = m.start() - 1 if m.start() and text[m.start() - 1] in "：:" else m.start()
+        nm = _NAME_BEFORE.search(text, window_start, name_end)
         if nm is None:
             continue
-        start = max(nm.start(), m.start() - _MAX_NAME)
-        if m.start() - start < 2:
+        start = max(nm.start(), name_end - _MAX_NAME)
+        if name_end - start < 2:
             continue
-        out.append(_ProjectPair(text[start:m.start()], start, m.end(), (m.group("b"), m.group("bu")),
+        out.append(_ProjectPair(text[start:name_end], start, m.end(), (m.group("b"), m.group("bu")),
                                 (m.group("e"), m.group("eu"))))
     return out
 
 
 _NOT_A_NAME = re.compile(r"^(?:\d{4}年|年初|全年|年度|本年|上年|调整|其中|合计|部门|单位|本级|基本支出|项目支出|收入|支出)")
+
+
+_LEADING_NUMBER = re.compile(rf"^(?:{ENUMERATOR})[ \u3000]*")
+
+
+def _item_name(name: str, lex) -> str:
+    """A listed project's name without what opens its item: its number (一是, （1）) and words
+    such as 其中："""
+    while name:
+        m = _LEADING_NUMBER.match(name) or lex.item_openers.match(name)
+        if m is None or not m.end():
+            return name
+        name = name[m.end():]
+    return name
 
 
 @dataclass
@@ -543,11 +566,24 @@ def find_prose_projects(text: str, skip: list[tuple[int, int]]) -> list[ProsePro
         name = pp.name.strip(" \u3000")
         if name.count("“") != name.count("”"):
             name = name.strip("“”\"")   # a quote the clause cut in half
-        if _NOT_A_NAME.match(name) or lex.any_budget_term.fullmatch(name) or lex.previous_year.search(name):
+        name = _item_name(name, lex)
+        if _NOT_A_NAME.match(name) or lex.any_budget_term.fullmatch(name) or lex.previous_year.search(name) \
+                or lex.self_reference.match(name):
             continue
         b, e = to_float(pp.budget[0]), to_float(pp.spend[0])
         if b is None or e is None:
             continue
+        start = pp.start + max(0, pp.name.find(name))
         out.append(ProseProject(name, round(b * lex.unit_scale[pp.budget[1]], 6),
-                                round(e * lex.unit_scale[pp.spend[1]], 6), pp.start, pp.end))
+                                round(e * lex.unit_scale[pp.spend[1]], 6), start, pp.end))
     return out
+
+
+def prose_project_ranges(text: str, skip: list[tuple[int, int]]) -> RangeSet:
+    """Where prose states a listed project's figures: from its name to the end of the sentence,
+    whose later figures (执行率, 结余) are the project's too."""
+    ranges = []
+    for p in find_prose_projects(text, skip):
+        end = _SENTENCE_END_MARK.search(text, p.end)
+        ranges.append((p.start, end.start() if end else len(text)))
+    return RangeSet(ranges)

@@ -52,6 +52,8 @@ class Lexicon:
     name_joints: str = ""
     # (net field, bare field, qualifier): a net field's figure printed without its qualifier
     asset_printed_bare: tuple[tuple[str, str, re.Pattern], ...] = ()
+    self_reference: re.Pattern = re.compile(r"(?!)")   # 我局, 本单位, 本项目: the report names its subject
+    item_openers: re.Pattern = re.compile(r"(?!)")          # 其中：, 一是: before a listed item's name
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
@@ -168,6 +170,8 @@ def load_lexicon() -> Lexicon:
         unit_scale={k: float(v) for k, v in cfg["money_units"].items()},
         name_joints=cfg.get("name_joints", ""),
         asset_printed_bare=tuple((net, bare, re.compile(q)) for net, (bare, q) in cfg.get("asset_printed_bare", {}).items()),
+        self_reference=re.compile(cfg["self_reference"]),
+        item_openers=re.compile(cfg["item_openers"]),
     )
 
 

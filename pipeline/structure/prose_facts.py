@@ -13,7 +13,7 @@ from typing import Optional
 
 from pipeline.lexicon import CLAUSE_END_CHARS
 from pipeline.record import Goal, StatedValue
-from pipeline.structure.amounts import RangeSet, in_ranges
+from pipeline.structure.amounts import RangeSet, in_ranges, prose_project_ranges
 from pipeline.structure.lexicon import load_lexicon
 from pipeline.structure.numbers import NUMBER, to_float
 
@@ -30,8 +30,11 @@ def find_rates(text: str) -> dict[str, StatedValue]:
     rate_of_a_part before the term in its clause), not a bound (「达到95%以上」)."""
     lex = load_lexicon()
     out: dict[str, StatedValue] = {}
+    projects = prose_project_ranges(text, [])   # 「A项目：全年预算…，实际支出…，执行率95%」: the project's rate
     for f in lex.rates:
         for m in re.finditer(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text):
+            if in_ranges(m.start(), projects):
+                continue
             clause = text[max(0, m.start() - 20):m.start()]
             cut = max((i + 1 for i, ch in enumerate(clause) if ch in CLAUSE_END_CHARS or ch in "（("), default=0)
             if lex.rate_of_a_part.search(clause[cut:]) or _RATE_BOUND_AFTER.match(text, m.end()):

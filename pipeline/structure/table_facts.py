@@ -271,6 +271,12 @@ class BudgetRow:
     row: str
     cells: dict[str, Cell] = field(default_factory=dict)
     field_name: Optional[str] = None   # the budget field the row's label names, if any
+    # the total row of a project list (项目名称 | 预算数 | 执行数): the listed projects' total, which
+    # is the unit's only where the list also names the unit's other spending (基本支出)
+    of_project_list: bool = False
+    # whether the table states its money unit (a header's （元）, 「单位：元」 above it); amounts of a
+    # table that does not are read as 万元 until the prose shows otherwise (pipeline.structure._budget)
+    unit_stated: bool = True
 
     @property
     def budgeted(self) -> Optional[float]:
@@ -333,7 +339,7 @@ class _Reader:
         self.kind_votes: dict[str, dict[str, int]] = {}
         self.budget_cols: list[str] = []
         self.budget_header: list[Optional[str]] = []
-        self.budget_scale = 1.0
+        self.budget_scale: Optional[float] = None   # None: the table states no money unit (read as 万元)
         self.region_scale: Optional[float] = None   # the money unit stated above the current table
         self.row_ids: tuple[Optional[Table], set[str]] = (None, set())
 
@@ -351,7 +357,7 @@ class _Reader:
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
         self.header_width = None
-        self.budget_cols, self.budget_header, self.budget_scale = [], [], self.region_scale or 1.0
+        self.budget_cols, self.budget_header, self.budget_scale = [], [], self.region_scale
 
     def row(self, table: Table, row: Row) -> None:
         cells = row.cells
@@ -402,7 +408,7 @@ class _Reader:
             latest = max(y for y in years if y)
             self.budget_header = [r if y == latest else None for r, y in zip(header, years)]
             self.budget_cols = [r for r in self.budget_header if r]
-            self.budget_scale = self.region_scale or 1.0
+            self.budget_scale = self.region_scale
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
@@ -421,7 +427,7 @@ class _Reader:
             elif any(_WAN_UNIT.search(t) for t in ntexts):
                 self.budget_scale = 1.0
             else:
-                self.budget_scale = self.region_scale or 1.0
+                self.budget_scale = self.region_scale
             if any(t.startswith(("项目名称", "任务名称")) or t == "项目" for t in ntexts[:3] if t):
                 self.mode, self.plan = "project_budget", {"cols": list(self.budget_cols)}
                 self.vote(table, "projects")
@@ -508,7 +514,7 @@ class _Reader:
                 v = to_float(pm.group(1)) if pm else to_float(t)
                 if role is None or v is None or role in out:
                     continue
-                out[role] = (round(v * self.budget_scale, 6) if role in _MONEY_ROLES else v, cells[i])
+                out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in _MONEY_ROLES else v, cells[i])
             return out
         cols = list(self.budget_cols or _DEFAULT_BUDGET_COLS)
         for c in cells[first:]:
@@ -525,7 +531,7 @@ class _Reader:
                 if not cols:
                     break
             role = cols.pop(0)
-            out[role] = (round(v * self.budget_scale, 6) if role in _MONEY_ROLES else v, c)
+            out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in _MONEY_ROLES else v, c)
         return out
 
     def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
@@ -549,7 +555,7 @@ class _Reader:
             return False
         pid = self.project.id if self.project else None
         br = BudgetRow(pid, {k: v for k, (v, _) in values.items()}, row.id, {k: c for k, (_, c) in values.items()},
-                       field_name)
+                       field_name, unit_stated=self.budget_scale is not None)
         self.facts.budget_rows.append(br)
         if field_name is None and self.project is not None and self.project.budgeted is None:
             self.project.budgeted, self.project.executed = br.budgeted, br.executed
@@ -691,7 +697,9 @@ class _Reader:
         field_name = load_lexicon().label_field(name)
         if _TOTAL_WORD.search(norm(name)) or _BUDGET_ROW_LABEL.search(norm(name)) or field_name:
             pid = self.project.id if self.project else None
-            self.facts.budget_rows.append(BudgetRow(pid, values, row.id, {k: c for k, (_, c) in read.items()}, field_name))
+            self.facts.budget_rows.append(BudgetRow(pid, values, row.id, {k: c for k, (_, c) in read.items()}, field_name,
+                                                    of_project_list=field_name is None,
+                                                    unit_stated=self.budget_scale is not None))
             return
         existing = next((p for p in self.facts.projects if norm(p.name) == norm(name)), None)
         p = existing or Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id)

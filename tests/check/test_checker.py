@@ -334,6 +334,52 @@ def test_a_projects_budget_named_before_its_term_is_no_restated_unit_budget():
     assert [f.kind for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
 
 
+def test_a_project_lists_total_is_the_projects_not_the_units_budget():
+    # a table of projects closes with the projects' total; the unit's budget is the prose's
+    text = ("2023年度部门整体支出绩效自评报告\n全年预算数350.00万元，全年执行数330.00万元，预算执行率94.29%。\n"
+            "项目名称\t预算数\t执行数\t执行率\n培训经费\t50.00\t48.00\t96.00%\n宣传经费\t30.00\t30.00\t100.00%\n"
+            "合计\t80.00\t78.00\t97.50%\n")
+    rec = structure_text(text)
+    assert (rec.budget["budgeted"].text, rec.budget["executed"].text) == ("全年预算数350.00万元", "全年执行数330.00万元")
+    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    # with a row for the unit's basic spending the list is the unit's whole budget: its total is the unit's
+    whole = structure_text(text.replace("合计\t80.00\t78.00\t97.50%", "基本支出\t270.00\t252.00\t93.33%\n合计\t350.00\t330.00\t94.29%"))
+    assert (whole.budget["budgeted"].text, whole.budget["executed"].text) == ("350.00", "330.00")
+
+
+def test_a_projects_figures_stated_in_prose_restate_no_unit_figure():
+    # 「培训经费年初预算…，实际支出…」 states the project's spend, not the unit's 实际支出 again
+    text = ("2023年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算数\t全年执行数\t执行率\n"
+            "基本支出\t270.00\t252.00\t93.33%\n项目支出\t80.00\t78.00\t97.50%\n合计\t350.00\t330.00\t94.29%\n\n"
+            "培训经费年初预算50.00万元，实际支出48.00万元。\n")
+    rec = structure_text(text)
+    assert rec.budget["executed"].value == 330.0
+    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    assert [(p.name, p.executed) for p in rec.projects if p.row is None] == [("培训经费", 48.0)]
+
+
+def test_a_table_without_its_money_unit_is_read_in_the_unit_that_makes_it_agree_with_the_prose():
+    # the table prints yuan and says nothing of its unit; the prose states 万元
+    text = ("2023年度部门整体支出绩效自评报告\n全年预算数350.00万元，全年执行数{executed}万元。\n"
+            "项目\t全年预算数\t全年执行数\t执行率\n基本支出\t2,700,000.00\t2,520,000.00\t93.33%\n"
+            "项目支出\t800,000.00\t780,000.00\t97.50%\n合计\t3,500,000.00\t3,300,000.00\t94.29%\n")
+    rec = structure_text(text.format(executed="330.00"))
+    assert (rec.budget["budgeted"].value, rec.budget["executed"].value, rec.budget["basic_expenditure"].value) == (
+        350.0, 330.0, 252.0)
+    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    # agreeing in one field and not in the other, the table keeps the figures as printed
+    other = structure_text(text.format(executed="320.00"))
+    assert other.budget["budgeted"].value == 3500000.0
+
+
+def test_a_listed_projects_rate_is_not_the_units():
+    text = ("2023年度部门整体支出绩效自评报告\n支出合计1,000.30万元，其中：基本支出620.30万元，项目支出380.00万元。\n"
+            "（一）乡村道路养护项目：全年预算200万元，实际支出190万元，执行率95%。\n")
+    rec = structure_text(text)
+    assert not {"budgeted", "executed", "execution_rate"} & set(rec.budget)
+    assert [(p.name, p.budgeted, p.executed) for p in rec.projects] == [("乡村道路养护项目", 200.0, 190.0)]
+
+
 def test_a_rate_capped_at_100_for_a_spend_above_the_budget_is_no_error():
     form = ("2023年度部门整体支出绩效自评表\n项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
             "年度资金总额\t100.00\t120.00\t{executed}\t10\t100%\t10\n")

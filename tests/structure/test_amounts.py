@@ -220,6 +220,23 @@ def test_the_budget_funds_total_is_the_years_budget():
     assert got["budgeted"] == 3680.25 and got["executed"] == 3512.4
 
 
+def test_a_prose_projects_name_starts_after_its_item_opener_and_ends_before_the_budgets_qualifier():
+    from pipeline.structure.amounts import find_prose_projects
+    text = ("其中：培训经费年初预算50.00万元，实际支出48.00万元；二是宣传项目预算30.00万元、支出30.00万元；"
+            "本单位全年预算1,250.00万元，实际支出1,180.00万元。")
+    got = [(p.name, p.budgeted, p.executed) for p in find_prose_projects(text, [])]
+    # 本单位 is the unit naming itself: its figures are the unit's, not a project's
+    assert got == [("培训经费", 50.0, 48.0), ("宣传项目", 30.0, 30.0)]
+    assert [text[p.start:p.start + 4] for p in find_prose_projects(text, [])] == ["培训经费", "宣传项目"]
+
+
+def test_the_figures_of_a_project_listed_in_prose_are_the_projects_not_the_units():
+    from pipeline.structure.amounts import is_units_figure, read_amounts
+    text = "全年预算350.00万元，实际支出330.00万元。培训经费年初预算50.00万元，实际支出48.00万元。"
+    units = [(a.term, a.value) for a in read_amounts(text, [], load_lexicon().budget) if is_units_figure(a)]
+    assert units == [("全年预算", 350.0), ("实际支出", 330.0)]
+
+
 def test_a_one_project_reports_project_figures_are_its_own():
     from pipeline.annotate import structure_text
     body = "项目年初预算资金560.00万元，年中追加40.00万元，全年预算600.00万元，实际支出571.30万元，预算执行率95.22%。\n"
