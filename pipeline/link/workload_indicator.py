@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from pipeline.lexicon import CLAUSE_END_CHARS
 from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
@@ -71,6 +72,18 @@ def _open_list(activity: str, rcfg: dict) -> bool:
     return any(c in tail for c in rcfg.get("open_list_closers", ()))
 
 
+def _is_part(text: str, start: int, rcfg: dict) -> bool:
+    """Whether the clause before a span marks its count as a part (其中) or a period's (上半年):
+    configs/linking.yaml reports_on.part_markers."""
+    markers = rcfg.get("part_markers")
+    if not markers:
+        return False
+    lo = start
+    while lo > 0 and start - lo < 20 and text[lo - 1] not in CLAUSE_END_CHARS:
+        lo -= 1
+    return re.search("|".join(markers), text[lo:start]) is not None
+
+
 def _judged(count: Optional[float], approx: bool, rows: list[Indicator], rcfg: dict) -> Optional[bool]:
     """Whether the count agrees with the rows' actual values (added up), or None where there is no
     value to judge: no count, or a row that names an open list (「A、B等各类业务」), which counts a
@@ -125,6 +138,7 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             parts = [activity] if activity in per_query else [max(parts, key=lambda q: max(x for x, _ in per_query[q]))]
         if _open_list(activity, rcfg):
             count = None  # 「A、B等各项业务898件」: a category's total, not one listed kind's
+        part_of_a_whole = _is_part(record.text, span.start, rcfg)
         if len(parts) >= 2:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}
@@ -138,6 +152,8 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             q = parts[0] if parts else activity
             cands = [(ind, sim, q, _judged(count, approx, [ind], rcfg)) for sim, ind in per_query[q]]
             multi = 1
+        if part_of_a_whole:
+            cands = [(ind, sim, q, agree or None) for ind, sim, q, agree in cands]
         scored = [(ind, sim, q, agree, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
                   for ind, sim, q, agree in cands]
         for ind, sim, query, agree, score in scored:
@@ -149,7 +165,8 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             if count is not None:
                 evidence += (f"; count {count:g}{unit or ''} vs actual {actual}"
                              + (f" (sum over {multi} rows)" if multi > 1 else "")
-                             + {True: " agrees", False: " CONTRADICTS", None: " (no value)"}[agree])
+                             + (" (a part: not compared)" if part_of_a_whole and agree is None else
+                                {True: " agrees", False: " CONTRADICTS", None: " (no value)"}[agree]))
             links.append(Link(id="", from_=span.id, to=ind.id, relation=RELATION, score=round(min(score, 1.0), 4),
                               evidence=evidence, agree=agree))
     return links

@@ -78,6 +78,25 @@ def test_a_rows_open_list_is_no_value_for_one_listed_kinds_count():
     assert _agreements("办理政务服务热线工单4391件", ("办理政务服务热线工单", 5, "≥15件", "18件", 5)) == {False}
 
 
+def _agreements_after(lead: str, workload: str, row: tuple) -> set:
+    b = RecordBuilder()
+    b.para(lead, S("WORKLOAD", workload, "w"), "。")
+    b.indicator_table([row])
+    links = workload_indicator.predict(b.build())
+    assert links
+    return {lk.agree for lk in links}
+
+
+def test_a_count_written_as_a_part_contradicts_no_row_of_the_whole():
+    """「…，其中上半年查处41件」 counts a part of the year's work: against the row's 86件 it is no
+    contradiction; equal to a row of its own it still agrees; without the mark it is judged."""
+    row = ("查处违法案件", 10, "≥50件", "86件", 10)
+    assert _agreements_after("全年查处违法案件86件，其中上半年", "查处违法案件41件", row) == {None}
+    assert _agreements_after("全年开展检查120次，其中", "查处违法案件41件", row) == {None}
+    assert _agreements_after("其中", "查处违法案件86件", row) == {True}
+    assert _agreements_after("全年", "查处违法案件41件", row) == {False}
+
+
 def test_unrelated_activity_and_rate_rows_are_not_linked():
     b = RecordBuilder()
     b.para(S("WORKLOAD", "组织立法调研8次", "w1"), "，", S("WORKLOAD", "开展满意度测评2次", "w2"), "。")
