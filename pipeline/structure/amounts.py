@@ -500,7 +500,9 @@ _PROJECT_FIGURES = re.compile(
     rf"(?:全年预算|年初预算|年度预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
 _NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
-_NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+$")
+# \Z, not $: $ also matches before a line break that ends the searched text, so the line above
+# the figures (a heading such as 预算执行情况) would become the name
+_NAME_BEFORE = re.compile(rf"(?:{_NAME_CHAR}|[（(]{_NAME_CHAR}{{1,6}}[）)])+\Z")
 _MAX_NAME = 40
 
 

@@ -230,6 +230,22 @@ def test_a_prose_projects_name_starts_after_its_item_opener_and_ends_before_the_
     assert [text[p.start:p.start + 4] for p in find_prose_projects(text, [])] == ["培训经费", "宣传项目"]
 
 
+def test_a_kind_of_budget_income_is_no_income_total():
+    from pipeline.annotate import structure_text
+    rec = structure_text("2023年度部门整体支出绩效自评报告\n收入总计820.00万元，其中：一般公共预算财政拨款收入700.00万元，"
+                         "政府性基金预算收入100.00万元，其他收入20.00万元。\n")
+    # 政府性基金预算收入 is one kind of income (and 收入总计 may hold the carry-over: not read as income)
+    assert "income" not in rec.budget and rec.budget["fiscal_appropriation_income"].value == 700.0
+    assert structure_text("2023年度部门整体支出绩效自评报告\n全年预算收入820.00万元。\n").budget["income"].value == 820.0
+
+
+def test_the_line_above_a_budget_sentence_names_no_project():
+    from pipeline.annotate import structure_text
+    rec = structure_text("2023年度部门整体支出绩效自评报告\n二、预算执行情况\n全年预算数350.00万元，执行数330.00万元。\n")
+    assert rec.projects == []
+    assert (rec.budget["budgeted"].value, rec.budget["executed"].value) == (350.0, 330.0)
+
+
 def test_the_figures_of_a_project_listed_in_prose_are_the_projects_not_the_units():
     from pipeline.structure.amounts import is_units_figure, read_amounts
     text = "全年预算350.00万元，实际支出330.00万元。培训经费年初预算50.00万元，实际支出48.00万元。"
