@@ -103,6 +103,37 @@ _ITEM_NUMBER_BEFORE = re.compile(
     rf"|(?P<cn>[{CN_NUM}]{{1,3}})[、.．])[\s\u3000]*$")
 
 
+ENUMERATOR_RE = re.compile(ENUMERATOR)
+_CN_VALUE = {c: k + 1 for k, c in enumerate(CN_NUM)}
+_CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
+# an unnumbered list's item mark at a line's start (● 加快…): its number is its place in the run
+BULLET = re.compile(r"[ \t\u3000]*[●•◆◇■□▪▫◎○·\-－—]+[ \t\u3000]*(?=[\u4e00-\u9fff“《（(])")
+
+
+def numeral_value(numeral: str) -> int | None:
+    """The value of an item's numeral as written: 3, 十二, 二十."""
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral or any(c not in _CN_VALUE for c in numeral):
+        return None
+    if numeral == "十":
+        return 10
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[ones] if ones else 0)
+    return _CN_VALUE[numeral] if len(numeral) == 1 else None
+
+
+def enumerator_value(mark: str) -> int | None:
+    """The number an item's enumerator (a match of ENUMERATOR) gives its item: 一是 → 1, （3） → 3,
+    2) → 2, ② → 2, 第四， → 4; None for a section number (4.1) or a Roman numeral."""
+    m = re.search(rf"\d{{1,2}}|[{CN_NUM}]+", mark)
+    if m and re.fullmatch(r"\d{1,2}(?:[.．]\d{1,2})+.*", mark.strip()) is None:
+        return numeral_value(m.group(0))
+    c = mark.strip()[:1]
+    return _CIRCLED.index(c) + 1 if c and c in _CIRCLED else None
+
+
 def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] | None:
     """(family, numeral) of the enumerator that ends right before ``pos``, or None."""
     m = _ITEM_NUMBER_BEFORE.search(text, max(0, pos - reach), pos)

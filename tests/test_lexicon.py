@@ -52,6 +52,15 @@ def test_item_number_before_reads_each_enumerator_family_with_its_numeral():
     assert item_number_before("2023.预算", 5) is None  # a year, not item 23
 
 
+def test_an_enumerators_value_and_a_bullet():
+    from pipeline.lexicon import BULLET, ENUMERATOR_RE, enumerator_value
+    marks = {"一是": 1, "二、": 2, "（3）": 3, "(十二)": 12, "1)": 1, "2、": 2, "②": 2, "第四，": 4, "十一、": 11, "3.": 3}
+    for mark, value in marks.items():
+        assert ENUMERATOR_RE.fullmatch(mark) and enumerator_value(mark) == value, mark
+    assert enumerator_value("4.1 ") is None   # a section's number, not an item's
+    assert BULLET.match("● 加快项目实施进度") and BULLET.match("- 完善制度") and not BULLET.match("加快项目实施进度")
+
+
 def test_a_list_lead_is_the_clause_a_line_ends_with_before_a_colon():
     assert list_lead("部门主要职责：") == "部门主要职责："
     assert list_lead("本局是县政府工作部门，主要职能包括: ") == "主要职能包括:"

@@ -116,6 +116,83 @@ def evaluate_linker_on_gold(gold_dir: Optional[Path] = None, seeds_dir: Path = S
     return score_link_docs(pairs, mode)
 
 
-if __name__ == "__main__":  # python -m pipeline.link.evaluate: the seed dev score, with every error
+DEVSET_RELATIONS = ("caused_by", "addressed_by")
+
+
+def evaluate_links_on_devset(records: Path, devset: Path, mode: str = "overlap",
+                             relations: tuple[str, ...] = DEVSET_RELATIONS) -> LinkReport:
+    """The records' problem links against the development set's gold relations, end to end
+    (the tagger's spans, not gold spans): a predicted link is right when its relation is the gold
+    one and both its ends match the gold ends as ../shared/devset/score.py matches spans (same
+    label; exact: the same text without whitespace, overlap: half of the longer span's characters
+    in common). Each gold relation is matched at most once. Records are read from ``records``
+    (``jixiao annotate ../shared/devset/docs --out OUT``), one per gold document."""
     import json
-    print(json.dumps(evaluate_linker_on_gold().as_dict(), ensure_ascii=False, indent=1))
+
+    from pipeline.tag.devset import overlaps, scorer_text
+
+    def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return a[0] == b[0] and (a[1] == b[1] if mode == "exact" else overlaps(a[1], b[1]))
+
+    by_stem = {}
+    for f in Path(records).glob("*.json"):
+        data = json.loads(f.read_text(encoding="utf-8"))
+        if "text" in data:
+            by_stem[f.name.split(".")[0]] = data
+    counts: dict[str, list[int]] = {rel: [0, 0, 0] for rel in relations}
+    errors = []
+    for gold_file in sorted((Path(devset) / "gold").glob("*.ls.json")):
+        stem = gold_file.name.split(".")[0]
+        result = json.loads(gold_file.read_text(encoding="utf-8"))[0]["annotations"][0]["result"]
+        spans = {r["id"]: (r["value"]["labels"][0], scorer_text(r["value"]["text"]))
+                 for r in result if r.get("type") == "labels"}
+        gold = [(r["labels"][0], spans[r["from_id"]], spans[r["to_id"]]) for r in result
+                if r.get("type") == "relation" and r["labels"][0] in relations]
+        record = by_stem.get(stem)
+        if record is None:
+            raise FileNotFoundError(f"no record for {stem} in {records}")
+        ends = {s["id"]: (s["label"], scorer_text(s["text"])) for s in record["spans"]}
+        pred = [(ln["relation"], ends[ln["from"]], ends[ln["to"]]) for ln in record["links"]
+                if ln["relation"] in relations and ln["from"] in ends and ln["to"] in ends]
+        used: set[int] = set()
+        for rel, a, b in gold:
+            k = next((i for i, (r, x, y) in enumerate(pred) if i not in used and r == rel and same(x, a) and same(y, b)), None)
+            if k is None:
+                counts[rel][2] += 1
+                errors.append({"doc": stem, "type": "missed", "link": f"{rel}: {a[0]}「{a[1][:24]}」 → {b[0]}「{b[1][:24]}」"})
+            else:
+                used.add(k)
+                counts[rel][0] += 1
+        for i, (rel, a, b) in enumerate(pred):
+            if i not in used:
+                counts[rel][1] += 1
+                errors.append({"doc": stem, "type": "false_positive",
+                               "link": f"{rel}: {a[0]}「{a[1][:24]}」 → {b[0]}「{b[1][:24]}」"})
+    per = {rel: prf(*c) for rel, c in counts.items()}
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    return LinkReport(per, prf(tp, fp, fn), errors)
+
+
+if __name__ == "__main__":
+    # python -m pipeline.link.evaluate: the seed dev score (gold spans), with every error;
+    # --devset DIR --records OUT: the development set's problem links, end to end, per mode
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, help="../shared/devset: score the records' caused_by/addressed_by links")
+    parser.add_argument("--records", type=Path, help="records of the development set (jixiao annotate … --out OUT)")
+    parser.add_argument("--errors", action="store_true", help="list every missed and false link")
+    args = parser.parse_args()
+    if args.devset:
+        if args.records is None:
+            parser.error("--devset needs --records")
+        for m in MODES:
+            rep = evaluate_links_on_devset(args.records, args.devset, m)
+            for rel, v in rep.per_relation.items():
+                print(f"{rel:13s} {m:7s} tp {v['tp']:3d} fp {v['fp']:3d} fn {v['fn']:3d}  "
+                      f"P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}")
+        if args.errors:
+            print(json.dumps(evaluate_links_on_devset(args.records, args.devset).errors, ensure_ascii=False, indent=1))
+    else:
+        print(json.dumps(evaluate_linker_on_gold().as_dict(), ensure_ascii=False, indent=1))

@@ -10,31 +10,36 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.lexicon import BULLET, ENUMERATOR, ENUMERATOR_RE, continues_broken_line, enumerator_value
 from pipeline.link.ends import RecordIndex
 from pipeline.record import Span
 
-_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# A list number at the end of the text before a span (「一是」, 「2、」, 「（3）」, 「④」) ...
-_ORDINAL_BEFORE = re.compile(
-    r"(?:(?P<cn>[一二三四五六七八九十])是|(?P<cnd>[一二三四五六七八九十])、|(?P<ar>\d{1,2})\s*[、.．](?!\d)"
-    r"|[（(](?P<par>\d{1,2}|[一二三四五六七八九十])[)）]|(?P<circ>[①-⑳]))[\s:：，,]*$")
-# ... or at the start of its paragraph.
-_ORDINAL_START = re.compile(
-    r"^\s*(?:(?P<cn>[一二三四五六七八九十])是|(?P<cnd>[一二三四五六七八九十])、|(?P<ar>\d{1,2})\s*[、.．](?!\d)"
-    r"|[（(](?P<par>\d{1,2}|[一二三四五六七八九十])[)）]|(?P<circ>[①-⑳]))")
+# An item's number right before the span (「一是」, 「2、」, 「（3）」, 「1)」, 「④」), the last one earlier in
+# its paragraph, or a bullet's place in its run of bulleted lines (pipeline.lexicon: one reading of
+# list numbering for the whole project)
+_NUMBER_AT_END = re.compile(rf"(?:{ENUMERATOR})[\s:：，,]*$")
 
 
-def _ordinal_value(m: re.Match) -> int:
-    g = m.groupdict()
-    for key in ("cn", "cnd"):
-        if g.get(key):
-            return _CN[g[key]]
-    if g.get("ar"):
-        return int(g["ar"])
-    if g.get("par"):
-        return int(g["par"]) if g["par"].isdigit() else _CN[g["par"]]
-    return _CIRCLED.index(g["circ"]) + 1
+def _ordinal(text: str, start: int, span_start: int) -> Optional[int]:
+    before = text[start:span_start]
+    m = _NUMBER_AT_END.search(before[-8:])
+    if m is None:
+        marks = list(ENUMERATOR_RE.finditer(before))
+        m = marks[-1] if marks else ENUMERATOR_RE.match(text, start + len(before) - len(before.lstrip()))
+    if m is not None:
+        value = enumerator_value(m.group(0))
+        if value is not None:
+            return value
+    if BULLET.match(text, start):
+        # 1 + the bulleted lines right above this one
+        k, ls = 1, start
+        while ls > 1:
+            prev = text.rfind("\n", 0, ls - 1) + 1
+            if not BULLET.match(text, prev):
+                break
+            k, ls = k + 1, prev
+        return k
+    return None
 
 
 @dataclass
@@ -63,15 +68,16 @@ def place_of(span: Span, text: str, index: RecordIndex) -> Place:
         start, end = row.cells[0].start, row.cells[-1].end
         pos, tid, rid = table.rows.index(row), table.id, row.id
     else:
+        # a paragraph is its lines, the ones a PDF broke mid-sentence included: an item's number
+        # stands on its first line only
         start = text.rfind("\n", 0, span.start) + 1
+        while start and continues_broken_line(text, start):
+            start = text.rfind("\n", 0, start - 1) + 1
         nl = text.find("\n", span.end)
         end = len(text) if nl < 0 else nl
+        while end < len(text) and continues_broken_line(text, end + 1):
+            nl = text.find("\n", end + 1)
+            end = len(text) if nl < 0 else nl
         tid = rid = pos = None
-    before = text[start:span.start]
-    m = _ORDINAL_BEFORE.search(before[-8:])
-    if m is None:
-        # the nearest list number earlier in the paragraph (「1、预算…。由于…」: the cause is under 1)
-        marks = list(re.finditer(_ORDINAL_BEFORE.pattern.rstrip("$"), before))
-        m = marks[-1] if marks else _ORDINAL_START.match(text[start:end])
-    ordinal = _ordinal_value(m) if m else None
-    return Place(span, start, end, ordinal, tid, pos, rid)
+    # the nearest list number earlier in the paragraph (「1、预算…。由于…」: the cause is under 1)
+    return Place(span, start, end, _ordinal(text, start, span.start), tid, pos, rid)

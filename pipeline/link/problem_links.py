@@ -25,7 +25,7 @@ from pipeline.link.ends import RecordIndex
 from pipeline.link.layout import Place, place_of
 from pipeline.link.quantities import shortfall
 from pipeline.link.similarity import KeywordWeights, normalize
-from pipeline.record import Link, Record, Span
+from pipeline.record import Link, Record, SectionLookup, Span
 
 CAUSED_BY = require_relation("caused_by")
 ADDRESSED_BY = require_relation("addressed_by")
@@ -52,6 +52,38 @@ def _list_size(places: list[Place]) -> int:
     return len({p.ordinal for p in places if p.ordinal is not None})
 
 
+def _parallel_lists(record: Record, problems: list[Span], answers: list[Span], places: dict[str, Place]) -> set[tuple]:
+    """The (problem section, answer section) pairs whose numbered lists are parallel: as many
+    numbers in the answers' outermost section as in the problems' of the nearest section at or
+    before it that has problems. Lists are compared section by section, so a span numbered
+    elsewhere in the report (a function's 6、) does not unbalance them."""
+    lookup = SectionLookup(record.sections)
+
+    def outer(s: Span) -> Optional[str]:
+        path = lookup.path(s.start)
+        return path[0].id if path else None
+
+    firsts: dict[Optional[str], int] = {}
+    groups: dict[Optional[str], list[Place]] = {}
+    for p in problems:
+        key = outer(p)
+        groups.setdefault(key, []).append(places[p.id])
+        firsts.setdefault(key, p.start)
+    answer_groups: dict[Optional[str], list[Place]] = {}
+    for a in answers:
+        answer_groups.setdefault(outer(a), []).append(places[a.id])
+    out = set()
+    for key, aplaces in answer_groups.items():
+        start = min(pl.span.start for pl in aplaces)
+        before = [k for k, at in firsts.items() if at <= start]
+        if not before:
+            continue
+        pkey = max(before, key=lambda k: firsts[k])
+        if _list_size(groups[pkey]) == _list_size(aplaces) > 1:
+            out.add((pkey, key))
+    return out
+
+
 # ---------------------------------------------------------------- caused_by
 
 def _cause_marker(text: str, p: Span, c: Span, markers: list[str]) -> Optional[str]:
@@ -69,7 +101,9 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
         return []
     places = {s.id: place_of(s, text, index) for s in problems + causes}
     kw = KeywordWeights(s.text for s in problems + causes)
-    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[c.id] for c in causes]) > 1
+    lists = _parallel_lists(record, problems, causes, places)
+    lookup = SectionLookup(record.sections)
+    outer = {s.id: (path[0].id if (path := lookup.path(s.start)) else None) for s in problems + causes}
     # Only problems near a cause can pair with it: they are taken from the problems sorted by
     # start (a slice found by bisection, in the same order), so that a giant report costs
     # linear time. A problem ends at most `longest` characters after its start.
@@ -109,7 +143,8 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             same_item = pp.same_paragraph(pc) and (pp.ordinal == pc.ordinal or pp.ordinal is None or pc.ordinal is None)
             marker = _cause_marker(text, p, c, cfg["markers"])
             topic = kw.overlap(p.text, c.text)
-            numbering = parallel and pp.ordinal is not None and pp.ordinal == pc.ordinal and not pp.same_paragraph(pc)
+            numbering = (pp.ordinal is not None and pp.ordinal == pc.ordinal and not pp.same_paragraph(pc)
+                         and (outer[p.id], outer[c.id]) in lists)
             proximity = max(0.0, 1 - gap / cfg["window"])
             score = (w["same_item"] * same_item + w["marker"] * bool(marker) + w["topic"] * topic
                      + w["numbering"] * numbering + w["proximity"] * proximity)
@@ -128,7 +163,7 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
 # ---------------------------------------------------------------- addressed_by
 
 def measure_titles(measures: list[Span], places: dict[str, Place]) -> set[str]:
-    """The measures a problem links to: a measure's title, not its elaboration.
+    """The measures a problem links to under ``answer: title``: a measure's title, not its elaboration.
 
     Elaborations are (a) a later measure under the same list number in the same paragraph
     (「一是提前规划…。建议今后…」), (b) numbered measures after an unnumbered first measure of
@@ -197,10 +232,14 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     if not problems or not measures:
         return []
     places = {s.id: place_of(s, text, index) for s in problems + measures}
-    titles = measure_titles(measures, places)
+    # which measures of an answering item a problem links to: all of them, or its title only
+    # (configs/linking.yaml addressed_by.answer)
+    titles = measure_titles(measures, places) if cfg.get("answer") == "title" else {m.id for m in measures}
     heads = [m for m in measures if m.id in titles]
     kw = KeywordWeights(s.text for s in problems + heads)
-    parallel = _list_size([places[p.id] for p in problems]) == _list_size([places[m.id] for m in heads]) > 1
+    lists = _parallel_lists(record, problems, heads, places)
+    lookup = SectionLookup(record.sections)
+    outer = {s.id: (path[0].id if (path := lookup.path(s.start)) else None) for s in problems + heads}
     starts = sorted(s.start for s in problems + measures)
     candidates = Candidates(problems, [p.start for p in problems], len(heads))   # bounded on giant inputs
     # a pair's evidence text is written only for the pairs kept: a giant report scores hundreds
@@ -209,7 +248,8 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
         """(score or None when the pair is not scored, structural, evidence text or None)."""
         pp = places[p.id]
         topic = kw.coverage(p.text, m.text)
-        numbering = parallel and pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
+        numbering = (pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
+                     and (outer[p.id], outer[m.id]) in lists)
         same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
         # a span starting between the problem's paragraph and the measure's
         between = pp.para_end < pm.para_start and bisect_left(starts, pp.para_end) < bisect_left(starts, pm.para_start)
@@ -227,7 +267,8 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
             f"list number {pp.ordinal}↔{pm.ordinal}" if numbering else "",
             "same numbered item" if same_item else "", "the next block" if adjacent else "",
             f"marker 「{marker}」" if marker else "") if x) if with_why else None
-        return (max(score, cfg["threshold"]) if (same_item or adjacent) else score), same_item or adjacent, why
+        structural = same_item or adjacent or numbering
+        return (max(score, cfg["threshold"]) if structural else score), structural, why
 
     def measure_context(m: Span) -> tuple[Place, str, list[tuple[str, int]]]:
         pm = places[m.id]

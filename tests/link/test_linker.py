@@ -27,8 +27,48 @@ def test_seed_gold_link_scores():
         pytest.skip("../shared/seeds not present")
     from pipeline.link.evaluate import evaluate_linker_on_gold
     report = evaluate_linker_on_gold()
+    # the seeds' annotation links a problem to the title of the measure that answers it, the
+    # development set's to every measure of that item (configs/linking.yaml addressed_by.answer:
+    # item); measured 2026-12-06: precision 0.87, recall 0.92 (title: 0.97, 0.92)
+    assert report.micro["precision"] >= 0.85, report.errors
+    assert report.micro["recall"] >= 0.85, report.errors
+
+
+def test_seed_gold_link_scores_under_the_seeds_convention(monkeypatch):
+    if not SEEDS_DIR.is_dir():
+        pytest.skip("../shared/seeds not present")
+    from pipeline.link.config import load_linking_config
+    from pipeline.link.evaluate import evaluate_linker_on_gold
+    monkeypatch.setitem(load_linking_config()["addressed_by"], "answer", "title")
+    report = evaluate_linker_on_gold()
     assert report.micro["precision"] >= 0.95, report.errors
     assert report.micro["recall"] >= 0.85, report.errors
+
+
+def test_devset_link_scoring_matches_ends_as_the_span_scorer_does(tmp_path):
+    """A written-here gold document and record: one relation found (its ends differ from the
+    gold's in whitespace and a little text), one missed, one false."""
+    import json
+
+    from pipeline.link.evaluate import evaluate_links_on_devset
+    (tmp_path / "gold").mkdir()
+    spans = [("a", "PROBLEM", "资金支付进度偏慢"), ("b", "MEASURE", "加快支付进度"), ("c", "PROBLEM", "宣传覆盖面较窄"),
+             ("d", "MEASURE", "拓展新媒体渠道")]
+    result = [{"id": i, "type": "labels", "value": {"labels": [lab], "text": t}} for i, lab, t in spans]
+    result += [{"type": "relation", "from_id": "a", "to_id": "b", "labels": ["addressed_by"]},
+               {"type": "relation", "from_id": "c", "to_id": "d", "labels": ["addressed_by"]}]
+    (tmp_path / "gold" / "x1.ls.json").write_text(json.dumps([{"annotations": [{"result": result}]}]), encoding="utf-8")
+    record = {"text": "…", "spans": [{"id": "s1", "label": "PROBLEM", "text": "资金支付 进度偏慢"},
+                                     {"id": "s2", "label": "MEASURE", "text": "加快资金支付进度"},
+                                     {"id": "s3", "label": "PROBLEM", "text": "宣传覆盖面较窄"}],
+              "links": [{"from": "s1", "to": "s2", "relation": "addressed_by"},
+                        {"from": "s3", "to": "s2", "relation": "addressed_by"}]}
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "x1.abc.json").write_text(json.dumps(record), encoding="utf-8")
+    over = evaluate_links_on_devset(tmp_path / "out", tmp_path, "overlap").per_relation["addressed_by"]
+    assert (over["tp"], over["fp"], over["fn"]) == (1, 1, 1)
+    exact = evaluate_links_on_devset(tmp_path / "out", tmp_path, "exact").per_relation["addressed_by"]
+    assert (exact["tp"], exact["fp"], exact["fn"]) == (0, 2, 2)
 
 
 def test_components_declare_disjoint_relations_and_a_stray_relation_is_an_error():

@@ -1,3 +1,6 @@
+import pytest
+
+from pipeline.link.config import load_linking_config
 from pipeline.link.problem_links import predict_addressed_by, predict_caused_by, predict_explains
 from pipeline.link.ends import RecordIndex
 from tests.link.recordbuilder import RecordBuilder, S
@@ -42,7 +45,11 @@ def test_numbered_lists_pair_by_number_and_elaborations_are_not_linked():
     assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m2"))}
 
 
-def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it():
+@pytest.mark.parametrize("answer,measures", [("item", ("m1", "m1e")), ("title", ("m1",))])
+def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it(monkeypatch, answer, measures):
+    """Every problem of the cell is answered by the next cell: by each of its measures (answer:
+    item, the development set's convention) or by its title only (answer: title, the seeds')."""
+    monkeypatch.setitem(load_linking_config()["addressed_by"], "answer", answer)
     b = RecordBuilder()
     b.table("indicators", [
         ["偏差原因分析", (S("PROBLEM", "部分指标不够细化", "p1"), "；", S("PROBLEM", "目标值偏保守", "p2"))],
@@ -50,7 +57,41 @@ def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it():
     ])
     rec = b.build()
     got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
-    assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m1"))}
+    assert got == {(b.id(p), b.id(m)) for p in ("p1", "p2") for m in measures}
+
+
+def test_parallel_numbered_items_pair_every_problem_with_every_measure_of_the_same_number():
+    """「1）A。B。」 under the problems, 「1）C。D。」 under the measures: each of A, B is answered by
+    each of C, D, whatever their words; lists are counted within their sections, so a numbered
+    item elsewhere (a function's 「3、」) does not unbalance them."""
+    b = RecordBuilder()
+    b.section("functions", "一、部门职能")
+    b.para("3、", S("PROBLEM", "统筹协调各方", "stray"), "。")
+    b.section("problems", "四、存在的问题")
+    b.para("1）", S("PROBLEM", "项目支出执行率偏低", "p1"), "。", S("PROBLEM", "部分合同尾款未付", "p1b"), "。")
+    b.para("2）", S("PROBLEM", "基层人手紧张", "p2"), "。")
+    b.section("measures", "五、改进措施")
+    b.para("1）", S("MEASURE", "加快支付进度", "m1"), "。", S("MEASURE", "按节点办理结算", "m1b"), "。")
+    b.para("2）", S("MEASURE", "充实工作力量", "m2"), "。")
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    want = {(b.id(p), b.id(m)) for p in ("p1", "p1b") for m in ("m1", "m1b")} | {(b.id("p2"), b.id("m2"))}
+    assert want <= got and not {pair for pair in got if b.id("stray") in pair}
+
+
+def test_an_item_broken_across_lines_by_a_pdf_keeps_its_number():
+    """A PDF broke item 1 after its first line: the span on the second line is still under 1."""
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para("1、", S("PROBLEM", "专项资金支付进度滞后于序时进度", "p1"), "，全年共计有三个项目的资金在")
+    b.para("年底集中支付，", S("PROBLEM", "资金使用效益未能充分发挥", "p1b"), "。")
+    b.para("2、", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
+    b.section("measures", "五、改进措施")
+    b.para("1、", S("MEASURE", "建立资金支付月调度制度", "m1"), "。")
+    b.para("2、", S("MEASURE", "拓展新媒体渠道", "m2"), "。")
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert (b.id("p1b"), b.id("m1")) in got and (b.id("p1b"), b.id("m2")) not in got
 
 
 def test_topic_link_needs_a_clear_winner():
