@@ -250,10 +250,13 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
         topic = kw.coverage(p.text, m.text)
         numbering = (pp.ordinal is not None and pp.ordinal == pm.ordinal and not pp.same_paragraph(pm)
                      and (outer[p.id], outer[m.id]) in lists)
-        same_item = pp.same_paragraph(pm) and pp.ordinal is not None and pp.ordinal == pm.ordinal
+        # the same numbered item, or the same table cell (a 偏差原因 cell: the shortfall, its cause
+        # and 下一步将 + the measure)
+        same_item = pp.same_paragraph(pm) and pp.ordinal == pm.ordinal and (pp.ordinal is not None or pp.table is not None)
         # a span starting between the problem's paragraph and the measure's
         between = pp.para_end < pm.para_start and bisect_left(starts, pp.para_end) < bisect_left(starts, pm.para_start)
-        adjacent = _adjacent(text, pp, pm, between)
+        # the next cell answers the problems of this one; item by item where both cells number theirs
+        adjacent = _adjacent(text, pp, pm, between) and (pp.ordinal is None or pm.ordinal is None or pp.ordinal == pm.ordinal)
         marker = None
         for mk, at in marker_at:
             if kw.overlap(para[at:at + 30], p.text) >= cfg["min_topic"]:

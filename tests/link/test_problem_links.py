@@ -60,6 +60,28 @@ def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it(monkeyp
     assert got == {(b.id(p), b.id(m)) for p in ("p1", "p2") for m in measures}
 
 
+def test_a_deviation_cell_answers_its_own_shortfall():
+    b = RecordBuilder()
+    b.table("indicators", [
+        ["三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施"],
+        ["巡查里程", "≥500公里", "430公里", (S("PROBLEM", "巡查里程未达到年度目标", "p1"), "。主要原因是",
+                                            S("CAUSE", "汛期道路中断", "c1"), "。下一步将",
+                                            S("MEASURE", "错峰安排巡查路线", "m1"), "。")],
+    ])
+    rec = b.build()
+    assert _pairs(predict_addressed_by(rec, RecordIndex(rec))) == {(b.id("p1"), b.id("m1"))}
+
+
+def test_numbered_items_of_a_problem_cell_and_the_measure_cell_after_it_pair_by_number():
+    b = RecordBuilder()
+    b.table("key_value", [
+        ["存在的问题", ("1.", S("PROBLEM", "台账更新不及时", "p1"), "；\n2.", S("PROBLEM", "培训场次偏少", "p2"), "。")],
+        ["改进措施", ("1.", S("MEASURE", "建立月度核对制度", "m1"), "；\n2.", S("MEASURE", "增加线上课程", "m2"), "。")],
+    ])
+    rec = b.build()
+    assert _pairs(predict_addressed_by(rec, RecordIndex(rec))) == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m2"))}
+
+
 def test_parallel_numbered_items_pair_every_problem_with_every_measure_of_the_same_number():
     """「1）A。B。」 under the problems, 「1）C。D。」 under the measures: each of A, B is answered by
     each of C, D, whatever their words; lists are counted within their sections, so a numbered
