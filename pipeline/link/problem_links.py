@@ -120,8 +120,10 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
         # collective marker: 「…问题A；问题B。究其原因：一是…」
         head = text[pc.para_start:c.start]
         collective = _has_marker(head, cfg["collective_markers"])
+        at = pc.para_start + head.rfind(collective) if collective else -1
+        if collective and starting_in(at, c.start):
+            collective = None   # 「一是A。究其原因，X。二是B，主要是Y」: that marker was A's, Y answers B alone
         if collective:
-            at = pc.para_start + head.rfind(collective)
             # a problem of the cause's paragraph starts in it; one ending within the window before
             # `at` starts at most `longest` earlier
             group = [p for p in starting_in(min(pc.para_start, at - cfg["window"] - longest), at) if p.end <= at and
@@ -129,6 +131,9 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             # only problems after the previous cause (a new 究其原因 starts a new group)
             k = bisect_right(cause_ends, at)
             group = [p for p in group if not k or p.start >= cause_ends[k - 1]]
+            # 「关于A的问题，主要原因是X」: a problem named in the cause's own paragraph is the group
+            own = [p for p in group if places[p.id].same_paragraph(pc)]
+            group = own or group
             if group:
                 for p in group:
                     links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
@@ -141,7 +146,13 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             if gap > cfg["window"] or (p.start > c.start and not pp.same_paragraph(pc)):
                 continue  # a cause looks back for its problem, or within its own paragraph
             same_item = pp.same_paragraph(pc) and (pp.ordinal == pc.ordinal or pp.ordinal is None or pc.ordinal is None)
-            marker = _cause_marker(text, p, c, cfg["markers"])
+            if p.end <= c.start and starting_in(p.end, c.start - 1):
+                # another problem stands between them: the cause answers that nearer one, so this
+                # one keeps neither the item nor the marker (「关于A，原因是X。关于B，主要是Y」: Y is B's)
+                same_item = False
+                marker = None
+            else:
+                marker = _cause_marker(text, p, c, cfg["markers"])
             topic = kw.overlap(p.text, c.text)
             numbering = (pp.ordinal is not None and pp.ordinal == pc.ordinal and not pp.same_paragraph(pc)
                          and (outer[p.id], outer[c.id]) in lists)

@@ -60,6 +60,28 @@ def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it(monkeyp
     assert got == {(b.id(p), b.id(m)) for p in ("p1", "p2") for m in measures}
 
 
+def test_a_collective_marker_groups_only_the_problems_before_it_and_no_later_item():
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para("一是", S("PROBLEM", "项目执行进度偏慢", "p1"), "。究其原因，", S("CAUSE", "工程结算周期较长", "c1"), "。二是",
+           S("PROBLEM", "指标设置不够精准", "p2"), "，主要是", S("CAUSE", "申报时调研不够深入", "c2"), "。")
+    rec = b.build()
+    assert _pairs(predict_caused_by(rec, RecordIndex(rec))) == {(b.id("p1"), b.id("c1")), (b.id("p2"), b.id("c2"))}
+
+
+def test_a_cause_answers_the_nearest_problem_named_before_it():
+    """「关于A的问题，主要原因是X。关于B的问题，主要是Y。」 after the listed problems: X is A's, Y is B's."""
+    b = RecordBuilder()
+    b.section("problems", "五、存在的问题及原因")
+    b.para("一是", S("PROBLEM", "系统升级项目执行率偏低", "p1"), "。二是", S("PROBLEM", "热线接通率偏低", "p2"), "。")
+    b.para(S("PROBLEM", "关于系统升级项目执行率偏低的问题", "r1"), "，主要原因是", S("CAUSE", "项目分期付款", "c1"), "。",
+           S("PROBLEM", "关于热线接通率的问题", "r2"), "，主要是", S("CAUSE", "话务量短时激增", "c2"), "。")
+    rec = b.build()
+    got = _pairs(predict_caused_by(rec, RecordIndex(rec)))
+    assert (b.id("r1"), b.id("c1")) in got and (b.id("r2"), b.id("c2")) in got
+    assert not {(b.id(p), b.id("c2")) for p in ("p1", "p2", "r1")} & got
+
+
 def test_a_deviation_cell_answers_its_own_shortfall():
     b = RecordBuilder()
     b.table("indicators", [
