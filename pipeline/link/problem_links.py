@@ -52,10 +52,19 @@ def _list_size(places: list[Place]) -> int:
     return len({p.ordinal for p in places if p.ordinal is not None})
 
 
+def _parallel(a: list[Place], b: list[Place]) -> bool:
+    """Two numbered lists that pair item by item: the same numbers, or one list a number short
+    of the other and no number of its own (a closing general measure, an item whose span the
+    tagger missed)."""
+    na, nb = ({p.ordinal for p in x if p.ordinal is not None} for x in (a, b))
+    small, big = sorted((na, nb), key=len)
+    return len(small) > 1 and small <= big and len(big) - len(small) <= 1
+
+
 def _parallel_lists(record: Record, problems: list[Span], answers: list[Span], places: dict[str, Place]) -> set[tuple]:
     """The (problem section, answer section) pairs whose numbered lists are parallel: as many
     numbers in the answers' outermost section as in the problems' of the nearest section at or
-    before it that has problems. Lists are compared section by section, so a span numbered
+    before it that numbers its problems. Lists are compared section by section, so a span numbered
     elsewhere in the report (a function's 6、) does not unbalance them."""
     lookup = SectionLookup(record.sections)
 
@@ -75,11 +84,13 @@ def _parallel_lists(record: Record, problems: list[Span], answers: list[Span], p
     out = set()
     for key, aplaces in answer_groups.items():
         start = min(pl.span.start for pl in aplaces)
-        before = [k for k, at in firsts.items() if at <= start]
+        # the nearest numbered list of problems before the answers (a block that restates the
+        # problems unnumbered, 「关于A的问题，…」, sits between them at times)
+        before = [k for k, at in firsts.items() if at <= start and _list_size(groups[k]) > 1]
         if not before:
             continue
         pkey = max(before, key=lambda k: firsts[k])
-        if _list_size(groups[pkey]) == _list_size(aplaces) > 1:
+        if _parallel(groups[pkey], aplaces):
             out.add((pkey, key))
     return out
 

@@ -123,6 +123,22 @@ def test_parallel_numbered_items_pair_every_problem_with_every_measure_of_the_sa
     assert want <= got and not {pair for pair in got if b.id("stray") in pair}
 
 
+def test_lists_one_item_apart_still_pair_item_by_item():
+    """Four numbered problems answered by five bulleted measures (the fifth a general one): 1..4
+    pair by place; two lists that differ by more do not."""
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题")
+    b.para("一是", S("PROBLEM", "执行进度偏慢", "p1"), "。二是", S("PROBLEM", "指标不够精准", "p2"), "。三是",
+           S("PROBLEM", "设施管护不到位", "p3"), "。四是", S("PROBLEM", "台账登记滞后", "p4"), "。")
+    b.section("measures", "五、下一步工作打算")
+    for k, words in enumerate(("倒排工期", "开展实地调研", "明确管护责任", "集中清查盘点", "持续开展监控"), 1):
+        b.para("● ", S("MEASURE", words, f"m{k}"), "。")
+    rec = b.build()
+    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
+    assert {(b.id(f"p{k}"), b.id(f"m{k}")) for k in range(1, 5)} <= got
+    assert not {pair for pair in got if pair[1] == b.id("m5")}
+
+
 def test_an_item_broken_across_lines_by_a_pdf_keeps_its_number():
     """A PDF broke item 1 after its first line: the span on the second line is still under 1."""
     b = RecordBuilder()
