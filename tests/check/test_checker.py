@@ -337,7 +337,7 @@ def test_a_projects_budget_named_before_its_term_is_no_restated_unit_budget():
 def test_a_project_lists_total_is_the_projects_not_the_units_budget():
     # a table of projects closes with the projects' total; the unit's budget is the prose's
     text = ("2023年度部门整体支出绩效自评报告\n全年预算数350.00万元，全年执行数330.00万元，预算执行率94.29%。\n"
-            "项目名称\t预算数\t执行数\t执行率\n培训经费\t50.00\t48.00\t96.00%\n宣传经费\t30.00\t30.00\t100.00%\n"
+            "项目名称\t预算数\t执行数\t执行率\n培训经费\t50.00\t48.00\t96.00%\n档案经费\t30.00\t30.00\t100.00%\n"
             "合计\t80.00\t78.00\t97.50%\n")
     rec = structure_text(text)
     assert (rec.budget["budgeted"].text, rec.budget["executed"].text) == ("全年预算数350.00万元", "全年执行数330.00万元")

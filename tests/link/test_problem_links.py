@@ -63,8 +63,8 @@ def test_measure_cell_after_the_problem_cell_answers_every_problem_in_it(monkeyp
 def test_a_collective_marker_groups_only_the_problems_before_it_and_no_later_item():
     b = RecordBuilder()
     b.section("problems", "四、存在的问题")
-    b.para("一是", S("PROBLEM", "项目执行进度偏慢", "p1"), "。究其原因，", S("CAUSE", "工程结算周期较长", "c1"), "。二是",
-           S("PROBLEM", "指标设置不够精准", "p2"), "，主要是", S("CAUSE", "申报时调研不够深入", "c2"), "。")
+    b.para("一是", S("PROBLEM", "会议经费结余较多", "p1"), "。究其原因，", S("CAUSE", "部分会议改为视频召开", "c1"), "。二是",
+           S("PROBLEM", "宣传资料发放不均衡", "p2"), "，主要是", S("CAUSE", "基层站点分布较散", "c2"), "。")
     rec = b.build()
     assert _pairs(predict_caused_by(rec, RecordIndex(rec))) == {(b.id("p1"), b.id("c1")), (b.id("p2"), b.id("c2"))}
 
@@ -73,9 +73,9 @@ def test_a_cause_answers_the_nearest_problem_named_before_it():
     """「关于A的问题，主要原因是X。关于B的问题，主要是Y。」 after the listed problems: X is A's, Y is B's."""
     b = RecordBuilder()
     b.section("problems", "五、存在的问题及原因")
-    b.para("一是", S("PROBLEM", "系统升级项目执行率偏低", "p1"), "。二是", S("PROBLEM", "热线接通率偏低", "p2"), "。")
-    b.para(S("PROBLEM", "关于系统升级项目执行率偏低的问题", "r1"), "，主要原因是", S("CAUSE", "项目分期付款", "c1"), "。",
-           S("PROBLEM", "关于热线接通率的问题", "r2"), "，主要是", S("CAUSE", "话务量短时激增", "c2"), "。")
+    b.para("一是", S("PROBLEM", "档案数字化进度滞后", "p1"), "。二是", S("PROBLEM", "窗口排队时间较长", "p2"), "。")
+    b.para(S("PROBLEM", "关于档案数字化进度滞后的问题", "r1"), "，主要原因是", S("CAUSE", "扫描设备老化", "c1"), "。",
+           S("PROBLEM", "关于窗口排队时间较长的问题", "r2"), "，主要是", S("CAUSE", "高峰时段人手不足", "c2"), "。")
     rec = b.build()
     got = _pairs(predict_caused_by(rec, RecordIndex(rec)))
     assert (b.id("r1"), b.id("c1")) in got and (b.id("r2"), b.id("c2")) in got
@@ -112,11 +112,11 @@ def test_parallel_numbered_items_pair_every_problem_with_every_measure_of_the_sa
     b.section("functions", "一、部门职能")
     b.para("3、", S("PROBLEM", "统筹协调各方", "stray"), "。")
     b.section("problems", "四、存在的问题")
-    b.para("1）", S("PROBLEM", "项目支出执行率偏低", "p1"), "。", S("PROBLEM", "部分合同尾款未付", "p1b"), "。")
+    b.para("1）", S("PROBLEM", "物业费支付滞后", "p1"), "。", S("PROBLEM", "部分合同尾款未付", "p1b"), "。")
     b.para("2）", S("PROBLEM", "基层人手紧张", "p2"), "。")
     b.section("measures", "五、改进措施")
-    b.para("1）", S("MEASURE", "加快支付进度", "m1"), "。", S("MEASURE", "按节点办理结算", "m1b"), "。")
-    b.para("2）", S("MEASURE", "充实工作力量", "m2"), "。")
+    b.para("1）", S("MEASURE", "按月支付物业费", "m1"), "。", S("MEASURE", "按节点办理结算", "m1b"), "。")
+    b.para("2）", S("MEASURE", "招聘临时辅助人员", "m2"), "。")
     rec = b.build()
     got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
     want = {(b.id(p), b.id(m)) for p in ("p1", "p1b") for m in ("m1", "m1b")} | {(b.id("p2"), b.id("m2"))}
@@ -128,10 +128,10 @@ def test_lists_one_item_apart_still_pair_item_by_item():
     pair by place; two lists that differ by more do not."""
     b = RecordBuilder()
     b.section("problems", "四、存在的问题")
-    b.para("一是", S("PROBLEM", "执行进度偏慢", "p1"), "。二是", S("PROBLEM", "指标不够精准", "p2"), "。三是",
-           S("PROBLEM", "设施管护不到位", "p3"), "。四是", S("PROBLEM", "台账登记滞后", "p4"), "。")
+    b.para("一是", S("PROBLEM", "采购周期偏长", "p1"), "。二是", S("PROBLEM", "培训覆盖面不足", "p2"), "。三是",
+           S("PROBLEM", "车辆调度不够合理", "p3"), "。四是", S("PROBLEM", "资料归档不及时", "p4"), "。")
     b.section("measures", "五、下一步工作打算")
-    for k, words in enumerate(("倒排工期", "开展实地调研", "明确管护责任", "集中清查盘点", "持续开展监控"), 1):
+    for k, words in enumerate(("简化采购流程", "增设线上课程", "建立调度台账", "按月归档", "持续开展自查"), 1):
         b.para("● ", S("MEASURE", words, f"m{k}"), "。")
     rec = b.build()
     got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
@@ -143,11 +143,11 @@ def test_an_item_broken_across_lines_by_a_pdf_keeps_its_number():
     """A PDF broke item 1 after its first line: the span on the second line is still under 1."""
     b = RecordBuilder()
     b.section("problems", "四、存在的问题")
-    b.para("1、", S("PROBLEM", "专项资金支付进度滞后于序时进度", "p1"), "，全年共计有三个项目的资金在")
-    b.para("年底集中支付，", S("PROBLEM", "资金使用效益未能充分发挥", "p1b"), "。")
+    b.para("1、", S("PROBLEM", "图书采购计划执行偏慢", "p1"), "，全年共有三批图书的到货时间推迟到")
+    b.para("年底才完成验收，", S("PROBLEM", "读者借阅需求未能及时满足", "p1b"), "。")
     b.para("2、", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
     b.section("measures", "五、改进措施")
-    b.para("1、", S("MEASURE", "建立资金支付月调度制度", "m1"), "。")
+    b.para("1、", S("MEASURE", "提前发布年度采购计划", "m1"), "。")
     b.para("2、", S("MEASURE", "拓展新媒体渠道", "m2"), "。")
     rec = b.build()
     got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))

@@ -88,13 +88,13 @@ def _agreements_after(lead: str, workload: str, row: tuple) -> set:
 
 
 def test_a_count_written_as_a_part_contradicts_no_row_of_the_whole():
-    """「…，其中上半年查处41件」 counts a part of the year's work: against the row's 86件 it is no
+    """「…，其中上半年查处35件」 counts a part of the year's work: against the row's 73件 it is no
     contradiction; equal to a row of its own it still agrees; without the mark it is judged."""
-    row = ("查处违法案件", 10, "≥50件", "86件", 10)
-    assert _agreements_after("全年查处违法案件86件，其中上半年", "查处违法案件41件", row) == {None}
-    assert _agreements_after("全年开展检查120次，其中", "查处违法案件41件", row) == {None}
-    assert _agreements_after("其中", "查处违法案件86件", row) == {True}
-    assert _agreements_after("全年", "查处违法案件41件", row) == {False}
+    row = ("查处违法案件", 10, "≥50件", "73件", 10)
+    assert _agreements_after("全年查处违法案件73件，其中上半年", "查处违法案件35件", row) == {None}
+    assert _agreements_after("全年开展检查120次，其中", "查处违法案件35件", row) == {None}
+    assert _agreements_after("其中", "查处违法案件73件", row) == {True}
+    assert _agreements_after("全年", "查处违法案件35件", row) == {False}
 
 
 def test_unrelated_activity_and_rate_rows_are_not_linked():
