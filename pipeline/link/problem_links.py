@@ -1,14 +1,18 @@
 """PROBLEM → CAUSE (caused_by), PROBLEM → MEASURE (addressed_by), PROBLEM/CAUSE → indicator (explains).
 
 caused_by — a cause belongs to the problem it is written next to:
-  same numbered item or paragraph, a cause marker between them (由于, 究其原因, 导致),
-  shared topic words, equal list numbers in parallel lists, and character distance.
-  A collective marker (「究其原因：一是…二是…」 after several problems) links each cause
-  to every problem listed before the marker in that paragraph or the one before it.
+  same numbered item or paragraph (the nearest problem before it: one in between takes it),
+  a cause marker between them (由于, 究其原因, 导致), shared topic words, equal list numbers in
+  parallel lists, and character distance. A collective marker (「究其原因：一是…二是…」 after
+  several problems) links each cause to every problem listed before the marker in that
+  paragraph or the one before it, and reaches no cause after a later problem.
 addressed_by — a measure answers the problem it talks about or stands opposite to:
-  topic overlap (rare bigrams weigh more: 预算编制 ↔ 预算编制), list number k ↔ k when the
-  problem and measure lists have the same length, 「针对…」 naming the problem, and the
-  改进措施 row right after the 偏差原因 row of the same table.
+  topic overlap (rare bigrams weigh more: 预算编制 ↔ 预算编制), item k ↔ item k of parallel
+  numbered lists (counted within their sections: the same numbers, or one list a number short),
+  the same numbered item or table cell, 「针对…」 naming the problem, and the 改进措施 cell right
+  after the 偏差原因 one. Structural pairs (numbers, items, cells) link every problem of the item
+  to every measure of the answering one (configs/linking.yaml addressed_by.answer: item), or to
+  its first measure only (answer: title).
 explains — a problem or cause → an indicator row that missed its target or lost points,
   when the span sits in that row (its 偏差原因 cell) or names the indicator.
 """
