@@ -21,6 +21,11 @@ def _kinds(rec):
     return sorted(f.kind for f in Checker().predict(rec))
 
 
+def _restated(rec):
+    """The restated_mismatch findings of a record, whatever their confidence."""
+    return [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"]
+
+
 def test_consistent_record_has_no_findings():
     assert _kinds(_record()) == []
 
@@ -331,7 +336,7 @@ def test_a_projects_budget_named_before_its_term_is_no_restated_unit_budget():
             "登记项目全年预算320.00万元，实际支出298.60万元；耕地保护项目全年预算865.00万元，实际支出792.35万元。\n")
     rec = structure_text(text)
     assert rec.budget["budgeted"].value == 2865.3
-    assert [f.kind for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    assert _restated(rec) == []
 
 
 def test_a_project_lists_total_is_the_projects_not_the_units_budget():
@@ -341,7 +346,7 @@ def test_a_project_lists_total_is_the_projects_not_the_units_budget():
             "合计\t80.00\t78.00\t97.50%\n")
     rec = structure_text(text)
     assert (rec.budget["budgeted"].text, rec.budget["executed"].text) == ("全年预算数350.00万元", "全年执行数330.00万元")
-    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    assert _restated(rec) == []
     # with a row for the unit's basic spending the list is the unit's whole budget: its total is the unit's
     whole = structure_text(text.replace("合计\t80.00\t78.00\t97.50%", "基本支出\t270.00\t252.00\t93.33%\n合计\t350.00\t330.00\t94.29%"))
     assert (whole.budget["budgeted"].text, whole.budget["executed"].text) == ("350.00", "330.00")
@@ -354,7 +359,7 @@ def test_a_projects_figures_stated_in_prose_restate_no_unit_figure():
             "培训经费年初预算50.00万元，实际支出48.00万元。\n")
     rec = structure_text(text)
     assert rec.budget["executed"].value == 330.0
-    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    assert _restated(rec) == []
     assert [(p.name, p.executed) for p in rec.projects if p.row is None] == [("培训经费", 48.0)]
 
 
@@ -366,7 +371,7 @@ def test_a_table_without_its_money_unit_is_read_in_the_unit_that_makes_it_agree_
     rec = structure_text(text.format(executed="330.00"))
     assert (rec.budget["budgeted"].value, rec.budget["executed"].value, rec.budget["basic_expenditure"].value) == (
         350.0, 330.0, 252.0)
-    assert [f for f in Checker(min_confidence=0).predict(rec) if f.kind == "restated_mismatch"] == []
+    assert _restated(rec) == []
     # agreeing in one field and not in the other, the table keeps the figures as printed
     other = structure_text(text.format(executed="320.00"))
     assert other.budget["budgeted"].value == 3500000.0
@@ -394,7 +399,7 @@ def test_a_sentence_about_another_year_restates_nothing():
     table = ("2023年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算数\t全年执行数\t执行率\n"
              "合计\t2,865.30\t2,702.15\t94.31%\n基本支出\t1,110.20\t1,106.80\t99.69%\n项目支出\t1,755.10\t1,595.35\t90.90%\n")
     other = structure_text(table + "2022年全年支出2,486.30万元。\n")
-    assert [f for f in Checker(min_confidence=0).predict(other) if f.kind == "restated_mismatch"] == []
+    assert _restated(other) == []
     same = structure_text(table + "2023年全年支出2,486.30万元。\n")
     (f,) = [f for f in Checker().predict(same) if f.kind == "restated_mismatch"]
     assert f.stated == 2486.3
