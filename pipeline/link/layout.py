@@ -18,6 +18,8 @@ from pipeline.record import Span
 # its paragraph, or a bullet's place in its run of bulleted lines (pipeline.lexicon: one reading of
 # list numbering for the whole project)
 _NUMBER_AT_END = re.compile(rf"(?:{ENUMERATOR})[\s:：，,]*$")
+# how many lines a paragraph broken by a PDF may span (a page holds about 40)
+_MAX_BROKEN_LINES = 40
 
 
 def _ordinal(text: str, start: int, span_start: int) -> Optional[int]:
@@ -71,11 +73,15 @@ def place_of(span: Span, text: str, index: RecordIndex) -> Place:
         # a paragraph is its lines, the ones a PDF broke mid-sentence included: an item's number
         # stands on its first line only
         start = text.rfind("\n", 0, span.start) + 1
-        while start and continues_broken_line(text, start):
+        for _ in range(_MAX_BROKEN_LINES):   # bounded: a text of broken lines only stays linear
+            if not (start and continues_broken_line(text, start)):
+                break
             start = text.rfind("\n", 0, start - 1) + 1
         nl = text.find("\n", span.end)
         end = len(text) if nl < 0 else nl
-        while end < len(text) and continues_broken_line(text, end + 1):
+        for _ in range(_MAX_BROKEN_LINES):
+            if not (end < len(text) and continues_broken_line(text, end + 1)):
+                break
             nl = text.find("\n", end + 1)
             end = len(text) if nl < 0 else nl
         tid = rid = pos = None

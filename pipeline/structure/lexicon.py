@@ -53,7 +53,7 @@ class Lexicon:
     # (net field, bare field, qualifier): a net field's figure printed without its qualifier
     asset_printed_bare: tuple[tuple[str, str, re.Pattern], ...] = ()
     self_reference: re.Pattern = re.compile(r"(?!)")   # 我局, 本单位, 本项目: the report names its subject
-    item_openers: re.Pattern = re.compile(r"(?!)")          # 其中：, 一是: before a listed item's name
+    item_openers: re.Pattern = re.compile(r"(?!)")          # 其中：, 包括: words before a listed item's name
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
