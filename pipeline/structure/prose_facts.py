@@ -384,9 +384,10 @@ _GRADE_STATED = re.compile(rf"(?:为|属于)[\"“]?(?:{GRADES})")  # compiled o
 def find_grade_scale(text: str) -> dict[str, str] | None:
     """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}."""
     for line in text.split("\n"):
-        if len(_GRADE_STATED.findall(line)) < 3:
+        if len(_GRADE_STATED.findall(line)) < 2:
             continue
         scale: dict[str, str] = {}
+        bounded = True   # every grade's condition printed as a range or with its bound's words
         for seg in re.split(r"[；;。，,、]", line):
             gm = re.search(rf"(?:为|属于)[\"“]?(?P<grade>{GRADES})", seg)
             if not gm:
@@ -396,11 +397,15 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
             if len(nums) >= 2:
                 scale[gm.group("grade")] = f"{nums[0]}-{nums[1]}"
             elif len(nums) == 1:
+                explicit = re.search(r"≥|>=|以上|不低于|大于等于|＞=|<|＜|以下|低于|不足|>|＞", cond)
+                bounded = bounded and explicit is not None
                 op = ">=" if re.search(r"≥|>=|以上|不低于|大于等于|＞=", cond) else "<" if re.search(r"<|＜|以下|低于|不足", cond) else ">="
                 if re.search(r"[^≥<]>|＞(?!=)", cond):
                     op = ">"
                 scale[gm.group("grade")] = f"{op}{nums[0]}"
-        if len(scale) >= 3:
+        # three grades, or two whose bounds are all printed (「85分以上的为优秀，70-85分为良好」): a
+        # line that states one score and its grade (「得分92分，等级为优」) is no scale
+        if len(scale) >= 3 or (len(scale) == 2 and bounded):
             return scale
     return None
 

@@ -385,6 +385,13 @@ def test_a_listed_projects_rate_is_not_the_units():
     assert [(p.name, p.budgeted, p.executed) for p in rec.projects] == [("乡村道路养护项目", 200.0, 190.0)]
 
 
+def test_a_grade_against_a_printed_scale_of_two_grades():
+    text = "2023年度部门整体支出绩效自评报告\n自评总分{score}分，自评等级：良好。\n说明：综合得分在85分以上的为优秀，70-85分为良好。\n"
+    (f,) = [f for f in Checker().predict(structure_text(text.format(score="92.3"))) if f.kind == "grade_mismatch"]
+    assert (f.relation, f.stated) == ("printed_scale", 92.3) and "优秀" in f.message
+    assert [f for f in Checker().predict(structure_text(text.format(score="80"))) if f.kind == "grade_mismatch"] == []
+
+
 def test_a_rate_capped_at_100_for_a_spend_above_the_budget_is_no_error():
     form = ("2023年度部门整体支出绩效自评表\n项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
             "年度资金总额\t100.00\t120.00\t{executed}\t10\t100%\t10\n")

@@ -25,6 +25,13 @@ def test_grade_scale_written_with_commas():
     assert scale == {"优": ">=90", "良": "80-90", "中": "60-80", "差": "<60"}
 
 
+def test_a_scale_of_two_grades_counts_when_every_bound_is_printed():
+    from pipeline.structure.prose_facts import find_grade_scale
+    assert find_grade_scale("说明：综合得分在85分以上的为优秀，70-85分为良好。") == {"优秀": ">=85", "良好": "70-85"}
+    # one score and its grade beside one bound: no scale
+    assert find_grade_scale("自评得分92分，等级为优；70-85分为良好。") is None
+
+
 def test_year_comparison_table_gives_the_report_years_column():
     from pipeline.annotate import structure_text
     text = ("2021年度部门整体支出绩效自评报告\n单位：万元\n"
