@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.2"  # 1.1: warnings; 1.2: findings carry relation, confidence and sides
+SCHEMA_VERSION = "1.3"  # 1.1: warnings; 1.2: findings carry relation, confidence and sides; 1.3: a project form's execution points and score cell
 
 SectionKind = Literal[
     "basic_info", "functions", "organisation", "staffing", "assets", "budget",
@@ -255,6 +255,11 @@ class Project(_Model):
     row: Optional[str] = None
     start: Optional[int] = None
     end: Optional[int] = None
+    # a project's own form (项目支出绩效自评表) in a report of several: the points of its funds row
+    # (分值, 得分 = 分值 × 执行率) and the cell that prints its 总分 (score)
+    execution_weight: Optional[float] = None
+    execution_score: Optional[float] = None
+    score_cell: Optional[str] = None
 
 
 class FundUseRow(_Model):

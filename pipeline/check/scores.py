@@ -2,7 +2,8 @@
 
 - 综合得分/总分 (meta.total_score) against the sum of the indicator scores, only when the
   indicators form the whole scheme (their weights add up to 100): a form that scores
-  goals or execution outside the indicator table is not a sum of its rows.
+  goals or execution outside the indicator table is not a sum of its rows. In a report of
+  several project forms, each form's 总分 against its own indicators (and execution score).
 - Level-1 subtotal rows (投入/过程/产出/效果 …) against the scores of their indicators.
 - An indicator scored above its weight.
 """
@@ -46,6 +47,30 @@ def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
                       "indicator_sum")
 
 
+def _project_totals(record: Record, tol: Tolerance) -> Iterator[Finding]:
+    """Each project form's 总分 in a report of several: against its own indicator scores, plus its
+    funds row's execution score where the indicators weigh the rest of the 100 points."""
+    if len(record.projects) < 2:
+        return
+    for p in record.projects:
+        inds = [i for i in record.indicators if i.project == p.id]
+        if p.score is None or p.score_cell is None or not inds or any(i.weight is None or i.score is None for i in inds):
+            continue
+        weights, expected = sum(i.weight for i in inds), sum(i.score for i in inds)
+        refs = [p.score_cell] + [i.id for i in inds]
+        what = f"the sum of its {len(inds)} indicator scores"
+        if abs(weights - 100) > tol.full_scheme:
+            if p.execution_weight is None or p.execution_score is None or \
+                    abs(weights + p.execution_weight - 100) > tol.full_scheme:
+                continue
+            expected += p.execution_score
+            refs.append(p.id)
+            what = f"its execution score {p.execution_score:g} plus {len(inds)} indicator scores"
+        if not tol.score_ok(p.score, expected):
+            yield finding(TOTAL, f"project {p.name}: total score {p.score:g} is not {what} ({expected:.2f})", refs,
+                          p.score, expected, "indicator_sum")
+
+
 def _subtotals(record: Record, tol: Tolerance) -> Iterator[Finding]:
     by_table: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     rows_of_inds = set()
@@ -86,4 +111,5 @@ def _within_weight(record: Record, tol: Tolerance) -> Iterator[Finding]:
 
 
 def check(record: Record, tol: Tolerance) -> list[Finding]:
-    return list(_total(record, tol)) + list(_subtotals(record, tol)) + list(_within_weight(record, tol))
+    return (list(_total(record, tol)) + list(_project_totals(record, tol)) + list(_subtotals(record, tol))
+            + list(_within_weight(record, tol)))

@@ -139,6 +139,11 @@ def _structure_into(record: Record, cleaned: Cleaned,
         # a report of several projects: the tables' totals are the projects'; the report's own
         # total is the one its prose states
         record.meta.total_score = find_total_score(text, [(t.start, t.end) for t in record.tables])
+        by_id = {p.id: p for p in record.projects}
+        for score, _, pid, cell in facts.total_scores:
+            p = by_id.get(pid)
+            if p is not None and p.score is None:
+                p.score, p.score_cell = score, cell
     record.spans = _function_items_from_cells(text, record)
     return record
 

@@ -314,7 +314,7 @@ class TableFacts:
     score_groups: list[ScoreGroup] = field(default_factory=list)
     budget_rows: list[BudgetRow] = field(default_factory=list)
     narrative_cells: list[NarrativeCell] = field(default_factory=list)
-    total_scores: list[tuple[float, Cell, Optional[str]]] = field(default_factory=list)  # (score, cell, project id)
+    total_scores: list[tuple[float, Cell, Optional[str], str]] = field(default_factory=list)  # (score, cell, project id, cell id)
     kv: dict[str, str] = field(default_factory=dict)
     table_kinds: dict[str, str] = field(default_factory=dict)
 
@@ -560,6 +560,8 @@ class _Reader:
         if field_name is None and self.project is not None and self.project.budgeted is None:
             self.project.budgeted, self.project.executed = br.budgeted, br.executed
             self.project.execution_rate, self.project.score = br.execution_rate, None
+            self.project.execution_weight = br.values.get("weight")
+            self.project.execution_score = br.values.get("execution_score")
         self.vote(table, "budget")
         return True
 
@@ -577,8 +579,10 @@ class _Reader:
         # a page header or a group)
         target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
         actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
+        # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first)
         if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
-                not name and _TOTAL_ROW.search(joined)):
+                not name and _TOTAL_ROW.search(joined)) or (
+                _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0)):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
             numbers = [n for n in numbers if n is not None]
             # the whole scheme's total: its weight cell (when printed) is the full 100 points;
@@ -587,7 +591,8 @@ class _Reader:
             if numbers and whole:
                 total = numbers[-1]
                 cell = next(c for c in reversed(cells) if NUMBER_RE.search(c.text))
-                self.facts.total_scores.append((total, cell, self.project.id if self.project else None))
+                self.facts.total_scores.append((total, cell, self.project.id if self.project else None,
+                                                f"{row.id}#c{cells.index(cell)}"))
             return True
         if _SUBTOTAL_ROW.fullmatch(norm(name)):
             # 「 | 小计 | 20 | 18.6」: the subtotal of the group above, not an indicator

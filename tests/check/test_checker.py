@@ -392,6 +392,24 @@ def test_a_grade_against_a_printed_scale_of_two_grades():
     assert [f for f in Checker().predict(structure_text(text.format(score="80"))) if f.kind == "grade_mismatch"] == []
 
 
+_FORM = ("项目支出绩效自评表\n项目名称\t{name}\n项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+         "年度资金总额\t100\t100\t{executed}\t10\t{rate}%\t{points}\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+         "产出指标\t数量指标\t巡查次数\t≥12次\t12次\t50\t50\n效益指标\t社会效益指标\t群众满意度\t≥90%\t88%\t40\t{sat}\n"
+         "总分\t100\t{total}\n")
+
+
+def test_each_project_forms_total_in_a_report_of_several():
+    head = "2023年度项目支出绩效自评报告\n"
+    one = _FORM.format(name="河道巡查", executed="96", rate="96", points="9.6", sat="38", total="97.6")
+    two = _FORM.format(name="水质监测", executed="100", rate="100", points="10", sat="36", total="{total}")
+    rec = structure_text(head + one + two.format(total="96"))
+    assert [(p.name, p.score) for p in rec.projects] == [("河道巡查", 97.6), ("水质监测", 96.0)]
+    assert [f for f in Checker().predict(rec) if f.kind == "total_mismatch"] == []
+    (f,) = [f for f in Checker().predict(structure_text(head + one + two.format(total="97"))) if f.kind == "total_mismatch"]
+    assert (f.stated, f.expected) == (97.0, 96.0) and "水质监测" in f.message
+    assert f.sides[0].text == "97"
+
+
 def test_a_rate_capped_at_100_for_a_spend_above_the_budget_is_no_error():
     form = ("2023年度部门整体支出绩效自评表\n项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
             "年度资金总额\t100.00\t120.00\t{executed}\t10\t100%\t10\n")
