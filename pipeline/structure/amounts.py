@@ -497,8 +497,9 @@ def read_cell_amounts(text: str, ranges: list[tuple[int, int]],
 # would be tried at every character of the text. 「(?:全年预算|预算)」 is 「(?:全年)?预算」 (the same
 # tries, in the same order) written to start with literals, which re skips to.
 _PROJECT_FIGURES = re.compile(
-    rf"(?:全年预算|年初预算|年度预算|预算)(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
+    rf"预算(?:数|资金)?(?:为)?\s*(?P<b>{NUMBER})\s*(?P<bu>亿元|万元|千元|元)"
     rf"\s*[，,、]\s*(?:实际)?(?:支出|执行)(?:数)?(?:为)?\s*(?P<e>{NUMBER})\s*(?P<eu>亿元|万元|千元|元)")
+_BUDGET_QUALIFIERS = ("全年", "年初", "年度")
 _NAME_CHAR = r"[^，,。；;：:、\n（(）)]"
 # \Z, not $: $ also matches before a line break that ends the searched text, so the line above
 # the figures (a heading such as 预算执行情况) would become the name
@@ -519,8 +520,10 @@ def _project_pairs(text: str) -> list[_ProjectPair]:
     out = []
     for m in _PROJECT_FIGURES.finditer(text):
         window_start = max(0, m.start() - _MAX_NAME - 8)
-        # 「（一）A项目：全年预算…」: the name may stand as the item's label, before a colon
-        name_end = m.start() - 1 if m.start() and text[m.start() - 1] in "：:" else m.start()
+        # the budget's qualifier (全年预算, 年初预算) is no part of the name; 「（一）A项目：全年预算…」: the
+        # name may stand as the item's label, before a colon
+        at = m.start() - 2 if text[max(0, m.start() - 2):m.start()] in _BUDGET_QUALIFIERS else m.start()
+        name_end = at - 1 if at and text[at - 1] in "：:" else at
         nm = _NAME_BEFORE.search(text, window_start, name_end)
         if nm is None:
             continue
