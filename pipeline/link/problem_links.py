@@ -65,26 +65,27 @@ def _parallel(a: list[Place], b: list[Place]) -> bool:
     return len(small) > 1 and small <= big and len(big) - len(small) <= 1
 
 
-def _parallel_lists(record: Record, problems: list[Span], answers: list[Span], places: dict[str, Place]) -> set[tuple]:
-    """The (problem section, answer section) pairs whose numbered lists are parallel: as many
-    numbers in the answers' outermost section as in the problems' of the nearest section at or
-    before it that numbers its problems. Lists are compared section by section, so a span numbered
-    elsewhere in the report (a function's 6、) does not unbalance them."""
+def _outer_sections(record: Record, spans: list[Span]) -> dict[str, Optional[str]]:
+    """span id → the id of the outermost section it lies in (None outside any)."""
     lookup = SectionLookup(record.sections)
+    return {s.id: (path[0].id if (path := lookup.path(s.start)) else None) for s in spans}
 
-    def outer(s: Span) -> Optional[str]:
-        path = lookup.path(s.start)
-        return path[0].id if path else None
 
+def _parallel_lists(problems: list[Span], answers: list[Span], places: dict[str, Place],
+                    outer: dict[str, Optional[str]]) -> set[tuple]:
+    """The (problem section, answer section) pairs whose numbered lists are parallel (_parallel):
+    the answers' outermost section against the nearest section at or before it that numbers its
+    problems. Lists are compared section by section, so a span numbered elsewhere in the report
+    (a function's 6、) does not unbalance them."""
     firsts: dict[Optional[str], int] = {}
     groups: dict[Optional[str], list[Place]] = {}
     for p in problems:
-        key = outer(p)
+        key = outer[p.id]
         groups.setdefault(key, []).append(places[p.id])
         firsts.setdefault(key, p.start)
     answer_groups: dict[Optional[str], list[Place]] = {}
     for a in answers:
-        answer_groups.setdefault(outer(a), []).append(places[a.id])
+        answer_groups.setdefault(outer[a.id], []).append(places[a.id])
     out = set()
     for key, aplaces in answer_groups.items():
         start = min(pl.span.start for pl in aplaces)
@@ -116,9 +117,8 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
         return []
     places = {s.id: place_of(s, text, index) for s in problems + causes}
     kw = KeywordWeights(s.text for s in problems + causes)
-    lists = _parallel_lists(record, problems, causes, places)
-    lookup = SectionLookup(record.sections)
-    outer = {s.id: (path[0].id if (path := lookup.path(s.start)) else None) for s in problems + causes}
+    outer = _outer_sections(record, problems + causes)
+    lists = _parallel_lists(problems, causes, places, outer)
     # Only problems near a cause can pair with it: they are taken from the problems sorted by
     # start (a slice found by bisection, in the same order), so that a giant report costs
     # linear time. A problem ends at most `longest` characters after its start.
@@ -263,9 +263,8 @@ def predict_addressed_by(record: Record, index: RecordIndex) -> list[Link]:
     titles = measure_titles(measures, places) if cfg.get("answer") == "title" else {m.id for m in measures}
     heads = [m for m in measures if m.id in titles]
     kw = KeywordWeights(s.text for s in problems + heads)
-    lists = _parallel_lists(record, problems, heads, places)
-    lookup = SectionLookup(record.sections)
-    outer = {s.id: (path[0].id if (path := lookup.path(s.start)) else None) for s in problems + heads}
+    outer = _outer_sections(record, problems + heads)
+    lists = _parallel_lists(problems, heads, places, outer)
     starts = sorted(s.start for s in problems + measures)
     candidates = Candidates(problems, [p.start for p in problems], len(heads))   # bounded on giant inputs
     # a pair's evidence text is written only for the pairs kept: a giant report scores hundreds
