@@ -35,6 +35,15 @@ _STYLES = [
 
 MAX_HEADING_CHARS = 40
 
+# Headings without a numbering style of their own, taken only when their title names a part of
+# the report (classify_title is not "other"): a bare number and a blank (「2 绩效目标实现情况」: a
+# PDF's 「2.」 without its dot), and a title in lenticular brackets that its text may follow on
+# the same line (「【存在问题】…」, as web pages write them; 【打印】【关闭】 name no part).
+_PART_STYLES = [
+    ("ar_space", "arabic", re.compile(r"^(?P<n>\d{1,2})[ \u3000]+(?P<rest>[\u4e00-\u9fff][^\n]*)$")),
+    ("bracket", "bracket", re.compile(r"^[【〖](?P<rest>[^】〗]{2,20})[】〗]")),
+]
+
 
 @dataclass
 class Heading:
@@ -140,7 +149,29 @@ def find_headings(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
         if md is not None and looks_like_heading(line):
             ts = start + len(line) - len(line.lstrip())
             out.append(Heading(start, end, line.strip(), ts, f"md{md}", "md", None, md))
-    return out
+            continue
+        part = _part_heading(text, start, line)
+        if part is not None:
+            out.append(part)
+    # a bare number is a heading's only in a run of them (1 …, 2 …): a lone 「3 个项目…」 is a count
+    numbers = {h.number for h in out if h.style == "ar_space"}
+    return [h for h in out if h.style != "ar_space" or {h.number - 1, h.number + 1} & numbers]
+
+
+def _part_heading(text: str, start: int, line: str) -> Heading | None:
+    stripped = line.lstrip(" \u3000")
+    lead = len(line) - len(stripped)
+    for style, family, pattern in _PART_STYLES:
+        m = pattern.match(stripped)
+        if m is None:
+            continue
+        title = m.group("rest").strip()
+        if not looks_like_heading(title) or classify_title(title) == "other":
+            return None
+        n = m.groupdict().get("n")
+        ts = start + lead + m.start("rest") + (len(m.group("rest")) - len(m.group("rest").lstrip()))
+        return Heading(start, start + len(line), title, ts, style, family, number_value(n) if n else None)
+    return None
 
 
 def build_sections(text: str, headings: list[Heading]) -> list[Section]:

@@ -48,3 +48,18 @@ def test_the_years_tasks_and_their_completion_are_no_list_of_duties():
     assert classify_title("年度主要任务完成情况") == "evaluation"
     assert classify_title("（二）年度主要任务及完成情况") == "evaluation"
     assert classify_title("部门主要任务") == "functions" and classify_title("主要职责及完成情况") == "functions"
+
+
+def test_a_run_of_bare_numbers_and_bracketed_titles_that_name_report_parts_are_headings():
+    # a PDF's 「2.」 without its dot, in a run; a lone number and a count are no headings
+    text = ("部门整体支出绩效自评报告\n1 部门概况\n负责全县档案工作。\n2 存在的问题\n3 个库房温湿度控制不达标。\n"
+            "3 改进措施\n更新温湿度监控设备。\n")
+    r = structure_text(text)
+    assert titles(r) == [(1, "basic_info", "部门概况"), (1, "problems", "存在的问题"), (1, "measures", "改进措施")]
+    alone = structure_text("部门整体支出绩效自评报告\n一、存在问题\n3 个项目未完成年度目标\n")
+    assert [s.title for s in alone.sections] == ["存在问题"]
+    # 【…】 opens a section whose text follows on the same line; a web page's 【打印】 names no part
+    web = structure_text("部门整体支出绩效自评报告\n【打印本页】 【关闭窗口】\n【存在问题】库房面积不足。\n【改进措施】申请扩建库房。\n")
+    assert titles(web) == [(1, "problems", "存在问题"), (1, "measures", "改进措施")]
+    problems = web.sections[0]
+    assert "库房面积不足" in web.text[problems.start:problems.end]
