@@ -239,6 +239,12 @@ def test_a_kind_of_budget_income_is_no_income_total():
     assert structure_text("2023年度部门整体支出绩效自评报告\n全年预算收入820.00万元。\n").budget["income"].value == 820.0
 
 
+def test_final_accounts_income_is_the_income():
+    from pipeline.annotate import structure_text
+    rec = structure_text("2022年度部门整体支出绩效自评报告\n部门决算收入1,456.78万元，较上年增加123.45万元；决算支出1,432.10万元。\n")
+    assert (rec.budget["income"].value, rec.budget["executed"].value) == (1456.78, 1432.1)
+
+
 def test_the_line_above_a_budget_sentence_names_no_project():
     from pipeline.annotate import structure_text
     rec = structure_text("2023年度部门整体支出绩效自评报告\n二、预算执行情况\n全年预算数350.00万元，执行数330.00万元。\n")
