@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from typing import Iterator, Optional
 
 from pipeline.check.base import Tolerance, finding, number
 from pipeline.link.ends import cell_id
@@ -18,6 +18,18 @@ from pipeline.record import Finding, Record
 
 TOTAL = "total_mismatch"
 SCORE = "score_mismatch"
+
+
+def _scheme_sum(inds: list, execution: Optional[tuple[float, float]], tol: Tolerance) -> Optional[tuple[float, bool]]:
+    """The total a scheme's indicator scores make, when they form the whole scheme (weights add up
+    to 100), or with the execution score when they weigh the rest of the 100 points (execution:
+    its (weight, score)); and whether the execution score is in it. None otherwise."""
+    weights, expected = sum(i.weight for i in inds), sum(i.score for i in inds)
+    if abs(weights - 100) <= tol.full_scheme:
+        return expected, False
+    if execution is not None and abs(weights + execution[0] - 100) <= tol.full_scheme:
+        return expected + execution[1], True
+    return None
 
 
 def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
@@ -30,17 +42,16 @@ def _total(record: Record, tol: Tolerance) -> Iterator[Finding]:
         inds = [i for i in record.indicators if i.project == record.projects[0].id]
     if stated is None or not inds or any(i.weight is None or i.score is None for i in inds):
         return
-    weights, expected = sum(i.weight for i in inds), sum(i.score for i in inds)
-    refs = ["meta.total_score"] + [i.id for i in inds]
     b = record.budget
-    what = f"the sum of {len(inds)} indicator scores"
-    if abs(weights - 100) > tol.full_scheme:
-        if not ("execution_weight" in b and "execution_score" in b
-                and abs(weights + b["execution_weight"].value - 100) <= tol.full_scheme):
-            return
-        expected += b["execution_score"].value
-        refs.append("budget.execution_score")
-        what = f"the execution score {b['execution_score'].value:g} plus {len(inds)} indicator scores"
+    execution = ((b["execution_weight"].value, b["execution_score"].value)
+                 if "execution_weight" in b and "execution_score" in b else None)
+    total = _scheme_sum(inds, execution, tol)
+    if total is None:
+        return
+    expected, with_execution = total
+    refs = ["meta.total_score"] + [i.id for i in inds] + (["budget.execution_score"] if with_execution else [])
+    what = (f"the execution score {execution[1]:g} plus {len(inds)} indicator scores" if with_execution
+            else f"the sum of {len(inds)} indicator scores")
     # a whole-number total (「自评得分95分」) may be the sum rounded to the point (Tolerance.score_ok)
     if not tol.score_ok(stated, expected):
         yield finding(TOTAL, f"total score {stated:g} is not {what} ({expected:.2f})", refs, stated, expected,
@@ -56,16 +67,15 @@ def _project_totals(record: Record, tol: Tolerance) -> Iterator[Finding]:
         inds = [i for i in record.indicators if i.project == p.id]
         if p.score is None or p.score_cell is None or not inds or any(i.weight is None or i.score is None for i in inds):
             continue
-        weights, expected = sum(i.weight for i in inds), sum(i.score for i in inds)
-        refs = [p.score_cell] + [i.id for i in inds]
-        what = f"the sum of its {len(inds)} indicator scores"
-        if abs(weights - 100) > tol.full_scheme:
-            if p.execution_weight is None or p.execution_score is None or \
-                    abs(weights + p.execution_weight - 100) > tol.full_scheme:
-                continue
-            expected += p.execution_score
-            refs.append(p.id)
-            what = f"its execution score {p.execution_score:g} plus {len(inds)} indicator scores"
+        execution = (p.execution_weight, p.execution_score) \
+            if p.execution_weight is not None and p.execution_score is not None else None
+        total = _scheme_sum(inds, execution, tol)
+        if total is None:
+            continue
+        expected, with_execution = total
+        refs = [p.score_cell] + [i.id for i in inds] + ([p.id] if with_execution else [])
+        what = (f"its execution score {execution[1]:g} plus {len(inds)} indicator scores" if with_execution
+                else f"the sum of its {len(inds)} indicator scores")
         if not tol.score_ok(p.score, expected):
             yield finding(TOTAL, f"project {p.name}: total score {p.score:g} is not {what} ({expected:.2f})", refs,
                           p.score, expected, "indicator_sum")

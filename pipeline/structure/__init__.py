@@ -22,7 +22,7 @@ from pipeline.structure.prose_facts import (GOAL_WORD_MARK, find_goals, find_ind
                                             is_project_report, numbered_goals, parse_date)
 from pipeline.structure.numbers import NUMBER_RE, to_float
 from pipeline.structure.sections import build_sections, classify_title, find_headings
-from pipeline.structure.table_facts import norm, quantity, read_table_facts
+from pipeline.structure.table_facts import MONEY_ROLES, norm, quantity, read_table_facts
 from pipeline.structure.tables import TextTable, detect_tables
 
 
@@ -165,16 +165,13 @@ def _unit_scope(br, rows) -> bool:
     return any(o.field_name is not None and _table_of(o.row) == _table_of(br.row) for o in rows)
 
 
-_MONEY_ROLES = ("initial", "budgeted", "executed", "balance")
-
-
 def _row_statements(br) -> list[tuple[str, float]]:
     """(field, value) for the money a budget row states: a total row in each column, a field's
     row in its lexicon column."""
     if br.field_name is None:
-        return [(f, br.values[r]) for f, r in _ROW_FIELDS.items() if r in _MONEY_ROLES and r in br.values]
+        return [(f, br.values[r]) for f, r in _ROW_FIELDS.items() if r in MONEY_ROLES and r in br.values]
     col = load_lexicon().budget_field(br.field_name).row_column
-    return [(br.field_name, br.values[col])] if col in br.values and col in _MONEY_ROLES else []
+    return [(br.field_name, br.values[col])] if col in br.values and col in MONEY_ROLES else []
 
 
 def _unstated_unit_scales(rows, prose: dict[str, StatedValue]) -> dict[str, float]:
@@ -236,7 +233,7 @@ def _budget(text: str, line_ranges: list[tuple[int, int]], facts, one_project: b
                 continue
             cell = br.cells[role]
             value = br.values[role]
-            if role in _MONEY_ROLES and _table_of(br.row) in scales:
+            if role in MONEY_ROLES and _table_of(br.row) in scales:
                 value = round(value * scales[_table_of(br.row)], 6)
             budget[field_name] = StatedValue(value=value, text=cell.text, start=cell.start, end=cell.end)
             table_set.add(field_name)

@@ -291,7 +291,7 @@ class BudgetRow:
         return self.values.get("execution_rate")
 
 
-_MONEY_ROLES = ("initial", "budgeted", "executed", "balance")
+MONEY_ROLES = ("initial", "budgeted", "executed", "balance")   # roles whose values are amounts (万元)
 _DEFAULT_BUDGET_COLS = ["budgeted", "executed", "execution_rate", "execution_score"]
 _YEAR_COLUMN = re.compile(r"(20\d{2})年")
 _WAN_UNIT = re.compile(r"[（(]万元[）)]")
@@ -402,7 +402,7 @@ class _Reader:
             years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
             if len({y for y in years if y}) >= 2:
                 header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
-        if header is not None and any(r in _MONEY_ROLES for r in header):
+        if header is not None and any(r in MONEY_ROLES for r in header):
             # 「项目 | 2019年决算数 | 2020年决算数 | 增减额」: a comparison of years; only the latest
             # year's column is the report's own, its rows are read by their field labels
             latest = max(y for y in years if y)
@@ -514,7 +514,7 @@ class _Reader:
                 v = to_float(pm.group(1)) if pm else to_float(t)
                 if role is None or v is None or role in out:
                     continue
-                out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in _MONEY_ROLES else v, cells[i])
+                out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in MONEY_ROLES else v, cells[i])
             return out
         cols = list(self.budget_cols or _DEFAULT_BUDGET_COLS)
         for c in cells[first:]:
@@ -531,7 +531,7 @@ class _Reader:
                 if not cols:
                     break
             role = cols.pop(0)
-            out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in _MONEY_ROLES else v, c)
+            out[role] = (round(v * (self.budget_scale or 1.0), 6) if role in MONEY_ROLES else v, c)
         return out
 
     def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
@@ -548,7 +548,7 @@ class _Reader:
         cells = row.cells
         first = cells.index(nonempty[label_idx]) + 1
         values = self._row_values(cells, first)
-        amounts = [r for r in values if r in _MONEY_ROLES]
+        amounts = [r for r in values if r in MONEY_ROLES]
         if field_name is None and len(amounts) < 2:
             return False
         if field_name is not None and not amounts:
