@@ -110,18 +110,28 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
 BULLET = re.compile(r"[ \t\u3000]*[●•◆◇■□▪▫◎○·\-－—]+[ \t\u3000]*(?=[\u4e00-\u9fff“《（(])")
 
 
-def numeral_value(numeral: str) -> int | None:
-    """The value of an item's numeral as written: 3, 十二, 二十."""
-    if numeral.isdigit():
-        return int(numeral)
-    if not numeral or any(c not in _CN_VALUE for c in numeral):
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numerals: '二十' → 20, '一百零三' → 103, '三万' → 30000."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
-    if numeral == "十":
-        return 10
-    if "十" in numeral:
-        tens, _, ones = numeral.partition("十")
-        return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[ones] if ones else 0)
-    return _CN_VALUE[numeral] if len(numeral) == 1 else None
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + digit) * unit
+                section, digit = 0, 0
+            else:
+                section += (digit or 1) * unit
+                digit = 0
+    return total + section + digit
 
 
 def enumerator_value(mark: str) -> int | None:
@@ -129,7 +139,8 @@ def enumerator_value(mark: str) -> int | None:
     2) → 2, ② → 2, 第四， → 4; None for a section number (4.1) or a Roman numeral."""
     m = re.search(rf"\d{{1,2}}|[{CN_NUM}]+", mark)
     if m and re.fullmatch(r"\d{1,2}(?:[.．]\d{1,2})+.*", mark.strip()) is None:
-        return numeral_value(m.group(0))
+        n = m.group(0)
+        return int(n) if n.isdigit() else cn_to_int(n)
     c = mark.strip()[:1]
     return _CIRCLED.index(c) + 1 if c and c in _CIRCLED else None
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.lexicon import cn_to_int  # noqa: F401  (counts: one home, pipeline.lexicon)
+
 # A decimal number as reports print it: thousands commas, optional sign, optional decimals.
 # Its two forms, for a pattern that needs them apart:
 THOUSANDS_NUMBER = r"[-−－]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -30,10 +32,6 @@ _MONEY_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)
 
 _UNIT_TO_WAN = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-
 
 def to_float(text: str) -> Optional[float]:
     """'1,031.73' → 1031.73; '−64.60' → -64.6; None when text is not a number."""
@@ -49,25 +47,6 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
-
-
-def cn_to_int(text: str) -> Optional[int]:
-    """Chinese numerals: '二十' → 20, '一百零三' → 103, '三万' → 30000."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, section, digit = 0, 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            unit = _CN_UNITS[ch]
-            if unit == 10000:
-                total += (section + digit) * unit
-                section, digit = 0, 0
-            else:
-                section += (digit or 1) * unit
-                digit = 0
-    return total + section + digit
 
 
 def parse_amount(text: str) -> Optional[float]:
