@@ -275,6 +275,8 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
             continue
         if _an_earlier_whole(text, total.start(), expected, [text[s:e] for s, e, _ in parts], tol):
             continue   # 「…2,702.15万元，其中本级…600.00万元；其中基本支出…」: the second 其中 is the head's
+        if _a_first_listing(stated, total.group("num"), text, parts, tol):
+            continue
         last_clause = next(text[cs:ce] for cs, ce in _top_level_pieces(text, start, end, _CLAUSE_SEPS + "；;")
                            if cs <= parts[-1][0] < ce)
         listing = text[start:end]
@@ -290,6 +292,15 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         yield finding(KIND, f"breakdown of {stated:g}万元 lists {len(parts)} parts adding up to {expected:g}万元{note}",
                       [text_id(total.start(), total.end())] + [text_id(s, e) for s, e, _ in parts],
                       stated, expected, relation)
+
+
+def _a_first_listing(stated: float, printed_whole: str, text: str, parts: list, tol: Tolerance) -> bool:
+    """Whether the first two or more parts already add up to the whole: the listing ended there
+    and the amounts after it state something else about the same money (「资金总额…，其中中央
+    资金…、省级资金…、区级配套…，实际到位资金…，支出…」). Which amounts the listing holds is
+    then not said, so no excess can be claimed."""
+    return any(tol.printed_ok(stated, sum(v for _, _, v in parts[:k]), [printed_whole] + [text[s:e] for s, e, _ in parts[:k]])
+               for k in range(2, len(parts)))
 
 
 def _an_earlier_whole(text: str, before: int, expected: float, printed: list[str], tol: Tolerance) -> bool:

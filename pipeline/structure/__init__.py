@@ -310,7 +310,8 @@ def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     return out
 
 
-_PROJECT_NAME_LINE = re.compile(r"^[ \u3000]*项目名称[：:][ \u3000]*(?P<name>[^\n\t]{2,60}?)[ \u3000]*$", re.M)
+# 「项目名称：X」, or a form's first row left as a line of two cells (「项目名称 | X」, 「项目名称\tX」)
+_PROJECT_NAME_LINE = re.compile(r"^[ \u3000]*项目名称[ \u3000]*[：:\t|｜][ \u3000]*(?P<name>[^\n\t|｜]{2,60}?)[ \u3000]*$", re.M)
 
 
 def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], record: Record) -> None:

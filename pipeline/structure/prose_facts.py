@@ -188,6 +188,11 @@ def find_title_project(text: str, unit: Optional[str] = None) -> Optional[tuple[
         start, name = m.start("name"), m.group("name")
         if unit and name.startswith(unit):
             start, name = start + len(unit), name[len(unit):]
+        # the year after the unit is the report's, not the project's (「某中心2023年度项目支出绩效自评表」
+        # names no project; 「…2023年度农村公路养护项目…」 names 农村公路养护)
+        year = _YEAR_OPENING.match(name)
+        if year:
+            start, name = start + year.end(), name[year.end():]
         if len(name) >= _MIN_PROJECT_NAME and not _NOT_A_PROJECT.search(name):
             return name, start, start + len(name)
     return None
@@ -379,35 +384,57 @@ def _most_likely_unit(text: str, titles: list[tuple[int, int]]) -> Optional[str]
 
 
 _GRADE_STATED = re.compile(rf"(?:为|属于)[\"“]?(?:{GRADES})")  # compiled once: it runs on every line
+# 「优（85分及以上）、良（75-84分）…」: each grade with its condition in brackets after it
+_GRADE_BRACKETED = re.compile(rf"(?P<grade>{GRADES})[（(](?P<cond>[^（）()\n]{{1,24}}?)[）)]")
+_AT_LEAST = re.compile(r"≥|>=|以上|不低于|大于等于|＞=")
+_BELOW = re.compile(r"<|＜|以下|低于|不足")
+
+
+def _bound(cond: str) -> tuple[str, bool] | None:
+    """A grade's condition as a bound (">=85", "<60", "75-85") and whether its direction is printed
+    (a single number without 以上/以下/≥ is read as a lower bound, not said)."""
+    nums = re.findall(r"\d+(?:\.\d+)?", cond)
+    if len(nums) >= 2:
+        return f"{nums[0]}-{nums[1]}", True
+    if not nums:
+        return None
+    op = ">=" if _AT_LEAST.search(cond) else "<" if _BELOW.search(cond) else ">="
+    if re.search(r"[^≥<]>|＞(?!=)", cond):
+        op = ">"
+    return f"{op}{nums[0]}", bool(_AT_LEAST.search(cond) or _BELOW.search(cond) or re.search(r">|＞", cond))
 
 
 def find_grade_scale(text: str) -> dict[str, str] | None:
-    """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}."""
-    for line in text.split("\n"):
+    """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}; failing
+    that, 「优（85分及以上）、良（75-84分）…」 alike. A bracketed condition in percent
+    (「优(100%)，良(75%-99%)」) is an indicator's scoring band, not the report's scale."""
+    lines = text.split("\n")
+    for line in lines:
         if len(_GRADE_STATED.findall(line)) < 2:
             continue
         scale: dict[str, str] = {}
         bounded = True   # every grade's condition printed as a range or with its bound's words
         for seg in re.split(r"[；;。，,、]", line):
             gm = re.search(rf"(?:为|属于)[\"“]?(?P<grade>{GRADES})", seg)
-            if not gm:
-                continue
-            cond = re.split(r"[:：]", seg[:gm.start()])[-1]
-            nums = re.findall(r"\d+(?:\.\d+)?", cond)
-            if len(nums) >= 2:
-                scale[gm.group("grade")] = f"{nums[0]}-{nums[1]}"
-            elif len(nums) == 1:
-                explicit = re.search(r"≥|>=|以上|不低于|大于等于|＞=|<|＜|以下|低于|不足|>|＞", cond)
-                bounded = bounded and explicit is not None
-                op = ">=" if re.search(r"≥|>=|以上|不低于|大于等于|＞=", cond) else "<" if re.search(r"<|＜|以下|低于|不足", cond) else ">="
-                if re.search(r"[^≥<]>|＞(?!=)", cond):
-                    op = ">"
-                scale[gm.group("grade")] = f"{op}{nums[0]}"
-        # three grades, or two whose bounds are all printed (「85分以上的为优秀，70-85分为良好」): a
-        # line that states one score and its grade (「得分92分，等级为优」) is no scale
-        if len(scale) >= 3 or (len(scale) == 2 and bounded):
+            b = _bound(re.split(r"[:：]", seg[:gm.start()])[-1]) if gm else None
+            if b:
+                scale[gm.group("grade")] = b[0]
+                bounded = bounded and b[1]
+        if _a_scale(scale, bounded):
+            return scale
+    for line in lines:
+        bounds = [(gm.group("grade"), _bound(gm.group("cond"))) for gm in _GRADE_BRACKETED.finditer(line)
+                  if not re.search(r"[%％]", gm.group("cond"))]
+        scale = {g: b[0] for g, b in bounds if b}
+        if _a_scale(scale, all(b[1] for _, b in bounds if b)):
             return scale
     return None
+
+
+def _a_scale(scale: dict[str, str], bounded: bool) -> bool:
+    """Three grades, or two whose bounds are all printed (「85分以上的为优秀，70-85分为良好」): a
+    line that states one score and its grade (「得分92分，等级为优」) is no scale."""
+    return len(scale) >= 3 or (len(scale) == 2 and bounded)
 
 
 # ---------------------------------------------------------------- indicators stated as lines

@@ -438,6 +438,19 @@ def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts
     assert (f.stated, f.expected) == (2702.15, 2802.15)
 
 
+@pytest.mark.parametrize("sources,raised", [
+    # the sources add up to the whole; what follows is the money's arrival and use, not more sources
+    ("其中中央资金80.00万元、省级资金12.00万元、县级配套8.00万元", False),
+    # no first listing adds up: the parts exceed the whole
+    ("其中中央资金80.00万元、省级资金22.00万元、县级配套8.00万元", True),
+])
+def test_the_amounts_after_a_listing_that_adds_up_are_not_its_parts(sources, raised):
+    text = ("2023年度部门整体支出绩效自评报告\n防汛物资储备项目资金总额100.00万元，{s}，实际到位资金90.00万元，"
+            "支出86.00万元，执行率95.56%。\n").format(s=sources)
+    found = [f for f in Checker().predict(structure_text(text)) if f.kind == "sum_mismatch"]
+    assert bool(found) == raised
+
+
 @pytest.mark.parametrize("sentence", [
     "全年支出2,702.15万元，其中基本支出1,106.80万元，比上年增加50.20万元，项目支出1,595.35万元。",
     "全年支出2,702.15万元，其中本级支出2,102.15万元，对下转移支付600.00万元；其中基本支出1,106.80万元，项目支出1,595.35万元。",

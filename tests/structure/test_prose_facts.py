@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, strategies as st
 
 
@@ -30,6 +31,23 @@ def test_a_scale_of_two_grades_counts_when_every_bound_is_printed():
     assert find_grade_scale("说明：综合得分在85分以上的为优秀，70-85分为良好。") == {"优秀": ">=85", "良好": "70-85"}
     # one score and its grade beside one bound: no scale
     assert find_grade_scale("自评得分92分，等级为优；70-85分为良好。") is None
+
+
+def test_a_scale_with_each_grade_s_condition_in_brackets_after_it():
+    from pipeline.annotate import structure_text
+    from pipeline.check import Checker
+    from pipeline.structure.prose_facts import find_grade_scale
+    line = "评价结果分为优（85分及以上）、良（75-84分）、中（60-74分）、差（60分以下）四个等级。"
+    assert find_grade_scale(line) == {"优": ">=85", "良": "75-84", "中": "60-74", "差": "<60"}
+    # the report's own scale judges its grade: 87 points are 优 on it (良 on the default 90/80/60)
+    r = structure_text("2023年度部门整体支出绩效自评报告\n" + line + "本部门自评得分87分，自评等级为“优”。\n")
+    assert r.meta.grade_scale["优"] == ">=85"
+    assert [f for f in Checker(min_confidence=0).predict(r) if f.kind == "grade_mismatch"] == []
+    # one grade with a bracketed remark is no scale, nor is an indicator's scoring band in percent,
+    # which does not hide the report's scale on a later line
+    assert find_grade_scale("自评等级为优（自评得分92分）。") is None
+    band = "定性指标分档评分，分为优(100%)，良(75%-99%)，中(60%-74%)，差(60%以下)四档。\n"
+    assert find_grade_scale(band + line) == {"优": ">=85", "良": "75-84", "中": "60-74", "差": "<60"}
 
 
 def test_year_comparison_table_gives_the_report_years_column():
@@ -95,6 +113,17 @@ def test_a_project_form_written_as_key_value_lines():
     assert got == [("产出指标", "养护里程", "≥30公里", "32公里", 20.0, 20.0),
                    ("效益指标", "群众满意度", "≥92%", "88%", 10.0, 9.78)]
     assert r.meta.total_score == 98.5
+
+
+@pytest.mark.parametrize("name_line", ["项目名称 | 乡村道路养护专项", "项目名称\t乡村道路养护专项", "项目名称：乡村道路养护专项"])
+def test_a_project_form_s_name_row_left_as_a_line_of_two_cells(name_line):
+    from pipeline.annotate import structure_text
+    text = ("某县交通运输局2023年度项目支出绩效自评表\n" + name_line + "\n"
+            "主管部门 | 某县交通运输局 | 实施单位 | 某县公路事务中心\n"
+            "项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+            "| 年度资金总额 | 40 | 52 | 50.7 | 10 | 97.5% | 9.75\n")
+    r = structure_text(text)
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [("乡村道路养护专项", 52.0, 50.7)]
 
 
 def test_goals_numbered_by_the_word_target_and_listed_under_a_goals_column():
@@ -219,7 +248,8 @@ def test_the_project_a_title_names_without_the_unit_the_year_or_a_level():
                   "二〇二三年度乡村道路养护项目绩效自评报告"):
         name, start, end = find_title_project(title + "\n正文。\n", unit)
         assert name == "乡村道路养护" == (title + "\n")[start:end], title
-    for title in ("2023年度市级项目支出绩效自评报告", "2023年度某县交通运输局项目支出绩效自评报告", "2023年度部门预算项目支出绩效自评表"):
+    for title in ("2023年度市级项目支出绩效自评报告", "2023年度某县交通运输局项目支出绩效自评报告", "2023年度部门预算项目支出绩效自评表",
+                  "某县交通运输局2023年度项目支出绩效自评表"):   # the year after the unit is the report's
         assert find_title_project(title + "\n正文。\n", unit) is None, title
 
 
