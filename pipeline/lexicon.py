@@ -145,6 +145,19 @@ def enumerator_value(mark: str) -> int | None:
     return _CIRCLED.index(c) + 1 if c and c in _CIRCLED else None
 
 
+# a table's serial cell (序号 column): 「1」, 「一」, 「（一）」, 「2.」
+_SERIAL_CELL = re.compile(rf"^(?:(?P<digit>\d{{1,3}})|(?P<word>[{CN_NUM}]{{1,3}})|[（(](?:(?P<pword>[{CN_NUM}]{{1,3}})|\d{{1,3}})[）)])[、.．]?$")
+
+
+def serial_level(cell: str) -> str | None:
+    """Which numbering a table's serial cell uses: "word" (一, （一）) or "digit" (1, （1）); None
+    when the cell is no serial. Lists number their groups by word and the items under them by digit."""
+    m = _SERIAL_CELL.match("".join(cell.split()))
+    if not m:
+        return None
+    return "word" if (m.group("word") or m.group("pword")) else "digit"
+
+
 def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] | None:
     """(family, numeral) of the enumerator that ends right before ``pos``, or None."""
     m = _ITEM_NUMBER_BEFORE.search(text, max(0, pos - reach), pos)

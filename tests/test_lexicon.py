@@ -69,3 +69,11 @@ def test_a_list_lead_is_the_clause_a_line_ends_with_before_a_colon():
     assert list_lead("A:") is None                           # not a clause of words
     assert list_lead("针对上述问题，下一步将从以下几个方面加以改进：") == "下一步将从以下几个方面加以改进："
     assert list_lead("本单位根据年初下达的预算批复和年度工作计划对全年工作情况总结如下：") is None  # no clause a lead
+
+
+@pytest.mark.parametrize("cell,level", [("1", "digit"), ("12", "digit"), ("（3）", "digit"), ("2.", "digit"),
+                                        ("一", "word"), ("十二", "word"), ("（二）", "word"), ("三、", "word"),
+                                        ("合计", None), ("100.00", None), ("一是", None), ("", None)])
+def test_a_table_s_serial_cell_and_its_numbering(cell, level):
+    from pipeline.lexicon import serial_level
+    assert serial_level(cell) == level

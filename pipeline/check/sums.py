@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding, is_percent, number
-from pipeline.lexicon import continues_broken_line
+from pipeline.lexicon import continues_broken_line, serial_level
 from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
 from pipeline.structure.lexicon import load_lexicon
@@ -80,6 +80,16 @@ def _without_breakdowns(values, k: int, tol: Tolerance):
     return out
 
 
+def _group_rows(rows):
+    """The rows numbered by word (一, 二) where rows numbered by digit stand under them: the groups
+    of a list (一 | 民生保障类项目 over 1 | …, 2 | …), which the list's total adds up; None when the
+    list does not number two levels."""
+    levels = [serial_level(next((c.text for c in r.cells if c.text.strip()), "")) for r in rows]
+    if "word" in levels and "digit" in levels:
+        return [r for r, lv in zip(rows, levels) if lv == "word"]
+    return None
+
+
 def _column_values(parts, k: int):
     """(row, value) for column k over the rows, or None when a text cell says it is not an amount column."""
     values = []
@@ -112,9 +122,10 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if stated is None or is_percent(cell.text):
                 continue
             candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
+            groups = [v for b in blocks if (g := _group_rows(b)) and (v := _column_values(g, k))]
             # a reading that explains the total is no error: all rows, or the rows left when
             # the runs that break a row down are taken out
-            readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates]
+            readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates] + groups
             if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
                                      for v in readings):
                 continue

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from pipeline.lexicon import serial_level
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
 from pipeline.structure.lexicon import load_lexicon, money_scale_before, top_level_alternatives
 from pipeline.structure.numbers import NUMBER, NUMBER_RE, PLAIN_NUMBER, THOUSANDS_NUMBER, parse_quantity, to_float
@@ -320,6 +321,7 @@ class TableFacts:
 
 
 _PROJECT_KEY = re.compile(r"^项目名.?$")
+_SUBTOTAL = re.compile(r"^小计")
 _BUDGET_ROW_LABEL = re.compile(r"总额|合计|资金总额|部门整体支出|年度资金")
 _PERCENT = re.compile(rf"({NUMBER})\s*%")
 _NARRATIVE_MIN = 25
@@ -690,14 +692,28 @@ class _Reader:
     def _project_budget_row(self, row: Row, nonempty: list[Cell]) -> None:
         """A row of a 项目名称/预算数/执行数/执行率/得分 list: one project each. Rows naming a budget
         field (基本支出, 项目支出) or a total belong to the unit, not to a project."""
-        label = nonempty[0].text.strip()
+        # a serial column before the name (序号 | 项目名称): 「1」, 「一」, 「（一）」
+        serial = serial_level(nonempty[0].text) if len(nonempty) > 1 else None
+        name_cell = nonempty[1] if serial else nonempty[0]
+        label = name_cell.text.strip()
         name = re.sub(r"^(?:其中)[:：]\s*", "", label)
         if to_float(name.replace(" ", "")) is not None:
             return
-        read = self._row_values(row.cells, row.cells.index(nonempty[0]) + 1)
+        read = self._row_values(row.cells, row.cells.index(name_cell) + 1)
         values = {k: v for k, (v, _) in read.items()}
         if not values:
             self.mode = None
+            return
+        if _SUBTOTAL.match(norm(name)):
+            return   # a group's subtotal (小计): neither a project nor the list's total
+        by_word = serial == "word"
+        if serial == "digit" and self.plan.get("groups"):
+            # 「一 | 教育教学类项目」 above 「1 | 学生资助项目」: rows numbered by word are groups of the
+            # projects numbered under them (their sums), not projects
+            for group in self.plan.pop("groups"):
+                self.facts.projects.remove(group)
+            self.plan["grouped"] = True
+        if by_word and self.plan.get("grouped"):
             return
         field_name = load_lexicon().label_field(name)
         if _TOTAL_WORD.search(norm(name)) or _BUDGET_ROW_LABEL.search(norm(name)) or field_name:
@@ -713,6 +729,8 @@ class _Reader:
         p.score = values.get("execution_score", p.score)
         if existing is None:
             self.facts.projects.append(p)
+            if by_word:
+                self.plan.setdefault("groups", []).append(p)
 
     def _project_score_row(self, row: Row) -> None:
         cells, plan = row.cells, self.plan

@@ -231,3 +231,24 @@ def test_an_indicator_row_with_more_cells_than_its_header_keeps_no_figures():
     assert (first.score, first.actual.value) == (4.79, 1150)
     assert broken.name == "开展业务培训次数" and broken.weight == 5
     assert broken.score is None and broken.target is None and broken.actual is None
+
+
+@pytest.mark.parametrize("rows", [
+    # a serial column, groups numbered by word above projects numbered by digit
+    ["序号 | 项目名称 | 全年预算数 | 全年执行数 | 执行率", "一 | 民生保障类项目 | 60.00 | 57.00 | 95.00%",
+     "1 | 困难群众救助 | 35.00 | 34.00 | 97.14%", "2 | 临时救助 | 25.00 | 23.00 | 92.00%",
+     "二 | 基础设施类项目 | 40.00 | 36.00 | 90.00%", "1 | 便民服务站改造 | 40.00 | 36.00 | 90.00%",
+     "合计 | | 100.00 | 93.00 | 93.00%"],
+    # each group closed by its subtotal
+    ["项目名称 | 全年预算数 | 全年执行数 | 执行率", "困难群众救助 | 35.00 | 34.00 | 97.14%", "临时救助 | 25.00 | 23.00 | 92.00%",
+     "小计 | 60.00 | 57.00 | 95.00%", "便民服务站改造 | 40.00 | 36.00 | 90.00%", "小计 | 40.00 | 36.00 | 90.00%",
+     "总计 | 100.00 | 93.00 | 93.00%"],
+])
+def test_a_project_list_s_serials_groups_and_subtotals_are_no_projects(rows):
+    from pipeline.annotate import structure_text
+    from pipeline.check import Checker
+    r = structure_text("2023年度部门整体支出绩效自评报告\n二、项目支出情况\n单位：万元\n" + "\n".join(rows)
+                       + "\n全年项目支出100.00万元。\n")
+    assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [
+        ("困难群众救助", 35.0, 34.0), ("临时救助", 25.0, 23.0), ("便民服务站改造", 40.0, 36.0)]
+    assert [f for f in Checker(min_confidence=0).predict(r) if f.kind == "sum_mismatch"] == []
