@@ -1,6 +1,8 @@
 """pipeline.lexicon: one home for sentences, clauses, numbering, counts and imperative openings."""
 import re
 
+import pytest
+
 from pipeline.lexicon import (BREAK, CLAUSE, ENUMERATOR, IMPERATIVE_OPENING, NEGATIVE_STATE, NUMBERING, SENTENCE,
                               has_count, is_count, list_lead, sentence_around)
 from pipeline.tag.workload import QUANTITY
