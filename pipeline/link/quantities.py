@@ -13,7 +13,10 @@ from pipeline.record import Indicator, Quantity
 _AT_LEAST = re.compile(r"以上|不少于|不低于|至少|≥|>=|＞=|超过|多于")
 _AT_MOST = re.compile(r"以下|不超过|不高于|不多于|以内|≤|<=|＜=")
 _WORKLOAD = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
+    r"(?P<near>近|约)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
+
+
+_ROUNDED = re.compile(r"\d\s*[万亿][^\d]*$")
 
 
 def effective_op(q: Quantity) -> Optional[str]:
@@ -38,14 +41,18 @@ def workload_parts(text: str, attrs: dict) -> tuple[Optional[str], Optional[floa
             m = matches[-1]
             count = float(m.group("num").replace(",", "")) if count is None else count
             unit = unit or m.group("unit")
-            approx = approx or bool(m.group("approx"))
+            approx = approx or bool(m.group("approx") or m.group("near"))
             activity = activity or (text[:m.start()] + text[m.end():]).strip()
+    # a count in 万 or 亿 (「3.2万批次」) is rounded to its last printed digit: approximate for comparing
+    approx = approx or _ROUNDED.search(text) is not None
     return activity, (float(count) if count is not None else None), unit, approx
 
 
-def count_agrees(count: float, approximate: bool, actuals: Iterable[Quantity]) -> Optional[bool]:
+def count_agrees(count: float, approximate: bool, actuals: Iterable[Quantity], approximate_excess: float = 0.0) -> Optional[bool]:
     """Does a narrative count agree with the actual value of one row, or with the sum of several
-    rows (a span 「视察、专题调研26项」 reporting on two rows)? None when a row has no value."""
+    rows (a span 「视察、专题调研26项」 reporting on two rows)? None when a row has no value. An
+    approximate count (60余, 近3000, 3.2万) agrees with any value from it up, and with one it exceeds
+    by at most ``approximate_excess`` of that value (its rounding)."""
     lower, upper = 0.0, 0.0
     for q in actuals:
         if q is None or q.value is None:
@@ -57,8 +64,8 @@ def count_agrees(count: float, approximate: bool, actuals: Iterable[Quantity]) -
             upper += q.value
         else:
             lower, upper = lower + q.value, upper + q.value
-    if approximate:  # 「60余篇」: at least 60
-        return count <= upper
+    if approximate:  # 「60余篇」: at least 60; 「近3000人次」: a little under or over 2,962
+        return count <= upper * (1 + approximate_excess) + 1e-9
     return lower - 1e-9 <= count <= upper + 1e-9
 
 

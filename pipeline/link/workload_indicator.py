@@ -72,16 +72,40 @@ def _open_list(activity: str, rcfg: dict) -> bool:
     return any(c in tail for c in rcfg.get("open_list_closers", ()))
 
 
-def _is_part(text: str, start: int, rcfg: dict) -> bool:
-    """Whether the clause before a span marks its count as a part (其中) or a period's (上半年):
-    configs/linking.yaml reports_on.part_markers."""
-    markers = rcfg.get("part_markers")
-    if not markers:
-        return False
+def _clause_before(text: str, start: int, reach: int = 20) -> str:
     lo = start
-    while lo > 0 and start - lo < 20 and text[lo - 1] not in CLAUSE_END_CHARS:
+    while lo > 0 and start - lo < reach and text[lo - 1] not in CLAUSE_END_CHARS:
         lo -= 1
-    return re.search("|".join(markers), text[lo:start]) is not None
+    return text[lo:start]
+
+
+def _any(patterns, text: str) -> bool:
+    return bool(patterns) and re.search("|".join(patterns), text) is not None
+
+
+def not_compared(text: str, start: int, end: int, rcfg: dict) -> Optional[str]:
+    """Why a span's count is not judged against a row's actual value, or None (configs/linking.yaml
+    reports_on): a part of another count or of a period of the year (其中, 上半年), a count of more
+    than the year (自2019年以来累计), or a planned count (计划开展…)."""
+    before = _clause_before(text, start)
+    if _any(rcfg.get("part_markers"), before):
+        return "a part"
+    if _any(rcfg.get("other_period_markers"), before):
+        return "another period"
+    if _any(rcfg.get("plan_markers"), before + text[start:end]):
+        return "planned"
+    return None
+
+
+def _scopes_differ(text: str, span_start: int, span_end: int, row_name: str, rcfg: dict) -> bool:
+    """Whether the span's clause and the row each name a scope (全市, 市本级 …) and not the same one."""
+    words = sorted(rcfg.get("scope_words", ()), key=len, reverse=True)
+    if not words:
+        return False
+    pattern = "|".join(map(re.escape, words))
+    said = re.search(pattern, _clause_before(text, span_start) + text[span_start:span_end])
+    named = re.search(pattern, row_name)
+    return bool(said and named) and said.group() != named.group()
 
 
 def _judged(count: Optional[float], approx: bool, rows: list[Indicator], rcfg: dict) -> Optional[bool]:
@@ -90,7 +114,7 @@ def _judged(count: Optional[float], approx: bool, rows: list[Indicator], rcfg: d
     category, so one listed kind's count is no value for it (the mirror of the span's open list)."""
     if count is None or any(_open_list(r.name, rcfg) for r in rows):
         return None
-    return count_agrees(count, approx, [r.actual for r in rows])
+    return count_agrees(count, approx, [r.actual for r in rows], rcfg.get("approximate_excess", 0.0))
 
 
 def _score(sim: float, unit: float, agree: Optional[bool], rcfg: dict) -> float:
@@ -138,7 +162,7 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             parts = [activity] if activity in per_query else [max(parts, key=lambda q: max(x for x, _ in per_query[q]))]
         if _open_list(activity, rcfg):
             count = None  # 「A、B等各项业务898件」: a category's total, not one listed kind's
-        part_of_a_whole = _is_part(record.text, span.start, rcfg)
+        why_not = not_compared(record.text, span.start, span.end, rcfg)
         if len(parts) >= 2:
             # 「视察、专题调研26项」: the count covers one row per listed part, added up
             picked = {q: max(per_query[q], key=lambda x: x[0]) for q in parts}
@@ -152,20 +176,23 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             q = parts[0] if parts else activity
             cands = [(ind, sim, q, _judged(count, approx, [ind], rcfg)) for sim, ind in per_query[q]]
             multi = 1
-        if part_of_a_whole:
+        if why_not:
             cands = [(ind, sim, q, agree or None) for ind, sim, q, agree in cands]
         scored = [(ind, sim, q, agree, _score(sim, unit_compatibility(unit, _row_unit(ind), cfg), agree, rcfg))
                   for ind, sim, q, agree in cands]
         for ind, sim, query, agree, score in scored:
             if score < rcfg["threshold"]:
                 continue
+            why = why_not
+            if agree is False and _scopes_differ(record.text, span.start, span.end, ind.name, rcfg):
+                agree, why = None, "another scope"   # scored as judged: the scope does not make the activity another
             u = unit_compatibility(unit, _row_unit(ind), cfg)
             actual = ind.actual.text if ind.actual else "—"
             evidence = f"activity 「{query}」~「{ind.name}」 sim={sim:.2f}; unit {unit or '?'}~{_row_unit(ind) or '?'} ({u:.1f})"
             if count is not None:
                 evidence += (f"; count {count:g}{unit or ''} vs actual {actual}"
                              + (f" (sum over {multi} rows)" if multi > 1 else "")
-                             + (" (a part: not compared)" if part_of_a_whole and agree is None else
+                             + (f" ({why}: not compared)" if why and agree is None else
                                 {True: " agrees", False: " CONTRADICTS", None: " (no value)"}[agree]))
             links.append(Link(id="", from_=span.id, to=ind.id, relation=RELATION, score=round(min(score, 1.0), 4),
                               evidence=evidence, agree=agree))

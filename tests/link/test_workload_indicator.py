@@ -124,3 +124,29 @@ def test_unit_compatibility_levels():
 def test_activity_queries_split_listed_activities():
     assert activity_queries("开展视察、专题调研") == ["开展视察、专题调研", "开展视察", "专题调研"]
     assert activity_queries("组织执法检查") == ["组织执法检查"]
+
+
+def test_counts_of_other_periods_plans_and_scopes_are_not_compared():
+    """A row states the year's work done by the unit: a count since an earlier year, a planned count
+    and a count of another scope than the row names are linked without a value judgement."""
+    row = ("开展执法检查", 10, "≥200次", "265次", 10)
+    assert _agreements_after("自2019年以来累计", "开展执法检查1260次", row) == {None}
+    assert _agreements_after("近三年", "开展执法检查1260次", row) == {None}
+    assert _agreements_after("", "计划开展执法检查600次", row) == {None}
+    assert _agreements_after("全年", "开展执法检查1260次", row) == {False}
+    scoped = ("查处违法案件数（市本级）", 10, "≥400件", "420件", 10)
+    assert _agreements_after("全市共", "查处违法案件1350件", scoped) == {None}
+    assert _agreements_after("市本级", "查处违法案件1350件", scoped) == {False}
+    assert _agreements_after("全年", "查处违法案件1350件", scoped) == {False}   # one side names a scope
+
+
+def test_an_approximate_or_rounded_count_agrees_with_a_value_a_little_under_it():
+    row = ("组织职业技能培训", 10, "≥2800人次", "2962人次", 10)
+    assert _agreements_after("", "组织职业技能培训近3000人次", row) == {True}
+    b = RecordBuilder()   # the tagger's attrs: 0.3万 read as 3000, rounded to a thousand as printed
+    b.para(S("WORKLOAD", "组织职业技能培训0.3万人次", "w",
+             attrs={"activity": "组织职业技能培训", "count": 3000, "unit": "人次", "approximate": False}), "。")
+    b.indicator_table([row])
+    assert {lk.agree for lk in workload_indicator.predict(b.build())} == {True}
+    assert _agreements_after("", "组织职业技能培训3000人次", row) == {False}
+    assert _agreements_after("", "组织职业技能培训近4000人次", row) == {False}
