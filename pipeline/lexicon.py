@@ -145,6 +145,27 @@ def enumerator_value(mark: str) -> int | None:
     return _CIRCLED.index(c) + 1 if c and c in _CIRCLED else None
 
 
+# a figure written as approximate: 「约1,200万元」, 「近365万元」, 「60余篇」, 「1,200万元左右」
+APPROXIMATE_BEFORE = ("将近", "大约", "接近", "近", "约", "逾", "超过", "多达")
+APPROXIMATE_AFTER = ("余", "多", "以上", "左右")
+_APPROXIMATE_BEFORE_RE = re.compile(r"(?:" + "|".join(APPROXIMATE_BEFORE) + r")\s*$")
+_APPROXIMATE_AFTER_RE = re.compile(r"^\s*(?:" + "|".join(APPROXIMATE_AFTER) + r")")
+_FIGURE_NUMBER = re.compile(r"\d[\d,，.]*")
+
+
+def is_approximate(text: str, start: int, end: int) -> bool:
+    """Whether the figure text[start:end] (a number and its unit, a term before them allowed) is
+    written as approximate: a word of APPROXIMATE_BEFORE right before its number, or one of
+    APPROXIMATE_AFTER right after its number or its unit."""
+    nums = list(_FIGURE_NUMBER.finditer(text, start, end))
+    if not nums:
+        return False
+    num = nums[-1]
+    return bool(_APPROXIMATE_BEFORE_RE.search(text[max(0, num.start() - 3):num.start()])
+                or _APPROXIMATE_AFTER_RE.match(text[num.end():num.end() + 3])
+                or _APPROXIMATE_AFTER_RE.match(text[end:end + 3]))
+
+
 # a table's serial cell (序号 column): 「1」, 「一」, 「（一）」, 「2.」
 _SERIAL_CELL = re.compile(rf"^(?:(?P<digit>\d{{1,3}})|(?P<word>[{CN_NUM}]{{1,3}})|[（(](?:(?P<pword>[{CN_NUM}]{{1,3}})|\d{{1,3}})[）)])[、.．]?$")
 

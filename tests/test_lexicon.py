@@ -79,3 +79,11 @@ def test_a_list_lead_is_the_clause_a_line_ends_with_before_a_colon():
 def test_a_table_s_serial_cell_and_its_numbering(cell, level):
     from pipeline.lexicon import serial_level
     assert serial_level(cell) == level
+
+
+@pytest.mark.parametrize("text,approximate", [("实际支出约1,200万元", True), ("项目支出近365万元", True),
+                                              ("支出1,200万元左右", True), ("刊发稿件60余篇", True),
+                                              ("实际支出1,198.76万元", False), ("近三年支出1,198.76万元", False)])
+def test_a_figure_written_as_approximate(text, approximate):
+    from pipeline.lexicon import is_approximate
+    assert is_approximate(text + "。", 0, len(text.removesuffix("左右"))) == approximate

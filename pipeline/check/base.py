@@ -30,6 +30,7 @@ class Tolerance:
     score_abs: float = 0.05
     rate_abs: float = 0.05
     full_scheme: float = 0.5
+    approximate_share: float = 0.1
 
     @classmethod
     def from_config(cls, cfg: dict | None = None) -> "Tolerance":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding
-from pipeline.lexicon import sentence_around
+from pipeline.lexicon import is_approximate, sentence_around
 from pipeline.link.ends import text_id
 from pipeline.record import Finding, Record
 from pipeline.structure.amounts import in_ranges, is_units_figure, read_amounts
@@ -53,6 +53,9 @@ def _restated(record: Record, tol: Tolerance) -> Iterator[Finding]:
         printed = record.text[a.start:a.end]
         if tol.printed_ok(a.value, table_value.value, [printed, table_value.text]):
             continue
+        if (is_approximate(record.text, a.start, a.end)
+                and abs(a.value - table_value.value) <= tol.approximate_share * abs(table_value.value)):
+            continue   # 「实际支出约1,200万元」 beside the table's 1,198.76: a rounded restatement
         if any(tol.printed_ok(a.value, sv.value, [printed, sv.text]) for sv in in_table.values()):
             continue   # 「年度预算1,380万元」 is the table's 年初预算数: the term's field is the lexicon's guess
         yield finding(KIND, f"「{printed}」 states {a.field} as {a.value:g}万元; the table states {table_value.text} "

@@ -17,10 +17,13 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from pipeline.lexicon import is_approximate, sentence_around
 from pipeline.link.config import load_linking_config, require_relation
 from pipeline.link.ends import RecordIndex, text_id
 from pipeline.link.similarity import KeywordWeights, phrase_similarity
 from pipeline.record import Link, Record
+from pipeline.structure.lexicon import load_lexicon
+from pipeline.structure.prose_facts import YEAR_MENTION
 
 RELATION = require_relation("states")
 RELATIONS = (RELATION,)   # what predict emits (Linker: its links are deduplicated per component)
@@ -74,6 +77,31 @@ def find_mentions(record: Record, index: RecordIndex) -> Iterator[Mention]:
             ctx = ctx[breaks[-1].end():]
         prev_end = m.end()
         yield Mention(m.start(), m.end(), round(_float(m.group("num")) * _TO_WAN[m.group("unit")], 6), ctx)
+
+
+def _verdict(record: Record, m: Mention, value: float, cfg: dict) -> Optional[bool]:
+    """Whether the amount agrees with a table's figure: within the tolerance or the rounding of the
+    amount's printed decimals; an approximate amount (约…, 近…, …左右) within approximate_share of
+    it, and otherwise not compared (None)."""
+    printed = _MONEY.match(record.text, m.start)
+    decimals = len(printed.group("num").partition(".")[2]) if printed else 2
+    slack = max(cfg["tolerance"], 0.5 * 10 ** -decimals * _TO_WAN[printed.group("unit")] if printed else 0.0)
+    if abs(value - m.value) <= slack + 1e-9:
+        return True
+    if is_approximate(record.text, m.start, m.end):
+        return True if abs(value - m.value) <= cfg["approximate_share"] * abs(value) else None
+    return False
+
+
+def _another_year(record: Record, m: Mention) -> bool:
+    """Whether the amount's sentence, up to it, speaks of another year than the report's
+    (「与2022年相比，全年支出…」, 「比上年…」): that year's figure, not one of this record's fields."""
+    sentence = sentence_around(record.text, m.start, m.end)
+    upto = sentence[:sentence.find(record.text[m.start:m.end])] if record.text[m.start:m.end] in sentence else sentence
+    year = record.meta.year
+    if year is not None and any(int(y) != year for y in YEAR_MENTION.findall(upto)):
+        return True
+    return load_lexicon().previous_year.search(upto) is not None
 
 
 def _keyword_fields(context: str, keywords: list) -> tuple[Optional[str], list[str]]:
@@ -209,13 +237,13 @@ def _best_cell(record: Record, m: Mention, cells: list[MoneyCell], kw: KeywordWe
         if best is None or rank > best[0]:
             best = (rank, c, why)
     if best is None:
-        return _same_meaning_cell(m, cells, cls, cfg)
+        return _same_meaning_cell(record, m, cells, cls, cfg)
     _, c, why = best
     return Link(id="", from_=text_id(m.start, m.end), to=c.id, relation=RELATION, score=cfg["score_cell"], agree=True,
                 evidence=f"{m.value:g}万元 = cell {c.value:g} in a {cls} column 「{c.header}」, {why}")
 
 
-def _same_meaning_cell(m: Mention, cells: list[MoneyCell], cls: str, cfg: dict) -> Optional[Link]:
+def _same_meaning_cell(record: Record, m: Mention, cells: list[MoneyCell], cls: str, cfg: dict) -> Optional[Link]:
     """A total amount (全年支出…, 预算执行金额…) with no equal cell: the one main cell of a total
     row in a column of the same class states the same figure, so the two disagree."""
     if not any(w in m.context for w in _TOTAL + ("执行金额", "实际支出")):
@@ -224,7 +252,9 @@ def _same_meaning_cell(m: Mention, cells: list[MoneyCell], cls: str, cfg: dict) 
     if len(cands) != 1:
         return None  # ambiguous: say nothing
     c = cands[0]
-    agree = abs(c.value - m.value) <= cfg["tolerance"]
+    agree = _verdict(record, m, c.value, cfg)
+    if agree is None:
+        return None  # an approximate figure: nothing to say about the cell
     if c.field:
         if agree:
             return None  # the budget-field link says it already
@@ -247,6 +277,8 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
     kw = KeywordWeights([m.context for m in mentions] + [name for _, name, _ in rows])
     links: list[Link] = []
     for m in mentions:
+        if _another_year(record, m):
+            continue
         keyword, fields = _keyword_fields(m.context, cfg["keywords"])
         cell = _best_cell(record, m, cells, kw, cfg)
         if cell:
@@ -260,11 +292,11 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
             target = agreeing[0] if agreeing else (present[0] if len(fields) == 1 and present else None)
             if target:
                 sv = record.budget[target]
-                agree = abs(sv.value - m.value) <= tol
+                agree = _verdict(record, m, sv.value, cfg)
                 links.append(Link(id="", from_=text_id(m.start, m.end), to=f"budget.{target}", relation=RELATION,
                                   score=cfg["score_budget"], agree=agree,
                                   evidence=f"「{keyword}」 {m.value:g}万元 vs budget.{target} {sv.value:g}万元"
-                                           + (" agrees" if agree else " DISAGREES")))
+                                           + {True: " agrees", False: " DISAGREES", None: " (approximate: not compared)"}[agree]))
             continue
         if cell:
             continue

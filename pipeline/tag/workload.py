@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from pipeline.lexicon import APPROXIMATE_BEFORE
+
 # Longer words first so 人次 wins over 人 and 场次 over 场.
 MEASURE_WORDS = sorted("""
 次 件 篇 期 项 个 场 场次 人次 名 册 条 份 批 家 户 人 天 本 套 台 辆 处 所 部 卷 页 幅 集 组 类 轮 届 节 课时 学时
@@ -23,9 +25,6 @@ MEASURE_WORDS = sorted("""
 # with them the tagger kept a unit's statistics (粮食总产量23.4万吨, 辖区面积12.7平方公里,
 # 生猪存栏7.6万头, 日均清运312吨) as WORKLOAD, nine false spans on the dev set against three found.
 
-APPROX_BEFORE = ("近", "约", "逾", "超过", "达", "共计", "累计", "共", "计", "达到", "多达")
-APPROX_BEFORE_TRUE = ("近", "约", "逾", "超过", "多达")
-APPROX_AFTER = ("余", "多", "以上", "左右")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -112,7 +111,7 @@ def parse_workload(text: str) -> WorkloadParts:
     approx = bool(m.group("before") or m.group("after") or m.group("after2"))
     # 「约」「近」 written before the count but outside the number group (e.g. 「近 50 次」)
     stripped = before.rstrip()
-    if stripped.endswith(APPROX_BEFORE_TRUE):
+    if stripped.endswith(APPROXIMATE_BEFORE):
         approx = True
     trimmed = _TRIM_ACTIVITY.sub("", stripped).strip()
     lead = LEAD_WORDS.match(trimmed)

@@ -430,6 +430,15 @@ def test_a_sentence_about_another_year_restates_nothing():
     assert f.stated == 2486.3
 
 
+@pytest.mark.parametrize("sentence,raised", [("全年实际支出约2,700万元。", False), ("全年实际支出近2,710万元。", False),
+                                             ("全年实际支出2,700.00万元。", True), ("全年实际支出约2,000万元。", True)])
+def test_an_approximate_restatement_of_a_table_figure_within_its_rounding_is_no_error(sentence, raised):
+    table = ("2023年度部门整体支出绩效自评报告\n单位：万元\n项目\t全年预算数\t全年执行数\t执行率\n"
+             "合计\t2,865.30\t2,702.15\t94.31%\n基本支出\t1,110.20\t1,106.80\t99.69%\n项目支出\t1,755.10\t1,595.35\t90.90%\n")
+    found = [f for f in Checker().predict(structure_text(table + sentence + "\n")) if f.kind == "restated_mismatch"]
+    assert bool(found) == raised
+
+
 def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts():
     text = ("2023年度部门整体支出绩效自评报告\n全年支出2,702.15万元，其中基本支出1,106.80万元，项目支出{p}万元，"
             "年末结余163.15万元。\n")

@@ -62,3 +62,20 @@ def test_title_only_function_reads_its_explanation():
     t = b.table("projects", [["项目名称", "预算数"], ["公务接待费", "5.00"]])
     got = {(lk.from_, lk.to) for lk in function_funding.predict(b.build())}
     assert got == {(b.id("f1"), t.rows[1].id)}
+
+
+def test_a_rounded_or_approximate_amount_is_no_disagreement_and_another_year_s_is_not_this_year_s():
+    def links(sentence):
+        b = RecordBuilder()
+        b.budget_row("年初预算", "initial", "300.00")
+        b.budget_row("执行金额", "executed", "281.46")
+        b.para(sentence)
+        rec = b.build()
+        rec.meta.year = 2023
+        return _links(rec)
+    assert links("预算执行金额为281.5万元。") == {("budget.executed", True)}    # its one printed decimal
+    assert links("预算执行金额约280万元。") == {("budget.executed", True)}      # approximate, within a tenth
+    assert links("预算执行金额约200万元。") == {("budget.executed", None)}      # approximate: not compared
+    assert links("预算执行金额为280.00万元。") == {("budget.executed", False)}  # printed to the cent: judged
+    assert links("与2022年相比，预算执行金额260.00万元。") == set()
+    assert links("预算执行金额比上年的260.00万元有所增加。") == set()
