@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.lexicon import CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, SENTENCE, is_count
+from pipeline.lexicon import CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, SENTENCE, enumerator_value, is_count
 from pipeline.tag.regions import title_kind
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -26,6 +26,7 @@ class ListItem:
     style: int  # the numbering level (pipeline.lexicon.NUMBERING)
     start: int  # first character after the numbering
     end: int    # before the final punctuation
+    number: int | None = None  # the item's number as its numbering writes it (（二） → 2)
 
 
 class Overlaps:
@@ -67,17 +68,19 @@ def numbered_items(text: str) -> list[ListItem]:
         m = ITEM_END.search(text, body)
         end = m.start() if m else len(text)
         if end - body >= 4:
-            items.append(ListItem(style, body, end))
+            items.append(ListItem(style, body, end, enumerator_value(text[pos:hit[1]])))
     return items
 
 
 def item_lists(text: str, max_gap_lines: int = 2) -> list[list[ListItem]]:
     """Runs of items of one numbering style with no other text line between them
-    (blank lines allowed, up to ``max_gap_lines``)."""
+    (blank lines allowed, up to ``max_gap_lines``). A number that does not follow the one before
+    starts a new list (「（二）主要工作」 then 「（一）负责…」: a heading, then the items under it)."""
     lists: list[list[ListItem]] = []
     for item in numbered_items(text):
         prev = lists[-1][-1] if lists else None
-        if prev and prev.style == item.style:
+        restarts = prev is not None and prev.number is not None and item.number is not None and item.number != prev.number + 1
+        if prev and prev.style == item.style and not restarts:
             between = text[prev.end:item.start]
             lines = [ln for ln in between.split("\n")[1:-1] if ln.strip()]
             if not lines and between.count("\n") <= max_gap_lines + 1:

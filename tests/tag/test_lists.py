@@ -25,9 +25,23 @@ def test_items_are_found_at_line_starts_and_after_a_sentence_end():
     assert "承办县政府交办的其他事项" in bodies  # the second item of one line
     assert "负责全县水利工程建设管理" in bodies
     runs = [[TEXT[i.start:i.end] for i in run] for run in item_lists(TEXT)]
-    assert ["基本情况", "负责全县水利工程建设管理", "组织编制全县水资源保护规划，监督实施",
+    # 「1.基本情况」 then 「1、负责…」: the numbers restart, so the heading is no item of the duties' list
+    assert ["负责全县水利工程建设管理", "组织编制全县水资源保护规划，监督实施",
             "依法审核各乡镇上报的取水许可申请、延续和变更事项", "指导农村饮水安全工作",
-            "承办县政府交办的其他事项", "人员情况"] in runs
+            "承办县政府交办的其他事项"] in runs
+    assert ["基本情况"] in runs and ["人员情况"] in runs
+
+
+def test_a_numbered_heading_above_items_numbered_alike_is_no_item_of_their_list():
+    """「（二）主要工作」 then 「（一）负责…（二）…（三）…」 in the same style: the numbers restart
+    after the heading, so completing the list of duties does not make the heading a FUNCTION."""
+    text = ("（二）主要工作\n（一）负责全县自然资源调查监测评价。（二）负责国土空间规划编制和监督实施。"
+            "（三）负责不动产统一登记工作。\n")
+    runs = [[text[i.start:i.end] for i in run] for run in item_lists(text)]
+    assert runs == [["主要工作"], ["负责全县自然资源调查监测评价", "负责国土空间规划编制和监督实施", "负责不动产统一登记工作"]]
+    spans = [S(text.index(p), text.index(p) + len(p), "FUNCTION", 0.9) for p in ("负责全县自然资源调查监测评价", "负责国土空间规划编制和监督实施")]
+    added = complete_function_lists(text, spans, lambda a, b, sc: S(a, b, "FUNCTION", sc))
+    assert [text[s.start:s.end] for s in added] == ["负责不动产统一登记工作"]
 
 
 def test_an_inline_list_after_a_lead_colon_starts_at_its_first_item_and_markdown_blanks_stay_out():
