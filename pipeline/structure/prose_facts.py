@@ -422,9 +422,11 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
                 bounded = bounded and b[1]
         if _a_scale(scale, bounded):
             return scale
-    for line in lines:
-        bounds = [(gm.group("grade"), _bound(gm.group("cond"))) for gm in _GRADE_BRACKETED.finditer(line)
-                  if not re.search(r"[%％]", gm.group("cond"))]
+    by_line: dict[int, list[re.Match]] = {}   # one pass over the text, not one per line: most lines hold none
+    for gm in _GRADE_BRACKETED.finditer(text):
+        by_line.setdefault(text.rfind("\n", 0, gm.start()), []).append(gm)
+    for found in by_line.values():
+        bounds = [(gm.group("grade"), _bound(gm.group("cond"))) for gm in found if not re.search(r"[%％]", gm.group("cond"))]
         scale = {g: b[0] for g, b in bounds if b}
         if _a_scale(scale, all(b[1] for _, b in bounds if b)):
             return scale
