@@ -101,7 +101,8 @@ def _another_year(record: Record, m: Mention) -> bool:
     year = record.meta.year
     if year is not None and any(int(y) != year for y in YEAR_MENTION.findall(upto)):
         return True
-    return load_lexicon().previous_year.search(upto) is not None
+    # 「上年度结转资金…」 is this year's carryover, not last year's figure
+    return any(not re.match(r"\s*(?:结转|结余)", upto[w.end():]) for w in load_lexicon().previous_year.finditer(upto))
 
 
 def _keyword_fields(context: str, keywords: list) -> tuple[Optional[str], list[str]]:

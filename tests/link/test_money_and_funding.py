@@ -79,3 +79,7 @@ def test_a_rounded_or_approximate_amount_is_no_disagreement_and_another_year_s_i
     assert links("预算执行金额为280.00万元。") == {("budget.executed", False)}  # printed to the cent: judged
     assert links("与2022年相比，预算执行金额260.00万元。") == set()
     assert links("预算执行金额比上年的260.00万元有所增加。") == set()
+    b = RecordBuilder()   # 上年度结转: this year's carryover
+    b.budget_row("上年结转", "carryover", "50.00")
+    b.para("上年度结转资金50.00万元。")
+    assert _links(b.build()) == {("budget.carryover", True)}
