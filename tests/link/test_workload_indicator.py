@@ -133,6 +133,8 @@ def test_counts_of_other_periods_plans_and_scopes_are_not_compared():
     assert _agreements_after("自2019年以来累计", "开展执法检查1260次", row) == {None}
     assert _agreements_after("近三年", "开展执法检查1260次", row) == {None}
     assert _agreements_after("", "计划开展执法检查600次", row) == {None}
+    drill = ("开展应急模拟演练", 10, "≥4次", "5次", 10)   # 模拟 is no plan (拟)
+    assert _agreements_after("全年", "开展应急模拟演练9次", drill) == {False}
     assert _agreements_after("全年", "开展执法检查1260次", row) == {False}
     scoped = ("查处违法案件数（市本级）", 10, "≥400件", "420件", 10)
     assert _agreements_after("全市共", "查处违法案件1350件", scoped) == {None}
