@@ -157,7 +157,7 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
         nested = ended = False
         for cs, ce in _top_level_pieces(text, item_start, item_end, _CLAUSE_SEPS):
             clause = text[cs:ce]
-            if _YEAR_END.match(clause):
+            if _YEAR_END.match(clause) or (out and _USE_OF_FUNDS.match(clause)):
                 ended = True   # 「…项目支出…，年末结余…」: the listing ended with the clause before
                 break
             if _NESTED.match(clause):
@@ -217,6 +217,9 @@ _NEW_STATEMENT = re.compile(r"\s*(?:加上?|减去?|扣除|另有?|此外|收入
 # the year-end balance ends a listing in any clause (「…项目支出…，年末结余163.15万元」): a stock,
 # never a part of the year's income or spending
 _YEAR_END = re.compile(r"\s*年末")
+# so does a clause on the money's arrival or use (「…区级配套40万元，实际到位资金280万元，支出260万元」):
+# another statement about the same money, not one of its parts
+_USE_OF_FUNDS = re.compile(r"\s*(?:实际|累计|已|共|全年)?(?:到位|拨付|下达|执行|使用|支付|支出|用于)")
 _CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|节约|超支")
 _OTHER_PART = re.compile(r"其他|其余|剩余")
 _NON_EXHAUSTIVE = re.compile(r"等|主要|部分|包括")
@@ -286,8 +289,6 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
             continue
         if _an_earlier_whole(text, total.start(), expected, [text[s:e] for s, e, _ in parts], tol):
             continue   # 「…2,702.15万元，其中本级…600.00万元；其中基本支出…」: the second 其中 is the head's
-        if _a_first_listing(stated, total.group("num"), text, parts, tol):
-            continue
         last_clause = next(text[cs:ce] for cs, ce in _top_level_pieces(text, start, end, _CLAUSE_SEPS + "；;")
                            if cs <= parts[-1][0] < ce)
         listing = text[start:end]
@@ -303,15 +304,6 @@ def _prose_breakdowns(record: Record, tol: Tolerance) -> Iterator[Finding]:
         yield finding(KIND, f"breakdown of {stated:g}万元 lists {len(parts)} parts adding up to {expected:g}万元{note}",
                       [text_id(total.start(), total.end())] + [text_id(s, e) for s, e, _ in parts],
                       stated, expected, relation)
-
-
-def _a_first_listing(stated: float, printed_whole: str, text: str, parts: list, tol: Tolerance) -> bool:
-    """Whether the first two or more parts already add up to the whole: the listing ended there
-    and the amounts after it state something else about the same money (「资金总额…，其中中央
-    资金…、省级资金…、区级配套…，实际到位资金…，支出…」). Which amounts the listing holds is
-    then not said, so no excess can be claimed."""
-    return any(tol.printed_ok(stated, sum(v for _, _, v in parts[:k]), [printed_whole] + [text[s:e] for s, e, _ in parts[:k]])
-               for k in range(2, len(parts)))
 
 
 def _an_earlier_whole(text: str, before: int, expected: float, printed: list[str], tol: Tolerance) -> bool:

@@ -450,10 +450,10 @@ def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts
 @pytest.mark.parametrize("sources,raised", [
     # the sources add up to the whole; what follows is the money's arrival and use, not more sources
     ("其中中央资金80.00万元、省级资金12.00万元、县级配套8.00万元", False),
-    # no first listing adds up: the parts exceed the whole
+    # the sources alone exceed the whole
     ("其中中央资金80.00万元、省级资金22.00万元、县级配套8.00万元", True),
 ])
-def test_the_amounts_after_a_listing_that_adds_up_are_not_its_parts(sources, raised):
+def test_the_money_s_arrival_and_use_after_a_listing_are_not_its_parts(sources, raised):
     text = ("2023年度部门整体支出绩效自评报告\n防汛物资储备项目资金总额100.00万元，{s}，实际到位资金90.00万元，"
             "支出86.00万元，执行率95.56%。\n").format(s=sources)
     found = [f for f in Checker().predict(structure_text(text)) if f.kind == "sum_mismatch"]
