@@ -92,7 +92,7 @@ _TRIM_LEAD = re.compile(r"^[，,、。；;：:\s]+")
 # before them (not 共 or 并, which stand inside 公共, 合并). A longer word comes before its prefix.
 TIME_AND_TOTAL_LEADS = ("全年", "本年度", "今年以来", "一年来", "年内", "累计", "共计")
 LEAD_WORDS = re.compile("(?:" + "|".join(TIME_AND_TOTAL_LEADS + (
-    "今年", "本年", "先后", "其中", "合计", "总计", "共", "另外", "同时", "此外", "并", "还")) + ")+")
+    "今年", "本年", "先后", "其中", "合计", "总计", "共", "另外", "同时", "此外", "并", "还", "实际")) + ")+")
 
 
 def parse_workload(text: str) -> WorkloadParts:

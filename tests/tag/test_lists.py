@@ -96,6 +96,14 @@ def test_the_other_counted_clauses_of_a_workload_sentence_become_workloads():
     assert complete_workload_clauses(text, [], lambda a, b, sc: S(a, b, "WORKLOAD", sc)) == []
 
 
+def test_a_planned_count_in_a_workload_sentence_stays_untagged():
+    """labels.md: a WORKLOAD is work done; 「计划完成…12个」 beside the work done is a plan."""
+    from pipeline.tag.lists import complete_workload_clauses
+    text = "全年查处违法用地案件27宗，计划完成土地整治项目12个，实际完成10个。"
+    tagged = [S(text.index("查处"), text.index("，"), "WORKLOAD", 0.8), S(text.index("完成10"), len(text) - 1, "WORKLOAD", 0.8)]
+    assert complete_workload_clauses(text, tagged, lambda a, b, sc: S(a, b, "WORKLOAD", sc)) == []
+
+
 def test_a_prose_sentence_of_three_counted_clauses_is_a_list_of_work_without_a_tagged_one():
     from pipeline.tag.lists import complete_workload_clauses
     make = lambda a, b, sc: S(a, b, "WORKLOAD", sc)  # noqa: E731
