@@ -82,7 +82,7 @@ NUMBERING = [
     (4, re.compile(r"[（(]\d{1,2}[）)]")),
 ]
 # every form of an item's number, as a regex alternation: 一是、 第一， （1） (一) 1. 1、 1) 一、 ① ⑴ ⒈ ㈠ Ⅰ,
-# and a report's section-numbered items 4.1 / 4.1.2 (a blank before words, or 、 after them: 「4.1 供餐
+# and a report's section-numbered items 4.1 / 4.1.2 (a blank before words, or 、 after them: 「4.1 巡查
 # 天数…」, where 「96.7万元」 or 「12.5 %」 is a figure)
 ENUMERATOR = (
     r"\d{1,2}(?:[.．]\d{1,2}){1,3}(?:[ \u3000]+(?=[\u4e00-\u9fff“‘《（(])|[、.．](?!\d))"

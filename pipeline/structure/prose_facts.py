@@ -407,7 +407,7 @@ def _bound(cond: str) -> tuple[str, bool] | None:
 def find_grade_scale(text: str) -> dict[str, str] | None:
     """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}; failing
     that, 「优（85分及以上）、良（75-84分）…」 alike. A bracketed condition in percent
-    (「优(100%)，良(75%-99%)」) is an indicator's scoring band, not the report's scale."""
+    (「优(100%)、良(80%-99%)」) is an indicator's scoring band, not the report's scale."""
     lines = text.split("\n")
     for line in lines:
         if len(_GRADE_STATED.findall(line)) < 2:

@@ -46,7 +46,7 @@ def test_a_scale_with_each_grade_s_condition_in_brackets_after_it():
     # one grade with a bracketed remark is no scale, nor is an indicator's scoring band in percent,
     # which does not hide the report's scale on a later line
     assert find_grade_scale("自评等级为优（自评得分92分）。") is None
-    band = "定性指标分档评分，分为优(100%)，良(75%-99%)，中(60%-74%)，差(60%以下)四档。\n"
+    band = "定性指标按完成程度计分：优(100%)、良(80%-99%)、中(60%-79%)、差(低于60%)。\n"
     assert find_grade_scale(band + line) == {"优": ">=85", "良": "75-84", "中": "60-74", "差": "<60"}
 
 

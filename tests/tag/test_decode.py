@@ -382,7 +382,7 @@ def test_a_workload_never_starts_inside_its_count(text, model_start, expected):
 def test_the_work_done_after_a_plan_starts_after_its_lead_word():
     # 「…，实际完成10个」: 实际 is a lead (as 全年, 累计), outside the span, where the clause start is in reach
     assert _refined_workload("。计划完成土地整治项目12个，实际完成10个", "完成10") == ["完成10个"]
-    assert _refined_workload("。全年实际供餐158天", "餐158") == ["供餐158天"]
+    assert _refined_workload("。全年实际走访企业46家", "访企业") == ["走访企业46家"]
 
 
 def test_the_activity_joins_a_count_the_model_cut():
