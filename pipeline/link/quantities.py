@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from pipeline.lexicon import APPROXIMATE_BEFORE
 from pipeline.record import Indicator, Quantity
 
 _AT_LEAST = re.compile(r"以上|不少于|不低于|至少|≥|>=|＞=|超过|多于")
 _AT_MOST = re.compile(r"以下|不超过|不高于|不多于|以内|≤|<=|＜=")
 _WORKLOAD = re.compile(
-    r"(?P<near>近|约)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
+    rf"(?P<near>{'|'.join(APPROXIMATE_BEFORE)})?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?P<approx>余|多)?"
+    r"(?P<unit>人次|场次|篇次|件次|批次|个次|[次件篇期项个场名册条份批家人部])")
 
 
 _ROUNDED = re.compile(r"\d\s*[万亿][^\d]*$")

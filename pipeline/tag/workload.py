@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from pipeline.lexicon import APPROXIMATE_BEFORE
+from pipeline.lexicon import APPROXIMATE_AFTER, APPROXIMATE_BEFORE
 
 # Longer words first so 人次 wins over 人 and 场次 over 场.
 MEASURE_WORDS = sorted("""
@@ -35,8 +35,8 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,
 _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _MW = "|".join(re.escape(w) for w in MEASURE_WORDS)
 QUANTITY = re.compile(
-    rf"(?P<before>近|约|逾|超过|多达)?(?P<num>{_NUM})(?P<big>[万亿])?"
-    rf"(?P<after>余|多|以上|左右)?(?P<unit>{_MW})(?P<after2>以上|左右)?"
+    rf"(?P<before>{'|'.join(APPROXIMATE_BEFORE)})?(?P<num>{_NUM})(?P<big>[万亿])?"
+    rf"(?P<after>{'|'.join(APPROXIMATE_AFTER)})?(?P<unit>{_MW})(?P<after2>以上|左右)?"
 )
 
 
