@@ -218,8 +218,9 @@ _NEW_STATEMENT = re.compile(r"\s*(?:加上?|减去?|扣除|另有?|此外|收入
 # never a part of the year's income or spending
 _YEAR_END = re.compile(r"\s*年末")
 # so does a clause on the money's arrival or use (「…区级配套40万元，实际到位资金280万元，支出260万元」):
-# another statement about the same money, not one of its parts
-_USE_OF_FUNDS = re.compile(r"\s*(?:实际|累计|已|共|全年)?(?:到位|拨付|下达|执行|使用|支付|支出|用于)")
+# another statement about the same money, not one of its parts (使用 is left out: 使用上年结转 and
+# 使用非财政拨款结余 are parts of a year's income)
+_USE_OF_FUNDS = re.compile(r"\s*(?:实际|累计|已|共|全年)?(?:到位|拨付|下达|执行|支付|支出|用于)")
 _CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|节约|超支")
 _OTHER_PART = re.compile(r"其他|其余|剩余")
 _NON_EXHAUSTIVE = re.compile(r"等|主要|部分|包括")

@@ -454,6 +454,8 @@ def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts
     ("其中中央资金80.00万元、省级资金22.00万元、县级配套8.00万元", True),
     # the first two add up to the whole, a third source exceeds it: still an excess
     ("其中中央资金80.00万元，省级资金20.00万元，其他资金5.00万元", True),
+    # 使用…结余 is a source of a year's income, not a use: the parts exceed the whole
+    ("其中财政拨款80.00万元，使用非财政拨款结余25.00万元", True),
 ])
 def test_the_money_s_arrival_and_use_after_a_listing_are_not_its_parts(sources, raised):
     text = ("2023年度部门整体支出绩效自评报告\n防汛物资储备项目资金总额100.00万元，{s}，实际到位资金90.00万元，"
