@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding, is_percent, number
-from pipeline.lexicon import continues_broken_line, serial_level
+from pipeline.lexicon import CN_NUM, ENUMERATOR_RE, continues_broken_line, serial_level
 from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
 from pipeline.structure.lexicon import load_lexicon
@@ -90,6 +90,27 @@ def _group_rows(rows):
     return None
 
 
+def _numbered_rows(rows):
+    """The rows whose label opens with an item number of the first numbered row's style, when there
+    are two or more: a form's top-level items (1.因公出国费, 2.公务用车费 …, its 其中 rows under item
+    2, then 3.公务接待费), which the total adds up even where sub-rows stand between them."""
+    numbered = []
+    for r in rows:
+        label = next((c.text.strip() for c in r.cells if c.text.strip()), "")
+        m = ENUMERATOR_RE.match(label)
+        if m:
+            numbered.append((r, _number_style(m.group())))
+    if not numbered:
+        return None
+    top = [r for r, style in numbered if style == numbered[0][1]]
+    return top if len(top) >= 2 else None
+
+
+def _number_style(mark: str) -> str:
+    """An item number's written form without its numeral: 「2.」 → 「#.」, 「（三）」 → 「（#）」."""
+    return re.sub(rf"[\d{CN_NUM}]+", "#", mark)
+
+
 def _column_values(parts, k: int):
     """(row, value) for column k over the rows, or None when a text cell says it is not an amount column."""
     values = []
@@ -111,8 +132,9 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
     rows = [r for r in table.rows if _is_total_row(r.cells) or any(number(c.text) is not None for c in r.cells)]
     totals = [i for i, r in enumerate(rows) if _is_total_row(r.cells)]
     for n, i in enumerate(totals):
-        before = _top_level(rows[(totals[n - 1] + 1 if n else 0):i])
-        after = _top_level(rows[i + 1:(totals[n + 1] if n + 1 < len(totals) else len(rows))])
+        whole_before = rows[(totals[n - 1] + 1 if n else 0):i]
+        whole_after = rows[i + 1:(totals[n + 1] if n + 1 < len(totals) else len(rows))]
+        before, after = _top_level(whole_before), _top_level(whole_after)
         total_row = rows[i]
         blocks = [b for b in (before, after) if len(b) >= 2 and all(len(r.cells) == len(total_row.cells) for r in b)]
         if not blocks:
@@ -123,8 +145,11 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
                 continue
             candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
             groups = [v for b in blocks if (g := _group_rows(b)) and (v := _column_values(g, k))]
-            # a reading that explains the total is no error: all rows, or the rows left when
-            # the runs that break a row down are taken out
+            groups += [v for b in (whole_before, whole_after) if (g := _numbered_rows(b))
+                       and all(len(r.cells) == len(total_row.cells) for r in g) and (v := _column_values(g, k))]
+            # a reading that explains the total is no error: all rows, the rows left when the
+            # runs that break a row down are taken out, the groups of a two-level list, or the
+            # items numbered alike with sub-rows between them
             readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates] + groups
             if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
                                      for v in readings):

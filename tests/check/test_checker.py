@@ -439,6 +439,16 @@ def test_an_approximate_restatement_of_a_table_figure_within_its_rounding_is_no_
     assert bool(found) == raised
 
 
+@pytest.mark.parametrize("reception,raised", [("4.00", False), ("5.00", True)])
+def test_a_total_row_first_adds_up_the_numbered_items_with_sub_rows_between_them(reception, raised):
+    table = ("2023年度部门整体支出绩效自评报告\n单位：万元\n项目 | 预算数 | 决算数\n合计 | 18.00 | 14.00\n"
+             "1.因公出国（境）费 | 0.00 | 0.00\n2.公务用车购置及运行维护费 | 13.00 | 10.00\n"
+             "其中：公务用车购置费 | 0.00 | 0.00\n公务用车运行维护费 | 13.00 | 10.00\n"
+             f"3.公务接待费 | 5.00 | {reception}\n")
+    found = [f for f in Checker().predict(structure_text(table)) if f.kind == "sum_mismatch"]
+    assert [f.stated for f in found] == ([14.0] if raised else [])
+
+
 def test_the_year_end_balance_after_a_spending_breakdown_is_not_one_of_its_parts():
     text = ("2023年度部门整体支出绩效自评报告\n全年支出2,702.15万元，其中基本支出1,106.80万元，项目支出{p}万元，"
             "年末结余163.15万元。\n")
