@@ -54,6 +54,7 @@ class Lexicon:
     asset_printed_bare: tuple[tuple[str, str, re.Pattern], ...] = ()
     self_reference: re.Pattern = re.compile(r"(?!)")   # 我局, 本单位, 本项目: the report names its subject
     item_openers: re.Pattern = re.compile(r"(?!)")          # 其中：, 包括: words before a listed item's name
+    spending_kinds: re.Pattern = re.compile(r"(?!)")        # 公务接待费, 人员经费: kinds of spending, no project
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
@@ -172,6 +173,7 @@ def load_lexicon() -> Lexicon:
         asset_printed_bare=tuple((net, bare, re.compile(q)) for net, (bare, q) in cfg.get("asset_printed_bare", {}).items()),
         self_reference=re.compile(cfg["self_reference"]),
         item_openers=re.compile(cfg["item_openers"]),
+        spending_kinds=re.compile(cfg["spending_kinds"]),
     )
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pipeline.lexicon import serial_level
+from pipeline.lexicon import ENUMERATOR_RE, serial_level
 from pipeline.record import Cell, Evaluator, FundUseRow, Indicator, Project, Quantity, Row, ScoreGroup, Table
 from pipeline.structure.lexicon import load_lexicon, money_scale_before, top_level_alternatives
 from pipeline.structure.numbers import NUMBER, NUMBER_RE, PLAIN_NUMBER, THOUSANDS_NUMBER, parse_quantity, to_float
@@ -697,8 +697,12 @@ class _Reader:
         name_cell = nonempty[1] if serial else nonempty[0]
         label = name_cell.text.strip()
         name = re.sub(r"^(?:其中)[:：]\s*", "", label)
+        numbered = ENUMERATOR_RE.match(name)   # 「1.学生资助项目」: the number is no part of the name
+        name = name[numbered.end():].strip() if numbered and name[numbered.end():].strip() else name
         if to_float(name.replace(" ", "")) is not None:
             return
+        if load_lexicon().spending_kinds.match(norm(name)):
+            return   # 「2.公务接待费」 in a 三公经费 table: a kind of spending, not a project
         read = self._row_values(row.cells, row.cells.index(name_cell) + 1)
         values = {k: v for k, (v, _) in read.items()}
         if not values:

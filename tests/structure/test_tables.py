@@ -252,3 +252,14 @@ def test_a_project_list_s_serials_groups_and_subtotals_are_no_projects(rows):
     assert [(p.name, p.budgeted, p.executed) for p in r.projects] == [
         ("困难群众救助", 35.0, 34.0), ("临时救助", 25.0, 23.0), ("便民服务站改造", 40.0, 36.0)]
     assert [f for f in Checker(min_confidence=0).predict(r) if f.kind == "sum_mismatch"] == []
+
+
+def test_a_table_of_kinds_of_spending_lists_no_projects_and_a_list_s_numbers_are_no_part_of_names():
+    from pipeline.annotate import structure_text
+    spending = structure_text("2023年度部门整体支出绩效自评报告\n单位：万元\n项目 | 预算数 | 决算数\n合计 | 18.00 | 14.00\n"
+                              "1.因公出国（境）费 | 0.00 | 0.00\n2.公务用车购置及运行维护费 | 13.00 | 10.00\n"
+                              "3.公务接待费 | 5.00 | 4.00\n")
+    assert spending.projects == []
+    listed = structure_text("2023年度部门整体支出绩效自评报告\n单位：万元\n项目名称 | 全年预算数 | 全年执行数\n"
+                            "1.困难群众救助 | 35.00 | 34.00\n2.临时救助 | 25.00 | 23.00\n")
+    assert [p.name for p in listed.projects] == ["困难群众救助", "临时救助"]
