@@ -104,7 +104,6 @@ _ITEM_NUMBER_BEFORE = re.compile(
 
 
 ENUMERATOR_RE = re.compile(ENUMERATOR)
-_CN_VALUE = {c: k + 1 for k, c in enumerate(CN_NUM)}
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
 # an unnumbered list's item mark at a line's start (● 加快…): its number is its place in the run
 BULLET = re.compile(r"[ \t\u3000]*[●•◆◇■□▪▫◎○·\-－—]+[ \t\u3000]*(?=[\u4e00-\u9fff“《（(])")
@@ -177,6 +176,22 @@ def serial_level(cell: str) -> str | None:
     if not m:
         return None
     return "word" if (m.group("word") or m.group("pword")) else "digit"
+
+
+def number_style(label: str) -> str | None:
+    """How a label is numbered, its numeral replaced by its kind (d: digits, w: Chinese numerals):
+    「2.公务用车费」 → "d.", 「（三）…」 → "（w）", a serial cell 「一」 → "w", 「3」 → "d"; None when the
+    label is unnumbered. Items of one list share a style; a list's groups and their items do not."""
+    label = label.strip()
+    level = serial_level(label)
+    if level:
+        mark = label
+    else:
+        m = ENUMERATOR_RE.match(label)
+        if not m:
+            return None
+        mark = m.group()
+    return re.sub(rf"[{CN_NUM}]+", "w", re.sub(r"\d+", "d", "".join(mark.split())))
 
 
 def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] | None:

@@ -87,3 +87,11 @@ def test_a_table_s_serial_cell_and_its_numbering(cell, level):
 def test_a_figure_written_as_approximate(text, approximate):
     from pipeline.lexicon import is_approximate
     assert is_approximate(text + "。", 0, len(text.removesuffix("左右"))) == approximate
+
+
+@pytest.mark.parametrize("label,style", [("2.公务用车购置及运行维护费", "d."), ("3.公务接待费", "d."), ("（三）加强管理", "（w）"),
+                                         ("一", "w"), ("12", "d"), ("一、部门概况", "w、"), ("其中：公务接待费", None),
+                                         ("合计", None)])
+def test_a_label_s_numbering_style(label, style):
+    from pipeline.lexicon import number_style
+    assert number_style(label) == style

@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from pipeline.check.base import Tolerance, finding, is_percent, number
-from pipeline.lexicon import CN_NUM, ENUMERATOR_RE, continues_broken_line, serial_level
+from pipeline.lexicon import continues_broken_line, number_style
 from pipeline.link.ends import cell_id, text_id
 from pipeline.record import Finding, Record, Table
 from pipeline.structure.lexicon import load_lexicon
@@ -80,35 +80,15 @@ def _without_breakdowns(values, k: int, tol: Tolerance):
     return out
 
 
-def _group_rows(rows):
-    """The rows numbered by word (一, 二) where rows numbered by digit stand under them: the groups
-    of a list (一 | 民生保障类项目 over 1 | …, 2 | …), which the list's total adds up; None when the
-    list does not number two levels."""
-    levels = [serial_level(next((c.text for c in r.cells if c.text.strip()), "")) for r in rows]
-    if "word" in levels and "digit" in levels:
-        return [r for r, lv in zip(rows, levels) if lv == "word"]
-    return None
-
-
-def _numbered_rows(rows):
-    """The rows whose label opens with an item number of the first numbered row's style, when there
-    are two or more: a form's top-level items (1.因公出国费, 2.公务用车费 …, its 其中 rows under item
-    2, then 3.公务接待费), which the total adds up even where sub-rows stand between them."""
-    numbered = []
-    for r in rows:
-        label = next((c.text.strip() for c in r.cells if c.text.strip()), "")
-        m = ENUMERATOR_RE.match(label)
-        if m:
-            numbered.append((r, _number_style(m.group())))
-    if not numbered:
-        return None
-    top = [r for r, style in numbered if style == numbered[0][1]]
-    return top if len(top) >= 2 else None
-
-
-def _number_style(mark: str) -> str:
-    """An item number's written form without its numeral: 「2.」 → 「#.」, 「（三）」 → 「（#）」."""
-    return re.sub(rf"[\d{CN_NUM}]+", "#", mark)
+def _top_numbered_rows(rows):
+    """The rows numbered in the style of the first numbered row, where rows numbered otherwise or
+    unnumbered stand among them: a list's groups (一 | 民生保障类项目 over 1 | …, 2 | …) or a form's
+    top-level items with sub-rows between them (1.因公出国费, 2.公务用车费 and its 其中 rows,
+    3.公务接待费), which the list's total adds up. None when no such rows stand out."""
+    numbered = [(r, style) for r in rows
+                if (style := number_style(next((c.text for c in r.cells if c.text.strip()), "")))]
+    top = [r for r, style in numbered if style == numbered[0][1]] if numbered else []
+    return top if top and len(top) < len(rows) else None
 
 
 def _column_values(parts, k: int):
@@ -144,13 +124,12 @@ def _table_sums(table: Table, tol: Tolerance) -> Iterator[Finding]:
             if stated is None or is_percent(cell.text):
                 continue
             candidates = [v for b in blocks if (v := _column_values(b, k)) and len(v) >= 2]
-            groups = [v for b in blocks if (g := _group_rows(b)) and (v := _column_values(g, k))]
-            groups += [v for b in (whole_before, whole_after) if (g := _numbered_rows(b))
-                       and all(len(r.cells) == len(total_row.cells) for r in g) and (v := _column_values(g, k))]
+            tops = [v for b in (whole_before, whole_after) if (g := _top_numbered_rows(b))
+                    and all(len(r.cells) == len(total_row.cells) for r in g) and (v := _column_values(g, k))]
             # a reading that explains the total is no error: all rows, the rows left when the
             # runs that break a row down are taken out, the groups of a two-level list, or the
             # items numbered alike with sub-rows between them
-            readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates] + groups
+            readings = candidates + [_without_breakdowns(v, k, tol) for v in candidates] + tops
             if not candidates or any(tol.printed_ok(stated, sum(x for _, x in v), [cell.text] + [r.cells[k].text for r, _ in v])
                                      for v in readings):
                 continue

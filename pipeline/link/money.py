@@ -287,7 +287,7 @@ def predict(record: Record, index: RecordIndex | None = None) -> list[Link]:
         if keyword:
             # linked even when the field was read from this very amount: the link records its meaning
             present = [f for f in fields if f in record.budget]
-            agreeing = [f for f in present if abs(record.budget[f].value - m.value) <= tol]
+            agreeing = [f for f in present if _verdict(record, m, record.budget[f].value, cfg)]
             # a keyword with several possible meanings (收入预算: initial or income) links to the one
             # the amount agrees with; it can only disagree when it has one meaning
             target = agreeing[0] if agreeing else (present[0] if len(fields) == 1 and present else None)
