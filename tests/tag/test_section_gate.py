@@ -109,3 +109,20 @@ def test_a_header_like_row_of_broken_prose_names_no_target_column():
     gate, region, a, b = _form_cell("进一步细化年度绩效目标")
     assert region.column_label == "年初申报的绩效目标的"   # aligned under it, but no target column
     assert gate.allows("MEASURE", a, b, region)
+
+
+def test_a_recommendation_opens_its_clause_and_the_noun_is_no_marker():
+    # our own lines under a heading of the year's results (kind evaluation): 建议 as a noun
+    # (意见和建议, 建议案) describes work done; opening a clause it recommends
+    text = ("一、部门整体支出绩效实现情况\n"
+            "围绕中心工作广泛听取意见和建议，加强调查研究，形成高质量建议案。\n"
+            "对照年度目标，建议今后加强调研成果转化。\n")
+    gate = SectionGate.from_labels().bind(text, find_regions(text), simple_headings(text))
+
+    def allows(phrase: str) -> bool:
+        start = text.index(phrase)
+        region = next(r for r in find_regions(text) if r.start <= start < r.end)
+        return gate.allows("MEASURE", start, start + len(phrase), region)
+
+    assert not allows("加强调查研究")
+    assert allows("加强调研成果转化")
