@@ -126,3 +126,22 @@ def test_a_recommendation_opens_its_clause_and_the_noun_is_no_marker():
 
     assert not allows("加强调查研究")
     assert allows("加强调研成果转化")
+
+
+def test_a_cause_outside_the_problems_is_stated_as_one():
+    # our own lines: a results section explains one shortfall with its marker; a line of
+    # rhetoric about the road ahead is no cause; under 存在的问题 the place says it
+    text = ("一、部门整体支出绩效实现情况\n"
+            "巡查次数未达到年度目标，主要原因是汛期道路中断。前方仍有难题需要破解。\n"
+            "二、存在的问题\n"
+            "项目前期论证不充分。\n")
+    gate = SectionGate.from_labels().bind(text, find_regions(text), simple_headings(text))
+
+    def allows(phrase: str) -> bool:
+        start = text.index(phrase)
+        region = next(r for r in find_regions(text) if r.start <= start < r.end)
+        return gate.allows("CAUSE", start, start + len(phrase), region)
+
+    assert allows("汛期道路中断")
+    assert not allows("前方仍有难题需要破解")
+    assert allows("项目前期论证不充分")
