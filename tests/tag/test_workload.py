@@ -59,3 +59,10 @@ def test_measure_words_of_work_done_are_counts(text, count, unit):
 def test_a_units_statistics_in_tonnes_areas_or_head_are_no_count(text):
     # with these measure words the tagger kept statistics as WORKLOAD (pipeline.tag.workload)
     assert parse_workload(text).count is None
+
+
+@pytest.mark.parametrize("text", ["对行政事业、企业、自然资源等三类资产开展专题调研", "审议两类资产管理报告"])
+def test_kinds_of_a_thing_are_no_count(text):
+    # N类 sorts what the work covers into kinds; it counts no work done (no WORKLOAD of the dev
+    # set or the seeds' gold is counted in 类)
+    assert parse_workload(text).count is None
