@@ -160,7 +160,8 @@ def _split_leading_cause(ctx: RegionContext, spans: list[DecodedSpan], min_chars
 def _merge_pieces(ctx: RegionContext, spans: list[DecodedSpan],
                   labels: tuple[str, ...] = tuple(sorted(sr.DEFAULT_MERGE_LABELS)),
                   max_gap_o: float = 0.9) -> list[DecodedSpan]:
-    """Same-label pieces of one sentence separated by a weak comma joined."""
+    """Same-label pieces of one sentence separated by a weak comma joined, and pieces of two
+    labels that cut one clause between two hanzi."""
     p_o, start = ctx.p_o, ctx.start
 
     def gap_o_prob(a: int, b: int) -> float:

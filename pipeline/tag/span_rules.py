@@ -34,6 +34,8 @@ from pipeline.tag.workload import LEAD_WORDS, QUANTITY, TIME_AND_TOTAL_LEADS, ch
 # ---------------------------------------------------------------- snapping to the spec
 
 _CONSEQUENCE = "导致|造成|使得|以致|从而|进而"  # words that link a cause to its effect, in neither span
+# the marker that introduces a cause (究其原因，主要原因是……)
+_CAUSE_LEAD = r"(?:究其原因|分析原因|(?:主要|根本|偏差)?原因(?:主要)?(?:是|在于)|主要是)"
 _LEADING = re.compile(
     r"(?:\s+"
     rf"|{ENUMERATOR}"                                  # 一是、 第一， （1） 1. 一、 ① (pipeline.lexicon)
@@ -45,7 +47,7 @@ _LEADING = re.compile(
     r"|[，,。；;、：:！!？?]"
     r"|\*{1,3}|#{1,6}|[•·▪◆■□●○]"                  # markdown emphasis, headings and bullets: markup, never words
     # the marker that introduces a cause, and the lead of a plan (labels.md: markers stay outside)
-    r"|(?:究其原因|分析原因|(?:主要|根本|偏差)?原因(?:主要)?(?:是|在于)|主要是)[，,：:]?"
+    rf"|{_CAUSE_LEAD}[，,：:]?"
     # 「下一步（，我局）（将）…」: the next-step lead, 将 or not; 今后 only with 将 (guidelines §5
     # keep 「今后提前下达评价通知」 whole after a dropped 建议)
     r"|(?:下一步|下步|下一阶段)[，,]?(?:(?:我们|我局|我单位|我委|我院|我校|本单位|街道)?将)?"
@@ -54,6 +56,7 @@ _LEADING = re.compile(
 )
 _TRAILING = re.compile(rf"(?:[\s。；;，,、：:！!？?*]|{_CONSEQUENCE})+$")
 _BREAK = re.compile(r"[\n\t]")
+_ENDS_WITH_CAUSE_LEAD = re.compile(rf"{_CAUSE_LEAD}$")
 
 
 def snap(text: str, start: int, end: int) -> tuple[int, int]:
@@ -199,10 +202,21 @@ def merge_pieces(text: str, spans: list[DecodedSpan], merge_labels: frozenset[st
     comma keeps two statements apart). Two pieces with no gap at all are always
     joined. Two WORKLOADs separated by a comma are usually two activities, so a
     WORKLOAD piece is only joined to the next when it has no count of its own yet.
+    Two clause-label pieces of different labels that meet between two hanzi (「……主要依据是 |
+    ……方案，……没有统一的规定」, 「部分指标以工作量为 | 主，……偏少」) cut one clause, and a
+    clause has one role (labels.md): they are joined under the first piece's label, then
+    relabelled by the clause's form (relabel_by_form); not where the first ends with a cause's
+    marker (「……主要原因是 | ……」: the marker opens the next role).
     """
     out: list[DecodedSpan] = []
     for sp in sorted(spans, key=lambda s: s.start):
         prev = out[-1] if out else None
+        if (prev is not None and prev.label != sp.label and prev.end == sp.start
+                and prev.label in merge_labels and sp.label in merge_labels
+                and _CJK.match(text, prev.end - 1) and _CJK.match(text, sp.start)
+                and not _ENDS_WITH_CAUSE_LEAD.search(text, prev.start, prev.end)):
+            out[-1] = relabel_by_form(text, _union(prev, DecodedSpan(sp.start, sp.end, prev.label, sp.score)))
+            continue
         if (prev is not None and prev.label == sp.label and prev.end <= sp.start
                 and _COMMA_GAP.match(text[prev.end:sp.start])
                 and not _BREAK.search(text, prev.end, sp.start)):

@@ -112,6 +112,24 @@ def test_merge_keeps_pieces_apart_when_the_model_is_sure_the_comma_is_outside():
     assert len(kept) == 2
 
 
+def test_pieces_of_two_labels_that_cut_one_clause_are_one_span_with_the_clause_role():
+    # our own sentences: the model switched labels between two hanzi of one clause
+    labels = frozenset({"PROBLEM", "CAUSE", "MEASURE"})
+    text = "当前考核的主要依据是年度方案，对资料归档没有统一要求"
+    pieces = [DecodedSpan(0, 10, "MEASURE", 0.7), DecodedSpan(10, 26, "PROBLEM", 0.9)]
+    merged = merge_pieces(text, pieces, labels)
+    assert [(s.start, s.end, s.label) for s in merged] == [(0, 26, "PROBLEM")]   # a negative state
+    text = "部分指标以产出为主，效益指标偏少"
+    pieces = [DecodedSpan(0, 5, "PROBLEM", 0.7), DecodedSpan(5, 16, "CAUSE", 0.6)]
+    assert [(s.start, s.end, s.label) for s in merge_pieces(text, pieces, labels)] == [(0, 16, "PROBLEM")]
+
+
+def test_a_cause_marker_opens_the_next_role_without_punctuation():
+    text = "执行率偏低。主要原因是项目开工推迟"
+    pieces = [DecodedSpan(0, 11, "PROBLEM", 0.7), DecodedSpan(11, 17, "CAUSE", 0.9)]
+    assert len(merge_pieces(text, pieces, frozenset({"PROBLEM", "CAUSE"}))) == 2
+
+
 def test_merge_never_joins_across_a_sentence_end():
     text = "资金拨付偏慢。项目推进迟缓"
     pieces = [DecodedSpan(0, 6, "PROBLEM", 0.8), DecodedSpan(7, 13, "PROBLEM", 0.6)]
