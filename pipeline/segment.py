@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+import numpy as np
+
 # per-character position in its jieba word; 0 is left for what is not segmented
 BOUNDARY_TAGS = ("B", "M", "E", "S")
 
@@ -33,3 +35,10 @@ def word_boundaries(text: str) -> list[int]:
     if len(out) != len(text):  # jieba keeps every character; guard the alignment all the same
         raise ValueError(f"segmentation covers {len(out)} of {len(text)} characters")
     return out
+
+
+def word_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends): per character of text, whether a jieba word starts there, and whether
+    one ends there (the decoder's word edges, pipeline.tag.decode.edge_bias)."""
+    tags = np.array(word_boundaries(text), dtype=np.int8)
+    return np.isin(tags, (1, 4)), np.isin(tags, (3, 4))

@@ -12,3 +12,12 @@ def test_every_character_gets_its_position_in_its_word():
         assert not (prev in "ES" and cur in "ME"), (prev, cur)
     assert tags[text.index("。")] == "S" and tags[text.index("\n")] == "S"
     assert tags[text.index("安")] == "B"
+
+
+def test_word_edges_mark_where_words_start_and_end():
+    from pipeline.segment import word_edges
+    text = "开展检查12次"
+    starts, ends = word_edges(text)
+    assert len(starts) == len(ends) == len(text)
+    assert starts[0] and not starts[1] and ends[1]          # 开展 is one word
+    assert starts.sum() == ends.sum()                        # every word that opens closes

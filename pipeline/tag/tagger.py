@@ -34,13 +34,13 @@ from torch import nn
 from pipeline.cpu import native_bf16
 from pipeline.record import Record, SectionLookup, Span
 from pipeline.tag.calibration import Calibration
-from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
+from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans, edge_bias
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, text_boundaries, weights_digest
 from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   rules_text)
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.floors import ScoreFloors
-from pipeline.tag.rules import DocumentContext, RegionContext, RulePipeline
+from pipeline.tag.rules import DocumentContext, RegionContext, RulePipeline, default_config
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, SavedVocab
 from pipeline.tag.workload import parse_workload
@@ -138,13 +138,28 @@ def quantize_int8(model: nn.Module) -> nn.Module:
     return q
 
 
+def off_word_edge_from_config(config: Path | str | dict | None = None) -> float | None:
+    """The decoder's cost of a span edge inside a word (``decoder: off_word_edge`` of a tagger
+    YAML; default configs/tagger.yaml); None where the config sets none: no word edges."""
+    if config is None:
+        config = default_config()
+    if isinstance(config, (str, Path)):
+        import yaml
+        config = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+    block = config.get("decoder") if isinstance(config, dict) else None
+    value = (block or {}).get("off_word_edge")
+    if value is not None and not 0.0 < float(value) <= 1.0:
+        raise ValueError(f"decoder.off_word_edge must lie in (0, 1], not {value!r}")
+    return None if value is None or float(value) == 1.0 else float(value)
+
+
 class Tagger:
     def __init__(self, model: nn.Module, encoder: CharEncoder, args: ModelArguments,
                  tags: list[str], model_version: str, precision: str = "fp32", batch_size: int = 8,
                  score_floors: ScoreFloors | float | dict | None = None, decoding: str = "span_first",
                  structure_rules: bool = True,
                  disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None,
-                 calibration: Calibration | None = None):
+                 calibration: Calibration | None = None, off_word_edge: float | None | str = "config"):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -157,6 +172,10 @@ class Tagger:
         if decoding not in DECODINGS:
             raise ValueError(f"decoding must be one of {DECODINGS}, not {decoding!r}")
         self.decoder = SpanFirstDecoder(tags) if decoding == "span_first" else ViterbiDecoder(tags)
+        # the decoder's cost of a span edge inside a jieba word (pipeline.tag.decode): the
+        # config's ``decoder: off_word_edge`` unless given; None: the decoder reads no words
+        self.off_word_edge = (off_word_edge_from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None)
+                              if off_word_edge == "config" else off_word_edge)
         # the decoder's score floor per label (pipeline.tag.floors): the config's ``score_floors:``
         # unless given (one number floors every label alike)
         self.score_floors = (ScoreFloors.coerce(score_floors) if score_floors is not None else
@@ -277,12 +296,21 @@ class Tagger:
         spans: list[DecodedSpan] = []
         for r, probs in zip(out.regions, out.probs):
             ctx = RegionContext(decoding_text(text, r), text, r, probs, self.decoder.o_id, gate)
-            found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder))
+            found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder,
+                                                        self._edge_bias(text, r.start, len(probs))))
             # the score floor (mean tag probability, per label): part of decoding, not a rule
             found = [replace(sp, score=round(sp.score, 4)) for sp in found if floors.keeps(sp.label, sp.score)]
             spans += rules.run("region", ctx, found)
         spans = rules.run("document", DocumentContext(text, out.regions, out.headings_for, gate), spans)
         return sorted((self._prediction(source, sp) for sp in spans), key=lambda p: (p.start, p.end))
+
+    def _edge_bias(self, text: str, start: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The decoder's word edges over text[start:start + n] (the rules' text: a number's
+        thousands commas read as digits, so that a number is one word)."""
+        if self.off_word_edge is None or n == 0:
+            return None
+        from pipeline.segment import word_edges  # jieba: loaded only where the decoder reads words
+        return edge_bias(*word_edges(text[start:start + n]), self.off_word_edge)
 
     def _prediction(self, text: str, sp: DecodedSpan) -> SpanPrediction:
         span_text = text[sp.start:sp.end]

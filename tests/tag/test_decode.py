@@ -494,3 +494,33 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
 ])
 def test_a_workload_starts_at_its_clause_unless_a_frame_stands_before_the_activity(text, model_start, expected):
     assert _refined_workload(text, model_start) == [expected]
+
+
+def test_word_edges_move_an_opening_from_inside_a_word_to_its_start():
+    # 5 characters, the first two one word (「转移群众」 shape): the model's B mass is split
+    # over the word's two characters, a little more on the second
+    from pipeline.tag.decode import edge_bias
+    probs = np.full((5, len(TAGS)), 0.001)
+    probs[0, TAGS.index("O")] = 0.55
+    probs[0, TAGS.index("B-WORKLOAD")] = 0.44
+    probs[1, TAGS.index("B-WORKLOAD")] = 0.5
+    probs[1, TAGS.index("I-WORKLOAD")] = 0.45
+    probs[2:4, TAGS.index("I-WORKLOAD")] = 0.99
+    probs[4, TAGS.index("E-WORKLOAD")] = 0.99
+    starts = np.array([True, False, True, True, True])
+    ends = np.array([False, True, True, True, True])
+    for decoder in (ViterbiDecoder(TAGS), SpanFirstDecoder(TAGS)):
+        assert tags_to_spans(decoder.decode(probs), TAGS) == [(1, 5, "WORKLOAD")]
+        assert tags_to_spans(decoder.decode(probs, edge_bias(starts, ends, 0.01)), TAGS) == [(0, 5, "WORKLOAD")]
+        # a factor of 1 is no cost: the path of no bias
+        assert tags_to_spans(decoder.decode(probs, edge_bias(starts, ends, 1.0)), TAGS) == [(1, 5, "WORKLOAD")]
+
+
+def test_the_decoders_word_edges_come_from_the_config():
+    from pipeline.tag.tagger import off_word_edge_from_config
+    assert off_word_edge_from_config({"decoder": {"off_word_edge": 0.01}}) == 0.01
+    assert off_word_edge_from_config({"rules": []}) is None            # no block: no word edges
+    assert off_word_edge_from_config({"decoder": {"off_word_edge": 1}}) is None
+    assert off_word_edge_from_config(None) is not None                  # the shipped config reads words
+    with pytest.raises(ValueError):
+        off_word_edge_from_config({"decoder": {"off_word_edge": 0}})
