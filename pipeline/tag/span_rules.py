@@ -400,12 +400,18 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     c = a
     while c > region_start and text[c - 1] not in _WL_EDGE and a - c < clause_left:
         c -= 1
-    if c < a and (c == region_start or text[c - 1] in _WL_EDGE):
+    if c == region_start or text[c - 1] in _WL_EDGE:
         while c < a and text[c] in LEFT_EDGE_JUNK:  # 「**（二）…。** 受理…」: the markup is no activity
             c += 1
         m = LEAD_WORDS.match(text, c, a)
         c = m.end() if m else c
-        if not ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
+        if ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
+            pass
+        elif ACTIVITY_FRAME.search(text[c:origin]):
+            # the widening above went over a frame to the clause's start (「，汛期转移…」):
+            # the activity starts where the model started it
+            a = origin
+        else:
             a = c
     elif c < a:
         # the clause starts beyond reach (「96110专线全年受理…」): a time or total lead within reach

@@ -524,3 +524,15 @@ def test_the_decoders_word_edges_come_from_the_config():
     assert off_word_edge_from_config(None) is not None                  # the shipped config reads words
     with pytest.raises(ValueError):
         off_word_edge_from_config({"decoder": {"off_word_edge": 0}})
+
+
+def test_a_frame_the_widening_went_over_stays_outside():
+    # the model unsure of the characters before its start (P(O) 0.2): the widening reaches the
+    # clause's start, and the head it went over is a season or a doer's frame, not the activity
+    from pipeline.tag.span_rules import refine_workload
+    for text, model_start, expected in [("，汛期转移受灾群众260余人次", "转移", "转移受灾群众260余人次"),
+                                        ("，为困难群众发放救助金310人次", "发放", "发放救助金310人次"),
+                                        ("，定期巡查堤防险段35处", "巡查", "定期巡查堤防险段35处")]:
+        p_o = np.full(len(text), 0.2)
+        out = refine_workload(text, 0, p_o, DecodedSpan(text.index(model_start), len(text), "WORKLOAD", 0.9))
+        assert [text[s.start:s.end] for s in out] == [expected]
