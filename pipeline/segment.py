@@ -38,7 +38,13 @@ def word_boundaries(text: str) -> list[int]:
 
 
 def word_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends): per character of text, whether a jieba word starts there, and whether
-    one ends there (the decoder's word edges, pipeline.tag.decode.edge_bias)."""
+    """(starts, ends): per character of text, whether a word starts there, and whether one ends
+    there (the decoder's word edges, pipeline.tag.decode.edge_bias): jieba's words, and a quoted
+    or titled name (pipeline.lexicon.QUOTED_NAME) as one word with its marks."""
+    from pipeline.lexicon import QUOTED_NAME
     tags = np.array(word_boundaries(text), dtype=np.int8)
-    return np.isin(tags, (1, 4)), np.isin(tags, (3, 4))
+    starts, ends = np.isin(tags, (1, 4)), np.isin(tags, (3, 4))
+    for m in QUOTED_NAME.finditer(text):
+        starts[m.start() + 1:m.end()] = False
+        ends[m.start():m.end() - 1] = False
+    return starts, ends

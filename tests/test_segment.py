@@ -21,3 +21,14 @@ def test_word_edges_mark_where_words_start_and_end():
     assert len(starts) == len(ends) == len(text)
     assert starts[0] and not starts[1] and ends[1]          # 开展 is one word
     assert starts.sum() == ends.sum()                        # every word that opens closes
+
+
+def test_a_quoted_or_titled_name_is_one_word():
+    from pipeline.segment import word_edges
+    text = "修订《财务管理办法》等制度5项，开展“双随机”抽查"
+    starts, ends = word_edges(text)
+    o, c = text.index("《"), text.index("》")
+    assert starts[o] and not starts[o + 1:c + 1].any()
+    assert ends[c] and not ends[o:c].any()
+    q = text.index("“")
+    assert not starts[q + 1] and starts[q]

@@ -8,7 +8,8 @@ Each span's score is the mean probability of its decoded tags (``decode_spans``)
 
 Word edges (``decoder: off_word_edge`` in configs/tagger.yaml): a span that opens or closes
 inside a word costs that factor in probability. Of the development set's 647 gold spans 645
-open and close on an edge of a jieba word (pipeline.segment), while the raw model opened
+open and close on an edge of a jieba word (pipeline.segment; a quoted or titled name is one
+word: no gold span opens or closes inside one), while the raw model opened
 WORKLOADs at the second character of verbs it had not seen in training (「转移」, 「上报」: its
 B mass split between the two characters). The cost is a property of the path the decoder
 picks, not a rule on its spans: the spans' scores stay the model's own probabilities.
