@@ -144,9 +144,11 @@ def test_a_cause_outside_the_problems_is_stated_as_one():
 
     assert allows("汛期道路中断")
     assert not allows("前方仍有难题需要破解")
-    text2 = "一、部门整体支出绩效实现情况\n验收推迟两个月，系设备到货延迟所致。\n"
+    text2 = "一、部门整体支出绩效实现情况\n验收推迟两个月，系设备到货延迟所致。监测点未建成，主要因素是选址调整。\n"
     gate2 = SectionGate.from_labels().bind(text2, find_regions(text2), simple_headings(text2))
     start = text2.index("设备到货延迟")
     region = next(r for r in find_regions(text2) if r.start <= start < r.end)
     assert gate2.allows("CAUSE", start, start + 6, region)
+    start = text2.index("选址调整")
+    assert gate2.allows("CAUSE", start, start + 4, region)
     assert allows("项目前期论证不充分")
