@@ -21,15 +21,15 @@ TEXT = (
 )
 
 
-def _gate():
-    headings = simple_headings(TEXT)
-    regions = find_regions(TEXT)
-    return SectionGate.from_labels().bind(TEXT, regions, headings), regions
+def _gate(text: str = TEXT):
+    headings = simple_headings(text)
+    regions = find_regions(text)
+    return SectionGate.from_labels().bind(text, regions, headings), regions
 
 
-def _allows(label: str, phrase: str) -> bool:
-    gate, regions = _gate()
-    start = TEXT.index(phrase)
+def _allows(label: str, phrase: str, text: str = TEXT) -> bool:
+    gate, regions = _gate(text)
+    start = text.index(phrase)
     region = next(r for r in regions if r.start <= start < r.end)
     return gate.allows(label, start, start + len(phrase), region)
 
@@ -117,38 +117,18 @@ def test_a_recommendation_opens_its_clause_and_the_noun_is_no_marker():
     text = ("一、部门整体支出绩效实现情况\n"
             "围绕中心工作广泛听取意见和建议，加强调查研究，形成高质量建议案。\n"
             "对照年度目标，建议今后加强调研成果转化。\n")
-    gate = SectionGate.from_labels().bind(text, find_regions(text), simple_headings(text))
-
-    def allows(phrase: str) -> bool:
-        start = text.index(phrase)
-        region = next(r for r in find_regions(text) if r.start <= start < r.end)
-        return gate.allows("MEASURE", start, start + len(phrase), region)
-
-    assert not allows("加强调查研究")
-    assert allows("加强调研成果转化")
+    assert not _allows("MEASURE", "加强调查研究", text)
+    assert _allows("MEASURE", "加强调研成果转化", text)
 
 
 def test_a_cause_outside_the_problems_is_stated_as_one():
-    # our own lines: a results section explains one shortfall with its marker; a line of
+    # our own lines: a results section explains shortfalls with a cause's marker; a line of
     # rhetoric about the road ahead is no cause; under 存在的问题 the place says it
     text = ("一、部门整体支出绩效实现情况\n"
             "巡查次数未达到年度目标，主要原因是汛期道路中断。前方仍有难题需要破解。\n"
+            "验收推迟两个月，系设备到货延迟所致。监测点未建成，主要因素是选址调整。\n"
             "二、存在的问题\n"
             "项目前期论证不充分。\n")
-    gate = SectionGate.from_labels().bind(text, find_regions(text), simple_headings(text))
-
-    def allows(phrase: str) -> bool:
-        start = text.index(phrase)
-        region = next(r for r in find_regions(text) if r.start <= start < r.end)
-        return gate.allows("CAUSE", start, start + len(phrase), region)
-
-    assert allows("汛期道路中断")
-    assert not allows("前方仍有难题需要破解")
-    text2 = "一、部门整体支出绩效实现情况\n验收推迟两个月，系设备到货延迟所致。监测点未建成，主要因素是选址调整。\n"
-    gate2 = SectionGate.from_labels().bind(text2, find_regions(text2), simple_headings(text2))
-    start = text2.index("设备到货延迟")
-    region = next(r for r in find_regions(text2) if r.start <= start < r.end)
-    assert gate2.allows("CAUSE", start, start + 6, region)
-    start = text2.index("选址调整")
-    assert gate2.allows("CAUSE", start, start + 4, region)
-    assert allows("项目前期论证不充分")
+    for cause in ("汛期道路中断", "设备到货延迟", "选址调整", "项目前期论证不充分"):
+        assert _allows("CAUSE", cause, text), cause
+    assert not _allows("CAUSE", "前方仍有难题需要破解", text)
