@@ -85,7 +85,7 @@ def measure(tagger, texts: list[str], repeat: int = 3) -> dict:
 
 def precision_agreement(model: str, texts: list[str], threads: int = 2, low_precision: str = "int8") -> dict:
     """Share of characters whose decoded tag is the same in low_precision and fp32 (regions only)."""
-    from pipeline.tag.regions import find_regions
+    from pipeline.tag.regions import find_regions, rules_text
     from pipeline.tag.structured import structure_for
     from pipeline.tag.tagger import Tagger
     ref = Tagger.load(model, precision="fp32", threads=threads)
@@ -95,8 +95,9 @@ def precision_agreement(model: str, texts: list[str], threads: int = 2, low_prec
     for text in texts:
         hf, tables = structure_for(text)
         regions = find_regions(text, tables, ref.args.min_cell_hanzi)
-        for p32, p16 in zip(ref.region_probs(text, regions, hf), low.region_probs(text, regions, hf)):
-            a, b = ref.decoder.decode(p32), ref.decoder.decode(p16)
+        for r, p32, p16 in zip(regions, ref.region_probs(text, regions, hf), low.region_probs(text, regions, hf)):
+            bias = ref.edge_bias(rules_text(text), r.start, len(p32))   # the decoder as predict runs it
+            a, b = ref.decoder.decode(p32, bias), ref.decoder.decode(p16, bias)
             same += int((a == b).sum())
             total += len(a)
         s32 = {(p.start, p.end, p.label) for p in ref.predict_text(text, hf, tables)}

@@ -297,16 +297,17 @@ class Tagger:
         for r, probs in zip(out.regions, out.probs):
             ctx = RegionContext(decoding_text(text, r), text, r, probs, self.decoder.o_id, gate)
             found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder,
-                                                        self._edge_bias(text, r.start, len(probs))))
+                                                        self.edge_bias(text, r.start, len(probs))))
             # the score floor (mean tag probability, per label): part of decoding, not a rule
             found = [replace(sp, score=round(sp.score, 4)) for sp in found if floors.keeps(sp.label, sp.score)]
             spans += rules.run("region", ctx, found)
         spans = rules.run("document", DocumentContext(text, out.regions, out.headings_for, gate), spans)
         return sorted((self._prediction(source, sp) for sp in spans), key=lambda p: (p.start, p.end))
 
-    def _edge_bias(self, text: str, start: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """The decoder's word edges over text[start:start + n] (the rules' text: a number's
-        thousands commas read as digits, so that a number is one word)."""
+    def edge_bias(self, text: str, start: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The decoder's costs of span edges inside words over text[start:start + n] (text: the
+        rules' text, pipeline.tag.regions.rules_text, where a number's thousands commas read as
+        digits, so that a number is one word); None where the decoder reads no words."""
         if self.off_word_edge is None or n == 0:
             return None
         from pipeline.segment import word_edges  # jieba: loaded only where the decoder reads words
