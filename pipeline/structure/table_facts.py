@@ -151,7 +151,7 @@ def _cells_at(cells: list[Cell], idxs: list[int] | None) -> list[Cell]:
 
 
 def _joined(cells: list[Cell]) -> str:
-    parts = [t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER]
+    parts = [t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]
     return join_fragments(parts)
 
 
@@ -159,6 +159,8 @@ def join_fragments(parts: list[str]) -> str:
     """Join OCR fragments of one cell; drops a closing bracket a fragment closed too early.
     A fragment equal to the one before is a merged cell that the converter repeated across
     the grid columns it covers (python-docx does): it is kept once."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""   # one cell (most columns of most rows): nothing to join
     out = ""
     for i, p in enumerate(parts):
         if i and p == parts[i - 1]:
@@ -414,7 +416,7 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if header is None and any(w in joined for w in lex.role_words("executed")):
+        if header is None and lex.role_words("executed").search(joined):
             header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
         if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
                 and not fund_use_plan(ntexts) \

@@ -65,8 +65,11 @@ def _split_cells(text: str, start: int, end: int, sep: re.Pattern | str) -> list
         cells, pos = [], start
         for part in text[start:end].split(sep):
             nxt = pos + len(part)
-            a = nxt - len(part.lstrip(_PAD))
-            cells.append((a, max(a, pos + len(part.rstrip(_PAD)))))   # as _trim: all padding → (nxt, nxt)
+            if not part or (part[0] not in _PAD and part[-1] not in _PAD):
+                cells.append((pos, nxt))   # nothing to trim (most cells): no stripped copies made
+            else:
+                a = nxt - len(part.lstrip(_PAD))
+                cells.append((a, max(a, pos + len(part.rstrip(_PAD)))))   # as _trim: all padding → (nxt, nxt)
             pos = nxt + 1
         return cells
     cells, pos = [], start
