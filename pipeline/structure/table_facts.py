@@ -135,6 +135,7 @@ _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）
 
 _LEVEL_STEM = re.compile(r"指标|决策|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
 _TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|总分$|^合计|总计|得分合计")
+_TOTAL_ROW_CHARS = "总合"   # each word of _TOTAL_ROW has one of them
 _SUBTOTAL_ROW = re.compile(r"小计")   # the whole name cell: a group's subtotal
 _LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
 _PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
@@ -543,8 +544,11 @@ class _Reader:
             return False
         lex = load_lexicon()
         field_name = lex.label_field(nn[0]) if self.mode == "budget_table" else None
-        label_idx = 0 if field_name else next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
-        if label_idx is None:
+        if field_name:
+            label_idx = 0
+        elif _BUDGET_ROW_LABEL.search("\n".join(nn)):   # one search first: most rows have none of the words
+            label_idx = next(i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n))
+        else:
             return False
         rest = nonempty[label_idx + 1:]
         if self.mode != "budget_table" and (not rest or not _PERCENT.search(" ".join(c.text for c in rest))):
@@ -583,10 +587,13 @@ class _Reader:
         # a page header or a group)
         target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
         actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
-        # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first)
-        if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
+        # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first);
+        # looked for only in a row that has a character every total word has (the name columns'
+        # texts are the row's cells)
+        if any(ch in joined for ch in _TOTAL_ROW_CHARS) and (
+                _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
                 not name and _TOTAL_ROW.search(joined)) or (
-                _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0)):
+                _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0))):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
             numbers = [n for n in numbers if n is not None]
             # the whole scheme's total: its weight cell (when printed) is the full 100 points;
