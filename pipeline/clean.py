@@ -34,6 +34,7 @@ Label Studio tasks (whose text is already clean) go through the same path.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -200,17 +201,25 @@ _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评价表)[ \u3000]*$")
 
 
+# a line that is a page number, found by one scan of the text (most texts have none or a few) in
+# place of a fullmatch per line; PAGE_NUMBER matches no line break, so a match stays on its line
+_PAGE_NUMBER_LINE = re.compile(rf"^(?:{PAGE_NUMBER.pattern})$", re.M)
+
+
 def _page_furniture(text: str) -> list[Edit]:
     """Regions of page-number lines, the running headers beside them and the blank lines
     around them, each replaced by one line break."""
+    pages = [m.start() for m in _PAGE_NUMBER_LINE.finditer(text)]
+    if not pages:
+        return []
     lines = text.split("\n")
     starts, pos = [], 0
     for ln in lines:
         starts.append(pos)
         pos += len(ln) + 1
-    furniture = [bool(PAGE_NUMBER.fullmatch(ln)) for ln in lines]
-    if not any(furniture):
-        return []
+    furniture = [False] * len(lines)
+    for at in pages:
+        furniture[bisect.bisect_right(starts, at) - 1] = True
     marked = list(furniture)
     for k, is_page in enumerate(furniture):
         if not is_page:
@@ -285,13 +294,19 @@ def clean_text(source: str) -> Cleaned:
         text, idx = _apply(text, idx, edits)
 
     run(_regex_edits(_CRLF, text, "\n"))
-    run(_regex_edits(_CELL_GAP, text, "\t"))
-    run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
+    # markup, markdown marks and entities, looked for only in a text that has their first
+    # character (these patterns are tried at every character: ignoring case, or a line start)
+    if "<" in text:
+        run(_regex_edits(_CELL_GAP, text, "\t"))
+        run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
     run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
-    md_marks = [(int(idx[m.end()]), len(m.group(1))) for m in _MD_HEADING.finditer(text)]
-    run(_regex_edits(_MD_HEADING, text, ""))
-    run(_regex_edits(_ENTITY, text, _entity_repl))
+    md_marks = []
+    if "#" in text:
+        md_marks = [(int(idx[m.end()]), len(m.group(1))) for m in _MD_HEADING.finditer(text)]
+        run(_regex_edits(_MD_HEADING, text, ""))
+    if "&" in text:
+        run(_regex_edits(_ENTITY, text, _entity_repl))
     run(_regex_edits(_ZERO_WIDTH, text, ""))
     run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
     # foreign-script debris goes before the number passes: removing it can bring a split

@@ -33,6 +33,10 @@ _STYLES = [
     ("circled", "circled", re.compile(r"^(?P<n>[①-⑳])\s*(?P<rest>.*)$")),
 ]
 
+# the characters a numbering of _STYLES starts with: a line starting otherwise (most lines) is
+# not matched against each style
+_NUMBERING_START = re.compile(rf"[第{CN_NUM}（(\d①-⑳]")
+
 MAX_HEADING_CHARS = 40
 
 # Headings without a numbering style of their own, taken only when their title names a part of
@@ -68,6 +72,8 @@ def number_value(n: str) -> int | None:
 def match_numbering(line: str) -> tuple[str, str, int | None, int] | None:
     """(style, family, number, offset of the title within line) for a numbered line."""
     stripped = line.lstrip(" \u3000")
+    if not _NUMBERING_START.match(stripped):
+        return None
     lead = len(line) - len(stripped)
     for style, family, pattern in _STYLES:
         m = pattern.match(stripped)
