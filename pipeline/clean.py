@@ -264,9 +264,14 @@ def _between_word_and_measure(text: str, m: re.Match) -> bool:
 
 def _spaced_digit_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
+    if " " not in text:
+        return edits   # nothing letter-spaced (and most numbers the pattern finds have no space)
     for m in _SPACED_DIGITS.finditer(text):
+        spaces = m.group(0).count(" ")
+        if spaces < 2:
+            continue   # (the test below asks for two at least)
         joined = m.group(0).replace(" ", "").replace("．", ".")
-        spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
+        digits = sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
         # digits without a separator (then one digit a group: spaces >= digits - 1) stay apart unless
         # they stand between a word and its measure word
@@ -293,9 +298,11 @@ def clean_text(source: str) -> Cleaned:
         nonlocal text, idx
         text, idx = _apply(text, idx, edits)
 
+    # A pass whose pattern needs a character ('<', '#', '&', a space, a tab, the letter O) runs only
+    # on a text that has one (checked on the text as the passes before left it): these patterns
+    # are tried at every character (they start with a character set, ignore case or anchor at a
+    # line start), and most texts have nothing for most of them.
     run(_regex_edits(_CRLF, text, "\n"))
-    # markup, markdown marks and entities, looked for only in a text that has their first
-    # character (these patterns are tried at every character: ignoring case, or a line start)
     if "<" in text:
         run(_regex_edits(_CELL_GAP, text, "\t"))
         run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
@@ -313,17 +320,22 @@ def clean_text(source: str) -> Cleaned:
     # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
     run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
-    run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
+    if " " in text or "\u3000" in text:
+        run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
-    run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
+    if " " in text:
+        run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
     run(_spaced_digit_edits(text))
-    run(_regex_edits(_LETTER_ZERO, text, "0"))
-    run(_regex_edits(_OCR_LETTER, text, ""))
+    if "O" in text or "o" in text:
+        run(_regex_edits(_LETTER_ZERO, text, "0"))
+    if "\t" in text:
+        run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
     run(_page_furniture(text))
-    run(_regex_edits(_TRAILING, text, ""))
+    if " " in text or "\u3000" in text:
+        run(_regex_edits(_TRAILING, text, ""))
     run(_prose_stop_edits(text))  # last: the passes before may bring a stop to a line's end
 
     offsets = OffsetMap(idx, len(source))

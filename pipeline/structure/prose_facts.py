@@ -242,9 +242,9 @@ def find_year(text: str) -> Optional[int]:
     """The year reported on: a 「…年度」 in the title lines, else in the head of the report, never on a
     line that dates the page or the filing (发布时间, 填报日期); 二〇二〇年度 as well as 2020年度."""
     head = text[:800]
-    lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
-    titles = [ln for _, ln in lines if _title_in(ln)]
-    usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
+    lines = [ln for ln in head.split("\n") if ln]
+    titles = [ln for ln in lines if _title_in(ln)]
+    usable = [ln for ln in lines if not _DATE_LINE_WORDS.search(ln)]
     for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (YEAR_MENTION, usable)):
         for ln in pool:
             m = pattern.search(ln)

@@ -95,6 +95,8 @@ def indicator_roles(cells: list[str]) -> dict[int, str]:
 
 
 def is_indicator_header(roles: dict[int, str]) -> bool:
+    if not roles:
+        return False   # (most rows asked)
     named = {"name", "level3", "level2"} & set(roles.values())
     valued = {"weight", "target", "actual", "score"} & set(roles.values())
     return bool(named) and len(valued) >= 2
@@ -265,6 +267,11 @@ def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
     return plan if "name" in plan and ("score" in plan or "grade" in plan) else None
 
 
+# (reading mode, table kind, the header's plan) of the other tables' headers, tried in this order
+_OTHER_HEADERS = (("evaluators", "evaluators", evaluator_plan), ("fund_use", "fund_use", fund_use_plan),
+                  ("project_scores", "scores", project_score_plan))
+
+
 @dataclass
 class BudgetRow:
     """A row of a budget table (年初预算数/全年预算数/全年执行数/执行率/得分 columns): the
@@ -377,7 +384,7 @@ class _Reader:
 
         # a project block begins (「项目名称 | X」), unless the row is a project list's header
         # (「项目名称 | 全年预算（万元） | 执行数（万元）」)
-        if _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
+        if first.startswith("项目名") and _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
                 sum(load_lexicon().column_role(n) is not None for n in nn[1:]) < 2:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
@@ -446,8 +453,7 @@ class _Reader:
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
             return True
-        for mode, kind, make_plan in (("evaluators", "evaluators", evaluator_plan), ("fund_use", "fund_use", fund_use_plan),
-                                      ("project_scores", "scores", project_score_plan)):
+        for mode, kind, make_plan in _OTHER_HEADERS:
             plan = make_plan(ntexts)
             if plan:
                 self.mode, self.plan = mode, plan
