@@ -191,6 +191,9 @@ _FOREIGN = re.compile(
     "[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0900-\u097f\u0980-\u09ff\u0a00-\u0dff"
     "\u0e00-\u0e7f\u0f00-\u0fff\u10a0-\u10ff\u1200-\u137f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]+"
 )
+# any character one of the character passes (zero-width and control characters, the one-for-one
+# map, foreign scripts) finds: one scan, and a text without one (nearly every text) skips the three
+_ODD_CHAR = re.compile("[" + _ZERO_WIDTH.pattern[1:-1] + _CHAR_RE.pattern[1:-1] + _FOREIGN.pattern[1:-2] + "]")
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
@@ -314,11 +317,12 @@ def clean_text(source: str) -> Cleaned:
         run(_regex_edits(_MD_HEADING, text, ""))
     if "&" in text:
         run(_regex_edits(_ENTITY, text, _entity_repl))
-    run(_regex_edits(_ZERO_WIDTH, text, ""))
-    run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
-    # foreign-script debris goes before the number passes: removing it can bring a split
-    # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
-    run(_regex_edits(_FOREIGN, text, ""))
+    if _ODD_CHAR.search(text):
+        run(_regex_edits(_ZERO_WIDTH, text, ""))
+        run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
+        # foreign-script debris goes before the number passes: removing it can bring a split
+        # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
+        run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
     if " " in text or "\u3000" in text:
         run(_regex_edits(_DEC_SPACE, text, lambda m: "."))

@@ -362,7 +362,7 @@ def _add_cell_sections(text: str, sections: list[Section], cells) -> list[Sectio
     out = list(sections)
     # the deepest heading section around the cell, the first one on a tie (reversed: the lookup
     # prefers the later), in O(log n): a long form has thousands of such cells
-    innermost = SectionLookup(list(reversed(sections)))
+    innermost = SectionLookup(list(reversed(sections))) if cells else None   # (most reports: no such cell)
     for nc in cells:
         title = re.sub(r"\s+", "", nc.key.text)
         kind = classify_title(title)

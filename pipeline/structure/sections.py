@@ -48,6 +48,8 @@ _PART_STYLES = [
     ("bracket", "bracket", re.compile(r"^[【〖](?P<rest>[^】〗]{2,20})[】〗]")),
 ]
 
+_PART_START = re.compile(r"[\d【〖]")   # the characters a heading of _PART_STYLES starts with
+
 
 @dataclass
 class Heading:
@@ -166,6 +168,8 @@ def find_headings(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
 
 def _part_heading(text: str, start: int, line: str) -> Heading | None:
     stripped = line.lstrip(" \u3000")
+    if not _PART_START.match(stripped):
+        return None
     lead = len(line) - len(stripped)
     for style, family, pattern in _PART_STYLES:
         m = pattern.match(stripped)

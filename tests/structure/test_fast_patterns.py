@@ -71,3 +71,10 @@ def test_term_starts_hold_every_match_start():
             for t in texts:
                 for m in f.pattern.finditer(t):
                     assert t[m.start()] in starts, (f.name, m.group(0))
+
+
+def test_odd_char_is_any_character_of_the_character_passes():
+    for code in range(0x10000):
+        c = chr(code)
+        union = bool(clean._ZERO_WIDTH.match(c) or clean._CHAR_RE.match(c) or clean._FOREIGN.match(c))
+        assert bool(clean._ODD_CHAR.match(c)) == union, hex(code)
