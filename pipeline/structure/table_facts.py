@@ -193,7 +193,7 @@ def quantity(text: str) -> Optional[Quantity]:
 
 
 def _qty(cells: list[Cell]) -> Optional[Quantity]:
-    return quantity(" ".join(t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER))
+    return quantity(" ".join([t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]))
 
 
 # ---------------------------------------------------------------- other headers
@@ -363,8 +363,8 @@ class _Reader:
         return self.row_ids[1]
 
     def vote(self, table: Table, kind: str) -> None:
-        self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
-        self.kind_votes[table.id][kind] += 1
+        votes = self.kind_votes.setdefault(table.id, {})
+        votes[kind] = votes.get(kind, 0) + 1
 
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
