@@ -109,9 +109,9 @@ _UNIT_KEY_VALUE = r"(?:[（(][^）)\n]{{1,6}}[）)])?[^\S\n]*[:：]?[^\S\n]*(?P<
 _UNIT_KV = re.compile(r"(?:填报单位|单位名称|部门名称|预算单位|评价单位|部门（单位）名称|单位\(公章\)|单位（公章）)"
                       + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 _UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
-# (every match has a place's last word within its first nine characters, after Chinese characters
-# only: the lookahead, one scan, passes over most characters of the text before the alternatives
-# are tried at them)
+# (every match has the first character of a place word (省, 市, 区 …) among its second to ninth
+# characters, with Chinese characters before it: the lookahead rejects most positions of a text
+# before the alternatives are tried there)
 _UNIT_ANY = re.compile(rf"(?=[\u4e00-\u9fff]{{1,8}}[{''.join(sorted({w[0] for w in _PLACE_WORDS}))}])"
                        rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
