@@ -35,7 +35,8 @@ _STYLES = [
 
 # the characters a numbering of _STYLES starts with: a line starting otherwise (most lines) is
 # not matched against each style
-_NUMBERING_START = re.compile(rf"[第{CN_NUM}（(\d①-⑳]")
+_NUMBERING_FIRST = rf"第{CN_NUM}（(\d①-⑳"
+_NUMBERING_START = re.compile(f"[{_NUMBERING_FIRST}]")
 
 MAX_HEADING_CHARS = 40
 
@@ -48,7 +49,9 @@ _PART_STYLES = [
     ("bracket", "bracket", re.compile(r"^[【〖](?P<rest>[^】〗]{2,20})[】〗]")),
 ]
 
-_PART_START = re.compile(r"[\d【〖]")   # the characters a heading of _PART_STYLES starts with
+_PART_FIRST = r"\d【〖"   # the characters a heading of _PART_STYLES starts with
+_PART_START = re.compile(f"[{_PART_FIRST}]")
+_HEADING_START = re.compile(f"[{_NUMBERING_FIRST}{_PART_FIRST}]")   # either
 
 
 @dataclass
@@ -146,6 +149,8 @@ def find_headings(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
         if not line.strip() or "\t" in line:
             continue
         md = md_hints.get(start)
+        if md is None and not _HEADING_START.match(line.lstrip(" \u3000")):
+            continue   # neither marked nor numbered (most lines)
         num = match_numbering(line)
         if num:
             style, family, number, off = num

@@ -78,3 +78,19 @@ def test_odd_char_is_any_character_of_the_character_passes():
         c = chr(code)
         union = bool(clean._ZERO_WIDTH.match(c) or clean._CHAR_RE.match(c) or clean._FOREIGN.match(c))
         assert bool(clean._ODD_CHAR.match(c)) == union, hex(code)
+
+
+def test_heading_start_characters_hold_every_numbered_line():
+    from pipeline.structure import sections
+    pieces = ["第", "一", "十", "两", "（", "(", "）", ")", "1", "12", "①", "⑳", "【", "】", "〖", "、", ".", "．", " ",
+              "\u3000", "部分", "章", "总体情况", "a", "-"]
+    numbered = 0
+    for line in _fuzz(pieces, 20000, 4):
+        stripped = line.lstrip(" \u3000")
+        styled = any(p.match(stripped) for _, _, p in sections._STYLES)
+        part = any(p.match(stripped) for _, _, p in sections._PART_STYLES)
+        assert not styled or sections._NUMBERING_START.match(stripped), line
+        assert not part or sections._PART_START.match(stripped), line
+        assert not (styled or part) or sections._HEADING_START.match(stripped), line
+        numbered += styled or part
+    assert numbered > 50
