@@ -91,8 +91,12 @@ def _stage(record: Record, name: str, fn: Callable[[], None]) -> bool:
 
 
 def is_report(text: str) -> bool:
-    words = set(_REPORT_WORDS.findall(text[:20000]))
-    return len(words) >= 2
+    words = set()
+    for m in _REPORT_WORDS.finditer(text, 0, 20000):
+        words.add(m.group())
+        if len(words) >= 2:
+            return True   # (nearly every report: within its first lines)
+    return False
 
 
 def structure_text(text: str, record: Record | None = None,

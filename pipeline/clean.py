@@ -34,6 +34,7 @@ Label Studio tasks (whose text is already clean) go through the same path.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -190,6 +191,9 @@ _FOREIGN = re.compile(
     "[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0900-\u097f\u0980-\u09ff\u0a00-\u0dff"
     "\u0e00-\u0e7f\u0f00-\u0fff\u10a0-\u10ff\u1200-\u137f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]+"
 )
+# any character one of the character passes (zero-width and control characters, the one-for-one
+# map, foreign scripts) finds: one scan, and a text without one (nearly every text) skips the three
+_ODD_CHAR = re.compile("[" + _ZERO_WIDTH.pattern[1:-1] + _CHAR_RE.pattern[1:-1] + _FOREIGN.pattern[1:-2] + "]")
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
@@ -200,17 +204,25 @@ _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评价表)[ \u3000]*$")
 
 
+# a line that is a page number, found by one scan of the text (most texts have none or a few) in
+# place of a fullmatch per line; PAGE_NUMBER matches no line break, so a match stays on its line
+_PAGE_NUMBER_LINE = re.compile(rf"^(?:{PAGE_NUMBER.pattern})$", re.M)
+
+
 def _page_furniture(text: str) -> list[Edit]:
     """Regions of page-number lines, the running headers beside them and the blank lines
     around them, each replaced by one line break."""
+    pages = [m.start() for m in _PAGE_NUMBER_LINE.finditer(text)]
+    if not pages:
+        return []
     lines = text.split("\n")
     starts, pos = [], 0
     for ln in lines:
         starts.append(pos)
         pos += len(ln) + 1
-    furniture = [bool(PAGE_NUMBER.fullmatch(ln)) for ln in lines]
-    if not any(furniture):
-        return []
+    furniture = [False] * len(lines)
+    for at in pages:
+        furniture[bisect.bisect_right(starts, at) - 1] = True
     marked = list(furniture)
     for k, is_page in enumerate(furniture):
         if not is_page:
@@ -255,9 +267,14 @@ def _between_word_and_measure(text: str, m: re.Match) -> bool:
 
 def _spaced_digit_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
+    if " " not in text:
+        return edits   # nothing letter-spaced (and most numbers the pattern finds have no space)
     for m in _SPACED_DIGITS.finditer(text):
+        spaces = m.group(0).count(" ")
+        if spaces < 2:
+            continue   # (the test below asks for two at least)
         joined = m.group(0).replace(" ", "").replace("．", ".")
-        spaces, digits = m.group(0).count(" "), sum(c.isdigit() for c in joined)
+        digits = sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
         # digits without a separator (then one digit a group: spaces >= digits - 1) stay apart unless
         # they stand between a word and its measure word
@@ -284,31 +301,45 @@ def clean_text(source: str) -> Cleaned:
         nonlocal text, idx
         text, idx = _apply(text, idx, edits)
 
+    # A pass whose pattern needs a character ('<', '#', '&', a space, a tab, the letter O) runs only
+    # on a text that has one (checked on the text as the passes before left it): these patterns
+    # are tried at every character (they start with a character set, ignore case or anchor at a
+    # line start), and most texts have nothing for most of them.
     run(_regex_edits(_CRLF, text, "\n"))
-    run(_regex_edits(_CELL_GAP, text, "\t"))
-    run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
+    if "<" in text:
+        run(_regex_edits(_CELL_GAP, text, "\t"))
+        run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
     run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
-    md_marks = [(int(idx[m.end()]), len(m.group(1))) for m in _MD_HEADING.finditer(text)]
-    run(_regex_edits(_MD_HEADING, text, ""))
-    run(_regex_edits(_ENTITY, text, _entity_repl))
-    run(_regex_edits(_ZERO_WIDTH, text, ""))
-    run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
-    # foreign-script debris goes before the number passes: removing it can bring a split
-    # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
-    run(_regex_edits(_FOREIGN, text, ""))
+    md_marks = []
+    if "#" in text:
+        md_marks = [(int(idx[m.end()]), len(m.group(1))) for m in _MD_HEADING.finditer(text)]
+        run(_regex_edits(_MD_HEADING, text, ""))
+    if "&" in text:
+        run(_regex_edits(_ENTITY, text, _entity_repl))
+    if _ODD_CHAR.search(text):
+        run(_regex_edits(_ZERO_WIDTH, text, ""))
+        run(_regex_edits(_CHAR_RE, text, lambda m: _CHAR_MAP[m.group(0)]))
+        # foreign-script debris goes before the number passes: removing it can bring a split
+        # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
+        run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
-    run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
+    if " " in text or "\u3000" in text:
+        run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     run(_regex_edits(_SPLIT_DECIMAL, text, ""))
-    run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
+    if " " in text:
+        run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
     run(_spaced_digit_edits(text))
-    run(_regex_edits(_LETTER_ZERO, text, "0"))
-    run(_regex_edits(_OCR_LETTER, text, ""))
+    if "O" in text or "o" in text:
+        run(_regex_edits(_LETTER_ZERO, text, "0"))
+    if "\t" in text:
+        run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
     run(_page_furniture(text))
-    run(_regex_edits(_TRAILING, text, ""))
+    if " " in text or "\u3000" in text:
+        run(_regex_edits(_TRAILING, text, ""))
     run(_prose_stop_edits(text))  # last: the passes before may bring a stop to a line's end
 
     offsets = OffsetMap(idx, len(source))

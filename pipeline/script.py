@@ -163,7 +163,9 @@ def _restore(node: Any, ctx: _Restoring) -> Any:
     if isinstance(node, list):
         for i, x in enumerate(node):
             kind = type(x)
-            if kind is str:
+            if kind in _FIELDS_TO_RESTORE:   # a model of a class met before (a list of cells, rows …)
+                _restore_model(x, ctx)
+            elif kind is str:
                 node[i] = x.translate(ctx.table)
             elif kind in _SCALARS:
                 continue

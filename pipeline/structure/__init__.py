@@ -276,7 +276,8 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
     the numbered items of the one cell below the header."""
     for t in tables:
         for ri, row in enumerate(t.rows):
-            for col in (k for k, c in enumerate(row.cells) if _GOAL_COLUMN.match(norm(c.text))):
+            # (a goals header ends in 目标: a cell without 标 is not asked)
+            for col in (k for k, c in enumerate(row.cells) if "标" in c.text and _GOAL_COLUMN.match(norm(c.text))):
                 below = [r.cells[col] for r in t.rows[ri + 1:] if col < len(r.cells) and r.cells[col].text.strip()]
                 if not below:
                     continue
@@ -361,7 +362,7 @@ def _add_cell_sections(text: str, sections: list[Section], cells) -> list[Sectio
     out = list(sections)
     # the deepest heading section around the cell, the first one on a tie (reversed: the lookup
     # prefers the later), in O(log n): a long form has thousands of such cells
-    innermost = SectionLookup(list(reversed(sections)))
+    innermost = SectionLookup(list(reversed(sections))) if cells else None   # (most reports: no such cell)
     for nc in cells:
         title = re.sub(r"\s+", "", nc.key.text)
         kind = classify_title(title)

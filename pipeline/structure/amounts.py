@@ -24,6 +24,7 @@ is money: one lexicon decides field names in prose and in cells.
 """
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def _any_term(*field_sets: tuple[FieldTerms, ...]) -> re.Pattern:
     character (13x faster on a table's key cells)."""
     key = tuple(map(id, field_sets))
     cached = _ANY_TERM.get(key)
-    if cached is None or any(a is not b for a, b in zip(cached[0], field_sets)):
+    if cached is None or any(map(operator.is_not, cached[0], field_sets)):
         led = [_literal_led(t) for fs in field_sets for f in fs for t in (f.terms or [f.pattern.pattern])]
         if all(x is not None for x in led):
             pattern = "|".join(t for x in led for t in x)
@@ -155,6 +156,28 @@ def _literal_led(term: str) -> Optional[list[str]]:
     return out
 
 
+# field sets (lexicon tuples, by identity) → (field, the characters a match of its terms starts with)
+_TERM_STARTS: dict[int, tuple[tuple[FieldTerms, ...], list[tuple[FieldTerms, Optional[frozenset[str]]]]]] = {}
+
+
+def _term_starts(fields: tuple[FieldTerms, ...]) -> list[tuple[FieldTerms, Optional[frozenset[str]]]]:
+    """Each field with the first characters of its terms (spelled as _literal_led spells them);
+    None for a field with a term whose first character this cannot tell (one that is no literal,
+    or a literal made optional or repeated: 「预?算」)."""
+    cached = _TERM_STARTS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        out = []
+        for f in fields:
+            led = [_literal_led(t) for t in (f.terms or [f.pattern.pattern])]
+            alternatives = [a for x in led for a in x] if all(x is not None for x in led) else None
+            if alternatives is not None and all(a and a[1:2] not in ("?", "*", "{") for a in alternatives):
+                out.append((f, frozenset(a[0] for a in alternatives)))
+            else:
+                out.append((f, None))
+        cached = _TERM_STARTS[id(fields)] = (fields, out)
+    return cached[1]
+
+
 def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -> Optional[tuple[FieldTerms, re.Match]]:
     """The field whose term ends closest to the end of left (longest on a tie). before: the
     character preceding left, for a standalone term at its start."""
@@ -162,7 +185,10 @@ def _nearest_term(fields: tuple[FieldTerms, ...], left: str, before: str = "") -
         return None
     joints = load_lexicon().name_joints
     best = None
-    for f in fields:
+    present = set(left)
+    for f, starts in _term_starts(fields):
+        if starts is not None and starts.isdisjoint(present):
+            continue   # none of the field's terms can start in left (most fields of most keys)
         for m in f.pattern.finditer(left):
             if f.standalone:
                 prev = left[m.start() - 1] if m.start() else before

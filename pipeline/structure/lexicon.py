@@ -8,7 +8,7 @@ region states its money unit. Table headers (table_facts.py) and the prose amoun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
@@ -55,6 +55,7 @@ class Lexicon:
     self_reference: re.Pattern = re.compile(r"(?!)")   # 我局, 本单位, 本项目: the report names its subject
     item_openers: re.Pattern = re.compile(r"(?!)")          # 其中：, 包括: words before a listed item's name
     spending_kinds: re.Pattern = re.compile(r"(?!)")        # 公务接待费, 人员经费: kinds of spending, no project
+    role_words_re: dict = field(default_factory=dict, compare=False, repr=False)   # role → role_words(role), once compiled
 
     def budget_field(self, name: str) -> FieldTerms:
         return next(f for f in self.budget if f.name == name)
@@ -63,9 +64,14 @@ class Lexicon:
         """The role of a table column from its header cell (年初预算数 → initial, 执行率 → execution_rate)."""
         return _column_role(self.column_roles, "".join(header.split()))
 
-    def role_words(self, role: str) -> tuple[str, ...]:
-        """The header words of a column role: a cell with none of them never has the role."""
-        return next((words for r, words in self.column_roles if r == role), ())
+    def role_words(self, role: str) -> re.Pattern:
+        """Any of the header words of a column role: a cell with none of them never has the role.
+        One search for all the words (every row that may be a header asks)."""
+        pattern = self.role_words_re.get(role)
+        if pattern is None:
+            words = next((words for r, words in self.column_roles if r == role), ())
+            pattern = self.role_words_re[role] = re.compile("|".join(map(re.escape, words)) or "(?!)")
+        return pattern
 
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""

@@ -72,14 +72,20 @@ def parse_percent(text: str) -> Optional[float]:
     return to_float(m.group(1)) if m else None
 
 
-_OPS = [
-    (re.compile(r"^(?:≥|>=|＞=|不低于|不少于|至少|大于等于)"), ">="),
-    (re.compile(r"^(?:≤|<=|＜=|不高于|不超过|不多于|小于等于|低于等于)"), "<="),
-    (re.compile(r"^(?:>|＞|大于|高于|超过)"), ">"),
-    (re.compile(r"^(?:<|＜|小于|低于|少于)"), "<"),
-    (re.compile(r"^(?:=|＝|等于)"), "="),
+_OP_WORDS = [
+    (("≥", ">=", "＞=", "不低于", "不少于", "至少", "大于等于"), ">="),
+    (("≤", "<=", "＜=", "不高于", "不超过", "不多于", "小于等于", "低于等于"), "<="),
+    ((">", "＞", "大于", "高于", "超过"), ">"),
+    (("<", "＜", "小于", "低于", "少于"), "<"),
+    (("=", "＝", "等于"), "="),
 ]
-_SUFFIX_OPS = [(re.compile(r"(?:以上|及以上|或以上)$"), ">="), (re.compile(r"(?:以下|及以下|以内)$"), "<=")]
+_SUFFIX_WORDS = [(("以上", "及以上", "或以上"), ">="), (("以下", "及以下", "以内"), "<=")]
+_OPS = [(re.compile(f"^(?:{'|'.join(words)})"), name) for words, name in _OP_WORDS]
+_SUFFIX_OPS = [(re.compile(f"(?:{'|'.join(words)})$"), name) for words, name in _SUFFIX_WORDS]
+# the characters an operator word starts with, and a suffix word ends with: most cells have neither
+# (「100%」, 「8篇」) and are not matched against each pattern
+_OP_FIRST = frozenset(w[0] for words, _ in _OP_WORDS for w in words)
+_SUFFIX_LAST = frozenset(w[-1] for words, _ in _SUFFIX_WORDS for w in words)
 _QTY_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>%|‰|[^\d\s.,，。;；、()（）<>≥≤=]{{1,4}})?")
 
 
@@ -96,7 +102,7 @@ def parse_quantity(text: str) -> ParsedQuantity:
     raw = text.strip()
     t = " ".join(raw.split())   # each run of whitespace one space (raw has none at its ends)
     op = None
-    for pattern, name in _OPS:
+    for pattern, name in _OPS if t[:1] in _OP_FIRST else ():
         m = pattern.match(t)
         if m:
             op, t = name, t[m.end():].strip()
@@ -107,7 +113,8 @@ def parse_quantity(text: str) -> ParsedQuantity:
     value = to_float(m.group("num"))
     unit = (m.group("unit") or "").strip() or None
     if unit:
-        for pattern, name in _SUFFIX_OPS:
+        # (a unit holds no line break: `$` is its end)
+        for pattern, name in _SUFFIX_OPS if unit[-1] in _SUFFIX_LAST else ():
             sm = pattern.search(unit)
             if sm:
                 op = op or name
@@ -115,8 +122,8 @@ def parse_quantity(text: str) -> ParsedQuantity:
         # 万 as a multiplier on counts: 1.2万人次 → 12000 人次
         if unit and unit.startswith("万") and not unit.startswith("万元") and value is not None:
             value, unit = value * 10000, unit[1:] or None
-    rest = t[m.end():]
-    for pattern, name in _SUFFIX_OPS:
-        if pattern.search(rest.strip()):
+    rest = t[m.end():].strip()
+    for pattern, name in _SUFFIX_OPS if rest[-1:] in _SUFFIX_LAST else ():
+        if pattern.search(rest):
             op = op or name
     return ParsedQuantity(raw, op, value, unit)

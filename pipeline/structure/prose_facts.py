@@ -98,7 +98,8 @@ _KIND = re.compile(r"(?:部门|单位)?(?:整体|项目)[\u4e00-\u9fff]{0,10}?(?
 UNIT_SUFFIX = (r"(?:街道办事处|人民代表大会常务委员会办公室|人民代表大会常务委员会|人大常委会办公室|人大常委会|委员会办公室|委员会|"
                r"人民政府办公室|人民政府|政府办公室|政协|局|厅|委|办公室|中心|医院|卫生院|中学|小学|学校|学院|幼儿园|"
                r"研究院|研究所|馆|站|队|所|社|院|处|会|镇|乡)")
-_PLACE = r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道)"
+_PLACE_WORDS = ("省", "自治区", "市", "自治州", "州", "地区", "盟", "区", "县", "旗", "镇", "乡", "街道")
+_PLACE = rf"[\u4e00-\u9fff]{{1,6}}?(?:{'|'.join(_PLACE_WORDS)})"
 _UNIT_IN_TITLE = re.compile(rf"(?:20\d{{2}}\s*年度?)\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:部门)?(?:整体|项目|预算|绩效|支出)")
 _UNIT_TITLE_START = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})(?:[（(]?20\d{{2}}\s*年度?[）)]?)?(?:部门|单位)?(?:整体|项目)")
 _UNIT_BEFORE_YEAR = re.compile(rf"^(?P<unit>[\u4e00-\u9fff（）()]{{2,30}}?{UNIT_SUFFIX})\s*20\d{{2}}\s*年")
@@ -108,7 +109,11 @@ _UNIT_KEY_VALUE = r"(?:[（(][^）)\n]{{1,6}}[）)])?[^\S\n]*[:：]?[^\S\n]*(?P<
 _UNIT_KV = re.compile(r"(?:填报单位|单位名称|部门名称|预算单位|评价单位|部门（单位）名称|单位\(公章\)|单位（公章）)"
                       + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 _UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
-_UNIT_ANY = re.compile(rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
+# (every match has the first character of a place word (省, 市, 区 …) among its second to ninth
+# characters, with Chinese characters before it: the lookahead rejects most positions of a text
+# before the alternatives are tried there)
+_UNIT_ANY = re.compile(rf"(?=[\u4e00-\u9fff]{{1,8}}[{''.join(sorted({w[0] for w in _PLACE_WORDS}))}])"
+                       rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")
 _TITLE_YEAR = r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{2})\s*年度?"   # 「2023年度」, 「二〇二一年」 in a title
@@ -128,8 +133,13 @@ def _wrappable(*words: str) -> str:
     return "|".join("\n?".join(map(re.escape, w)) for w in words)
 
 
+# (the subject words are each written out with their 得分, as 「我局(?:自评)?得分|我单位(?:自评)?得分|…」
+# rather than 「(?:我局|我单位|…)(?:自评)?得分」: every alternative then starts with a character, so
+# re skips to those characters instead of trying the pattern at every character of the text)
+_SUBJECT_SCORED = "|".join(f"{w}(?:自评)?得分" for w in ("我局", "我单位", "本单位", "本部门", "我委", "我办", "我院", "我中心",
+                                                         "部门整体", "单位整体"))
 _TOTAL_SCORE = re.compile(rf"(?:{_wrappable('总分', '综合得分', '总得分', '自评得分', '自评总分', '评价得分', '综合评分', '整体支出绩效得分', '自评结果')}"
-                          rf"|(?:我局|我单位|本单位|本部门|我委|我办|我院|我中心|部门整体|单位整体)(?:自评)?得分)"
+                          rf"|{_SUBJECT_SCORED})"
                           rf"\s*(?:为|是)?[:：]?\s*(?P<num>{NUMBER})\s*分?")
 # a total statement about one project (「项目A自评得分95分」), in its clause before the score word
 _OF_A_PROJECT = re.compile(r"项目[^，,。；;：:\n]{0,6}$")
@@ -232,9 +242,9 @@ def find_year(text: str) -> Optional[int]:
     """The year reported on: a 「…年度」 in the title lines, else in the head of the report, never on a
     line that dates the page or the filing (发布时间, 填报日期); 二〇二〇年度 as well as 2020年度."""
     head = text[:800]
-    lines = [(pos.start(), pos.group(0)) for pos in re.finditer(r"[^\n]+", head)]
-    titles = [ln for _, ln in lines if _title_in(ln)]
-    usable = [ln for _, ln in lines if not _DATE_LINE_WORDS.search(ln)]
+    lines = [ln for ln in head.split("\n") if ln]
+    titles = [ln for ln in lines if _title_in(ln)]
+    usable = [ln for ln in lines if not _DATE_LINE_WORDS.search(ln)]
     for pattern, pool in ((_YEAR, titles), (_YEAR, usable), (YEAR_MENTION, usable)):
         for ln in pool:
             m = pattern.search(ln)
@@ -408,10 +418,15 @@ def find_grade_scale(text: str) -> dict[str, str] | None:
     """「得分≥85分为优秀；75≤得分＜85分为良好；…」 → {"优秀": ">=85", "良好": "75-85", …}; failing
     that, 「优（85分及以上）、良（75-84分）…」 alike. A bracketed condition in percent
     (「优(100%)、良(80%-99%)」) is an indicator's scoring band, not the report's scale."""
-    lines = text.split("\n")
-    for line in lines:
-        if len(_GRADE_STATED.findall(line)) < 2:
-            continue
+    # the lines that state two grades or more, in text order: one scan of the text (most lines state
+    # none; a statement holds no line break)
+    stated: dict[int, int] = {}
+    for gm in _GRADE_STATED.finditer(text):
+        at = text.rfind("\n", 0, gm.start()) + 1
+        stated[at] = stated.get(at, 0) + 1
+    for at in (at for at, count in stated.items() if count >= 2):
+        end = text.find("\n", at)
+        line = text[at:len(text) if end < 0 else end]
         scale: dict[str, str] = {}
         bounded = True   # every grade's condition printed as a range or with its bound's words
         for seg in re.split(r"[；;。，,、]", line):

@@ -33,6 +33,11 @@ _STYLES = [
     ("circled", "circled", re.compile(r"^(?P<n>[①-⑳])\s*(?P<rest>.*)$")),
 ]
 
+# the characters a numbering of _STYLES starts with: a line starting otherwise (most lines) is
+# not matched against each style
+_NUMBERING_FIRST = rf"第{CN_NUM}（(\d①-⑳"
+_NUMBERING_START = re.compile(f"[{_NUMBERING_FIRST}]")
+
 MAX_HEADING_CHARS = 40
 
 # Headings without a numbering style of their own, taken only when their title names a part of
@@ -43,6 +48,10 @@ _PART_STYLES = [
     ("ar_space", "arabic", re.compile(r"^(?P<n>\d{1,2})[ \u3000]+(?P<rest>[\u4e00-\u9fff][^\n]*)$")),
     ("bracket", "bracket", re.compile(r"^[【〖](?P<rest>[^】〗]{2,20})[】〗]")),
 ]
+
+_PART_FIRST = r"\d【〖"   # the characters a heading of _PART_STYLES starts with
+_PART_START = re.compile(f"[{_PART_FIRST}]")
+_HEADING_START = re.compile(f"[{_NUMBERING_FIRST}{_PART_FIRST}]")   # either
 
 
 @dataclass
@@ -68,6 +77,8 @@ def number_value(n: str) -> int | None:
 def match_numbering(line: str) -> tuple[str, str, int | None, int] | None:
     """(style, family, number, offset of the title within line) for a numbered line."""
     stripped = line.lstrip(" \u3000")
+    if not _NUMBERING_START.match(stripped):
+        return None
     lead = len(line) - len(stripped)
     for style, family, pattern in _STYLES:
         m = pattern.match(stripped)
@@ -138,6 +149,8 @@ def find_headings(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
         if not line.strip() or "\t" in line:
             continue
         md = md_hints.get(start)
+        if md is None and not _HEADING_START.match(line.lstrip(" \u3000")):
+            continue   # neither marked nor numbered (most lines)
         num = match_numbering(line)
         if num:
             style, family, number, off = num
@@ -160,6 +173,8 @@ def find_headings(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
 
 def _part_heading(text: str, start: int, line: str) -> Heading | None:
     stripped = line.lstrip(" \u3000")
+    if not _PART_START.match(stripped):
+        return None
     lead = len(line) - len(stripped)
     for style, family, pattern in _PART_STYLES:
         m = pattern.match(stripped)

@@ -95,6 +95,8 @@ def indicator_roles(cells: list[str]) -> dict[int, str]:
 
 
 def is_indicator_header(roles: dict[int, str]) -> bool:
+    if not roles:
+        return False   # (most rows asked)
     named = {"name", "level3", "level2"} & set(roles.values())
     valued = {"weight", "target", "actual", "score"} & set(roles.values())
     return bool(named) and len(valued) >= 2
@@ -135,6 +137,7 @@ _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）
 
 _LEVEL_STEM = re.compile(r"指标|决策|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
 _TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|总分$|^合计|总计|得分合计")
+_TOTAL_ROW_CHARS = "总合"   # each word of _TOTAL_ROW has one of them
 _SUBTOTAL_ROW = re.compile(r"小计")   # the whole name cell: a group's subtotal
 _LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
 _PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
@@ -151,7 +154,7 @@ def _cells_at(cells: list[Cell], idxs: list[int] | None) -> list[Cell]:
 
 
 def _joined(cells: list[Cell]) -> str:
-    parts = [t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER]
+    parts = [t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]
     return join_fragments(parts)
 
 
@@ -159,6 +162,8 @@ def join_fragments(parts: list[str]) -> str:
     """Join OCR fragments of one cell; drops a closing bracket a fragment closed too early.
     A fragment equal to the one before is a merged cell that the converter repeated across
     the grid columns it covers (python-docx does): it is kept once."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""   # one cell (most columns of most rows): nothing to join
     out = ""
     for i, p in enumerate(parts):
         if i and p == parts[i - 1]:
@@ -188,7 +193,7 @@ def quantity(text: str) -> Optional[Quantity]:
 
 
 def _qty(cells: list[Cell]) -> Optional[Quantity]:
-    return quantity(" ".join(t for t in (c.text.strip() for c in cells) if t not in PLACEHOLDER))
+    return quantity(" ".join([t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]))
 
 
 # ---------------------------------------------------------------- other headers
@@ -260,6 +265,11 @@ def project_score_plan(cells: list[str]) -> Optional[dict[str, int]]:
         elif _GRADE_WORD.search(t):
             plan["grade"] = i
     return plan if "name" in plan and ("score" in plan or "grade" in plan) else None
+
+
+# (reading mode, table kind, the header's plan) of the other tables' headers, tried in this order
+_OTHER_HEADERS = (("evaluators", "evaluators", evaluator_plan), ("fund_use", "fund_use", fund_use_plan),
+                  ("project_scores", "scores", project_score_plan))
 
 
 @dataclass
@@ -353,8 +363,8 @@ class _Reader:
         return self.row_ids[1]
 
     def vote(self, table: Table, kind: str) -> None:
-        self.kind_votes.setdefault(table.id, {}).setdefault(kind, 0)
-        self.kind_votes[table.id][kind] += 1
+        votes = self.kind_votes.setdefault(table.id, {})
+        votes[kind] = votes.get(kind, 0) + 1
 
     def reset_mode(self) -> None:
         self.mode, self.plan, self.level1, self.level2 = None, {}, None, None
@@ -374,7 +384,7 @@ class _Reader:
 
         # a project block begins (「项目名称 | X」), unless the row is a project list's header
         # (「项目名称 | 全年预算（万元） | 执行数（万元）」)
-        if _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
+        if first.startswith("项目名") and _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
                 sum(load_lexicon().column_role(n) is not None for n in nn[1:]) < 2:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
@@ -414,7 +424,7 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if header is None and any(w in joined for w in lex.role_words("executed")):
+        if header is None and lex.role_words("executed").search(joined):
             header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
         if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
                 and not fund_use_plan(ntexts) \
@@ -443,8 +453,7 @@ class _Reader:
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
             return True
-        for mode, kind, make_plan in (("evaluators", "evaluators", evaluator_plan), ("fund_use", "fund_use", fund_use_plan),
-                                      ("project_scores", "scores", project_score_plan)):
+        for mode, kind, make_plan in _OTHER_HEADERS:
             plan = make_plan(ntexts)
             if plan:
                 self.mode, self.plan = mode, plan
@@ -541,8 +550,11 @@ class _Reader:
             return False
         lex = load_lexicon()
         field_name = lex.label_field(nn[0]) if self.mode == "budget_table" else None
-        label_idx = 0 if field_name else next((i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n)), None)
-        if label_idx is None:
+        if field_name:
+            label_idx = 0
+        elif _BUDGET_ROW_LABEL.search("\n".join(nn)):   # one search first: most rows have none of the words
+            label_idx = next(i for i, n in enumerate(nn) if _BUDGET_ROW_LABEL.search(n))
+        else:
             return False
         rest = nonempty[label_idx + 1:]
         if self.mode != "budget_table" and (not rest or not _PERCENT.search(" ".join(c.text for c in rest))):
@@ -581,10 +593,13 @@ class _Reader:
         # a page header or a group)
         target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
         actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
-        # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first)
-        if _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
+        # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first);
+        # looked for only in a row that has a character every total word has (the name columns'
+        # texts are the row's cells)
+        if any(ch in joined for ch in _TOTAL_ROW_CHARS) and (
+                _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
                 not name and _TOTAL_ROW.search(joined)) or (
-                _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0)):
+                _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0))):
             numbers = [to_float(m.group(0)) for c in cells for m in NUMBER_RE.finditer(c.text.replace(" ", ""))]
             numbers = [n for n in numbers if n is not None]
             # the whole scheme's total: its weight cell (when printed) is the full 100 points;

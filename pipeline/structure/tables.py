@@ -65,8 +65,11 @@ def _split_cells(text: str, start: int, end: int, sep: re.Pattern | str) -> list
         cells, pos = [], start
         for part in text[start:end].split(sep):
             nxt = pos + len(part)
-            a = nxt - len(part.lstrip(_PAD))
-            cells.append((a, max(a, pos + len(part.rstrip(_PAD)))))   # as _trim: all padding → (nxt, nxt)
+            if not part or (part[0] not in _PAD and part[-1] not in _PAD):
+                cells.append((pos, nxt))   # nothing to trim (most cells): no stripped copies made
+            else:
+                a = nxt - len(part.lstrip(_PAD))
+                cells.append((a, max(a, pos + len(part.rstrip(_PAD)))))   # as _trim: all padding → (nxt, nxt)
             pos = nxt + 1
         return cells
     cells, pos = [], start
@@ -152,6 +155,11 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
                 tables.append(TextTable("lines", rows))
                 i += sum(len(r) for r in rows)
                 continue
+        # a line of one word, without a tab or a comma (most lines of prose), starts none of the
+        # layouts below: each needs several words, fields or cells on its first line
+        if "\t" not in ln and "," not in ln and len(ln.split()) < 2:
+            i += 1
+            continue
         # words: 「项目 年初预算 全年预算 全年支出 执行率」 then 「基本支出 2,305.60 2,371.15 …」
         header_cells = _word_header(text, s, e)
         if header_cells:

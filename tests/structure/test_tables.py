@@ -263,3 +263,11 @@ def test_a_table_of_kinds_of_spending_lists_no_projects_and_a_list_s_numbers_are
     listed = structure_text("2023年度部门整体支出绩效自评报告\n单位：万元\n项目名称 | 全年预算数 | 全年执行数\n"
                             "1.困难群众救助 | 35.00 | 34.00\n2.临时救助 | 25.00 | 23.00\n")
     assert [p.name for p in listed.projects] == ["困难群众救助", "临时救助"]
+
+
+def test_total_row_words_each_have_a_prefilter_character():
+    # _indicator_row looks for a total word only in a row holding one of _TOTAL_ROW_CHARS
+    from pipeline.structure.lexicon import top_level_alternatives
+    from pipeline.structure.table_facts import _TOTAL_ROW, _TOTAL_ROW_CHARS
+    for word in top_level_alternatives(_TOTAL_ROW.pattern):
+        assert any(ch in word for ch in _TOTAL_ROW_CHARS), word

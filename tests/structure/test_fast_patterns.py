@@ -1,0 +1,96 @@
+"""Patterns and prefilters written for speed (the structure stage is timed) must find exactly
+what their plain forms find."""
+from __future__ import annotations
+
+import random
+import re
+
+from pipeline import PROJECT_ROOT, clean
+from pipeline.lexicon import PAGE_NUMBER
+from pipeline.structure import prose_facts
+from pipeline.structure.amounts import _term_starts
+from pipeline.structure.lexicon import load_lexicon
+
+
+def _fuzz(pieces: list[str], n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14))) for _ in range(n)]
+
+
+def _same_matches(fast: re.Pattern, plain: re.Pattern, texts: list[str]) -> int:
+    matched = 0
+    for t in texts:
+        want = [(m.span(), m.groups()) for m in plain.finditer(t)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(t)] == want, t
+        matched += bool(want)
+    return matched
+
+
+def test_total_score_pattern_matches_its_plain_form():
+    subjects = "我局|我单位|本单位|本部门|我委|我办|我院|我中心|部门整体|单位整体"
+    words = prose_facts._wrappable("总分", "综合得分", "总得分", "自评得分", "自评总分", "评价得分", "综合评分",
+                                   "整体支出绩效得分", "自评结果")
+    plain = re.compile(prose_facts._TOTAL_SCORE.pattern.replace(prose_facts._SUBJECT_SCORED,
+                                                                f"(?:{subjects})(?:自评)?得分"))
+    assert plain.pattern != prose_facts._TOTAL_SCORE.pattern and words in plain.pattern
+    pieces = ["总分", "综合", "得分", "自评", "我局", "本单位", "部门整体", "总", "分", "\n", "为", "：", " ", "98.5", "100", "中"]
+    assert _same_matches(prose_facts._TOTAL_SCORE, plain, _fuzz(pieces, 20000, 1)) > 50
+
+
+def test_unit_mention_pattern_matches_its_plain_form():
+    fast = prose_facts._UNIT_ANY
+    plain = re.compile(fast.pattern[fast.pattern.index("(?P<unit>"):])
+    pieces = ["政协", "青禾", "鹿", "市", "区", "县", "自治区", "地区", "街道", "委员会", "局", "人民政府", "镇", "中心",
+              "办公室", "的", "在", "\n", "a", "1"]
+    assert _same_matches(fast, plain, _fuzz(pieces, 20000, 2)) > 50
+
+
+def test_page_number_lines_are_the_lines_page_number_fullmatches():
+    pieces = ["-", "—", "－", " ", "\u3000", "\t", "12", "3", "第", "页", "共", "/", "，", "中", "\n", "\n"]
+    matched = 0
+    for t in _fuzz(pieces, 20000, 3):
+        starts, pos = [], 0
+        for line in t.split("\n"):
+            if PAGE_NUMBER.fullmatch(line):
+                starts.append(pos)
+            pos += len(line) + 1
+        assert [m.start() for m in clean._PAGE_NUMBER_LINE.finditer(t)] == starts, t
+        matched += bool(starts)
+    assert matched > 50
+
+
+def test_term_starts_hold_every_match_start():
+    lex = load_lexicon()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "examples").glob("*.txt"))]
+    for fields in (lex.budget, lex.assets, lex.one_project_budget):
+        terms = [t for f in fields for t in f.terms]
+        texts.append("，".join(re.sub(r"[()?:|*+\\]", "", t) for t in terms))
+        for f, starts in _term_starts(fields):
+            if starts is None:
+                continue
+            for t in texts:
+                for m in f.pattern.finditer(t):
+                    assert t[m.start()] in starts, (f.name, m.group(0))
+
+
+def test_odd_char_is_any_character_of_the_character_passes():
+    for code in range(0x10000):
+        c = chr(code)
+        union = bool(clean._ZERO_WIDTH.match(c) or clean._CHAR_RE.match(c) or clean._FOREIGN.match(c))
+        assert bool(clean._ODD_CHAR.match(c)) == union, hex(code)
+
+
+def test_heading_start_characters_hold_every_numbered_line():
+    from pipeline.structure import sections
+    pieces = ["第", "一", "十", "两", "（", "(", "）", ")", "1", "12", "①", "⑳", "【", "】", "〖", "、", ".", "．", " ",
+              "\u3000", "部分", "章", "总体情况", "a", "-"]
+    numbered = 0
+    for line in _fuzz(pieces, 20000, 4):
+        stripped = line.lstrip(" \u3000")
+        styled = any(p.match(stripped) for _, _, p in sections._STYLES)
+        part = any(p.match(stripped) for _, _, p in sections._PART_STYLES)
+        assert not styled or sections._NUMBERING_START.match(stripped), line
+        assert not part or sections._PART_START.match(stripped), line
+        assert not (styled or part) or sections._HEADING_START.match(stripped), line
+        numbered += styled or part
+    assert numbered > 50
