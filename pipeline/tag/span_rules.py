@@ -405,14 +405,10 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
             c += 1
         m = LEAD_WORDS.match(text, c, a)
         c = m.end() if m else c
-        if ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
-            pass
-        elif ACTIVITY_FRAME.search(text[c:origin]):
-            # the widening above went over a frame to the clause's start (「，汛期转移…」):
+        if not ACTIVITY_FRAME.search(text[c:a]):  # a slice: ^ does not anchor at a search's pos
+            # where the widening above went over a frame to the clause's start (「，汛期转移…」),
             # the activity starts where the model started it
-            a = origin
-        else:
-            a = c
+            a = origin if ACTIVITY_FRAME.search(text[c:origin]) else c
     elif c < a:
         # the clause starts beyond reach (「96110专线全年受理…」): a time or total lead within reach
         # still ends where the activity begins
