@@ -189,10 +189,7 @@ def quantity(text: str) -> Optional[Quantity]:
     if not text or text.strip() in PLACEHOLDER:
         return None
     q = parse_quantity(text)
-    # built without validation: parse_quantity's fields have the model's types already (text a
-    # str, op one of the model's operators, value a float or None), and this runs for every
-    # target and actual cell (about 2 % of the structure stage as a validated model)
-    return Quantity.model_construct(text=q.text, op=q.op, value=q.value, unit=q.unit)
+    return Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit)
 
 
 def _qty(cells: list[Cell]) -> Optional[Quantity]:
