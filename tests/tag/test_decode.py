@@ -22,14 +22,18 @@ def test_decoders_never_emit_invalid_transitions(decoder, n, seed):
     assert is_valid_sequence([TAGS[i] for i in path], TAGS)
 
 
+def _probs(n: int, floor: float, rows: list[dict[str, float]]) -> np.ndarray:
+    """n characters' tag probabilities: ``floor`` everywhere but the tags each row names."""
+    probs = np.full((n, len(TAGS)), floor)
+    for i, row in enumerate(rows):
+        for tag, p in row.items():
+            probs[i, TAGS.index(tag)] = p
+    return probs
+
+
 def test_viterbi_repairs_a_broken_argmax():
     # argmax would be I-PROBLEM I-PROBLEM O (no B, no E): the decoder must pick a valid path
-    probs = np.full((3, len(TAGS)), 0.01)
-    probs[0, TAGS.index("I-PROBLEM")] = 0.6
-    probs[0, TAGS.index("B-PROBLEM")] = 0.3
-    probs[1, TAGS.index("I-PROBLEM")] = 0.9
-    probs[2, TAGS.index("O")] = 0.5
-    probs[2, TAGS.index("E-PROBLEM")] = 0.45
+    probs = _probs(3, 0.01, [{"I-PROBLEM": 0.6, "B-PROBLEM": 0.3}, {"I-PROBLEM": 0.9}, {"O": 0.5, "E-PROBLEM": 0.45}])
     path = [TAGS[i] for i in ViterbiDecoder(TAGS).decode(probs)]
     assert path == ["B-PROBLEM", "I-PROBLEM", "E-PROBLEM"]
 
@@ -500,13 +504,8 @@ def test_word_edges_move_an_opening_from_inside_a_word_to_its_start():
     # 5 characters, the first two one word (「转移群众」 shape): the model's B mass is split
     # over the word's two characters, a little more on the second
     from pipeline.tag.decode import edge_bias
-    probs = np.full((5, len(TAGS)), 0.001)
-    probs[0, TAGS.index("O")] = 0.55
-    probs[0, TAGS.index("B-WORKLOAD")] = 0.44
-    probs[1, TAGS.index("B-WORKLOAD")] = 0.5
-    probs[1, TAGS.index("I-WORKLOAD")] = 0.45
-    probs[2:4, TAGS.index("I-WORKLOAD")] = 0.99
-    probs[4, TAGS.index("E-WORKLOAD")] = 0.99
+    probs = _probs(5, 0.001, [{"O": 0.55, "B-WORKLOAD": 0.44}, {"B-WORKLOAD": 0.5, "I-WORKLOAD": 0.45},
+                              {"I-WORKLOAD": 0.99}, {"I-WORKLOAD": 0.99}, {"E-WORKLOAD": 0.99}])
     starts = np.array([True, False, True, True, True])
     ends = np.array([False, True, True, True, True])
     for decoder in (ViterbiDecoder(TAGS), SpanFirstDecoder(TAGS)):
