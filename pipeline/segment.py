@@ -42,8 +42,15 @@ def word_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
     there (the decoder's word edges, pipeline.tag.decode.edge_bias): jieba's words, and a quoted
     or titled name (pipeline.lexicon.QUOTED_NAME) as one word with its marks."""
     from pipeline.lexicon import QUOTED_NAME
-    tags = np.array(word_boundaries(text), dtype=np.int8)
-    starts, ends = np.isin(tags, (1, 4)), np.isin(tags, (3, 4))
+    # (the HMM for unknown words: without it the dev set's raw spans scored 0.869 exact against
+    # 0.871, for a fifth less segmenting time)
+    lengths = np.fromiter(map(len, jieba_segmenter().cut(text, HMM=True)), dtype=np.int64)
+    if lengths.sum() != len(text):  # jieba keeps every character; guard the alignment all the same
+        raise ValueError(f"segmentation covers {lengths.sum()} of {len(text)} characters")
+    starts, ends = np.zeros(len(text), dtype=bool), np.zeros(len(text), dtype=bool)
+    last = np.cumsum(lengths) - 1
+    ends[last] = True
+    starts[last - lengths + 1] = True
     for m in QUOTED_NAME.finditer(text):
         starts[m.start() + 1:m.end()] = False
         ends[m.start():m.end() - 1] = False

@@ -35,14 +35,13 @@ def edge_bias(starts_ok: np.ndarray, ends_ok: np.ndarray, factor: float) -> tupl
     return np.where(starts_ok, 0.0, cost), np.where(ends_ok, 0.0, cost)
 
 
-def _biased(logp: np.ndarray, classes: np.ndarray, bias: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
-    """logp [n, T] with the edge costs added to the tags that open (B, S) or close (E, S) a span;
-    classes: each tag's position class (index into POSITION_CLASSES)."""
+def _biased(logp: np.ndarray, opens: np.ndarray, closes: np.ndarray,
+            bias: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """logp [n, T] with the edge costs added to the tags that open (B, S: ``opens``, a [T] mask)
+    or close (E, S: ``closes``) a span."""
     if bias is None:
         return logp
     start_bias, end_bias = bias
-    opens = np.isin(classes, (1, 4))    # B, S
-    closes = np.isin(classes, (3, 4))   # E, S
     return logp + np.outer(start_bias, opens) + np.outer(end_bias, closes)
 
 
@@ -121,14 +120,15 @@ class ViterbiDecoder:
         self.trans = np.where(trans, 0.0, NEG_INF)
         self.end = np.where(end, 0.0, NEG_INF)
         self.o_id = tags.index("O")
-        self.classes = np.array([position_class(t) for t in tags])
+        classes = np.array([position_class(t) for t in tags])
+        self.opens, self.closes = np.isin(classes, (1, 4)), np.isin(classes, (3, 4))   # B, S; E, S
 
     def decode(self, probs: np.ndarray, bias: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """bias: per-character log costs of opening and of closing a span (``edge_bias``)."""
         n, t = probs.shape
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        logp = _biased(np.log(np.clip(probs.astype(np.float64), 1e-12, 1.0)), self.classes, bias)
+        logp = _biased(np.log(np.clip(probs.astype(np.float64), 1e-12, 1.0)), self.opens, self.closes, bias)
         # Fast path: where the unconstrained argmax is already a valid sequence it is the optimum.
         best = logp.argmax(1)
         if self._valid_ids(best):
