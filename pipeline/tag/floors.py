@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from pipeline.tag.tagger_config import read_tagger_config
+
 
 DEFAULT_FLOOR = 0.5
 
@@ -64,10 +65,6 @@ class ScoreFloors:
                     labels: tuple[str, ...] | None = None) -> "ScoreFloors":
         """The ``score_floors:`` block of a tagger YAML (default: the package's configs/tagger.yaml);
         a config without one floors every label at DEFAULT_FLOOR."""
-        if config is None:
-            from pipeline import CONFIG_DIR
-            config = CONFIG_DIR / "tagger.yaml"
-        if isinstance(config, (str, Path)):
-            config = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+        config = read_tagger_config(config)
         block = config.get("score_floors") if isinstance(config, dict) else None
         return cls.coerce(block or {}, labels)

@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-import yaml
 
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans
 from pipeline.tag.lists import complete_function_lists, complete_workload_clauses
 from pipeline.tag.regions import HeadingsFor, Region, title_kind
 from pipeline.tag import span_rules as sr
 from pipeline.tag.section_gate import DocumentGate
+from pipeline.tag.tagger_config import read_tagger_config
 
 STAGES = ("span", "region", "document")
 
@@ -255,19 +255,11 @@ class RuleStep:
         return self.rule.name
 
 
-def default_config() -> Path:
-    from pipeline import CONFIG_DIR
-    return CONFIG_DIR / "tagger.yaml"
-
-
 def load_steps(config: Path | str | dict | list | None = None) -> list[RuleStep]:
     """The configured rule steps, in order: a tagger YAML (its ``rules:`` list; default
     configs/tagger.yaml), or that list itself. Each entry is a rule name or a mapping
     ``{name: NAME, PARAM: VALUE, ...}``."""
-    if config is None:
-        config = default_config()
-    if isinstance(config, (str, Path)):
-        config = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+    config = read_tagger_config(config)
     entries = config.get("rules", []) if isinstance(config, dict) else config
     steps, last_stage = [], 0
     for entry in entries:

@@ -33,6 +33,7 @@ from torch import nn
 
 from pipeline.cpu import native_bf16
 from pipeline.record import Record, SectionLookup, Span
+from pipeline.segment import word_edges   # (jieba itself loads on the first segmentation only)
 from pipeline.tag.calibration import Calibration
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans, edge_bias
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, text_boundaries, weights_digest
@@ -40,7 +41,8 @@ from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_tex
                                   rules_text)
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.floors import ScoreFloors
-from pipeline.tag.rules import DocumentContext, RegionContext, RulePipeline, default_config
+from pipeline.tag.rules import DocumentContext, RegionContext, RulePipeline
+from pipeline.tag.tagger_config import read_tagger_config
 from pipeline.tag.section_gate import SectionGate
 from pipeline.tag.tokenizer import CharEncoder, SavedVocab
 from pipeline.tag.workload import parse_workload
@@ -141,11 +143,7 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 def off_word_edge_from_config(config: Path | str | dict | None = None) -> float | None:
     """The decoder's cost of a span edge inside a word (``decoder: off_word_edge`` of a tagger
     YAML; default configs/tagger.yaml); None where the config sets none: no word edges."""
-    if config is None:
-        config = default_config()
-    if isinstance(config, (str, Path)):
-        import yaml
-        config = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+    config = read_tagger_config(config)
     block = config.get("decoder") if isinstance(config, dict) else None
     value = (block or {}).get("off_word_edge")
     if value is not None and not 0.0 < float(value) <= 1.0:
@@ -310,7 +308,6 @@ class Tagger:
         digits, so that a number is one word); None where the decoder reads no words."""
         if self.off_word_edge is None or n == 0:
             return None
-        from pipeline.segment import word_edges  # jieba: loaded only where the decoder reads words
         return edge_bias(*word_edges(text[start:start + n]), self.off_word_edge)
 
     def _prediction(self, text: str, sp: DecodedSpan) -> SpanPrediction:
