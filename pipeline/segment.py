@@ -42,7 +42,8 @@ def word_boundaries(text: str) -> list[int]:
 def word_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends): per character of text, whether a word starts there, and whether one ends
     there (the decoder's word edges, pipeline.tag.decode.edge_bias): jieba's words, and a quoted
-    or titled name (pipeline.lexicon.QUOTED_NAME) as one word with its marks."""
+    or titled name (pipeline.lexicon.QUOTED_NAME) as one word with its marks. Whitespace is no
+    word: a span neither opens nor closes on a space, tab or line break (no gold span does)."""
     # (the HMM for unknown words: without it the dev set's raw spans scored 0.869 exact against
     # 0.871, for a fifth less segmenting time)
     lengths = np.fromiter(map(len, jieba_segmenter().cut(text, HMM=True)), dtype=np.int64)
@@ -55,4 +56,7 @@ def word_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
     for m in QUOTED_NAME.finditer(text):
         starts[m.start() + 1:m.end()] = False
         ends[m.start():m.end() - 1] = False
+    space = np.fromiter((c.isspace() for c in text), dtype=bool, count=len(text))
+    starts[space] = False
+    ends[space] = False
     return starts, ends

@@ -34,6 +34,30 @@ def test_a_quoted_or_titled_name_is_one_word():
     assert not starts[q + 1] and starts[q]
 
 
+def test_whitespace_is_no_word_edge():
+    """A span never opens or closes on a space, tab or line break: the decoder once kept a
+    one-character span on a line break."""
+    from pipeline.segment import word_edges
+    from pipeline.tag.decode import ViterbiDecoder, decode_spans, edge_bias
+    text = "完成检查12次；\n\t推进整改 3项"
+    starts, ends = word_edges(text)
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            assert not starts[i] and not ends[i], repr(ch)
+    assert starts[text.index("推")] and ends[text.index("；")]
+    # a model that puts a one-character FUNCTION on the line break alone: the decoder with the
+    # word edges leaves the line break out
+    import numpy as np
+    tags = ["O", "B-FUNCTION", "I-FUNCTION", "E-FUNCTION", "S-FUNCTION"]
+    probs = np.full((len(text), len(tags)), 0.02)
+    probs[:, 0] = 0.92
+    nl = text.index("\n")
+    probs[nl] = [0.3, 0.02, 0.02, 0.02, 0.64]
+    decoder = ViterbiDecoder(tags)
+    assert [(s.start, s.end) for s in decode_spans(probs, 0, decoder)] == [(nl, nl + 1)]
+    assert decode_spans(probs, 0, decoder, bias=edge_bias(starts, ends, 0.01)) == []
+
+
 def test_gold_spans_open_and_close_on_word_edges():
     """The evidence behind the decoder's word edges (configs/tagger.yaml ``decoder:``): the dev
     set's gold spans open and close on word edges, all but a handful, and no gold span of the dev
