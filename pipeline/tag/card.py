@@ -96,6 +96,28 @@ def calibration_section(model_dir: Path) -> list[str]:
     return lines
 
 
+def floors_section(model_dir: Path) -> list[str]:
+    """How blind (a) is to the score floors: they were fitted on the seeds as the (a) models read
+    them, so (a) with them is in-sample for the floors; the cross-fitted figure is held out."""
+    path = model_dir / "eval" / "score-floors.json"
+    if not path.exists():
+        return []
+    rep = json.loads(path.read_text(encoding="utf-8"))
+    cf = rep.get("cross_fitted")
+    if not cf:
+        return []
+    per_model = "; ".join(f"{v} {m['exact']:.3f} / {m['overlap']:.3f}"
+                          for v, m in zip(rep["model_versions"], cf.get("per_model", [])))
+    return ["\n## Score floors and the seeds",
+            f"The floors of configs/tagger.yaml (`{json.dumps(rep['fitted'])}`) were fitted on the seeds as the "
+            "(a) models of the shipped config read them (`models/tagger/eval/score-floors.md`), so the (a) rows of "
+            "that config are in-sample for the floors. Held out, each seed decoded with floors fitted on the other "
+            f"four (`{rep.get('command', 'jixiao fit-floors')}`), micro F1 exact / overlap with the rules: "
+            f"{per_model} (pooled {cf['with_rules']['exact']:.3f} / {cf['with_rules']['overlap']:.3f}; "
+            f"with the fitted floors in-sample {rep['after']['with_rules']['exact']:.3f} / "
+            f"{rep['after']['with_rules']['overlap']:.3f})."]
+
+
 def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] | None = None,
                      bf16: bool = False, rounds: int = 5, devset_ablation: Path | None = None) -> Path:
     model_dir = Path(model_dir)
@@ -182,6 +204,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                     o = overlap["micro"] if label == "micro" else overlap["per_label"][label]
                     lines.append(f"| ({part}) | {system} | {label} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} "
                                  f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+        if rep.get("score_floors"):
+            lines.append(f"\nDecoder score floors: `{json.dumps(rep['score_floors'])}`")
         if rep.get("models"):
             lines.append(f"\nScored with the code of commit {rep.get('commit', '?')}; models: " + "; ".join(
                 f"`{project_relative(w)}` {'reused, ' if m['reused'] else ''}trained {m['trained']}"
@@ -192,6 +216,8 @@ def write_model_card(model_dir: Path, bench: bool = False, protocol: list[Path] 
                 lines.append(f"- (d) {system}: {r['chars_per_s']:,} chars/s, peak RSS {r.get('peak_rss_mb')} MB "
                              f"({threads}inside the protocol run, whatever else the machine was doing; the Speed "
                              "section is the stand-alone measurement)")
+    if protocol:
+        lines += floors_section(model_dir)
     if devset_ablation is not None:
         lines += devset_section(Path(devset_ablation))
     if protocol:

@@ -24,7 +24,9 @@ from pipeline.tag.baselines.rules import RuleTagger
 from pipeline.tag.baselines.spacy_ner import SpacyTagger
 from pipeline.tag.data import to_cleaned
 from pipeline.tag.evaluation import predict_docs, score_docs, summary_line
+from pipeline.tag.floors import ScoreFloors
 from pipeline.tag.tagger import Tagger
+from pipeline.tag.tagger_config import read_tagger_config
 from pipeline.tag.train import collect_examples, git_commit, gold_examples, load_config, train
 
 SYSTEMS = ("tagger", "spacy", "rules")
@@ -38,6 +40,12 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
     if res.returncode != 0:
         return {"error": res.stderr[-2000:]}
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def protocol_floors(config: Path) -> ScoreFloors | None:
+    """The ``score_floors:`` block of a protocol config, None where it has none."""
+    block = read_tagger_config(config)
+    return ScoreFloors.from_config(config) if isinstance(block, dict) and "score_floors" in block else None
 
 
 MODEL_ONLY = "tagger_without_structure_rules"
@@ -65,6 +73,11 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
 
     report["commit"] = git_commit()  # the code that decoded and scored (models: report["models"])
     report["models"] = {}
+    # the decoder's score floors: the protocol config's own ``score_floors:`` where it has one (the
+    # fold config: floors fitted on the seeds would be fitted on the documents (b) holds out), else
+    # configs/tagger.yaml's
+    floors = protocol_floors(config)
+    report["score_floors"] = (floors or ScoreFloors.from_config()).as_dict()
 
     def provenance(where: Path, reused: bool) -> None:
         # which code trained each model: a reused one may come from an earlier commit
@@ -77,11 +90,11 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
         if reuse and system == "tagger" and (where / "config.json").exists():
             say(f"reusing the model in {where}")
             provenance(where, True)
-            return Tagger.load(where), where
+            return Tagger.load(where, score_floors=floors), where
         if system == "tagger":
             train(model_args, data_args, train_args, where, examples=examples, progress=say)
             provenance(where, False)
-            return Tagger.load(where), where
+            return Tagger.load(where, score_floors=floors), where
         if reuse and system == "spacy" and (where / "config.cfg").exists():
             say(f"reusing the spaCy pipeline in {where}")
             provenance(where, True)
@@ -103,7 +116,7 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
         if system == "tagger":
             # ablation: the same model's decoded spans without the structure rules (section gate,
             # row and list completion), so the model's own share of the score is visible
-            bare = Tagger.load(path, structure_rules=False)
+            bare = Tagger.load(path, structure_rules=False, score_floors=floors)
             report["a"][MODEL_ONLY] = score_docs(*predict_docs(bare, gold))
             say(f"(a) {MODEL_ONLY}: {summary_line(report['a'][MODEL_ONLY])}")
             # and each rule of configs/tagger.yaml switched off in turn (pipeline.tag.ablation)

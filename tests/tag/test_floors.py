@@ -82,3 +82,60 @@ def test_the_config_holds_the_floors_the_last_fit_decided():
         pytest.skip("the shipped fit was not measured on a development set, so it decided nothing")
     expected = r["fitted"] if r["devset"] and r["devset"]["adopted"] else r["devset"]["configured_floors"]
     assert ScoreFloors.from_config().as_dict() == ScoreFloors.coerce(expected).as_dict()
+
+
+def test_cross_fitted_floors_come_from_the_other_documents_only():
+    """Each held-out document is decoded with floors fitted without it: a document whose true span
+    scores below what the others' false spans score loses it, as a document never seen would."""
+    from dataclasses import dataclass
+
+    from pipeline.corpus.evaluate import Doc, Span
+    from pipeline.tag.decode import DecodedSpan
+    from pipeline.tag.fit_floors import cross_fitted
+
+    class NoRules:
+        names: list = []
+
+        def without(self, *names):
+            return self
+
+    @dataclass
+    class FakeTagger:   # decode = the candidate spans its floors keep
+        rules = NoRules()
+
+        def decode(self, out, rules, floors):
+            return [sp for sp in out if floors.keeps(sp.label, sp.score)]
+
+    text = "预算编制不够精准。项目进度偏慢。"
+    prepared = []
+    for i, (true_score, false_score) in enumerate([(0.95, 0.7), (0.9, 0.7), (0.95, 0.72), (0.72, 0.6)]):
+        gold = Doc(f"d.txt#0.{i}", text, [Span(0, 8, "PROBLEM", "g")])
+        out = [DecodedSpan(0, 8, "PROBLEM", true_score), DecodedSpan(9, 15, "PROBLEM", false_score)]
+        prepared.append((FakeTagger(), gold, out))
+    cf = cross_fitted(prepared, 4, ["PROBLEM"], grid=(0.5, 0.65, 0.75), passes=1, say=lambda _: None)
+    # the other three documents' false spans sit at 0.6-0.72: their fit floors PROBLEM at 0.75,
+    # which drops the held-out document 3's true span (0.72)
+    assert cf["floors"]["3"]["PROBLEM"] == 0.75
+    # document 0: of the others, two false spans at 0.7 and 0.72 outweigh document 3's true one
+    assert cf["floors"]["0"]["PROBLEM"] == 0.75
+    assert cf["with_rules"]["exact"] == pytest.approx(2 * 3 / (4 + 3), abs=1e-4)   # 3 of 4 true spans, no false one
+    assert len(cf["per_model"]) == 1
+
+
+def test_the_model_card_states_the_held_out_floors_figure(tmp_path):
+    """The card says the (a) rows read the seeds with floors fitted on them, and gives the
+    cross-fitted figure beside the in-sample one."""
+    import json
+
+    from pipeline.tag.card import floors_section
+    assert floors_section(tmp_path) == []   # no fit-floors report: nothing claimed
+    (tmp_path / "eval").mkdir()
+    report = {"command": "jixiao fit-floors --model A --model B", "model_versions": ["m-a", "m-b"],
+              "fitted": {"default": 0.5, "PROBLEM": 0.8},
+              "after": {"with_rules": {"exact": 0.88, "overlap": 0.91}},
+              "cross_fitted": {"with_rules": {"exact": 0.86, "overlap": 0.895},
+                               "per_model": [{"exact": 0.875, "overlap": 0.911}, {"exact": 0.853, "overlap": 0.88}]}}
+    (tmp_path / "eval" / "score-floors.json").write_text(json.dumps(report), encoding="utf-8")
+    text = "\n".join(floors_section(tmp_path))
+    assert "in-sample" in text and "m-a 0.875 / 0.911; m-b 0.853 / 0.880" in text
+    assert "pooled 0.860 / 0.895" in text and "in-sample 0.880 / 0.910" in text

@@ -55,3 +55,22 @@ def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):
     assert all(m["reused"] for m in report["models"].values()) and len(report["models"]) == 2
     assert report["models"][str(tmp_path / "a" / "tagger")]["trained"].startswith("tagger-")
     assert report["commit"]
+    # the toy config names no floors: the shipped config's decoded, and the report says so
+    from pipeline.tag.floors import ScoreFloors
+    assert report["score_floors"] == ScoreFloors.from_config().as_dict()
+
+
+def test_a_protocol_config_with_its_own_floors_scores_with_them(tmp_path):
+    """The fold config floors its models itself (unfitted: the shipped floors were fitted on the
+    seeds (b) holds out); a config without a ``score_floors:`` block leaves the shipped floors."""
+    import yaml
+
+    from pipeline.tag.floors import ScoreFloors
+    from pipeline.tag.protocol import protocol_floors
+    assert protocol_floors(CONFIG_DIR / "tagger-protocol.yaml") == ScoreFloors(0.5)
+    assert protocol_floors(CONFIG_DIR / "tagger-toy.yaml") is None
+    cfg = yaml.safe_load((CONFIG_DIR / "tagger-toy.yaml").read_text(encoding="utf-8"))
+    cfg["score_floors"] = {"default": 0.3, "PROBLEM": 0.6}
+    path = tmp_path / "floored.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    assert protocol_floors(path).as_dict() == {"default": 0.3, "PROBLEM": 0.6}
