@@ -38,7 +38,7 @@ def test_whitespace_is_no_word_edge():
     """A span never opens or closes on a space, tab or line break: the decoder once kept a
     one-character span on a line break."""
     from pipeline.segment import word_edges
-    from pipeline.tag.decode import ViterbiDecoder, decode_spans, edge_bias
+    from pipeline.tag.decode import SpanFirstDecoder, ViterbiDecoder, decode_spans, edge_bias
     text = "完成检查12次；\n\t推进整改 3项"
     starts, ends = word_edges(text)
     for i, ch in enumerate(text):
@@ -53,9 +53,9 @@ def test_whitespace_is_no_word_edge():
     probs[:, 0] = 0.92
     nl = text.index("\n")
     probs[nl] = [0.3, 0.02, 0.02, 0.02, 0.64]
-    decoder = ViterbiDecoder(tags)
-    assert [(s.start, s.end) for s in decode_spans(probs, 0, decoder)] == [(nl, nl + 1)]
-    assert decode_spans(probs, 0, decoder, bias=edge_bias(starts, ends, 0.01)) == []
+    for decoder in (ViterbiDecoder(tags), SpanFirstDecoder(tags)):
+        assert [(s.start, s.end) for s in decode_spans(probs, 0, decoder)] == [(nl, nl + 1)]
+        assert decode_spans(probs, 0, decoder, bias=edge_bias(starts, ends, 0.01)) == []
 
 
 def test_gold_spans_open_and_close_on_word_edges():
