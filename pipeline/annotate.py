@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
-from pipeline.clean import clean_text
+from pipeline.clean import clean_text, printed_widths
 from pipeline.cpu import release_freed_memory
 from pipeline.record import COMPACT_FROM_CHARS, ErrorEntry, Record, Source, WarningEntry, compact_items
 from pipeline.script import restore_script, to_simplified
@@ -104,8 +104,9 @@ def structure_text(text: str, record: Record | None = None,
                    keep_twin: bool = False, heading_hints: list[tuple[int, int]] | None = None) -> Record:
     """Clean and structure a raw text (no tagger): the record every later stage starts from.
 
-    A report in traditional characters is structured through its simplified twin; the record
-    comes back in the document's script unless keep_twin (run_components then gives it back
+    A report in traditional characters, or one that prints full-width digits and letters
+    (２０２３, ９８．５％), is structured through its twin (simplified, narrow: the same length and
+    offsets); the record comes back as the document printed it unless keep_twin (run_components then gives it back
     after the tagger, linker and checker, which read the twin too). heading_hints: the
     cleaner's markdown heading marks (``Cleaned.heading_hints``) of a text that was cleaned
     before; cleaning it again cannot find them, its ``#`` being gone."""
@@ -115,14 +116,16 @@ def structure_text(text: str, record: Record | None = None,
                         source=Source(path="<text>", format="txt", encoding="utf-8", bytes=len(data)))
         del data
     cleaned = clean_text(text)
-    if heading_hints and cleaned.text == text:
+    # the full-width digits and letters the report printed, which the cleaner narrowed
+    printed = printed_widths(cleaned, text)
+    if heading_hints and (printed or cleaned.text) == text:
         cleaned = dataclasses.replace(cleaned, heading_hints=[tuple(h) for h in heading_hints])
     twin = to_simplified(cleaned.text)
-    if twin is not None:
-        # stages read the simplified twin (same length, same offsets); run_components gives
-        # the record back in the document's own script
-        record._original_text = cleaned.text
-        cleaned = dataclasses.replace(cleaned, text=twin)
+    if twin is not None or printed is not None:
+        # stages read the twin: simplified, narrow digits and letters (same length, same
+        # offsets); run_components gives the record back as the document printed it
+        record._original_text = printed if printed is not None else cleaned.text
+        cleaned = dataclasses.replace(cleaned, text=twin if twin is not None else cleaned.text)
     record.text = cleaned.text
     record.source_map = cleaned.offsets.runs()
     mapped = []

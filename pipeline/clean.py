@@ -13,7 +13,8 @@ The passes, in order, and why:
 1. line endings → ``\\n`` (readers and the Label Studio browser disagree on ``\\r``);
 2. markup the seeds carry: HTML tags (the gap between two table cells becomes a tab), ``[bookmark: …]``, markdown heading marks
    (their level is kept as a heading hint), HTML entities;
-3. character normalisation, one for one: full-width digits and Latin letters,
+3. character normalisation, one for one: full-width digits and Latin letters (the record's
+   text keeps those the report printed, ``printed_widths``: the stages read the narrowed text),
    NBSP/ideographic spaces inside numbers, zero-width characters and stray control
    characters (NUL, DEL, C1; the reader warns about them) dropped; an ASCII full stop that
    ends a sentence of Chinese prose becomes 「。」 (so sentences end where the tagger's rules and
@@ -348,6 +349,42 @@ def clean_text(source: str) -> Cleaned:
         cs, _ = offsets.span_to_clean(src_pos, src_pos + 1)
         hints.append((text.rfind("\n", 0, cs) + 1, level))
     return Cleaned(text, offsets, hints)
+
+
+# The full-width forms pass 3 narrows that a report prints as characters of its own (２０２３年,
+# ９８．５％, ＡＢＣ): the record's text keeps them as printed (printed_widths), while every stage
+# reads the narrowed text as its twin (pipeline.annotate.structure_text, as for traditional script)
+_NARROWED = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％．]")
+_WIDE = 0xFEE0   # a full-width form's code point minus its ASCII character's (U+FF01-FF5E)
+_NARROW_TABLE = str.maketrans({c: chr(ord(c) - _WIDE) for c in
+                               [chr(x) for x in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
+                               + ["％", "．"]})
+
+
+def narrow(text: str) -> str:
+    """text with the full-width digits, letters, ％ and ． that printed_widths keeps in a record
+    narrowed (one for one), for readers of a record's text that compare numbers and words (the
+    search index's terms)."""
+    return text.translate(_NARROW_TABLE)
+
+
+def printed_widths(cleaned: Cleaned, source: str) -> str | None:
+    """cleaned.text with each full-width digit, Latin letter, ％ and ． that the source printed
+    and the cleaner narrowed put back (one for one: the same length and offsets); None when the
+    source has none. What the cleaner corrected (a letter O read as 0, 。 between digits) stays
+    corrected."""
+    if cleaned.offsets is None or not _NARROWED.search(source):
+        return None
+    text = cleaned.text
+    c = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    s = np.frombuffer(source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    src = s[cleaned.offsets.to_source_arr[:len(c)]]
+    back = (src >= 0xFF01) & (src <= 0xFF5E) & (src == c + _WIDE)
+    if not back.any():
+        return None
+    out = c.copy()
+    out[back] = src[back]
+    return out.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

@@ -117,3 +117,43 @@ def test_a_text_at_offsets_is_cut_from_the_original_even_where_the_table_is_ambi
     cells = [c for t in record.tables for r in t.rows for c in r.cells]
     assert "修訂管理製度數量" in [c.text for c in cells]
     assert all(c.text == record.text[c.start:c.end] for c in cells)
+
+
+# full-width digits and letters: the stages read them narrowed (the twin), the record keeps them
+FULL_WIDTH = ("青岭县图书馆２０２１年度部门整体支出绩效自评报告\n\n"
+              "一、部门基本情况\n年末在职人员１２人，退休人员3人。\n"
+              "二、预算执行情况\n年初预算１２０．５０万元，全年支出118.20万元，预算执行率９８．０９％。\n"
+              "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分\n"
+              "产出指标\t数量指标\t图书购置数量\t≥５００册\t５２０册\t10\t10\n")
+
+
+def test_a_report_in_full_width_digits_keeps_them_in_its_record():
+    narrow_text = FULL_WIDTH.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
+    record = run_components(structure_text(FULL_WIDTH), Components())
+    plain = run_components(structure_text(narrow_text), Components())
+    assert record.text == FULL_WIDTH and plain.text == narrow_text
+    # every fact read as from the narrow text, each text at its offsets as the report printed it
+    assert record.meta.year == plain.meta.year == 2021 and record.meta.staff.in_service == 12
+    for field in ("initial", "execution_rate"):
+        got, want = record.budget[field], plain.budget[field]
+        assert (got.value, got.start, got.end) == (want.value, want.start, want.end)
+        assert got.text == record.text[got.start:got.end]
+    assert record.budget["initial"].text.endswith("１２０．５０万元")
+    [ind], [want] = record.indicators, plain.indicators
+    assert (ind.target.value, ind.actual.value, ind.score) == (want.target.value, want.actual.value, want.score) == (500, 520, 10)
+    # a text not at offsets (a target's) is mapped back character by character, where unambiguous:
+    # this report prints 0 narrow too (118.20), so its zeros stay narrow there; cells are exact
+    assert ind.target.text == "≥５00册"
+    cells = [c for t in record.tables for r in t.rows for c in r.cells]
+    assert "≥５００册" in [c.text for c in cells] and all(c.text == record.text[c.start:c.end] for c in cells)
+
+
+def test_printed_widths_puts_back_what_the_cleaner_narrowed_and_keeps_its_corrections():
+    from pipeline.clean import clean_text, narrow, printed_widths
+    source = "执行率９８．５％，完成２Ｏ２４年任务ＡＢＣ类（一）"
+    cleaned = clean_text(source)
+    assert cleaned.text == "执行率98.5%，完成2024年任务ABC类（一）"
+    # the letter O read as a zero stays a zero; the rest as printed, at the same offsets
+    assert printed_widths(cleaned, source) == "执行率９８．５％，完成２0２４年任务ＡＢＣ类（一）"
+    assert narrow(printed_widths(cleaned, source)) == cleaned.text
+    assert printed_widths(clean_text("执行率98.5%（一）"), "执行率98.5%（一）") is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from pipeline.clean import narrow
 from pipeline.segment import jieba_segmenter
 
 # CJK Unified Ideographs, extension A, compatibility ideographs (the text may hold traditional forms)
@@ -88,7 +89,9 @@ def fields_of(analyzer: str) -> list[str]:
 
 
 def terms(text: str, analyzer: str) -> list[str]:
-    return TERMS[analyzer](text or "")
+    # full-width digits and letters (a record keeps them as the report printed them) are the
+    # same terms as narrow ones: ３８６ finds 386
+    return TERMS[analyzer](narrow(text or ""))
 
 
 def as_field(text: str, analyzer: str) -> str:

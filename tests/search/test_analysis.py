@@ -32,3 +32,9 @@ def test_both_means_two_fields_and_unknown_is_refused():
 
 def test_empty_text():
     assert terms("", "bigram") == [] and terms(None, "jieba") == []
+
+
+@pytest.mark.parametrize("analyzer", ["bigram", "jieba", "chars"])
+def test_full_width_digits_and_letters_are_the_same_terms_as_narrow_ones(analyzer):
+    # a record keeps the digits a report printed full-width; a query typed narrow still finds them
+    assert terms("接收士兵３８６名，执行率９８．５％，ＧＤＰ", analyzer) == terms("接收士兵386名，执行率98.5%，GDP", analyzer)
