@@ -272,14 +272,16 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         return edits   # nothing letter-spaced (and most numbers the pattern finds have no space)
     for m in _SPACED_DIGITS.finditer(text):
         spaces = m.group(0).count(" ")
-        if spaces < 2:
-            continue   # (the test below asks for two at least)
+        if not spaces:
+            continue
         joined = m.group(0).replace(" ", "").replace("．", ".")
         digits = sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
         # digits without a separator (then one digit a group: spaces >= digits - 1) stay apart unless
-        # they stand between a word and its measure word
-        if spaces >= max(2, digits - 1) and (any(c in joined for c in ",.") or _between_word_and_measure(text, m)) \
+        # they stand between a word and its measure word (受理6 1 2件, and a two-digit count 活动4 6场:
+        # one space); a number with a separator needs two spaces at least
+        between = _between_word_and_measure(text, m)
+        if spaces >= max(1 if between else 2, digits - 1) and (between or (spaces >= 2 and any(c in joined for c in ",."))) \
                 and _WELL_FORMED.fullmatch(joined):
             edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")
     return edits

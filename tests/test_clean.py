@@ -62,6 +62,10 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
     ("收入4 ,7 3 6 . 2 8万元", "收入4,736.28万元"),     # letter-spaced OCR of one number
     ("接待8 . 6万人次", "接待8.6万人次"),
     ("受理6 1 2件", "受理612件"),                       # letter-spaced count before its measure word
+    ("开展活动4 6场", "开展活动46场"),                   # a two-digit count: one space
+    ("第1 2项", "第1 2项"),
+    ("受理4 6 件", "受理4 6 件"),
+    ("得分 4 6分", "得分 4 6分"),                       # no word right before it: two figures of a row
     ("第1 2 3 4项", "第1 2 3 4项"),                     # after 第: maybe items of a list
     ("受理6 12件", "受理6 12件"),                       # groups of more than one digit: two figures
     ("受理6 1 2 件", "受理6 1 2 件"),                   # no measure word right after it
