@@ -44,8 +44,8 @@ def _bench(system: str, model: Path | None, threads: int) -> dict:
 
 def protocol_floors(config: Path) -> ScoreFloors | None:
     """The ``score_floors:`` block of a protocol config, None where it has none."""
-    block = read_tagger_config(config)
-    return ScoreFloors.from_config(config) if isinstance(block, dict) and "score_floors" in block else None
+    settings = read_tagger_config(config)
+    return ScoreFloors.from_config(config) if isinstance(settings, dict) and "score_floors" in settings else None
 
 
 MODEL_ONLY = "tagger_without_structure_rules"
