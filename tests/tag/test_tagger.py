@@ -274,3 +274,20 @@ def test_a_reduced_precision_is_checked_on_the_seeds_and_the_development_set_tex
     monkeypatch.setattr(pipeline, "SEEDS_DIR", tmp_path / "seeds")
     monkeypatch.setattr(pipeline, "SHARED_DIR", tmp_path)
     assert [p.rsplit("/", 1)[-1] for p in bench.agreement_files()] == ["a.txt", "d1.txt"]
+
+
+def test_spans_of_a_report_in_full_width_digits_read_as_printed(toy_model):
+    """The tagger reads the narrow twin; the spans come back at the same offsets with the
+    report's own full-width digits, and read the same as on the narrow text."""
+    from pipeline.annotate import annotate_text
+    from pipeline.clean import narrow
+    from pipeline.tag.tagger import Tagger
+    model_dir, _, _ = toy_model
+    tagger = Tagger.load(model_dir, precision="fp32", no_rules=True, score_floors=0.0)
+    text = ("２０２３年度部门整体支出绩效自评报告\n二、工作完成情况\n全年举办业务培训９期，检查项目３１个，发放资料１２００份。\n"
+            "三、存在的问题\n预算编制不够精准，部分项目执行进度偏慢。\n")
+    wide, plain = annotate_text(text, tagger=tagger), annotate_text(narrow(text), tagger=tagger)
+    assert wide.spans, "the toy model finds no span: the test would prove nothing"
+    assert wide.text == text
+    assert [(s.start, s.end, s.label) for s in wide.spans] == [(s.start, s.end, s.label) for s in plain.spans]
+    assert all(s.text == text[s.start:s.end] for s in wide.spans)
