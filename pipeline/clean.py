@@ -158,10 +158,11 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1
 _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 
 # An ASCII full stop that ends a sentence of Chinese prose (some converters write 「.」 for 「。」)
-# is the ideographic one: after a hanzi or a closing quote or bracket, before a hanzi, an opening
-# quote or bracket, a line end or the text's end. Never after a digit or a Latin letter (1.5, No.),
-# and never after a heading's numeral alone on its line start (「一.总体情况」).
-_PROSE_STOP = re.compile(r'\.(?<=[\u4e00-\u9fff”’」』）)"]\.)(?=[\u4e00-\u9fff“‘「『（(\n]|$)')
+# is the ideographic one: after a hanzi, a closing quote or bracket or a percent sign (a decimal
+# point never follows one: 「执行率93.39%.其中」), before a hanzi, an opening quote or bracket, a line
+# end or the text's end. Never after a digit or a Latin letter (1.5, No.), and never after a
+# heading's numeral alone on its line start (「一.总体情况」).
+_PROSE_STOP = re.compile(r'\.(?<=[\u4e00-\u9fff”’」』）)"%]\.)(?=[\u4e00-\u9fff“‘「『（(\n]|$)')
 _NUMERAL_HEAD = re.compile(r"[ \t\u3000]*[（(第]?[一二三四五六七八九十百]{1,3}[）)]?")
 
 

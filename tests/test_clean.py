@@ -108,6 +108,8 @@ def test_html_cells_in_text_stay_apart_and_ocr_spaced_decimals_join():
     ("增长1.5%", "增长1.5%"),                     # a decimal point
     ("No.1文件", "No.1文件"),
     ("预算. 执行", "预算. 执行"),                 # not followed by prose directly
+    ("执行率93.39%.其中基本支出", "执行率93.39%。其中基本支出"),   # after a percent sign
+    ("完成率96%.5项", "完成率96%.5项"),
 ])
 def test_an_ascii_full_stop_that_ends_chinese_prose_is_the_ideographic_one(raw, clean):
     c = clean_text(raw)
