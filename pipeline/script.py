@@ -38,6 +38,10 @@ def _simplified_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+def _is_full_width(ch: str) -> bool:
+    return "\uff01" <= ch <= "\uff5e"
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
@@ -116,9 +120,13 @@ class _Restoring:
 
 
 def restore_script(record: BaseModel, original: str) -> None:
-    """Give the record back in the document's script (in place)."""
+    """Give the record back in the document's script (in place). A full-width digit or letter
+    the report printed (pipeline.clean.printed_widths) comes back only in texts at offsets (cut
+    from the original): mapped back character by character it would reach the record's ids and
+    names (「i1」, 「budget.income」, 「indicators」), which must stay as the code wrote them."""
     twin = record.text
-    ctx = _Restoring(str.maketrans(back_map(twin, original)), twin, original)
+    pairs = {narrow: wide for narrow, wide in back_map(twin, original).items() if not _is_full_width(wide)}
+    ctx = _Restoring(str.maketrans(pairs), twin, original)
     record.text = original
     _restore(record, ctx)
 

@@ -141,9 +141,9 @@ def test_a_report_in_full_width_digits_keeps_them_in_its_record():
     assert record.budget["initial"].text.endswith("１２０．５０万元")
     [ind], [want] = record.indicators, plain.indicators
     assert (ind.target.value, ind.actual.value, ind.score) == (want.target.value, want.actual.value, want.score) == (500, 520, 10)
-    # a text not at offsets (a target's) is mapped back character by character, where unambiguous:
-    # this report prints 0 narrow too (118.20), so its zeros stay narrow there; cells are exact
-    assert ind.target.text == "≥５00册"
+    # a text not at offsets (a target's) stays narrow: mapped back character by character, a
+    # digit or letter would reach ids and names; the cells, at offsets, are exact
+    assert ind.target.text == "≥500册"
     cells = [c for t in record.tables for r in t.rows for c in r.cells]
     assert "≥５００册" in [c.text for c in cells] and all(c.text == record.text[c.start:c.end] for c in cells)
 
@@ -157,3 +157,19 @@ def test_printed_widths_puts_back_what_the_cleaner_narrowed_and_keeps_its_correc
     assert printed_widths(cleaned, source) == "执行率９８．５％，完成２0２４年任务ＡＢＣ类（一）"
     assert narrow(printed_widths(cleaned, source)) == cleaned.text
     assert printed_widths(clean_text("执行率98.5%（一）"), "执行率98.5%（一）") is None
+
+
+def test_ids_and_names_stay_narrow_in_a_report_that_prints_only_full_width_digits():
+    """Every digit of this report is full-width: the ids (i1, t1.r2), link ends and kinds the code
+    writes must not be mapped to full-width forms."""
+    text = ("青岭县图书馆２０２１年度部门整体支出绩效自评报告\n\n"
+            "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t图书购置数量\t≥５００册\t５２０册\t１０\t１０\n"
+            "全年预算１２０．５０万元。\n")
+    record = run_components(structure_text(text), Components())
+    assert record.text == text
+    [ind] = record.indicators
+    assert ind.id == "i1" and ind.row.isascii() and ind.score == 10
+    assert all(t.id.isascii() and t.kind.isascii() for t in record.tables)
+    assert all(r.id.isascii() for t in record.tables for r in t.rows)
+    assert record.budget["budgeted"].text.endswith("１２０．５０万元")
