@@ -212,6 +212,10 @@ class Row(_Model):
 
 
 class Table(_Model):
+    # every text under a table is a cell's, at its offsets inside the table's; the rest are names
+    # the code writes (kind, layout, ids): pipeline.script restores a table only where the
+    # document's script differs from its twin inside it
+    _texts_at_offsets_only: ClassVar[bool] = True
     id: str
     kind: TableKind
     start: int

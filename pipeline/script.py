@@ -93,6 +93,11 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
     text) is ambiguous and left out: mapping it back could change a character the document
     printed in simplified form.
     """
+    return _back_map_and_changes(simplified, original)[0]
+
+
+def _back_map_and_changes(simplified: str, original: str) -> tuple[dict[str, str], np.ndarray]:
+    """back_map, and the positions where the two texts differ (in order)."""
     # code points side by side (as zip: up to the shorter text); the first differing position of
     # each simplified character gives its pair
     a = np.frombuffer(simplified.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -100,12 +105,12 @@ def back_map(simplified: str, original: str) -> dict[str, str]:
     n = min(len(a), len(b))
     differ = np.flatnonzero(a[:n] != b[:n])
     if not len(differ):
-        return {}
+        return {}, differ
     changed = a[differ]
     _, first = np.unique(changed, return_index=True)
     first = np.sort(first)
     printed = np.isin(changed[first], b)   # the document writes the simplified character itself too
-    return {chr(changed[k]): chr(b[differ[k]]) for k, p in zip(first.tolist(), printed.tolist()) if not p}
+    return {chr(changed[k]): chr(b[differ[k]]) for k, p in zip(first.tolist(), printed.tolist()) if not p}, differ
 
 
 class _Restoring:
@@ -113,10 +118,18 @@ class _Restoring:
     for strings that are a slice of the text (a span's or a cell's text at its offsets): those
     are cut from the original itself, so a character the table leaves out as ambiguous (制 for
     製 in a text that also prints 制) still comes back as the document wrote it."""
-    __slots__ = ("table", "twin", "original")
+    __slots__ = ("table", "twin", "original", "changed")
 
-    def __init__(self, table: dict, twin: str, original: str):
+    def __init__(self, table: dict, twin: str, original: str, changed: np.ndarray):
         self.table, self.twin, self.original = table, twin, original
+        # where the twin differs from the original, in order: a table with none of them inside
+        # is the original already (a simplified report with a few traditional or variant
+        # characters restores a handful of cells, not every one)
+        self.changed = changed
+
+    def unchanged(self, start: int, end: int) -> bool:
+        i = int(np.searchsorted(self.changed, start))
+        return i == len(self.changed) or int(self.changed[i]) >= end
 
 
 def restore_script(record: BaseModel, original: str) -> None:
@@ -125,8 +138,9 @@ def restore_script(record: BaseModel, original: str) -> None:
     from the original): mapped back character by character it would reach the record's ids and
     names (「i1」, 「budget.income」, 「indicators」), which must stay as the code wrote them."""
     twin = record.text
-    pairs = {narrow: wide for narrow, wide in back_map(twin, original).items() if not _is_full_width(wide)}
-    ctx = _Restoring(str.maketrans(pairs), twin, original)
+    pairs, changed = _back_map_and_changes(twin, original)
+    pairs = {narrow: wide for narrow, wide in pairs.items() if not _is_full_width(wide)}
+    ctx = _Restoring(str.maketrans(pairs), twin, original, changed)
     record.text = original
     _restore(record, ctx)
 
@@ -135,10 +149,17 @@ def restore_script(record: BaseModel, original: str) -> None:
 _FIELDS_TO_RESTORE: dict[type, tuple[str, ...]] = {}
 
 
+# the model classes whose texts are all at offsets (pipeline.record.Table): skipped where the twin
+# and the original agree over the node's offsets
+_OFFSETS_ONLY: set[type] = set()
+
+
 def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
     cls = type(node)
     names = _FIELDS_TO_RESTORE.get(cls)
     if names is None:
+        if any(vars(c).get("_texts_at_offsets_only") for c in cls.__mro__):
+            _OFFSETS_ONLY.add(cls)
         # the record's own text is the original already (restore_script puts it back)
         own_text = hasattr(node, "source_map")
         names = _FIELDS_TO_RESTORE[cls] = tuple(
@@ -197,6 +218,8 @@ def _restore_model(node: BaseModel, ctx: _Restoring) -> None:
     values = node.__dict__   # pydantic keeps a model's field values in its __dict__
     start, end = values.get("start"), values.get("end")
     sliced = type(start) is int and type(end) is int   # a text at offsets into the record's text
+    if sliced and type(node) in _OFFSETS_ONLY and ctx.unchanged(start, end):
+        return
     for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
         value = values[name]
         kind = type(value)
