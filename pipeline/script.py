@@ -149,17 +149,22 @@ def restore_script(record: BaseModel, original: str) -> None:
 _FIELDS_TO_RESTORE: dict[type, tuple[str, ...]] = {}
 
 
-# the model classes whose texts are all at offsets (pipeline.record.Table): skipped where the twin
-# and the original agree over the node's offsets
-_OFFSETS_ONLY: set[type] = set()
+# per model class: whether all its texts are at offsets (pipeline.record.Table's
+# ``_texts_at_offsets_only``): such a node is skipped where the twin and the original agree
+_OFFSETS_ONLY: dict[type, bool] = {}
+
+
+def _texts_at_offsets_only(cls: type) -> bool:
+    known = _OFFSETS_ONLY.get(cls)
+    if known is None:
+        known = _OFFSETS_ONLY[cls] = any(vars(c).get("_texts_at_offsets_only") for c in cls.__mro__)
+    return known
 
 
 def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
     cls = type(node)
     names = _FIELDS_TO_RESTORE.get(cls)
     if names is None:
-        if any(vars(c).get("_texts_at_offsets_only") for c in cls.__mro__):
-            _OFFSETS_ONLY.add(cls)
         # the record's own text is the original already (restore_script puts it back)
         own_text = hasattr(node, "source_map")
         names = _FIELDS_TO_RESTORE[cls] = tuple(
@@ -218,7 +223,7 @@ def _restore_model(node: BaseModel, ctx: _Restoring) -> None:
     values = node.__dict__   # pydantic keeps a model's field values in its __dict__
     start, end = values.get("start"), values.get("end")
     sliced = type(start) is int and type(end) is int   # a text at offsets into the record's text
-    if sliced and type(node) in _OFFSETS_ONLY and ctx.unchanged(start, end):
+    if sliced and _texts_at_offsets_only(type(node)) and ctx.unchanged(start, end):
         return
     for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
         value = values[name]

@@ -173,3 +173,19 @@ def test_ids_and_names_stay_narrow_in_a_report_that_prints_only_full_width_digit
     assert all(t.id.isascii() and t.kind.isascii() for t in record.tables)
     assert all(r.id.isascii() for t in record.tables for r in t.rows)
     assert record.budget["budgeted"].text.endswith("１２０．５０万元")
+
+
+def test_a_table_without_a_changed_character_is_left_as_it_is_and_one_with_it_restored():
+    # a simplified report with one traditional character (in the second table): restoration
+    # skips the first table and gives the second its character back
+    text = ("青岭县图书馆2021年度部门整体支出绩效自评报告\n\n"
+            "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t图书购置数量\t≥500册\t520册\t10\t10\n\n"
+            "预算执行情况说明\n\n"
+            "项目名称\t全年预算数\t全年执行数\t执行率\n"
+            "圖書購置经费\t50.00\t48.00\t96.00%\n")
+    record = structure_text(text)
+    assert record.text == text
+    cells = [c for t in record.tables for r in t.rows for c in r.cells]
+    assert len(record.tables) >= 2 and all(c.text == text[c.start:c.end] for c in cells)
+    assert "圖書購置经费" in [c.text for c in cells] and "图书购置数量" in [c.text for c in cells]
