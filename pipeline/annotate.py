@@ -142,11 +142,13 @@ def structure_text(text: str, record: Record | None = None,
     else:
         _stage(record, "structure", lambda: structure_into(record, cleaned, mapped))
     if not keep_twin:
-        _restore_script(record)
+        restore_twin(record)
     return record
 
 
-def _restore_script(record: Record) -> None:
+def restore_twin(record: Record) -> None:
+    """A record structured with keep_twin given back as the document printed it (run_components
+    does this after the tagger, linker and checker)."""
     if record._original_text is not None:
         restore_script(record, record._original_text)
         record._original_text = None
@@ -161,7 +163,7 @@ def run_components(record: Record, comps: Components) -> Record:
                 _stage(record, name, lambda c=comp: c.set_annotations(record, c.predict(record)))
                 if len(record.text) >= _RELEASE_FROM_CHARS:
                     release_freed_memory()   # a giant document's stage intermediates, freed
-    _restore_script(record)
+    restore_twin(record)
     return record
 
 

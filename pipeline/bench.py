@@ -95,7 +95,7 @@ def bench_tagger(texts: list[str], model_dir: Path) -> dict:
     from pipeline.tag.tagger import Tagger
 
     tagger = Tagger.load(model_dir)
-    records = [structure_text(t) for t in texts]
+    records = [structure_text(t, keep_twin=True) for t in texts]   # the text the tagger reads in annotate
     tagger.predict(records[0])
     t0 = time.perf_counter()
     tagged_chars = 0

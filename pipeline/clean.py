@@ -361,14 +361,17 @@ _NARROWED = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％．]")
 _WIDE = 0xFEE0   # a full-width form's code point minus its ASCII character's (U+FF01-FF5E)
 _NARROW_TABLE = str.maketrans({c: chr(ord(c) - _WIDE) for c in
                                [chr(x) for x in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
-                               + ["％", "．"]})
+                               + ["％"]})
+_WIDE_DECIMAL_POINT = re.compile(r"．(?<=\d．)(?=\d)")
 
 
 def narrow(text: str) -> str:
-    """text with the full-width digits, letters, ％ and ． that printed_widths keeps in a record
-    narrowed (one for one), for readers of a record's text that compare numbers and words (the
-    search index's terms)."""
-    return text.translate(_NARROW_TABLE)
+    """text with what printed_widths gives back narrowed again, as the cleaner narrows it (one for
+    one): full-width digits, letters and ％, and ． between two digits (「1．坚持」 numbers an item
+    and stays). For readers of a record's text: the tagger's twin (pipeline.script.reading_twin),
+    the search index's terms. narrow(printed_widths(c, source)) == c.text."""
+    text = text.translate(_NARROW_TABLE)
+    return _WIDE_DECIMAL_POINT.sub(".", text) if "．" in text else text
 
 
 def printed_widths(cleaned: Cleaned, source: str) -> str | None:

@@ -86,6 +86,18 @@ def _simplified_piece(piece: str) -> Optional[str]:
     return twin.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+def reading_twin(text: str) -> Optional[str]:
+    """The text the stages read for a record's text (the twin pipeline.annotate.structure_text
+    gives them): full-width digits and letters narrowed as the cleaner narrows them, traditional
+    characters simplified; same length. None when that is the text itself."""
+    from pipeline.clean import narrow
+    narrowed = narrow(text)
+    twin = to_simplified(narrowed)
+    if twin is not None:
+        return twin
+    return narrowed if narrowed != text else None
+
+
 def back_map(simplified: str, original: str) -> dict[str, str]:
     """simplified character → the document's character, for characters the twin changed.
 

@@ -189,3 +189,17 @@ def test_a_table_without_a_changed_character_is_left_as_it_is_and_one_with_it_re
     cells = [c for t in record.tables for r in t.rows for c in r.cells]
     assert len(record.tables) >= 2 and all(c.text == text[c.start:c.end] for c in cells)
     assert "圖書購置经费" in [c.text for c in cells] and "图书购置数量" in [c.text for c in cells]
+
+
+def test_the_twin_of_a_records_text_is_the_text_its_stages_read():
+    """pipeline.script.reading_twin (what eval-rules and other readers of a finished record give the
+    tagger) agrees with the twin structure_text gave the stages: widths, traditional characters and
+    an item's full-width numbering dot (「1．」, kept) alike."""
+    from pipeline.script import reading_twin
+    text = FULL_WIDTH + "三、存在問題\n1．预算编制不够精准，完成率９６．５％。\n"
+    stages_read = structure_text(text, keep_twin=True).text
+    record = structure_text(text)
+    assert record.text == text and stages_read != text
+    assert reading_twin(record.text) == stages_read
+    assert "1．预算" in stages_read and "96.5%" in stages_read and "存在问题" in stages_read
+    assert reading_twin(stages_read) is None

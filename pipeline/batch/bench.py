@@ -127,7 +127,7 @@ def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
     and in CPU seconds of this process (on a machine shared with other jobs the wall clock
     grows with their load, the CPU time much less); freed memory handed back after each stage
     as a worker does (``pipeline.annotate``)."""
-    from pipeline.annotate import _RELEASE_FROM_CHARS, load_components, structure_text
+    from pipeline.annotate import _RELEASE_FROM_CHARS, load_components, restore_twin, structure_text
     from pipeline.bench import peak_rss_mb
     from pipeline.cpu import release_freed_memory
     from pipeline.read import ReadLimits, read_path
@@ -154,7 +154,9 @@ def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
     del result
     big = len(text) >= _RELEASE_FROM_CHARS
     with compact_items(big):  # as pipeline.annotate does for a big document
-        record = timed("clean+structure", lambda: structure_text(text))
+        # the stages read the twin (traditional characters simplified, full-width digits narrow),
+        # and the record is given back in the document's script after them, as annotate does
+        record = timed("clean+structure", lambda: structure_text(text, keep_twin=True))
         del text
         if big:
             release_freed_memory()
@@ -163,6 +165,7 @@ def measure_size(mb: float, stages: list[str], threads: int = 1) -> dict:
                 timed(name, lambda c=comp: c.set_annotations(record, c.predict(record)))
                 if big:
                     release_freed_memory()
+        timed("restore script", lambda: restore_twin(record))
     # written as a local worker writes it (streamed to files in the output folder), so that the
     # peak RSS is the whole worker's
     with tempfile.TemporaryDirectory() as out:

@@ -27,7 +27,7 @@ from typing import Callable, NamedTuple
 
 from pipeline.annotate import Components, annotate_path, expand_inputs
 from pipeline.record import Record
-from pipeline.script import restore_script, to_simplified
+from pipeline.script import reading_twin, restore_script
 from pipeline.tag.devset import gold_spans, scorer_text
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
@@ -54,11 +54,11 @@ def variants(tagger: Tagger) -> dict[str, object]:
 
 def as_the_tagger_reads(rec: Record) -> Record:
     """The record as `jixiao annotate`'s tagger reads it: a traditional-character report as its
-    simplified twin, headings and tables included (pipeline.script: same length, so the offsets
-    hold for both); the record itself when it has no traditional character. With the document's
-    own headings the section gate could not classify some of them (主要工作完成情況 is no title it
-    knows, 主要工作完成情况 is an evaluation section, where no MEASURE stands)."""
-    twin = to_simplified(rec.text)
+    simplified twin, full-width digits narrow, headings and tables included (pipeline.script:
+    same length, so the offsets hold for both); the record itself when it has neither. With the
+    document's own headings the section gate could not classify some of them (主要工作完成情況 is
+    no title it knows, 主要工作完成情况 is an evaluation section, where no MEASURE stands)."""
+    twin = reading_twin(rec.text)
     if twin is None:
         return rec
     read = rec.model_copy(deep=True)
