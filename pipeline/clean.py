@@ -159,7 +159,7 @@ _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 
 # An ASCII full stop that ends a sentence of Chinese prose (some converters write 「.」 for 「。」)
 # is the ideographic one: after a hanzi, a closing quote or bracket or a percent sign (a decimal
-# point never follows one: 「执行率93.39%.其中」), before a hanzi, an opening quote or bracket, a line
+# point never follows one: 「完成率87.52%.其中」), before a hanzi, an opening quote or bracket, a line
 # end or the text's end. Never after a digit or a Latin letter (1.5, No.), and never after a
 # heading's numeral alone on its line start (「一.总体情况」).
 _PROSE_STOP = re.compile(r'\.(?<=[\u4e00-\u9fff”’」』）)"%]\.)(?=[\u4e00-\u9fff“‘「『（(\n]|$)')
@@ -279,7 +279,7 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         digits = sum(c.isdigit() for c in joined)
         # letter-spacing puts a space after nearly every digit, a row of separate figures does not;
         # digits without a separator (then one digit a group: spaces >= digits - 1) stay apart unless
-        # they stand between a word and its measure word (受理6 1 2件, and a two-digit count 活动4 6场:
+        # they stand between a word and its measure word (受理6 1 2件, and a two-digit count 讲座5 3场:
         # one space); a number with a separator needs two spaces at least
         between = _between_word_and_measure(text, m)
         if spaces >= max(1 if between else 2, digits - 1) and (between or (spaces >= 2 and any(c in joined for c in ",."))) \

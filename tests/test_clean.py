@@ -62,7 +62,7 @@ def test_foreign_debris_inside_a_split_decimal_cleans_in_one_pass():
     ("收入4 ,7 3 6 . 2 8万元", "收入4,736.28万元"),     # letter-spaced OCR of one number
     ("接待8 . 6万人次", "接待8.6万人次"),
     ("受理6 1 2件", "受理612件"),                       # letter-spaced count before its measure word
-    ("开展活动4 6场", "开展活动46场"),                   # a two-digit count: one space
+    ("举办讲座5 3场", "举办讲座53场"),                   # a two-digit count: one space
     ("第1 2项", "第1 2项"),
     ("受理4 6 件", "受理4 6 件"),
     ("得分 4 6分", "得分 4 6分"),                       # no word right before it: two figures of a row
@@ -108,7 +108,7 @@ def test_html_cells_in_text_stay_apart_and_ocr_spaced_decimals_join():
     ("增长1.5%", "增长1.5%"),                     # a decimal point
     ("No.1文件", "No.1文件"),
     ("预算. 执行", "预算. 执行"),                 # not followed by prose directly
-    ("执行率93.39%.其中基本支出", "执行率93.39%。其中基本支出"),   # after a percent sign
+    ("完成率87.52%.其中基本支出", "完成率87.52%。其中基本支出"),   # after a percent sign
     ("完成率96%.5项", "完成率96%.5项"),
 ])
 def test_an_ascii_full_stop_that_ends_chinese_prose_is_the_ideographic_one(raw, clean):
