@@ -282,7 +282,7 @@ def _spaced_digit_edits(text: str) -> list[Edit]:
         # they stand between a word and its measure word (受理6 1 2件, and a two-digit count 讲座5 3场:
         # one space); a number with a separator needs two spaces at least
         between = _between_word_and_measure(text, m)
-        if spaces >= max(1 if between else 2, digits - 1) and (between or (spaces >= 2 and any(c in joined for c in ",."))) \
+        if spaces >= max(1 if between else 2, digits - 1) and (between or any(c in joined for c in ",.")) \
                 and _WELL_FORMED.fullmatch(joined):
             edits.extend((m.start() + k, m.start() + k + 1, "") for k, ch in enumerate(m.group(0)) if ch == " ")
     return edits
