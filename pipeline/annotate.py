@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 from pipeline.clean import clean_text, printed_widths
 from pipeline.cpu import release_freed_memory
 from pipeline.record import COMPACT_FROM_CHARS, ErrorEntry, Record, Source, WarningEntry, compact_items
-from pipeline.script import restore_script, to_simplified
+from pipeline.script import reading_twin, restore_script, to_simplified
 from pipeline.structure import structure_into
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"}
@@ -120,12 +120,14 @@ def structure_text(text: str, record: Record | None = None,
     printed = printed_widths(cleaned, text)
     if heading_hints and (printed or cleaned.text) == text:
         cleaned = dataclasses.replace(cleaned, heading_hints=[tuple(h) for h in heading_hints])
-    twin = to_simplified(cleaned.text)
-    if twin is not None or printed is not None:
+    original = printed if printed is not None else cleaned.text
+    # (cleaned.text is narrow already: only a text with widths put back needs the whole reading)
+    twin = reading_twin(original) if printed is not None else to_simplified(cleaned.text)
+    if twin is not None:
         # stages read the twin: simplified, narrow digits and letters (same length, same
         # offsets); run_components gives the record back as the document printed it
-        record._original_text = printed if printed is not None else cleaned.text
-        cleaned = dataclasses.replace(cleaned, text=twin if twin is not None else cleaned.text)
+        record._original_text = original
+        cleaned = dataclasses.replace(cleaned, text=twin)
     record.text = cleaned.text
     record.source_map = cleaned.offsets.runs()
     mapped = []

@@ -357,11 +357,17 @@ def clean_text(source: str) -> Cleaned:
 # The full-width forms pass 3 narrows that a report prints as characters of its own (２０２３年,
 # ９８．５％, ＡＢＣ): the record's text keeps them as printed (printed_widths), while every stage
 # reads the narrowed text as its twin (pipeline.annotate.structure_text, as for traditional script)
-_NARROWED = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％．]")
 _WIDE = 0xFEE0   # a full-width form's code point minus its ASCII character's (U+FF01-FF5E)
-_NARROW_TABLE = str.maketrans({c: chr(ord(c) - _WIDE) for c in
-                               [chr(x) for x in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
-                               + ["％"]})
+
+
+def is_full_width(ch: str) -> bool:
+    """Whether ch is the full-width form of an ASCII character (U+FF01-FF5E)."""
+    return "\uff01" <= ch <= "\uff5e"
+
+
+# pass 3's full-width entries (digits, letters, ％), and ． where _FW_DOT narrows it
+_NARROW_TABLE = str.maketrans({wide: narrow for wide, narrow in _CHAR_MAP.items() if is_full_width(wide)})
+_NARROWED = re.compile("[" + "".join(wide for wide in _CHAR_MAP if is_full_width(wide)) + "．]")
 _WIDE_DECIMAL_POINT = re.compile(r"．(?<=\d．)(?=\d)")
 
 

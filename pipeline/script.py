@@ -23,6 +23,8 @@ from typing import Any, Optional
 import numpy as np
 from pydantic import BaseModel
 
+from pipeline.clean import is_full_width, narrow
+
 # Fields that never hold text derived from the document's words.
 _SKIP_FIELDS = {"source", "source_map", "doc_id", "schema_version", "model_version", "errors", "warnings", "id"}
 
@@ -36,10 +38,6 @@ def _converter():
 def _simplified_char(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
-
-
-def _is_full_width(ch: str) -> bool:
-    return "\uff01" <= ch <= "\uff5e"
 
 
 def _is_cjk(ch: str) -> bool:
@@ -90,7 +88,6 @@ def reading_twin(text: str) -> Optional[str]:
     """The text the stages read for a record's text (the twin pipeline.annotate.structure_text
     gives them): full-width digits and letters narrowed as the cleaner narrows them, traditional
     characters simplified; same length. None when that is the text itself."""
-    from pipeline.clean import narrow
     narrowed = narrow(text)
     twin = to_simplified(narrowed)
     if twin is not None:
@@ -151,7 +148,7 @@ def restore_script(record: BaseModel, original: str) -> None:
     names (「i1」, 「budget.income」, 「indicators」), which must stay as the code wrote them."""
     twin = record.text
     pairs, changed = _back_map_and_changes(twin, original)
-    pairs = {narrow: wide for narrow, wide in pairs.items() if not _is_full_width(wide)}
+    pairs = {narrow: wide for narrow, wide in pairs.items() if not is_full_width(wide)}
     ctx = _Restoring(str.maketrans(pairs), twin, original, changed)
     record.text = original
     _restore(record, ctx)

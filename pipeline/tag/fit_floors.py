@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, NamedTuple
 
 from pipeline.tag.floors import DEFAULT_FLOOR, ScoreFloors
 
@@ -101,7 +101,6 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
                passes: int = PASSES, say: Callable[[str], None] = print,
                shipped: Path | None = None, devset: Path | None = None) -> dict:
     from pipeline.corpus.evaluate import doc_from_example
-    from pipeline.tag.evaluation import predicted_doc, score_docs
     from pipeline.tag.structured import structure_for_example
     from pipeline.tag.tagger import Tagger
     from pipeline.tag.train import gold_examples
@@ -109,7 +108,7 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
     gold = gold if gold is not None else gold_examples()
     if not gold:
         raise ValueError("no seed gold to fit on (../shared/seeds absent?)")
-    prepared = []
+    prepared: list[Read] = []
     versions = []
     for k, model in enumerate(models):
         # fp32: the floors are fitted on the scores the reference precision gives
@@ -118,19 +117,16 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
         for i, ex in enumerate(gold):
             g = doc_from_example(ex, source=str(ex.data.get("file", i)))
             g.key = f"{g.key}#{k}.{i}"
-            prepared.append((tagger, g, tagger.forward(ex.text, *structure_for_example(ex))))
+            prepared.append(Read(tagger, g, tagger.forward(ex.text, *structure_for_example(ex)), k, i))
     say(f"{len(gold)} gold documents read by {len(models)} models")
 
     def score(floors: ScoreFloors, raw: bool = False) -> dict:
-        preds = [predicted_doc(g, t.decode(out, t.rules.without(*t.rules.names) if raw else None, floors))
-                 for t, g, out in prepared]
-        spans = score_docs([g for _, g, _ in prepared], preds)["spans"]
-        return {"exact": round(spans["exact"]["micro"]["f1"], 4), "overlap": round(spans["overlap"]["micro"]["f1"], 4)}
+        return scored(prepared, lambda _: floors, raw)
 
     labels = sorted({s.label for ex in gold for s in ex.spans})
     base = ScoreFloors(DEFAULT_FLOOR)
     fitted, trials = coordinate_ascent(score, labels, grid, passes, base, say)
-    held_out = cross_fitted(prepared, len(gold), labels, grid, passes, say)
+    held_out = cross_fitted(prepared, labels, grid, passes, say)
     return {"models": [str(m) for m in models], "model_versions": versions, "documents": len(gold),
             "grid": list(grid), "passes": passes, "labels": labels,
             "fitted": fitted.as_dict(),
@@ -142,38 +138,41 @@ def fit_floors(models: list[Path], gold: list | None = None, grid: tuple[float, 
             "trials": trials}
 
 
-def cross_fitted(prepared: list, n_docs: int, labels: list[str], grid: tuple[float, ...], passes: int,
+class Read(NamedTuple):
+    """One gold document as one model read it: the probabilities each candidate re-decodes."""
+    tagger: Any
+    gold: Any            # pipeline.corpus.evaluate.Doc
+    out: Any             # Tagger.forward's output
+    model: int           # index of the model
+    doc: int             # index of the document
+
+
+def scored(items: list[Read], floors_of: Callable[[int], ScoreFloors], raw: bool = False) -> dict:
+    """Exact and overlap micro F1 of the items decoded with their document's floors
+    (``floors_of(doc index)``), the rules on (or off: ``raw``)."""
+    from pipeline.tag.evaluation import predicted_doc, score_docs
+    preds = [predicted_doc(r.gold, r.tagger.decode(r.out, r.tagger.rules.without(*r.tagger.rules.names) if raw else None,
+                                                   floors_of(r.doc))) for r in items]
+    spans = score_docs([r.gold for r in items], preds)["spans"]
+    return {"exact": round(spans["exact"]["micro"]["f1"], 4), "overlap": round(spans["overlap"]["micro"]["f1"], 4)}
+
+
+def cross_fitted(prepared: list[Read], labels: list[str], grid: tuple[float, ...], passes: int,
                  say: Callable[[str], None] = print) -> dict:
     """Leave one seed out: each document decoded (by every model) with the floors fitted on the
-    other documents alone; the pooled predictions scored with the rules on and off, and each
-    document's floors. ``prepared``: (tagger, gold doc, forward output) with the document's
-    index after the '.' of the gold key, as fit_floors builds it."""
-    from pipeline.tag.evaluation import predicted_doc, score_docs
-
-    def doc_index(g) -> int:
-        return int(g.key.rsplit(".", 1)[1])
-
-    def scored(items: list, floors_of: Callable[[int], ScoreFloors], raw: bool = False) -> dict:
-        preds = [predicted_doc(g, t.decode(out, t.rules.without(*t.rules.names) if raw else None,
-                                           floors_of(doc_index(g)))) for t, g, out in items]
-        spans = score_docs([g for _, g, _ in items], preds)["spans"]
-        return {"exact": round(spans["exact"]["micro"]["f1"], 4), "overlap": round(spans["overlap"]["micro"]["f1"], 4)}
-
+    other documents alone; the pooled predictions scored with the rules on and off, each model's
+    share, and each document's floors."""
     per_doc: dict[int, ScoreFloors] = {}
-    for i in range(n_docs):
-        rest = [x for x in prepared if doc_index(x[1]) != i]
+    for i in sorted({r.doc for r in prepared}):
+        rest = [r for r in prepared if r.doc != i]
         per_doc[i], _ = coordinate_ascent(lambda f: scored(rest, lambda _: f), labels, grid, passes,
                                           ScoreFloors(DEFAULT_FLOOR), say=lambda _: None)
         say(f"held out document {i}: floors {per_doc[i].as_dict()}")
-    def model_index(g) -> int:
-        return int(g.key.rsplit("#", 1)[1].split(".")[0])
-
-    models = sorted({model_index(g) for _, g, _ in prepared})
     return {"with_rules": scored(prepared, per_doc.__getitem__),
             "raw": scored(prepared, per_doc.__getitem__, raw=True),
             # each model's own share (the protocol scores one model at a time)
-            "per_model": [scored([x for x in prepared if model_index(x[1]) == k], per_doc.__getitem__)
-                          for k in models],
+            "per_model": [scored([r for r in prepared if r.model == k], per_doc.__getitem__)
+                          for k in sorted({r.model for r in prepared})],
             "floors": {str(i): f.as_dict() for i, f in per_doc.items()}}
 
 

@@ -91,7 +91,7 @@ def test_cross_fitted_floors_come_from_the_other_documents_only():
 
     from pipeline.corpus.evaluate import Doc, Span
     from pipeline.tag.decode import DecodedSpan
-    from pipeline.tag.fit_floors import cross_fitted
+    from pipeline.tag.fit_floors import Read, cross_fitted
 
     class NoRules:
         names: list = []
@@ -111,8 +111,8 @@ def test_cross_fitted_floors_come_from_the_other_documents_only():
     for i, (true_score, false_score) in enumerate([(0.95, 0.7), (0.9, 0.7), (0.95, 0.72), (0.72, 0.6)]):
         gold = Doc(f"d.txt#0.{i}", text, [Span(0, 8, "PROBLEM", "g")])
         out = [DecodedSpan(0, 8, "PROBLEM", true_score), DecodedSpan(9, 15, "PROBLEM", false_score)]
-        prepared.append((FakeTagger(), gold, out))
-    cf = cross_fitted(prepared, 4, ["PROBLEM"], grid=(0.5, 0.65, 0.75), passes=1, say=lambda _: None)
+        prepared.append(Read(FakeTagger(), gold, out, 0, i))
+    cf = cross_fitted(prepared, ["PROBLEM"], grid=(0.5, 0.65, 0.75), passes=1, say=lambda _: None)
     # the other three documents' false spans sit at 0.6-0.72: their fit floors PROBLEM at 0.75,
     # which drops the held-out document 3's true span (0.72)
     assert cf["floors"]["3"]["PROBLEM"] == 0.75
