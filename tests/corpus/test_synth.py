@@ -533,12 +533,13 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
     """A small corpus with problems of more than one clause, the sector's results and the project
-    forms' goal rows switched off (phrases.yaml: problem_more.share 0, `outcome` left out of
-    distractor_draw, goal_form.share 0), as the data of the models before them: the phenomena's tests compare the default corpus with it."""
+    forms' goal rows switched off (phrases.yaml: problem_more.share 0, `outcome` and `object_rate` left
+    out of distractor_draw, goal_form.share 0), as the data of the models before them: the phenomena's
+    tests compare the default corpus with it."""
     more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
     saved = (more["share"], list(draw), goal["share"])
     more["share"] = goal["share"] = 0.0
-    draw[:] = [g for g in draw if g != "outcome"]
+    draw[:] = [g for g in draw if g not in ("outcome", "object_rate")]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
@@ -568,6 +569,19 @@ def test_what_the_sector_produced_is_no_workload(examples200, examples_switched_
     outcome = re.compile(r"(?:产量|接待量|存栏量|客运量|访问量|日处理量)(?:达到)?\d+(?:\.\d+)?万?(?:吨|人次|头)")
     on, off = (outside_workloads(ex, outcome) / len(ex) for ex in (examples200, examples_switched_off))
     assert on >= 0.05 and on >= 2 * off + 0.03, (on, off)
+
+
+def test_a_rate_about_the_units_own_objects_is_no_workload(examples200, examples_switched_off):
+    """A rate or a change in percent about the objects the unit works on (…覆盖率达到98%, …相关投诉同比
+    下降3.2%: distractors.object_rate) opens with a noun that WORKLOAD spans carry and is never one;
+    switched off, the corpus has far fewer of them, and no WORKLOAD ends in a rate noun."""
+    rates = "|".join(phrases()["rate_nouns"])
+    objects = "|".join(sorted({re.escape(w.obj) for k in unit_kinds() for w in k.workloads}, key=len, reverse=True))
+    about_object = re.compile(rf"(?:{objects})(?:{rates}|相关投诉同比下降)(?:达到|保持在|为|较上年提高)?\d+(?:\.\d+)?(?:%|个百分点)")
+    on, off = (outside_workloads(ex, about_object) / len(ex) for ex in (examples200, examples_switched_off))
+    assert on >= 0.1 and on >= 2 * off + 0.05, (on, off)
+    assert not [s.text for ex in examples200 for s in ex.spans
+                if s.label == "WORKLOAD" and re.search(rf"(?:{rates})\d", s.text)]
 
 
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):

@@ -270,7 +270,10 @@ def distractor(rng: random.Random, kind: UnitKind, group: Optional[str] = None) 
     group = group or rng.choice(phrases()["distractor_draw"])
     pattern = rng.choice(d[group])
     topic = rng.choice(kind.themes)
-    return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")),
+    # drawn only where the pattern names them, so that the other groups' draws stay as they were
+    about = ({"obj": rng.choice(kind.workloads).obj, "rate": rng.choice(phrases()["rate_nouns"]),
+              "small": f"{rng.uniform(0.5, 15):.1f}"} if "{obj}" in pattern else {})
+    return pattern.format(topic=topic, money=money(rng), pct=rng.choice(("95", "98", "100", "96.5", "99.2", "97")), **about,
                           n=rng.randint(3, 60), x=f"{rng.uniform(0.5, 90):.1f}", month=rng.randint(1, 12),
                           day=rng.randint(1, 28),
                           cn=cn_number(rng.randint(2, 20)), cn2=cn_number(rng.randint(1, 9)))
