@@ -203,6 +203,30 @@ def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] |
     return (family, m.group(family)) if family else None
 
 
+# 「1.2023年…」, 「1.65岁以上…」: an item's number before a figure reads as a decimal (ENUMERATOR
+# leaves 1.65 alone). It is a number when it opens a line or a cell and the list goes on in sequence:
+# a line or cell within ITEM_SEQUENCE_REACH characters opens with the next number (or the one before).
+ITEM_SEQUENCE_REACH = 400
+_NUMBER_BEFORE_FIGURE = re.compile(r"[ \u3000]*(\d{1,2})[.．](?=\d)")
+
+
+def item_number_before_figure(text: str, pos: int) -> int | None:
+    """The end of 「N.」 where ``pos`` opens a line or a cell with an item number written before a
+    figure, and a neighbouring line or cell of the list opens with N+1 or N-1; else None."""
+    if pos > 0 and text[pos - 1] not in "\n\t":
+        return None
+    m = _NUMBER_BEFORE_FIGURE.match(text, pos)
+    if not m:
+        return None
+    n = int(m.group(1))
+    after = re.compile(rf"[\n\t][ \u3000]*{n + 1}[.．、]")
+    before = re.compile(rf"(?:^|[\n\t])[ \u3000]*{n - 1}[.．、]") if n > 1 else None
+    if after.search(text, m.end(), m.end() + ITEM_SEQUENCE_REACH) or (
+            before and before.search(text[max(0, pos - ITEM_SEQUENCE_REACH):pos])):
+        return m.end()
+    return None
+
+
 # ---------------------------------------------------------------- lines a PDF broke
 
 BROKEN_LINE_MIN_CHARS = 16  # PDF pages hold 25-40 characters a line; headings are shorter

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from pipeline.lexicon import (BREAK, CLAUSE, ENUMERATOR, IMPERATIVE_OPENING, NEGATIVE_STATE, NUMBERING, SENTENCE,
+from pipeline.lexicon import (item_number_before_figure, BREAK, CLAUSE, ENUMERATOR, IMPERATIVE_OPENING, NEGATIVE_STATE, NUMBERING, SENTENCE,
                               has_count, is_count, list_lead, sentence_around)
 from pipeline.tag.workload import QUANTITY
 
@@ -95,3 +95,15 @@ def test_a_figure_written_as_approximate(text, approximate):
 def test_a_label_s_numbering_style(label, style):
     from pipeline.lexicon import number_style
     assert number_style(label) == style
+
+
+def test_an_item_number_before_a_figure_counts_only_in_a_numbered_sequence():
+    """「1.2023年…」 opens a list item when the list goes on with 2. on a later line or cell (or 1.
+    came before 「2.…」); alone, or inside a line, 「1.65」 is a decimal."""
+    listed = "说明\t1.2023年下半年设备到货延迟，未能按期验收。\n2.部分指标值设定偏低。"
+    assert listed[item_number_before_figure(listed, 3):].startswith("2023年")
+    later = "存在问题：\n1.完成率偏低。\n2.65岁以上人数未达标。"
+    assert later[item_number_before_figure(later, later.index("2.65")):].startswith("65岁")
+    assert item_number_before_figure("1.65万元用于设备购置。", 0) is None              # no list
+    assert item_number_before_figure("\t1.5万元\n3.其他", 1) is None               # 3 does not follow 1
+    assert item_number_before_figure("合计1.65万元\n2.其他", 2) is None             # inside a line

@@ -25,7 +25,8 @@ import numpy as np
 
 from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING,
                               ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, continues_broken_line,
-                              has_count, inside_quotes, is_count, item_number_before)
+                              has_count, inside_quotes, is_count, item_number_before,
+                              item_number_before_figure)
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, TIME_AND_TOTAL_LEADS, chinese_number, parse_workload
@@ -63,6 +64,10 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) to the spec: leading numbering/connectives and trailing punctuation off."""
     while start < end:
         m = _LEADING.match(text, start, end)
+        item_end = None if m else item_number_before_figure(text, start)
+        if item_end is not None and item_end < end:
+            start = item_end
+            continue
         if not m or m.end() == start:
             break
         start = m.end()

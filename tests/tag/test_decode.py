@@ -75,6 +75,16 @@ def test_snap_trims_numbering_connectives_and_final_punctuation():
         assert raw[a:b] == want, raw
 
 
+def test_snap_trims_an_item_number_before_a_figure_in_a_numbered_list():
+    """「1.65岁…」 in a list whose next item is 「2.」: the number is numbering, not a decimal
+    (pipeline.lexicon.item_number_before_figure); without a sequence the figure stays whole."""
+    text = "偏差原因\t1.65岁以上老年人体检人数未达到目标。\n2.档案使用率偏低。"
+    a, b = snap(text, 5, text.index("。"))
+    assert text[a:b] == "65岁以上老年人体检人数未达到目标"
+    alone = "1.65万元结转下年使用"
+    assert snap(alone, 0, len(alone)) == (0, len(alone))
+
+
 def _probs_for(text, spans, sharp=0.97):
     tags = spans_to_tags(len(text), spans)
     probs = np.full((len(text), len(TAGS)), (1 - sharp) / (len(TAGS) - 1))
