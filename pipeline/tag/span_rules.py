@@ -27,6 +27,7 @@ from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, EN
                               ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, continues_broken_line,
                               has_count, inside_quotes, is_count, item_number_before,
                               item_number_before_figure)
+from pipeline.segment import word_edges
 from pipeline.tag.decode import DecodedSpan
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, TIME_AND_TOTAL_LEADS, chinese_number, parse_workload
@@ -381,6 +382,9 @@ def _list_item_start(text: str, region_start: int, a: int, reach: int) -> int:
     return c if (c == region_start or text[c - 1] in CLAUSE_END_CHARS) else a
 
 
+_WORD_REACH = 8   # characters segmented before a widened start, so that jieba sees the word it opens
+
+
 def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: DecodedSpan,
                     max_left: int = 6, o_threshold: float = 0.5, clause_left: int = 12,
                     list_left: int = 0) -> list[DecodedSpan]:
@@ -399,6 +403,13 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
     while (a > region_start and origin - a < max_left and _CJK.match(text[a - 1])
            and p_o[a - 1 - region_start] < o_threshold):
         a -= 1
+    if a < origin:
+        # the widening stops on a word's start, where the decoder's spans open (pipeline.segment.
+        # word_edges): over 「目」 of 「…产业项目开展验收6次」 it opens at 「开展」, not inside 「项目」
+        lo = max(region_start, a - _WORD_REACH)
+        starts = word_edges(text[lo:origin])[0]
+        while a < origin and not starts[a - lo]:
+            a += 1
     # the activity runs from the start of its clause (labels.md) when that start is near:
     # 「导批示8篇次」 → 「市领导批示8篇次」; lead words (全年共, 累计 …) and a frame the model
     # left out (为困难群众, 向社会, 汛前, 春节期间) stay outside

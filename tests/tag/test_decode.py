@@ -426,6 +426,23 @@ def test_the_activity_joins_a_count_the_model_cut():
     assert [text[s.start:s.end] for s in out] == ["受理来电24.65万个"]
 
 
+def test_the_widening_over_unsure_characters_stops_on_a_word_start():
+    """The model unsure of one character before its start (P(O) 0.2), the last of a word: the
+    widening does not open the span inside that word (pipeline.segment.word_edges), and the frame
+    before it stays outside; where the model cut the verb itself, the widening still joins it."""
+    from pipeline.tag.span_rules import refine_workload
+    text = "，对已完工的产业项目开展实地验收6次"
+    p_o = np.full(len(text), 0.9)
+    p_o[text.index("开") - 1] = 0.2
+    out = refine_workload(text, 0, p_o, DecodedSpan(text.index("开展"), len(text), "WORKLOAD", 0.9))
+    assert [text[s.start:s.end] for s in out] == ["开展实地验收6次"]
+    cut = "。全年提出建议219件"
+    p_o = np.full(len(cut), 0.9)
+    p_o[cut.index("提")] = 0.2
+    out = refine_workload(cut, 0, p_o, DecodedSpan(cut.index("出"), len(cut), "WORKLOAD", 0.9), clause_left=0)
+    assert [cut[s.start:s.end] for s in out] == ["提出建议219件"]
+
+
 def _refined_workload(text: str, model_start: str, **params) -> list[str]:
     """refine_workload on a WORKLOAD the model started at model_start and ran to the text's end,
     the model sure that the text before its start is O."""
