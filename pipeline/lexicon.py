@@ -227,6 +227,12 @@ def item_number_before_figure(text: str, pos: int) -> int | None:
     return None
 
 
+# 「针对…的问题，下一步…」: a frame that names a problem before what is done about it (the generator's
+# domain.problem_frames). The problem inside is the span; the frame's words are no part of it.
+PROBLEM_FRAME_OPENERS = ("针对", "对于", "关于")
+PROBLEM_FRAME = re.compile(rf"(?:{'|'.join(PROBLEM_FRAME_OPENERS)})(?P<inner>[^，,。；;：:]+?)的(?:问题|情况|现象)")
+
+
 # ---------------------------------------------------------------- lines a PDF broke
 
 BROKEN_LINE_MIN_CHARS = 16  # PDF pages hold 25-40 characters a line; headings are shorter

@@ -24,7 +24,8 @@ from typing import Callable
 import numpy as np
 
 from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING,
-                              ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, SENTENCE_EDGE_CHARS, continues_broken_line,
+                              ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, PROBLEM_FRAME,
+                              PROBLEM_FRAME_OPENERS, SENTENCE_EDGE_CHARS, continues_broken_line,
                               has_count, inside_quotes, is_count, item_number_before,
                               item_number_before_figure)
 from pipeline.segment import word_edges
@@ -136,6 +137,9 @@ def widen_to_clauses(text: str, region_start: int, region_end: int, spans: list[
         a, b = snap(text, a, b)
         if b - a < sp.end - sp.start:  # snapping removed more than widening added: keep the original
             a, b = sp.start, sp.end
+        framed = PROBLEM_FRAME.fullmatch(text, a, b)
+        if framed:  # the clause is a frame around a problem: the span is the problem inside it
+            a, b = framed.span("inner")
         out.append(DecodedSpan(a, b, sp.label, sp.score))
     return out
 
@@ -577,6 +581,10 @@ def problems_open_items(text: str, spans: list[DecodedSpan]) -> list[DecodedSpan
     out: list[DecodedSpan] = []
     for sp in sorted(spans, key=lambda x: x.start):
         item = _item_number(text, sp.start)
+        if item is None and text.endswith(PROBLEM_FRAME_OPENERS, 0, sp.start):
+            # 「（二）针对…的问题，…」: the problem inside a frame opens the item all the same
+            item = _item_number(text, sp.start - len(next(o for o in PROBLEM_FRAME_OPENERS
+                                                         if text.endswith(o, 0, sp.start))))
         if item is not None:
             family, n = item
             if sp.label == "CAUSE" and last.get(family) == (n - 1, "PROBLEM"):

@@ -171,6 +171,19 @@ def test_widening_keeps_lead_ins_connectives_and_other_spans_outside():
     assert out["PROBLEM"] == "预算执行存在偏差"          # not widened over 导致 to the CAUSE
 
 
+def test_a_problem_inside_a_frame_is_the_span_without_the_frame():
+    """「针对…的问题，下一步…」: widened to its clause, the problem leaves the frame's words outside
+    (pipeline.lexicon.PROBLEM_FRAME); a clause that only mentions 问题 is left whole."""
+    from pipeline.tag.span_rules import widen_to_clauses
+    text = "（二）针对部分站点巡检频次偏低、台账记录不全的问题，下一步将完善巡检制度。"
+    cut = DecodedSpan(text.index("巡检频次"), text.index("记录"), "PROBLEM", 0.9)
+    (w,) = widen_to_clauses(text, 0, text.index("，下一步"), [cut])
+    assert text[w.start:w.end] == "部分站点巡检频次偏低、台账记录不全"
+    plain = "存在资产台账更新不及时的问题。"
+    (p,) = widen_to_clauses(plain, 0, len(plain), [DecodedSpan(2, 8, "PROBLEM", 0.9)])
+    assert plain[p.start:p.end] == "存在资产台账更新不及时的问题"
+
+
 def test_widening_leaves_workloads_and_far_clause_edges_alone():
     from pipeline.tag.span_rules import widen_to_clauses
     text = "全年共召开党组会议12次，" + "甲" * 60 + "加强培训。"
@@ -495,6 +508,11 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
     spans = [DecodedSpan(text.index(p), text.index(p) + len(p), label, 0.9) for p, label in pieces]
     out = problems_open_items(text, spans)
     assert [s.label for s in out] == ["PROBLEM", "CAUSE", "PROBLEM", "CAUSE", "CAUSE"]
+    # an item whose problem sits inside a frame (「（二）针对…的问题，…」) opens with that problem
+    framed = "（一）项目验收滞后。（二）针对档案整理不及时的问题，将定期清理。（三）专业人员不足，影响进度。"
+    pieces = [("项目验收滞后", "PROBLEM"), ("档案整理不及时", "PROBLEM"), ("专业人员不足，影响进度", "CAUSE")]
+    spans = [DecodedSpan(framed.index(p), framed.index(p) + len(p), label, 0.9) for p, label in pieces]
+    assert [s.label for s in problems_open_items(framed, spans)] == ["PROBLEM", "PROBLEM", "PROBLEM"]
 
 
 @pytest.mark.parametrize("text,model_start,expected", [
