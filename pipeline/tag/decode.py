@@ -14,6 +14,13 @@ WORKLOADs at the second character of verbs it had not seen in training (「转�
 B mass split between the two characters). The cost is a property of the path the decoder
 picks, not a rule on its spans: the spans' scores stay the model's own probabilities.
 
+The close floor (``decoder: min_close``, per label): a span whose last character the model
+did not expect a span to end at (its E and S probability, over the labels, below the floor) is
+not decoded. The constrained path must close every span it opens, so where the model opened one
+and never ended it (「城区主次干道」 before 「机械化清扫率达到…%」: a subject the model took for an
+activity, its end forced by the first O it was sure of) the path closes it wherever that costs
+least, and the mean tag probability of such a fragment is still high.
+
 The language rules that shape the decoded spans to the spec (snapping, widening, merging,
 relabelling, WORKLOAD clauses) live in pipeline.tag.span_rules; which of them run, in which
 order and with which parameters is configs/tagger.yaml's ``rules:`` (pipeline.tag.rules).
@@ -22,6 +29,7 @@ See pipeline.tag.span_rules for what those rules do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -181,6 +189,7 @@ class SpanFirstDecoder:
         self.to_class = np.eye(5)[self.class_of]                                  # [T, 5]
         self.to_label = np.array([[float(parse_tag(t)[1] == lab) for lab in self.labels] for t in tags])  # [T, L]
         self.tag_id = {t: i for i, t in enumerate(tags)}
+        self.closes = np.isin(self.class_of, (3, 4))   # E, S of any label
 
     def decode(self, probs: np.ndarray, bias: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         path = np.full(len(probs), self.o_id, dtype=np.int64)
@@ -235,10 +244,15 @@ def spans_to_tags(n: int, spans: list[tuple[int, int, str]], scheme: str = "BIOE
 
 
 def decode_spans(probs: np.ndarray, start: int, decoder: "ViterbiDecoder | SpanFirstDecoder",
-                 bias: tuple[np.ndarray, np.ndarray] | None = None) -> list[DecodedSpan]:
+                 bias: tuple[np.ndarray, np.ndarray] | None = None,
+                 min_close: Mapping[str, float] | None = None) -> list[DecodedSpan]:
     """The decoder's spans of one region (probabilities [n, T] of text[start:start+n]), in text
-    offsets, each scored with the mean probability of its decoded tags (bias: ``edge_bias``)."""
+    offsets, each scored with the mean probability of its decoded tags (bias: ``edge_bias``);
+    a span of a label in ``min_close`` whose last character has a lower probability of closing
+    a span (E or S, any label) is left out."""
     path = decoder.decode(probs, bias)
     picked = decoder.scores(probs, path)
+    floors = min_close or {}
     return [DecodedSpan(start + s, start + e, label, float(picked[s:e].mean()))
-            for s, e, label in tags_to_spans(path, decoder.tags)]
+            for s, e, label in tags_to_spans(path, decoder.tags)
+            if label not in floors or float(probs[e - 1, decoder.closes].sum()) >= floors[label]]

@@ -140,6 +140,18 @@ def quantize_int8(model: nn.Module) -> nn.Module:
     return q
 
 
+def min_close_from_config(config: Path | str | dict | None = None) -> dict[str, float]:
+    """The decoder's close floor per label (``decoder: min_close`` of a tagger YAML; default
+    configs/tagger.yaml); a label it does not name keeps every decoded span."""
+    config = read_tagger_config(config)
+    block = config.get("decoder") if isinstance(config, dict) else None
+    floors = {str(k): float(v) for k, v in ((block or {}).get("min_close") or {}).items()}
+    for label, value in floors.items():
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"decoder.min_close of {label} must lie in [0, 1), not {value!r}")
+    return floors
+
+
 def off_word_edge_from_config(config: Path | str | dict | None = None) -> float | None:
     """The decoder's cost of a span edge inside a word (``decoder: off_word_edge`` of a tagger
     YAML; default configs/tagger.yaml); None where the config sets none: no word edges."""
@@ -157,7 +169,8 @@ class Tagger:
                  score_floors: ScoreFloors | float | dict | None = None, decoding: str = "span_first",
                  structure_rules: bool = True,
                  disable: tuple[str, ...] | list[str] = (), no_rules: bool = False, rules_config=None,
-                 calibration: Calibration | None = None, off_word_edge: float | None | str = "config"):
+                 calibration: Calibration | None = None, off_word_edge: float | None | str = "config",
+                 min_close: dict[str, float] | str = "config"):
         self.model = model.eval()
         self.encoder = encoder
         self.args = args
@@ -174,6 +187,9 @@ class Tagger:
         # config's ``decoder: off_word_edge`` unless given; None: the decoder reads no words
         self.off_word_edge = (off_word_edge_from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None)
                               if off_word_edge == "config" else off_word_edge)
+        # the decoder's close floor (pipeline.tag.decode): the config's ``decoder: min_close`` unless given
+        self.min_close = (min_close_from_config(rules_config if isinstance(rules_config, (str, Path, dict)) else None)
+                          if min_close == "config" else dict(min_close))
         # the decoder's score floor per label (pipeline.tag.floors): the config's ``score_floors:``
         # unless given (one number floors every label alike)
         self.score_floors = (ScoreFloors.coerce(score_floors) if score_floors is not None else
@@ -295,7 +311,7 @@ class Tagger:
         for r, probs in zip(out.regions, out.probs):
             ctx = RegionContext(decoding_text(text, r), text, r, probs, self.decoder.o_id, gate)
             found = rules.run("span", ctx, decode_spans(probs, r.start, self.decoder,
-                                                        self.edge_bias(text, r.start, len(probs))))
+                                                        self.edge_bias(text, r.start, len(probs)), self.min_close))
             # the score floor (mean tag probability, per label): part of decoding, not a rule
             found = [replace(sp, score=round(sp.score, 4)) for sp in found if floors.keeps(sp.label, sp.score)]
             spans += rules.run("region", ctx, found)

@@ -570,6 +570,31 @@ def test_the_decoders_word_edges_come_from_the_config():
         off_word_edge_from_config({"decoder": {"off_word_edge": 0}})
 
 
+def test_a_span_the_model_never_closed_is_not_decoded_under_a_close_floor():
+    """The model opens a WORKLOAD and never ends it (its last character I, then sure O): the path
+    must close it, at a character with almost no E mass. Under the label's close floor
+    (``decoder: min_close``) that span is left out; a span the model closed is kept, and a label
+    without a floor keeps both."""
+    from pipeline.tag.decode import decode_spans
+    unclosed = [{"B-WORKLOAD": 0.9}, {"I-WORKLOAD": 0.95}, {"I-WORKLOAD": 0.95}, {"O": 0.99}, {"O": 0.99}]
+    closed = [{"B-WORKLOAD": 0.9}, {"I-WORKLOAD": 0.95}, {"E-WORKLOAD": 0.95}, {"O": 0.99}, {"O": 0.99}]
+    for decoder in (ViterbiDecoder(TAGS), SpanFirstDecoder(TAGS)):
+        never = decode_spans(_probs(5, 0.0001, unclosed), 10, decoder)
+        assert [(s.start, s.end, s.label) for s in never] == [(10, 13, "WORKLOAD")]
+        assert decode_spans(_probs(5, 0.0001, unclosed), 10, decoder, min_close={"WORKLOAD": 0.01}) == []
+        assert decode_spans(_probs(5, 0.0001, unclosed), 10, decoder, min_close={"PROBLEM": 0.01}) == never
+        assert len(decode_spans(_probs(5, 0.0001, closed), 10, decoder, min_close={"WORKLOAD": 0.01})) == 1
+
+
+def test_the_decoders_close_floor_comes_from_the_config():
+    from pipeline.tag.tagger import min_close_from_config
+    assert min_close_from_config({"decoder": {"min_close": {"WORKLOAD": 0.01}}}) == {"WORKLOAD": 0.01}
+    assert min_close_from_config({"decoder": {"off_word_edge": 0.01}}) == {}     # none set: every span kept
+    assert min_close_from_config(None) == {"WORKLOAD": 0.01}                      # the shipped config
+    with pytest.raises(ValueError):
+        min_close_from_config({"decoder": {"min_close": {"WORKLOAD": 1.0}}})
+
+
 def test_a_frame_the_widening_went_over_stays_outside():
     # the model unsure of the characters before its start (P(O) 0.2): the widening reaches the
     # clause's start, and the head it went over is a season or a doer's frame, not the activity
