@@ -581,10 +581,10 @@ def problems_open_items(text: str, spans: list[DecodedSpan]) -> list[DecodedSpan
     out: list[DecodedSpan] = []
     for sp in sorted(spans, key=lambda x: x.start):
         item = _item_number(text, sp.start)
-        if item is None and text.endswith(PROBLEM_FRAME_OPENERS, 0, sp.start):
+        opener = next((o for o in PROBLEM_FRAME_OPENERS if text.endswith(o, 0, sp.start)), None)
+        if item is None and opener:
             # 「（二）针对…的问题，…」: the problem inside a frame opens the item all the same
-            item = _item_number(text, sp.start - len(next(o for o in PROBLEM_FRAME_OPENERS
-                                                         if text.endswith(o, 0, sp.start))))
+            item = _item_number(text, sp.start - len(opener))
         if item is not None:
             family, n = item
             if sp.label == "CAUSE" and last.get(family) == (n - 1, "PROBLEM"):
