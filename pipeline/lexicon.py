@@ -203,7 +203,7 @@ def item_number_before(text: str, pos: int, reach: int = 8) -> tuple[str, str] |
     return (family, m.group(family)) if family else None
 
 
-# 「1.2023年…」, 「1.65岁以上…」: an item's number before a figure reads as a decimal (ENUMERATOR
+# 「1.2023年…」, 「1.80周岁以上…」: an item's number before a figure reads as a decimal (ENUMERATOR
 # leaves 1.65 alone). It is a number when it opens a line or a cell and the list goes on in sequence:
 # a line or cell within ITEM_SEQUENCE_REACH characters opens with the next number (or the one before).
 ITEM_SEQUENCE_REACH = 400

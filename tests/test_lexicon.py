@@ -102,8 +102,8 @@ def test_an_item_number_before_a_figure_counts_only_in_a_numbered_sequence():
     came before 「2.…」); alone, or inside a line, 「1.65」 is a decimal."""
     listed = "说明\t1.2023年下半年设备到货延迟，未能按期验收。\n2.部分指标值设定偏低。"
     assert listed[item_number_before_figure(listed, 3):].startswith("2023年")
-    later = "存在问题：\n1.完成率偏低。\n2.65岁以上人数未达标。"
-    assert later[item_number_before_figure(later, later.index("2.65")):].startswith("65岁")
+    later = "存在问题：\n1.完成率偏低。\n2.80周岁以上老人走访未达计划。"
+    assert later[item_number_before_figure(later, later.index("2.80")):].startswith("80周岁")
     assert item_number_before_figure("1.65万元用于设备购置。", 0) is None              # no list
     assert item_number_before_figure("\t1.5万元\n3.其他", 1) is None               # 3 does not follow 1
     assert item_number_before_figure("合计1.65万元\n2.其他", 2) is None             # inside a line

@@ -17,7 +17,7 @@ picks, not a rule on its spans: the spans' scores stay the model's own probabili
 The close floor (``decoder: min_close``, per label): a span whose last character the model
 did not expect a span to end at (its E and S probability, over the labels, below the floor) is
 not decoded. The constrained path must close every span it opens, so where the model opened one
-and never ended it (「城区主次干道」 before 「机械化清扫率达到…%」: a subject the model took for an
+and never ended it (「全县农村公路」 before 「养护覆盖率达到…%」: a subject the model took for an
 activity, its end forced by the first O it was sure of) the path closes it wherever that costs
 least, and the mean tag probability of such a fragment is still high.
 

@@ -409,7 +409,7 @@ def refine_workload(text: str, region_start: int, p_o: np.ndarray, span: Decoded
         a -= 1
     if a < origin:
         # the widening stops on a word's start, where the decoder's spans open (pipeline.segment.
-        # word_edges): over 「目」 of 「…产业项目开展验收6次」 it opens at 「开展」, not inside 「项目」
+        # word_edges): over 「程」 of 「…在建工程开展巡查9次」 it opens at 「开展」, not inside 「工程」
         lo = max(region_start, a - _WORD_REACH)
         starts = word_edges(text[lo:origin])[0]
         while a < origin and not starts[a - lo]:

@@ -76,11 +76,11 @@ def test_snap_trims_numbering_connectives_and_final_punctuation():
 
 
 def test_snap_trims_an_item_number_before_a_figure_in_a_numbered_list():
-    """「1.65岁…」 in a list whose next item is 「2.」: the number is numbering, not a decimal
+    """「1.80周岁…」 in a list whose next item is 「2.」: the number is numbering, not a decimal
     (pipeline.lexicon.item_number_before_figure); without a sequence the figure stays whole."""
-    text = "偏差原因\t1.65岁以上老年人体检人数未达到目标。\n2.档案使用率偏低。"
-    a, b = snap(text, 5, text.index("。"))
-    assert text[a:b] == "65岁以上老年人体检人数未达到目标"
+    text = "说明\t1.80周岁以上老人走访人数未达到计划。\n2.台账更新不及时。"
+    a, b = snap(text, 3, text.index("。"))
+    assert text[a:b] == "80周岁以上老人走访人数未达到计划"
     alone = "1.65万元结转下年使用"
     assert snap(alone, 0, len(alone)) == (0, len(alone))
 
@@ -444,11 +444,11 @@ def test_the_widening_over_unsure_characters_stops_on_a_word_start():
     widening does not open the span inside that word (pipeline.segment.word_edges), and the frame
     before it stays outside; where the model cut the verb itself, the widening still joins it."""
     from pipeline.tag.span_rules import refine_workload
-    text = "，对已完工的产业项目开展实地验收6次"
+    text = "，对在建的水利工程开展安全巡查9次"
     p_o = np.full(len(text), 0.9)
     p_o[text.index("开") - 1] = 0.2
     out = refine_workload(text, 0, p_o, DecodedSpan(text.index("开展"), len(text), "WORKLOAD", 0.9))
-    assert [text[s.start:s.end] for s in out] == ["开展实地验收6次"]
+    assert [text[s.start:s.end] for s in out] == ["开展安全巡查9次"]
     cut = "。全年提出建议219件"
     p_o = np.full(len(cut), 0.9)
     p_o[cut.index("提")] = 0.2
