@@ -140,12 +140,16 @@ def quantize_int8(model: nn.Module) -> nn.Module:
     return q
 
 
+def _decoder_block(config: Path | str | dict | None) -> dict:
+    """The ``decoder:`` block of a tagger YAML (default configs/tagger.yaml); {} where it has none."""
+    config = read_tagger_config(config)
+    return (config.get("decoder") if isinstance(config, dict) else None) or {}
+
+
 def min_close_from_config(config: Path | str | dict | None = None) -> dict[str, float]:
     """The decoder's close floor per label (``decoder: min_close`` of a tagger YAML; default
     configs/tagger.yaml); a label it does not name keeps every decoded span."""
-    config = read_tagger_config(config)
-    block = config.get("decoder") if isinstance(config, dict) else None
-    floors = {str(k): float(v) for k, v in ((block or {}).get("min_close") or {}).items()}
+    floors = {str(k): float(v) for k, v in (_decoder_block(config).get("min_close") or {}).items()}
     for label, value in floors.items():
         if not 0.0 <= value < 1.0:
             raise ValueError(f"decoder.min_close of {label} must lie in [0, 1), not {value!r}")
@@ -155,9 +159,7 @@ def min_close_from_config(config: Path | str | dict | None = None) -> dict[str, 
 def off_word_edge_from_config(config: Path | str | dict | None = None) -> float | None:
     """The decoder's cost of a span edge inside a word (``decoder: off_word_edge`` of a tagger
     YAML; default configs/tagger.yaml); None where the config sets none: no word edges."""
-    config = read_tagger_config(config)
-    block = config.get("decoder") if isinstance(config, dict) else None
-    value = (block or {}).get("off_word_edge")
+    value = _decoder_block(config).get("off_word_edge")
     if value is not None and not 0.0 < float(value) <= 1.0:
         raise ValueError(f"decoder.off_word_edge must lie in (0, 1], not {value!r}")
     return None if value is None or float(value) == 1.0 else float(value)
