@@ -183,8 +183,8 @@ def _place_list(rng: random.Random, kind: str) -> tuple[str, int]:
 
 def workload_object(rng: random.Random, item: WorkloadItem, siblings: tuple[WorkloadItem, ...] = ()) -> str:
     """The object of a counted piece of work as reports write it: mostly the bank's noun, else a
-    list of its kinds closed by 等, a campaign's quoted name, the places it was done in, or a
-    qualifier no bank lists. The model has to learn a workload's shape (verb … count, measure
+    list of its kinds closed by 等, a campaign's quoted name, the places it was done in, a
+    qualifier no bank lists, or whose or where the object is (辖区重点企业…). The model has to learn a workload's shape (verb … count, measure
     word) rather than the bank's nouns (issue 14: spans cut inside a list of places, inside a
     quoted name, inside an unfamiliar object)."""
     w = phrases()["workload_objects"]
@@ -207,7 +207,26 @@ def workload_object(rng: random.Random, item: WorkloadItem, siblings: tuple[Work
         return rng.choice(w["place_shapes"]).format(places=places, n="两" if n == 2 else cn_number(n), kind=kind, obj=obj)
     if r < 0.30:
         return rng.choice(w["modifiers"]) + obj
+    if r < 0.30 + w["owner_share"]:
+        return rng.choice(w["owners"]) + obj
     return obj
+
+
+def counted_first(rng: random.Random, item: WorkloadItem, key: str | None = None) -> Workload:
+    """Work counted by who took part or where it was done, the count inside the activity
+    (phrases.yaml counted_first): 「组织12名业务骨干参加技能比武」, 「完成23个自然村户厕改造」."""
+    cf = phrases()["counted_first"]
+    if rng.random() < 0.5:
+        verb, whom, mw, tail = (rng.choice(cf["people_verbs"]), rng.choice(cf["people"]), "名",
+                                rng.choice(cf["events"]))
+        low, high = cf["people_range"]
+    else:
+        verb, whom, mw, tail = (rng.choice(cf["place_verbs"]), rng.choice(cf["places"]), "个",
+                                rng.choice(cf["place_works"]))
+        low, high = cf["place_range"]
+    numeral, value, approx, suffix = _count_text(rng, max(int(low + (high - low) * rng.random() ** 2.2), 1))
+    text = f"{verb}{numeral}{mw}{suffix}{whom}{tail}"
+    return Workload([Piece(text, "WORKLOAD", key)], f"{verb}{whom}{tail}", value, mw, approx, item)
 
 
 def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
@@ -227,6 +246,8 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
         activity = f"{obj}被{rng.choice(phrases()['passive_agents'])}{pverb}"
         mw = rng.choice(mws.split(","))
         return Workload([Piece(f"{activity}{numeral}{mw}{suffix}", "WORKLOAD", key)], activity, value, mw, approx, item)
+    if rng.random() < phrases()["counted_first"]["share"]:
+        return counted_first(rng, item, key)
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
     coverbs = phrases()["workload_coverbs"]
