@@ -675,6 +675,19 @@ def test_work_counted_by_who_took_part_or_where_runs_past_its_count(examples200,
     assert found >= 15, found
 
 
+def test_a_deviation_cells_cause_may_follow_its_shortfall_unmarked(examples200):
+    """The column says why (偏差原因): a sentence after the shortfall is its CAUSE with no 主要原因是
+    (domain.deviation_cause_leads), and the cause does not open with 由于/因 either."""
+    heads = tuple(phrases()["cause_inline_heads"])
+    unmarked = 0
+    for ex in examples200:
+        spans = sorted(ex.spans, key=lambda s: s.start)
+        for a, b in zip(spans, spans[1:]):
+            unmarked += (a.label == "PROBLEM" and b.label == "CAUSE" and ex.text[a.end:b.start] == "。"
+                         and not ex.text[b.start:b.end].startswith(heads))
+    assert unmarked >= 5, unmarked
+
+
 def test_phrases_before_a_workloads_verb_stay_outside_its_span(examples200):
     """Who, where, how or for whom the work was done comes before the verb (为困难群众提供…,
     依托…平台开展…, 会同…部门…): the span starts at the activity, so the generator writes such

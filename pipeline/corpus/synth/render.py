@@ -236,15 +236,16 @@ def indicator_rows(d: Doc, indicators: list, with_project: bool = False) -> list
 
 def deviation_cell(d: Doc, name: str, key: str) -> Fragment:
     """Why an indicator missed its target, in its row's last cell: the shortfall (PROBLEM),
-    主要原因是 + the cause (CAUSE), 下一步将 + the measure (MEASURE), each part optional."""
-    rng = d.rng
+    主要原因是 + the cause (CAUSE), 下一步将 + the measure (MEASURE), each part optional, the
+    cause's and the measure's lead words too (domain.deviation_cause_leads)."""
+    rng, dom = d.rng, compose.phrases()["domain"]
     frag: Fragment = [Piece(compose.missed_indicator_problem(rng, name), "PROBLEM", key), Piece("。")]
     if rng.random() < 0.85:
-        frag += [Piece(rng.choice(("主要原因是", "原因是", "主要是", "偏差原因：", "原因："))),
+        frag += [Piece(rng.choice(dom["deviation_cause_leads"])),
                  Piece(compose.domain_cause_text(rng, d.unit, d.year, False), "CAUSE", key + "C"), Piece("。")]
         d.b.relate(key, key + "C", "caused_by")
     if rng.random() < 0.7:
-        frag += [Piece(rng.choice(("下一步将", "下一步，将", "改进措施：", "今后将", "下步将"))),
+        frag += [Piece(rng.choice(dom["deviation_measure_leads"])),
                  Piece(compose.domain_measure_title(rng, d.unit, d.year), "MEASURE", key + "M"), Piece("。")]
         d.b.relate(key, key + "M", "addressed_by")
     return frag
