@@ -268,6 +268,12 @@ ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用
                             r"|^[我本](?:局|委|办|厅|院|所|站|队|中心|单位|部门|系统|市|县|区|镇|乡|街道)$")
 
 
+# who did the work, written before a time word (网格员全年…, 数字城管平台全年…): an organisation, a
+# place of service or a role, by its last word. Such a doer and the time word stay outside the
+# WORKLOAD (ACTIVITY_FRAME's 'a doer and then 全年'); a verb before 全年 (完成全年…) is no doer
+DOER_END = re.compile(r"(?:局|委|办|院|厅|部门|单位|中心|所|站|队|馆|园|会|镇|乡|街道|社区|平台|热线|窗口|员|长)$")
+
+
 # ---------------------------------------------------------------- counts
 
 # a number (digits or Chinese numerals, 余/多 allowed) followed by a hanzi: a measure word may follow

@@ -23,10 +23,10 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, ENUMERATOR, IMPERATIVE_OPENING,
-                              ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, PROBLEM_FRAME,
-                              PROBLEM_FRAME_OPENERS, SENTENCE_EDGE_CHARS, continues_broken_line,
-                              has_count, inside_quotes, is_count, item_number_before,
+from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, DOER_END, ENUMERATOR,
+                              IMPERATIVE_OPENING, ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, PROBLEM_FRAME,
+                              PROBLEM_FRAME_OPENERS, SENTENCE_EDGE_CHARS,
+                              continues_broken_line, has_count, inside_quotes, is_count, item_number_before,
                               item_number_before_figure)
 from pipeline.segment import word_edges
 from pipeline.tag.decode import DecodedSpan
@@ -459,9 +459,9 @@ _WL_TAIL = re.compile(r"[并且而]")
 
 
 # the end of a subject or time phrase before the activity: 共/累计/共计/先后 (not 公共, 中共, 共同,
-# 共享, 共建共享 …)
+# 共享, 共建共享 …), 全年,
 # or 每人, after a few characters of subject (我市, 本单位, 11月底前, 科级干部)
-_WL_SUBJECT_END = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:共计|累计|先后|每人|(?<![公中总])共(?![同享青产性识赢振鸣担治共]|建共))")
+_WL_SUBJECT_END = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:共计|累计|先后|每人|全年|(?<![公中总])共(?![同享青产性识赢振鸣担治共]|建共))")
 _WL_SUBJECT_REACH = 12
 # what may stand before 共/累计 and leave the span: the reporting unit or a time
 _WL_WHO_OR_WHEN = re.compile(r"^(?:[我本该全][\u4e00-\u9fff]{1,3}|.*(?:月|年|前|底|以来|截至|截止|期间).*)$")
@@ -487,9 +487,11 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     head = text[a:min(counts[-1].start(), a + _WL_SUBJECT_REACH)]
     for m in _WL_SUBJECT_END.finditer(head):
         # a named doer stays (「委员共提交提案146件」: the seed facts keep such a doer); the reporting
-        # unit (我市, 本单位), a time (11月底前, 截至年底) or 每人 does not
+        # unit (我市, 本单位), a time (11月底前, 截至年底) or 每人 does not, nor a doer before 全年
+        # (「…热线全年受理…」: ACTIVITY_FRAME's doer and time word, which the model may have kept)
         if (len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2
-                and (m.group() == "每人" or _WL_WHO_OR_WHEN.search(head[:m.start()]))):
+                and (m.group() == "每人" or _WL_WHO_OR_WHEN.search(head[:m.start()])
+                     or (m.group() == "全年" and DOER_END.search(head[:m.start()])))):
             a += m.end()
             break
     tail = _WL_TAIL.search(text, counts[-1].end(), b)

@@ -312,6 +312,11 @@ def test_a_problem_opening_with_a_reason_clause_is_split_into_cause_and_problem(
     ("发展中共党员3名", "发展中共党员3名"),
     ("组织共建共享活动12次", "组织共建共享活动12次"),
     ("参加巡查等活动共计80多人次", "参加巡查等活动共计80多人次"),
+    # a doer before 全年 (an organisation, a service, a role) stays outside with it, as a frame
+    # (pipeline.lexicon.ACTIVITY_FRAME); a verb before 全年 is no doer
+    ("市档案馆全年接待查档群众3,200人次", "接待查档群众3,200人次"),
+    ("便民服务热线全年受理诉求4.6万件", "受理诉求4.6万件"),
+    ("完成全年巡查任务36次", "完成全年巡查任务36次"),
 ])
 def test_workload_spans_are_one_clause_ending_with_the_quantity(marked, expected):
     spans = decode_region(marked, 0, _one_span(marked, "WORKLOAD"), SpanFirstDecoder(TAGS))
