@@ -516,16 +516,18 @@ _ANNOUNCES_LIST = re.compile(r"(?:以下|如下)[^，,。；]{0,6}?(?:建议|措
 def meets_spec(text: str, span: DecodedSpan) -> bool:
     """The spec's hard constraints: a minimum length per label (not for the rest of a span that a
     broken line carries over, 「法规划」), no sentence that only announces the list after it, a
-    WORKLOAD holds a count (not an ordinal or a name)."""
+    WORKLOAD holds a count (not an ordinal or a name) of more than nothing."""
     n = span.end - span.start
     if n < MIN_CHARS.get(span.label, 2) and not (n >= 2 and continues_broken_line(text, span.start)):
         return False
     if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False
-    if span.label == "WORKLOAD" and (parse_workload(text[span.start:span.end]).count is None
-                                     or not any(is_count(text, m) for m in
-                                                QUANTITY.finditer(text, span.start, span.end))):
-        return False
+    if span.label == "WORKLOAD":
+        count = parse_workload(text[span.start:span.end]).count
+        # a count of nothing (「…0起」) is an outcome, an accident or a complaint that did not
+        # happen, never work done (labels.md: a quantified piece of work done in the year)
+        if not count or not any(is_count(text, m) for m in QUANTITY.finditer(text, span.start, span.end)):
+            return False
     return True
 
 

@@ -379,6 +379,8 @@ def test_measure_pieces_of_one_sentence_are_joined_whatever_the_model_says_at_th
     ("简称一法一条例", False),          # 条 begins 条例
     ("牢固树立“四个意识”", False),      # a number inside a quoted name
     ("学习《关于加强三项工作的意见》5次", True),  # the count after the closed title counts
+    ("发生一般以上安全事故0起", False),   # a count of nothing is an outcome, no work done
+    ("发生食品安全事故零起", False),
 ])
 def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
     from pipeline.tag.span_rules import meets_spec
