@@ -258,7 +258,7 @@ def continues_broken_line(text: str, start: int) -> bool:
 # for whom, towards whom, how or when the counted work was done, written in front of its verb and
 # outside the WORKLOAD span (labels.md, 'from the activity': 「为残疾人提供…咨询415人次」 → 「提供…咨询415人次」): a
 # clause head that opens with such a preposition, ends in a time word (汛前, 春节期间, 年底; a doer
-# and then 全年: 网格员全年上报…) or is a season or part of the year (汛期, 暑期, 上半年, 四季度), or
+# and then 全年: 巡查员全年上报…) or is a season or part of the year (汛期, 暑期, 上半年, 四季度), or
 # is the reporting unit itself (我局, 本单位: as 「我市共建成…」 leaves it out; a named doer stays,
 # 「市领导批示…」).
 # 在 is not one: where a piece was published belongs to the activity (在《…》刊发稿件20篇).
@@ -268,7 +268,7 @@ ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用
                             r"|^[我本](?:局|委|办|厅|院|所|站|队|中心|单位|部门|系统|市|县|区|镇|乡|街道)$")
 
 
-# who did the work, written before a time word (网格员全年…, 数字城管平台全年…): an organisation, a
+# who did the work, written before a time word (档案馆全年…, 服务热线全年…): an organisation, a
 # place of service or a role, by its last word. Such a doer and the time word stay outside the
 # WORKLOAD (ACTIVITY_FRAME's 'a doer and then 全年'); a verb before 全年 (完成全年…) is no doer
 DOER_END = re.compile(r"(?:局|委|办|院|厅|部门|单位|中心|所|站|队|馆|园|会|镇|乡|街道|社区|平台|热线|窗口|员|长)$")
