@@ -15,7 +15,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.lexicon import CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, SENTENCE, enumerator_value, is_count
+from pipeline.lexicon import (CLAUSE, ITEM_END, LEFT_EDGE_JUNK, NUMBERING, PLAN_MARKER, SENTENCE, enumerator_value,
+                              is_count)
 from pipeline.tag.regions import title_kind
 from pipeline.tag.workload import LEAD_WORDS, QUANTITY, parse_workload
 
@@ -138,7 +139,7 @@ def complete_function_lists(text: str, spans: list, make_span, min_tagged: int =
 # what labels.md says is never a WORKLOAD: money, rates, staffing, organisational units, dates;
 # and ordinals (第三次, 四届人大七次会议期间)
 _NOT_WORKLOAD = re.compile(r"万?元|%|％|率|在职|编制|实有|退休|离休|内设|机构|科室|下属|\d+\s*[月日]|截至|截止|年龄|岁"
-                           r"|第|届|期间|计划(?!生育|财务|单列)|预计|力争|目标")   # and plans: a WORKLOAD is work done
+                           rf"|第|届|期间|目标|{PLAN_MARKER.pattern}")   # and plans: a WORKLOAD is work done
 # counts that describe the evaluation, not work done (设置二级指标8个): never a list of work on their own
 _NOT_UNSEEDED = re.compile(r"指标|分值|得分|权重|评分")
 _MAX_CLAUSE = 30

@@ -24,8 +24,8 @@ from typing import Callable
 import numpy as np
 
 from pipeline.lexicon import (ACTIVITY_FRAME, BREAK, CLAUSE_END_CHARS, COUNT, DOER_END, ENUMERATOR,
-                              IMPERATIVE_OPENING, ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, PROBLEM_FRAME,
-                              PROBLEM_FRAME_OPENERS, SENTENCE_EDGE_CHARS,
+                              IMPERATIVE_OPENING, ITEM_END_CHARS, LEFT_EDGE_JUNK, NEGATIVE_STATE, PLAN_MARKER,
+                              PROBLEM_FRAME, PROBLEM_FRAME_OPENERS, SENTENCE_EDGE_CHARS, clause_head,
                               continues_broken_line, has_count, inside_quotes, is_count, item_number_before,
                               item_number_before_figure)
 from pipeline.segment import word_edges
@@ -516,7 +516,7 @@ _ANNOUNCES_LIST = re.compile(r"(?:以下|如下)[^，,。；]{0,6}?(?:建议|措
 def meets_spec(text: str, span: DecodedSpan) -> bool:
     """The spec's hard constraints: a minimum length per label (not for the rest of a span that a
     broken line carries over, 「法规划」), no sentence that only announces the list after it, a
-    WORKLOAD holds a count (not an ordinal or a name) of more than nothing."""
+    WORKLOAD holds a count (not an ordinal or a name) of more than nothing, outside a plan's clause."""
     n = span.end - span.start
     if n < MIN_CHARS.get(span.label, 2) and not (n >= 2 and continues_broken_line(text, span.start)):
         return False
@@ -527,6 +527,9 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
         # a count of nothing (「…0起」) is an outcome, an accident or a complaint that did not
         # happen, never work done (labels.md: a quantified piece of work done in the year)
         if not count or not any(is_count(text, m) for m in QUANTITY.finditer(text, span.start, span.end)):
+            return False
+        # a count in a plan's clause is still to be done
+        if PLAN_MARKER.search(clause_head(text, span.start) + text[span.start:span.end]):
             return False
     return True
 

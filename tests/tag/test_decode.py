@@ -388,6 +388,19 @@ def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
 
 
 
+@pytest.mark.parametrize("text, activity, kept", [
+    ("统筹现有场地，力争年底前新建村级服务站12个", "新建", False),    # a plan's clause: still to be done
+    ("确保6月底前完成剩余9处护栏修复", "完成", False),
+    ("预计新增就业岗位300个", "新增", False),
+    ("按时完成计划生育家庭走访46户", "完成", True),                  # 计划生育 is a name
+    ("拟定工作方案3个", "拟定", True),                               # 拟定 is work done
+    ("全年完成巡查任务36次", "完成", True),
+])
+def test_a_count_in_a_plans_clause_is_no_workload(text, activity, kept):
+    from pipeline.tag.span_rules import meets_spec
+    assert meets_spec(text, DecodedSpan(text.index(activity), len(text), "WORKLOAD", 0.9)) is kept
+
+
 def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_its_sentence():
     text = "提出两点建议。一是提前规划，合理安排评价时间。"
     a = text.index("合理")
