@@ -584,6 +584,15 @@ def test_a_rate_about_the_units_own_objects_is_no_workload(examples200, examples
                 if s.label == "WORKLOAD" and re.search(rf"(?:{rates})\d", s.text)]
 
 
+def test_a_count_of_nothing_or_in_a_plans_clause_is_no_workload(examples200):
+    """「…事故0起」 (an outcome) and a count after 力争, 计划, 确保…前, 预计 or 拟 (distractors.plan: still to
+    be done) stand in narrative and are never WORKLOAD."""
+    zero = re.compile(r"(?:事故|投诉)0[起件]")   # in narrative (an indicator cell holds 0起 alone)
+    plan = re.compile(r"(?:力争|计划明年|确保\d+月底前|预计|拟于)[^，。；\n]{0,16}?\d+[项个处次场]")
+    assert outside_workloads(examples200, zero) >= 5
+    assert outside_workloads(examples200, plan) >= 20
+
+
 def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
     """A paragraph of the year's work often starts straight with a WORKLOAD after its theme's
     title in the same line: 「（五）…。」, bold in Markdown 「**（五）…。**」, or 「2.…方面，」;
