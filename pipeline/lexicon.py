@@ -271,7 +271,7 @@ ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用
 # who did the work, written before a time word (档案馆全年…, 服务热线全年…): an organisation, a
 # place of service or a role, by its last word. Such a doer and the time word stay outside the
 # WORKLOAD (ACTIVITY_FRAME's 'a doer and then 全年'); a verb before 全年 (完成全年…) is no doer
-DOER_END = re.compile(r"(?:局|委|办|院|厅|部门|单位|中心|所|站|队|馆|园|会|镇|乡|街道|社区|平台|热线|窗口|员|长)$")
+DOER_END = re.compile(r"(?:局|委|办|院|厅|部门|单位|机构|科室|中心|所|站|队|馆|园|会|镇|乡|街道|社区|平台|热线|窗口|员|长)$")
 
 
 # a plan or a commitment: what follows it in its clause is still to be done (「确保…月底前完成…8个」,

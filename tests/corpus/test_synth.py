@@ -720,6 +720,13 @@ def test_phrases_before_a_workloads_verb_stay_outside_its_span(examples200):
     assert sum(p.startswith(tuple(x for x in phrases()["domain"]["problem_scopes"] if x)) for p in problems) >= 20
 
 
+def test_every_doer_the_generator_writes_before_its_time_word_is_one_the_tagger_knows():
+    """「{subunit}全年…」: the generator leaves the doer and 全年 outside the WORKLOAD, and so does
+    refine_workload for a doer that pipeline.lexicon.DOER_END knows: the two agree."""
+    from pipeline.lexicon import DOER_END
+    assert [w for w in phrases()["workload_frames"]["subunit"] if not DOER_END.search(w)] == []
+
+
 def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200):
     """A problem or cause opens with a count or a date as often as with a noun (3个项目未能…,
     6月下旬至7月中旬…), a function title with a hotline's number (12345热线管理), a workload with
