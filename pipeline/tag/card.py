@@ -34,6 +34,7 @@ def seed_unk_rates() -> dict[str, float]:
 
 
 DEVSET_HEADING = "\n## Evaluation (e):"
+GAP_PARAGRAPH = "Where the raw model trails (exact match):"
 
 
 def devset_section(path: Path) -> list[str]:
@@ -55,7 +56,7 @@ def devset_section(path: Path) -> list[str]:
     gap = rep["devset"]["all"].get("gap")
     if gap:
         top = ", ".join(f"{row['label']} by {' > '.join(row['rules'])} {row['spans']}" for row in gap["gained"][:4])
-        lines.append(f"\nWhere the raw model trails (exact match): {gap['gained_total']} gold spans the tagger gets and "
+        lines.append(f"\n{GAP_PARAGRAPH} {gap['gained_total']} gold spans the tagger gets and "
                      f"the raw model does not (most: {top}); {gap['lost_total']} the raw model gets and the rules "
                      "change or remove. The whole table is in the report named above.")
     return lines
@@ -70,6 +71,9 @@ def refresh_devset_section(model_dir: Path, devset_ablation: Path) -> Path:
     if start < 0:
         raise ValueError(f"{card} has no part (e) to refresh: regenerate the whole card")
     end = text.find("\n\n", text.index("| raw model | overlap", start))
+    if text.startswith(GAP_PARAGRAPH, end + 2):   # the section's last paragraph goes with it
+        end = text.find("\n\n", end + 2)
+        end = len(text) if end < 0 else end
     card.write_text(text[:start] + "\n".join(devset_section(devset_ablation)) + text[end:], encoding="utf-8")
     return card
 

@@ -135,8 +135,11 @@ def test_a_rules_change_refreshes_part_e_of_the_card_and_nothing_else(tmp_path):
 
     def report(x: float):
         path = tmp_path / f"ablation-{x}.json"
+        gap = {"gained_total": int(x * 10), "lost_total": 1,
+               "gained": [{"label": "WORKLOAD", "rules": ["refine_workload"], "spans": int(x * 10)}]}
         path.write_text(json.dumps({"model_version": "tagger-x", "command": "jixiao eval-rules",
-                                    "devset": {"all": score(x), "none": score(x - 0.1)}}), encoding="utf-8")
+                                    "devset": {"all": {**score(x), "gap": gap}, "none": score(x - 0.1)}}),
+                        encoding="utf-8")
         return path
 
     card = tmp_path / "MODEL_CARD.md"
@@ -147,3 +150,4 @@ def test_a_rules_change_refreshes_part_e_of_the_card_and_nothing_else(tmp_path):
     assert "| 0.800 |" in text and "| 0.700 |" in text and "| 0.600 |" not in text   # all 0.8, raw 0.7
     assert text.startswith("# card\n\n## Training\n\nsteps\n") and text.endswith("\n\n(a) and (b) note.\n")
     assert text.count("## Evaluation (e)") == 1
+    assert text.count("Where the raw model trails") == 1 and "8 gold spans" in text   # the old paragraph goes
