@@ -488,7 +488,7 @@ def _workload_clause(text: str, span: DecodedSpan) -> DecodedSpan:
     for m in _WL_SUBJECT_END.finditer(head):
         # a named doer stays (「委员共提交提案146件」: the seed facts keep such a doer); the reporting
         # unit (我市, 本单位), a time (11月底前, 截至年底) or 每人 does not, nor a doer before 全年
-        # (「…热线全年受理…」: ACTIVITY_FRAME's doer and time word, which the model may have kept)
+        # (「…服务站全年开展…」: ACTIVITY_FRAME's doer and time word, which the model may have kept)
         if (len(_CJK.findall(text, a + m.end(), counts[-1].start())) >= 2
                 and (m.group() == "每人" or _WL_WHO_OR_WHEN.search(head[:m.start()])
                      or (m.group() == "全年" and DOER_END.search(head[:m.start()])))):
