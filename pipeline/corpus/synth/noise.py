@@ -114,6 +114,9 @@ class Noise:
                 i = text.find(".")
                 return [text[:i], text[i:]] if i > 0 else [text]
             i = self.rng.randrange(2, len(text) - 2)
+            # nor inside a count before its unit (「1412人次」 → 「141 | 2人次」 reads another number)
+            while i < len(text) - 1 and text[i - 1] in _NUMBER_CHARS and text[i] in _NUMBER_CHARS:
+                i += 1
             return [text[:i], text[i:]]
         return [text]
 
