@@ -274,10 +274,11 @@ ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用
 DOER_END = re.compile(r"(?:局|委|办|院|厅|部门|单位|机构|科室|中心|所|站|队|馆|园|会|镇|乡|街道|社区|平台|热线|窗口|员|长)$")
 
 
-# a plan or a commitment: what follows it in its clause is still to be done (「确保…前完成…」,
-# 「力争…」, 「计划…」), never work done in the year (labels.md: WORKLOAD); 计划生育, 计划财务 and
-# 计划单列 are names, 拟定 and 拟稿 verbs of work done
-PLAN_MARKER = re.compile(r"计划(?!生育|财务|单列)|预计|力争|确保|拟(?!定|稿)")
+# a plan, a commitment or a target: what follows it in its clause is still to be done (「确保…前完成…」,
+# 「力争…」, 「计划开展…」), never work done in the year (labels.md: WORKLOAD), and no value a row's
+# actual value is compared with (pipeline.link.workload_indicator); 计划生育, 计划财务 and 计划单列 are
+# names, 模拟 and 虚拟 words, 拟定 and 拟稿 verbs of work done
+PLAN_MARKER = re.compile(r"计划(?!生育|财务|单列)|预计|力争|确保|目标为|(?<![模虚])拟(?!定|稿)")
 
 
 def clause_head(text: str, pos: int, reach: int = 30) -> str:

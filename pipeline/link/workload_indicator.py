@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from pipeline.lexicon import CLAUSE_END_CHARS
+from pipeline.lexicon import PLAN_MARKER, clause_head
 from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
@@ -72,11 +72,7 @@ def _open_list(activity: str, rcfg: dict) -> bool:
     return any(c in tail for c in rcfg.get("open_list_closers", ()))
 
 
-def _clause_before(text: str, start: int, reach: int = 20) -> str:
-    lo = start
-    while lo > 0 and start - lo < reach and text[lo - 1] not in CLAUSE_END_CHARS:
-        lo -= 1
-    return text[lo:start]
+_CLAUSE_REACH = 20   # characters of a span's clause read before it (part, period, plan and scope words)
 
 
 def _any(patterns, text: str) -> bool:
@@ -87,12 +83,12 @@ def not_compared(text: str, start: int, end: int, rcfg: dict) -> Optional[str]:
     """Why a span's count is not judged against a row's actual value, or None (configs/linking.yaml
     reports_on): a part of another count or of a period of the year (其中, 上半年), a count of more
     than the year (自2019年以来累计), or a planned count (计划开展…)."""
-    before = _clause_before(text, start)
+    before = clause_head(text, start, _CLAUSE_REACH)
     if _any(rcfg.get("part_markers"), before):
         return "a part"
     if _any(rcfg.get("other_period_markers"), before):
         return "another period"
-    if _any(rcfg.get("plan_markers"), before + text[start:end]):
+    if PLAN_MARKER.search(before + text[start:end]):
         return "planned"
     return None
 
@@ -103,7 +99,7 @@ def _scopes_differ(text: str, span_start: int, span_end: int, row_name: str, rcf
     if not words:
         return False
     pattern = "|".join(map(re.escape, words))
-    said = re.search(pattern, _clause_before(text, span_start) + text[span_start:span_end])
+    said = re.search(pattern, clause_head(text, span_start, _CLAUSE_REACH) + text[span_start:span_end])
     named = re.search(pattern, row_name)
     return bool(said and named) and said.group() != named.group()
 

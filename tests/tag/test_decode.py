@@ -394,6 +394,7 @@ def test_a_workload_needs_a_count_not_an_ordinal_or_a_name(span_text, kept):
     ("预计新增就业岗位300个", "新增", False),
     ("按时完成计划生育家庭走访46户", "完成", True),                  # 计划生育 is a name
     ("拟定工作方案3个", "拟定", True),                               # 拟定 is work done
+    ("开展应急模拟演练6次", "开展", True),                           # 模拟 is a word, no plan
     ("全年完成巡查任务36次", "完成", True),
 ])
 def test_a_count_in_a_plans_clause_is_no_workload(text, activity, kept):
