@@ -523,15 +523,37 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
     if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False
     if span.label == "WORKLOAD":
-        count = parse_workload(text[span.start:span.end]).count
+        # a line's piece of a workload that a PDF's extraction broke at the page width (「…发放法治宣传资\n
+        # 料4.2万份」): each line's piece is a span of its own (labels.md), and the count the first
+        # piece lacks is in the rest of its clause on the next line
+        end = _broken_clause_end(text, span.end)
+        count = parse_workload(text[span.start:end]).count
         # a count of nothing (「…0起」) is an outcome, an accident or a complaint that did not
         # happen, never work done (labels.md: a quantified piece of work done in the year)
-        if not count or not any(is_count(text, m) for m in QUANTITY.finditer(text, span.start, span.end)):
+        if not count or not any(is_count(text, m) for m in QUANTITY.finditer(text, span.start, end)):
             return False
         # a count in a plan's clause is still to be done
-        if PLAN_MARKER.search(clause_head(text, span.start) + text[span.start:span.end]):
+        if PLAN_MARKER.search(clause_head(text, span.start) + text[span.start:end]):
             return False
     return True
+
+
+def _broken_clause_end(text: str, end: int) -> int:
+    """Where the clause of a span ending at ``end`` ends: ``end`` itself, unless the span runs to
+    its line's end and the next line goes on with the sentence that a PDF's extraction broke
+    (``continues_broken_line``); then the end of that clause on the next line."""
+    le = text.find("\n", end)
+    if le < 0 or text[end:le].strip(" \u3000"):
+        return end
+    p = le + 1
+    while p < len(text) and text[p] in " \u3000":
+        p += 1
+    if not continues_broken_line(text, p):
+        return end
+    e = p
+    while e < len(text) and text[e] not in CLAUSE_END_CHARS:
+        e += 1
+    return e
 
 
 ENUMERATOR_AT = re.compile(ENUMERATOR)

@@ -402,6 +402,22 @@ def test_a_count_in_a_plans_clause_is_no_workload(text, activity, kept):
     assert meets_spec(text, DecodedSpan(text.index(activity), len(text), "WORKLOAD", 0.9)) is kept
 
 
+@pytest.mark.parametrize("text, piece, kept", [
+    # a PDF broke the line inside the workload: the first line's piece is a span, its count on the next line
+    ("　　（三）安全监管扎实推进。全年组织开展安全生产宣传进\n企业活动36场，检查企业120家。", "组织开展安全生产宣传进", True),
+    # the rest of its clause on the next line counts nothing: no workload
+    ("　　（三）安全监管扎实推进。全年督促各类企业落实主体责\n任，检查企业120家。", "督促各类企业落实主体责", False),
+    # a short line (a heading) is no broken line: its piece stands alone
+    ("组织开展安全生产宣传\n36场活动圆满完成。", "组织开展安全生产宣传", False),
+    # the count on the next line is in a plan's clause
+    ("　　（三）安全监管扎实推进。下一步计划组织开展安全生产宣传进\n企业活动36场。", "组织开展安全生产宣传进", False),
+])
+def test_a_workloads_piece_before_a_broken_line_takes_its_count_from_the_next_line(text, piece, kept):
+    from pipeline.tag.span_rules import meets_spec
+    a = text.index(piece)
+    assert meets_spec(text, DecodedSpan(a, a + len(piece), "WORKLOAD", 0.9)) is kept
+
+
 def test_a_measure_clause_read_as_problem_is_relabelled_before_it_is_widened_to_its_sentence():
     text = "提出两点建议。一是提前规划，合理安排评价时间。"
     a = text.index("合理")
