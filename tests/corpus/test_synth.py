@@ -543,19 +543,20 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
-    """A small corpus with problems of more than one clause, the sector's results and the project
-    forms' goal rows switched off (phrases.yaml: problem_more.share 0, `outcome` and `object_rate` left
-    out of distractor_draw, goal_form.share 0), as the data of the models before them: the phenomena's
-    tests compare the default corpus with it."""
+    """A small corpus with problems of more than one clause, the sector's results, the project
+    forms' goal rows and work named without its count switched off (phrases.yaml: problem_more.share 0,
+    `outcome` and `object_rate` left out of distractor_draw, goal_form.share 0, uncounted_work.share 0),
+    as the data of the models before them: the phenomena's tests compare the default corpus with it."""
     more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
-    saved = (more["share"], list(draw), goal["share"])
-    more["share"] = goal["share"] = 0.0
+    uncounted = phrases()["uncounted_work"]
+    saved = (more["share"], list(draw), goal["share"], uncounted["share"])
+    more["share"] = goal["share"] = uncounted["share"] = 0.0
     draw[:] = [g for g in draw if g not in ("outcome", "object_rate")]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
     finally:
-        more["share"], draw[:], goal["share"] = saved
+        more["share"], draw[:], goal["share"], uncounted["share"] = saved
     return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
 
 
@@ -593,6 +594,18 @@ def test_a_rate_about_the_units_own_objects_is_no_workload(examples200, examples
     assert on >= 0.1 and on >= 2 * off + 0.05, (on, off)
     assert not [s.text for ex in examples200 for s in ex.spans
                 if s.label == "WORKLOAD" and re.search(rf"(?:{rates})\d", s.text)]
+
+
+def test_work_named_without_its_count_is_no_workload(examples200, examples_switched_off):
+    """Work the unit names without a count among its counted work (「常态化开展…检查，全年…」, 「查办…、
+    处置…等工作」: phrases.yaml uncounted_work) is never WORKLOAD; switched off, the corpus has far
+    fewer such clauses."""
+    manners = "|".join(m for m in phrases()["uncounted_work"]["manners"] if m)
+    activities = "|".join(sorted({re.escape(i.verb + i.obj) for k in unit_kinds() for i in k.workloads if i.obj},
+                                 key=len, reverse=True))
+    uncounted = re.compile(rf"(?:{manners})(?:{activities})(?:、(?:{activities}))?(?:等?工作)?(?=[，；。])")
+    on, off = (outside_workloads(ex, uncounted) / len(ex) for ex in (examples200, examples_switched_off))
+    assert on >= 0.3 and on >= 2 * off + 0.2, (on, off)
 
 
 def test_a_count_of_nothing_or_in_a_plans_clause_is_no_workload(examples200):

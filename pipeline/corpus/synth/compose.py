@@ -545,6 +545,18 @@ def workload_frame(rng: random.Random, frames: dict) -> str:
     return shape.format(**{k: rng.choice(frames[k]) for k in ("beneficiary", "platform", "fund", "partner", "period", "subunit")})
 
 
+def uncounted_work(rng: random.Random, kind: UnitKind, counted: list[Workload]) -> str:
+    """Work the unit names without its count (phrases.yaml uncounted_work): 「常态化开展…检查」,
+    「查办…、处置…等工作」; never a WORKLOAD. Drawn from the kind's items that the batch beside it
+    does not count."""
+    uw = phrases()["uncounted_work"]
+    taken = {w.item for w in counted}
+    items = [i for i in kind.workloads if i not in taken and i.obj] or [i for i in kind.workloads if i.obj]
+    picked = rng.sample(items, 2 if len(items) >= 2 and rng.random() < uw["list_share"] else 1)
+    text = "、".join(i.verb + i.obj for i in picked)
+    return rng.choice(uw["manners"]) + text + rng.choice(uw["tails"])
+
+
 def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: list[Workload]) -> Fragment:
     """Plain narrative about the year's work, carrying the given WORKLOAD spans and
     distractor numbers (money, rates, staff, dates) that are not WORKLOAD."""
@@ -562,6 +574,10 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
         # who and when stay outside the span: it starts at the activity (labels.md)
         lead = rng.choice(("全年共", "全年", "累计", "共", "", "其中", "一年来共", "先后", f"{short}共", f"{short}",
                            "截至年底共", f"{rng.randint(2, 12)}月底前共", "全年累计"))
+        uncounted = uncounted_work(rng, kind, take) if rng.random() < phrases()["uncounted_work"]["share"] else ""
+        after = bool(uncounted) and rng.random() < phrases()["uncounted_work"]["after_share"]
+        if uncounted and not after:
+            frag.append(Piece(uncounted + "，"))
         frag.append(Piece(lead))
         for j, w in enumerate(take):
             if j:
@@ -588,6 +604,8 @@ def achievement_paragraph(rng: random.Random, u: Unit, year: int, workloads: lis
                                   verb, done, w.unit, False, w.item)
                 frag += [Piece(rng.choice(("，", "，", "，其中", "；"))), *closed.frag]
                 workloads.append(closed)  # the caller records it with the others
+        if after:
+            frag.append(Piece(rng.choice(("，", "，同时", "，并", "；")) + uncounted))
         if rng.random() < 0.5:
             frag.append(Piece("，" + distractor(rng, kind)))
         frag.append(Piece("，" + rng.choice(a["results"]) + "。"))
