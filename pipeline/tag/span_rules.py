@@ -523,8 +523,8 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
     if span.label in ("MEASURE", "PROBLEM", "CAUSE") and _ANNOUNCES_LIST.search(text, span.start, span.end):
         return False
     if span.label == "WORKLOAD":
-        # a line's piece of a workload that a PDF's extraction broke at the page width (「…发放法治宣传资\n
-        # 料4.2万份」): each line's piece is a span of its own (labels.md), and the count the first
+        # a line's piece of a workload that a PDF's extraction broke at the page width (「…组织开展消防安全培\n
+        # 训12场」): each line's piece is a span of its own (the development set's convention), and the count the first
         # piece lacks is in the rest of its clause on the next line
         end = _broken_clause_end(text, span.end)
         count = parse_workload(text[span.start:end]).count
