@@ -538,22 +538,28 @@ def meets_spec(text: str, span: DecodedSpan) -> bool:
     return True
 
 
-def _broken_clause_end(text: str, end: int) -> int:
-    """Where the clause of a span ending at ``end`` ends: ``end`` itself, unless the span runs to
-    its line's end and the next line goes on with the sentence that a PDF's extraction broke
-    (``continues_broken_line``); then the end of that clause on the next line."""
+def _broken_line_rest(text: str, end: int, trailing: str = " \u3000") -> int | None:
+    """Where the next line's text starts when a span ending at ``end`` runs to its line's end (only
+    ``trailing`` characters after it) and that line goes on with the sentence a PDF's extraction
+    broke at the page width (``continues_broken_line``); None otherwise."""
     le = text.find("\n", end)
-    if le < 0 or text[end:le].strip(" \u3000"):
-        return end
+    if le < 0 or text[end:le].strip(trailing):
+        return None
     p = le + 1
     while p < len(text) and text[p] in " \u3000":
         p += 1
-    if not continues_broken_line(text, p):
+    return p if continues_broken_line(text, p) else None
+
+
+def _broken_clause_end(text: str, end: int) -> int:
+    """Where the clause of a span ending at ``end`` ends: ``end`` itself, unless the span runs on
+    in the next line of a broken sentence (``_broken_line_rest``); then the end of that clause."""
+    p = _broken_line_rest(text, end)
+    if p is None:
         return end
-    e = p
-    while e < len(text) and text[e] not in CLAUSE_END_CHARS:
-        e += 1
-    return e
+    while p < len(text) and text[p] not in CLAUSE_END_CHARS:
+        p += 1
+    return p
 
 
 ENUMERATOR_AT = re.compile(ENUMERATOR)
@@ -571,13 +577,8 @@ def carry_over_broken_lines(text: str, spans: list[DecodedSpan], labels: tuple[s
     for s in overlapping.spans:
         if s.label not in labels:
             continue
-        le = text.find("\n", s.end)
-        if le < 0 or text[s.end:le].strip(" \u3000，,、"):
-            continue
-        p = le + 1
-        while p < len(text) and text[p] in " \u3000":
-            p += 1
-        if not continues_broken_line(text, p) or ENUMERATOR_AT.match(text, p):
+        p = _broken_line_rest(text, s.end, " \u3000，,、")
+        if p is None or ENUMERATOR_AT.match(text, p):
             continue
         m = _ITEM_OR_SENTENCE_END.search(text, p)
         e = m.start() if m else len(text)
