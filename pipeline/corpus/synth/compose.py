@@ -274,29 +274,11 @@ def pick_workload_items(rng: random.Random, kind: UnitKind, n: int) -> list[Work
     rng.shuffle(own)
     generic = list(GENERIC_WORKLOADS)
     rng.shuffle(generic)
-    share = phrases()["open_workloads"]["share"]
     out = []
     while len(out) < n and (own or generic):
-        if share and rng.random() < share:   # (no draw at share 0: the corpus is as it was without them)
-            out.append(open_workload_item(rng))
-            continue
         source = own if own and (rng.random() < 0.7 or not generic) else generic
         out.append(source.pop())
     return out
-
-
-def open_workload_item(rng: random.Random) -> WorkloadItem:
-    """Counted work from phrases.yaml open_workloads: a group's verb, object and measure words,
-    now and then a topic (or a level and a topic) in front of the object, which stays part of the
-    activity (the span still runs from the verb)."""
-    ow = phrases()["open_workloads"]
-    g = rng.choice(ow["groups"])
-    obj = rng.choice(g["objects"])
-    if rng.random() < ow["qualifier_share"]:
-        topic = rng.choice(ow["topics"])
-        obj = (rng.choice(ow["levels"]) + topic if rng.random() < 0.3 else topic) + obj
-    low, high = g["range"]
-    return WorkloadItem(rng.choice(g["verbs"]), obj, tuple(g["measures"]), low, high, bool(g.get("after")))
 
 
 # ---------------------------------------------------------------- distractor numbers (never spans)
