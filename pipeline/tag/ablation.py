@@ -28,7 +28,7 @@ from typing import Callable, NamedTuple
 from pipeline.annotate import Components, annotate_path, expand_inputs
 from pipeline.record import Record
 from pipeline.script import reading_twin, restore_script
-from pipeline.tag.devset import gold_spans, scorer_text
+from pipeline.tag.devset import EDGE_CLASSES, edge_errors, gold_spans, scorer_text
 from pipeline.tag.evaluation import predicted_doc, score_docs
 from pipeline.tag.regions import headings_from_record
 from pipeline.tag.structured import structure_for_example
@@ -110,6 +110,9 @@ def score_devset(tagger: Tagger, devset: Path, say: Callable[[str], None] = prin
     if kept["all"] and kept["none"]:
         gold = {stem: gold_spans(devset, stem) for stem in kept["all"]}
         scores["all"]["gap"] = gap_attribution(gold, kept["all"], kept["none"])
+        for name in ("all", "none"):
+            scores[name]["edges"] = edge_errors(gold, {stem: [(s.label, s.text) for s in spans]
+                                                       for stem, spans in kept[name].items()})
     return scores
 
 
@@ -226,6 +229,16 @@ def write_report(report: dict, out: Path, stem: str = "rules-ablation") -> Path:
         for kind in ("gained", "lost"):
             for row in gap[kind]:
                 lines.append(f"| {kind} | {row['label']} | {' > '.join(row['rules'])} | {row['spans']} |")
+    if dev.get("none", {}).get("edges"):
+        lines += ["", "Where the spans are wrong (dev set): each gold span by what the predictions of its label "
+                  "got wrong about it, by text (pipeline.tag.devset.edge_class), with the rules (`all`) and raw "
+                  "(`none`).", "", "| label | variant | " + " | ".join(EDGE_CLASSES) + " |",
+                  "|---|---|" + "---|" * len(EDGE_CLASSES)]
+        for lab in LABELS:
+            for name in ("all", "none"):
+                row = dev[name]["edges"].get(lab)
+                if row:
+                    lines.append(f"| {lab} | {name} | " + " | ".join(str(row[c]) for c in EDGE_CLASSES) + " |")
     path = out / f"{stem}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

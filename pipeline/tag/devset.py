@@ -32,3 +32,35 @@ def gold_spans(devset: Path, stem: str) -> list[tuple[str, str]]:
     task = json.loads(path.read_text(encoding="utf-8"))[0]
     return [(r["value"]["labels"][0], scorer_text(r["value"]["text"]))
             for r in task["annotations"][0]["result"] if r.get("type") == "labels"]
+
+
+# what a gold span's nearest prediction of its label got wrong, in the order edge_errors tries them
+EDGE_CLASSES = ("exact", "starts late", "starts early", "ends early", "ends late", "inside", "around", "missed")
+
+
+def edge_class(gold: str, predicted: list[str]) -> str:
+    """What the predictions of a gold span's label (texts as scorer_text gives them) got wrong about
+    it, by text: the span itself; one that ends where it does but starts after or before it; one
+    that starts where it does but ends before or after it; one inside it or around it (both edges
+    off); or none of these ("missed": no prediction, or only one that shares a part of it)."""
+    if gold in predicted:
+        return "exact"
+    for name, test in (("starts late", lambda p: gold.endswith(p)), ("starts early", lambda p: p.endswith(gold)),
+                       ("ends early", lambda p: gold.startswith(p)), ("ends late", lambda p: p.startswith(gold)),
+                       ("inside", lambda p: p in gold), ("around", lambda p: gold in p)):
+        if any(p and test(p) for p in predicted):
+            return name
+    return "missed"
+
+
+def edge_errors(gold: dict[str, list[tuple[str, str]]], predicted: dict[str, list[tuple[str, str]]]
+                ) -> dict[str, dict[str, int]]:
+    """label → {edge class: gold spans} over documents (stem → (label, scorer_text) pairs): where the
+    spans a tagger gets wrong are wrong, so that a change aimed at one edge can be read there."""
+    out: dict[str, dict[str, int]] = {}
+    for stem, spans in gold.items():
+        for label, text in spans:
+            same = [t for lab, t in predicted.get(stem, []) if lab == label]
+            row = out.setdefault(label, dict.fromkeys(EDGE_CLASSES, 0))
+            row[edge_class(text, same)] += 1
+    return out

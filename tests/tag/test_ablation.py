@@ -47,6 +47,11 @@ def test_eval_rules_scores_every_variant(toy_model, tmp_path, monkeypatch):
     assert gap["gained_total"] == sum(r["spans"] for r in gap["gained"])
     assert gap["lost_total"] == sum(r["spans"] for r in gap["lost"])
     assert "Where the raw model trails" in md
+    # every gold span once in each variant's edge classes, and the table in the report
+    n_gold = len([r for r in _gold(DOC)[0]["annotations"][0]["result"] if r.get("type") == "labels"])
+    for name in ("all", "none"):
+        assert sum(sum(row.values()) for row in report["devset"][name]["edges"].values()) == n_gold
+    assert "Where the spans are wrong" in md and "| starts late |" in md
 
 
 def test_eval_rules_reads_a_traditional_report_as_annotate_does(tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.tag.devset import gold_spans, overlaps, scorer_text
+from pipeline.tag.devset import edge_class, edge_errors, gold_spans, overlaps, scorer_text
 
 
 def test_scorer_text_drops_whitespace_and_reads_fullwidth_comma_and_colon_as_ascii():
@@ -27,3 +27,24 @@ def test_gold_spans_of_a_document_and_none_without_its_file(tmp_path):
         {"type": "relation", "from_id": "a", "to_id": "b"}]}]}], ensure_ascii=False), encoding="utf-8")
     assert gold_spans(tmp_path, "x1") == [("PROBLEM", "预算编制不够细化,执行率偏低")]
     assert gold_spans(tmp_path, "x2") == []
+
+
+def test_edge_class_says_which_edge_of_a_gold_span_a_prediction_missed():
+    gold = "开展消防安全检查12次"
+    assert edge_class(gold, ["开展消防安全检查12次", "检查12次"]) == "exact"
+    assert edge_class(gold, ["安全检查12次"]) == "starts late"
+    assert edge_class(gold, ["全年开展消防安全检查12次"]) == "starts early"
+    assert edge_class(gold, ["开展消防安全检查"]) == "ends early"
+    assert edge_class(gold, ["开展消防安全检查12次，整改隐患3处"]) == "ends late"
+    assert edge_class(gold, ["消防安全检查"]) == "inside"
+    assert edge_class(gold, ["全年开展消防安全检查12次，整改隐患3处"]) == "around"
+    assert edge_class(gold, []) == "missed" and edge_class(gold, ["检查工作"]) == "missed"
+
+
+def test_edge_errors_count_gold_spans_per_label_against_predictions_of_the_same_label():
+    gold = {"x1": [("WORKLOAD", "开展巡查12次"), ("PROBLEM", "执行率偏低")], "x2": [("WORKLOAD", "培训干部40人次")]}
+    pred = {"x1": [("WORKLOAD", "巡查12次"), ("CAUSE", "执行率偏低")], "x2": [("WORKLOAD", "培训干部40人次")]}
+    errors = edge_errors(gold, pred)
+    assert errors["WORKLOAD"]["exact"] == 1 and errors["WORKLOAD"]["starts late"] == 1
+    assert errors["PROBLEM"]["missed"] == 1   # a CAUSE over it is no PROBLEM
+    assert sum(errors["WORKLOAD"].values()) == 2
