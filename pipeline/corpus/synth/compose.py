@@ -542,10 +542,7 @@ def workload_frame(rng: random.Random, frames: dict) -> str:
     Without it the model learned that a span starts wherever a clause does, and took such
     phrases in (issue 14)."""
     shape = rng.choice(frames["shapes"])
-    values = {k: rng.choice(frames[k]) for k in ("beneficiary", "platform", "fund", "partner", "period", "subunit")}
-    if "{institution}" in shape:   # (drawn only for its shapes: the other shapes' draws stay as they were)
-        values["institution"] = rng.choice(frames["institution_levels"]) + rng.choice(frames["institution_kinds"])
-    return shape.format(**values)
+    return shape.format(**{k: rng.choice(frames[k]) for k in ("beneficiary", "platform", "fund", "partner", "period", "subunit")})
 
 
 def uncounted_work(rng: random.Random, kind: UnitKind, counted: list[Workload]) -> str:
