@@ -34,7 +34,7 @@ def gold_spans(devset: Path, stem: str) -> list[tuple[str, str]]:
             for r in task["annotations"][0]["result"] if r.get("type") == "labels"]
 
 
-# what a gold span's nearest prediction of its label got wrong, in the order edge_errors tries them
+# what the predictions of a gold span's label got wrong about it, in the order edge_class tries them
 EDGE_CLASSES = ("exact", "starts late", "starts early", "ends early", "ends late", "inside", "around", "missed")
 
 
@@ -42,7 +42,8 @@ def edge_class(gold: str, predicted: list[str]) -> str:
     """What the predictions of a gold span's label (texts as scorer_text gives them) got wrong about
     it, by text: the span itself; one that ends where it does but starts after or before it; one
     that starts where it does but ends before or after it; one inside it or around it (both edges
-    off); or none of these ("missed": no prediction, or only one that shares a part of it)."""
+    off); or none of these ("missed": no prediction, or only one that shares a part of it). A
+    diagnostic, not the scorer: one prediction may answer for two gold spans of the same text."""
     if gold in predicted:
         return "exact"
     for name, test in (("starts late", lambda p: gold.endswith(p)), ("starts early", lambda p: p.endswith(gold)),
