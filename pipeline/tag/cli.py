@@ -1,4 +1,4 @@
-"""Commands of the tagger area: train, eval-protocol, calibrate, fit-floors, eval-rules, export."""
+"""Commands of the tagger area: train, eval-protocol, calibrate, fit-floors, eval-rules, compare-draws, export."""
 from __future__ import annotations
 
 import json
@@ -98,3 +98,15 @@ def register(app: typer.Typer) -> None:
         run_ablation(model, devset, out, say=typer.echo, stem=stem,
                      command=f"jixiao eval-rules --model {project_relative(model)} --devset {devset} "
                              f"--out {project_relative(out)} --stem {stem}")
+
+    @app.command("compare-draws")
+    def compare_draws_cmd(reports: list[str] = typer.Argument(..., help="rule-ablation reports of the models to compare, "
+                                                                         "each GROUP=PATH (GROUP: the change the model was "
+                                                                         "trained with) or PATH (group: the model folder)"),
+                          out: Path = typer.Option(Path("runs/draws"), help="writes OUT.md and OUT.json")) -> None:
+        """Training draws side by side, grouped by change: dev with the rules and raw, the gap, raw per label,
+        raw WORKLOAD edges, seeds; each group's mean and range. Reports: jixiao eval-rules --model DIR --out DIR/eval."""
+        from pipeline.tag.draws import load_draw, parse_draw_arg, write_comparison
+        draws = [load_draw(*parse_draw_arg(a)) for a in reports]
+        md = write_comparison(draws, out, command="jixiao compare-draws " + " ".join(reports) + f" --out {out}")
+        typer.echo(md.read_text(encoding="utf-8"))
