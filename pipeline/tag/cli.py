@@ -106,7 +106,9 @@ def register(app: typer.Typer) -> None:
                           out: Path = typer.Option(Path("runs/draws"), help="writes OUT.md and OUT.json")) -> None:
         """Training draws side by side, grouped by change: dev with the rules and raw, the gap, raw per label,
         raw WORKLOAD edges, seeds; each group's mean and range. Reports: jixiao eval-rules --model DIR --out DIR/eval."""
+        import shlex
+
         from pipeline.tag.draws import load_draw, parse_draw_arg, write_comparison
         draws = [load_draw(*parse_draw_arg(a)) for a in reports]
-        md = write_comparison(draws, out, command="jixiao compare-draws " + " ".join(reports) + f" --out {out}")
+        md = write_comparison(draws, out, command=shlex.join(["jixiao", "compare-draws", *reports, "--out", str(out)]))
         typer.echo(md.read_text(encoding="utf-8"))

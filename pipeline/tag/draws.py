@@ -100,7 +100,7 @@ def group_summary(draws: list[Draw]) -> dict[str, dict[str, dict[str, float]]]:
 
 
 def compare_table(draws: list[Draw]) -> str:
-    """Markdown: one row per draw, then per group its mean and (for two draws or more) its range."""
+    """Markdown: one row per draw, then each group of two draws or more: its mean and its range."""
     head = "| group | model | " + " | ".join(COLUMNS) + " |"
     lines = [head, "|---|---|" + "---|" * len(COLUMNS)]
     for d in draws:
@@ -108,11 +108,12 @@ def compare_table(draws: list[Draw]) -> str:
         lines.append(f"| {d.group} | {d.model_version} | " + " | ".join(_fmt(c, f.get(c)) for c in COLUMNS) + " |")
     for group, cols in group_summary(draws).items():
         n = max(s["n"] for s in cols.values())
+        if n < 2:
+            continue   # one draw: its row above is its mean
         lines.append(f"| **{group}: mean of {n}** | | " +
                      " | ".join(_fmt(c, cols[c]["mean"]) if c in cols else "–" for c in COLUMNS) + " |")
-        if n > 1:
-            lines.append(f"| {group}: range | | " + " | ".join(
-                f"{_fmt(c, cols[c]['min'])}–{_fmt(c, cols[c]['max'])}" if c in cols else "–" for c in COLUMNS) + " |")
+        lines.append(f"| {group}: range | | " + " | ".join(
+            f"{_fmt(c, cols[c]['min'])}–{_fmt(c, cols[c]['max'])}" if c in cols else "–" for c in COLUMNS) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -45,7 +45,7 @@ def test_groups_have_their_mean_and_range(tmp_path):
     assert "seeds exact" not in s["loss"]   # a report without seed scores adds no figure, not a zero
     table = compare_table(draws)
     assert "| **base: mean of 2** |" in table and "| base: range |" in table
-    assert "| loss: range |" not in table   # one draw has no range
+    assert "loss: mean" not in table and "| loss: range |" not in table   # one draw: its own row
     assert "| 17.5 |" in table                # the mean late starts of base, (14 + 21) / 2
 
 
