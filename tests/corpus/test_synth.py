@@ -544,19 +544,20 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
     """A small corpus with problems of more than one clause, the sector's results, the project
-    forms' goal rows and work named without its count switched off (phrases.yaml: problem_more.share 0,
-    `outcome` and `object_rate` left out of distractor_draw, goal_form.share 0, uncounted_work.share 0),
+    forms' goal rows, work named without its count and unmarked causes switched off (phrases.yaml:
+    problem_more.share 0, `outcome` and `object_rate` left out of distractor_draw, goal_form.share 0,
+    uncounted_work.share 0, unmarked_causes.share 0),
     as the data of the models before them: the phenomena's tests compare the default corpus with it."""
     more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
-    uncounted = phrases()["uncounted_work"]
-    saved = (more["share"], list(draw), goal["share"], uncounted["share"])
-    more["share"] = goal["share"] = uncounted["share"] = 0.0
+    uncounted, unmarked = phrases()["uncounted_work"], phrases()["unmarked_causes"]
+    saved = (more["share"], list(draw), goal["share"], uncounted["share"], unmarked["share"])
+    more["share"] = goal["share"] = uncounted["share"] = unmarked["share"] = 0.0
     draw[:] = [g for g in draw if g not in ("outcome", "object_rate")]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
     finally:
-        more["share"], draw[:], goal["share"], uncounted["share"] = saved
+        more["share"], draw[:], goal["share"], uncounted["share"], unmarked["share"] = saved
     return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
 
 
@@ -573,6 +574,34 @@ def test_problems_of_more_than_one_clause_are_one_span(examples200, examples_swi
     on, off = problems(examples200), problems(examples_switched_off)
     assert many_clauses(on) >= 0.08 and many_clauses(on) >= many_clauses(off) + 0.05
     assert not [p for p in on if re.search(r"[。；;]", p)]
+
+
+def test_a_cause_under_a_heading_that_names_causes_may_go_unmarked(examples200, examples_switched_off):
+    """Under a heading that names causes (存在的主要问题及原因分析), a problem's cause may follow it as a
+    plain sentence with no marker (phrases.yaml unmarked_causes): a CAUSE right after a PROBLEM and
+    its 。, not opening with 由于/因 (a self-contained cause keeps that head in its span); switched off,
+    far fewer are so written (those left are deviation cells, whose column names the cause)."""
+    def unmarked(examples):
+        found = []
+        for ex in examples:
+            spans = sorted(ex.spans, key=lambda s: s.start)
+            for a, b in zip(spans, spans[1:]):
+                if a.label == "PROBLEM" and b.label == "CAUSE" and ex.text[a.end:b.start] == "。" \
+                        and not b.text.startswith(tuple(phrases()["cause_inline_heads"])):
+                    found.append((ex, b))
+        return found
+
+    on, off = unmarked(examples200), unmarked(examples_switched_off)
+    rate_on, rate_off = len(on) / len(examples200), len(off) / len(examples_switched_off)
+    assert rate_on >= 0.1 and rate_on >= rate_off + 0.07, (rate_on, rate_off)
+    # in prose (not a table's cell: a 备注 column's deviation cells may leave the cause unmarked too),
+    # each under a heading that names causes
+    prose = [(ex, c) for ex, c in on
+             if not any(sep in ex.text[ex.text.rfind("\n", 0, c.start) + 1:c.start] for sep in ("\t", "|"))]
+    assert len(prose) >= 10
+    for ex, cause in prose:
+        before = ex.text[:cause.start]
+        assert "原因" in before, before[-200:]
 
 
 def test_what_the_sector_produced_is_no_workload(examples200, examples_switched_off):
@@ -841,7 +870,7 @@ def _goal_rows(ex) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 @pytest.fixture(scope="module")
 def examples_goal_rows(tmp_path_factory) -> list:
     """A small corpus with the project forms' goal rows switched on (phrases.yaml goal_form.share,
-    0 by default: README, round of 2026-12-06)."""
+    0 by default: docs/history.md, round of 2026-12-06)."""
     goal = phrases()["goal_form"]
     saved, goal["share"] = goal["share"], 0.5
     try:

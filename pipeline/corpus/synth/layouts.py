@@ -326,17 +326,23 @@ def _prose(d: Doc, table_fmt: str | None, conclusion_first: bool = False) -> Non
         p_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))
         m_numbering = rng.choice(("1、", "1.", "（一）", "（1）", "1．", "1)"))
         if rng.random() < 0.5:
-            section(_h(d, "problems_measures"))
+            title = _h(d, "problems_measures")
+            section(title)
             if d.problems:
                 if p_style != "pcm" or rng.random() < 0.5:
-                    subsection(0, _h(d, "problems"))
+                    sub = _h(d, "problems")
+                    subsection(0, sub)
+                    title += sub
+                d.causes_headed = "原因" in title
                 problem_block(d, p_style, p_numbering)
             if all_measures(d):
                 subsection(1 if d.problems else 0, _h(d, "measures"))
                 measure_block(d, m_style, m_numbering)
         else:
             if d.problems:
-                section(_h(d, "problems" if p_style != "pcm" else rng.choice(("problems", "problems_measures"))))
+                title = _h(d, "problems" if p_style != "pcm" else rng.choice(("problems", "problems_measures")))
+                section(title)
+                d.causes_headed = "原因" in title
                 problem_block(d, p_style, p_numbering)
             if all_measures(d):
                 section(_h(d, "measures"))

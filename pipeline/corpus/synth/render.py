@@ -74,6 +74,7 @@ class Doc:
     stated_indicators: list = field(default_factory=list)
     stated_goals: bool = False
     stated_evaluators: bool = False
+    causes_headed: bool = False   # the problems' heading names causes (问题及原因): a cause may go unmarked
     workload_rendered: list[Workload] = field(default_factory=list)
     measures: list[MeasureItem] = field(default_factory=list)  # all measures, fixed before rendering
     shapes: list[str] = field(default_factory=list)  # how the page came to us: web_page, excerpt
@@ -313,6 +314,9 @@ def _cause_frags(d: Doc, p: ProblemItem) -> Fragment:
     if not p.causes:
         return []
     rng = d.rng
+    if len(p.causes) == 1 and d.causes_headed and rng.random() < compose.phrases()["unmarked_causes"]["share"]:
+        # under a heading that names causes, the sentence after a problem is its cause as it stands
+        return [Piece(p.causes[0].text, "CAUSE", p.causes[0].key), Piece("。")]
     if len(p.causes) == 1 and rng.random() < 0.5:
         c = p.causes[0]
         return [Piece(c.inline, "CAUSE", c.key), Piece("。")]
