@@ -87,7 +87,7 @@ class WeightAverage:
     the plain mean of every update (stochastic weight averaging) when ``decay`` is None; updated
     after optimiser steps and copied into the model before it is saved. Why: two draws of one
     config averaged in probability tagged the development set better than either, the raw model
-    most (README, round of 2026-12-04 late); an average of one run's weights is the version of
+    most (docs/history.md, round of 2026-12-04 late); an average of one run's weights is the version of
     that which costs nothing at inference."""
 
     def __init__(self, model: torch.nn.Module, decay: float | None):
@@ -450,7 +450,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     else:
         # forks of one run share its first part and finish the schedule each with its own data
         # order and dropout; the mean of their weights is meant to stand for the mean of their
-        # predictions, as independent draws averaged tag unseen reports better than either (README:
+        # predictions, as independent draws averaged tag unseen reports better than either (docs/history.md:
         # forks from the middle of the run barely disagree, so their mean gains nothing)
         run_to(lambda: int(train_args.fork_at * total), stream, rng)
         fork_step = step
