@@ -54,3 +54,22 @@ def test_time_limit_in_another_thread_and_nothing_after_it():
     th.start()
     th.join(5)
     assert seen == ["stopped", "went on"]
+
+
+def test_a_worker_reads_a_report_through_every_stage_before_its_first_document(monkeypatch):
+    """What the stages load on first use is loaded at the worker's start, outside any document's
+    time limit: init annotates its own short report once, with the components it loaded."""
+    from pipeline import annotate
+    from pipeline.annotate import is_report
+
+    for name in ("_SETTINGS", "_COMPONENTS"):
+        monkeypatch.setattr(worker, name, getattr(worker, name))
+    seen = []
+    real = annotate.annotate_text
+    monkeypatch.setattr(annotate, "annotate_text", lambda text, **kw: seen.append((text, kw)) or real(text, **kw))
+    worker.init(worker.Settings(tag=False))
+    assert [t for t, _ in seen] == [worker.WARM_UP_TEXT]
+    assert seen[0][1]["components"] is worker._COMPONENTS
+    record = real(worker.WARM_UP_TEXT, components=worker._COMPONENTS)
+    assert is_report(worker.WARM_UP_TEXT) and not record.errors
+    assert record.sections and record.tables and record.budget   # structure's readers, not only the cleaner
