@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
-LABELS = ("FUNCTION", "WORKLOAD", "PROBLEM", "CAUSE", "MEASURE")
+from pipeline.labels import load_labels
+
+LABELS = tuple(load_labels().names)   # configs/labels.yaml, in its order
 # the WORKLOAD edge classes the table shows (pipeline.tag.devset.EDGE_CLASSES): the raw model's
 # most frequent wrong edges
 WORKLOAD_EDGES = ("starts late", "starts early", "missed")
@@ -78,10 +80,12 @@ _COUNTS = {"span facts", *(f"raw WL {c}" for c in WORKLOAD_EDGES)}
 
 
 def _fmt(col: str, v: float | None) -> str:
+    """A count as a whole number (a group's mean with one decimal), an F1 with three."""
     if v is None:
         return "–"
-    return f"{v:.1f}" if col in _COUNTS and not float(v).is_integer() else (
-        f"{int(v)}" if col in _COUNTS else f"{v:.3f}")
+    if col not in _COUNTS:
+        return f"{v:.3f}"
+    return f"{int(v)}" if float(v).is_integer() else f"{v:.1f}"
 
 
 def group_summary(draws: list[Draw]) -> dict[str, dict[str, dict[str, float]]]:
