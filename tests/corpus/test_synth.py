@@ -544,20 +544,22 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
     """A small corpus with problems of more than one clause, the sector's results, the project
-    forms' goal rows, work named without its count and unmarked causes switched off (phrases.yaml:
-    problem_more.share 0, `outcome` and `object_rate` left out of distractor_draw, goal_form.share 0,
-    uncounted_work.share 0, unmarked_causes.share 0),
+    forms' goal rows, work named without its count, unmarked causes and causes before their problem
+    switched off (phrases.yaml: problem_more.share 0, `outcome` and `object_rate` left out of
+    distractor_draw, goal_form.share 0, uncounted_work.share 0, unmarked_causes.share 0,
+    cause_first.share 0),
     as the data of the models before them: the phenomena's tests compare the default corpus with it."""
     more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
     uncounted, unmarked = phrases()["uncounted_work"], phrases()["unmarked_causes"]
-    saved = (more["share"], list(draw), goal["share"], uncounted["share"], unmarked["share"])
-    more["share"] = goal["share"] = uncounted["share"] = unmarked["share"] = 0.0
+    first = phrases()["cause_first"]
+    saved = (more["share"], list(draw), goal["share"], uncounted["share"], unmarked["share"], first["share"])
+    more["share"] = goal["share"] = uncounted["share"] = unmarked["share"] = first["share"] = 0.0
     draw[:] = [g for g in draw if g not in ("outcome", "object_rate")]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
     finally:
-        more["share"], draw[:], goal["share"], uncounted["share"], unmarked["share"] = saved
+        more["share"], draw[:], goal["share"], uncounted["share"], unmarked["share"], first["share"] = saved
     return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
 
 
@@ -602,6 +604,31 @@ def test_a_cause_under_a_heading_that_names_causes_may_go_unmarked(examples200, 
     for ex, cause in prose:
         before = ex.text[:cause.start]
         assert "原因" in before, before[-200:]
+
+
+def test_a_cause_may_come_before_its_problem_in_one_sentence(examples200, examples_switched_off):
+    """「由于…，…。」 / 「因…，导致…。」 (phrases.yaml cause_first): the CAUSE keeps its 由于/因 head, the
+    comma and the connective are in neither span, the PROBLEM runs to the sentence's end; switched off,
+    the corpus has far fewer (those left are a cause's own clause before the next problem)."""
+    heads = tuple(phrases()["cause_inline_heads"])
+    joints = {"，" + link for link in phrases()["cause_first"]["links"]}
+
+    def cause_first(examples):
+        found = []
+        for ex in examples:
+            spans = sorted(ex.spans, key=lambda s: s.start)
+            for a, b in zip(spans, spans[1:]):
+                if a.label == "CAUSE" and b.label == "PROBLEM" and a.text.startswith(heads) \
+                        and ex.text[a.end:b.start] in joints:
+                    found.append((ex, a, b))
+        return found
+
+    on, off = cause_first(examples200), cause_first(examples_switched_off)
+    rate_on, rate_off = len(on) / len(examples200), len(off) / len(examples_switched_off)
+    assert rate_on >= 0.1 and rate_on >= rate_off + 0.07, (rate_on, rate_off)
+    for ex, cause, problem in on:
+        assert not any(link in cause.text for link in ("导致", "造成", "使得", "致使")), cause.text
+        assert not re.search(r"[。；]", cause.text + problem.text), ex.text[cause.start:problem.end + 1]
 
 
 def test_what_the_sector_produced_is_no_workload(examples200, examples_switched_off):

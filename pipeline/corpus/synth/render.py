@@ -349,13 +349,32 @@ def _bridged_measure(d: Doc, m: MeasureItem, bridge: bool = True) -> Fragment:
 SAME_SENTENCE_CAUSE_MARKERS = ("主要是", "主要是", "原因是", "主要原因是", "原因在于")
 
 
+def _cause_first(d: Doc, p: ProblemItem) -> Fragment:
+    """The cause before its problem in one sentence (phrases.yaml cause_first): 「由于…，…」 or
+    「因…，导致…」. annotations/guidelines.md §4: the 由于/因 clause is the CAUSE with its head, the
+    effect after the comma and its connective is the PROBLEM (the connective in neither). Only a
+    cause with no consequence of its own (no 导致/造成/使得 in it): a second connective would make
+    the effect a cause's consequence. [] where not drawn."""
+    ph = compose.phrases()["cause_first"]
+    if len(p.causes) != 1 or d.rng.random() >= ph["share"]:
+        return []
+    c = p.causes[0]
+    if any(link in c.inline for link in compose.CAUSE_LINKS) or p.text.startswith(compose.VERB_OPENINGS):
+        return []
+    return [Piece(c.inline, "CAUSE", c.key), Piece("，" + d.rng.choice(ph["links"])),
+            Piece(p.text, "PROBLEM", p.key), Piece("。")]
+
+
 def _problem_and_causes(d: Doc, p: ProblemItem) -> Fragment:
     """A problem and its causes: the causes in sentences of their own, or in the problem's
-    sentence after a comma (「…偏低，主要是…」)."""
+    sentence after a comma (「…偏低，主要是…」), or the cause first (「由于…，导致…」)."""
     if len(p.causes) == 1 and d.rng.random() < 0.35:
         c = p.causes[0]
         return [Piece(p.text, "PROBLEM", p.key), Piece("，" + d.rng.choice(SAME_SENTENCE_CAUSE_MARKERS)),
                 Piece(c.text, "CAUSE", c.key), Piece("。")]
+    first = _cause_first(d, p)
+    if first:
+        return first
     return [Piece(p.text, "PROBLEM", p.key), Piece("。")] + _cause_frags(d, p)
 
 
