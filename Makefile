@@ -86,6 +86,7 @@ devset: install
 	$(JIXIAO) annotate $(DEVSET)/docs --out out/devset --no-resume > /dev/null
 	python3 $(DEVSET)/score.py out/devset $(DEVSET)/gold
 	$(PY) -m pipeline.link.evaluate --devset $(DEVSET) --records out/devset
+	$(PY) -m pipeline.link.evaluate --devset $(DEVSET) --gold-spans
 
 # Each tagger rule of configs/tagger.yaml switched off in turn, on ../shared/devset and the seeds
 # (about 2 minutes): models/tagger/eval/rules-ablation.{md,json}.

@@ -71,6 +71,37 @@ def test_devset_link_scoring_matches_ends_as_the_span_scorer_does(tmp_path):
     assert (exact["tp"], exact["fp"], exact["fn"]) == (0, 2, 2)
 
 
+def test_the_linker_alone_on_devset_gold_spans(tmp_path):
+    """A written-here development-set layout (docs/STEM.txt, gold/STEM.ls.json with offsets into
+    the file as read, a UTF-8 BOM and CRLF line ends that cleaning removes): the gold spans move
+    into the record's text, the linker links the problem to the cause after 原因是 and to the measure
+    that repeats its words; a gold relation it cannot find (the problem to an unrelated measure)
+    counts as missed."""
+    import json
+
+    from pipeline.corpus.lsformat import RelationAnn, SpanAnn, spans_to_results
+    from pipeline.link.evaluate import evaluate_linker_on_devset_gold
+
+    text = ("\ufeff四、存在的问题及原因\r\n1、项目资金支付进度偏慢。原因是项目招标时间较晚。\r\n"
+            "五、改进措施\r\n1、加快项目资金支付进度。\r\n2、规范档案管理。\r\n")
+    spans = [SpanAnn(text.index(t), text.index(t) + len(t), lab, id=i)
+             for i, lab, t in (("p", "PROBLEM", "项目资金支付进度偏慢"), ("c", "CAUSE", "项目招标时间较晚"),
+                               ("m", "MEASURE", "加快项目资金支付进度"), ("n", "MEASURE", "规范档案管理"))]
+    relations = [RelationAnn("p", "c", "caused_by"), RelationAnn("p", "m", "addressed_by"),
+                 RelationAnn("p", "n", "addressed_by")]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "docs" / "x1.txt").write_bytes(text.encode("utf-8"))
+    task = {"annotations": [{"result": spans_to_results(spans, text, relations)}]}
+    (tmp_path / "gold" / "x1.ls.json").write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+
+    report = evaluate_linker_on_devset_gold(tmp_path)
+    caused, addressed = report.per_relation["caused_by"], report.per_relation["addressed_by"]
+    assert (caused["tp"], caused["fp"], caused["fn"]) == (1, 0, 0), report.errors
+    assert (addressed["tp"], addressed["fn"]) == (1, 1), report.errors
+    assert any(e["type"] == "missed" and "规范档案管理" in e["link"] for e in report.errors), report.errors
+
+
 def test_components_declare_disjoint_relations_and_a_stray_relation_is_an_error():
     """The Linker deduplicates links one component at a time when the components declare
     disjoint RELATIONS: the default ones do, a duplicate within a component is still dropped,
