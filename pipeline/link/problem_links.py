@@ -5,7 +5,8 @@ caused_by — a cause belongs to the problem it is written next to:
   a cause marker between them (由于, 究其原因, 导致), shared topic words, equal list numbers in
   parallel lists, and character distance. A collective marker (「究其原因：一是…二是…」 after
   several problems) links each cause to every problem listed before the marker in that
-  paragraph or the one before it, and reaches no cause after a later problem.
+  paragraph or the one before it, and reaches no cause after a later problem. A cause whose
+  sentence names its problem first (「关于A的问题，主要原因是X」) goes to the problem the name covers.
 addressed_by — a measure answers the problem it talks about or stands opposite to:
   topic overlap (rare bigrams weigh more: 预算编制 ↔ 预算编制), item k ↔ item k of parallel
   numbered lists (counted within their sections: the same numbers, or one list a number short),
@@ -109,6 +110,33 @@ def _cause_marker(text: str, p: Span, c: Span, markers: list[str]) -> Optional[s
     return _has_marker(text[max(0, c.start - 6):c.start], markers) or _has_marker(text[c.end:p.start], markers)
 
 
+def _named_problem(text: str, c: Span, sentence_floor: int, candidates: list[Span], kw: KeywordWeights,
+                   cfg: dict) -> tuple[Optional[Span], str]:
+    """The problem a cause's sentence names before it (「关于A的问题，主要原因是X」): the candidate
+    that covers most of the name, when it covers enough and leads the next one (configs/linking.yaml
+    caused_by.named_problem); (None, "") otherwise."""
+    start = max(sentence_floor, max(text.rfind(ch, 0, c.start) for ch in "。；;\n") + 1)
+    head = text[start:c.start]
+    at = min((i for i in (head.find(o) for o in cfg["openers"]) if i >= 0), default=-1)
+    if at < 0 or not candidates:
+        return None, ""
+    opener = next(o for o in cfg["openers"] if head.startswith(o, at))
+    name = head[at + len(opener):]
+    for end in ("问题", "，", ","):
+        if end in name:
+            name = name[:name.index(end)]
+            break
+    name = name.removesuffix("的")
+    if len(name) < 2:
+        return None, ""
+    ranked = sorted(((kw.coverage(name, p.text), p) for p in candidates), key=lambda x: -x[0])
+    best = ranked[0][0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best >= cfg["min_coverage"] and best - runner_up >= cfg["margin"]:
+        return ranked[0][1], f"names the problem 「{name}」 ({best:.2f})"
+    return None, ""
+
+
 def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
     cfg = load_linking_config()["caused_by"]
     w, text = cfg["weights"], record.text
@@ -149,11 +177,25 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             # 「关于A的问题，主要原因是X」: a problem named in the cause's own paragraph is the group
             own = [p for p in group if places[p.id].same_paragraph(pc)]
             group = own or group
+            named, why = _named_problem(text, c, pc.para_start, group, kw, cfg["named_problem"]) \
+                if len(group) > 1 else (None, "")
+            if named is not None:
+                links.append(Link(id="", from_=named.id, to=c.id, relation=CAUSED_BY,
+                                  score=round(cfg["threshold"] + 0.3, 4), evidence=f"collective marker 「{collective}」; {why}"))
+                continue
             if group:
                 for p in group:
                     links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
                                       evidence=f"collective marker 「{collective}」 after {len(group)} problem(s)"))
                 continue
+        before = [p for p in starting_in(c.start - cfg["window"] - longest, c.start)
+                  if p.end <= c.start and _gap(p, c) <= cfg["window"]]
+        named, why = _named_problem(text, c, pc.para_start, before, kw, cfg["named_problem"]) \
+            if len(before) > 1 else (None, "")
+        if named is not None:
+            links.append(Link(id="", from_=named.id, to=c.id, relation=CAUSED_BY,
+                              score=round(cfg["threshold"] + 0.3, 4), evidence=why))
+            continue
         best: tuple[float, Optional[Span], str] = (0.0, None, "")
         for p in starting_in(c.start - cfg["window"] - longest, c.end + cfg["window"]):   # the others: gap > window
             pp = places[p.id]

@@ -31,6 +31,31 @@ def test_collective_cause_block_explains_every_problem_before_it():
     assert got == {(b.id(p), b.id(c)) for p in ("p1", "p2") for c in ("c1", "c2")}
 
 
+def test_a_cause_that_names_its_problem_belongs_to_that_problem_alone():
+    """A 原因分析 block after the problems, each cause led by the problem it explains
+    (「关于A的问题，主要原因是X。关于B问题，主要是Y。」, configs/linking.yaml caused_by.named_problem):
+    each cause goes to the problem its name covers, not to every problem before the collective
+    marker; a name that covers no problem leaves the collective reading as it was."""
+    b = RecordBuilder()
+    b.section("problems", "四、存在的问题及原因分析")
+    b.para("一是", S("PROBLEM", "培训项目资金执行率偏低", "p1"), "。二是", S("PROBLEM", "档案信息化建设进度滞后", "p2"),
+           "。三是", S("PROBLEM", "志愿者队伍流动性较大", "p3"), "。")
+    b.para("关于培训项目执行率偏低的问题，主要原因是", S("CAUSE", "部分培训因场地调整推迟到次年", "c1"),
+           "。关于档案信息化问题，主要是", S("CAUSE", "系统采购流程较长", "c2"),
+           "。关于其他情况，主要是", S("CAUSE", "人员调整较多", "c3"), "。")
+    # without a collective marker the cause would go to the nearest problem before it
+    b.para("一是", S("PROBLEM", "宣传资料印制数量不足", "p4"), "。二是", S("PROBLEM", "服务热线接通率偏低", "p5"), "。")
+    b.para("针对宣传资料不足的问题，原因是", S("CAUSE", "印制经费压缩", "c4"), "。")
+    rec = b.build()
+    got = _pairs(predict_caused_by(rec, RecordIndex(rec)))
+    assert (b.id("p1"), b.id("c1")) in got and (b.id("p2"), b.id("c2")) in got
+    assert not {(b.id(p), b.id(c)) for p in ("p2", "p3") for c in ("c1",)} & got
+    assert not {(b.id(p), b.id(c)) for p in ("p1", "p3") for c in ("c2",)} & got
+    assert (b.id("p4"), b.id("c4")) in got and (b.id("p5"), b.id("c4")) not in got
+    named = {lk.to: lk.evidence for lk in predict_caused_by(rec, RecordIndex(rec))}
+    assert "names the problem" in named[b.id("c1")] and "names the problem" not in named.get(b.id("c3"), "")
+
+
 def test_numbered_lists_pair_by_number_and_elaborations_are_not_linked():
     b = RecordBuilder()
     b.section("problems", "四、存在的问题")
