@@ -544,22 +544,24 @@ def test_problems_cite_their_figures_and_state_weaknesses(examples200):
 @pytest.fixture(scope="module")
 def examples_switched_off(tmp_path_factory) -> list:
     """A small corpus with problems of more than one clause, the sector's results, the project
-    forms' goal rows, work named without its count, unmarked causes and causes before their problem
-    switched off (phrases.yaml: problem_more.share 0, `outcome` and `object_rate` left out of
-    distractor_draw, goal_form.share 0, uncounted_work.share 0, unmarked_causes.share 0,
-    cause_first.share 0),
+    forms' goal rows, work named without its count, unmarked causes, causes before their problem and
+    causes led by their problem's name switched off (phrases.yaml: problem_more.share 0, `outcome`
+    and `object_rate` left out of distractor_draw, goal_form.share 0, uncounted_work.share 0,
+    unmarked_causes.share 0, cause_first.share 0, named_causes.share 0),
     as the data of the models before them: the phenomena's tests compare the default corpus with it."""
     more, draw, goal = phrases()["problem_more"], phrases()["distractor_draw"], phrases()["goal_form"]
     uncounted, unmarked = phrases()["uncounted_work"], phrases()["unmarked_causes"]
-    first = phrases()["cause_first"]
-    saved = (more["share"], list(draw), goal["share"], uncounted["share"], unmarked["share"], first["share"])
-    more["share"] = goal["share"] = uncounted["share"] = unmarked["share"] = first["share"] = 0.0
+    first, named = phrases()["cause_first"], phrases()["named_causes"]
+    saved = (more["share"], list(draw), goal["share"], uncounted["share"], unmarked["share"], first["share"],
+             named["share"])
+    more["share"] = goal["share"] = uncounted["share"] = unmarked["share"] = first["share"] = named["share"] = 0.0
     draw[:] = [g for g in draw if g not in ("outcome", "object_rate")]
     try:
         out = tmp_path_factory.mktemp("synth_off")
         write_corpus(out, 80, 5)
     finally:
-        more["share"], draw[:], goal["share"], uncounted["share"], unmarked["share"], first["share"] = saved
+        more["share"], draw[:], goal["share"], uncounted["share"], unmarked["share"], first["share"], \
+            named["share"] = saved
     return [task_to_example(t) for t in read_tasks(out / "tasks.json")]
 
 
@@ -629,6 +631,33 @@ def test_a_cause_may_come_before_its_problem_in_one_sentence(examples200, exampl
     for ex, cause, problem in on:
         assert not any(link in cause.text for link in ("导致", "造成", "使得", "致使")), cause.text
         assert not re.search(r"[。；]", cause.text + problem.text), ex.text[cause.start:problem.end + 1]
+
+
+def test_a_cause_may_be_led_by_the_name_of_its_problem(examples200, examples_switched_off):
+    """「关于{a problem's first clause}的问题，主要原因是{cause}。」 after the problems were listed
+    (phrases.yaml named_causes): the name restates a PROBLEM stated before it and is in no span, a
+    CAUSE follows the marker, and the gold links that cause to the named problem; switched off,
+    the corpus has none."""
+    nc = phrases()["named_causes"]
+    lead = re.compile("(?:{})(?P<name>[^，。；\n]+?)(?:{})(?:{})".format(
+        "|".join(nc["openers"]), "|".join(re.escape(t) for t in nc["tails"]), "|".join(nc["markers"])))
+
+    def named(examples):
+        found = []
+        for ex in examples:
+            for m in lead.finditer(ex.text):
+                found.append((ex, m))
+        return found
+
+    on, off = named(examples200), named(examples_switched_off)
+    assert len(on) / len(examples200) >= 0.1 and not off, (len(on), len(off))
+    for ex, m in on:
+        assert not [s for s in ex.spans if s.start < m.end() and m.start() < s.end], m.group(0)
+        cause = next(s for s in ex.spans if s.start == m.end())
+        assert cause.label == "CAUSE"
+        problem = next(s for s in ex.spans if s.label == "PROBLEM" and s.text.startswith(m.group("name"))
+                       and s.end <= m.start())
+        assert (problem.id, cause.id, "caused_by") in {(r.from_id, r.to_id, r.label) for r in ex.relations}
 
 
 def test_what_the_sector_produced_is_no_workload(examples200, examples_switched_off):

@@ -383,6 +383,10 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
     ``pcm``: one numbered paragraph per problem holding its cause and its measure, the way
     many reports write 存在的问题及改进措施 (the measures then are not repeated after)."""
     rng, ph = d.rng, compose.phrases()
+    if style in ("list", "yishi", "paragraph") and any(p.causes for p in d.problems) \
+            and rng.random() < ph["named_causes"]["share"]:
+        _problems_then_named_causes(d, style, numbering)
+        return
     if style == "pcm":
         used = set()
         for i, p in enumerate(d.problems):
@@ -450,6 +454,39 @@ def problem_block(d: Doc, style: str, numbering: str = "1、") -> None:
                 frag.append(Piece(c.text, "CAUSE", c.key))
             frag.append(Piece("。"))
     paragraph(d, frag)
+
+
+def _problems_then_named_causes(d: Doc, style: str, numbering: str) -> None:
+    """The problems listed alone, then their causes, each led by the problem it explains
+    (「关于{the problem's first clause}的问题，主要原因是{cause}。」; phrases.yaml named_causes): the
+    name is outside every span (the problem was stated above), the cause after the marker is CAUSE."""
+    rng, nc = d.rng, compose.phrases()["named_causes"]
+    if style == "list":
+        for i, p in enumerate(d.problems):
+            paragraph(d, [Piece(number(numbering, i)), Piece(p.text, "PROBLEM", p.key), Piece("。")])
+    else:
+        frag: Fragment = []
+        for i, p in enumerate(d.problems):
+            frag += [Piece(number("一是", i) if style == "yishi" else ""), Piece(p.text, "PROBLEM", p.key), Piece("。")]
+        paragraph(d, frag)
+    lead = rng.choice(nc["leads"])
+    one_paragraph = rng.random() < 0.5
+    frag = [Piece(lead)] if lead else []
+    for p in d.problems:
+        if not p.causes:
+            continue
+        name = re.split(r"[，,]", p.text)[0]
+        frag.append(Piece(rng.choice(nc["openers"]) + name + rng.choice(nc["tails"]) + rng.choice(nc["markers"])))
+        for j, c in enumerate(p.causes):
+            if j:
+                frag.append(Piece("；"))
+            frag.append(Piece(c.text, "CAUSE", c.key))
+        frag.append(Piece("。"))
+        if not one_paragraph:
+            paragraph(d, frag)
+            frag = []
+    if frag:
+        paragraph(d, frag)
 
 
 def all_measures(d: Doc) -> list[MeasureItem]:
