@@ -122,10 +122,7 @@ def _named_problem(text: str, c: Span, sentence_floor: int, candidates: list[Spa
         return None, ""
     opener = next(o for o in cfg["openers"] if head.startswith(o, at))
     name = head[at + len(opener):]
-    for end in ("问题", "，", ","):
-        if end in name:
-            name = name[:name.index(end)]
-            break
+    name = name[:min((i for i in (name.find(e) for e in ("问题", "，", ",")) if i >= 0), default=len(name))]
     name = name.removesuffix("的")
     if len(name) < 2:
         return None, ""
