@@ -27,7 +27,7 @@ The passes, in order, and why:
    (Devanagari, Hebrew, Arabic, …) and lines that hold nothing but stray symbols;
 6. page furniture: page-number lines (「－ 3 －」「第 3 页 共 5 页」) with the running header next
    to them and the blank lines around them, so that a sentence the page broke reads on
-   (「该项目全年预\n算201.00万元」 instead of the page's footer and header in between);
+   (「培训经费年度执\n行率为72.5%」 instead of the page's footer and header in between);
 7. trailing spaces at line ends (tabs are kept: they delimit table cells).
 
 The cleaner is idempotent: cleaning a cleaned text changes nothing. That lets

@@ -241,7 +241,7 @@ _BROKEN_LINE_LAST = re.compile(r"[\u4e00-\u9fff\d，,、]")
 
 def continues_broken_line(text: str, start: int) -> bool:
     """Whether ``start`` opens a line that goes on with the sentence of the line before, which
-    a PDF's extraction broke at the page width (「…组织实施“八五”普\n法规划。」, 「…基本支出48,252.31\n
+    a PDF's extraction broke at the page width (「…负责全县档案的收集整\n理工作。」, 「…基本支出48,252.31\n
     万元」): the line before ends in a hanzi, a digit, a comma or a 、, not at a sentence's end,
     and is a full line (a heading or a title line ending in a hanzi is short)."""
     ls = text.rfind("\n", 0, start) + 1

@@ -19,6 +19,7 @@ explains — a problem or cause → an indicator row that missed its target or l
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Optional
 
@@ -47,10 +48,22 @@ def _gap(a: Span, b: Span) -> int:
 
 
 def _has_marker(text: str, markers: Iterable[str]) -> Optional[str]:
+    """The longest marker in text. A line break or space inside a marker does not hide it: PDF
+    text wraps lines mid-word (「主要\n原因是」)."""
+    if any(ch.isspace() for ch in text):
+        text = "".join(text.split())
     for m in sorted(markers, key=len, reverse=True):
         if m in text:
             return m
     return None
+
+
+def _marker_at(text: str, marker: str) -> int:
+    """Where the last occurrence of marker starts in text, whitespace allowed between its characters."""
+    found = -1
+    for m in re.finditer(r"\s*".join(map(re.escape, marker)), text):
+        found = m.start()
+    return found
 
 
 def _list_size(places: list[Place]) -> int:
@@ -160,7 +173,7 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
         # collective marker: 「…问题A；问题B。究其原因：一是…」
         head = text[pc.para_start:c.start]
         collective = _has_marker(head, cfg["collective_markers"])
-        at = pc.para_start + head.rfind(collective) if collective else -1
+        at = pc.para_start + _marker_at(head, collective) if collective else -1
         if collective and starting_in(at, c.start):
             collective = None   # 「一是A。究其原因，X。二是B，主要是Y」: that marker was A's, Y answers B alone
         if collective:

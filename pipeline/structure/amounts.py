@@ -69,7 +69,7 @@ class Amount:
 
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding pos begins. A single line break is no sentence end: PDF text
-    wraps sentences at the page width (「该项目全年预\n算201.00万元」)."""
+    wraps sentences at the page width (「培训经费年度执\n行率为72.5%」)."""
     lo = max(0, pos - _MAX_SENTENCE)
     last = None
     for last in _SENTENCE_END_MARK.finditer(text, lo, pos):
