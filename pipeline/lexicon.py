@@ -144,6 +144,17 @@ def enumerator_value(mark: str) -> int | None:
     return _CIRCLED.index(c) + 1 if c and c in _CIRCLED else None
 
 
+_SECTION_ITEM = re.compile(r"\s*\d{1,2}[.．](\d{1,2})(?![.．]\d)")
+
+
+def section_item_value(mark: str) -> int | None:
+    """The item number of a two-level section number (a match of ENUMERATOR): 4.2 → 2, the second
+    item under section 4; None for anything else (4.1.2, 一是, …). Reports that number their
+    problems 4.1, 4.2 and their measures 5.1, 5.2 pair them by it."""
+    m = _SECTION_ITEM.match(mark)
+    return int(m.group(1)) if m else None
+
+
 # a figure written as approximate: 「约1,200万元」, 「近365万元」, 「60余篇」, 「1,200万元左右」
 APPROXIMATE_BEFORE = ("将近", "大约", "接近", "近", "约", "逾", "超过", "多达")
 APPROXIMATE_AFTER = ("余", "多", "以上", "左右")

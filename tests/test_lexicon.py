@@ -63,6 +63,18 @@ def test_an_enumerators_value_and_a_bullet():
     assert BULLET.match("● 加快项目实施进度") and BULLET.match("- 完善制度") and not BULLET.match("加快项目实施进度")
 
 
+def test_a_two_level_section_numbers_item():
+    """4.2 is the second item under section 4 (problems 4.1, 4.2 pair with measures 5.1, 5.2); a
+    deeper number or an item's own enumerator has none."""
+    from pipeline.lexicon import ENUMERATOR_RE, section_item_value
+    for line, value in {"4.2 资产登记不及时": 2, "5.1、建立台账": 1, "3．12 宣传覆盖面窄": 12}.items():
+        m = ENUMERATOR_RE.match(line)
+        assert m and section_item_value(m.group(0)) == value, line
+    for line in ("4.1.2 资产登记", "一是资产登记", "2、资产登记", "（3）资产登记"):
+        m = ENUMERATOR_RE.match(line)
+        assert m and section_item_value(m.group(0)) is None, line
+
+
 def test_a_list_lead_is_the_clause_a_line_ends_with_before_a_colon():
     assert list_lead("部门主要职责：") == "部门主要职责："
     assert list_lead("本局是县政府工作部门，主要职能包括: ") == "主要职能包括:"

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from pipeline.lexicon import BULLET, ENUMERATOR, ENUMERATOR_RE, continues_broken_line, enumerator_value
+from pipeline.lexicon import (BULLET, ENUMERATOR, ENUMERATOR_RE, continues_broken_line, enumerator_value,
+                              section_item_value)
 from pipeline.link.ends import RecordIndex
 from pipeline.record import Span
 
@@ -30,6 +31,8 @@ def _ordinal(text: str, start: int, span_start: int) -> Optional[int]:
         m = marks[-1] if marks else ENUMERATOR_RE.match(text, start + len(before) - len(before.lstrip()))
     if m is not None:
         value = enumerator_value(m.group(0))
+        if value is None:
+            value = section_item_value(m.group(0))   # 4.2 and 5.2: the second problem and its measure
         if value is not None:
             return value
     if BULLET.match(text, start):
