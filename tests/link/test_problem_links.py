@@ -31,21 +31,6 @@ def test_collective_cause_block_explains_every_problem_before_it():
     assert got == {(b.id(p), b.id(c)) for p in ("p1", "p2") for c in ("c1", "c2")}
 
 
-def test_lists_numbered_by_section_pair_item_by_item():
-    """Problems numbered 4.1, 4.2 under section 4 and measures 5.1, 5.2 under section 5 are parallel
-    lists (pipeline.lexicon.section_item_value): item k answers item k though no words are shared."""
-    b = RecordBuilder()
-    b.section("problems", "4 存在的问题")
-    b.para("4.1 ", S("PROBLEM", "资产登记更新不及时", "p1"), "。")
-    b.para("4.2 ", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
-    b.section("measures", "5 改进措施")
-    b.para("5.1 ", S("MEASURE", "建立台账定期核对制度", "m1"), "。")
-    b.para("5.2 ", S("MEASURE", "拓展新媒体渠道", "m2"), "。")
-    rec = b.build()
-    got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
-    assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m2"))}
-
-
 def test_a_marker_that_a_line_break_cuts_is_still_a_marker():
     """「…未\n及时…入账。…主要\n原因是X，\nY。」: PDF text wraps lines mid-word, inside a cause marker too;
     the collective marker 主要原因 still groups the item's problems (its title and both pieces a line
@@ -88,15 +73,20 @@ def test_a_cause_that_names_its_problem_belongs_to_that_problem_alone():
     assert "names the problem" in named[b.id("c1")] and "names the problem" not in named.get(b.id("c3"), "")
 
 
-def test_numbered_lists_pair_by_number_and_elaborations_are_not_linked():
+@pytest.mark.parametrize("headings,problem_marks,measure_marks", [
+    (("四、存在的问题", "五、改进措施"), ("1、", "2、"), ("1、", "2、")),
+    # numbered by section: 4.1, 4.2 under 4 and 5.1, 5.2 under 5 (pipeline.lexicon.section_item_value)
+    (("4 存在的问题", "5 改进措施"), ("4.1 ", "4.2 "), ("5.1 ", "5.2 ")),
+])
+def test_numbered_lists_pair_by_number_and_elaborations_are_not_linked(headings, problem_marks, measure_marks):
     b = RecordBuilder()
-    b.section("problems", "四、存在的问题")
-    b.para("1、", S("PROBLEM", "资产登记更新不及时", "p1"), "。")
-    b.para("2、", S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
-    b.section("measures", "五、改进措施")
-    b.para("1、", S("MEASURE", "建立台账定期核对制度", "m1"), "。")
+    b.section("problems", headings[0])
+    b.para(problem_marks[0], S("PROBLEM", "资产登记更新不及时", "p1"), "。")
+    b.para(problem_marks[1], S("PROBLEM", "宣传工作覆盖面较窄", "p2"), "。")
+    b.section("measures", headings[1])
+    b.para(measure_marks[0], S("MEASURE", "建立台账定期核对制度", "m1"), "。")
     b.para("我单位将", S("MEASURE", "每季度开展一次盘点", "m1e"), "。")
-    b.para("2、", S("MEASURE", "拓展新媒体渠道", "m2"), "。")
+    b.para(measure_marks[1], S("MEASURE", "拓展新媒体渠道", "m2"), "。")
     rec = b.build()
     got = _pairs(predict_addressed_by(rec, RecordIndex(rec)))
     assert got == {(b.id("p1"), b.id("m1")), (b.id("p2"), b.id("m2"))}
