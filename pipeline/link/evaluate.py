@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from pipeline import SEEDS_DIR
 from pipeline.corpus.evaluate import (Doc, doc_from_example, doc_from_record, match_links, match_spans, prf)
@@ -104,16 +104,24 @@ def evaluate_linker_on_gold(gold_dir: Optional[Path] = None, seeds_dir: Path = S
     """Run the linker on every gold document (gold spans, structured text) and score its links."""
     from pipeline.corpus.gold import GOLD_DIR, gold_in_clean_coords, load_all_gold
 
-    linker = linker or Linker()
+    examples = (gold_in_clean_coords(ex) for ex in load_all_gold(gold_dir or GOLD_DIR, seeds_dir))
+    return score_link_docs(_linked_on_gold_spans(examples, linker or Linker()), mode)
+
+
+def _linked_on_gold_spans(examples: Iterable[Example], linker: Linker,
+                          relations: Optional[tuple[str, ...]] = None) -> list[tuple[Doc, Doc]]:
+    """(gold, predicted) per example in record coordinates: its text structured, its gold spans put
+    in the record, the linker run on it; only the links of ``relations`` when given."""
     pairs = []
-    for ex in load_all_gold(gold_dir or GOLD_DIR, seeds_dir):
-        ex = gold_in_clean_coords(ex)
+    for ex in examples:
         record = record_with_gold_spans(ex)
         linker.set_annotations(record, linker.predict(record))
-        pred = doc_from_record(record.to_json_dict())
-        gold = doc_from_example(ex)
+        gold, pred = doc_from_example(ex), doc_from_record(record.to_json_dict())
+        if relations is not None:
+            gold.links = [ln for ln in gold.links if ln.relation in relations]
+            pred.links = [ln for ln in pred.links if ln.relation in relations]
         pairs.append((gold, pred))
-    return score_link_docs(pairs, mode)
+    return pairs
 
 
 DEVSET_RELATIONS = ("caused_by", "addressed_by")
@@ -146,16 +154,7 @@ def evaluate_linker_on_devset_gold(devset: Path, linker: Optional[Linker] = None
     out for the linker (no rule was written with these documents in view), unlike
     evaluate_linker_on_gold on the seeds; set beside evaluate_links_on_devset (the tagger's spans),
     it tells the linker's errors from those of the spans it is given."""
-    linker = linker or Linker()
-    pairs = []
-    for ex in devset_examples(devset):
-        record = record_with_gold_spans(ex)
-        linker.set_annotations(record, linker.predict(record))
-        gold, pred = doc_from_example(ex), doc_from_record(record.to_json_dict())
-        gold.links = [ln for ln in gold.links if ln.relation in relations]
-        pred.links = [ln for ln in pred.links if ln.relation in relations]
-        pairs.append((gold, pred))
-    return score_link_docs(pairs, mode)
+    return score_link_docs(_linked_on_gold_spans(devset_examples(devset), linker or Linker(), relations), mode)
 
 
 def evaluate_links_on_devset(records: Path, devset: Path, mode: str = "overlap",
@@ -225,23 +224,18 @@ if __name__ == "__main__":
                         help="with --devset: the linker alone, given the dev set's gold spans (no records needed)")
     parser.add_argument("--errors", action="store_true", help="list every missed and false link")
     args = parser.parse_args()
-    if args.devset and args.gold_spans:
+    if args.devset:
+        if args.gold_spans:   # the linker alone, on the dev set's gold spans
+            evaluate, suffix = (lambda m: evaluate_linker_on_devset_gold(args.devset, mode=m)), "  (gold spans)"
+        elif args.records is None:
+            parser.error("--devset needs --records or --gold-spans")
+        else:                 # end to end, on the records' spans
+            evaluate, suffix = (lambda m: evaluate_links_on_devset(args.records, args.devset, m)), ""
         for m in MODES:
-            rep = evaluate_linker_on_devset_gold(args.devset, mode=m)
-            for rel, v in rep.per_relation.items():
+            for rel, v in evaluate(m).per_relation.items():
                 print(f"{rel:13s} {m:7s} tp {v['tp']:3d} fp {v['fp']:3d} fn {v['fn']:3d}  "
-                      f"P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}  (gold spans)")
+                      f"P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}{suffix}")
         if args.errors:
-            print(json.dumps(evaluate_linker_on_devset_gold(args.devset).errors, ensure_ascii=False, indent=1))
-    elif args.devset:
-        if args.records is None:
-            parser.error("--devset needs --records")
-        for m in MODES:
-            rep = evaluate_links_on_devset(args.records, args.devset, m)
-            for rel, v in rep.per_relation.items():
-                print(f"{rel:13s} {m:7s} tp {v['tp']:3d} fp {v['fp']:3d} fn {v['fn']:3d}  "
-                      f"P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}")
-        if args.errors:
-            print(json.dumps(evaluate_links_on_devset(args.records, args.devset).errors, ensure_ascii=False, indent=1))
+            print(json.dumps(evaluate("overlap").errors, ensure_ascii=False, indent=1))
     else:
         print(json.dumps(evaluate_linker_on_gold().as_dict(), ensure_ascii=False, indent=1))

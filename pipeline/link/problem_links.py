@@ -25,6 +25,7 @@ from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
+from pipeline.lexicon import PROBLEM_FRAME_OPENERS, SENTENCE_END_CHARS
 from pipeline.link.bounds import Candidates
 from pipeline.link.config import load_linking_config, relation_sources, require_relation
 from pipeline.link.ends import RecordIndex
@@ -123,28 +124,31 @@ def _cause_marker(text: str, p: Span, c: Span, markers: list[str]) -> Optional[s
     return _has_marker(text[max(0, c.start - 6):c.start], markers) or _has_marker(text[c.end:p.start], markers)
 
 
-def _named_problem(text: str, c: Span, sentence_floor: int, candidates: list[Span], kw: KeywordWeights,
-                   cfg: dict) -> tuple[Optional[Span], str]:
-    """The problem a cause's sentence names before it (「关于A的问题，主要原因是X」): the candidate
-    that covers most of the name, when it covers enough and leads the next one (configs/linking.yaml
-    caused_by.named_problem); (None, "") otherwise."""
-    start = max(sentence_floor, max(text.rfind(ch, 0, c.start) for ch in "。；;\n") + 1)
+def _problem_name(text: str, c: Span, floor: int) -> Optional[str]:
+    """The problem a cause's sentence names before the cause (「关于A的问题，主要原因是X」 → A; the
+    openers of pipeline.lexicon's problem frame): the words after the opener, up to 问题 or a comma.
+    The sentence starts at a sentence end, not at a line break (PDF text wraps lines mid-sentence),
+    and no earlier than floor (the cause's paragraph). None when the sentence names none."""
+    start = max(floor, max(text.rfind(ch, floor, c.start) for ch in SENTENCE_END_CHARS) + 1)
     head = text[start:c.start]
-    at = min((i for i in (head.find(o) for o in cfg["openers"]) if i >= 0), default=-1)
-    if at < 0 or not candidates:
-        return None, ""
-    opener = next(o for o in cfg["openers"] if head.startswith(o, at))
+    found = [(i, o) for o in PROBLEM_FRAME_OPENERS if (i := head.find(o)) >= 0]
+    if not found:
+        return None
+    at, opener = min(found)
     name = head[at + len(opener):]
     name = name[:min((i for i in (name.find(e) for e in ("问题", "，", ",")) if i >= 0), default=len(name))]
     name = name.removesuffix("的")
-    if len(name) < 2:
-        return None, ""
+    return name if len(name) >= 2 else None
+
+
+def _named_among(name: str, candidates: list[Span], kw: KeywordWeights, cfg: dict) -> Optional[Span]:
+    """The candidate problem that covers most of the name, when it covers enough and leads the next
+    one (configs/linking.yaml caused_by.named_problem); None otherwise (one candidate needs no name)."""
+    if len(candidates) < 2:
+        return None
     ranked = sorted(((kw.coverage(name, p.text), p) for p in candidates), key=lambda x: -x[0])
-    best = ranked[0][0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    if best >= cfg["min_coverage"] and best - runner_up >= cfg["margin"]:
-        return ranked[0][1], f"names the problem 「{name}」 ({best:.2f})"
-    return None, ""
+    best, runner_up = ranked[0][0], ranked[1][0]
+    return ranked[0][1] if best >= cfg["min_coverage"] and best - runner_up >= cfg["margin"] else None
 
 
 def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
@@ -170,6 +174,7 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
     links: list[Link] = []
     for c in causes:
         pc = places[c.id]
+        name = _problem_name(text, c, pc.para_start)
         # collective marker: 「…问题A；问题B。究其原因：一是…」
         head = text[pc.para_start:c.start]
         collective = _has_marker(head, cfg["collective_markers"])
@@ -187,24 +192,21 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             # 「关于A的问题，主要原因是X」: a problem named in the cause's own paragraph is the group
             own = [p for p in group if places[p.id].same_paragraph(pc)]
             group = own or group
-            named, why = _named_problem(text, c, pc.para_start, group, kw, cfg["named_problem"]) \
-                if len(group) > 1 else (None, "")
-            if named is not None:
-                links.append(Link(id="", from_=named.id, to=c.id, relation=CAUSED_BY,
-                                  score=round(cfg["threshold"] + 0.3, 4), evidence=f"collective marker 「{collective}」; {why}"))
-                continue
-            if group:
-                for p in group:
-                    links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
-                                      evidence=f"collective marker 「{collective}」 after {len(group)} problem(s)"))
-                continue
-        before = [p for p in starting_in(c.start - cfg["window"] - longest, c.start)
-                  if p.end <= c.start and _gap(p, c) <= cfg["window"]]
-        named, why = _named_problem(text, c, pc.para_start, before, kw, cfg["named_problem"]) \
-            if len(before) > 1 else (None, "")
+        else:
+            group = []
+        # a cause that names its problem goes to the one the name covers: among the collective
+        # marker's group, else among the problems before it within the window
+        named = _named_among(name, group or [p for p in starting_in(c.start - cfg["window"] - longest, c.start)
+                                             if p.end <= c.start and _gap(p, c) <= cfg["window"]],
+                             kw, cfg["named_problem"]) if name else None
         if named is not None:
-            links.append(Link(id="", from_=named.id, to=c.id, relation=CAUSED_BY,
-                              score=round(cfg["threshold"] + 0.3, 4), evidence=why))
+            links.append(Link(id="", from_=named.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
+                              evidence=f"names the problem 「{name}」"))
+            continue
+        if group:
+            for p in group:
+                links.append(Link(id="", from_=p.id, to=c.id, relation=CAUSED_BY, score=round(cfg["threshold"] + 0.3, 4),
+                                  evidence=f"collective marker 「{collective}」 after {len(group)} problem(s)"))
             continue
         best: tuple[float, Optional[Span], str] = (0.0, None, "")
         for p in starting_in(c.start - cfg["window"] - longest, c.end + cfg["window"]):   # the others: gap > window
