@@ -72,7 +72,12 @@ def _problems(rng: random.Random, facts: Facts, unit: compose.Unit, year: int
                 actions = rng.sample(compose.phrases()["topics"][topic]["actions"], rng.randint(0, 3))
                 title = compose.measure_title(rng, topic)
             measure = MeasureItem(f"P{i}M", title, [(f"P{i}M{j}", a) for j, a in enumerate(actions)])
-        text = compose.domain_problem_text(rng, unit, year) if own else compose.problem_text(rng, topic)
+        # a report states each problem once: a shortfall drawn again (with or without its figure)
+        # is drawn anew, a few times at most
+        for _ in range(5):
+            text = compose.domain_problem_text(rng, unit, year) if own else compose.problem_text(rng, topic)
+            if text.split("，")[0] not in {p.text.split("，")[0] for p in problems}:
+                break
         problems.append(ProblemItem(f"P{i}", text, topic, causes, measure))
     missed = [ind for ind in facts.indicators if ind.missed and "执行" not in ind.level2]
     if missed and rng.random() < 0.6:  # a deviation explained in the problems section
