@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from pipeline import CONFIG_DIR, MODELS_DIR
+from pipeline import CONFIG_DIR, MODELS_DIR, SHARED_DIR
 
 
 def register(app: typer.Typer) -> None:
@@ -46,13 +46,17 @@ def register(app: typer.Typer) -> None:
                           threads: int = typer.Option(0, help="torch threads for training and (d) (0: the config's); "
                                                               "1 leaves a core to a job beside it"),
                           seed: Optional[int] = typer.Option(None, help="training seed instead of the config's "
-                                                                    "(run-to-run spread)")) -> None:
-        """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md}."""
+                                                                    "(run-to-run spread)"),
+                          devset: Path = typer.Option(SHARED_DIR / "devset", help="development set (its docs, gold "
+                                                      "and score.py) that (a)'s tagger is also scored on; skipped "
+                                                      "where it has no gold folder")) -> None:
+        """(a) no-seed training, (b) leave-one-seed-out, (c) baselines, (d) speed/RSS → OUT/report.{json,md};
+        (a)'s tagger also on the development set, with rules and raw."""
         from pipeline.tag.protocol import run_protocol
         logging.basicConfig(level=logging.WARNING)
         run_protocol(config, out, tuple(s.strip() for s in systems.split(",") if s.strip()),
                      folds=not no_folds, spacy_epochs=spacy_epochs, say=typer.echo, reuse=reuse,
-                     threads=threads or None, seed=seed)
+                     threads=threads or None, seed=seed, devset=devset)
         typer.echo(f"wrote {out / 'report.md'}")
 
     @app.command("calibrate")

@@ -6,6 +6,9 @@
 (c) the same splits for both baselines (the rules need no training: one score serves both);
 (d) throughput (chars/s) and peak RSS of each system, each measured in its own
     process (pipeline.tag.bench) on the same cleaned seed texts, one after the other.
+(a)'s tagger is also scored on the development set (../shared/devset, its own scorer), with the
+rules and raw: a model trained on neither the seeds' gold nor the dev set, read on 18 reports
+where the seeds are five (report key ``a_devset``; skipped where the dev set is absent).
 Scores: pipeline.corpus.evaluate (exact and overlap span matching, per label).
 Writes OUT/report.json and OUT/report.md; models under OUT/a/ and OUT/b/<seed>/.
 """
@@ -19,7 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from pipeline.tag.ablation import score_seeds
+from pipeline import SHARED_DIR
+from pipeline.tag.ablation import score_devset, score_seeds, variants
 from pipeline.tag.baselines.rules import RuleTagger
 from pipeline.tag.baselines.spacy_ner import SpacyTagger
 from pipeline.tag.data import to_cleaned
@@ -50,12 +54,13 @@ def protocol_floors(config: Path) -> ScoreFloors | None:
 
 MODEL_ONLY = "tagger_without_structure_rules"
 RULES_ABLATION = "a_rules_ablation"  # (a)'s tagger, variant → exact/overlap micro F1 on the seeds
+A_DEVSET = "a_devset"               # (a)'s tagger on the development set: all rules and none
 
 
 def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, folds: bool = True,
                  spacy_epochs: int = 10, say: Callable[[str], None] = print,
                  gold: list | None = None, reuse: bool = False, threads: int | None = None,
-                 seed: int | None = None) -> dict:
+                 seed: int | None = None, devset: Path | None = SHARED_DIR / "devset") -> dict:
     model_args, data_args, train_args = load_config(config)
     if threads:
         train_args = replace(train_args, threads=threads)
@@ -121,6 +126,11 @@ def run_protocol(config: Path, out: Path, systems: tuple[str, ...] = SYSTEMS, fo
             say(f"(a) {MODEL_ONLY}: {summary_line(report['a'][MODEL_ONLY])}")
             # and each rule of configs/tagger.yaml switched off in turn (pipeline.tag.ablation)
             report[RULES_ABLATION] = score_seeds(tagger, say, gold)
+            if devset is not None and (Path(devset) / "gold").is_dir():
+                both = {name: (rules, None) for name, rules in variants(tagger).items() if name in ("all", "none")}
+                report[A_DEVSET] = score_devset(tagger, Path(devset), say, both)
+                say("(a) tagger on the dev set: " + ", ".join(
+                    f"{name} {s['exact']:.3f} / {s['overlap']:.3f}" for name, s in report[A_DEVSET].items()))
 
     # (b) leave one seed out, the other seeds' gold in training
     if folds and len(gold) > 1:
@@ -174,6 +184,16 @@ def render_markdown(report: dict) -> str:
         lines.append("| variant | exact F1 | overlap F1 |")
         lines.append("|---|---|---|")
         lines += [f"| {name} | {s['exact']:.3f} | {s['overlap']:.3f} |" for name, s in report[RULES_ABLATION].items()]
+        lines.append("")
+    if report.get(A_DEVSET):
+        lines.append("## (a)'s tagger on the development set (../shared/devset/score.py; trained on neither it nor "
+                     "the seeds' gold)\n")
+        labels = list(next(iter(report[A_DEVSET].values()))["exact_per_label"])
+        lines.append("| variant | exact F1 | overlap F1 | " + " | ".join(f"{lab} exact / overlap" for lab in labels) + " |")
+        lines.append("|---|---|---|" + "---|" * len(labels))
+        for name, s in report[A_DEVSET].items():
+            per = " | ".join(f"{s['exact_per_label'][lab]:.3f} / {s['overlap_per_label'][lab]:.3f}" for lab in labels)
+            lines.append(f"| {'rules' if name == 'all' else 'raw (no rules)'} | {s['exact']:.3f} | {s['overlap']:.3f} | {per} |")
         lines.append("")
     if report.get("models"):
         lines.append(f"## Models (scored with the code of commit {report.get('commit', '?')})\n")

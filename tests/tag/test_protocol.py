@@ -12,14 +12,16 @@ GOLD = [
 ]
 
 
-def test_protocol_runs_all_parts_end_to_end(tmp_path):
+def test_protocol_runs_all_parts_end_to_end(tmp_path, tiny_devset):
     gold = []
     for i, g in enumerate(GOLD):
         ex = parse_markup(g)
         ex.data = {"file": f"doc{i}.txt", "doc_id": f"d{i}"}
         gold.append(ex)
-    report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", tmp_path, systems=("tagger", "rules"),
-                          gold=gold, say=lambda s: None, seed=21)
+    out = tmp_path / "out"
+    report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", out, systems=("tagger", "rules"),
+                          gold=gold, say=lambda s: None, seed=21, devset=tiny_devset)
+    tmp_path = out
     assert report["training_seed"] == 21                       # --seed replaces the config's
     assert json.loads((tmp_path / "a" / "tagger" / "train_summary.json").read_text())["seed"] == 21
     for part in ("a", "b"):
@@ -35,6 +37,13 @@ def test_protocol_runs_all_parts_end_to_end(tmp_path):
     assert {"all", "none", "-snap", "-section_gate"} <= set(ablation)
     assert all(0.0 <= v["exact"] <= 1.0 for v in ablation.values())
     assert "| -snap |" in (tmp_path / "report.md").read_text()
+    # (a)'s tagger on the development set, with the rules and raw, per label
+    dev = report["a_devset"]
+    assert set(dev) == {"all", "none"}
+    assert all(0.0 <= v["exact"] <= v["overlap"] <= 1.0 and set(v["exact_per_label"]) >= {"PROBLEM", "MEASURE"}
+               for v in dev.values())
+    md = (tmp_path / "report.md").read_text()
+    assert "on the development set" in md and "| raw (no rules) |" in md
 
 
 def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):
@@ -47,7 +56,7 @@ def test_reuse_scores_saved_models_without_training(tmp_path, tiny_examples):
     before = weights.stat().st_mtime_ns
     said: list[str] = []
     report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", tmp_path, systems=("tagger", "spacy"), folds=False,
-                          gold=tiny_examples[:2], say=said.append, reuse=True)
+                          gold=tiny_examples[:2], say=said.append, reuse=True, devset=None)
     assert any("reusing the model" in s for s in said) and any("reusing the spaCy pipeline" in s for s in said)
     assert weights.stat().st_mtime_ns == before
     assert set(report["a"]) == {"tagger", "spacy", "tagger_without_structure_rules"}
