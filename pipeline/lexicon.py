@@ -31,6 +31,12 @@ LEFT_EDGE_JUNK = frozenset(" \t\u3000、*#•·▪◆■□●○")
 CLAUSE = re.compile(r"[^，,；;。！!？?\n\t]+")
 
 
+def first_clause(text: str) -> str:
+    """The words of text before its first clause end (CLAUSE); "" when it opens with one."""
+    m = CLAUSE.match(text)
+    return m.group(0) if m else ""
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence that holds text[start:end]."""
     a = start

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from pipeline.lexicon import (item_number_before_figure, BREAK, CLAUSE, ENUMERATOR, IMPERATIVE_OPENING, NEGATIVE_STATE, NUMBERING, SENTENCE,
-                              has_count, is_count, list_lead, sentence_around)
+                              first_clause, has_count, is_count, list_lead, sentence_around)
 from pipeline.tag.workload import QUANTITY
 
 
@@ -12,6 +12,7 @@ def test_sentences_end_at_sentence_marks_and_line_breaks_not_commas():
     text = "加强管理，提高效率。完善制度；\n落实责任"
     assert [m.group() for m in SENTENCE.finditer(text)] == ["加强管理，提高效率", "完善制度", "落实责任"]
     assert [m.group() for m in CLAUSE.finditer("加强管理，提高效率。")] == ["加强管理", "提高效率"]
+    assert first_clause("资产登记更新不及时，账实不符") == "资产登记更新不及时" and first_clause("，后文") == ""
     assert [m.start() for m in BREAK.finditer("甲\t乙。丙")] == [1, 3]
     assert sentence_around(text, text.index("提高"), text.index("提高") + 2) == "加强管理，提高效率"
 

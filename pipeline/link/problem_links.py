@@ -174,7 +174,6 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
     links: list[Link] = []
     for c in causes:
         pc = places[c.id]
-        name = _problem_name(text, c, pc.para_start)
         # collective marker: 「…问题A；问题B。究其原因：一是…」
         head = text[pc.para_start:c.start]
         collective = _has_marker(head, cfg["collective_markers"])
@@ -196,6 +195,7 @@ def predict_caused_by(record: Record, index: RecordIndex) -> list[Link]:
             group = []
         # a cause that names its problem goes to the one the name covers: among the collective
         # marker's group, else among the problems before it within the window
+        name = _problem_name(text, c, pc.para_start)
         named = _named_among(name, group or [p for p in starting_in(c.start - cfg["window"] - longest, c.start)
                                              if p.end <= c.start and _gap(p, c) <= cfg["window"]],
                              kw, cfg["named_problem"]) if name else None

@@ -45,9 +45,9 @@ TINY_DEV_DOC = ("2023年度部门整体支出绩效自评报告\n一、部门职
 TINY_DEV_GOLD = (("FUNCTION", "负责全区园林绿化规划工作"), ("PROBLEM", "预算编制不够细化"), ("MEASURE", "进一步加强预算绩效管理"))
 
 
-def tiny_dev_gold(text: str = TINY_DEV_DOC) -> list:
+def _tiny_dev_gold() -> list:
     """The Label Studio task of TINY_DEV_DOC's gold spans, as ../shared/devset/gold/*.ls.json hold them."""
-    result = []
+    text, result = TINY_DEV_DOC, []
     for label, piece in TINY_DEV_GOLD:
         a = text.index(piece)
         result.append({"type": "labels", "value": {"start": a, "end": a + len(piece), "text": piece,
@@ -65,6 +65,6 @@ def tiny_devset(tmp_path):
     (devset / "docs").mkdir(parents=True)
     (devset / "gold").mkdir()
     (devset / "docs" / "x01.txt").write_text(TINY_DEV_DOC, encoding="utf-8")
-    (devset / "gold" / "x01.ls.json").write_text(json.dumps(tiny_dev_gold(), ensure_ascii=False), encoding="utf-8")
+    (devset / "gold" / "x01.ls.json").write_text(json.dumps(_tiny_dev_gold(), ensure_ascii=False), encoding="utf-8")
     shutil.copy(DEVSET_SCORER, devset / "score.py")  # read at run time, not kept
     return devset

@@ -27,6 +27,7 @@ from pipeline.corpus.synth.facts import (
 from pipeline.corpus.synth.layouts import LAYOUTS
 from pipeline.corpus.synth.noise import Noise
 from pipeline.corpus.synth.render import CauseItem, Doc, MeasureItem, ProblemItem
+from pipeline.lexicon import first_clause
 
 PROJECT_LAYOUTS = ("ocr_project_form", "project_forms")
 
@@ -74,9 +75,10 @@ def _problems(rng: random.Random, facts: Facts, unit: compose.Unit, year: int
             measure = MeasureItem(f"P{i}M", title, [(f"P{i}M{j}", a) for j, a in enumerate(actions)])
         # a report states each problem once: a shortfall drawn again (with or without its figure)
         # is drawn anew, a few times at most
+        stated = {first_clause(p.text) for p in problems}
         for _ in range(5):
             text = compose.domain_problem_text(rng, unit, year) if own else compose.problem_text(rng, topic)
-            if text.split("，")[0] not in {p.text.split("，")[0] for p in problems}:
+            if first_clause(text) not in stated:
                 break
         problems.append(ProblemItem(f"P{i}", text, topic, causes, measure))
     missed = [ind for ind in facts.indicators if ind.missed and "执行" not in ind.level2]

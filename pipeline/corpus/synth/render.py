@@ -15,7 +15,7 @@ from pipeline.corpus.synth.builder import DocBuilder, Fragment, Piece
 from pipeline.corpus.synth.compose import Unit, Workload
 from pipeline.corpus.synth.facts import Facts, wan
 from pipeline.corpus.synth.noise import Noise, break_lines
-from pipeline.lexicon import CLAUSE
+from pipeline.lexicon import first_clause
 
 CN = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -476,7 +476,7 @@ def _problems_then_named_causes(d: Doc, style: str, numbering: str) -> None:
     for p in d.problems:
         if not p.causes:
             continue
-        name = CLAUSE.match(p.text).group(0)   # the problem's first clause
+        name = first_clause(p.text)
         frag.append(Piece(rng.choice(nc["openers"]) + name + rng.choice(nc["tails"]) + rng.choice(nc["markers"])))
         for j, c in enumerate(p.causes):
             if j:
