@@ -80,6 +80,8 @@ class TrainingArguments:
     save_forks: bool = False         # also save each fork's last weights (OUT/forks/K) to score them alone or as an ensemble
     sequence_loss_weight: float = 0.0  # > 0: add this times the decoder's path loss (pipeline.tag.sequence_loss: -log P of
                                      # the gold O/B/I/E/S path among the valid ones) to the characters' cross-entropy
+    begin_weight: float = 1.0        # the weight of a span's first character (B and S tags) in the cross-entropy, the
+                                     # others' 1: the raw model entered spans without a confident begin (docs/history.md)
 
 
 class WeightAverage:
@@ -106,6 +108,17 @@ class WeightAverage:
         with torch.no_grad():
             for mine, theirs in zip(self.averaged.module.parameters(), model.parameters()):
                 theirs.copy_(mine)
+
+
+def begin_weighted_loss(logits: torch.Tensor, labels: torch.Tensor, tags: list[str],
+                        begin_weight: float) -> torch.Tensor:
+    """The characters' cross-entropy with each gold B and S tag weighted ``begin_weight`` and the
+    others 1, normalised by the summed weight of the labelled characters (torch's weighted mean):
+    at weight 1 it is the model's own loss."""
+    weight = torch.tensor([begin_weight if parse_tag(t)[0] in ("B", "S") else 1.0 for t in tags],
+                          dtype=logits.dtype, device=logits.device)
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
+                                             weight=weight, ignore_index=IGNORE)
 
 
 def _from_dict(cls, d: dict | None):
@@ -359,6 +372,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
     planned = total
     if sum(bool(x) for x in (train_args.ema_decay, train_args.swa_start, train_args.fork_at)) > 1:
         raise ValueError("ema_decay, swa_start and fork_at are three ways of averaging the weights: set one")
+    if train_args.begin_weight <= 0:
+        raise ValueError(f"begin_weight must be positive, not {train_args.begin_weight}")
     unknown = set(train_args.char_noise_labels) - set(labels.names)
     if unknown:
         raise ValueError(f"char_noise_labels names unknown labels {sorted(unknown)}; labels: {labels.names}")
@@ -404,7 +419,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                          train_args.char_noise_prob, hanzi, noise_tags)
         inputs = {k: v.to(device) for k, v in inputs.items()}
         out = model(**inputs)
-        loss = out.loss
+        loss = (out.loss if train_args.begin_weight == 1.0
+                else begin_weighted_loss(out.logits, inputs["labels"], tags, train_args.begin_weight))
         if train_args.sequence_loss_weight:
             loss = loss + train_args.sequence_loss_weight * sequence_loss(
                 out.logits, inputs["labels"], class_of.to(device), class_trans, IGNORE)

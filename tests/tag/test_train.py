@@ -347,6 +347,8 @@ def test_a_toy_trained_in_forks_saves_the_mean_of_their_last_weights(tmp_path, t
         train(m, d, replace(t, fork_at=0.5, forks=1), tmp_path / "one")
     with pytest.raises(ValueError, match="char_noise_labels"):
         train(m, d, replace(t, char_noise_labels=["NOT_A_LABEL"]), tmp_path / "noise")
+    with pytest.raises(ValueError, match="begin_weight must be positive"):
+        train(m, d, replace(t, begin_weight=0.0), tmp_path / "begin")
 
 
 def test_char_noise_swaps_only_window_hanzi_for_hanzi_of_the_batch():
@@ -397,3 +399,22 @@ def test_char_noise_by_label_leaves_other_characters_alone():
     noisy = collate([feature], enc.pad_id, enc.unk_id, 0.0, random.Random(5), 0.9, hanzi, only_spans)
     changed = (torch.tensor(ids) != noisy["input_ids"][0]).nonzero().flatten().tolist()
     assert changed and all(labels[i] == span_id for i in changed)
+
+
+def test_the_begin_weighted_loss_weights_the_gold_begins_and_is_the_models_own_loss_at_weight_one():
+    import torch
+
+    from pipeline.tag.data import IGNORE
+    from pipeline.tag.model import build_model
+    from pipeline.tag.train import begin_weighted_loss
+
+    tags = ["O", "B-WORKLOAD", "I-WORKLOAD", "E-WORKLOAD", "S-WORKLOAD"]
+    model = build_model(ModelArguments(hidden_size=16, num_hidden_layers=1, num_attention_heads=1,
+                                       intermediate_size=16), 20, tags)
+    model.eval()
+    labels = torch.tensor([[0, 1, 2, 3, 0, 4, IGNORE]])
+    out = model(input_ids=torch.randint(1, 20, (1, 7)), labels=labels)
+    assert torch.allclose(begin_weighted_loss(out.logits, labels, tags, 1.0), out.loss)
+    nll = -torch.log_softmax(out.logits[0], -1)[torch.arange(6), labels[0, :6]]
+    weight = torch.tensor([1.0, 3.0, 1.0, 1.0, 1.0, 3.0])
+    assert torch.allclose(begin_weighted_loss(out.logits, labels, tags, 3.0), (weight * nll).sum() / weight.sum())
