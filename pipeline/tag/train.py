@@ -110,13 +110,15 @@ class WeightAverage:
                 theirs.copy_(mine)
 
 
-def begin_weighted_loss(logits: torch.Tensor, labels: torch.Tensor, tags: list[str],
-                        begin_weight: float) -> torch.Tensor:
-    """The characters' cross-entropy with each gold B and S tag weighted ``begin_weight`` and the
-    others 1, normalised by the summed weight of the labelled characters (torch's weighted mean):
-    at weight 1 it is the model's own loss."""
-    weight = torch.tensor([begin_weight if parse_tag(t)[0] in ("B", "S") else 1.0 for t in tags],
-                          dtype=logits.dtype, device=logits.device)
+def begin_weights(tags: list[str], begin_weight: float) -> torch.Tensor:
+    """The class weights of the cross-entropy: ``begin_weight`` for each B and S tag (a span's first
+    character), 1 for the others."""
+    return torch.tensor([begin_weight if parse_tag(t)[0] in ("B", "S") else 1.0 for t in tags])
+
+
+def begin_weighted_loss(logits: torch.Tensor, labels: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """The characters' cross-entropy with class weights (begin_weights), normalised by the summed
+    weight of the labelled characters (torch's weighted mean): all weights 1 give the model's own loss."""
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
                                              weight=weight, ignore_index=IGNORE)
 
@@ -374,6 +376,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
         raise ValueError("ema_decay, swa_start and fork_at are three ways of averaging the weights: set one")
     if train_args.begin_weight <= 0:
         raise ValueError(f"begin_weight must be positive, not {train_args.begin_weight}")
+    # built once: the loss of every step weighs the classes alike
+    class_weight = begin_weights(tags, train_args.begin_weight).to(device) if train_args.begin_weight != 1.0 else None
     unknown = set(train_args.char_noise_labels) - set(labels.names)
     if unknown:
         raise ValueError(f"char_noise_labels names unknown labels {sorted(unknown)}; labels: {labels.names}")
@@ -419,8 +423,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, train_args: Trai
                          train_args.char_noise_prob, hanzi, noise_tags)
         inputs = {k: v.to(device) for k, v in inputs.items()}
         out = model(**inputs)
-        loss = (out.loss if train_args.begin_weight == 1.0
-                else begin_weighted_loss(out.logits, inputs["labels"], tags, train_args.begin_weight))
+        loss = out.loss if class_weight is None else begin_weighted_loss(out.logits, inputs["labels"], class_weight)
         if train_args.sequence_loss_weight:
             loss = loss + train_args.sequence_loss_weight * sequence_loss(
                 out.logits, inputs["labels"], class_of.to(device), class_trans, IGNORE)

@@ -24,6 +24,7 @@ from pipeline.corpus.synth.generator import generate_doc, write_corpus
 from pipeline.corpus.synth.layouts import LAYOUTS
 from pipeline.corpus.synth.stats import corpus_stats
 from pipeline.labels import load_labels
+from pipeline.lexicon import first_clause
 
 # a decimal figure that opens a span (65.47%的…) is not numbering
 LEADING_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、是．.]|\d+(?:[、)]|[.．](?!\d))|[（(][一二三四五六七八九十\d]+[）)]|[①-⑩])")
@@ -573,7 +574,7 @@ def test_a_report_states_each_problem_once_and_may_restate_it_in_its_conclusion(
         by_clause: dict[str, list] = {}
         for s in sorted(ex.spans, key=lambda s: s.start):
             if s.label == "PROBLEM":
-                by_clause.setdefault(s.text.split("，")[0], []).append(s)
+                by_clause.setdefault(first_clause(s.text), []).append(s)
         for clause, spans in by_clause.items():
             if len(spans) > 1:
                 assert len(spans) == 2, [s.text for s in spans]

@@ -21,28 +21,27 @@ def test_protocol_runs_all_parts_end_to_end(tmp_path, tiny_devset):
     out = tmp_path / "out"
     report = run_protocol(CONFIG_DIR / "tagger-toy.yaml", out, systems=("tagger", "rules"),
                           gold=gold, say=lambda s: None, seed=21, devset=tiny_devset)
-    tmp_path = out
     assert report["training_seed"] == 21                       # --seed replaces the config's
-    assert json.loads((tmp_path / "a" / "tagger" / "train_summary.json").read_text())["seed"] == 21
+    assert json.loads((out / "a" / "tagger" / "train_summary.json").read_text())["seed"] == 21
     for part in ("a", "b"):
         for system in ("tagger", "rules"):
             spans = report[part][system]["spans"]
             assert set(spans) == {"exact", "overlap"}
             assert "per_label" in spans["exact"]
     assert report["speed"]["tagger"]["chars_per_s"] > 0 and report["speed"]["tagger"]["peak_rss_mb"] > 0
-    assert (tmp_path / "report.md").read_text().count("| tagger |") > 0
-    assert (tmp_path / "b" / "doc0" / "tagger" / "model.safetensors").exists()
+    assert (out / "report.md").read_text().count("| tagger |") > 0
+    assert (out / "b" / "doc0" / "tagger" / "model.safetensors").exists()
     # (a)'s tagger with each rule switched off: every configured rule has a row
     ablation = report["a_rules_ablation"]
     assert {"all", "none", "-snap", "-section_gate"} <= set(ablation)
     assert all(0.0 <= v["exact"] <= 1.0 for v in ablation.values())
-    assert "| -snap |" in (tmp_path / "report.md").read_text()
+    assert "| -snap |" in (out / "report.md").read_text()
     # (a)'s tagger on the development set, with the rules and raw, per label
     dev = report["a_devset"]
     assert set(dev) == {"all", "none"}
     assert all(0.0 <= v["exact"] <= v["overlap"] <= 1.0 and set(v["exact_per_label"]) >= {"PROBLEM", "MEASURE"}
                for v in dev.values())
-    md = (tmp_path / "report.md").read_text()
+    md = (out / "report.md").read_text()
     assert "on the development set" in md and "| raw (no rules) |" in md
 
 

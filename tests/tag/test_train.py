@@ -406,7 +406,7 @@ def test_the_begin_weighted_loss_weights_the_gold_begins_and_is_the_models_own_l
 
     from pipeline.tag.data import IGNORE
     from pipeline.tag.model import build_model
-    from pipeline.tag.train import begin_weighted_loss
+    from pipeline.tag.train import begin_weighted_loss, begin_weights
 
     tags = ["O", "B-WORKLOAD", "I-WORKLOAD", "E-WORKLOAD", "S-WORKLOAD"]
     model = build_model(ModelArguments(hidden_size=16, num_hidden_layers=1, num_attention_heads=1,
@@ -414,7 +414,9 @@ def test_the_begin_weighted_loss_weights_the_gold_begins_and_is_the_models_own_l
     model.eval()
     labels = torch.tensor([[0, 1, 2, 3, 0, 4, IGNORE]])
     out = model(input_ids=torch.randint(1, 20, (1, 7)), labels=labels)
-    assert torch.allclose(begin_weighted_loss(out.logits, labels, tags, 1.0), out.loss)
+    assert torch.allclose(begin_weighted_loss(out.logits, labels, begin_weights(tags, 1.0)), out.loss)
     nll = -torch.log_softmax(out.logits[0], -1)[torch.arange(6), labels[0, :6]]
     weight = torch.tensor([1.0, 3.0, 1.0, 1.0, 1.0, 3.0])
-    assert torch.allclose(begin_weighted_loss(out.logits, labels, tags, 3.0), (weight * nll).sum() / weight.sum())
+    assert begin_weights(tags, 3.0).tolist() == [1.0, 3.0, 1.0, 1.0, 3.0]
+    assert torch.allclose(begin_weighted_loss(out.logits, labels, begin_weights(tags, 3.0)),
+                          (weight * nll).sum() / weight.sum())
