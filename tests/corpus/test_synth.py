@@ -499,7 +499,9 @@ def test_phenomena_of_unseen_layouts_appear(examples200, facts200):
     assert bridged >= 30 and deviation >= 5 and own >= 30, (bridged, deviation, own)
     assert sum("pdf_lines" in f["noise"] for f in facts200) >= 10
     assert sum(bool(re.search(r"发布时间|发布日期|首页|打印|分享到|相关附件|主办单位|网站标识码", t)) for t in texts) >= 5
-    assert sum(bool(re.search(r"实施政府采购项目|开展内部审计|清理往来款项", t)) for t in texts) >= 5
+    # the unit's housekeeping work: in about 3.5 % of documents (39 and 33 of 1,000 with seed 11 before
+    # and after the 2026-12-07 bank additions; 2-9 of 200 over seeds 11-16)
+    assert sum(bool(re.search(r"实施政府采购项目|开展内部审计|清理往来款项", t)) for t in texts) >= 2
     assert all(m.lstrip("万").endswith(MEASURE_WORDS) for w in (*GENERIC_WORKLOADS, *MANAGEMENT_WORKLOADS)
                for m in w.measure_words)
 
@@ -606,8 +608,9 @@ def test_a_cause_under_a_heading_that_names_causes_may_go_unmarked(examples200, 
         for ex in examples:
             spans = sorted(ex.spans, key=lambda s: s.start)
             for a, b in zip(spans, spans[1:]):
+                # (「受…影响，…」 marks itself, as 由于/因 do: compose.domain_cause_text)
                 if a.label == "PROBLEM" and b.label == "CAUSE" and ex.text[a.end:b.start] == "。" \
-                        and not b.text.startswith(tuple(phrases()["cause_inline_heads"])):
+                        and not b.text.startswith((*phrases()["cause_inline_heads"], "受")):
                     found.append((ex, b))
         return found
 
@@ -621,7 +624,8 @@ def test_a_cause_under_a_heading_that_names_causes_may_go_unmarked(examples200, 
     assert len(prose) >= 10
     for ex, cause in prose:
         before = ex.text[:cause.start]
-        assert "原因" in before, before[-200:]
+        # (OCR noise may drop a character of the heading: 「问题及因分析」)
+        assert "原因" in before or "因分析" in before, before[-200:]
 
 
 def test_a_cause_may_come_before_its_problem_in_one_sentence(examples200, examples_switched_off):
@@ -732,9 +736,9 @@ def test_work_paragraphs_open_with_the_work_under_a_themes_title(examples200):
                 direct += 1
                 bold += m.group(0).startswith("**")
                 aspect += m.group(0).endswith("方面，")
-    # counts of a random draw over 200 documents (12-23 over three seeds): the bound says the
-    # phenomenon is there, not how often one stream happens to draw it
-    assert direct >= 10 and bold >= 1 and aspect >= 3, (direct, bold, aspect)
+    # counts of a random draw over 200 documents (direct 5-15, bold 1-5, aspect 1-5 over seeds 11-16 with
+    # the banks of 2026-12-07): the bound says the phenomenon is there, not how often one stream draws it
+    assert direct >= 5 and bold >= 1 and aspect >= 1, (direct, bold, aspect)
     inner = [s.text for ex in examples200 for s in ex.spans
              if s.label == "WORKLOAD" and re.search(r"\d[\u4e00-\u9fff“”·]+\d", s.text)]
     assert len(inner) >= 3, inner
@@ -870,8 +874,10 @@ def test_spans_that_open_with_a_figure_and_workloads_with_two_verbs(examples200)
                 assert not re.match(r"\d+[.、．]\D", text), text
             if s.label == "WORKLOAD" and any(text.startswith(c + v) for v, cs in coverbs.items() for c in cs):
                 compound += 1
-    # hotline titles belong to six kinds' title lists: rare in 200 documents
-    assert opening["PROBLEM"] >= 10 and opening["CAUSE"] >= 10 and opening["FUNCTION"] >= 1, opening
+    # hotline titles belong to six kinds' title lists: rare in 200 documents (0-4 over seeds 11-16), so
+    # the bank is checked for them instead of one draw
+    assert opening["PROBLEM"] >= 10 and opening["CAUSE"] >= 10, opening
+    assert sum(t[:1].isdigit() for k in unit_kinds() for t in k.titles) >= 6
     assert compound >= 20, compound
 
 
@@ -896,7 +902,8 @@ def test_workloads_opened_by_a_manner_word_or_a_general_verb_keep_it_inside(exam
             assert not before.endswith(manner), (before, text)
             n_manner += text.startswith(manner)
             n_nominal += text.startswith(nominal_openings)
-    assert n_manner >= 30 and n_nominal >= 10, (n_manner, n_nominal)   # 164 and 17, then 122 and 12 when counted_first took its draw
+    # 164 and 17, then 122 and 12 when counted_first took its draw; nominal 7-21 over seeds 11-16
+    assert n_manner >= 30 and n_nominal >= 5, (n_manner, n_nominal)
 
 
 def test_duties_worded_like_measures_are_functions(examples200):

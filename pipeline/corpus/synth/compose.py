@@ -356,9 +356,15 @@ def _more_clauses(rng: random.Random, text: str, second_shortfall) -> str:
     return text
 
 
-def missed_indicator_problem(rng: random.Random, name: str) -> str:
-    return name + rng.choice(("未达到年初目标值", "未完成年初设定目标", "完成情况低于预期", "与年初目标存在差距",
-                              "实际完成值低于目标值"))
+MISSED_ENDINGS = ("未达到年初目标值", "未完成年初设定目标", "完成情况低于预期", "与年初目标存在差距", "实际完成值低于目标值")
+
+
+def missed_indicator_problem(rng: random.Random, name: str, stated: frozenset[str] | set[str] = frozenset()) -> str:
+    """An indicator's shortfall; worded unlike the problems in ``stated`` (a deviation cell and the
+    problems section may both explain the same missed indicator: a report words the two apart, and
+    two equal problems would make a gold relation ambiguous)."""
+    endings = [e for e in MISSED_ENDINGS if name + e not in stated] or list(MISSED_ENDINGS)
+    return name + rng.choice(endings)
 
 
 CAUSE_QUALIFIERS = ("", "", "", "客观上", "一定程度上", "主观上", "部分原因是")

@@ -241,7 +241,8 @@ def deviation_cell(d: Doc, name: str, key: str) -> Fragment:
     主要原因是 + the cause (CAUSE), 下一步将 + the measure (MEASURE), each part optional, the
     cause's and the measure's lead words too (domain.deviation_cause_leads)."""
     rng, dom = d.rng, compose.phrases()["domain"]
-    frag: Fragment = [Piece(compose.missed_indicator_problem(rng, name), "PROBLEM", key), Piece("。")]
+    stated = {first_clause(p.text) for p in d.problems}
+    frag: Fragment = [Piece(compose.missed_indicator_problem(rng, name, stated), "PROBLEM", key), Piece("。")]
     if rng.random() < 0.85:
         frag += [Piece(rng.choice(dom["deviation_cause_leads"])),
                  Piece(compose.domain_cause_text(rng, d.unit, d.year, False), "CAUSE", key + "C"), Piece("。")]
