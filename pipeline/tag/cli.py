@@ -1,4 +1,4 @@
-"""Commands of the tagger area: train, eval-protocol, calibrate, fit-floors, eval-rules, compare-draws, export."""
+"""Commands of the tagger area: train, eval-protocol, calibrate, fit-floors, eval-rules, probe-work, compare-draws, export."""
 from __future__ import annotations
 
 import json
@@ -102,6 +102,22 @@ def register(app: typer.Typer) -> None:
         run_ablation(model, devset, out, say=typer.echo, stem=stem,
                      command=f"jixiao eval-rules --model {project_relative(model)} --devset {devset} "
                              f"--out {project_relative(out)} --stem {stem}")
+
+    @app.command("probe-work")
+    def probe_work_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
+                       no_rules: bool = typer.Option(False, "--no-rules", help="the raw model with its decoder"),
+                       docs: int = typer.Option(40, help="synthetic reports, each read twice"),
+                       seed: int = typer.Option(99, help="their generator seed (not the training one, 7)"),
+                       out: Optional[Path] = typer.Option(None, help="also write the report as JSON here")) -> None:
+        """WORKLOAD edges on counted work the generator never draws (pipeline/tag/unseen_workloads.yaml)
+        against the same reports with the bank's own work."""
+        from pipeline.tag.unseen_work import format_report, run_probe
+        logging.basicConfig(level=logging.WARNING)
+        report = run_probe(model, docs, seed, no_rules)
+        typer.echo(format_report(report))
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @app.command("compare-draws")
     def compare_draws_cmd(reports: list[str] = typer.Argument(..., help="rule-ablation reports of the models to compare, "

@@ -38,7 +38,8 @@ class UnitKind:
     actions: tuple[str, ...]     # improvement measures (下一步…)
 
 
-def _workload(spec: str) -> WorkloadItem:
+def workload_item(spec: str) -> WorkloadItem:
+    """A bank line 「verb|object|measure words|min|max|flags」 as an item."""
     verb, obj, mws, low, high, flags = spec.split("|")
     return WorkloadItem(verb, obj, tuple(mws.split(",")), int(low), int(high), "a" in flags)
 
@@ -47,7 +48,7 @@ def _workload(spec: str) -> WorkloadItem:
 def unit_kinds() -> tuple[UnitKind, ...]:
     data = yaml.safe_load((BANK_DIR / "units.yaml").read_text(encoding="utf-8"))
     return tuple(UnitKind(d["kind"], tuple(d["name"]), d["level"], tuple(d["budget"]), tuple(d["staff"]),
-                          tuple(d["objects"]), tuple(d["titles"]), tuple(_workload(w) for w in d["workloads"]),
+                          tuple(d["objects"]), tuple(d["titles"]), tuple(workload_item(w) for w in d["workloads"]),
                           tuple(d["projects"]), tuple(d["themes"]),
                           tuple(d["shortfalls"]), tuple(d["causes"]), tuple(d["actions"]))
                  for d in data["kinds"])
@@ -59,7 +60,7 @@ def phrases() -> dict:
 
 
 # Work every unit kind reports besides its own (meetings, training, publicity, letters).
-GENERIC_WORKLOADS = tuple(_workload(s) for s in (
+GENERIC_WORKLOADS = tuple(workload_item(s) for s in (
     "召开|党组会议|次|6|40|a", "组织|干部职工集中学习|次,场|6|60|a", "开展|业务培训|期,场,次|2|30|a",
     "编发|工作简报|期|4|60|a", "报送|政务信息|条,篇|10|400|a", "办理|群众来信来访|件,件次|10|900|",
     "公开|政府信息|条|20|900|", "开展|督导检查|次,轮|2|60|a", "完成|各类公文处理|件|100|5000|",
@@ -69,7 +70,7 @@ GENERIC_WORKLOADS = tuple(_workload(s) for s in (
 ))
 
 # Work of the unit's own housekeeping, reported under 预算管理/财务管理 (WORKLOAD there too).
-MANAGEMENT_WORKLOADS = tuple(_workload(s) for s in (
+MANAGEMENT_WORKLOADS = tuple(workload_item(s) for s in (
     "实施|政府采购项目|个,批次|2|60|", "修订完善|内部管理制度|项,个|2|20|", "开展|内部审计|项,次|1|15|",
     "清理|往来款项|笔|5|200|", "组织|财务人员业务培训|次,期|1|12|a", "开展|资产清查盘点|次|1|4|",
     "审核|报销单据|份,张|200|9000|", "签订|经济合同|份|5|150|", "开展|绩效运行监控|次,轮|1|6|",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.corpus.lsformat import Example, example_to_task, write_tasks
 from pipeline.corpus.synth import compose
-from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, compose_person, compose_place, phrases, short_name, unit_kinds, unit_name
+from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, WorkloadItem, compose_person, compose_place, phrases, short_name, unit_kinds, unit_name
 from pipeline.corpus.synth.builder import Piece
 from pipeline.corpus.synth.facts import (
     BUDGET_FIELDS, GRADE_SCALES, Facts, finish_scores, make_assets, make_budget, make_goals, make_projects,
@@ -38,10 +38,17 @@ class SynthDoc:
     facts: dict
 
 
-def _workloads(rng: random.Random, noise: Noise, kind, n: int) -> list[compose.Workload]:
+def _workloads(rng: random.Random, noise: Noise, kind, n: int, pool: tuple[WorkloadItem, ...] = (),
+               pool_rng: random.Random | None = None) -> list[compose.Workload]:
     out = []
     siblings = tuple(kind.workloads) + GENERIC_WORKLOADS
-    for i, item in enumerate(compose.pick_workload_items(rng, kind, n)):
+    items = compose.pick_workload_items(rng, kind, n)
+    if pool:
+        # the work of another bank in place of the unit's (pipeline.tag.unseen_work): drawn with
+        # their own random stream, so the document is the one the unit's bank makes but for its work
+        items = (pool_rng or random.Random(0)).sample(pool, min(len(items), len(pool)))
+        siblings = pool
+    for i, item in enumerate(items):
         w = compose.workload(rng, item, key=f"W{i}", siblings=siblings)
         w.frag = [Piece(noise.digits_in_span(w.frag[0].text), "WORKLOAD", f"W{i}")]
         out.append(w)
@@ -92,7 +99,7 @@ def _problems(rng: random.Random, facts: Facts, unit: compose.Unit, year: int
     return problems, extra
 
 
-def _build(base: str, plant_kind: str | None, noise_level: float) -> Doc:
+def _build(base: str, plant_kind: str | None, noise_level: float, pool: tuple[WorkloadItem, ...] = ()) -> Doc:
     rng = random.Random(base)
     noise = Noise.draw(random.Random(base + ":noise"), noise_level)
     layout = rng.choice(sorted(LAYOUTS))
@@ -104,7 +111,7 @@ def _build(base: str, plant_kind: str | None, noise_level: float) -> Doc:
     filled_on = f"{year + 1}-{rng.randint(1, 4):02d}-{rng.randint(1, 28):02d}"
 
     budget = make_budget(rng, kind)
-    workloads = _workloads(rng, noise, kind, rng.randint(4, 12))
+    workloads = _workloads(rng, noise, kind, rng.randint(4, 12), pool, random.Random(base + ":pool"))
     projects = make_projects(rng, kind, int(budget["project_expenditure"]))
     if layout in PROJECT_LAYOUTS or rng.random() < 0.4:
         indicators = output_indicators(rng, workloads, budget["execution_rate"])
@@ -173,17 +180,21 @@ def _still_shown(doc: Doc, planted: dict) -> bool:
     return kind in _showable(doc)
 
 
-def generate_doc(seed: int, index: int, inconsistent_rate: float = 0.0, noise_level: float = 1.0) -> SynthDoc:
+def generate_doc(seed: int, index: int, inconsistent_rate: float = 0.0, noise_level: float = 1.0,
+                 workload_pool: tuple[WorkloadItem, ...] = ()) -> SynthDoc:
+    """One synthetic report. workload_pool: counted work drawn from these items instead of the
+    unit's bank (the held-out work of pipeline.tag.unseen_work); the rest of the document is the
+    one the bank makes."""
     base = f"{seed}:{index}"
     plant_kind = None
     if inconsistent_rate > 0 and random.Random(base + ":plan").random() < inconsistent_rate:
-        kinds = _showable(_build(base, None, noise_level))
+        kinds = _showable(_build(base, None, noise_level, workload_pool))
         if kinds:
             plant_kind = random.Random(base + ":plan-kind").choice(kinds)
-    doc = _build(base, plant_kind, noise_level)
+    doc = _build(base, plant_kind, noise_level, workload_pool)
     if plant_kind and not _still_shown(doc, doc.facts.planted[0]):
         # sum_mismatch of a field the layout does not state: keep the document consistent
-        doc = _build(base, None, noise_level)
+        doc = _build(base, None, noise_level, workload_pool)
     return SynthDoc(_example(doc), _facts(doc))
 
 
