@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.annotate import structure_text
+from pipeline.annotate import restore_twin, structure_text
 from pipeline.corpus.synth.banks import WorkloadItem, workload_item
 from pipeline.corpus.synth.generator import generate_doc
 from pipeline.tag.devset import EDGE_CLASSES, edge_class, scorer_text
@@ -38,13 +38,18 @@ def held_out_items() -> tuple[WorkloadItem, ...]:
 def probe_documents(tagger, n_docs: int, seed: int, pool: tuple[WorkloadItem, ...] = ()) -> Counter:
     """Edge classes (pipeline.tag.devset.EDGE_CLASSES) of the gold WORKLOADs of ``n_docs``
     synthetic reports as ``tagger`` reads them, plus "predicted": its WORKLOAD spans."""
+    return count_edges(tagger, (generate_doc(seed, i, workload_pool=pool).example for i in range(n_docs)))
+
+
+def count_edges(tagger, examples) -> Counter:
+    """probe_documents on given examples (pipeline.corpus.synth's: ``text`` and gold ``spans``)."""
     counts: Counter = Counter({c: 0 for c in EDGE_CLASSES})
     counts["predicted"] = 0
-    for i in range(n_docs):
-        example = generate_doc(seed, i, workload_pool=pool).example
+    for example in examples:
         gold = [scorer_text(s.text) for s in example.spans if s.label == "WORKLOAD"]
         record = structure_text(example.text, keep_twin=True)
         tagger.set_annotations(record, tagger.predict(record))
+        restore_twin(record)   # spans in the document's own digits and script, as the gold has them
         predicted = [scorer_text(s.text) for s in record.spans if s.label == "WORKLOAD"]
         for g in gold:
             counts[edge_class(g, predicted)] += 1

@@ -8,7 +8,8 @@ from pipeline import MODELS_DIR
 from pipeline.corpus.synth.banks import GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, phrases, unit_kinds
 from pipeline.corpus.synth.generator import generate_doc
 from pipeline.tag.devset import EDGE_CLASSES
-from pipeline.tag.unseen_work import held_out_items, probe_documents, run_probe, summary
+from pipeline.record import Span
+from pipeline.tag.unseen_work import count_edges, held_out_items, probe_documents, run_probe, summary
 from pipeline.tag.workload import parse_workload
 
 
@@ -70,6 +71,34 @@ def test_a_tagger_that_finds_nothing_misses_every_workload():
     s = summary(counts)
     assert s["gold"] > 0 and s["missed"] == s["gold"] and s["predicted"] == 0
     assert s["exact_recall"] == 0 and s["exact_f1"] == 0
+
+
+class _TagsOne:
+    """A tagger that tags one text as WORKLOAD where it finds it in the text it reads."""
+    def __init__(self, text: str):
+        self.text = text
+
+    def predict(self, record):
+        return record.text.find(self.text)
+
+    def set_annotations(self, record, at):
+        end = at + len(self.text)
+        record.spans = [Span(id="w0", label="WORKLOAD", start=at, end=end, text=record.text[at:end], source="model")]
+
+
+def test_a_span_is_compared_in_the_digits_the_document_printed():
+    """A report printing full-width digits is read through its narrow twin: the tagger's span
+    comes back in the document's digits before it is compared with the gold (a probe that
+    compared the twin's text counted every such workload missed)."""
+    wide = str.maketrans("０１２３４５６７８９，", "0123456789,")
+    for i in range(40):
+        example = generate_doc(99, i).example
+        gold = [s.text for s in example.spans if s.label == "WORKLOAD" and s.text != s.text.translate(wide)]
+        if gold:
+            break
+    assert gold, "no synthetic report of seed 99 prints a workload in full-width digits"
+    counts = count_edges(_TagsOne(gold[0].translate(wide)), [example])
+    assert counts["exact"] == 1 and counts["predicted"] == 1
 
 
 @pytest.mark.skipif(not (MODELS_DIR / "tagger" / "config.json").exists(), reason="no shipped tagger model")
