@@ -38,15 +38,15 @@ class SynthDoc:
     facts: dict
 
 
-def _workloads(rng: random.Random, noise: Noise, kind, n: int, pool: tuple[WorkloadItem, ...] = (),
-               pool_rng: random.Random | None = None) -> list[compose.Workload]:
+def _workloads(rng: random.Random, noise: Noise, kind, n: int, pool: tuple[WorkloadItem, ...],
+               pool_rng: random.Random) -> list[compose.Workload]:
     out = []
     siblings = tuple(kind.workloads) + GENERIC_WORKLOADS
     items = compose.pick_workload_items(rng, kind, n)
     if pool:
         # the work of another bank in place of the unit's (pipeline.tag.unseen_work): drawn with
         # their own random stream, so the document is the one the unit's bank makes but for its work
-        items = (pool_rng or random.Random(0)).sample(pool, min(len(items), len(pool)))
+        items = pool_rng.sample(pool, min(len(items), len(pool)))
         siblings = pool
     for i, item in enumerate(items):
         w = compose.workload(rng, item, key=f"W{i}", siblings=siblings)
