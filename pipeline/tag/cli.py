@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
     def probe_work_cmd(model: Path = typer.Option(MODELS_DIR / "tagger", help="tagger model folder"),
                        no_rules: bool = typer.Option(False, "--no-rules", help="the raw model with its decoder"),
                        docs: int = typer.Option(40, help="synthetic reports, each read twice"),
-                       seed: int = typer.Option(99, help="their generator seed (not the training one, 7)"),
+                       seed: int = typer.Option(99, help="their generator seed (not the model's training one)"),
                        out: Optional[Path] = typer.Option(None, help="also write the report as JSON here")) -> None:
         """WORKLOAD edges on counted work the generator never draws (pipeline/tag/unseen_workloads.yaml)
         against the same reports with the bank's own work."""

@@ -11,10 +11,11 @@ the two is what the tagger owes to having seen the verb.
 
     jixiao probe-work [--model models/tagger] [--no-rules] [--docs 40] [--seed 99]
 
-The documents' seed must not be a training seed (training draws seed 7's documents).
+The documents' seed must not be the model's training seed (its train_summary.json names it).
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -69,12 +70,21 @@ def summary(counts: Counter) -> dict:
             "exact_f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
 
 
+def training_seed(model_dir: Path) -> int | None:
+    """The generator seed of the synthetic reports the model trained on (its train_summary.json)."""
+    path = model_dir / "train_summary.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("data", {}).get("synth_seed")
+
+
 def run_probe(model_dir: Path, n_docs: int = 40, seed: int = 99, no_rules: bool = False) -> dict:
     """{"bank": summary, "held_out": summary} on the same ``n_docs`` documents."""
     from pipeline.tag.tagger import Tagger
 
-    if seed == 7:
-        raise ValueError("seed 7 draws the training documents: probe another seed")
+    trained = training_seed(Path(model_dir))
+    if seed == trained:
+        raise ValueError(f"seed {seed} drew this model's training documents: probe another seed")
     tagger = Tagger.load(model_dir, no_rules=no_rules)
     return {"model": str(model_dir), "rules": not no_rules, "docs": n_docs, "seed": seed,
             "bank": summary(probe_documents(tagger, n_docs, seed)),
