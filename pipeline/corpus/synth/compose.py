@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Optional
 
-from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases, two_chars
+from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, action_verbs, phrases, two_chars
 from pipeline.corpus.synth.builder import Fragment, Piece
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -248,20 +248,27 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
         return Workload([Piece(f"{activity}{numeral}{mw}{suffix}", "WORKLOAD", key)], activity, value, mw, approx, item)
     if rng.random() < phrases()["counted_first"]["share"]:
         return counted_first(rng, item, key)
-    # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
-    verb = item.verb + "了" if len(item.verb) == 2 and rng.random() < 0.12 else item.verb
     coverbs = phrases()["workload_coverbs"]
-    if item.verb in coverbs["before"] and rng.random() < coverbs["share"]:
-        verb = rng.choice(coverbs["before"][item.verb]) + item.verb
-    elif len(item.verb) == 2 and rng.random() < coverbs["manner_share"]:
+    # any action verb in the item's place (phrases.yaml workload_coverbs.swap)
+    base = item.verb
+    if len(base) == 2 and item.obj and rng.random() < coverbs["swap"]["share"]:
+        base = rng.choice(action_verbs())
+    # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
+    verb = base + "了" if len(base) == 2 and rng.random() < 0.12 else base
+    if base in coverbs["before"] and rng.random() < coverbs["share"]:
+        verb = rng.choice(coverbs["before"][base]) + base
+    elif len(base) == 2 and rng.random() < coverbs["manner_share"]:
         verb = rng.choice(coverbs["manner"]) + verb
     obj = workload_object(rng, item, siblings)
-    activity = verb + obj
-    nominal = coverbs["nominal"]
-    if item.verb in nominal["verbs"] and obj and rng.random() < nominal["share"]:
+    vo, nominal = coverbs["verbal_object"], coverbs["nominal"]
+    if base in nominal["verbs"] and obj and rng.random() < nominal["share"]:
         # the work as a noun after a general verb: 完成…审批27件
-        activity = verb = rng.choice(nominal["heads"]) + obj + item.verb
+        activity = verb = rng.choice(nominal["heads"]) + obj + base
         obj = ""
+    else:
+        if obj and rng.random() < vo["share"]:   # …生态修复项目: the object named by a verbal noun
+            obj += rng.choice(vo["heads"]) + rng.choice(vo["tails"])
+        activity = verb + obj
     if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
         text = f"{verb}{numeral}{mw}{obj}"
     else:
