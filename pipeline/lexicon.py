@@ -277,12 +277,13 @@ def continues_broken_line(text: str, start: int) -> bool:
 # clause head that opens with such a preposition, ends in a time word (汛前, 春节期间, 年底; a doer
 # and then 全年: 巡查员全年上报…) or is a season or part of the year (汛期, 暑期, 上半年, 四季度), or
 # is the reporting unit itself (我局, 本单位: as 「我市共建成…」 leaves it out; a named doer stays,
-# 「市领导批示…」).
+# 「市领导批示…」). The reporting unit before a preposition is the frame's subject (我局会同…部门).
 # 在 is not one: where a piece was published belongs to the activity (在《…》刊发稿件20篇).
-ACTIVITY_FRAME = re.compile(r"^(?:为|向|对|面向|针对|依托|通过|利用|会同|配合|联合|协助)[\u4e00-\u9fff]"
+_REPORTING_UNIT = r"[我本](?:局|委|办|厅|院|所|站|队|中心|单位|部门|系统|市|县|区|镇|乡|街道)"
+ACTIVITY_FRAME = re.compile(rf"^(?:{_REPORTING_UNIT})?(?:为|向|对|面向|针对|依托|通过|利用|会同|配合|联合|协助)[\u4e00-\u9fff]"
                             r"|[\u4e00-\u9fff](?:期间|(?<!提)前|以来|之际|上旬|中旬|下旬|年底|月底|全年|年内)$"
                             r"|(?:汛期|暑期|寒假|暑假|假期|节假日|[上下]半年|[一二三四]季度|年初|年中|年末)$"
-                            r"|^[我本](?:局|委|办|厅|院|所|站|队|中心|单位|部门|系统|市|县|区|镇|乡|街道)$")
+                            rf"|^{_REPORTING_UNIT}$")
 
 
 # who did the work, written before a time word (档案馆全年…, 服务热线全年…): an organisation, a

@@ -568,6 +568,9 @@ def test_the_next_item_of_a_list_of_problems_is_a_problem_not_a_cause():
     ("。下半年开放阅览室12个", "开放", "开放阅览室12个"),
     ("，我局组织应急演练6场", "组织", "组织应急演练6场"),
     ("；本单位印发工作简报24期", "印发", "印发工作简报24期"),
+    # the reporting unit as the subject of a frame: 我局 + 会同/联合 … stays outside as a whole
+    ("，我局会同属地乡镇排查危旧房屋41处", "排查", "排查危旧房屋41处"),
+    ("。本中心联合志愿服务队开展义诊活动9场", "开展", "开展义诊活动9场"),
     # a clause that starts beyond reach: a time or total lead within reach marks the activity's start
     ("。96110反诈专线全年受理群众咨询电话18.42万个", "话", "受理群众咨询电话18.42万个"),
     ("。县政务服务中心综合窗口全年办理公共资源交易项目326宗", "交易", "办理公共资源交易项目326宗"),  # 公共 is no lead
