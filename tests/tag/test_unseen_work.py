@@ -58,6 +58,26 @@ def test_a_pool_replaces_the_work_and_nothing_else():
     assert len(seen) >= 10, seen
 
 
+def test_held_out_work_opens_with_its_own_verb():
+    """The generator's swapped verbs (workload_coverbs.swap) are not drawn for the pool's work: the
+    probe's held-out arm measures work opened by verbs no training document drew."""
+    items = held_out_items()
+    # the verbs only a swap draws (no bank item opens with them): none may stand before a held-out object
+    swap_only = tuple(set(phrases()["workload_coverbs"]["swap"]["verbs"]) - {w.verb for w in _bank_items()})
+    n = 0
+    for i in range(40):
+        held = generate_doc(99, i, workload_pool=items).example
+        for s in held.spans:
+            if s.label != "WORKLOAD":
+                continue
+            for w in items:
+                if w.obj and w.obj in s.text:
+                    n += 1
+                    head = s.text[:s.text.index(w.obj)]
+                    assert not any(v in head for v in swap_only), (w.verb, s.text)
+    assert n >= 100, n
+
+
 class _NoWork:
     """A tagger that finds nothing."""
     def predict(self, record):

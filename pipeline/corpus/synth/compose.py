@@ -230,7 +230,10 @@ def counted_first(rng: random.Random, item: WorkloadItem, key: str | None = None
 
 
 def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
-             siblings: tuple[WorkloadItem, ...] = ()) -> Workload:
+             siblings: tuple[WorkloadItem, ...] = (), swap_verbs: bool = True) -> Workload:
+    """One counted piece of work from a bank item. swap_verbs=False keeps the item's own verb where
+    the generator would put another action verb in its place (workload_coverbs.swap): held-out work
+    (pipeline.tag.unseen_work) must open with its held-out verb."""
     mw = rng.choice(item.measure_words)
     low, high = item.low, item.high
     if mw.startswith("万"):  # "万人次": a 万-count of the base measure word
@@ -252,7 +255,8 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
     # any action verb in the item's place (phrases.yaml workload_coverbs.swap)
     base = item.verb
     if len(base) == 2 and item.obj and rng.random() < coverbs["swap"]["share"]:
-        base = rng.choice(action_verbs())
+        swapped = rng.choice(action_verbs())   # drawn either way: the same random stream after it
+        base = swapped if swap_verbs else base
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = base + "了" if len(base) == 2 and rng.random() < 0.12 else base
     if base in coverbs["before"] and rng.random() < coverbs["share"]:

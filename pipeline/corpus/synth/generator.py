@@ -49,7 +49,7 @@ def _workloads(rng: random.Random, noise: Noise, kind, n: int, pool: tuple[Workl
         items = pool_rng.sample(pool, min(len(items), len(pool)))
         siblings = pool
     for i, item in enumerate(items):
-        w = compose.workload(rng, item, key=f"W{i}", siblings=siblings)
+        w = compose.workload(rng, item, key=f"W{i}", siblings=siblings, swap_verbs=not pool)
         w.frag = [Piece(noise.digits_in_span(w.frag[0].text), "WORKLOAD", f"W{i}")]
         out.append(w)
     return out
