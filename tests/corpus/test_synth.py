@@ -676,8 +676,9 @@ def test_a_cause_may_be_led_by_the_name_of_its_problem(examples200, examples_swi
         assert not [s for s in ex.spans if s.start < m.end() and m.start() < s.end], m.group(0)
         cause = next(s for s in ex.spans if s.start == m.end())
         assert cause.label == "CAUSE"
-        problem = next(s for s in ex.spans if s.label == "PROBLEM" and s.text.startswith(m.group("name"))
-                       and s.end <= m.start())
+        # (a line broken mid-sentence splits a problem into pieces: the name then starts with the first)
+        problem = next(s for s in ex.spans if s.label == "PROBLEM" and s.end <= m.start()
+                       and (s.text.startswith(m.group("name")) or m.group("name").startswith(s.text)))
         assert (problem.id, cause.id, "caused_by") in {(r.from_id, r.to_id, r.label) for r in ex.relations}
 
 
@@ -978,7 +979,7 @@ def test_a_project_forms_planned_counts_are_no_workload(examples_goal_rows, exam
 
 def test_workloads_open_with_any_action_verb_and_a_verb_inside_the_object_stays_inside(examples200):
     """Counted work opens with verbs beyond the banks' few frequent ones (workload_coverbs.swap) and
-    names objects by a verbal noun (…修复项目, …整改工作): the span still starts at the opening verb.
+    names objects by a verbal noun (…整治项目, …整改工作): the span still starts at the opening verb.
     Without them the raw model started work with an unfamiliar verb at its object, and a long object
     at a verb inside it (issue 14, jixiao probe-work)."""
     cov = phrases()["workload_coverbs"]

@@ -76,15 +76,6 @@ MANAGEMENT_WORKLOADS = tuple(workload_item(s) for s in (
     "审核|报销单据|份,张|200|9000|", "签订|经济合同|份|5|150|", "开展|绩效运行监控|次,轮|1|6|",
 ))
 
-@lru_cache(maxsize=1)
-def action_verbs() -> tuple[str, ...]:
-    """Two-character verbs that open counted work: every bank item's, and phrases.yaml's
-    workload_coverbs.swap verbs (sorted, so that a draw from it is the same on every run)."""
-    items = [w for k in unit_kinds() for w in k.workloads] + list(GENERIC_WORKLOADS) + list(MANAGEMENT_WORKLOADS)
-    extra = phrases()["workload_coverbs"]["swap"]["verbs"]
-    return tuple(sorted({w.verb for w in items if len(w.verb) == 2} | set(extra)))
-
-
 GENERIC_FUNCTIONS = ("机关财务和资产管理", "机关党建和干部人事管理", "机关行政后勤保障", "政务公开和信息宣传",
                      "档案管理和保密", "安全生产和信访稳定", "本系统干部教育培训")
 

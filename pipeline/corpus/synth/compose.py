@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Optional
 
-from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, action_verbs, phrases, two_chars
+from pipeline.corpus.synth.banks import GENERIC_FUNCTIONS, GENERIC_WORKLOADS, MANAGEMENT_WORKLOADS, Place, UnitKind, WorkloadItem, phrases, two_chars
 from pipeline.corpus.synth.builder import Fragment, Piece
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -255,7 +255,7 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
     # any action verb in the item's place (phrases.yaml workload_coverbs.swap)
     base = item.verb
     if len(base) == 2 and item.obj and rng.random() < coverbs["swap"]["share"]:
-        swapped = rng.choice(action_verbs())   # drawn either way: the same random stream after it
+        swapped = rng.choice(coverbs["swap"]["verbs"])   # drawn either way: the same random stream after it
         base = swapped if swap_verbs else base
     # the perfective 了 after a two-character verb (召开了…, 组织了…), as reports often write it
     verb = base + "了" if len(base) == 2 and rng.random() < 0.12 else base
@@ -270,7 +270,7 @@ def workload(rng: random.Random, item: WorkloadItem, key: str | None = None,
         activity = verb = rng.choice(nominal["heads"]) + obj + base
         obj = ""
     else:
-        if obj and rng.random() < vo["share"]:   # …生态修复项目: the object named by a verbal noun
+        if obj and rng.random() < vo["share"]:   # …河道整治项目: the object named by a verbal noun
             obj += rng.choice(vo["heads"]) + rng.choice(vo["tails"])
         activity = verb + obj
     if item.object_after and suffix == "" and obj == item.obj and rng.random() < 0.4:
