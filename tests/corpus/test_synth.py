@@ -677,9 +677,11 @@ def test_a_cause_may_be_led_by_the_name_of_its_problem(examples200, examples_swi
         cause = next(s for s in ex.spans if s.start == m.end())
         assert cause.label == "CAUSE"
         # (a line broken mid-sentence splits a problem into pieces: the name then starts with the first)
-        problem = next(s for s in ex.spans if s.label == "PROBLEM" and s.end <= m.start()
-                       and (s.text.startswith(m.group("name")) or m.group("name").startswith(s.text)))
-        assert (problem.id, cause.id, "caused_by") in {(r.from_id, r.to_id, r.label) for r in ex.relations}
+        # (and a problem stated twice, in prose and in a table, may be linked at either statement)
+        problems = [s for s in ex.spans if s.label == "PROBLEM"
+                    and (s.text.startswith(m.group("name")) or m.group("name").startswith(s.text))]
+        links = {(r.from_id, r.to_id, r.label) for r in ex.relations}
+        assert any((p.id, cause.id, "caused_by") in links for p in problems), m.group(0)
 
 
 def test_what_the_sector_produced_is_no_workload(examples200, examples_switched_off):
@@ -977,26 +979,23 @@ def test_a_project_forms_planned_counts_are_no_workload(examples_goal_rows, exam
     assert not [r for ex in examples200 for r in _goal_rows(ex)]
 
 
-def test_workloads_open_with_any_action_verb_and_a_verb_inside_the_object_stays_inside(examples200):
-    """Counted work opens with verbs beyond the banks' few frequent ones (workload_coverbs.swap) and
-    names objects by a verbal noun (…整治项目, …整改工作): the span still starts at the opening verb.
-    Without them the raw model started work with an unfamiliar verb at its object, and a long object
-    at a verb inside it (issue 14, jixiao probe-work)."""
+def test_swapped_verbs_open_the_work_and_a_verbal_object_stays_inside(monkeypatch):
+    """workload_coverbs.swap and verbal_object (off in the shipped generator, share 0): switched on,
+    counted work opens with a verb of the swap list and its object may end in a verbal noun, the
+    span still starting at the opening verb."""
+    import random as _random
+    from pipeline.corpus.synth.compose import workload
     cov = phrases()["workload_coverbs"]
-    items = [w for k in unit_kinds() for w in k.workloads] + list(GENERIC_WORKLOADS + MANAGEMENT_WORKLOADS)
-    only_swapped = tuple(set(cov["swap"]["verbs"]) - {w.verb for w in items})
-    vo = cov["verbal_object"]
-    inner = re.compile("(?:" + "|".join(vo["heads"]) + ")(?:" + "|".join(t for t in vo["tails"] if t) + r")[\d一二三四五六七八九十两]")
-    n_swapped = n_inner = 0
-    for ex in examples200:
-        for s in ex.spans:
-            if s.label != "WORKLOAD":
-                continue
-            text = ex.text[s.start:s.end]
-            n_swapped += text.startswith(only_swapped)
-            m = inner.search(text)
-            n_inner += bool(m and m.start() >= 4)   # the object stands before the verbal noun, inside
-    assert n_swapped >= 40 and n_inner >= 20, (n_swapped, n_inner)   # 69-74 and 60-69 over seeds 11-13
+    monkeypatch.setitem(cov["swap"], "share", 1.0)
+    monkeypatch.setitem(cov["verbal_object"], "share", 1.0)
+    rng = _random.Random(5)
+    items = [w for k in unit_kinds() for w in k.workloads if len(w.verb) == 2 and w.obj]
+    swapped = inner = 0
+    for item in rng.sample(items, 60):
+        text = workload(rng, item).frag[0].text
+        swapped += any(v in text[:4] for v in cov["swap"]["verbs"])
+        inner += any(h in text for h in cov["verbal_object"]["heads"])
+    assert swapped >= 40 and inner >= 40, (swapped, inner)
 
 
 def test_every_bank_measure_word_is_one_the_pipeline_reads_as_a_count():

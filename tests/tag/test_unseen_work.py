@@ -50,7 +50,7 @@ def test_a_pool_replaces_the_work_and_nothing_else():
         # the unit's work is the pool's (the housekeeping work of 预算管理 is drawn apart, and stays)
         own = {w.verb + w.obj for w in _bank_items()}
         found = {o for o in objects if o in held_work}
-        assert found, held_work
+        assert found or not held_work, held_work   # (a layout may print no counted work in prose)
         seen |= found
         assert not [s.text for s in held.spans if s.label == "WORKLOAD" and any(x in s.text for x in own)
                     and not any(m.verb + m.obj in s.text for m in MANAGEMENT_WORKLOADS + GENERIC_WORKLOADS)]
@@ -58,9 +58,10 @@ def test_a_pool_replaces_the_work_and_nothing_else():
     assert len(seen) >= 10, seen
 
 
-def test_held_out_work_opens_with_its_own_verb():
+def test_held_out_work_opens_with_its_own_verb(monkeypatch):
     """The generator's swapped verbs (workload_coverbs.swap) are not drawn for the pool's work: the
     probe's held-out arm measures work opened by verbs no training document drew."""
+    monkeypatch.setitem(phrases()["workload_coverbs"]["swap"], "share", 0.5)   # off in the shipped generator
     items = held_out_items()
     # the verbs only a swap draws (no bank item opens with them): none may stand before a held-out object
     swap_only = tuple(set(phrases()["workload_coverbs"]["swap"]["verbs"]) - {w.verb for w in _bank_items()})
