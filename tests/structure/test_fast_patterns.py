@@ -94,3 +94,14 @@ def test_heading_start_characters_hold_every_numbered_line():
         assert not (styled or part) or sections._HEADING_START.match(stripped), line
         numbered += styled or part
     assert numbered > 50
+
+
+def test_has_number_at_end_answers_as_the_number_at_end_search():
+    from pipeline.structure import table_facts
+    pieces = ["1", "23", "456", ",", ",", ".", "%", " ", "\n", "\t", "-", "−", "－", "中", "a", "１", "万元"]
+    found = 0
+    for t in _fuzz(pieces, 40000, 5):
+        want = table_facts._NUMBER_AT_END.search(t) is not None
+        assert (table_facts._HAS_NUMBER_AT_END.search(t) is not None) == want, t
+        found += want
+    assert found > 50
