@@ -105,3 +105,27 @@ def test_has_number_at_end_answers_as_the_number_at_end_search():
         assert (table_facts._HAS_NUMBER_AT_END.search(t) is not None) == want, t
         found += want
     assert found > 50
+
+
+def test_money_matches_are_the_money_pattern_matches():
+    from pipeline.structure.amounts import MONEY, money_matches
+    pieces = ["1", "23", "4,567", ",", ".", " ", "\n", "\u3000", "-", "−", "－", "元", "万元", "亿元", "千元", "万", "千",
+              "亿", "中", "a", "１", "12.5", "元元"]
+    matched = 0
+    for t in _fuzz(pieces, 40000, 6):
+        want = [(m.span(), m.groupdict()) for m in MONEY.finditer(t)]
+        assert [(m.span(), m.groupdict()) for m in money_matches(t)] == want, t
+        matched += bool(want)
+    assert matched > 50
+
+
+def test_sentence_end_mark_matches_its_plain_form():
+    from pipeline.structure import amounts
+    plain = re.compile(amounts._SENTENCE_END_MARKS)
+    pieces = ["。", "；", ";", "！", "?", "？", ".", "5", "\n", "\n\n", " \n", "\t", "a\tb", "\u3000", "预算", "全年预算数",
+              "：", ":", "中", "1.5"]
+    assert _same_matches(amounts._SENTENCE_END_MARK, plain, _fuzz(pieces, 40000, 7)) > 50
+    for t in _fuzz(pieces, 5000, 8):   # bounded searches, as _sentence_start and prose_project_ranges make them
+        for lo in range(0, len(t), 3):
+            assert [m.span() for m in amounts._SENTENCE_END_MARK.finditer(t, lo, len(t) - 1)] == \
+                [m.span() for m in plain.finditer(t, lo, len(t) - 1)], t
