@@ -10,6 +10,7 @@ import bisect
 import gc
 import re
 from contextlib import contextmanager
+from operator import itemgetter
 
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
@@ -31,9 +32,10 @@ def _make_table(text: str, tid: str, layout: str, rows_spans: list[list[tuple[in
     # in Rust, about 2.5x faster than a model_construct per cell (pure Python in pydantic 2).
     rows = [{"id": f"{tid}.r{ri + 1}", "cells": [{"text": text[s:e], "start": s, "end": e} for s, e in r]}
             for ri, r in enumerate(rows_spans)]
-    starts = [s for r in rows_spans for s, e in r if e > s] or [0]
-    ends = [e for r in rows_spans for s, e in r if e > s] or [0]
-    return Table(id=tid, kind="other", start=min(starts), end=max(ends), layout=layout, rows=rows)
+    filled = [c for r in rows_spans for c in r if c[1] > c[0]]
+    # (the least (start, end) has the least start; the ends' maximum taken by map, not by a generator)
+    return Table(id=tid, kind="other", start=min(filled)[0] if filled else 0,
+                 end=max(map(itemgetter(1), filled)) if filled else 0, layout=layout, rows=rows)
 
 
 @contextmanager
@@ -72,7 +74,8 @@ def _structure_into(record: Record, cleaned: Cleaned,
                              for _, rows in explicit if any(rows))
     found: list[TextTable] = detect_tables(text, lines, explicit_ranges)
     all_tables = [(t.layout, t.rows) for t in found] + [(lay, rows) for lay, rows in explicit]
-    all_tables.sort(key=lambda lr: min((s for r in lr[1] for s, _ in r), default=0))
+    # by the first cell's start: a row's least (start, end) holds its least start (min over tuples, in C)
+    all_tables.sort(key=lambda lr: min((min(r)[0] for r in lr[1] if r), default=0))
     record.tables = [_make_table(text, f"t{i + 1}", lay, rows) for i, (lay, rows) in enumerate(all_tables)]
     del found, all_tables   # every cell's offsets as tuples: tens of MB on a giant report, the record has its own
     # a table's rows span whole lines: headings are never looked for inside them
