@@ -189,6 +189,9 @@ _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # the letter O read for a zero inside a number: 「2O24年」
 _LETTER_ZERO = re.compile(r"[Oo](?<=\d[Oo])(?=\d)")
 _THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
+# a space of a letter-spaced or a thousands-spaced number follows a digit or a separator: a text
+# without such a pair has nothing for either pass
+_SPACE_AFTER_FIGURE = re.compile(r"[\d,.．] ")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
 _FOREIGN = re.compile(
@@ -201,6 +204,7 @@ _ODD_CHAR = re.compile("[" + _ZERO_WIDTH.pattern[1:-1] + _CHAR_RE.pattern[1:-1] 
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
+_TAB_LETTER = re.compile(r"\t[A-Za-z]")   # what _OCR_LETTER needs, found from the tabs (literal-led)
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: page furniture
@@ -330,21 +334,28 @@ def clean_text(source: str) -> Cleaned:
         # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
         run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT, text, "."))
-    if " " in text or "\u3000" in text:
+    # The number passes below need a pair of characters that a plain substring search (or, for a
+    # digit, a short pattern) finds far faster than their own patterns fail on every digit of a text
+    # that has none: a decimal point before a space, a tab before a decimal point, a digit or a
+    # separator before a space (where a letter-spaced or thousands-spaced number has its spaces),
+    # a tab before an ASCII letter.
+    if ". " in text or ".\u3000" in text or "． " in text or "．\u3000" in text:
         run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
-    run(_regex_edits(_SPLIT_DECIMAL, text, ""))
-    if " " in text:
+    if "\t." in text or "\t．" in text:
+        run(_regex_edits(_SPLIT_DECIMAL, text, ""))
+    if " " in text and _SPACE_AFTER_FIGURE.search(text):
         run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
-    run(_spaced_digit_edits(text))
+        run(_spaced_digit_edits(text))
     if "O" in text or "o" in text:
         run(_regex_edits(_LETTER_ZERO, text, "0"))
-    if "\t" in text:
+    if "\t" in text and _TAB_LETTER.search(text):
         run(_regex_edits(_OCR_LETTER, text, ""))
     run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
          for m in _SYMBOL_LINE.finditer(text)
          if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
     run(_page_furniture(text))
-    if " " in text or "\u3000" in text:
+    # (a space or an ideographic space at a line's end: before a line break or at the text's end)
+    if " \n" in text or "\u3000\n" in text or text[-1:] in (" ", "\u3000"):
         run(_regex_edits(_TRAILING, text, ""))
     run(_prose_stop_edits(text))  # last: the passes before may bring a stop to a line's end
 

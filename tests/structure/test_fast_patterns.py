@@ -129,3 +129,25 @@ def test_sentence_end_mark_matches_its_plain_form():
         for lo in range(0, len(t), 3):
             assert [m.span() for m in amounts._SENTENCE_END_MARK.finditer(t, lo, len(t) - 1)] == \
                 [m.span() for m in plain.finditer(t, lo, len(t) - 1)], t
+
+
+def test_clean_pass_guards_hold_wherever_their_pass_finds_something():
+    # clean_text skips a number pass on a text without the pair of characters it needs
+    pieces = ["1", "23", "456", ",", ".", "．", "。", " ", "\u3000", "\t", "\n", "中", "A", "b", "万", "%", "-",
+              "1 234.5", "中\tA中", "5. 3", "\t.8"]
+    guards = [
+        (clean._DEC_SPACE, lambda t: ". " in t or ".\u3000" in t or "． " in t or "．\u3000" in t),
+        (clean._SPLIT_DECIMAL, lambda t: "\t." in t or "\t．" in t),
+        (clean._THOUSANDS_SPACE, lambda t: clean._SPACE_AFTER_FIGURE.search(t)),
+        (clean._OCR_LETTER, lambda t: clean._TAB_LETTER.search(t)),
+        (clean._TRAILING, lambda t: " \n" in t or "\u3000\n" in t or t[-1:] in (" ", "\u3000")),
+    ]
+    found = [0] * len(guards)
+    for t in _fuzz(pieces, 40000, 9):
+        for k, (pattern, guard) in enumerate(guards):
+            if pattern.search(t):
+                assert guard(t), (pattern.pattern, t)
+                found[k] += 1
+        if any(" " in m.group(0) for m in clean._SPACED_DIGITS.finditer(t)):   # the letter-spaced pass's edits
+            assert clean._SPACE_AFTER_FIGURE.search(t), t
+    assert min(found) > 20, found
