@@ -367,7 +367,7 @@ def _add_cell_sections(text: str, sections: list[Section], cells) -> list[Sectio
     # prefers the later), in O(log n): a long form has thousands of such cells
     innermost = SectionLookup(list(reversed(sections))) if cells else None   # (most reports: no such cell)
     for nc in cells:
-        title = re.sub(r"\s+", "", nc.key.text)
+        title = "".join(nc.key.text.split())   # (re.sub(r"\s+", "", …): \s is str.isspace)
         kind = classify_title(title)
         level = 1
         parent = innermost.at(nc.key.start)

@@ -14,7 +14,7 @@ from typing import Optional
 from pipeline.lexicon import CLAUSE_END_CHARS
 from pipeline.record import Goal, StatedValue
 from pipeline.structure.amounts import RangeSet, in_ranges, prose_project_ranges
-from pipeline.structure.lexicon import load_lexicon
+from pipeline.structure.lexicon import FieldTerms, load_lexicon
 from pipeline.structure.numbers import NUMBER, to_float
 
 # 「预算执行率为97.50%」: a rate term of the lexicon, a short gap and a figure with its percent sign
@@ -22,6 +22,16 @@ _RATE_GAP = r"[ \u3000:：为是达到了]{0,4}"
 
 
 _RATE_BOUND_AFTER = re.compile(r"\s*(?:及?以上|及?以下|左右)")
+
+# rate field → its statement pattern (a term, the gap, a figure, %), compiled once per field
+_RATE_STATEMENTS: dict[int, tuple[FieldTerms, re.Pattern]] = {}
+
+
+def _rate_statement(f: FieldTerms) -> re.Pattern:
+    cached = _RATE_STATEMENTS.get(id(f))
+    if cached is None or cached[0] is not f:
+        cached = _RATE_STATEMENTS[id(f)] = (f, re.compile(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%"))
+    return cached[1]
 
 
 def find_rates(text: str) -> dict[str, StatedValue]:
@@ -32,7 +42,7 @@ def find_rates(text: str) -> dict[str, StatedValue]:
     out: dict[str, StatedValue] = {}
     projects = prose_project_ranges(text, [])   # 「A项目：全年预算…，实际支出…，执行率95%」: the project's rate
     for f in lex.rates:
-        for m in re.finditer(rf"(?P<key>{f.pattern.pattern}){_RATE_GAP}(?P<num>{NUMBER})\s*%", text):
+        for m in _rate_statement(f).finditer(text):
             if in_ranges(m.start(), projects):
                 continue
             clause = text[max(0, m.start() - 20):m.start()]
