@@ -121,8 +121,25 @@ _UNIT_KV = re.compile(r"(?:填报单位|单位名称|部门名称|预算单位|�
 _UNIT_SUPERVISOR = re.compile(r"主管部门" + _UNIT_KEY_VALUE.format(suffix=UNIT_SUFFIX))
 # (every match has the first character of a place word (省, 市, 区 …) among its second to ninth
 # characters, with Chinese characters before it: the lookahead rejects most positions of a text
-# before the alternatives are tried there)
-_UNIT_ANY = re.compile(rf"(?=[\u4e00-\u9fff]{{1,8}}[{''.join(sorted({w[0] for w in _PLACE_WORDS}))}])"
+# before the alternatives are tried there. It is written as 「a Chinese character, then at most
+# seven that are none of those first characters, taken without giving any back, then one that
+# is」: the same positions as 「[\u4e00-\u9fff]{1,8}[省市区…]」, whose greedy run was given back
+# character by character at nearly every position of a report, in half the time)
+_PLACE_FIRST = "".join(sorted({w[0] for w in _PLACE_WORDS}))
+
+
+def _hanzi_except(chars: str) -> str:
+    """A character class of the Chinese characters (U+4E00 to U+9FFF) other than chars."""
+    out, lo = [], 0x4E00
+    for c in sorted(map(ord, chars)):
+        if c > lo:
+            out.append(f"\\u{lo:04x}-\\u{c - 1:04x}")
+        lo = c + 1
+    out.append(f"\\u{lo:04x}-\\u9fff")
+    return "[" + "".join(out) + "]"
+
+
+_UNIT_ANY = re.compile(rf"(?=[\u4e00-\u9fff]{_hanzi_except(_PLACE_FIRST)}{{0,7}}+[{_PLACE_FIRST}])"
                        rf"(?P<unit>政协{_PLACE}委员会(?:办公室)?|{_PLACE}(?:人民代表大会常务委员会办公室|人大常委会办公室|政协|人大常委会|"
                        rf"[\u4e00-\u9fff]{{1,10}}?(?:局|委员会|委|中心|医院|卫生院|保健院|中学|小学|学校|人民政府|镇|乡)))")
 _PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|区|县|旗))")

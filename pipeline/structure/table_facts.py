@@ -370,6 +370,9 @@ class _Reader:
         self.budget_header: list[Optional[str]] = []
         self.budget_scale: Optional[float] = None   # None: the table states no money unit (read as 万元)
         self.region_scale: Optional[float] = None   # the money unit stated above the current table
+        # the lexicon and the executed column's header words, looked up once (every row may be a header)
+        self.lex = load_lexicon()
+        self.executed_words = self.lex.role_words("executed")
         self.row_ids: tuple[Optional[Table], set[str]] = (None, set())
 
     def _row_ids(self, table: Table) -> set[str]:
@@ -402,7 +405,7 @@ class _Reader:
         # a project block begins (「项目名称 | X」), unless the row is a project list's header
         # (「项目名称 | 全年预算（万元） | 执行数（万元）」)
         if first.startswith("项目名") and _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
-                sum(load_lexicon().column_role(n) is not None for n in nn[1:]) < 2:
+                sum(self.lex.column_role(n) is not None for n in nn[1:]) < 2:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
             if name and norm(name) != "自评得分":
@@ -425,9 +428,9 @@ class _Reader:
     def _header(self, table: Table, texts: list[str], ntexts: list[str], joined: str) -> bool:
         """joined: the ntexts joined. The column roles are asked for only when joined has the
         words the readings need (a year; an executed column's words): most rows asked are not headers."""
-        lex = load_lexicon()
+        lex = self.lex
         header = None
-        if "年" in joined:
+        if joined.count("年") >= 2:   # (two years need two 「年」: most rows have none or one)
             years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
             if len({y for y in years if y}) >= 2:
                 header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
@@ -441,7 +444,7 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if header is None and lex.role_words("executed").search(joined):
+        if header is None and self.executed_words.search(joined):
             header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
         if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
                 and not fund_use_plan(ntexts) \
@@ -566,8 +569,7 @@ class _Reader:
     def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
         if self.mode in ("fund_use", "project_scores", "project_budget"):
             return False
-        lex = load_lexicon()
-        field_name = lex.label_field(nn[0]) if self.mode == "budget_table" else None
+        field_name = self.lex.label_field(nn[0]) if self.mode == "budget_table" else None
         if field_name:
             label_idx = 0
         elif _BUDGET_ROW_LABEL.search("\n".join(nn)):   # one search first: most rows have none of the words
