@@ -158,6 +158,9 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1
 # every offset, one that opens with a character set is not (4-8x faster). Same matches as the
 # compact forms kept in tests/structure/test_clean_patterns.py.
 _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
+# its matches in a text without a full-width point (nearly every text): re searches for one literal
+# far faster than for either character of a set
+_FW_DOT_STOP = re.compile(r"。(?<=\d。)(?=\d)")
 
 # An ASCII full stop that ends a sentence of Chinese prose (some converters write 「.」 for 「。」)
 # is the ideographic one: after a hanzi, a closing quote or bracket or a percent sign (a decimal
@@ -333,7 +336,7 @@ def clean_text(source: str) -> Cleaned:
         # foreign-script debris goes before the number passes: removing it can bring a split
         # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
         run(_regex_edits(_FOREIGN, text, ""))
-    run(_regex_edits(_FW_DOT, text, "."))
+    run(_regex_edits(_FW_DOT if "．" in text else _FW_DOT_STOP, text, "."))
     # The number passes below need a pair of characters that a plain substring search (or, for a
     # digit, a short pattern) finds far faster than their own patterns fail on every digit of a text
     # that has none: a decimal point before a space, a tab before a decimal point, a digit or a

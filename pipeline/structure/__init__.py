@@ -323,7 +323,7 @@ def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], re
     project: its budget figures are the project's."""
     if record.projects:
         return
-    m = _PROJECT_NAME_LINE.search(text)
+    m = _PROJECT_NAME_LINE.search(text) if "项目名称" in text else None   # (found faster than tried per line)
     if not m or in_ranges(m.start(), line_ranges):
         return
     b = record.budget
