@@ -205,6 +205,7 @@ _FOREIGN = re.compile(
 # map, foreign scripts) finds: one scan, and a text without one (nearly every text) skips the three
 _ODD_CHAR = re.compile("[" + _ZERO_WIDTH.pattern[1:-1] + _CHAR_RE.pattern[1:-1] + _FOREIGN.pattern[1:-2] + "]")
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
+_SYMBOL_LINE_AFTER_BREAK = re.compile(r"\n([ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*)$", re.M)   # (_whole_lines)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
 _TAB_LETTER = re.compile(r"\t[A-Za-z]")   # what _OCR_LETTER needs, found from the tabs (literal-led)
@@ -218,12 +219,22 @@ _RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评
 # a line that is a page number, found by one scan of the text (most texts have none or a few) in
 # place of a fullmatch per line; PAGE_NUMBER matches no line break, so a match stays on its line
 _PAGE_NUMBER_LINE = re.compile(rf"^(?:{PAGE_NUMBER.pattern})$", re.M)
+_PAGE_NUMBER_LINE_AFTER_BREAK = re.compile(rf"\n({PAGE_NUMBER.pattern})$", re.M)   # (_whole_lines)
+
+
+def _whole_lines(line: re.Pattern, after_break: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """[m.span() for m in line.finditer(text)], for a pattern 「(?m)^…$」 whose matches hold no line
+    break and no empty line (so each is a whole line): the first line matched where it starts, every
+    other from the line break before it (after_break: 「(?m)\\n(…)$」, the line in group 1). re searches
+    for the literal line break; a pattern that starts with ^ is tried at every character of the text."""
+    first = line.match(text)
+    return ([first.span()] if first else []) + [m.span(1) for m in after_break.finditer(text)]
 
 
 def _page_furniture(text: str) -> list[Edit]:
     """Regions of page-number lines, the running headers beside them and the blank lines
     around them, each replaced by one line break."""
-    pages = [m.start() for m in _PAGE_NUMBER_LINE.finditer(text)]
+    pages = [start for start, _ in _whole_lines(_PAGE_NUMBER_LINE, _PAGE_NUMBER_LINE_AFTER_BREAK, text)]
     if not pages:
         return []
     lines = text.split("\n")
@@ -353,9 +364,9 @@ def clean_text(source: str) -> Cleaned:
         run(_regex_edits(_LETTER_ZERO, text, "0"))
     if "\t" in text and _TAB_LETTER.search(text):
         run(_regex_edits(_OCR_LETTER, text, ""))
-    run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
-         for m in _SYMBOL_LINE.finditer(text)
-         if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
+    run([(start, end + (1 if end < len(text) else 0), "")
+         for start, end in _whole_lines(_SYMBOL_LINE, _SYMBOL_LINE_AFTER_BREAK, text)
+         if (line := text[start:end]).strip() and not _MEANINGFUL.search(line)])
     run(_page_furniture(text))
     # (a space or an ideographic space at a line's end: before a line break or at the text's end)
     if " \n" in text or "\u3000\n" in text or text[-1:] in (" ", "\u3000"):

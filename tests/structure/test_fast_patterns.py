@@ -161,3 +161,16 @@ def test_literal_led_forms_match_as_their_patterns_where_the_other_literal_is_ab
                                 (prose_facts._GRADE_STATED_WEI, prose_facts._GRADE_STATED, "属于")):
         texts = [t.replace(absent, "") for t in _fuzz(pieces, 20000, 10)]
         assert _same_matches(fast, plain, texts) > 50
+
+
+def test_whole_lines_are_the_line_patterns_matches():
+    pieces = ["-", "—", "－", " ", "\u3000", "\t", "12", "3", "第", "页", "共", "/", "，", "中", "\n", "\n", "☆", "★", "|",
+              "…", "a", "。", "\n- 3 -\n", "\n第 2 页 共 5 页", "\n☆ ★\n"]
+    for line, after_break in ((clean._PAGE_NUMBER_LINE, clean._PAGE_NUMBER_LINE_AFTER_BREAK),
+                              (clean._SYMBOL_LINE, clean._SYMBOL_LINE_AFTER_BREAK)):
+        matched = 0
+        for t in _fuzz(pieces, 30000, 11):
+            want = [m.span() for m in line.finditer(t)]
+            assert clean._whole_lines(line, after_break, t) == want, t
+            matched += bool(want)
+        assert matched > 50
