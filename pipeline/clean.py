@@ -192,9 +192,9 @@ _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # the letter O read for a zero inside a number: 「2O24年」
 _LETTER_ZERO = re.compile(r"[Oo](?<=\d[Oo])(?=\d)")
 _THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
-# a space of a letter-spaced or a thousands-spaced number follows a digit or a separator: a text
-# without such a pair has nothing for either pass
-_SPACE_AFTER_FIGURE = re.compile(r"[\d,.．] ")
+# a space of a letter-spaced or a thousands-spaced number has a digit or a separator on either
+# side: a text without such a space has nothing for either pass
+_SPACE_IN_FIGURE = re.compile(r"[\d,.．] [\d,.．]")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
 _FOREIGN = re.compile(
@@ -348,16 +348,16 @@ def clean_text(source: str) -> Cleaned:
         # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
         run(_regex_edits(_FOREIGN, text, ""))
     run(_regex_edits(_FW_DOT if "．" in text else _FW_DOT_STOP, text, "."))
-    # The number passes below need a pair of characters that a plain substring search (or, for a
+    # The number passes below need a few characters that a plain substring search (or, for a
     # digit, a short pattern) finds far faster than their own patterns fail on every digit of a text
-    # that has none: a decimal point before a space, a tab before a decimal point, a digit or a
-    # separator before a space (where a letter-spaced or thousands-spaced number has its spaces),
-    # a tab before an ASCII letter.
+    # that has none: a decimal point before a space, a tab before a decimal point, a space between
+    # digits or separators (where a letter-spaced or thousands-spaced number has its spaces), a tab
+    # before an ASCII letter.
     if ". " in text or ".\u3000" in text or "． " in text or "．\u3000" in text:
         run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
     if "\t." in text or "\t．" in text:
         run(_regex_edits(_SPLIT_DECIMAL, text, ""))
-    if " " in text and _SPACE_AFTER_FIGURE.search(text):
+    if " " in text and _SPACE_IN_FIGURE.search(text):
         run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
         run(_spaced_digit_edits(text))
     if "O" in text or "o" in text:

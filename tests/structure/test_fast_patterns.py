@@ -138,7 +138,7 @@ def test_clean_pass_guards_hold_wherever_their_pass_finds_something():
     guards = [
         (clean._DEC_SPACE, lambda t: ". " in t or ".\u3000" in t or "． " in t or "．\u3000" in t),
         (clean._SPLIT_DECIMAL, lambda t: "\t." in t or "\t．" in t),
-        (clean._THOUSANDS_SPACE, lambda t: clean._SPACE_AFTER_FIGURE.search(t)),
+        (clean._THOUSANDS_SPACE, lambda t: clean._SPACE_IN_FIGURE.search(t)),
         (clean._OCR_LETTER, lambda t: clean._TAB_LETTER.search(t)),
         (clean._TRAILING, lambda t: " \n" in t or "\u3000\n" in t or t[-1:] in (" ", "\u3000")),
     ]
@@ -149,7 +149,7 @@ def test_clean_pass_guards_hold_wherever_their_pass_finds_something():
                 assert guard(t), (pattern.pattern, t)
                 found[k] += 1
         if any(" " in m.group(0) for m in clean._SPACED_DIGITS.finditer(t)):   # the letter-spaced pass's edits
-            assert clean._SPACE_AFTER_FIGURE.search(t), t
+            assert clean._SPACE_IN_FIGURE.search(t), t
     assert min(found) > 20, found
 
 
