@@ -182,6 +182,7 @@ def _prose_stop_edits(text: str) -> list[Edit]:
 
 # --- pass 4: OCR spacing in numbers
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
+_DEC_SPACE_POINT = re.compile(r"(\.)(?<=\d\.)[ \u3000]+(?=\d{1,2}(?!\d))")   # its matches without 「．」, literal-led
 # a number broken across two table cells: 「14596\t.83」
 _SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
 # digit by digit: 「5 ,2 8 1 . 0 5万元」「9 8 . 2 5分」 (OCR of a letter-spaced number); joined only
@@ -325,15 +326,17 @@ def clean_text(source: str) -> Cleaned:
         nonlocal text, idx
         text, idx = _apply(text, idx, edits)
 
-    # A pass whose pattern needs a character ('<', '#', '&', a space, a tab, the letter O) runs only
-    # on a text that has one (checked on the text as the passes before left it): these patterns
-    # are tried at every character (they start with a character set, ignore case or anchor at a
-    # line start), and most texts have nothing for most of them.
-    run(_regex_edits(_CRLF, text, "\n"))
+    # A pass whose pattern needs a character or a word ('\r', '<', '[bookmark:', '#', '&', a space,
+    # a tab, the letter O) runs only on a text that has one (checked on the text as the passes before
+    # left it): these patterns are tried at every character (they start with a character set,
+    # ignore case or anchor at a line start) or searched for, and most texts have nothing for most.
+    if "\r" in text:
+        run(_regex_edits(_CRLF, text, "\n"))
     if "<" in text:
         run(_regex_edits(_CELL_GAP, text, "\t"))
         run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
-    run(_regex_edits(_BOOKMARK, text, ""))
+    if "[bookmark:" in text:
+        run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
     md_marks = []
     if "#" in text:
@@ -354,7 +357,7 @@ def clean_text(source: str) -> Cleaned:
     # digits or separators (where a letter-spaced or thousands-spaced number has its spaces), a tab
     # before an ASCII letter.
     if ". " in text or ".\u3000" in text or "． " in text or "．\u3000" in text:
-        run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
+        run(_regex_edits(_DEC_SPACE if "．" in text else _DEC_SPACE_POINT, text, lambda m: "."))
     if "\t." in text or "\t．" in text:
         run(_regex_edits(_SPLIT_DECIMAL, text, ""))
     if " " in text and _SPACE_IN_FIGURE.search(text):

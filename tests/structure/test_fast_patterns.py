@@ -156,8 +156,8 @@ def test_clean_pass_guards_hold_wherever_their_pass_finds_something():
 def test_literal_led_forms_match_as_their_patterns_where_the_other_literal_is_absent():
     # clean_text uses _FW_DOT_STOP on a text without 「．」, find_grade_scale _GRADE_STATED_WEI on one
     # without 「属于」
-    pieces = ["1", "23", "．", "。", ".", "为", "属于", "优", "良好", "不合格", "“", "\"", "中", "\n", " "]
-    for fast, plain, absent in ((clean._FW_DOT_STOP, clean._FW_DOT, "．"),
+    pieces = ["1", "23", "．", "。", ".", "为", "属于", "优", "良好", "不合格", "“", "\"", "中", "\n", " ", "\u3000", "5. 2"]
+    for fast, plain, absent in ((clean._FW_DOT_STOP, clean._FW_DOT, "．"), (clean._DEC_SPACE_POINT, clean._DEC_SPACE, "．"),
                                 (prose_facts._GRADE_STATED_WEI, prose_facts._GRADE_STATED, "属于")):
         texts = [t.replace(absent, "") for t in _fuzz(pieces, 20000, 10)]
         assert _same_matches(fast, plain, texts) > 50
