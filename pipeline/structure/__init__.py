@@ -386,12 +386,15 @@ _ITEM_SPLIT = re.compile(r"(?:(?<=^)|(?<=[\s。；;]))(?:\d{1,2}\s*[.．、]|[�
 def _function_items_from_cells(text: str, record: Record) -> list[Span]:
     """FUNCTION spans the tables state directly: the numbered items of a functions cell."""
     spans: list[Span] = []
-    if not any(sec.kind == "functions" for sec in record.sections):
+    # (a cell with text lies inside its table's span, and a title is never empty: a functions
+    # title outside every table is no cell's)
+    if not any(sec.kind == "functions" and any(t.start <= sec.title_start and sec.title_end <= t.end for t in record.tables)
+               for sec in record.sections):
         return spans  # most documents: no need to collect every cell's span below
-    table_cells = {(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells}
+    cell_spans = [(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells]   # (read once)
+    table_cells = set(cell_spans)
     # long cells by start, with their reading order: a section looks only at the cells inside it
-    long_cells = sorted((c.start, c.end, k) for k, c in enumerate(
-        c for t in record.tables for r in t.rows for c in r.cells) if c.end - c.start > 20)
+    long_cells = sorted((s, e, k) for k, (s, e) in enumerate(cell_spans) if e - s > 20)
     long_starts = [c[0] for c in long_cells]
     for sec in record.sections:
         if sec.kind != "functions" or (sec.title_start, sec.title_end) not in table_cells:
