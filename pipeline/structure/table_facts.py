@@ -393,9 +393,8 @@ class _Reader:
 
     def row(self, table: Table, row: Row) -> None:
         cells = row.cells
-        texts = [c.text for c in cells]
         # each cell's text without whitespace, computed once: every reading below looks at it
-        ntexts = ["".join(t.split()) for t in texts]   # (norm(), inline: a call a cell cost more than the work)
+        ntexts = ["".join(c.text.split()) for c in cells]   # (norm(), inline: a call a cell cost more than the work)
         nonempty = [c for c, n in zip(cells, ntexts) if n not in PLACEHOLDER]
         if not nonempty:
             return
@@ -409,7 +408,7 @@ class _Reader:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
             if name and norm(name) != "自评得分":
-                if not _SCORE_OR_GRADE.search(" ".join(texts)):
+                if not _SCORE_OR_GRADE.search(" ".join([c.text for c in cells])):
                     self.project = Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id,
                                            start=nonempty[0].start, end=nonempty[-1].end)
                     self.facts.projects.append(self.project)
@@ -419,14 +418,14 @@ class _Reader:
 
         # headers (the hint regex keeps the per-row cost low: most rows are not headers)
         joined = "".join(ntexts)
-        if _HEADER_HINT.search(joined) and self._header(table, texts, ntexts, joined):
+        if _HEADER_HINT.search(joined) and self._header(table, cells, ntexts, joined):
             return
         if self.mode == "indicators" and _SUBHEADER.match(first) and all(_SUBHEADER.match(n) for n in nn):
             return
         self._body_row(table, row, ntexts, nonempty, nn, joined)
 
-    def _header(self, table: Table, texts: list[str], ntexts: list[str], joined: str) -> bool:
-        """joined: the ntexts joined. The column roles are asked for only when joined has the
+    def _header(self, table: Table, cells: list[Cell], ntexts: list[str], joined: str) -> bool:
+        """ntexts: norm() of each of the row's cells; joined: ntexts joined. The column roles are asked for only when joined has the
         words the readings need (a year; an executed column's words): most rows asked are not headers."""
         lex = self.lex
         header = None
@@ -468,8 +467,8 @@ class _Reader:
             return True
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
-            self.mode, self.plan = "indicators", _column_plan(texts, roles)
-            self.header_width = len(texts)
+            self.mode, self.plan = "indicators", _column_plan([c.text for c in cells], roles)
+            self.header_width = len(cells)
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
             return True
