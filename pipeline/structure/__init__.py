@@ -278,6 +278,8 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
     """Goals a form lists under a goals column (年度绩效目标, 预期目标): one per numbered row, or
     the numbered items of the one cell below the header."""
     for t in tables:
+        if text.find("标", t.start, t.end) < 0:
+            continue   # (a cell's text is the text at its offsets, inside its table's span: no header here)
         for ri, row in enumerate(t.rows):
             # (a goals header ends in 目标: a cell without 标 is not asked)
             for col in (k for k, c in enumerate(row.cells) if "标" in c.text and _GOAL_COLUMN.match(norm(c.text))):

@@ -87,6 +87,9 @@ def match_numbering(line: str) -> tuple[str, str, int | None, int] | None:
     return None
 
 
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
 def looks_like_heading(title: str) -> bool:
     t = title.strip()
     if not t or len(t) > MAX_HEADING_CHARS:
@@ -97,9 +100,6 @@ def looks_like_heading(title: str) -> bool:
     if "。" in t[:-1]:
         return False
     return _HANZI.search(t) is not None
-
-
-_HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 
 # --- classification of section titles into the contract's kinds. First matching rule wins.
