@@ -786,6 +786,8 @@ class _Reader:
 
 
 def read_table_facts(text: str, tables: list[Table]) -> TableFacts:
+    if not tables:
+        return TableFacts()   # (the reader looks up the lexicon, which a text without tables never asked for)
     reader = _Reader(text)
     prev_end = None
     for table in tables:
