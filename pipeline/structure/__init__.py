@@ -10,6 +10,7 @@ import bisect
 import gc
 import re
 from contextlib import contextmanager
+from functools import lru_cache
 from operator import itemgetter
 
 from pipeline.clean import Cleaned, line_spans
@@ -303,6 +304,13 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
     return []
 
 
+@lru_cache(maxsize=1024)
+def _group_score(name: str) -> re.Pattern:
+    """A group's score statement, compiled once per group name (reports name the same few levels:
+    escaping and formatting the pattern for each report cost more than its search)."""
+    return re.compile(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分")
+
+
 def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     """Level scores the conclusion states (「过程指标得分21.4分」, 「其中投入类12分」) for the groups
     the indicator table names."""
@@ -310,7 +318,7 @@ def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     names = {n for i in record.indicators for n in (i.level1, i.level2) if n} - have
     out = []
     for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; ties by name, not hash order
-        m = re.search(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分", text)
+        m = _group_score(name).search(text)
         if m:
             out.append(ScoreGroup(name=name, score=float(m.group("num"))))
     return out

@@ -72,11 +72,17 @@ _STAFF_RES: dict[str, re.Pattern] = {
                              rf"(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
     "retired": re.compile(rf"(?:离退休|退休)(?:人员|职工)?(?:人数)?(?:为|共|有)?{_HEADCOUNT}"),
 }
+# words every statement of a field holds (one of them): a text without any states none, and the field's
+# pattern, which starts with a set of characters scanned one by one, is not run on it
+_STAFF_WORDS: dict[str, tuple[str, ...]] = {"in_service": ("在职", "实有", "在编"), "retired": ("退休",)}
 
 
 def find_staff(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for field_name, pattern in _STAFF_RES.items():
+        words = _STAFF_WORDS.get(field_name)
+        if words is not None and not any(w in text for w in words):
+            continue
         m = pattern.search(text)
         if m:
             out[field_name] = int((m.group("num") or m.group("cell")).replace(",", ""))

@@ -174,3 +174,16 @@ def test_whole_lines_are_the_line_patterns_matches():
             assert clean._whole_lines(line, after_break, t) == want, t
             matched += bool(want)
         assert matched > 50
+
+
+def test_every_staff_statement_holds_one_of_its_words():
+    # find_staff runs a field's pattern only on a text with one of the field's words
+    pieces = ["年末", "实有", "在职", "在编", "在岗", "人员", "职工", "人数", "离", "退休", "为", "共", "有", "：", "12", "3,905",
+              "名", "人", "\t", "|", "\n", " ", "中"]
+    found = dict.fromkeys(prose_facts._STAFF_WORDS, 0)
+    for t in _fuzz(pieces, 30000, 13):
+        for field_name, words in prose_facts._STAFF_WORDS.items():
+            for m in prose_facts._STAFF_RES[field_name].finditer(t):
+                assert any(w in m.group(0) for w in words), (field_name, t)
+                found[field_name] += 1
+    assert min(found.values()) > 50, found
