@@ -153,6 +153,7 @@ _TITLE_YEAR = r"(?:20\d{2}|二[〇零○][一二三四五六七八九〇零○]{
 _YEAR_OPENING = re.compile(r"^[\s\u3000]*" + _TITLE_YEAR)
 # 「日期」 alone is left out: on a web page it is the publication date (发布日期), not the filing
 _FILLED = re.compile(r"(?:填报日期|填表日期|报送日期|填报时间|编制日期)\s*[:：]?\s*(20\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})")
+_FILLED_WORDS = ("日期", "填报时间")   # one is in every key of _FILLED: a text without them has none (most texts)
 # the signature date: a line holding nothing but a date, in Arabic or Chinese numerals (二〇二一年三月二十二日)
 _CN_NUM = "〇零一二三四五六七八九十"
 _DATE_LINE = re.compile(rf"^[ \t\u3000]*(?P<y>20\d{{2}}|二[〇零][{_CN_NUM}]{{2}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s*月"
@@ -259,7 +260,7 @@ def find_meta(text: str) -> MetaFacts:
     pm = _PLACE_RE.search(src.replace("政协", "", 1) if src.startswith("政协") else src) if src else None
     if pm:
         meta.region = pm.group("place")
-    fm = _FILLED.search(text)
+    fm = _FILLED.search(text) if any(w in text for w in _FILLED_WORDS) else None
     meta.filled_on = parse_date(fm.group(0)) if fm else _signature_date(text)
     meta.total_score = find_total_score(text)
     meta.grade_scale = find_grade_scale(text)

@@ -187,3 +187,11 @@ def test_every_staff_statement_holds_one_of_its_words():
                 assert any(w in m.group(0) for w in words), (field_name, t)
                 found[field_name] += 1
     assert min(found.values()) > 50, found
+
+
+def test_every_filing_date_key_holds_one_of_its_words():
+    # find_meta looks for the filing date only in a text with one of _FILLED_WORDS
+    from pipeline.structure.lexicon import top_level_alternatives
+    keys = prose_facts._FILLED.pattern[len("(?:"):prose_facts._FILLED.pattern.index(")")]
+    for key in top_level_alternatives(keys):
+        assert any(w in key for w in prose_facts._FILLED_WORDS), key
