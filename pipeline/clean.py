@@ -74,10 +74,12 @@ class OffsetMap:
         arr = self.to_source_arr[:-1]
         if len(arr) == 0:
             return []
-        breaks = np.flatnonzero(np.diff(arr) != 1) + 1
-        starts = np.concatenate(([0], breaks))
-        ends = np.concatenate((breaks, [len(arr)]))
-        return [(int(s), int(arr[s]), int(e - s)) for s, e in zip(starts, ends)]
+        # the breaks as a list: a report has a few runs, and each numpy call on them (concatenate,
+        # a scalar per int()) cost more than the arithmetic (every document asks once)
+        breaks = (np.flatnonzero(arr[1:] - arr[:-1] != 1) + 1).tolist()
+        starts = [0] + breaks
+        lengths = [e - s for s, e in zip(starts, breaks + [len(arr)])]
+        return list(zip(starts, arr[starts].tolist(), lengths))
 
     @classmethod
     def from_runs(cls, runs: list[tuple[int, int, int]], text_len: int, source_len: int) -> "OffsetMap":
@@ -156,6 +158,9 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1
 # every offset, one that opens with a character set is not (4-8x faster). Same matches as the
 # compact forms kept in tests/structure/test_clean_patterns.py.
 _FW_DOT = re.compile(r"[．。](?<=\d[．。])(?=\d)")
+# its matches in a text without a full-width point (nearly every text): re searches for one literal
+# far faster than for either character of a set
+_FW_DOT_STOP = re.compile(r"。(?<=\d。)(?=\d)")
 
 # An ASCII full stop that ends a sentence of Chinese prose (some converters write 「.」 for 「。」)
 # is the ideographic one: after a hanzi, a closing quote or bracket or a percent sign (a decimal
@@ -177,6 +182,7 @@ def _prose_stop_edits(text: str) -> list[Edit]:
 
 # --- pass 4: OCR spacing in numbers
 _DEC_SPACE = re.compile(r"([.．])(?<=\d[.．])[ \u3000]+(?=\d{1,2}(?!\d))")
+_DEC_SPACE_POINT = re.compile(r"(\.)(?<=\d\.)[ \u3000]+(?=\d{1,2}(?!\d))")   # its matches without 「．」, literal-led
 # a number broken across two table cells: 「14596\t.83」
 _SPLIT_DECIMAL = re.compile(r"\t(?<=\d\t)\t*(?=[.．]\d)")
 # digit by digit: 「5 ,2 8 1 . 0 5万元」「9 8 . 2 5分」 (OCR of a letter-spaced number); joined only
@@ -187,6 +193,9 @@ _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # the letter O read for a zero inside a number: 「2O24年」
 _LETTER_ZERO = re.compile(r"[Oo](?<=\d[Oo])(?=\d)")
 _THOUSANDS_SPACE = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}) (?=\d{3}(?:\.\d|万|元|%))")
+# a space of a letter-spaced or a thousands-spaced number has a digit or a separator on either
+# side: a text without such a space has nothing for either pass
+_SPACE_IN_FIGURE = re.compile(r"[\d,.．] [\d,.．]")
 
 # --- pass 5: OCR garbage. Scripts that never occur in a Chinese report, plus their marks.
 _FOREIGN = re.compile(
@@ -197,8 +206,10 @@ _FOREIGN = re.compile(
 # map, foreign scripts) finds: one scan, and a text without one (nearly every text) skips the three
 _ODD_CHAR = re.compile("[" + _ZERO_WIDTH.pattern[1:-1] + _CHAR_RE.pattern[1:-1] + _FOREIGN.pattern[1:-2] + "]")
 _SYMBOL_LINE = re.compile(r"^[ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*$", re.M)
+_SYMBOL_LINE_AFTER_BREAK = re.compile(r"\n([ \u3000]*[^\t\n|\w\u3400-\u9fff]{1,40}[ \u3000]*)$", re.M)   # (_whole_lines)
 # A lone Latin letter glued to the front of a Chinese table cell is an OCR misread of a stroke.
 _OCR_LETTER = re.compile(r"[A-Za-z](?<=[\u4e00-\u9fff]\t[A-Za-z])(?=[\u4e00-\u9fff])")
+_TAB_LETTER = re.compile(r"\t[A-Za-z]")   # what _OCR_LETTER needs, found from the tabs (literal-led)
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 # --- pass 6: page furniture
@@ -209,12 +220,22 @@ _RUNNING_HEADER = re.compile(r"^[^\t。；，,：:]{4,50}(?:报告|自评表|评
 # a line that is a page number, found by one scan of the text (most texts have none or a few) in
 # place of a fullmatch per line; PAGE_NUMBER matches no line break, so a match stays on its line
 _PAGE_NUMBER_LINE = re.compile(rf"^(?:{PAGE_NUMBER.pattern})$", re.M)
+_PAGE_NUMBER_LINE_AFTER_BREAK = re.compile(rf"\n({PAGE_NUMBER.pattern})$", re.M)   # (_whole_lines)
+
+
+def _whole_lines(line: re.Pattern, after_break: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """[m.span() for m in line.finditer(text)], for a pattern 「(?m)^…$」 whose matches hold no line
+    break and no empty line (so each is a whole line): the first line matched where it starts, every
+    other from the line break before it (after_break: 「(?m)\\n(…)$」, the line in group 1). re searches
+    for the literal line break; a pattern that starts with ^ is tried at every character of the text."""
+    first = line.match(text)
+    return ([first.span()] if first else []) + [m.span(1) for m in after_break.finditer(text)]
 
 
 def _page_furniture(text: str) -> list[Edit]:
     """Regions of page-number lines, the running headers beside them and the blank lines
     around them, each replaced by one line break."""
-    pages = [m.start() for m in _PAGE_NUMBER_LINE.finditer(text)]
+    pages = [start for start, _ in _whole_lines(_PAGE_NUMBER_LINE, _PAGE_NUMBER_LINE_AFTER_BREAK, text)]
     if not pages:
         return []
     lines = text.split("\n")
@@ -305,15 +326,17 @@ def clean_text(source: str) -> Cleaned:
         nonlocal text, idx
         text, idx = _apply(text, idx, edits)
 
-    # A pass whose pattern needs a character ('<', '#', '&', a space, a tab, the letter O) runs only
-    # on a text that has one (checked on the text as the passes before left it): these patterns
-    # are tried at every character (they start with a character set, ignore case or anchor at a
-    # line start), and most texts have nothing for most of them.
-    run(_regex_edits(_CRLF, text, "\n"))
+    # A pass whose pattern needs a character or a word ('\r', '<', '[bookmark:', '#', '&', a space,
+    # a tab, the letter O) runs only on a text that has one (checked on the text as the passes before
+    # left it): these patterns are tried at every character (they start with a character set,
+    # ignore case or anchor at a line start) or searched for, and most texts have nothing for most.
+    if "\r" in text:
+        run(_regex_edits(_CRLF, text, "\n"))
     if "<" in text:
         run(_regex_edits(_CELL_GAP, text, "\t"))
         run(_regex_edits(_TAG, text, lambda m: " " if m.group(0).lower().startswith("<br") else ""))
-    run(_regex_edits(_BOOKMARK, text, ""))
+    if "[bookmark:" in text:
+        run(_regex_edits(_BOOKMARK, text, ""))
     # markdown heading marks: remember, by source index, where each heading's words begin
     md_marks = []
     if "#" in text:
@@ -327,22 +350,29 @@ def clean_text(source: str) -> Cleaned:
         # foreign-script debris goes before the number passes: removing it can bring a split
         # decimal together (「0\t.क0」), which a later pass would otherwise only join on a second cleaning
         run(_regex_edits(_FOREIGN, text, ""))
-    run(_regex_edits(_FW_DOT, text, "."))
-    if " " in text or "\u3000" in text:
-        run(_regex_edits(_DEC_SPACE, text, lambda m: "."))
-    run(_regex_edits(_SPLIT_DECIMAL, text, ""))
-    if " " in text:
+    run(_regex_edits(_FW_DOT if "．" in text else _FW_DOT_STOP, text, "."))
+    # The number passes below need a few characters that a plain substring search (or, for a
+    # digit, a short pattern) finds far faster than their own patterns fail on every digit of a text
+    # that has none: a decimal point before a space, a tab before a decimal point, a space between
+    # digits or separators (where a letter-spaced or thousands-spaced number has its spaces), a tab
+    # before an ASCII letter.
+    if ". " in text or ".\u3000" in text or "． " in text or "．\u3000" in text:
+        run(_regex_edits(_DEC_SPACE if "．" in text else _DEC_SPACE_POINT, text, lambda m: "."))
+    if "\t." in text or "\t．" in text:
+        run(_regex_edits(_SPLIT_DECIMAL, text, ""))
+    if " " in text and _SPACE_IN_FIGURE.search(text):
         run(_regex_edits(_THOUSANDS_SPACE, text, lambda m: m.group(1)))
-    run(_spaced_digit_edits(text))
+        run(_spaced_digit_edits(text))
     if "O" in text or "o" in text:
         run(_regex_edits(_LETTER_ZERO, text, "0"))
-    if "\t" in text:
+    if "\t" in text and _TAB_LETTER.search(text):
         run(_regex_edits(_OCR_LETTER, text, ""))
-    run([(m.start(), m.end() + (1 if m.end() < len(text) else 0), "")
-         for m in _SYMBOL_LINE.finditer(text)
-         if m.group(0).strip() and not _MEANINGFUL.search(m.group(0))])
+    run([(start, end + (1 if end < len(text) else 0), "")
+         for start, end in _whole_lines(_SYMBOL_LINE, _SYMBOL_LINE_AFTER_BREAK, text)
+         if (line := text[start:end]).strip() and not _MEANINGFUL.search(line)])
     run(_page_furniture(text))
-    if " " in text or "\u3000" in text:
+    # (a space or an ideographic space at a line's end: before a line break or at the text's end)
+    if " \n" in text or "\u3000\n" in text or text[-1:] in (" ", "\u3000"):
         run(_regex_edits(_TRAILING, text, ""))
     run(_prose_stop_edits(text))  # last: the passes before may bring a stop to a line's end
 

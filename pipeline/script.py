@@ -127,7 +127,7 @@ class _Restoring:
     for strings that are a slice of the text (a span's or a cell's text at its offsets): those
     are cut from the original itself, so a character the table leaves out as ambiguous (制 for
     製 in a text that also prints 制) still comes back as the document wrote it."""
-    __slots__ = ("table", "twin", "original", "changed")
+    __slots__ = ("table", "twin", "original", "changed", "fields", "fields_of")
 
     def __init__(self, table: dict, twin: str, original: str, changed: np.ndarray):
         self.table, self.twin, self.original = table, twin, original
@@ -135,6 +135,12 @@ class _Restoring:
         # is the original already (a simplified report with a few traditional or variant
         # characters restores a handful of cells, not every one)
         self.changed = changed
+        # the fields visited, by model class. With no character to map back (a report whose twin
+        # only narrowed full-width digits and letters) a string changes only where it is a text
+        # cut at offsets: the fields that cannot hold one (an indicator's names and quantities, a
+        # section's title) would each be translated to itself, and are not visited
+        self.fields, self.fields_of = (_FIELDS_TO_RESTORE, _fields_to_restore) if table else \
+            (_FIELDS_AT_OFFSETS, _fields_at_offsets)
 
     def unchanged(self, start: int, end: int) -> bool:
         i = int(np.searchsorted(self.changed, start))
@@ -183,6 +189,45 @@ def _fields_to_restore(node: BaseModel) -> tuple[str, ...]:
 
 
 _SCALARS = (int, float, bool, type(None))
+
+# per model class: the fields of _FIELDS_TO_RESTORE that can hold a text cut at offsets (its own
+# text beside its start and end, or a model, list or dict that can hold one)
+_FIELDS_AT_OFFSETS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_at_offsets(node: BaseModel) -> tuple[str, ...]:
+    cls = type(node)
+    names = _FIELDS_AT_OFFSETS.get(cls)
+    if names is None:
+        names = _FIELDS_AT_OFFSETS[cls] = tuple(n for n in _fields_to_restore(node) if n in _cut_text_fields(cls))
+    return names
+
+
+# per model class: its fields that can hold a text cut at offsets (whatever _SKIP_FIELDS says)
+_CUT_TEXT_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _cut_text_fields(cls: type) -> frozenset[str]:
+    known = _CUT_TEXT_FIELDS.get(cls)
+    if known is None:
+        _CUT_TEXT_FIELDS[cls] = frozenset()   # (while its fields are looked at: a model holding itself)
+        own = cls.model_fields
+        cut = "start" in own and "end" in own   # its text may be cut at its offsets
+        known = _CUT_TEXT_FIELDS[cls] = frozenset(
+            n for n, f in own.items() if (n == "text" and cut) or _may_hold_cut_text(f.annotation))
+    return known
+
+
+def _may_hold_cut_text(annotation: Any) -> bool:
+    """Whether a value so annotated can hold a model with a text cut at offsets (Any can)."""
+    if annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is not None:   # list[...], dict[...], Optional[...], unions
+        return any(_may_hold_cut_text(a) for a in typing.get_args(annotation))
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel) and bool(_cut_text_fields(annotation))
 
 
 def _may_hold_text(annotation: Any) -> bool:
@@ -234,7 +279,7 @@ def _restore_model(node: BaseModel, ctx: _Restoring) -> None:
     sliced = type(start) is int and type(end) is int   # a text at offsets into the record's text
     if sliced and _texts_at_offsets_only(type(node)) and ctx.unchanged(start, end):
         return
-    for name in _FIELDS_TO_RESTORE.get(type(node)) or _fields_to_restore(node):
+    for name in ctx.fields.get(type(node)) or ctx.fields_of(node):
         value = values[name]
         kind = type(value)
         if kind is str and sliced and name == "text" and ctx.twin[start:end] == value:

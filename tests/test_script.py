@@ -203,3 +203,35 @@ def test_the_twin_of_a_records_text_is_the_text_its_stages_read():
     assert reading_twin(record.text) == stages_read
     assert "1．预算" in stages_read and "96.5%" in stages_read and "存在问题" in stages_read
     assert reading_twin(stages_read) is None
+
+
+def test_a_full_width_report_is_restored_as_the_whole_walk_restores_it():
+    """With no character to map back (the twin only narrowed full-width digits), restoration visits
+    only the fields that can hold a text cut at offsets: the record comes out as a walk of every
+    field gives it, spans and findings included."""
+    import copy
+    from pipeline.annotate import restore_twin
+    from pipeline.record import Finding, FindingSide, Span
+    from pipeline.script import _FIELDS_TO_RESTORE, _Restoring, _back_map_and_changes, _fields_to_restore, _restore
+    text = ("青岭县图书馆２０２１年度部门整体支出绩效自评报告\n\n"
+            "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t图书购置数量\t≥５００册\t５２０册\t１０\t１０\n"
+            "年初预算１２０．５０万元，全年支出１１８．２０万元。\n目标：１．完成购置。\n")
+    record = structure_text(text, keep_twin=True)
+    at = record.text.index("118")
+    record.spans.append(Span(id="m1", label="WORKLOAD", start=at, end=at + 6, text=record.text[at:at + 6],
+                             attrs={"unit": "万元"}))
+    record.findings.append(Finding(id="f1", kind="sum", message="１", refs=["m1"],
+                                   sides=[FindingSide(role="stated", ref="m1", text=record.text[at:at + 6],
+                                                      start=at, end=at + 6)]))
+    whole = copy.deepcopy(record)
+    original = record._original_text
+    restore_twin(record)
+    pairs, changed = _back_map_and_changes(whole.text, original)
+    assert pairs and all("\uff01" <= w <= "\uff5e" for w in pairs.values())   # full-width forms only
+    ctx = _Restoring(str.maketrans({}), whole.text, original, changed)
+    ctx.fields, ctx.fields_of = _FIELDS_TO_RESTORE, _fields_to_restore   # every field, as before
+    whole.text = original
+    _restore(whole, ctx)
+    assert record.model_dump() == whole.model_dump()
+    assert record.spans[0].text == "１１８．２０" and record.findings[0].sides[0].text == "１１８．２０"

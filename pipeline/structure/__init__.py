@@ -10,6 +10,8 @@ import bisect
 import gc
 import re
 from contextlib import contextmanager
+from functools import lru_cache
+from operator import itemgetter
 
 from pipeline.clean import Cleaned, line_spans
 from pipeline.record import (Goal, Indicator, Meta, Project, Record, ScoreGroup, Section, SectionLookup, Span, Staff,
@@ -31,9 +33,10 @@ def _make_table(text: str, tid: str, layout: str, rows_spans: list[list[tuple[in
     # in Rust, about 2.5x faster than a model_construct per cell (pure Python in pydantic 2).
     rows = [{"id": f"{tid}.r{ri + 1}", "cells": [{"text": text[s:e], "start": s, "end": e} for s, e in r]}
             for ri, r in enumerate(rows_spans)]
-    starts = [s for r in rows_spans for s, e in r if e > s] or [0]
-    ends = [e for r in rows_spans for s, e in r if e > s] or [0]
-    return Table(id=tid, kind="other", start=min(starts), end=max(ends), layout=layout, rows=rows)
+    filled = [c for r in rows_spans for c in r if c[1] > c[0]]
+    # (the least (start, end) has the least start; the ends' maximum taken by map, not by a generator)
+    return Table(id=tid, kind="other", start=min(filled)[0] if filled else 0,
+                 end=max(map(itemgetter(1), filled)) if filled else 0, layout=layout, rows=rows)
 
 
 @contextmanager
@@ -72,7 +75,8 @@ def _structure_into(record: Record, cleaned: Cleaned,
                              for _, rows in explicit if any(rows))
     found: list[TextTable] = detect_tables(text, lines, explicit_ranges)
     all_tables = [(t.layout, t.rows) for t in found] + [(lay, rows) for lay, rows in explicit]
-    all_tables.sort(key=lambda lr: min((s for r in lr[1] for s, _ in r), default=0))
+    # by the first cell's start: a row's least (start, end) holds its least start (min over tuples, in C)
+    all_tables.sort(key=lambda lr: min((min(r)[0] for r in lr[1] if r), default=0))
     record.tables = [_make_table(text, f"t{i + 1}", lay, rows) for i, (lay, rows) in enumerate(all_tables)]
     del found, all_tables   # every cell's offsets as tuples: tens of MB on a giant report, the record has its own
     # a table's rows span whole lines: headings are never looked for inside them
@@ -275,6 +279,8 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
     """Goals a form lists under a goals column (年度绩效目标, 预期目标): one per numbered row, or
     the numbered items of the one cell below the header."""
     for t in tables:
+        if text.find("标", t.start, t.end) < 0:
+            continue   # (a cell's text is the text at its offsets, inside its table's span: no header here)
         for ri, row in enumerate(t.rows):
             # (a goals header ends in 目标: a cell without 标 is not asked)
             for col in (k for k, c in enumerate(row.cells) if "标" in c.text and _GOAL_COLUMN.match(norm(c.text))):
@@ -298,6 +304,13 @@ def _goals_from_tables(text: str, tables: list[Table]) -> list[Goal]:
     return []
 
 
+@lru_cache(maxsize=1024)
+def _group_score(name: str) -> re.Pattern:
+    """A group's score statement, compiled once per group name (reports name the same few levels:
+    escaping and formatting the pattern for each report cost more than its search)."""
+    return re.compile(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分")
+
+
 def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     """Level scores the conclusion states (「过程指标得分21.4分」, 「其中投入类12分」) for the groups
     the indicator table names."""
@@ -305,7 +318,7 @@ def _group_scores_in_prose(text: str, record: Record) -> list[ScoreGroup]:
     names = {n for i in record.indicators for n in (i.level1, i.level2) if n} - have
     out = []
     for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; ties by name, not hash order
-        m = re.search(rf"{re.escape(name)}(?:指标|类)?(?:得分|评分)?(?:为)?\s*(?P<num>\d+(?:\.\d+)?)\s*分", text)
+        m = _group_score(name).search(text)
         if m:
             out.append(ScoreGroup(name=name, score=float(m.group("num"))))
     return out
@@ -320,7 +333,7 @@ def _single_project_from_prose(text: str, line_ranges: list[tuple[int, int]], re
     project: its budget figures are the project's."""
     if record.projects:
         return
-    m = _PROJECT_NAME_LINE.search(text)
+    m = _PROJECT_NAME_LINE.search(text) if "项目名称" in text else None   # (found faster than tried per line)
     if not m or in_ranges(m.start(), line_ranges):
         return
     b = record.budget
@@ -364,7 +377,7 @@ def _add_cell_sections(text: str, sections: list[Section], cells) -> list[Sectio
     # prefers the later), in O(log n): a long form has thousands of such cells
     innermost = SectionLookup(list(reversed(sections))) if cells else None   # (most reports: no such cell)
     for nc in cells:
-        title = re.sub(r"\s+", "", nc.key.text)
+        title = "".join(nc.key.text.split())   # (re.sub(r"\s+", "", …): \s is str.isspace)
         kind = classify_title(title)
         level = 1
         parent = innermost.at(nc.key.start)
@@ -383,12 +396,15 @@ _ITEM_SPLIT = re.compile(r"(?:(?<=^)|(?<=[\s。；;]))(?:\d{1,2}\s*[.．、]|[�
 def _function_items_from_cells(text: str, record: Record) -> list[Span]:
     """FUNCTION spans the tables state directly: the numbered items of a functions cell."""
     spans: list[Span] = []
-    if not any(sec.kind == "functions" for sec in record.sections):
+    # (a cell with text lies inside its table's span, and a title is never empty: a functions
+    # title outside every table is no cell's)
+    if not any(sec.kind == "functions" and any(t.start <= sec.title_start and sec.title_end <= t.end for t in record.tables)
+               for sec in record.sections):
         return spans  # most documents: no need to collect every cell's span below
-    table_cells = {(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells}
+    cell_spans = [(c.start, c.end) for t in record.tables for r in t.rows for c in r.cells]   # (read once)
+    table_cells = set(cell_spans)
     # long cells by start, with their reading order: a section looks only at the cells inside it
-    long_cells = sorted((c.start, c.end, k) for k, c in enumerate(
-        c for t in record.tables for r in t.rows for c in r.cells) if c.end - c.start > 20)
+    long_cells = sorted((s, e, k) for k, (s, e) in enumerate(cell_spans) if e - s > 20)
     long_starts = [c[0] for c in long_cells]
     for sec in record.sections:
         if sec.kind != "functions" or (sec.title_start, sec.title_end) not in table_cells:

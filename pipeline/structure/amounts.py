@@ -28,7 +28,7 @@ import operator
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from pipeline.lexicon import ENUMERATOR
 from pipeline.record import StatedValue
@@ -36,6 +36,29 @@ from pipeline.structure.lexicon import FieldTerms, load_lexicon, money_scale_bef
 from pipeline.structure.numbers import NUMBER, NUMBER_REST, to_float
 
 MONEY = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
+# what a money amount holds before its 元, besides digits (\d: str.isdecimal) and whitespace (\s:
+# str.isspace): a sign, separators, and the unit's first character (亿元, 万元, 千元)
+_MONEY_CHARS = frozenset("-−－,.亿万千")
+
+
+def money_matches(text: str) -> Iterator[re.Match]:
+    """MONEY.finditer(text), searched only right before each 元.
+
+    A match ends at a 元 and holds nothing but _MONEY_CHARS, digits and whitespace before it, so
+    it starts in the run of those characters that ends at a 元, and ends at that 元: each such run
+    is searched up to its 元 (a match found there is the one finditer finds), and the rest of the
+    text, which finditer tried at every digit, is not tried at all."""
+    end = 0   # where the previous match ended: finditer looks no further back
+    unit = text.find("元")
+    while unit >= 0:
+        start = unit
+        while start > end and ((ch := text[start - 1]) in _MONEY_CHARS or ch.isdecimal() or ch.isspace()):
+            start -= 1
+        m = MONEY.search(text, start, unit + 1)
+        if m is not None:
+            yield m
+            end = m.end()
+        unit = text.find("元", unit + 1)
 # where a clause ends: a term before one of these never names an amount after it
 # A line break is no clause break (PDF text wraps clauses at the page width), nor is 「、」 inside
 # an enumeration between a term and its amount (「追加县…站点改造、信息平台等资金127.48万元」).
@@ -47,7 +70,12 @@ _SENTENCE_BREAK = re.compile(r"[。；;\n]|\.(?!\d)")
 _PROJECT_SUBJECT = re.compile(r"(?:该|本|此)(?:项目|专项)|(?:项目|专项)(?=(?:全年|年初|年度)?预算)")
 # a line that opens with a key (「全年预算数：」) starts a statement of its own
 # and a table row (a line with a tab) is no part of the sentence after it
-_SENTENCE_END_MARK = re.compile(r"[。；;！!？?]|\.(?!\d)|\n\s*\n|\n(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])|\t[^\n]*\n")
+_SENTENCE_END_MARKS = r"[。；;！!？?]|\.(?!\d)|\n\s*\n|\n(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])|\t[^\n]*\n"
+# the same marks written to start with the characters they start with (each alternative then checks
+# which one it consumed): re skips to those characters, where the alternation was tried at every
+# character of the 200 before each amount's term (tests/structure/test_fast_patterns.py)
+_SENTENCE_END_MARK = re.compile(r"[。；;！!？?.\n\t](?:(?<=[。；;！!？?])|(?<=\.)(?!\d)|(?<=\n)\s*\n"
+                                r"|(?<=\n)(?=[ \u3000]*[\u4e00-\u9fff]{2,12}[：:])|(?<=\t)[^\n]*\n)")
 _MAX_SENTENCE = 200
 _MAX_GAP = 24           # characters between a term and its amount (「追加中央和省级农业专项资金等」), whitespace aside
 _FIGURE_IN_GAP = re.compile(rf"(?:{NUMBER})\s*(?:%|亿|万|千|元|个百分点)")
@@ -214,7 +242,7 @@ def read_amounts_of(text: str, skip: list[tuple[int, int]], *field_sets: tuple[F
     # 「A项目预算…万元，实际支出…万元」: the clause pair states a listed project's figures
     projects = prose_project_ranges(text, skip)
     prev_end = 0
-    for m in MONEY.finditer(text):
+    for m in money_matches(text):
         if in_ranges(m.start(), skip):
             prev_end = m.end()
             continue

@@ -76,8 +76,8 @@ class Lexicon:
     def label_field(self, label: str) -> Optional[str]:
         """The budget field a row label names as a whole (「其中：上年结转资金」 → carryover), else None."""
         t = _LIST_NUMBER.sub("", "".join(label.split()))
-        t = re.sub(r"^(?:其中|含)[:：]?", "", t)
-        t = re.sub(r"[（(][^）)]*[）)]$", "", t)   # a trailing unit in brackets
+        t = _PART_OPENER.sub("", t)
+        t = _TRAILING_BRACKETS.sub("", t)   # a trailing unit in brackets
         for f in self.budget:
             if f.pattern.fullmatch(t):
                 return f.name
@@ -89,6 +89,8 @@ class Lexicon:
 
 # a row label's list number: 一、 （一） 1. (1)
 _LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+_PART_OPENER = re.compile(r"^(?:其中|含)[:：]?")
+_TRAILING_BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:

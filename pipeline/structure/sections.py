@@ -87,6 +87,9 @@ def match_numbering(line: str) -> tuple[str, str, int | None, int] | None:
     return None
 
 
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
 def looks_like_heading(title: str) -> bool:
     t = title.strip()
     if not t or len(t) > MAX_HEADING_CHARS:
@@ -96,7 +99,7 @@ def looks_like_heading(title: str) -> bool:
     # a heading holds at most one sentence: no full stop inside
     if "。" in t[:-1]:
         return False
-    return bool(re.search(r"[\u4e00-\u9fff]", t))
+    return _HANZI.search(t) is not None
 
 
 # --- classification of section titles into the contract's kinds. First matching rule wins.
@@ -125,7 +128,7 @@ _NOUN_KINDS = {"functions", "organisation", "staffing", "assets", "basic_info"}
 
 
 def classify_title(title: str) -> str:
-    t = re.sub(r"\s+", "", title)
+    t = "".join(title.split())   # (re's \s is str.isspace: the same characters dropped, without a regex call)
     sentence_like = "，" in t or "," in t or len(t) > 14
     for kind, pattern in _KIND_RULES:
         if pattern.search(t):

@@ -138,6 +138,7 @@ _SUBHEADER = re.compile(r"^(参考分值|设定分值|分值|\(A\)|\(B\)|（A）
 _LEVEL_STEM = re.compile(r"指标|决策|投入|过程|产出|效果|效益|满意|数量|质量|时效|成本|预算|管理|履职|职责|资产|社会|经济|生态|可持续")
 _TOTAL_ROW = re.compile(r"综合得分|总得分|^总分|总分$|^合计|总计|得分合计")
 _TOTAL_ROW_CHARS = "总合"   # each word of _TOTAL_ROW has one of them
+_TOTAL_ROW_CHAR = re.compile(f"[{_TOTAL_ROW_CHARS}]")   # one search for them, not a generator per row
 _SUBTOTAL_ROW = re.compile(r"小计")   # the whole name cell: a group's subtotal
 _LEADING_LEVEL2 = re.compile(r"^(\S*(?:指标|效益|满意度))[ \u3000]+(\S.*)$")
 _PAGE_HEADER = re.compile(r"日期|20\d{2}\.\d{1,2}\.\d{1,2}|填报单位|单位名称")
@@ -156,6 +157,16 @@ def _cells_at(cells: list[Cell], idxs: list[int] | None) -> list[Cell]:
 def _joined(cells: list[Cell]) -> str:
     parts = [t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]
     return join_fragments(parts)
+
+
+def _texts_at(cells: list[Cell], idxs: list[int] | None) -> list[str]:
+    """The stripped texts, placeholders left out, of the cells at idxs that the row has: what
+    _joined(_cells_at(cells, idxs)) joins, without the list of cells between (an indicator row
+    asks for up to nine columns)."""
+    if not idxs:
+        return []
+    n = len(cells)
+    return [t for i in idxs if i < n and (t := cells[i].text.strip()) not in PLACEHOLDER]
 
 
 def join_fragments(parts: list[str]) -> str:
@@ -192,8 +203,9 @@ def quantity(text: str) -> Optional[Quantity]:
     return Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit)
 
 
-def _qty(cells: list[Cell]) -> Optional[Quantity]:
-    return quantity(" ".join([t for c in cells if (t := c.text.strip()) not in PLACEHOLDER]))
+def _qty(texts: list[str]) -> Optional[Quantity]:
+    """The quantity of a column's texts (_texts_at)."""
+    return quantity(" ".join(texts))
 
 
 # ---------------------------------------------------------------- other headers
@@ -210,6 +222,11 @@ _TOTAL_WORD = re.compile(r"合计|总计")
 # the anchor binds to the plain form only (as it always has): a number with thousands commas
 # anywhere counts
 _NUMBER_AT_END = re.compile(rf"{THOUSANDS_NUMBER}|{PLAIN_NUMBER}\s*%?$")
+# whether _NUMBER_AT_END.search finds something (a number with thousands commas anywhere, a plain one
+# at the end), asked of a long cell: each form has a match that starts at a digit (「1,234」 has 「1,234」,
+# 「-5%」 at its end has 「5%」), and a pattern that starts with a digit lets re skip to the digits where
+# _NUMBER_AT_END, whose sign is optional, was tried at every character of the cell (6x faster)
+_HAS_NUMBER_AT_END = re.compile(r"\d(?:,\d{3}|(?:\.\d+)?\s*%?$)")
 
 
 def evaluator_plan(cells: list[str]) -> Optional[dict[str, int]]:
@@ -353,6 +370,9 @@ class _Reader:
         self.budget_header: list[Optional[str]] = []
         self.budget_scale: Optional[float] = None   # None: the table states no money unit (read as 万元)
         self.region_scale: Optional[float] = None   # the money unit stated above the current table
+        # the lexicon and the executed column's header words, looked up once (every row may be a header)
+        self.lex = load_lexicon()
+        self.executed_words = self.lex.role_words("executed")
         self.row_ids: tuple[Optional[Table], set[str]] = (None, set())
 
     def _row_ids(self, table: Table) -> set[str]:
@@ -373,9 +393,8 @@ class _Reader:
 
     def row(self, table: Table, row: Row) -> None:
         cells = row.cells
-        texts = [c.text for c in cells]
         # each cell's text without whitespace, computed once: every reading below looks at it
-        ntexts = [norm(t) for t in texts]
+        ntexts = ["".join(c.text.split()) for c in cells]   # (norm(), inline: a call a cell cost more than the work)
         nonempty = [c for c, n in zip(cells, ntexts) if n not in PLACEHOLDER]
         if not nonempty:
             return
@@ -385,11 +404,11 @@ class _Reader:
         # a project block begins (「项目名称 | X」), unless the row is a project list's header
         # (「项目名称 | 全年预算（万元） | 执行数（万元）」)
         if first.startswith("项目名") and _PROJECT_KEY.match(first) and len(nonempty) >= 2 and \
-                sum(load_lexicon().column_role(n) is not None for n in nn[1:]) < 2:
+                sum(self.lex.column_role(n) is not None for n in nn[1:]) < 2:
             value_cells = [c for c, n in zip(nonempty[1:], nn[1:]) if not (len(n) == 1 and len(nonempty) > 2)]
             name = _joined(value_cells)
             if name and norm(name) != "自评得分":
-                if not _SCORE_OR_GRADE.search(" ".join(texts)):
+                if not _SCORE_OR_GRADE.search(" ".join([c.text for c in cells])):
                     self.project = Project(id=f"p{len(self.facts.projects) + 1}", name=name, row=row.id,
                                            start=nonempty[0].start, end=nonempty[-1].end)
                     self.facts.projects.append(self.project)
@@ -399,18 +418,18 @@ class _Reader:
 
         # headers (the hint regex keeps the per-row cost low: most rows are not headers)
         joined = "".join(ntexts)
-        if _HEADER_HINT.search(joined) and self._header(table, texts, ntexts, joined):
+        if _HEADER_HINT.search(joined) and self._header(table, cells, ntexts, joined):
             return
-        if self.mode == "indicators" and all(_SUBHEADER.match(n) for n in nn):
+        if self.mode == "indicators" and _SUBHEADER.match(first) and all(_SUBHEADER.match(n) for n in nn):
             return
-        self._body_row(table, row, ntexts, nonempty, nn)
+        self._body_row(table, row, ntexts, nonempty, nn, joined)
 
-    def _header(self, table: Table, texts: list[str], ntexts: list[str], joined: str) -> bool:
-        """joined: the ntexts joined. The column roles are asked for only when joined has the
+    def _header(self, table: Table, cells: list[Cell], ntexts: list[str], joined: str) -> bool:
+        """ntexts: norm() of each of the row's cells; joined: ntexts joined. The column roles are asked for only when joined has the
         words the readings need (a year; an executed column's words): most rows asked are not headers."""
-        lex = load_lexicon()
+        lex = self.lex
         header = None
-        if "年" in joined:
+        if joined.count("年") >= 2:   # (two years need two 「年」: most rows have none or one)
             years = [int(m.group(1)) if (m := _YEAR_COLUMN.search(t)) else None for t in ntexts]
             if len({y for y in years if y}) >= 2:
                 header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
@@ -424,7 +443,7 @@ class _Reader:
             self.mode, self.plan = "budget_table", {}
             self.vote(table, "budget")
             return True
-        if header is None and lex.role_words("executed").search(joined):
+        if header is None and self.executed_words.search(joined):
             header = [lex.column_role(t) if len(t) <= 16 else None for t in ntexts]
         if header is not None and ({"budgeted", "initial"} & set(header)) and "executed" in header \
                 and not fund_use_plan(ntexts) \
@@ -448,8 +467,8 @@ class _Reader:
             return True
         roles = indicator_roles(ntexts)
         if is_indicator_header(roles):
-            self.mode, self.plan = "indicators", _column_plan(texts, roles)
-            self.header_width = len(texts)
+            self.mode, self.plan = "indicators", _column_plan([c.text for c in cells], roles)
+            self.header_width = len(cells)
             self.level1 = self.level2 = None
             self.vote(table, "indicators")
             return True
@@ -461,14 +480,15 @@ class _Reader:
                 return True
         return False
 
-    def _body_row(self, table: Table, row: Row, ntexts: list[str], nonempty: list[Cell], nn: list[str]) -> None:
-        """ntexts: norm() of every cell of row; nn: norm() of the nonempty cells."""
+    def _body_row(self, table: Table, row: Row, ntexts: list[str], nonempty: list[Cell], nn: list[str],
+                  joined: str) -> None:
+        """ntexts: norm() of every cell of row; nn: norm() of the nonempty cells; joined: ntexts joined."""
 
         # budget execution rows: label, then amounts and a percent
         if self._budget_row(table, row, nonempty, nn):
             return
 
-        if self.mode == "indicators" and self._indicator_row(table, row, ntexts):
+        if self.mode == "indicators" and self._indicator_row(table, row, ntexts, joined):
             self.vote(table, "indicators")
             return
         if self.mode == "project_budget":
@@ -478,7 +498,7 @@ class _Reader:
         # long narrative beside a key cell
         if len(nonempty) >= 2 and len(nn[0]) <= 16:
             longest = max(nonempty[1:], key=lambda c: len(c.text))
-            if len(norm(longest.text)) >= _NARRATIVE_MIN and not _NUMBER_AT_END.search(longest.text.strip()):
+            if len(norm(longest.text)) >= _NARRATIVE_MIN and not _HAS_NUMBER_AT_END.search(longest.text.strip()):
                 self.facts.narrative_cells.append(NarrativeCell(nonempty[0], longest, row.id))
                 self.vote(table, "key_value")
                 return
@@ -548,8 +568,7 @@ class _Reader:
     def _budget_row(self, table: Table, row: Row, nonempty: list[Cell], nn: list[str]) -> bool:
         if self.mode in ("fund_use", "project_scores", "project_budget"):
             return False
-        lex = load_lexicon()
-        field_name = lex.label_field(nn[0]) if self.mode == "budget_table" else None
+        field_name = self.lex.label_field(nn[0]) if self.mode == "budget_table" else None
         if field_name:
             label_idx = 0
         elif _BUDGET_ROW_LABEL.search("\n".join(nn)):   # one search first: most rows have none of the words
@@ -579,24 +598,23 @@ class _Reader:
         self.vote(table, "budget")
         return True
 
-    def _indicator_row(self, table: Table, row: Row, ntexts: list[str]) -> bool:
+    def _indicator_row(self, table: Table, row: Row, ntexts: list[str], joined: str) -> bool:
         """Read one indicator-table row; False when the row is not one (so other readings may try).
-        ntexts: norm() of each cell; joined they are the norm() of the joined row."""
+        ntexts: norm() of each cell; joined: ntexts joined, the norm() of the joined row."""
         cells, plan = row.cells, self.plan
-        joined = "".join(ntexts)
-        name = _joined(_cells_at(cells, plan.get("name")))
-        lvl1 = _joined(_cells_at(cells, plan.get("level1")))
-        lvl2 = _joined(_cells_at(cells, plan.get("level2")))
+        name = join_fragments(_texts_at(cells, plan.get("name")))
+        lvl1 = join_fragments(_texts_at(cells, plan.get("level1")))
+        lvl2 = join_fragments(_texts_at(cells, plan.get("level2")))
         weight = _num(_cells_at(cells, plan.get("weight")[:1] if plan.get("weight") else None))
         score = _num(_cells_at(cells, plan.get("score")))
         # target and actual are parsed only for the rows that keep them (most rows; not a total,
         # a page header or a group)
-        target = lambda: _qty(_cells_at(cells, plan.get("target")))  # noqa: E731
-        actual = lambda: _qty(_cells_at(cells, plan.get("actual")))  # noqa: E731
+        target = lambda: _qty(_texts_at(cells, plan.get("target")))  # noqa: E731
+        actual = lambda: _qty(_texts_at(cells, plan.get("actual")))  # noqa: E731
         # 总分 under any of the name columns (a short total row 「总分 | 100 | 98」 puts it in the first);
         # looked for only in a row that has a character every total word has (the name columns'
         # texts are the row's cells)
-        if any(ch in joined for ch in _TOTAL_ROW_CHARS) and (
+        if _TOTAL_ROW_CHAR.search(joined) and (
                 _TOTAL_ROW.search(norm(lvl2 or "") or "") or _TOTAL_ROW.search(norm(name)) or (
                 not name and _TOTAL_ROW.search(joined)) or (
                 _TOTAL_ROW.search(norm(lvl1 or "")) and len(cells) < (self.header_width or 0))):
@@ -632,7 +650,7 @@ class _Reader:
             prev = self.facts.indicators[-1]
             prev.name += name
             for side in ("target", "actual"):
-                more = _joined(_cells_at(cells, plan.get(side)))
+                more = join_fragments(_texts_at(cells, plan.get(side)))
                 if more and getattr(prev, side) is not None:
                     q = parse_quantity(getattr(prev, side).text + more)
                     setattr(prev, side, Quantity(text=q.text, op=q.op, value=q.value, unit=q.unit))
@@ -661,10 +679,10 @@ class _Reader:
                         level1=self.level1, level2=self.level2, name=name, weight=weight,
                         target=None if shifted else target(), actual=None if shifted else actual(),
                         score=None if shifted else score, row=row.id)
-        dev = "" if shifted else _joined(_cells_at(cells, plan.get("deviation")))
+        dev = "" if shifted else join_fragments(_texts_at(cells, plan.get("deviation")))
         if dev:
             ind.deviation = dev
-        mea = "" if shifted else _joined(_cells_at(cells, plan.get("measure")))
+        mea = "" if shifted else join_fragments(_texts_at(cells, plan.get("measure")))
         if mea:
             ind.measure = mea
         self.facts.indicators.append(ind)
@@ -768,6 +786,8 @@ class _Reader:
 
 
 def read_table_facts(text: str, tables: list[Table]) -> TableFacts:
+    if not tables:
+        return TableFacts()   # (the reader looks up the lexicon, which a text without tables never asked for)
     reader = _Reader(text)
     prev_end = None
     for table in tables:

@@ -87,15 +87,18 @@ _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
 
 
+def _nothing_skipped(pos: int) -> bool:
+    return False
+
+
 def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int, int]]) -> list[TextTable]:
     """Scan lines once; each line belongs to at most one table."""
     tables: list[TextTable] = []
     n = len(lines)
     i = 0
     skip_set = RangeSet(skip)   # by bisection: a docx report may bring hundreds of tables
-
-    def skipped(pos: int) -> bool:
-        return pos in skip_set
+    # (a text document brings no reader-marked tables: no lookup on every line)
+    skipped = skip_set.__contains__ if skip else _nothing_skipped
 
     def line(k: int) -> str:
         return text[lines[k][0]:lines[k][1]]
@@ -197,7 +200,10 @@ def detect_tables(text: str, lines: list[tuple[int, int]], skip: list[tuple[int,
         if "\t" in ln.strip("\n") and not _CELL_LINE.match(ln):
             rows = []
             j = i
-            while j < n and "\t" in line(j) and not _CELL_LINE.match(line(j)) and not skipped(lines[j][0]):
+            while j < n:
+                row_line = line(j)   # (cut once: every line of a table is asked three things)
+                if "\t" not in row_line or _CELL_LINE.match(row_line) or skipped(lines[j][0]):
+                    break
                 rows.append(_split_cells(text, lines[j][0], lines[j][1], _TAB))
                 j += 1
             if rows:

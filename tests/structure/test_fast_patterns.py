@@ -94,3 +94,104 @@ def test_heading_start_characters_hold_every_numbered_line():
         assert not (styled or part) or sections._HEADING_START.match(stripped), line
         numbered += styled or part
     assert numbered > 50
+
+
+def test_has_number_at_end_answers_as_the_number_at_end_search():
+    from pipeline.structure import table_facts
+    pieces = ["1", "23", "456", ",", ",", ".", "%", " ", "\n", "\t", "-", "−", "－", "中", "a", "１", "万元"]
+    found = 0
+    for t in _fuzz(pieces, 40000, 5):
+        want = table_facts._NUMBER_AT_END.search(t) is not None
+        assert (table_facts._HAS_NUMBER_AT_END.search(t) is not None) == want, t
+        found += want
+    assert found > 50
+
+
+def test_money_matches_are_the_money_pattern_matches():
+    from pipeline.structure.amounts import MONEY, money_matches
+    pieces = ["1", "23", "4,567", ",", ".", " ", "\n", "\u3000", "-", "−", "－", "元", "万元", "亿元", "千元", "万", "千",
+              "亿", "中", "a", "１", "12.5", "元元"]
+    matched = 0
+    for t in _fuzz(pieces, 40000, 6):
+        want = [(m.span(), m.groupdict()) for m in MONEY.finditer(t)]
+        assert [(m.span(), m.groupdict()) for m in money_matches(t)] == want, t
+        matched += bool(want)
+    assert matched > 50
+
+
+def test_sentence_end_mark_matches_its_plain_form():
+    from pipeline.structure import amounts
+    plain = re.compile(amounts._SENTENCE_END_MARKS)
+    pieces = ["。", "；", ";", "！", "?", "？", ".", "5", "\n", "\n\n", " \n", "\t", "a\tb", "\u3000", "预算", "全年预算数",
+              "：", ":", "中", "1.5"]
+    assert _same_matches(amounts._SENTENCE_END_MARK, plain, _fuzz(pieces, 40000, 7)) > 50
+    for t in _fuzz(pieces, 5000, 8):   # bounded searches, as _sentence_start and prose_project_ranges make them
+        for lo in range(0, len(t), 3):
+            assert [m.span() for m in amounts._SENTENCE_END_MARK.finditer(t, lo, len(t) - 1)] == \
+                [m.span() for m in plain.finditer(t, lo, len(t) - 1)], t
+
+
+def test_clean_pass_guards_hold_wherever_their_pass_finds_something():
+    # clean_text skips a number pass on a text without the pair of characters it needs
+    pieces = ["1", "23", "456", ",", ".", "．", "。", " ", "\u3000", "\t", "\n", "中", "A", "b", "万", "%", "-",
+              "1 234.5", "中\tA中", "5. 3", "\t.8"]
+    guards = [
+        (clean._DEC_SPACE, lambda t: ". " in t or ".\u3000" in t or "． " in t or "．\u3000" in t),
+        (clean._SPLIT_DECIMAL, lambda t: "\t." in t or "\t．" in t),
+        (clean._THOUSANDS_SPACE, lambda t: clean._SPACE_IN_FIGURE.search(t)),
+        (clean._OCR_LETTER, lambda t: clean._TAB_LETTER.search(t)),
+        (clean._TRAILING, lambda t: " \n" in t or "\u3000\n" in t or t[-1:] in (" ", "\u3000")),
+    ]
+    found = [0] * len(guards)
+    for t in _fuzz(pieces, 40000, 9):
+        for k, (pattern, guard) in enumerate(guards):
+            if pattern.search(t):
+                assert guard(t), (pattern.pattern, t)
+                found[k] += 1
+        if any(" " in m.group(0) for m in clean._SPACED_DIGITS.finditer(t)):   # the letter-spaced pass's edits
+            assert clean._SPACE_IN_FIGURE.search(t), t
+    assert min(found) > 20, found
+
+
+def test_literal_led_forms_match_as_their_patterns_where_the_other_literal_is_absent():
+    # clean_text uses _FW_DOT_STOP on a text without 「．」, find_grade_scale _GRADE_STATED_WEI on one
+    # without 「属于」
+    pieces = ["1", "23", "．", "。", ".", "为", "属于", "优", "良好", "不合格", "“", "\"", "中", "\n", " ", "\u3000", "5. 2"]
+    for fast, plain, absent in ((clean._FW_DOT_STOP, clean._FW_DOT, "．"), (clean._DEC_SPACE_POINT, clean._DEC_SPACE, "．"),
+                                (prose_facts._GRADE_STATED_WEI, prose_facts._GRADE_STATED, "属于")):
+        texts = [t.replace(absent, "") for t in _fuzz(pieces, 20000, 10)]
+        assert _same_matches(fast, plain, texts) > 50
+
+
+def test_whole_lines_are_the_line_patterns_matches():
+    pieces = ["-", "—", "－", " ", "\u3000", "\t", "12", "3", "第", "页", "共", "/", "，", "中", "\n", "\n", "☆", "★", "|",
+              "…", "a", "。", "\n- 3 -\n", "\n第 2 页 共 5 页", "\n☆ ★\n"]
+    for line, after_break in ((clean._PAGE_NUMBER_LINE, clean._PAGE_NUMBER_LINE_AFTER_BREAK),
+                              (clean._SYMBOL_LINE, clean._SYMBOL_LINE_AFTER_BREAK)):
+        matched = 0
+        for t in _fuzz(pieces, 30000, 11):
+            want = [m.span() for m in line.finditer(t)]
+            assert clean._whole_lines(line, after_break, t) == want, t
+            matched += bool(want)
+        assert matched > 50
+
+
+def test_every_staff_statement_holds_one_of_its_words():
+    # find_staff runs a field's pattern only on a text with one of the field's words
+    pieces = ["年末", "实有", "在职", "在编", "在岗", "人员", "职工", "人数", "离", "退休", "为", "共", "有", "：", "12", "3,905",
+              "名", "人", "\t", "|", "\n", " ", "中"]
+    found = dict.fromkeys(prose_facts._STAFF_WORDS, 0)
+    for t in _fuzz(pieces, 30000, 13):
+        for field_name, words in prose_facts._STAFF_WORDS.items():
+            for m in prose_facts._STAFF_RES[field_name].finditer(t):
+                assert any(w in m.group(0) for w in words), (field_name, t)
+                found[field_name] += 1
+    assert min(found.values()) > 50, found
+
+
+def test_every_filing_date_key_holds_one_of_its_words():
+    # find_meta looks for the filing date only in a text with one of _FILLED_WORDS
+    from pipeline.structure.lexicon import top_level_alternatives
+    keys = prose_facts._FILLED.pattern[len("(?:"):prose_facts._FILLED.pattern.index(")")]
+    for key in top_level_alternatives(keys):
+        assert any(w in key for w in prose_facts._FILLED_WORDS), key
