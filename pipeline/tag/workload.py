@@ -22,7 +22,7 @@ MEASURE_WORDS = sorted("""
 """.split(), key=len, reverse=True)
 # 类 is none: N类 sorts what the work covers into kinds (「…等四类资产」), it counts no work done.
 # The last line: measure words of work done that spec_constraints dropped as counts without a unit
-# (检修…灯组2,315盏, 接种…疫苗3.47万剂次); 笔 counts transactions handled (审核报销…笔, 清理往来款项…笔:
+# (检修…灯组2,315盏, 接种…疫苗3.47万剂次); 笔 counts transactions handled and 对 couples registered (清理往来款项…笔:
 # the generator's housekeeping work, which spec_constraints dropped). Tonnes, areas, head of livestock and plants stay out:
 # with them the tagger kept a unit's statistics (粮食总产量23.4万吨, 辖区面积12.7平方公里,
 # 生猪存栏7.6万头, 日均清运312吨) as WORKLOAD, nine false spans on the dev set against three found.
