@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 from pipeline.labels import load_labels
 from pipeline.segment import BOUNDARY_TAGS
+from pipeline.tag.regions import CONTEXT_KINDS
 
 
 @dataclass
@@ -44,12 +45,27 @@ class ModelArguments:
     # a table cell's context also names its column (预期目标, 实际完成情况) where a header row
     # aligns: a form's planned-goal cell and its actual-result cell often share the row label
     column_context: bool = False
+    # the context segment's token type names the region's section kind as the structure stage's
+    # lexicon reads it (pipeline.tag.regions.context_kind): the section gate's reading, learned
+    context_kind: bool = False
 
     @property
     def type_vocab_size(self) -> int:
         # 0: the context segment; 1: the window (and its closing [SEP]); 2-5: window characters by
-        # their word position, when word boundaries are on
+        # their word position, when word boundaries are on; then the context segment by its
+        # section kind, when context_kind is on
+        return self._kind_base + (len(CONTEXT_KINDS) if self.context_kind else 0)
+
+    @property
+    def _kind_base(self) -> int:
         return 2 + (len(BOUNDARY_TAGS) if self.word_boundaries == "jieba" else 0)
+
+    def context_type(self, kind: str) -> int:
+        """The token type of a region's context segment: 0, or its section kind's when context_kind
+        is on ("other" is 0 either way)."""
+        if not self.context_kind or kind not in CONTEXT_KINDS:
+            return 0
+        return self._kind_base + CONTEXT_KINDS.index(kind)
 
     @property
     def max_positions(self) -> int:
@@ -123,9 +139,10 @@ def text_boundaries(text: str, args: ModelArguments) -> list[int] | None:
 
 def build_inputs(region_ids: list[int], context_ids: list[int], region_index: int,
                  args: ModelArguments, cls_id: int, sep_id: int,
-                 region_boundaries: list[int] | None = None) -> list[WindowInput]:
+                 region_boundaries: list[int] | None = None, context_type: int = 0) -> list[WindowInput]:
     """Windows for one region's character ids, each prefixed by the context segment.
-    region_boundaries: the region's slice of text_boundaries (None: characters alone)."""
+    region_boundaries: the region's slice of text_boundaries (None: characters alone);
+    context_type: the context segment's token type (ModelArguments.context_type)."""
     ctx = context_ids[-args.max_context_chars:] if args.max_context_chars > 0 else []
     head = [cls_id] + ctx + [sep_id]
     out = []
@@ -133,9 +150,9 @@ def build_inputs(region_ids: list[int], context_ids: list[int], region_index: in
         body = region_ids[s:s + args.window_chars]
         ids = head + body + [sep_id]
         if region_boundaries is None:
-            types = [0] * len(head) + [1] * (len(body) + 1)
+            types = [context_type] * len(head) + [1] * (len(body) + 1)
         else:
-            types = [0] * len(head) + [1 + b for b in region_boundaries[s:s + len(body)]] + [1]
+            types = [context_type] * len(head) + [1 + b for b in region_boundaries[s:s + len(body)]] + [1]
         out.append(WindowInput(region_index, s, len(body), ids, types, len(head)))
     return out
 

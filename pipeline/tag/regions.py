@@ -242,6 +242,61 @@ def rules_text(text: str) -> str:
     return _THOUSANDS_COMMA.sub("0", text)
 
 
+# The kind of a cell under a column of planned values (configs/labels.yaml names it like a
+# section kind), and those columns' names: the forms' 预期目标, 年度（绩效）目标, 年初设定目标,
+# 计划目标, 目标值 — the whole header cell, so that 目标完成情况 or a header-like row of a
+# PDF's broken prose (「年初申报的绩效目标的」) is none. Broader on purpose than the structure
+# stage's annual-goals column (pipeline.structure: the department's goals, read as record.goals):
+# any column of planned values, a project's too.
+TARGETS = "targets"
+TARGET_COLUMN = re.compile(r"(?:年度|年初|全年)?(?:设定|预期|计划)?(?:总体|绩效)?目标值?")
+_ROW_NUMBER = re.compile(r"[（(]?[\d一二三四五六七八九十]{1,3}[）).、．]?")
+
+
+def section_kind(titles: list[str], span_text: str = "") -> str | None:
+    """Kind of the innermost classified heading, None when no heading above says anything."""
+    for title in reversed(titles):
+        if span_text and span_text in title:
+            continue  # the span's own line read as a heading
+        kind = title_kind(title)
+        if kind != "other":
+            return kind
+    return None
+
+
+
+def cell_kind(region: Region) -> str | None:
+    """A table cell's kind by its own row and column: TARGETS under a column of planned values,
+    else its row label's kind; None for a paragraph, and for a cell whose row label is only a
+    row number (「6」), which says nothing of the row: such a cell is read by the headings above
+    the table, like a cell without a row label."""
+    if region.kind == "paragraph":
+        return None
+    if TARGET_COLUMN.fullmatch(region.column_label):
+        return TARGETS
+    if region.row_label and not _ROW_NUMBER.fullmatch(region.row_label.strip()):
+        return title_kind(region.row_label)
+    return None
+
+
+# The section kinds a model can read with a region's context (ModelArguments.context_kind): the
+# context segment's token type is 2 + the kind's index here (after the word-boundary types). A
+# trained model's embeddings follow this order: append new kinds, never reorder. "other" (and no
+# heading) is the plain context type 0.
+CONTEXT_KINDS = ("targets", "problems", "measures", "functions", "organisation", "staffing", "assets",
+                 "evaluation", "goals", "indicators", "conclusion", "budget", "basic_info")
+
+
+def context_kind(region: Region, headings_for: HeadingsFor | None) -> str:
+    """The section kind of a region as the structure stage's lexicon reads its headings (its cell's
+    row or column first): what the section gate reads, given to the model with the context so that
+    a heading the synthetic banks never wrote still says what its section holds."""
+    kind = cell_kind(region)
+    if kind is None:
+        kind = section_kind(list(headings_for(region.start))) if headings_for else None
+    return kind if kind in CONTEXT_KINDS else "other"
+
+
 def context_for(region: Region, headings_for: HeadingsFor | None, max_chars: int, column: bool = False) -> str:
     """Heading path (outermost first), row label, column header (``column``: where the table's
     header row aligns) and list lead, cut from the left to max_chars."""

@@ -39,29 +39,7 @@ from dataclasses import dataclass
 
 from pipeline.labels import LabelSet, load_labels
 from pipeline.lexicon import sentence_around
-from pipeline.tag.regions import HeadingsFor, Region, title_kind
-
-
-# The kind of a cell under a column of planned values (configs/labels.yaml names it like a
-# section kind), and those columns' names: the forms' 预期目标, 年度（绩效）目标, 年初设定目标,
-# 计划目标, 目标值 — the whole header cell, so that 目标完成情况 or a header-like row of a
-# PDF's broken prose (「年初申报的绩效目标的」) is none. Broader on purpose than the structure
-# stage's annual-goals column (pipeline.structure: the department's goals, read as record.goals):
-# any column of planned values, a project's too.
-TARGETS = "targets"
-TARGET_COLUMN = re.compile(r"(?:年度|年初|全年)?(?:设定|预期|计划)?(?:总体|绩效)?目标值?")
-_ROW_NUMBER = re.compile(r"[（(]?[\d一二三四五六七八九十]{1,3}[）).、．]?")
-
-
-def section_kind(titles: list[str], span_text: str = "") -> str | None:
-    """Kind of the innermost classified heading, None when no heading above says anything."""
-    for title in reversed(titles):
-        if span_text and span_text in title:
-            continue  # the span's own line read as a heading
-        kind = title_kind(title)
-        if kind != "other":
-            return kind
-    return None
+from pipeline.tag.regions import HeadingsFor, Region, cell_kind, section_kind, title_kind
 
 
 @dataclass(frozen=True)
@@ -92,14 +70,9 @@ class DocumentGate:
 
     def kinds(self, start: int, end: int, region: Region) -> tuple[str | None, set[str]]:
         """(kind of the span's section, kinds of every heading above it)."""
-        if region.kind != "paragraph" and TARGET_COLUMN.fullmatch(region.column_label):
-            return TARGETS, {TARGETS}
-        if region.kind != "paragraph" and region.row_label:
-            kind = title_kind(region.row_label)
-            if not _ROW_NUMBER.fullmatch(region.row_label.strip()):
-                return kind, {kind}
-            # a row number (「6」) as the row's label says nothing of the row: the cell is read
-            # by the headings above the table, like a cell without a row label
+        kind = cell_kind(region)
+        if kind is not None:
+            return kind, {kind}
         titles = self.headings_for(start) if self.headings_for else []
         if not titles and self.first_heading is not None and start < self.first_heading:
             return "preamble", {"preamble"}

@@ -291,3 +291,26 @@ def test_spans_of_a_report_in_full_width_digits_read_as_printed(toy_model):
     assert wide.text == text
     assert [(s.start, s.end, s.label) for s in wide.spans] == [(s.start, s.end, s.label) for s in plain.spans]
     assert all(s.text == text[s.start:s.end] for s in wide.spans)
+
+
+def test_a_regions_context_kind_is_the_section_gates_reading_of_its_headings():
+    """context_kind: a cell under a planned column is "targets", a cell by its row label, a
+    paragraph by its innermost classified heading, and "other" under none; every kind the
+    structure stage's title lexicon can give is one a model can read (or "other")."""
+    from pipeline.annotate import structure_text
+    from pipeline.structure.sections import _KIND_RULES
+    from pipeline.tag.regions import CONTEXT_KINDS, context_kind, headings_from_record
+    assert {kind for kind, _ in _KIND_RULES} <= set(CONTEXT_KINDS) | {"other"}
+    assert len(set(CONTEXT_KINDS)) == len(CONTEXT_KINDS)
+    record = structure_text(PROJECT_FORM)
+    regions = {record.text[r.start:r.end]: r for r in find_regions(record.text, record.tables, 15)}
+    headings = headings_from_record(record)
+    assert context_kind(regions[PLANNED_CELL], headings) == "targets"
+    assert context_kind(regions[ACTUAL_CELL], headings) != "targets"
+    text = "本单位简要说明如下。\n一、存在的主要问题\n部分项目预算执行进度偏慢。\n二、下一步改进措施\n加快项目实施进度。\n"
+    headings = simple_headings(text)
+    kinds = {text[r.start:r.end]: context_kind(r, headings) for r in find_regions(text)}
+    assert kinds["部分项目预算执行进度偏慢。"] == "problems"
+    assert kinds["加快项目实施进度。"] == "measures"
+    assert kinds["本单位简要说明如下。"] == "other"
+    assert context_kind(regions[PLANNED_CELL], None) == "targets"

@@ -420,3 +420,44 @@ def test_the_begin_weighted_loss_weights_the_gold_begins_and_is_the_models_own_l
     assert begin_weights(tags, 3.0).tolist() == [1.0, 3.0, 1.0, 1.0, 3.0]
     assert torch.allclose(begin_weighted_loss(out.logits, labels, begin_weights(tags, 3.0)),
                           (weight * nll).sum() / weight.sum())
+
+
+def test_context_kind_becomes_the_context_segments_token_type(tmp_path, tiny_examples):
+    """With context_kind on, the context segment ([CLS] heading path [SEP]) has the token type of its
+    section kind (2 + its index in CONTEXT_KINDS), the window keeps 1; a region under no classified
+    heading, and a region whose context was dropped in training, keep the plain type 0; a toy
+    model with it trains, saves, reloads and tags."""
+    import random
+    from dataclasses import replace
+    from pipeline import CONFIG_DIR
+    from pipeline.tag.regions import CONTEXT_KINDS
+    from pipeline.tag.train import train
+    args = ModelArguments(window_chars=16, stride=10, max_context_chars=8, context_kind=True)
+    assert args.type_vocab_size == 2 + len(CONTEXT_KINDS)
+    assert ModelArguments().context_type("problems") == 0          # off: the models trained before it
+    ex = parse_markup("前言文字说明\n三、存在的问题\n【PROBLEM|预算执行进度偏慢】")
+    enc = CharEncoder(build_tokenizer())
+    tag2id = {t: i for i, t in enumerate(load_labels().tags())}
+
+    def headings_for(off):
+        return ["三、存在的问题"] if off > 14 else []
+    feats = featurize(to_cleaned(ex), enc, args, tag2id, "BIOES", headings_for=headings_for)
+    problem_type = 2 + CONTEXT_KINDS.index("problems")
+    assert args.context_type("problems") == problem_type
+    first, last = feats[0], feats[-1]
+    assert set(first.token_type_ids) == {0, 1}                          # the preamble: no kind
+    ctx_len = last.token_type_ids.count(problem_type)
+    assert ctx_len >= 2 and set(last.token_type_ids[:ctx_len]) == {problem_type}
+    assert set(last.token_type_ids[ctx_len:]) == {1}
+    dropped = featurize(to_cleaned(ex), enc, args, tag2id, "BIOES", headings_for=headings_for,
+                        context_dropout=1.0, rng=random.Random(0))
+    assert all(set(f.token_type_ids) == {0, 1} for f in dropped)
+    m, d, t = load_config(CONFIG_DIR / "tagger-toy.yaml")
+    m = replace(m, context_kind=True)
+    d = replace(d, task_files=[d.task_files[0]], corrections_dir="/nonexistent")
+    t = replace(t, epochs=2)
+    train(m, d, t, tmp_path)
+    tagger = Tagger.load(tmp_path)
+    assert tagger.args.context_kind and tagger.model.config.type_vocab_size == 2 + len(CONTEXT_KINDS)
+    spans = tagger.predict_text(tiny_examples[0].text)
+    assert all(0 <= s.start < s.end <= len(tiny_examples[0].text) for s in spans)
