@@ -264,7 +264,6 @@ def section_kind(titles: list[str], span_text: str = "") -> str | None:
     return None
 
 
-
 def cell_kind(region: Region) -> str | None:
     """A table cell's kind by its own row and column: TARGETS under a column of planned values,
     else its row label's kind; None for a paragraph, and for a cell whose row label is only a
