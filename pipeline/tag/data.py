@@ -19,7 +19,7 @@ from pipeline.clean import clean_text
 from pipeline.corpus.lsformat import Example, SpanAnn, iter_examples, with_heading_hints
 from pipeline.tag.decode import spans_to_tags
 from pipeline.tag.model import ModelArguments, build_inputs, text_boundaries
-from pipeline.tag.regions import HeadingsFor, context_for, context_kind, find_regions
+from pipeline.tag.regions import HeadingsFor, context_for, find_regions
 from pipeline.tag.structured import structure_for_example
 from pipeline.tag.tokenizer import CharEncoder
 
@@ -86,7 +86,7 @@ def featurize(ex: Example, encoder: CharEncoder, args: ModelArguments, tag2id: d
             ctx, ctx_type = [], 0   # the section kind goes with the headings it is read from
         else:
             ctx = encoder.encode(context_for(region, headings_for, args.max_context_chars, args.column_context))
-            ctx_type = args.context_type(context_kind(region, headings_for))
+            ctx_type = args.region_context_type(region, headings_for)
         region_tags = [tag2id[t] for t in tags[region.start:region.end]]
         for w in build_inputs(ids[region.start:region.end], ctx, k, args, encoder.cls_id, encoder.sep_id,
                               None if bounds is None else bounds[region.start:region.end], ctx_type):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 from pipeline.labels import load_labels
 from pipeline.segment import BOUNDARY_TAGS
-from pipeline.tag.regions import CONTEXT_KINDS
+from pipeline.tag.regions import CONTEXT_KINDS, HeadingsFor, Region, context_kind
 
 
 @dataclass
@@ -66,6 +66,11 @@ class ModelArguments:
         if not self.context_kind or kind not in CONTEXT_KINDS:
             return 0
         return self._kind_base + CONTEXT_KINDS.index(kind)
+
+    def region_context_type(self, region: Region, headings_for: HeadingsFor | None) -> int:
+        """context_type of a region's section kind; the kind is read only when the model uses it
+        (every region of every document asks, at inference too)."""
+        return self.context_type(context_kind(region, headings_for)) if self.context_kind else 0
 
     @property
     def max_positions(self) -> int:

@@ -37,7 +37,7 @@ from pipeline.segment import word_edges   # (jieba itself loads on the first seg
 from pipeline.tag.calibration import Calibration
 from pipeline.tag.decode import DecodedSpan, SpanFirstDecoder, ViterbiDecoder, decode_spans, edge_bias
 from pipeline.tag.model import ModelArguments, WindowInput, build_inputs, merge_windows, text_boundaries, weights_digest
-from pipeline.tag.regions import (HeadingsFor, Region, context_for, context_kind, decoding_text, find_regions, headings_from_record,
+from pipeline.tag.regions import (HeadingsFor, Region, context_for, decoding_text, find_regions, headings_from_record,
                                   rules_text)
 from pipeline.tag.lists import Overlaps
 from pipeline.tag.floors import ScoreFloors
@@ -256,7 +256,7 @@ class Tagger:
             region_ids = ids[r.start:r.end] if ids is not None else self.encoder.encode(text[r.start:r.end])
             windows += build_inputs(region_ids, ctx, k, self.args, self.encoder.cls_id, self.encoder.sep_id,
                                     None if bounds is None else bounds[r.start:r.end],
-                                    self.args.context_type(context_kind(r, headings_for)))
+                                    self.args.region_context_type(r, headings_for))
         per_region: list[list[tuple[int, np.ndarray]]] = [[] for _ in regions]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
         autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else nullcontext())
